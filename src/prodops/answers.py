@@ -1,0 +1,235 @@
+"""Answers files (YAML or JSON) -> Responses: one organisation's respondents and their answers.
+
+    organization: Acme
+    date: 2026-10-01
+    respondents:
+      - id: ana
+        role: pm
+        answers: {om-2-role: Fully, pp-2-cadence: 0.5, ex-4-ab-platform: N/A}
+        notes: {om-2-role: "https://wiki/org-chart"}
+
+An answer is a label of the model's answer scale (any case), that label's number, or the N/A
+label. A criterion a respondent leaves out (or answers with an empty value) is unanswered by them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prodops.errors import InputError
+from prodops.files import Document, read_document
+from prodops.model import MaturityModel
+
+NA_SPELLINGS = {"n/a", "na", "not applicable"}
+_RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
+_TOP_FIELDS = {"organization", "date", "model", "respondents"}
+
+
+@dataclass(frozen=True)
+class Respondent:
+    id: str
+    role: str
+    answers: dict[str, float | None]  # criterion id -> score in [0, 1]; None is N/A
+    notes: dict[str, str] = field(default_factory=dict)
+    name: str | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class Responses:
+    organization: str
+    date: dt.date
+    respondents: tuple[Respondent, ...]
+    sources: tuple[str, ...] = ()
+
+
+def answer_value(model: MaturityModel, raw: Any) -> float | None:
+    """The score of one answer; None for N/A. Raises ValueError with what is allowed."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.casefold() == model.na_label.casefold() or text.casefold() in NA_SPELLINGS:
+            return None
+        for point in model.answer_scale:
+            if point.label.casefold() == text.casefold():
+                return point.value
+        try:
+            raw = float(text)
+        except ValueError:
+            raise ValueError(f"{raw!r} is not on the answer scale") from None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        for point in model.answer_scale:
+            if abs(point.value - raw) < 1e-9:
+                return point.value
+    raise ValueError(f"{raw!r} is not on the answer scale")
+
+
+def scale_help(model: MaturityModel) -> str:
+    points = ", ".join(f"{p.label} ({p.value:g})" for p in model.answer_scale)
+    return f"use one of {points}, or {model.na_label}"
+
+
+def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
+    """Read and merge answers files. All problems are collected and raised as one InputError."""
+    if not paths:
+        raise InputError("no answers file given; pass one or more YAML/JSON files (see `prodops template answers`)")
+    parsed = [_parse(model, read_document(p)) for p in paths]
+    problems = [msg for _, msgs in parsed for msg in msgs]
+    files = [r for r, _ in parsed if r is not None]
+    orgs = sorted({r.organization for r in files})
+    if len(orgs) > 1:
+        problems.append(f"the files are for different organizations ({', '.join(map(repr, orgs))}); assess one organization at a time")
+    seen: dict[str, str] = {}
+    for r, path in zip(files, paths):
+        for person in r.respondents:
+            if person.id in seen:
+                problems.append(f"{path}: respondent {person.id!r} also appears in {seen[person.id]}; give each person one id and one set of answers")
+            seen.setdefault(person.id, str(path))
+    _raise(problems)
+    return Responses(
+        organization=orgs[0],
+        date=max(r.date for r in files),
+        respondents=tuple(p for r in files for p in r.respondents),
+        sources=tuple(str(p) for p in paths),
+    )
+
+
+def _raise(problems: list[str]) -> None:
+    if problems:
+        shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        raise InputError("\n".join(shown))
+
+
+def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[str]]:
+    problems: list[str] = []
+
+    def problem(loc: tuple[Any, ...], msg: str) -> None:
+        problems.append(f"{doc.where(loc)}: {msg}")
+
+    data = doc.data
+    if not isinstance(data, dict):
+        return None, [f"{doc.where()}: an answers file is a mapping with organization, date and respondents (see `prodops template answers`)"]
+    for key in data.keys() - _TOP_FIELDS:
+        problem((key,), f"unknown field; allowed: {', '.join(sorted(_TOP_FIELDS))}")
+    org = data.get("organization")
+    if not isinstance(org, str) or not org.strip():
+        problem(("organization",), "organization is required (the organisation's name)")
+    date = _date(data.get("date"))
+    if date is None:
+        problem(("date",), f"date is required as YYYY-MM-DD (found {data.get('date')!r})")
+    ref = data.get("model")
+    if ref is not None and str(ref).split("@")[0] != model.id:
+        problem(("model",), f"these answers are for model {ref!r}, but the model in use is {model.ref}; pass that model with --model FILE")
+    people = data.get("respondents")
+    if not isinstance(people, list) or not people:
+        problem(("respondents",), "respondents must be a non-empty list")
+        people = []
+    respondents = [r for i, raw in enumerate(people) if (r := _respondent(model, raw, ("respondents", i), problem))]
+    ids = [r.id for r in respondents]
+    for i, rid in enumerate(ids):
+        if rid in ids[:i]:
+            problem(("respondents", i, "id"), f"respondent {rid!r} appears twice in this file")
+    if problems:
+        return None, problems
+    return Responses(org.strip(), date, tuple(respondents), (str(doc.path),)), []
+
+
+def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -> Respondent | None:
+    if not isinstance(raw, dict):
+        problem(loc, "each respondent is a mapping with id, role and answers")
+        return None
+    rid = raw.get("id")
+    who = f"respondent {rid!r}" if rid is not None else f"respondent #{loc[-1] + 1}"
+    count = _Counter(problem)
+    for key in raw.keys() - _RESPONDENT_FIELDS:
+        count(loc + (key,), f"{who}: unknown field; allowed: {', '.join(sorted(_RESPONDENT_FIELDS))}")
+    if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not str(rid).strip():
+        count(loc + ("id",), f"{who}: id is required (a name or pseudonym, unique in the assessment)")
+    role = raw.get("role")
+    if role not in model.role:
+        count(loc + ("role",), f"{who}: unknown role {role!r}; the model's roles are {', '.join(model.role)}")
+    answers: dict[str, float | None] = {}
+    given = raw.get("answers")
+    if not isinstance(given, dict):
+        count(loc + ("answers",), f"{who}: answers must be a mapping of criterion id to answer")
+        given = {}
+    for cid, value in given.items():
+        where = loc + ("answers", cid)
+        if not _known_criterion(model, cid, where, who, count):
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # left blank: unanswered by this respondent
+        try:
+            answers[cid] = answer_value(model, value)
+        except ValueError as e:
+            count(where, f"{who}, criterion {cid!r}: {e}; {scale_help(model)}")
+    notes = raw.get("notes") or {}
+    if not isinstance(notes, dict):
+        count(loc + ("notes",), f"{who}: notes must be a mapping of criterion id to text")
+        notes = {}
+    for cid in notes:
+        _known_criterion(model, cid, loc + ("notes", cid), who, count)
+    if count.n:
+        return None
+    return Respondent(
+        id=str(rid).strip(), role=role, answers=answers,
+        notes={str(k): str(v) for k, v in notes.items() if v is not None},
+        name=raw.get("name"), team=raw.get("team"),
+    )
+
+
+class _Counter:
+    """Forwards problems and counts them, so a respondent with any problem is left out."""
+
+    def __init__(self, sink):
+        self.sink, self.n = sink, 0
+
+    def __call__(self, loc, msg):
+        self.n += 1
+        self.sink(loc, msg)
+
+
+def _known_criterion(model: MaturityModel, cid: Any, loc, who: str, problem) -> bool:
+    if cid in model.criterion:
+        return True
+    close = difflib.get_close_matches(str(cid), list(model.criterion), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    problem(loc, f"{who}: unknown criterion id {cid!r}; {hint}`prodops model show` lists the ids of {model.ref}")
+    return False
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def responses_document(responses: Responses, model: MaturityModel) -> dict[str, Any]:
+    """The answers-file form of `responses`, answers written as scale labels."""
+    label = {p.value: p.label for p in model.answer_scale}
+    people = []
+    for r in responses.respondents:
+        person: dict[str, Any] = {"id": r.id, "role": r.role}
+        person |= {k: v for k, v in (("name", r.name), ("team", r.team)) if v}
+        person["answers"] = {c: model.na_label if v is None else label[v] for c, v in r.answers.items()}
+        if r.notes:
+            person["notes"] = dict(r.notes)
+        people.append(person)
+    return {"organization": responses.organization, "date": responses.date.isoformat(),
+            "model": model.ref, "respondents": people}
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,239 @@
+"""Scoring (DESIGN.md §4): responses -> criterion scores -> dimension and staged levels, blockers.
+
+The rules, all in this file:
+- A criterion's score is the mean of the respondents' answers weighted by their role's weight;
+  N/A answers are left out of the numerator and the denominator. Spread = max - min, stdev is the
+  weighted population standard deviation; respondents *disagree* when spread >= disagreement_spread.
+- Status: `na` when every answer is N/A (counts as met for gating); `unanswered` when nobody
+  answered it at all (does NOT count as met: an unknown is a blocker until someone answers);
+  otherwise `met` when score >= met_threshold, else `unmet`.
+- A criterion bound to data (metric, comparison, threshold) gets the data's verdict when that
+  metric was measured. With `data_precedence: data` (the default) the data decides met/unmet;
+  with `answers` the answers decide, and the data decides only when nobody answered. A verdict
+  that contradicts the answers is flagged as a conflict either way.
+- Dimension level = highest L such that every criterion of the dimension at levels 2..L is met
+  (1 is the floor). Overall (staged) level = the same over all dimensions = the minimum of the
+  dimension levels.
+- Blockers = the criteria at levels 2..overall+1 that are not met (unmet or unanswered).
+- Progress to next level = mean score of the next level's criteria, N/A criteria left out,
+  unanswered ones counted as 0 and criteria decided by data as 1 (meets) or 0 (does not).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from prodops.answers import Responses
+from prodops.model import MaturityModel
+
+EPS = 1e-9  # weighted means of scale values land a hair off the threshold in binary floats
+
+
+@dataclass(frozen=True)
+class DataVerdict:
+    metric: str
+    value: float
+    bound: str  # e.g. "pm_overhead_share <= 0.3"
+    holds: bool
+    decides: bool  # the data, not the answers, gates this criterion
+    conflict: bool  # the answers say the opposite
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    dimension: str
+    level: int
+    status: str  # met | unmet | na | unanswered
+    met: bool
+    score: float | None
+    spread: float | None
+    stdev: float | None
+    disagreement: bool
+    respondents: int  # respondents who gave a score (not N/A)
+    na_count: int
+    blank_count: int  # respondents who left it unanswered
+    by_role: dict[str, float] = field(default_factory=dict)
+    data: DataVerdict | None = None
+
+    @property
+    def na(self) -> bool:
+        return self.status == "na"
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    organization: str
+    date: dt.date
+    model_id: str
+    model_version: str
+    level: int
+    next_level: int | None
+    dimensions: dict[str, int]
+    criteria: dict[str, CriterionResult]
+    blockers: list[str]
+    progress_to_next: float | None
+    respondents: int
+    roles: dict[str, int]
+
+
+def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, dict[str, int]]:
+    """(overall level, {dimension: level}) from which criteria are met. The gating rule, once."""
+    by_dim_level: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for c in model.criteria:
+        by_dim_level[c.dimension][c.level].append(c.id)
+    dims = {}
+    for d in model.dimensions:
+        level = 1
+        for n in range(2, model.top_level + 1):
+            if not all(met[cid] for cid in by_dim_level[d.id][n]):
+                break
+            level = n
+        dims[d.id] = level
+    return min(dims.values()), dims
+
+
+def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str, float] | None = None) -> AssessmentResult:
+    measurements = measurements or {}
+    answers: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    na_counts: dict[str, int] = defaultdict(int)
+    for person in responses.respondents:
+        weight = model.role[person.role].weight
+        for cid, value in person.answers.items():
+            if value is None:
+                na_counts[cid] += 1
+            else:
+                answers[cid].append((value, weight, person.role))
+
+    n = len(responses.respondents)
+    criteria = {c.id: _criterion(model, c, answers[c.id], na_counts[c.id], n, measurements) for c in model.criteria}
+    met = {cid: r.met for cid, r in criteria.items()}
+    level, dims = staged_levels(model, met)
+    next_level = level + 1 if level < model.top_level else None
+    blockers = [c.id for c in model.criteria if c.level <= (next_level or 0) and not met[c.id]]
+    blockers.sort(key=lambda cid: model.criterion[cid].level)
+    roles: dict[str, int] = defaultdict(int)
+    for person in responses.respondents:
+        roles[person.role] += 1
+    return AssessmentResult(
+        organization=responses.organization,
+        date=responses.date,
+        model_id=model.id,
+        model_version=model.version,
+        level=level,
+        next_level=next_level,
+        dimensions=dims,
+        criteria=criteria,
+        blockers=blockers,
+        progress_to_next=_progress(model, criteria, next_level),
+        respondents=n,
+        roles=dict(roles),
+    )
+
+
+def _criterion(model, criterion, scored, na_count, n, measurements) -> CriterionResult:
+    score = spread = stdev = None
+    by_role: dict[str, float] = {}
+    if scored:
+        total_w = sum(w for _, w, _ in scored)
+        score = sum(v * w for v, w, _ in scored) / total_w
+        values = [v for v, _, _ in scored]
+        spread = max(values) - min(values)
+        stdev = math.sqrt(sum(w * (v - score) ** 2 for v, w, _ in scored) / total_w)
+        role_values: dict[str, list[float]] = defaultdict(list)
+        for v, _, role in scored:
+            role_values[role].append(v)
+        by_role = {role: sum(vs) / len(vs) for role, vs in sorted(role_values.items())}
+        status = "met" if score >= model.met_threshold - EPS else "unmet"
+    else:
+        status = "na" if na_count else "unanswered"
+
+    verdict = None
+    binding = criterion.data
+    if binding is not None and binding.metric in measurements:
+        value = float(measurements[binding.metric])
+        holds = binding.holds(value)
+        decides = model.data_precedence == "data" or status == "unanswered"
+        conflict = status in ("met", "unmet") and (status == "met") != holds
+        verdict = DataVerdict(binding.metric, value, str(binding), holds, decides, conflict)
+        if decides:
+            status = "met" if holds else "unmet"
+
+    return CriterionResult(
+        id=criterion.id,
+        dimension=criterion.dimension,
+        level=criterion.level,
+        status=status,
+        met=status in ("met", "na"),
+        score=score,
+        spread=spread,
+        stdev=stdev,
+        disagreement=spread is not None and spread >= model.disagreement_spread - EPS,
+        respondents=len(scored),
+        na_count=na_count,
+        blank_count=n - len(scored) - na_count,
+        by_role=by_role,
+        data=verdict,
+    )
+
+
+def _progress(model: MaturityModel, criteria: dict[str, CriterionResult], next_level: int | None) -> float | None:
+    if next_level is None:
+        return None
+    parts = []
+    for c in model.criteria:
+        r = criteria[c.id]
+        if c.level != next_level or r.na:
+            continue
+        if r.data is not None and r.data.decides:
+            parts.append(1.0 if r.data.holds else 0.0)
+        else:
+            parts.append(r.score or 0.0)
+    return sum(parts) / len(parts) if parts else 1.0
+
+
+def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
+    """The JSON form of a result (`prodops assess --json`)."""
+
+    def num(x: float | None) -> float | None:
+        return None if x is None else round(x, 4)
+
+    return {
+        "organization": result.organization,
+        "date": result.date.isoformat(),
+        "model": {"id": result.model_id, "version": result.model_version},
+        "level": result.level,
+        "level_name": model.level_name(result.level),
+        "next_level": result.next_level,
+        "progress_to_next": num(result.progress_to_next),
+        "dimensions": result.dimensions,
+        "blockers": result.blockers,
+        "respondents": result.respondents,
+        "roles": result.roles,
+        "criteria": {
+            cid: {
+                "dimension": r.dimension,
+                "level": r.level,
+                "status": r.status,
+                "score": num(r.score),
+                "met": r.met,
+                "na": r.na,
+                "spread": num(r.spread),
+                "stdev": num(r.stdev),
+                "disagreement": r.disagreement,
+                "respondents": r.respondents,
+                "na_count": r.na_count,
+                "unanswered_count": r.blank_count,
+                "by_role": {k: num(v) for k, v in r.by_role.items()},
+                "data": None if r.data is None else {
+                    "metric": r.data.metric, "value": r.data.value, "bound": r.data.bound,
+                    "holds": r.data.holds, "decides": r.data.decides, "conflict": r.data.conflict,
+                },
+            }
+            for cid, r in result.criteria.items()
+        },
+    }

@@ -1,0 +1,280 @@
+"""The `prodops` command: a thin shell over the domain modules. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from prodops import __version__
+from prodops.errors import InputError
+
+app = typer.Typer(
+    help="Product Operations maturity: assess where you are, plan what to invest in next, show what it is worth.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+model_app = typer.Typer(help="Show, validate, export the maturity model.", no_args_is_help=True)
+template_app = typer.Typer(help="Write a blank input file to fill in.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+app.add_typer(template_app, name="template")
+
+ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A model YAML/JSON file instead of the bundled default.", show_default=False)]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="Workspace: a SQLite path or a database URL. Default $PRODOPS_DATABASE_URL, else ./prodops.db.", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="Only this organisation's assessments.", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"prodops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    pass
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _print_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _model(path: Path | None):
+    from prodops.model import load_model
+
+    return load_model(path)
+
+
+def _workspace(db: str | None):
+    from prodops.store import Workspace
+
+    return Workspace.open(db)
+
+
+# --- model -------------------------------------------------------------------------------------
+
+@model_app.command("show")
+def model_show(model: ModelOpt = None, as_json: JsonOpt = False) -> None:
+    """Show the levels, dimensions, criteria, roles, Playbook and investments."""
+    m = _model(model)
+    if as_json:
+        from prodops.model import export
+
+        typer.echo(export(m, "json"), nl=False)
+        return
+    from prodops.terminal import show_model
+
+    show_model(_console(), m)
+
+
+@model_app.command("validate")
+def model_validate(file: Annotated[Path, typer.Argument(help="The model file to check.")], as_json: JsonOpt = False) -> None:
+    """Check a model file; exit 2 with every problem (file, line, path) when it is not valid."""
+    m = _model(file)
+    summary = {"valid": True, "file": str(file), "id": m.id, "version": m.version, "levels": len(m.levels),
+               "dimensions": len(m.dimensions), "criteria": len(m.criteria), "investments": len(m.investments)}
+    if as_json:
+        _print_json(summary)
+    else:
+        typer.echo(f"{file}: valid model {m.ref}: {len(m.levels)} levels, {len(m.dimensions)} dimensions, "
+                   f"{len(m.criteria)} criteria, {len(m.investments)} investments")
+
+
+@model_app.command("schema")
+def model_schema(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the model's JSON Schema (for editors and CI checks of your own model)."""
+    from prodops.model import json_schema
+
+    _emit(json.dumps(json_schema(), indent=2) + "\n", out)
+
+
+@model_app.command("export")
+def model_export(
+    fmt: Annotated[str, typer.Option("--format", help="json or yaml")] = "yaml",
+    model: ModelOpt = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Export the model (to copy and edit, or to feed another tool)."""
+    from prodops.model import export
+
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in ("json", "yaml"):
+        raise InputError(f"--format {fmt!r}: use json or yaml")
+    _emit(export(_model(model), fmt), out)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+# --- template ----------------------------------------------------------------------------------
+
+@template_app.command("answers")
+def template_answers(
+    model: ModelOpt = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An answers file with every criterion listed, for one respondent to fill in."""
+    from prodops.answers import dump_yaml
+    from prodops.interactive import blank_answers
+
+    doc = blank_answers(_model(model))
+    _emit(json.dumps(doc, indent=2) + "\n" if as_json else dump_yaml(doc), out)
+
+
+# --- assess ------------------------------------------------------------------------------------
+
+@app.command()
+def assess(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Answers files (YAML or JSON); their respondents are merged.", show_default=False)] = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    no_record: Annotated[bool, typer.Option("--no-record", help="Score only; do not record in the workspace.")] = False,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask one respondent every criterion here and write an answers file.")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", help="With --interactive: the answers file to write.", show_default=False)] = None,
+    with_notes: Annotated[bool, typer.Option("--with-notes", help="With --interactive: also ask for an evidence note per answer.")] = False,
+) -> None:
+    """Score answers files: criterion scores, per-dimension and staged levels, blockers. Records the assessment."""
+    m = _model(model)
+    if interactive:
+        from prodops.interactive import interview
+
+        path = interview(m, _console(), out, with_notes)
+        typer.echo(f"wrote {path}; score it (with other respondents' files) by: prodops assess {path}", err=True)
+        return
+    from prodops.answers import load_responses
+    from prodops.assessment import assess as score, result_document
+
+    responses = load_responses(m, files or [])
+    result = score(m, responses)
+    recorded = None
+    if not no_record:
+        ws = _workspace(db)
+        recorded = ws.record(responses, result, m)
+        ws.close()
+    if as_json:
+        doc = result_document(result, m)
+        doc["recorded"] = None if recorded is None else {"id": recorded[0], "replaced": recorded[1]}
+        _print_json(doc)
+        return
+    from prodops.terminal import show_result
+
+    console = _console()
+    show_result(console, result, m)
+    if recorded:
+        verb = "replaced" if recorded[1] else "recorded"
+        console.print(f"[dim]{verb} as assessment #{recorded[0]} in the workspace; `prodops plan` ranks what to invest in next[/]")
+
+
+# --- plan --------------------------------------------------------------------------------------
+
+@app.command()
+def plan(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Answers files; default: the latest recorded assessment.", show_default=False)] = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    organization: OrgOpt = None,
+    phase_days: Annotated[int, typer.Option("--phase-days", min=1, help="Length of a phase in days.")] = 90,
+    capacity: Annotated[int, typer.Option("--capacity", min=1, help="Investments worked on in parallel (about the Product Ops headcount).")] = 2,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rank the investments that unlock the next level, in phases, with the projected level after each."""
+    from prodops.assessment import assess as score
+    from prodops.roadmap import plan as make_plan, roadmap_document
+
+    m = _model(model)
+    responses = _responses(m, files, db, organization)
+    result = score(m, responses)
+    roadmap = make_plan(m, result, phase_days=phase_days, capacity=capacity)
+    if as_json:
+        _print_json(roadmap_document(roadmap, m) | {"organization": result.organization, "assessment_date": result.date.isoformat()})
+        return
+    from prodops.terminal import show_plan
+
+    show_plan(_console(), roadmap, result, m)
+
+
+def _responses(m, files: list[Path] | None, db: str | None, organization: str | None):
+    """Responses from answers files, or from the latest recorded assessment."""
+    from prodops.answers import load_responses
+
+    if files:
+        return load_responses(m, files)
+    ws = _workspace(db)
+    latest = ws.latest(organization)
+    if latest.model_id != m.id:
+        raise InputError(f"the latest assessment (#{latest.id}) was answered on model {latest.model_id}@{latest.model_version}, "
+                         f"not {m.ref}; pass that model with --model FILE")
+    if latest.model_version != m.version:
+        typer.echo(f"note: assessment #{latest.id} was answered on {latest.model_id}@{latest.model_version}; scoring it with {m.ref}", err=True)
+    responses = ws.responses(latest.id)
+    ws.close()
+    return responses
+
+
+# --- history -----------------------------------------------------------------------------------
+
+@app.command()
+def history(db: DbOpt = None, organization: OrgOpt = None, model: ModelOpt = None, as_json: JsonOpt = False) -> None:
+    """List the recorded assessments: date, model version, respondents, overall and dimension levels."""
+    ws = _workspace(db)
+    recorded = ws.assessments(organization)
+    ws.close()
+    if as_json:
+        _print_json({"assessments": [
+            {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "model_id": a.model_id,
+             "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
+             "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
+             "dimensions": a.dimensions}
+            for a in recorded]})
+        return
+    from prodops.terminal import show_history
+
+    show_history(_console(), recorded, _model(model))
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's workspace and outputs.")] = Path("prodops-demo"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the whole pipeline on bundled example data: three quarterly assessments, the plan, the history."""
+    from prodops.demo import run_demo
+
+    run_demo(out, _console(), as_json)
+
+
+def main() -> None:
+    try:
+        app()
+    except InputError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except OSError as e:  # unreadable or unwritable paths the user gave
+        typer.echo(f"error: {e.filename or ''}: {e.strerror or e}", err=True)
+        sys.exit(2)

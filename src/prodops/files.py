@@ -1,0 +1,88 @@
+"""Reading YAML/JSON input files, with errors that name the file, line and path."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prodops.errors import InputError
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. YAML 1.1 reads the answer `No` as False."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class Document:
+    """A parsed YAML or JSON file that can tell on which line a path inside it stands."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self._node = None
+        try:
+            if path.suffix.lower() == ".json":
+                self.data = json.loads(text)
+            else:
+                self._node = yaml.compose(text, Loader=_Loader)
+                self.data = yaml.load(text, Loader=_Loader)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            problem = getattr(e, "problem", None) or str(e)
+            raise InputError(f"{where}: not valid YAML: {problem}") from None
+
+    def where(self, loc: tuple[Any, ...] = ()) -> str:
+        """`file:line:column: path` for an error at `loc` (keys and list indexes)."""
+        mark = self._mark(loc)
+        prefix = f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark else str(self.path)
+        return f"{prefix}: {format_loc(loc)}" if loc else prefix
+
+    def _mark(self, loc: tuple[Any, ...]) -> yaml.Mark | None:
+        node = self._node
+        if node is None:
+            return None
+        for key in loc:
+            if isinstance(node, yaml.MappingNode):
+                match = [v for k, v in node.value if k.value == str(key)]
+                if not match:
+                    break
+                node = match[0]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+            else:
+                break
+        return node.start_mark
+
+
+def format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def read_document(path: Path | str) -> Document:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    return Document(path, text)

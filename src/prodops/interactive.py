@@ -1,0 +1,100 @@
+"""`prodops assess --interactive`: ask one respondent every criterion and write an answers file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from prodops.answers import Respondent, Responses, answer_value, dump_yaml, responses_document, scale_help
+from prodops.errors import InputError
+from prodops.model import MaturityModel
+
+
+def blank_answers(model: MaturityModel) -> dict[str, Any]:
+    """An answers file with every criterion present and unanswered (`prodops template answers`)."""
+    return {
+        "organization": "Your organisation",
+        "date": dt.date.today().isoformat(),
+        "model": model.ref,
+        "respondents": [{
+            "id": "your-name",
+            "role": model.roles[0].id,
+            "answers": {c.id: None for c in model.criteria},
+            "notes": {},
+        }],
+    }
+
+
+def parse_reply(model: MaturityModel, reply: str) -> tuple[bool, float | None]:
+    """(answered, value) from what someone typed: a label, its first letter, its number, or N/A."""
+    text = reply.strip()
+    if not text:
+        return False, None
+    initials = {p.label[0].casefold(): p.value for p in model.answer_scale}
+    if len(text) == 1 and text.casefold() in initials and len(initials) == len(model.answer_scale):
+        return True, initials[text.casefold()]
+    return True, answer_value(model, text)
+
+
+def interview(model: MaturityModel, console: Console, out: Path | None, with_notes: bool) -> Path:
+    def ask(prompt: str, default: str | None = None) -> str:
+        suffix = f" [{default}]" if default else ""
+        try:
+            reply = console.input(f"{prompt}{escape(suffix)}: ").strip()
+        except EOFError:
+            raise InputError("input ended before the interview was finished; nothing was written") from None
+        return reply or (default or "")
+
+    console.print(f"[bold]{escape(model.name)}[/] ({escape(model.ref)}): {len(model.criteria)} criteria.")
+    console.print(f"Answer each with {escape(scale_help(model))}; the first letter is enough; Enter skips.\n")
+    organization = ask("Organisation")
+    while not organization:
+        organization = ask("Organisation (required)")
+    date = _ask_date(ask)
+    respondent = ask("Your id (name or pseudonym)")
+    while not respondent:
+        respondent = ask("Your id (required)")
+    role = ask("Your role (" + ", ".join(model.role) + ")", model.roles[0].id)
+    while role not in model.role:
+        role = ask(f"Unknown role {role!r}; one of " + ", ".join(model.role), model.roles[0].id)
+    path = out or Path(f"answers-{respondent}.yaml")
+    if path.exists():
+        raise InputError(f"{path} exists; pass --out with another file name (nothing was written)")
+
+    answers: dict[str, float | None] = {}
+    notes: dict[str, str] = {}
+    dims = {d.id: d.name for d in model.dimensions}
+    for i, c in enumerate(sorted(model.criteria, key=lambda c: (c.level, c.dimension)), 1):
+        console.print(f"\n[dim]{i}/{len(model.criteria)} · Level {c.level} · {escape(dims[c.dimension])} · {c.id}[/]")
+        console.print(f"[bold]{escape(c.text)}[/]")
+        if c.evidence:
+            console.print(f"[dim]Evidence: {escape(c.evidence)}[/]")
+        while True:
+            try:
+                answered, value = parse_reply(model, ask("Answer"))
+                break
+            except ValueError as e:
+                console.print(f"[red]{escape(str(e))}[/]; {escape(scale_help(model))}")
+        if answered:
+            answers[c.id] = value
+            if with_notes and (note := ask("Evidence link or note (Enter for none)")):
+                notes[c.id] = note
+
+    responses = Responses(organization, date, (Respondent(respondent, role, answers, notes),))
+    path.write_text(dump_yaml(responses_document(responses, model)), encoding="utf-8")
+    skipped = len(model.criteria) - len(answers)
+    console.print(f"\n{len(answers)} answered, {skipped} skipped.")
+    return path
+
+
+def _ask_date(ask) -> dt.date:
+    while True:
+        reply = ask("Assessment date (YYYY-MM-DD)", dt.date.today().isoformat())
+        try:
+            return dt.date.fromisoformat(reply)
+        except ValueError:
+            pass

@@ -1,0 +1,172 @@
+"""Rich views of the model, a result, a roadmap and the history. Formatting only, no rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from prodops.assessment import AssessmentResult
+from prodops.model import MaturityModel
+from prodops.roadmap import Roadmap
+
+_STATUS = {"met": "[green]met[/]", "unmet": "[red]unmet[/]", "na": "[dim]N/A[/]", "unanswered": "[yellow]unanswered[/]"}
+
+
+def _bar(fraction: float, width: int = 20) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0%}"
+
+
+def _score(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def _level(model: MaturityModel, n: int) -> str:
+    return f"Level {n} {model.level_name(n)}"
+
+
+def show_model(console: Console, model: MaturityModel) -> None:
+    console.print(Panel(f"[bold]{escape(model.name)}[/]  {escape(model.ref)}\n{escape(model.description)}", expand=False))
+    levels = Table(title="Levels", show_lines=True)
+    levels.add_column("#", justify="right")
+    levels.add_column("Level")
+    levels.add_column("Description")
+    for lv in model.levels:
+        text = escape(lv.description)
+        if lv.symptoms:
+            text += "\n[italic]Symptoms:[/] " + escape("; ".join(lv.symptoms))
+        levels.add_row(str(lv.number), lv.name, text)
+    console.print(levels)
+
+    by_dim = defaultdict(list)
+    for c in model.criteria:
+        by_dim[c.dimension].append(c)
+    for d in model.dimensions:
+        t = Table(title=f"{d.name} ({d.id})", caption=escape(d.description), show_lines=False, expand=True)
+        t.add_column("Level", justify="right", width=5)
+        t.add_column("Criterion", width=24, overflow="fold")
+        t.add_column("What must be true")
+        for c in sorted(by_dim[d.id], key=lambda c: c.level):
+            data = f"\n[cyan]data: {escape(str(c.data))}[/]" if c.data else ""
+            t.add_row(str(c.level), c.id, escape(c.text) + data)
+        console.print(t)
+
+    scale = ", ".join(f"{p.label} ({p.value:g})" for p in model.answer_scale) + f", {model.na_label}"
+    roles = ", ".join(f"{r.id} ({escape(r.name)}, weight {r.weight:g})" for r in model.roles)
+    console.print(f"[bold]Answer scale:[/] {escape(scale)}   [bold]Met when score ≥[/] {model.met_threshold:g}"
+                  f"   [bold]Disagreement when spread ≥[/] {model.disagreement_spread:g}")
+    console.print(f"[bold]Roles:[/] {roles}")
+    if model.playbook:
+        stages = ", ".join(f"{s} → {c}" for s, c in model.playbook.stages.items())
+        console.print(f"[bold]Playbook processes[/] (tracked as {stages}): "
+                      + ", ".join(escape(p.name) for p in model.playbook.processes))
+    inv = Table(title="Investments")
+    for col in ("Investment", "Levels", "Effort", "Depends on", "Criteria", "Verified by"):
+        inv.add_column(col, overflow="fold")
+    for i in model.investments:
+        inv.add_row(f"{escape(i.name)}\n[dim]{i.id}[/]", f"{i.from_level}→{i.to_level}", i.effort,
+                    ", ".join(i.depends_on) or "–", ", ".join(i.criteria), escape(i.metric.name))
+    console.print(inv)
+
+
+def show_result(console: Console, result: AssessmentResult, model: MaturityModel) -> None:
+    roles = ", ".join(f"{n} {r}" for r, n in sorted(result.roles.items()))
+    head = Text.from_markup(
+        f"[bold]{escape(result.organization)}[/]  assessed {result.date.isoformat()} on {escape(model.ref)}\n"
+        f"{result.respondents} respondents ({escape(roles)})\n\n"
+        f"[bold]Overall: {_level(model, result.level)}[/]")
+    if result.next_level:
+        head.append_text(Text.from_markup(
+            f"\nProgress to {_level(model, result.next_level)}: {_bar(result.progress_to_next or 0)} {_pct(result.progress_to_next)}"))
+    console.print(Panel(head, title="Where are we?", expand=False))
+
+    dims = Table(title="Dimensions")
+    dims.add_column("Dimension")
+    dims.add_column("Level", justify="right")
+    dims.add_column("")
+    for d in model.dimensions:
+        n = result.dimensions[d.id]
+        dims.add_row(d.name, f"{n} {model.level_name(n)}", "■" * n + "□" * (model.top_level - n))
+    console.print(dims)
+
+    if result.blockers:
+        t = Table(title=f"Blocking {_level(model, result.next_level)} ({len(result.blockers)})")
+        for col in ("Criterion", "Dimension", "Status", "Score", "Spread", "What must be true"):
+            t.add_column(col, overflow="fold")
+        for cid in result.blockers:
+            r = result.criteria[cid]
+            t.add_row(cid, r.dimension, _STATUS[r.status], _score(r.score), _score(r.spread), escape(model.criterion[cid].text))
+        console.print(t)
+
+    split = [r for r in result.criteria.values() if r.disagreement]
+    if split:
+        t = Table(title=f"Respondents disagree (spread ≥ {model.disagreement_spread:g})")
+        t.add_column("Criterion")
+        t.add_column("Score", justify="right")
+        t.add_column("Spread", justify="right")
+        t.add_column("Mean by role")
+        for r in split:
+            t.add_row(r.id, _score(r.score), _score(r.spread), ", ".join(f"{k} {v:.2f}" for k, v in r.by_role.items()))
+        console.print(t)
+
+    unanswered = [r.id for r in result.criteria.values() if r.status == "unanswered"]
+    if unanswered:
+        console.print(f"[yellow]Unanswered by everyone ({len(unanswered)}), so not met:[/] {', '.join(unanswered)}")
+    conflicts = [r for r in result.criteria.values() if r.data and r.data.conflict]
+    for r in conflicts:
+        console.print(f"[magenta]Data conflict[/] {r.id}: answers score {_score(r.score)}, but data says "
+                      f"{r.data.metric} = {r.data.value:g} ({'meets' if r.data.holds else 'misses'} {r.data.bound}); "
+                      f"{'the data' if r.data.decides else 'the answers'} decide")
+
+
+def show_plan(console: Console, roadmap: Roadmap, result: AssessmentResult, model: MaturityModel) -> None:
+    console.print(Panel(
+        f"[bold]{escape(result.organization)}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
+        f"(assessed {result.date.isoformat()}).\nPhases of {roadmap.phase_days} days, "
+        f"{roadmap.capacity} investments in parallel.", title="What do we invest in next?", expand=False))
+    if not roadmap.phases:
+        console.print("[green]Every investment's criteria are met; nothing left to plan.[/]")
+    for ph in roadmap.phases:
+        t = Table(title=f"Phase {ph.number}: {ph.start.isoformat()} → {ph.end.isoformat()}   "
+                        f"projected: {_level(model, ph.projected_level)}", title_justify="left", expand=True)
+        t.add_column("Investment", ratio=3, overflow="fold")
+        t.add_column("Unblocks", ratio=1)
+        t.add_column("Effort", ratio=1)
+        t.add_column("Criteria addressed", ratio=3, overflow="fold")
+        t.add_column("Verified by", ratio=2, overflow="fold")
+        for p in ph.investments:
+            inv = p.investment
+            deps = f"\n[dim]after {', '.join(inv.depends_on)}[/]" if inv.depends_on else ""
+            t.add_row(f"[bold]{escape(inv.name)}[/]\n[dim]{inv.id}[/]{deps}", f"Level {p.unblocks_level}",
+                      f"{inv.effort} ({p.effort_days} d)", ", ".join(p.addresses), escape(inv.metric.name))
+        console.print(t)
+    if roadmap.uncovered:
+        console.print(f"[yellow]No investment addresses these unmet criteria:[/] {', '.join(roadmap.uncovered)}")
+
+
+def show_history(console: Console, recorded: list, model: MaturityModel) -> None:
+    if not recorded:
+        console.print("No assessments recorded yet; `prodops assess FILE` records one.")
+        return
+    t = Table(title="Recorded assessments")
+    for col in ("#", "Date", "Organization", "Model", "Resp.", "Level"):
+        t.add_column(col)
+    dim_ids = list(dict.fromkeys(d for a in recorded for d in a.dimensions))
+    names = {d.id: d.name for d in model.dimensions}
+    for d in dim_ids:
+        t.add_column(names.get(d, d), justify="right", overflow="fold", max_width=12)
+    for a in recorded:
+        level = f"{a.level} {model.level_name(a.level)}" if a.model_id == model.id and a.level <= model.top_level else str(a.level)
+        t.add_row(str(a.id), a.date.isoformat(), escape(a.organization), f"{a.model_id}@{a.model_version}",
+                  str(a.respondents), level, *[str(a.dimensions.get(d, "–")) for d in dim_ids])
+    console.print(t)
+
