@@ -153,20 +153,31 @@ def show_plan(console: Console, roadmap: Roadmap, result: AssessmentResult, mode
         console.print(f"[yellow]No investment addresses these unmet criteria:[/] {', '.join(roadmap.uncovered)}")
 
 
-def show_history(console: Console, recorded: list, model: MaturityModel) -> None:
+def show_history(console: Console, recorded: list, model: MaturityModel, last: int = 8) -> None:
     if not recorded:
         console.print("No assessments recorded yet; `prodops assess FILE` records one.")
         return
     t = Table(title="Recorded assessments")
-    for col in ("#", "Date", "Organization", "Model", "Resp.", "Level"):
+    for col in ("#", "Date", "Organization", "Model", "Respondents", "Level", "Progress to next"):
         t.add_column(col)
-    dim_ids = list(dict.fromkeys(d for a in recorded for d in a.dimensions))
-    names = {d.id: d.name for d in model.dimensions}
-    for d in dim_ids:
-        t.add_column(names.get(d, d), justify="right", overflow="fold", max_width=12)
     for a in recorded:
-        level = f"{a.level} {model.level_name(a.level)}" if a.model_id == model.id and a.level <= model.top_level else str(a.level)
         t.add_row(str(a.id), a.date.isoformat(), escape(a.organization), f"{a.model_id}@{a.model_version}",
-                  str(a.respondents), level, *[str(a.dimensions.get(d, "–")) for d in dim_ids])
+                  str(a.respondents), _level_label(model, a), _pct(a.progress_to_next))
     console.print(t)
 
+    # Levels over time: one column per assessment, the latest `last` of them.
+    shown = recorded[-last:]
+    trend = Table(title="Levels over time" + (f" (latest {last})" if len(recorded) > last else ""))
+    trend.add_column("Dimension")
+    for a in shown:
+        trend.add_column(f"#{a.id}\n{a.date.isoformat()}", justify="center")
+    trend.add_row("[bold]Overall[/]", *[f"[bold]{a.level}[/]" for a in shown])
+    names = {d.id: d.name for d in model.dimensions}
+    for d in dict.fromkeys(d for a in shown for d in a.dimensions):
+        trend.add_row(escape(names.get(d, d)), *[str(a.dimensions.get(d, "–")) for a in shown])
+    console.print(trend)
+
+
+def _level_label(model: MaturityModel, a) -> str:
+    known = a.model_id == model.id and a.level <= model.top_level
+    return f"{a.level} {model.level_name(a.level)}" if known else str(a.level)

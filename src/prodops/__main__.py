@@ -1,0 +1,3 @@
+from prodops.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""Shared fixtures: a tiny model to reason about by hand, and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from prodops.answers import Respondent, Responses
+from prodops.model import MaturityModel
+
+REPO = Path(__file__).resolve().parents[1]
+PRODOPS = str(Path(sys.executable).parent / "prodops")
+
+
+def tiny_model(**overrides) -> MaturityModel:
+    """Two dimensions, one criterion per dimension and level 2..5: a: a2..a5, b: b2..b5."""
+    data = {
+        "id": "tiny", "version": "1", "name": "Tiny",
+        "answer_scale": [{"label": l, "value": v} for l, v in
+                         [("No", 0), ("Started", 0.25), ("Partly", 0.5), ("Mostly", 0.75), ("Fully", 1)]],
+        "roles": [{"id": "pm", "name": "PM"}, {"id": "lead", "name": "Leadership"}],
+        "levels": [{"number": n, "name": f"L{n}", "description": f"level {n}"} for n in range(1, 6)],
+        "dimensions": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        "criteria": [{"id": f"{d}{n}", "dimension": d, "level": n, "text": f"{d} at {n}"}
+                     for d in "ab" for n in range(2, 6)],
+        "investments": [
+            {"id": f"inv-{d}{n}", "name": f"{d}{n}", "from_level": n - 1, "to_level": n,
+             "criteria": [f"{d}{n}"], "effort": "S", "metric": {"name": "m"},
+             "depends_on": [f"inv-{d}{n - 1}"] if n > 2 else []}
+            for d in "ab" for n in range(2, 6)],
+    }
+    data.update(overrides)
+    return MaturityModel.model_validate(data)
+
+
+def responses(*people: tuple[str, dict], date=dt.date(2026, 10, 1)) -> Responses:
+    """responses(("pm", {"a2": 1.0}), ("lead", {...})) with ids r0, r1, ..."""
+    return Responses("Acme", date, tuple(Respondent(f"r{i}", role, answers) for i, (role, answers) in enumerate(people)))
+
+
+def everyone(model: MaturityModel, value: float | None, role: str = "pm", n: int = 3) -> Responses:
+    return responses(*[(role, {c.id: value for c in model.criteria})] * n)
+
+
+def run(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real `prodops` command in a child process."""
+    return subprocess.run([PRODOPS, *args], capture_output=True, text=True, input=input, cwd=cwd,
+                          env={**os.environ, "COLUMNS": "160", **(env or {})}, timeout=120)
+
+
+# --- PostgreSQL: a throwaway server started by the tests --------------------------------------
+
+def _pg_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).resolve().parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    bindir = _pg_bindir()
+    if bindir is None:
+        message = "PostgreSQL server binaries not found (Debian: apt-get install postgresql)"
+        if os.environ.get("PRODOPS_REQUIRE_POSTGRES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    base = Path(tempfile.mkdtemp(prefix="prodops-pg-"))
+    # initdb refuses to run as root: run the server as the postgres user, in a folder it owns.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(base, "postgres", "postgres")
+    port = _free_port()
+    data = base / "data"
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
+                   check=True, capture_output=True)
+    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w",
+                    "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A new, empty database on the test server."""
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{postgres_server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'prodops.db'}"
+    return request.getfixturevalue("postgres_url")
