@@ -12,12 +12,14 @@ import yaml
 from prodops.errors import InputError
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false. YAML 1.1 reads the answer `No` as False."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it
+    """YAML 1.2 booleans: only true/false (YAML 1.1 reads the answer `No` as False). Dates stay
+    strings, so that the code reading them can say what is wrong with an impossible one."""
 
 
+_DROPPED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    key: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -35,8 +37,12 @@ class Document:
             if path.suffix.lower() == ".json":
                 self.data = json.loads(text)
             else:
-                self._node = yaml.compose(text, Loader=_Loader)
-                self.data = yaml.load(text, Loader=_Loader)
+                loader = _Loader(text)
+                try:
+                    self._node = loader.get_single_node()
+                    self.data = None if self._node is None else loader.construct_document(self._node)
+                finally:
+                    loader.dispose()
         except json.JSONDecodeError as e:
             raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
         except yaml.YAMLError as e:

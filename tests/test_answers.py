@@ -1,0 +1,135 @@
+"""Answers files: parsing, merging, and errors that name file, line, respondent and criterion."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from prodops.answers import answer_value, load_responses
+from prodops.errors import InputError
+from prodops.model import load_model
+
+MODEL = load_model()
+
+
+def write(tmp_path, text, name="answers.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """\
+organization: Acme
+date: 2026-10-01
+respondents:
+  - id: ana
+    role: pm
+    answers:
+      om-2-role: Fully
+      om-2-coordination: No
+      pp-2-cadence: 0.5
+      ex-4-ab-platform: N/A
+      ma-3-north-star:
+    notes:
+      om-2-role: https://wiki.example/org
+"""
+
+
+def test_a_good_file(tmp_path):
+    r = load_responses(MODEL, [write(tmp_path, GOOD)])
+    assert r.organization == "Acme" and r.date == dt.date(2026, 10, 1)
+    ana = r.respondents[0]
+    # `No` is an answer, not YAML 1.1's boolean false
+    assert ana.answers == {"om-2-role": 1.0, "om-2-coordination": 0.0, "pp-2-cadence": 0.5, "ex-4-ab-platform": None}
+    assert ana.notes == {"om-2-role": "https://wiki.example/org"}
+
+
+@pytest.mark.parametrize("raw,value", [
+    ("Fully", 1.0), ("fully", 1.0), (" Mostly ", 0.75), ("no", 0.0), (0.25, 0.25), (1, 1.0), ("0.5", 0.5),
+    ("N/A", None), ("n/a", None), ("NA", None), ("not applicable", None)])
+def test_answer_spellings(raw, value):
+    assert answer_value(MODEL, raw) == value
+
+
+@pytest.mark.parametrize("raw", ["Maybe", 0.6, 2, -1, True, "", [1]])
+def test_answers_off_the_scale(raw):
+    with pytest.raises(ValueError):
+        answer_value(MODEL, raw)
+
+
+def test_json_and_bom(tmp_path):
+    doc = {"organization": "Acme", "date": "2026-10-01",
+           "respondents": [{"id": "a", "role": "pm", "answers": {"om-2-role": "Fully"}}]}
+    path = tmp_path / "a.json"
+    path.write_text("\ufeff" + json.dumps(doc), encoding="utf-8")
+    assert load_responses(MODEL, [path]).respondents[0].answers == {"om-2-role": 1.0}
+
+
+def test_unknown_criterion_names_file_line_respondent_and_suggests(tmp_path):
+    path = write(tmp_path, GOOD.replace("pp-2-cadence", "pp-2-cadense"))
+    with pytest.raises(InputError) as err:
+        load_responses(MODEL, [path])
+    msg = str(err.value)
+    assert f"{path}:9:" in msg
+    assert "respondent 'ana'" in msg and "unknown criterion id 'pp-2-cadense'" in msg
+    assert "did you mean 'pp-2-cadence'" in msg
+
+
+def test_answer_off_the_scale_says_what_is_allowed(tmp_path):
+    path = write(tmp_path, GOOD.replace("om-2-role: Fully", "om-2-role: Sometimes"))
+    with pytest.raises(InputError) as err:
+        load_responses(MODEL, [path])
+    msg = str(err.value)
+    assert f"{path}:7:" in msg and "respondent 'ana', criterion 'om-2-role'" in msg
+    assert "'Sometimes' is not on the answer scale" in msg and "No (0), Started (0.25)" in msg
+
+
+def test_all_problems_are_listed_at_once(tmp_path):
+    text = GOOD.replace("role: pm", "role: ceo").replace("Fully", "Totally").replace("organization: Acme\n", "")
+    with pytest.raises(InputError) as err:
+        load_responses(MODEL, [write(tmp_path, text)])
+    msg = str(err.value)
+    assert "organization is required" in msg and "unknown role 'ceo'" in msg and "'Totally'" in msg
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("organization: [unclosed\n", "not valid YAML"),
+    ("- just\n- a list\n", "an answers file is a mapping"),
+    ("organization: A\ndate: 2026-13-40\nrespondents: []\n", "date is required as YYYY-MM-DD"),
+    ("organization: A\ndate: 2026-10-01\nrespondents: []\n", "respondents must be a non-empty list"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n    answer: {}\n", "unknown field"),
+    ("organization: A\ndate: 2026-10-01\nmodel: samm@2\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "pass that model with --model"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: a, role: pm, answers: {}}\n", "appears twice"),
+])
+def test_malformed_files(tmp_path, text, expected):
+    with pytest.raises(InputError, match=expected):
+        load_responses(MODEL, [write(tmp_path, text)])
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("organization: Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_responses(MODEL, [path])
+
+
+def test_files_merge_and_take_the_latest_date(tmp_path):
+    a = write(tmp_path, GOOD, "a.yaml")
+    b = write(tmp_path, GOOD.replace("id: ana", "id: ben").replace("2026-10-01", "2026-10-03"), "b.yaml")
+    r = load_responses(MODEL, [a, b])
+    assert [p.id for p in r.respondents] == ["ana", "ben"] and r.date == dt.date(2026, 10, 3)
+    assert r.sources == (str(a), str(b))
+
+
+def test_the_same_respondent_in_two_files_is_refused(tmp_path):
+    a = write(tmp_path, GOOD, "a.yaml")
+    b = write(tmp_path, GOOD, "b.yaml")
+    with pytest.raises(InputError, match="respondent 'ana' also appears in"):
+        load_responses(MODEL, [a, b])
+
+
+def test_two_organisations_are_refused(tmp_path):
+    a = write(tmp_path, GOOD, "a.yaml")
+    b = write(tmp_path, GOOD.replace("Acme", "Globex").replace("id: ana", "id: ben"), "b.yaml")
+    with pytest.raises(InputError, match="different organizations"):
+        load_responses(MODEL, [a, b])

@@ -1,0 +1,210 @@
+"""The `prodops` command end to end, in child processes, as a user runs it."""
+
+import json
+
+import pytest
+import yaml
+
+from conftest import run
+from prodops.demo import demo_answers
+from prodops.model import load_model
+
+MODEL = load_model()
+Q1, Q2, Q3 = demo_answers()
+
+
+def ok(*args, **kw):
+    p = run(*args, **kw)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def refused(*args, **kw):
+    p = run(*args, **kw)
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr + p.stdout
+    return p.stderr
+
+
+def test_version_and_help():
+    assert ok("--version").stdout.startswith("prodops ")
+    out = ok("--help").stdout
+    for command in ("assess", "plan", "history", "model", "demo", "template"):
+        assert command in out
+
+
+def test_model_commands(tmp_path):
+    assert "om-2-role" in ok("model", "show").stdout
+    shown = json.loads(ok("model", "show", "--json").stdout)
+    assert shown["id"] == "prodops-maturity"
+    exported = json.loads(ok("model", "export", "--format", "json").stdout)
+    assert len(exported["criteria"]) == len(MODEL.criteria)
+    schema = json.loads(ok("model", "schema").stdout)
+    assert "properties" in schema
+    copy = tmp_path / "mine.yaml"
+    ok("model", "export", "--format", "yaml", "--out", str(copy))
+    assert "valid model prodops-maturity@1.0.0" in ok("model", "validate", str(copy)).stdout
+    assert json.loads(ok("model", "validate", str(copy), "--json").stdout)["valid"] is True
+
+
+def test_an_invalid_model_is_refused_with_its_path(tmp_path):
+    data = yaml.safe_load(ok("model", "export").stdout)
+    data["criteria"][0]["dimension"] = "nowhere"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data, sort_keys=False))
+    err = refused("model", "validate", str(bad))
+    assert f"{bad}:" in err and "criteria[0].dimension: unknown dimension 'nowhere'" in err
+    # and anywhere a model is used
+    assert "criteria[0].dimension" in refused("assess", str(Q1), "--model", str(bad), "--no-record")
+
+
+def test_assess_json_and_recording(tmp_path):
+    db = str(tmp_path / "ws.db")
+    doc = json.loads(ok("assess", str(Q3), "--db", db, "--json").stdout)
+    assert doc["level"] == 2 and doc["dimensions"]["operating-model"] == 3
+    assert "pp-3-playbook-practiced" in doc["blockers"]
+    c = doc["criteria"]["pp-3-playbook-practiced"]
+    assert c["disagreement"] and c["by_role"]["leadership"] > c["by_role"]["pm"]
+    assert {"score", "met", "na", "spread", "disagreement", "respondents"} <= c.keys()
+    assert 0 < doc["progress_to_next"] < 1
+    assert doc["recorded"] == {"id": 1, "replaced": False}
+    again = json.loads(ok("assess", str(Q3), "--db", db, "--json").stdout)
+    assert again["recorded"]["replaced"] is True
+    history = json.loads(ok("history", "--db", db, "--json").stdout)
+    assert len(history["assessments"]) == 1
+    assert {"id", "date", "organization", "level", "dimensions"} <= history["assessments"][0].keys()
+
+
+def test_assess_prints_a_readable_result(tmp_path):
+    out = ok("assess", str(Q3), "--db", str(tmp_path / "ws.db")).stdout
+    for text in ("Northwind Cloud", "Overall: Level 2 Emerging", "Progress to Level 3 Defined",
+                 "Blocking Level 3 Defined", "Respondents disagree", "recorded as assessment #1"):
+        assert text in out
+
+
+def test_the_workspace_comes_from_the_environment(tmp_path):
+    env = {"PRODOPS_DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
+    ok("assess", str(Q1), env=env)
+    assert (tmp_path / "env.db").exists()
+    assert len(json.loads(ok("history", "--json", env=env).stdout)["assessments"]) == 1
+
+
+def test_default_workspace_is_prodops_db_in_the_current_folder(tmp_path):
+    ok("assess", str(Q1), cwd=tmp_path, env={"PRODOPS_DATABASE_URL": ""})
+    assert (tmp_path / "prodops.db").exists()
+
+
+def test_plan_from_the_latest_assessment_and_from_files(tmp_path):
+    db = str(tmp_path / "ws.db")
+    ok("assess", str(Q1), "--db", db)
+    ok("assess", str(Q3), "--db", db)
+    doc = json.loads(ok("plan", "--db", db, "--json").stdout)
+    assert doc["current_level"] == 2 and doc["assessment_date"] == "2026-09-30"
+    first = doc["phases"][0]
+    assert {"number", "investments", "projected_level"} <= first.keys()
+    assert "process-standardization" in first["investments"]
+    assert doc["phases"][-1]["projected_level"] == 5
+    from_file = json.loads(ok("plan", str(Q1), "--json", "--phase-days", "30", "--capacity", "1").stdout)
+    assert from_file["current_level"] == 1 and from_file["phase_days"] == 30
+    assert "Phase 1" in ok("plan", "--db", db).stdout
+
+
+def test_plan_without_any_assessment(tmp_path):
+    assert "no assessment recorded" in refused("plan", "--db", str(tmp_path / "empty.db"))
+
+
+def test_bad_answers_are_refused_and_nothing_is_recorded(tmp_path):
+    db = tmp_path / "ws.db"
+    text = Q1.read_text().replace("om-2-knowledge: Partly", "om-2-knowledge: Perhaps", 1)
+    assert "Perhaps" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    err = refused("assess", str(bad), "--db", str(db))
+    assert f"{bad}:128:21: respondents[2].answers.om-2-knowledge" in err
+    assert "respondent 'chen', criterion 'om-2-knowledge': 'Perhaps' is not on the answer scale" in err
+    assert "use one of No (0)" in err
+    assert json.loads(ok("history", "--db", str(db), "--json").stdout)["assessments"] == []
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("respondents: [", "not valid YAML"),
+    ("{}", "organization is required"),
+])
+def test_malformed_answers_file(tmp_path, content, expected):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    assert expected in refused("assess", str(bad), "--no-record")
+
+
+def test_missing_file_and_no_file(tmp_path):
+    assert "no such file" in refused("assess", str(tmp_path / "nope.yaml"), "--no-record")
+    assert "no answers file given" in refused("assess", "--no-record")
+
+
+def test_interactive_assessment_writes_a_file_that_scores(tmp_path):
+    out = tmp_path / "ana.yaml"
+    replies = ["Acme", "2026-10-01", "ana", "pm"]
+    criteria = sorted(MODEL.criteria, key=lambda c: (c.level, c.dimension))
+    for i, c in enumerate(criteria):
+        replies.append({0: "f", 1: "maybe", 2: "Mostly", 3: "n/a", 4: ""}.get(i, "0.25"))
+        if i == 1:
+            replies.append("p")  # asked again after an answer off the scale
+    p = ok("assess", "--interactive", "--out", str(out), input="\n".join(replies) + "\n")
+    assert "not on the answer scale" in p.stdout
+    doc = yaml.safe_load(out.read_text())
+    answers = doc["respondents"][0]["answers"]
+    assert answers[criteria[0].id] == "Fully" and answers[criteria[1].id] == "Partly"
+    assert answers[criteria[3].id] == "N/A" and criteria[4].id not in answers
+    assert len(answers) == len(criteria) - 1
+    scored = json.loads(ok("assess", str(out), "--no-record", "--json").stdout)
+    assert scored["criteria"][criteria[4].id]["status"] == "unanswered"
+
+
+def test_interactive_input_ending_early_writes_nothing(tmp_path):
+    out = tmp_path / "half.yaml"
+    assert "nothing was written" in refused("assess", "-i", "--out", str(out), input="Acme\n2026-10-01\nana\npm\nFully\n")
+    assert not out.exists()
+
+
+def test_template_answers_fills_in_and_scores(tmp_path):
+    path = tmp_path / "t.yaml"
+    ok("template", "answers", "--out", str(path))
+    doc = yaml.safe_load(path.read_text())
+    assert set(doc["respondents"][0]["answers"]) == set(MODEL.criterion)
+    doc["respondents"][0]["answers"] = {cid: "Fully" for cid in MODEL.criterion}
+    path.write_text(yaml.safe_dump(doc))
+    assert json.loads(ok("assess", str(path), "--no-record", "--json").stdout)["level"] == 5
+
+
+def test_demo(tmp_path):
+    out = tmp_path / "demo"
+    p = ok("demo", "--out", str(out))
+    for text in ("Northwind Cloud", "Levels over time", "Overall: Level 2", "What do we invest in next?", "Phase 1"):
+        assert text in p.stdout
+    written = sorted(f.name for f in out.iterdir())
+    assert written == ["answers", "assessment-2026-03-31.json", "assessment-2026-06-30.json",
+                       "assessment-2026-09-30.json", "history.json", "plan.json", "prodops.db"]
+    history = json.loads((out / "history.json").read_text())
+    assert [a["level"] for a in history["assessments"]] == [1, 2, 2]
+    latest = json.loads((out / "assessment-2026-09-30.json").read_text())
+    assert sum(1 for lvl in latest["dimensions"].values() if lvl >= 3) >= 3  # part of Level 3
+    assert {r for r in latest["roles"]} >= {"pm", "leadership", "engineering", "product-ops"}
+    assert latest["respondents"] >= 8
+    # running it again gives the same outputs
+    before = (out / "plan.json").read_text()
+    ok("demo", "--out", str(out))
+    assert (out / "plan.json").read_text() == before
+    assert len(json.loads(ok("history", "--db", str(out / "prodops.db"), "--json").stdout)["assessments"]) == 3
+
+
+def test_assess_on_postgresql(postgres_url):
+    doc = json.loads(ok("assess", str(Q2), "--db", postgres_url, "--json").stdout)
+    assert doc["level"] == 2 and doc["recorded"]["id"] == 1
+    history = json.loads(ok("history", "--db", postgres_url, "--json").stdout)
+    assert history["assessments"][0]["level"] == 2
+    assert json.loads(ok("plan", "--db", postgres_url, "--json").stdout)["current_level"] == 2
+
+
+def test_unreachable_postgresql_is_a_clear_error():
+    err = refused("history", "--db", "postgresql://nobody:secret@127.0.0.1:1/none")
+    assert "cannot open the workspace database" in err and "secret" not in err

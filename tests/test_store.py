@@ -1,0 +1,129 @@
+"""The workspace on SQLite and on a real PostgreSQL server: round trips, replacement, migrations."""
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from prodops.answers import Respondent, Responses, load_responses
+from prodops.assessment import assess
+from prodops.demo import demo_answers
+from prodops.errors import InputError
+from prodops.model import load_model
+from prodops.store import Workspace, database_url
+
+MODEL = load_model()
+
+
+def _responses(date=dt.date(2026, 10, 1), org="Acme"):
+    return Responses(org, date, (
+        Respondent("ana", "pm", {"om-2-role": 1.0, "om-2-coordination": None, "pp-2-cadence": 0.25},
+                   {"om-2-role": "org chart <b>link</b>", "ma-3-north-star": "not sure yet"}, "Ana", "Payments"),
+        Respondent("ivan", "leadership", {"om-2-role": 0.75}),
+    ), ("a.yaml",))
+
+
+def test_round_trip(db_url):
+    ws = Workspace(db_url)
+    given = _responses()
+    result = assess(MODEL, given)
+    aid, replaced = ws.record(given, result, MODEL)
+    assert not replaced
+    back = ws.responses(aid)
+    assert back.organization == "Acme" and back.date == dt.date(2026, 10, 1)
+    by_id = {r.id: r for r in back.respondents}
+    assert by_id["ana"].answers == given.respondents[0].answers  # N/A stays N/A
+    assert by_id["ana"].notes == given.respondents[0].notes      # a note without an answer stays unanswered
+    assert (by_id["ana"].name, by_id["ana"].team) == ("Ana", "Payments")
+    assert by_id["ivan"].answers == {"om-2-role": 0.75}
+    assert assess(MODEL, back) == result
+    [row] = ws.assessments()
+    assert (row.level, row.respondents, row.model_version) == (result.level, 2, "1.0.0")
+    assert row.dimensions == result.dimensions
+    ws.close()
+
+
+def test_recording_the_same_assessment_again_replaces_it(db_url):
+    ws = Workspace(db_url)
+    first = _responses()
+    ws.record(first, assess(MODEL, first), MODEL)
+    second = Responses("Acme", first.date, first.respondents[:1])
+    aid, replaced = ws.record(second, assess(MODEL, second), MODEL)
+    assert replaced
+    [row] = ws.assessments()
+    assert row.id == aid and row.respondents == 1
+    assert [r.id for r in ws.responses(aid).respondents] == ["ana"]
+    ws.close()
+
+
+def test_history_is_ordered_and_filters_by_organization(db_url):
+    ws = Workspace(db_url)
+    for date, org in [(dt.date(2026, 9, 1), "Acme"), (dt.date(2026, 3, 1), "Acme"), (dt.date(2026, 6, 1), "Globex")]:
+        r = _responses(date, org)
+        ws.record(r, assess(MODEL, r), MODEL)
+    assert [a.date.month for a in ws.assessments()] == [3, 6, 9]
+    assert [a.organization for a in ws.assessments("Acme")] == ["Acme", "Acme"]
+    assert ws.latest("Acme").date == dt.date(2026, 9, 1)
+    ws.close()
+
+
+def test_the_demo_history_survives_a_reopen(db_url):
+    ws = Workspace(db_url)
+    for path in demo_answers():
+        r = load_responses(MODEL, [path])
+        ws.record(r, assess(MODEL, r), MODEL)
+    ws.close()
+    again = Workspace(db_url)  # migrations run again: a no-op at head
+    assert [a.level for a in again.assessments()] == [1, 2, 2]
+    latest = again.latest()
+    assert assess(MODEL, again.responses(latest.id)).level == 2
+    with again.engine.connect() as conn:
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0001"
+    again.close()
+
+
+def test_empty_workspace(db_url):
+    ws = Workspace(db_url)
+    assert ws.assessments() == []
+    with pytest.raises(InputError, match="no assessment recorded"):
+        ws.latest()
+    with pytest.raises(InputError, match="no assessment #7"):
+        ws.responses(7)
+    ws.close()
+
+
+def test_database_url_resolution(tmp_path, monkeypatch):
+    monkeypatch.delenv("PRODOPS_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert database_url() == f"sqlite:///{tmp_path / 'prodops.db'}"
+    assert database_url("x.db") == f"sqlite:///{tmp_path / 'x.db'}"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("PRODOPS_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert database_url() == "sqlite:///elsewhere.db"
+    assert database_url("given.db").endswith("given.db")
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="cannot open the workspace database"):
+        Workspace(f"sqlite:///{tmp_path}/no/such/folder/x.db")
+
+
+def test_head_revision_constant_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from prodops.store import _MIGRATIONS, HEAD_REVISION
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [HEAD_REVISION]
+
+
+def test_migrations_create_exactly_the_declared_tables(tmp_path):
+    ws = Workspace(f"sqlite:///{tmp_path / 'w.db'}")
+    inspector = sa.inspect(ws.engine)
+    from prodops.store import metadata
+
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table.name
+    ws.close()
