@@ -63,6 +63,7 @@ class Criterion(_Strict):
     level: int = Field(ge=2, description="Criteria start at level 2; level 1 is the floor")
     text: str = Field(min_length=1, description="What must be true, observably")
     evidence: str = ""
+    source: list[str] = Field(default=[], description="The source text's statements this criterion makes observable")
     data: DataBinding | None = None
 
 

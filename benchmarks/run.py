@@ -1,0 +1,17 @@
+"""Run every benchmark and print its figures: `make bench` (or `python benchmarks/run.py`)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import scoring  # noqa: E402
+
+
+def main() -> int:
+    ok = scoring.report(scoring.run())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
