@@ -7,6 +7,7 @@ import yaml
 
 from conftest import run
 from prodops.demo import demo_answers
+from prodops.interactive import interview_order
 from prodops.model import load_model
 
 MODEL = load_model()
@@ -144,7 +145,7 @@ def test_missing_file_and_no_file(tmp_path):
 def test_interactive_assessment_writes_a_file_that_scores(tmp_path):
     out = tmp_path / "ana.yaml"
     replies = ["Acme", "2026-10-01", "ana", "pm"]
-    criteria = sorted(MODEL.criteria, key=lambda c: (c.level, c.dimension))
+    criteria = interview_order(MODEL)
     for i, c in enumerate(criteria):
         replies.append({0: "f", 1: "maybe", 2: "Mostly", 3: "n/a", 4: ""}.get(i, "0.25"))
         if i == 1:

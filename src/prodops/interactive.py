@@ -50,7 +50,10 @@ def interview(model: MaturityModel, console: Console, out: Path | None, with_not
         return reply or (default or "")
 
     console.print(f"[bold]{escape(model.name)}[/] ({escape(model.ref)}): {len(model.criteria)} criteria.")
-    console.print(f"Answer each with {escape(scale_help(model))}; the first letter is enough; Enter skips.\n")
+    labels = ", ".join(f"{p.label} ({p.value:g})" for p in model.answer_scale)
+    initials = "/".join(p.label[0].lower() for p in model.answer_scale)
+    console.print(f"Answer each with {escape(labels)} or {escape(model.na_label)}. The first letter is enough "
+                  f"({initials}); type {escape(model.na_label)} in full; Enter skips a criterion.\n")
     organization = ask("Organisation")
     while not organization:
         organization = ask("Organisation (required)")
@@ -68,7 +71,7 @@ def interview(model: MaturityModel, console: Console, out: Path | None, with_not
     answers: dict[str, float | None] = {}
     notes: dict[str, str] = {}
     dims = {d.id: d.name for d in model.dimensions}
-    for i, c in enumerate(sorted(model.criteria, key=lambda c: (c.level, c.dimension)), 1):
+    for i, c in enumerate(interview_order(model), 1):
         console.print(f"\n[dim]{i}/{len(model.criteria)} · Level {c.level} · {escape(dims[c.dimension])} · {c.id}[/]")
         console.print(f"[bold]{escape(c.text)}[/]")
         if c.evidence:
@@ -89,6 +92,12 @@ def interview(model: MaturityModel, console: Console, out: Path | None, with_not
     skipped = len(model.criteria) - len(answers)
     console.print(f"\n{len(answers)} answered, {skipped} skipped.")
     return path
+
+
+def interview_order(model: MaturityModel) -> list:
+    """Level by level, dimensions in the model's order: the easy, foundational questions first."""
+    rank = {d.id: i for i, d in enumerate(model.dimensions)}
+    return sorted(model.criteria, key=lambda c: (c.level, rank[c.dimension]))
 
 
 def _ask_date(ask) -> dt.date:

@@ -30,6 +30,10 @@ def _score(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
+def _longest_id(model: MaturityModel) -> int:
+    return max(len(c.id) for c in model.criteria)
+
+
 def _level(model: MaturityModel, n: int) -> str:
     return f"Level {n} {model.level_name(n)}"
 
@@ -43,7 +47,7 @@ def show_model(console: Console, model: MaturityModel) -> None:
     for lv in model.levels:
         text = escape(lv.description)
         if lv.symptoms:
-            text += "\n[italic]Symptoms:[/] " + escape("; ".join(lv.symptoms))
+            text += "\n[italic]Symptoms:[/]" + "".join(f"\n • {escape(sym)}" for sym in lv.symptoms)
         levels.add_row(str(lv.number), lv.name, text)
     console.print(levels)
 
@@ -69,12 +73,15 @@ def show_model(console: Console, model: MaturityModel) -> None:
         stages = ", ".join(f"{s} → {c}" for s, c in model.playbook.stages.items())
         console.print(f"[bold]Playbook processes[/] (tracked as {stages}): "
                       + ", ".join(escape(p.name) for p in model.playbook.processes))
-    inv = Table(title="Investments")
-    for col in ("Investment", "Levels", "Effort", "Depends on", "Criteria", "Verified by"):
-        inv.add_column(col, overflow="fold")
+    inv = Table(title="Investments", expand=True)
+    inv.add_column("Investment", ratio=3)
+    inv.add_column("Levels", no_wrap=True)
+    inv.add_column("Effort", no_wrap=True)
+    inv.add_column("Depends on", ratio=2, overflow="fold")
+    inv.add_column("Criteria", min_width=_longest_id(model), overflow="fold")
     for i in model.investments:
-        inv.add_row(f"{escape(i.name)}\n[dim]{i.id}[/]", f"{i.from_level}→{i.to_level}", i.effort,
-                    ", ".join(i.depends_on) or "–", ", ".join(i.criteria), escape(i.metric.name))
+        inv.add_row(f"[bold]{escape(i.name)}[/]\n[dim]{i.id}\nverified by {escape(i.metric.name)}[/]",
+                    f"{i.from_level}→{i.to_level}", i.effort, "\n".join(i.depends_on) or "–", "\n".join(i.criteria))
     console.print(inv)
 
 
@@ -139,15 +146,15 @@ def show_plan(console: Console, roadmap: Roadmap, result: AssessmentResult, mode
         t = Table(title=f"Phase {ph.number}: {ph.start.isoformat()} → {ph.end.isoformat()}   "
                         f"projected: {_level(model, ph.projected_level)}", title_justify="left", expand=True)
         t.add_column("Investment", ratio=3, overflow="fold")
-        t.add_column("Unblocks", ratio=1)
-        t.add_column("Effort", ratio=1)
-        t.add_column("Criteria addressed", ratio=3, overflow="fold")
+        t.add_column("Unblocks", no_wrap=True)
+        t.add_column("Effort", no_wrap=True)
+        t.add_column("Criteria addressed", min_width=_longest_id(model), overflow="fold")
         t.add_column("Verified by", ratio=2, overflow="fold")
         for p in ph.investments:
             inv = p.investment
             deps = f"\n[dim]after {', '.join(inv.depends_on)}[/]" if inv.depends_on else ""
             t.add_row(f"[bold]{escape(inv.name)}[/]\n[dim]{inv.id}[/]{deps}", f"Level {p.unblocks_level}",
-                      f"{inv.effort} ({p.effort_days} d)", ", ".join(p.addresses), escape(inv.metric.name))
+                      f"{inv.effort} ({p.effort_days} d)", "\n".join(p.addresses), escape(inv.metric.name))
         console.print(t)
     if roadmap.uncovered:
         console.print(f"[yellow]No investment addresses these unmet criteria:[/] {', '.join(roadmap.uncovered)}")
