@@ -211,11 +211,11 @@ def plan(
     result = score(m, responses)
     roadmap = make_plan(m, result, phase_days=phase_days, capacity=capacity)
     if as_json:
-        _print_json(roadmap_document(roadmap, m) | {"organization": result.organization, "assessment_date": result.date.isoformat()})
+        _print_json(roadmap_document(roadmap, m))
         return
     from prodops.terminal import show_plan
 
-    show_plan(_console(), roadmap, result, m)
+    show_plan(_console(), roadmap, m)
 
 
 def _responses(m, files: list[Path] | None, db: str | None, organization: str | None):
@@ -245,12 +245,9 @@ def history(db: DbOpt = None, organization: OrgOpt = None, model: ModelOpt = Non
     recorded = ws.assessments(organization)
     ws.close()
     if as_json:
-        _print_json({"assessments": [
-            {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "model_id": a.model_id,
-             "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
-             "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
-             "dimensions": a.dimensions}
-            for a in recorded]})
+        from prodops.store import history_document
+
+        _print_json(history_document(recorded))
         return
     from prodops.terminal import show_history
 

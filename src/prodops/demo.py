@@ -13,7 +13,7 @@ from prodops.answers import load_responses
 from prodops.assessment import assess, result_document
 from prodops.model import load_model
 from prodops.roadmap import plan, roadmap_document
-from prodops.store import Workspace, database_url
+from prodops.store import Workspace, database_url, history_document
 from prodops.terminal import show_history, show_plan, show_result
 
 EXAMPLES = Path(str(files("prodops.examples") / "demo"))
@@ -51,9 +51,7 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
     write("plan.json", roadmap_document(roadmap, model))
     recorded = ws.assessments()
     ws.close()
-    history = {"assessments": [{"id": a.id, "date": a.date.isoformat(), "level": a.level, "dimensions": a.dimensions}
-                               for a in recorded]}
-    write("history.json", history)
+    write("history.json", history_document(recorded))
 
     summary = {"out": str(out), "workspace": str(out / "prodops.db"),
                "levels": {r.date.isoformat(): r.level for r in results},
@@ -66,7 +64,7 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
     console.rule("Latest assessment")
     show_result(console, latest, model)
     console.rule("Roadmap")
-    show_plan(console, roadmap, latest, model)
+    show_plan(console, roadmap, model)
     console.rule("Outputs")
     console.print(f"Workspace: {out / 'prodops.db'}  (try: prodops history --db {out / 'prodops.db'})")
     console.print(f"Answers:   {answers_dir}/")

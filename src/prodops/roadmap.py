@@ -49,6 +49,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class Roadmap:
+    organization: str
+    assessment_date: dt.date
     current_level: int
     phases: list[Phase]
     done: list[str]
@@ -105,12 +107,14 @@ def plan(model: MaturityModel, result: AssessmentResult, phase_days: int = DEFAU
 
     covered = {cid for inv in model.investments for cid in inv.criteria}
     uncovered = [c.id for c in model.criteria if not met[c.id] and c.id not in covered]
-    return Roadmap(result.level, phases, done, uncovered, phase_days, capacity)
+    return Roadmap(result.organization, result.date, result.level, phases, done, uncovered, phase_days, capacity)
 
 
 def roadmap_document(roadmap: Roadmap, model: MaturityModel) -> dict:
     """The JSON form of a roadmap (`prodops plan --json`)."""
     return {
+        "organization": roadmap.organization,
+        "assessment_date": roadmap.assessment_date.isoformat(),
         "current_level": roadmap.current_level,
         "current_level_name": model.level_name(roadmap.current_level),
         "phase_days": roadmap.phase_days,

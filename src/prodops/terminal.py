@@ -135,10 +135,10 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
                       f"{'the data' if r.data.decides else 'the answers'} decide")
 
 
-def show_plan(console: Console, roadmap: Roadmap, result: AssessmentResult, model: MaturityModel) -> None:
+def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
     console.print(Panel(
-        f"[bold]{escape(result.organization)}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
-        f"(assessed {result.date.isoformat()}).\nPhases of {roadmap.phase_days} days, "
+        f"[bold]{escape(roadmap.organization)}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
+        f"(assessed {roadmap.assessment_date.isoformat()}).\nPhases of {roadmap.phase_days} days, "
         f"{roadmap.capacity} investments in parallel.", title="What do we invest in next?", expand=False))
     if not roadmap.phases:
         console.print("[green]Every investment's criteria are met; nothing left to plan.[/]")

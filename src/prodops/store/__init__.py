@@ -46,6 +46,16 @@ class RecordedAssessment:
     dimensions: dict[str, int]
 
 
+def history_document(recorded: list[RecordedAssessment]) -> dict:
+    """The JSON form of the history (`prodops history --json`, the demo's history.json)."""
+    return {"assessments": [
+        {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "model_id": a.model_id,
+         "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
+         "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
+         "dimensions": a.dimensions}
+        for a in recorded]}
+
+
 class Workspace:
     def __init__(self, url: str):
         self.url = url
@@ -167,4 +177,4 @@ def _safe(url: str) -> str:
         return url
 
 
-__all__ = ["Workspace", "RecordedAssessment", "database_url", "metadata", "DEFAULT_DB", "ENV_URL"]
+__all__ = ["Workspace", "RecordedAssessment", "database_url", "history_document", "metadata", "DEFAULT_DB", "ENV_URL"]
