@@ -95,7 +95,14 @@ def test_all_problems_are_listed_at_once(tmp_path):
 @pytest.mark.parametrize("text,expected", [
     ("organization: [unclosed\n", "not valid YAML"),
     ("- just\n- a list\n", "an answers file is a mapping"),
-    ("organization: A\ndate: 2026-13-40\nrespondents: []\n", "date is required as YYYY-MM-DD"),
+    ("organization: A\ndate: 2026-13-40\nrespondents: []\n", "2026-13-40 is not a real date"),
+    ("organization: A\ndate: 2026-02-30\nrespondents: []\n", r"2026-02-30 is not a real date \(day is out of range"),
+    ("organization: A\ndate: 1/10/2026\nrespondents: []\n", "date '1/10/2026' is not in the form YYYY-MM-DD"),
+    ("organization: A\nrespondents: []\n", "date is required: the day of the assessment"),
+    ("organization: A\ndate: 2026-10-01\nmodel: prodops-maturity@2.0.0\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "model in use is prodops-maturity@1.0.0"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: A, role: pm, answers: {}}\n", "'A' appears twice in this file"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n    answers:\n      om-2-role: No\n      om-2-role: Fully\n",
+     r"answers.yaml:8:7: not valid YAML: duplicate key 'om-2-role' \(first at line 7\); keep one"),
     ("organization: A\ndate: 2026-10-01\nrespondents: []\n", "respondents must be a non-empty list"),
     ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n    answer: {}\n", "unknown field"),
     ("organization: A\ndate: 2026-10-01\nmodel: samm@2\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "pass that model with --model"),
@@ -128,8 +135,41 @@ def test_the_same_respondent_in_two_files_is_refused(tmp_path):
         load_responses(MODEL, [a, b])
 
 
-def test_two_organisations_are_refused(tmp_path):
+def test_two_organisations_are_refused_naming_each_file(tmp_path):
     a = write(tmp_path, GOOD, "a.yaml")
-    b = write(tmp_path, GOOD.replace("Acme", "Globex").replace("id: ana", "id: ben"), "b.yaml")
-    with pytest.raises(InputError, match="different organizations"):
+    b = write(tmp_path, GOOD.replace("Acme", "acme").replace("id: ana", "id: ben"), "b.yaml")
+    with pytest.raises(InputError) as err:
         load_responses(MODEL, [a, b])
+    assert f"{a}: 'Acme'; {b}: 'acme'" in str(err.value) and "spell its name the same way" in str(err.value)
+
+
+def test_the_same_respondent_in_another_case_is_the_same_person(tmp_path):
+    a = write(tmp_path, GOOD, "a.yaml")
+    b = write(tmp_path, GOOD.replace("id: ana", "id: Ana"), "b.yaml")
+    with pytest.raises(InputError, match="respondent 'Ana' also appears in"):
+        load_responses(MODEL, [a, b])
+
+
+def test_json_errors_carry_line_numbers(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"organization": "Acme", "date": "2026-10-01",\n "respondents": [\n  {"id": "a", "role": "pm",\n   "answers": {"om-2-role": true}}]}\n')
+    with pytest.raises(InputError) as err:
+        load_responses(MODEL, [path])
+    assert f"{path}:4:" in str(err.value) and "true is not on the answer scale" in str(err.value)
+
+
+def test_json_duplicate_keys(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"organization": "Acme", "organization": "Globex", "date": "2026-10-01", "respondents": []}')
+    with pytest.raises(InputError, match="duplicate key 'organization'"):
+        load_responses(MODEL, [path])
+
+
+def test_criterion_ids_in_other_case_get_a_suggestion(tmp_path):
+    with pytest.raises(InputError, match="did you mean 'om-2-role'"):
+        load_responses(MODEL, [write(tmp_path, GOOD.replace("om-2-role: Fully", "OM-2-ROLE: Fully"))])
+
+
+def test_errors_say_how_many_and_that_nothing_was_recorded(tmp_path):
+    with pytest.raises(InputError, match=r"^the answers are not valid \(1 problem\); nothing was recorded:"):
+        load_responses(MODEL, [write(tmp_path, GOOD.replace("role: pm", "role: ceo"))])

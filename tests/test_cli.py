@@ -68,9 +68,9 @@ def test_assess_json_and_recording(tmp_path):
     assert c["disagreement"] and c["by_role"]["leadership"] > c["by_role"]["pm"]
     assert {"score", "met", "na", "spread", "disagreement", "respondents"} <= c.keys()
     assert 0 < doc["progress_to_next"] < 1
-    assert doc["recorded"] == {"id": 1, "replaced": False}
+    assert doc["recorded"] == {"id": 1, "replaced": False, "previous_respondents": None}
     again = json.loads(ok("assess", str(Q3), "--db", db, "--json").stdout)
-    assert again["recorded"]["replaced"] is True
+    assert again["recorded"] == {"id": 1, "replaced": True, "previous_respondents": 11}
     history = json.loads(ok("history", "--db", db, "--json").stdout)
     assert len(history["assessments"]) == 1
     assert {"id", "date", "organization", "level", "dimensions"} <= history["assessments"][0].keys()
@@ -110,8 +110,18 @@ def test_plan_from_the_latest_assessment_and_from_files(tmp_path):
     assert "Phase 1" in ok("plan", "--db", db).stdout
 
 
-def test_plan_without_any_assessment(tmp_path):
-    assert "no assessment recorded" in refused("plan", "--db", str(tmp_path / "empty.db"))
+def test_reading_commands_never_create_a_workspace(tmp_path):
+    for command in ("plan", "history"):
+        assert "no workspace at" in refused(command, cwd=tmp_path, env={"PRODOPS_DATABASE_URL": ""})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_on_an_empty_workspace(tmp_path):
+    from prodops.store import Workspace
+
+    db = tmp_path / "w.db"
+    Workspace(f"sqlite:///{db}").close()
+    assert "no assessment recorded" in refused("plan", "--db", str(db))
 
 
 def test_bad_answers_are_refused_and_nothing_is_recorded(tmp_path):
@@ -121,10 +131,11 @@ def test_bad_answers_are_refused_and_nothing_is_recorded(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     err = refused("assess", str(bad), "--db", str(db))
+    assert "the answers are not valid (1 problem); nothing was recorded" in err
     assert f"{bad}:128:21: respondents[2].answers.om-2-knowledge" in err
     assert "respondent 'chen', criterion 'om-2-knowledge': 'Perhaps' is not on the answer scale" in err
     assert "use one of No (0)" in err
-    assert json.loads(ok("history", "--db", str(db), "--json").stdout)["assessments"] == []
+    assert not db.exists()  # answers are checked before the workspace is opened
 
 
 @pytest.mark.parametrize("content,expected", [
@@ -172,6 +183,11 @@ def test_template_answers_fills_in_and_scores(tmp_path):
     ok("template", "answers", "--out", str(path))
     doc = yaml.safe_load(path.read_text())
     assert set(doc["respondents"][0]["answers"]) == set(MODEL.criterion)
+    err = refused("assess", str(path), "--no-record")  # an unedited template is not an assessment
+    assert "organization is required" in err and "id is required" in err
+    assert "--force" in refused("template", "answers", "--out", str(path))
+    doc["organization"] = "Acme"
+    doc["respondents"][0]["id"] = "ana"
     doc["respondents"][0]["answers"] = {cid: "Fully" for cid in MODEL.criterion}
     path.write_text(yaml.safe_dump(doc))
     assert json.loads(ok("assess", str(path), "--no-record", "--json").stdout)["level"] == 5
@@ -208,4 +224,51 @@ def test_assess_on_postgresql(postgres_url):
 
 def test_unreachable_postgresql_is_a_clear_error():
     err = refused("history", "--db", "postgresql://nobody:secret@127.0.0.1:1/none")
-    assert "cannot open the workspace database" in err and "secret" not in err
+    assert "cannot use the workspace database" in err and "Connection refused" in err and "secret" not in err
+
+
+@pytest.mark.parametrize("db,expected", [
+    ("mysql://u@h/db", "its database driver is not installed"),
+    ("foo://bar", "not a database URL or path"),
+    ("   ", "--db is empty"),
+])
+def test_bad_workspace_urls(db, expected):
+    err = refused("history", "--db", db)
+    assert expected in err and "postgresql://USER" in err or "--db is empty" in err
+
+
+def test_a_file_that_is_not_a_workspace(tmp_path):
+    assert "it is not a prodops workspace" in refused("history", "--db", str(Q1))
+
+
+def test_a_read_only_workspace(tmp_path):
+    db = tmp_path / "w.db"
+    ok("assess", str(Q1), "--db", str(db))
+    err = refused("assess", str(Q2), "--db", f"sqlite:///file:{db}?mode=ro&uri=true")
+    assert "read-only" in err
+    assert len(json.loads(ok("history", "--db", str(db), "--json").stdout)["assessments"]) == 1
+
+
+def test_options_that_do_not_go_together(tmp_path):
+    assert "--interactive" in refused("assess", "-i", "--json")
+    assert "--interactive" in refused("assess", str(Q1), "-i")
+    assert "go with --interactive" in refused("assess", str(Q1), "--out", str(tmp_path / "x.yaml"))
+    assert "3650" in refused("plan", str(Q1), "--phase-days", "100000000")
+
+
+def test_interactive_checks_its_output_file_before_asking(tmp_path):
+    err = refused("assess", "-i", "--out", str(tmp_path / "missing" / "x.yaml"), input="Acme\n2026-10-01\nzed\npm\n")
+    assert "cannot write" in err and "1/52" not in err
+
+
+def test_several_organisations(tmp_path):
+    db = str(tmp_path / "w.db")
+    ok("assess", str(Q1), "--db", db)
+    other = tmp_path / "globex.yaml"
+    other.write_text(Q2.read_text().replace("Northwind Cloud", "Globex"))
+    ok("assess", str(other), "--db", db)
+    assert "several organisations (Globex, Northwind Cloud)" in refused("plan", "--db", db)
+    assert json.loads(ok("plan", "--db", db, "--organization", "globex", "--json").stdout)["organization"] == "Globex"
+    assert "recorded: Globex, Northwind Cloud" in refused("history", "--db", db, "--organization", "Initech")
+    out = ok("history", "--db", db).stdout
+    assert "Levels over time: Northwind Cloud" in out and "Levels over time: Globex" in out

@@ -27,8 +27,8 @@ def test_round_trip(db_url):
     ws = Workspace(db_url)
     given = _responses()
     result = assess(MODEL, given)
-    aid, replaced = ws.record(given, result, MODEL)
-    assert not replaced
+    aid, before = ws.record(given, result, MODEL)
+    assert before is None
     back = ws.responses(aid)
     assert back.organization == "Acme" and back.date == dt.date(2026, 10, 1)
     by_id = {r.id: r for r in back.respondents}
@@ -46,12 +46,14 @@ def test_round_trip(db_url):
 def test_recording_the_same_assessment_again_replaces_it(db_url):
     ws = Workspace(db_url)
     first = _responses()
-    ws.record(first, assess(MODEL, first), MODEL)
+    first_id, _ = ws.record(first, assess(MODEL, first), MODEL)
+    later = _responses(dt.date(2026, 12, 1))
+    ws.record(later, assess(MODEL, later), MODEL)
     second = Responses("Acme", first.date, first.respondents[:1])
-    aid, replaced = ws.record(second, assess(MODEL, second), MODEL)
-    assert replaced
-    [row] = ws.assessments()
-    assert row.id == aid and row.respondents == 1
+    aid, before = ws.record(second, assess(MODEL, second), MODEL)
+    assert aid == first_id and before == 2  # replaced in place: the id stays
+    row = ws.assessments()[0]
+    assert row.id == aid and row.respondents == 1 and len(ws.assessments()) == 2
     assert [r.id for r in ws.responses(aid).respondents] == ["ana"]
     ws.close()
 
@@ -82,6 +84,12 @@ def test_the_demo_history_survives_a_reopen(db_url):
     again.close()
 
 
+def test_reading_never_creates_a_workspace(tmp_path):
+    with pytest.raises(InputError, match="no workspace at"):
+        Workspace(f"sqlite:///{tmp_path / 'absent.db'}", create=False)
+    assert not (tmp_path / "absent.db").exists()
+
+
 def test_empty_workspace(db_url):
     ws = Workspace(db_url)
     assert ws.assessments() == []
@@ -104,7 +112,7 @@ def test_database_url_resolution(tmp_path, monkeypatch):
 
 
 def test_unreachable_database_is_a_clear_error(tmp_path):
-    with pytest.raises(InputError, match="cannot open the workspace database"):
+    with pytest.raises(InputError, match="cannot use the workspace database .* check that its folder exists"):
         Workspace(f"sqlite:///{tmp_path}/no/such/folder/x.db")
 
 

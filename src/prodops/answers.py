@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,12 +63,17 @@ def answer_value(model: MaturityModel, raw: Any) -> float | None:
         try:
             raw = float(text)
         except ValueError:
-            raise ValueError(f"{raw!r} is not on the answer scale") from None
+            raise ValueError(f"{_show(raw)} is not on the answer scale") from None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         for point in model.answer_scale:
             if abs(point.value - raw) < 1e-9:
                 return point.value
-    raise ValueError(f"{raw!r} is not on the answer scale")
+    raise ValueError(f"{_show(raw)} is not on the answer scale")
+
+
+def _show(raw: Any) -> str:
+    """A value as the user typed it: 'Maybe', 0.6, true."""
+    return repr(raw) if isinstance(raw, str) else json.dumps(raw, default=str)
 
 
 def scale_help(model: MaturityModel) -> str:
@@ -83,13 +90,17 @@ def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
     files = [r for r, _ in parsed if r is not None]
     orgs = sorted({r.organization for r in files})
     if len(orgs) > 1:
-        problems.append(f"the files are for different organizations ({', '.join(map(repr, orgs))}); assess one organization at a time")
+        which = "; ".join(f"{r.sources[0]}: {r.organization!r}" for r in files)
+        problems.append(f"the files are for different organizations ({which}); assess one organization at a "
+                        "time, and spell its name the same way in every file")
     seen: dict[str, str] = {}
-    for r, path in zip(files, paths):
+    for r in files:
         for person in r.respondents:
-            if person.id in seen:
-                problems.append(f"{path}: respondent {person.id!r} also appears in {seen[person.id]}; give each person one id and one set of answers")
-            seen.setdefault(person.id, str(path))
+            key = person.id.casefold()
+            if key in seen:
+                problems.append(f"{r.sources[0]}: respondent {person.id!r} also appears in {seen[key]}; "
+                                "give each person one id (ids ignore case) and one set of answers")
+            seen.setdefault(key, r.sources[0])
     _raise(problems)
     return Responses(
         organization=orgs[0],
@@ -102,7 +113,8 @@ def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
 def _raise(problems: list[str]) -> None:
     if problems:
         shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
-        raise InputError("\n".join(shown))
+        head = f"the answers are not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}); nothing was recorded:"
+        raise InputError("\n".join([head, *(f"  {line}" for line in shown)]))
 
 
 def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[str]]:
@@ -119,21 +131,24 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
     org = data.get("organization")
     if not isinstance(org, str) or not org.strip():
         problem(("organization",), "organization is required (the organisation's name)")
-    date = _date(data.get("date"))
+    date, why = _date(data.get("date"))
     if date is None:
-        problem(("date",), f"date is required as YYYY-MM-DD (found {data.get('date')!r})")
+        problem(("date",), why)
     ref = data.get("model")
-    if ref is not None and str(ref).split("@")[0] != model.id:
-        problem(("model",), f"these answers are for model {ref!r}, but the model in use is {model.ref}; pass that model with --model FILE")
+    if ref is not None:
+        ref_id, _, ref_version = str(ref).partition("@")
+        if ref_id != model.id or (ref_version and ref_version != model.version):
+            problem(("model",), f"these answers are for model {ref!r}, but the model in use is {model.ref}; "
+                                "pass that model with --model FILE, or change this line")
     people = data.get("respondents")
     if not isinstance(people, list) or not people:
         problem(("respondents",), "respondents must be a non-empty list")
         people = []
     respondents = [r for i, raw in enumerate(people) if (r := _respondent(model, raw, ("respondents", i), problem))]
-    ids = [r.id for r in respondents]
+    ids = [r.id.casefold() for r in respondents]
     for i, rid in enumerate(ids):
         if rid in ids[:i]:
-            problem(("respondents", i, "id"), f"respondent {rid!r} appears twice in this file")
+            problem(("respondents", i, "id"), f"respondent {respondents[i].id!r} appears twice in this file (ids ignore case)")
     if problems:
         return None, problems
     return Responses(org.strip(), date, tuple(respondents), (str(doc.path),)), []
@@ -197,23 +212,27 @@ class _Counter:
 def _known_criterion(model: MaturityModel, cid: Any, loc, who: str, problem) -> bool:
     if cid in model.criterion:
         return True
-    close = difflib.get_close_matches(str(cid), list(model.criterion), n=1)
+    close = difflib.get_close_matches(str(cid).strip().lower(), list(model.criterion), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     problem(loc, f"{who}: unknown criterion id {cid!r}; {hint}`prodops model show` lists the ids of {model.ref}")
     return False
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: Any) -> tuple[dt.date | None, str]:
+    """(date, "") or (None, what is wrong with it)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, "date is required: the day of the assessment as YYYY-MM-DD"
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date(), ""
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+        return value, ""
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text), ""
+    except ValueError as e:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return None, f"{text} is not a real date ({e}); give the day of the assessment as YYYY-MM-DD"
+        return None, f"date {_show(value)} is not in the form YYYY-MM-DD"
 
 
 def responses_document(responses: Responses, model: MaturityModel) -> dict[str, Any]:

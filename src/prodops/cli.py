@@ -59,10 +59,11 @@ def _model(path: Path | None):
     return load_model(path)
 
 
-def _workspace(db: str | None):
+def _workspace(db: str | None, create: bool = True):
+    """The workspace; commands that only read it pass create=False, so they never leave a new file."""
     from prodops.store import Workspace
 
-    return Workspace.open(db)
+    return Workspace.open(db, create)
 
 
 # --- model -------------------------------------------------------------------------------------
@@ -135,14 +136,17 @@ def _emit(text: str, out: Path | None) -> None:
 def template_answers(
     model: ModelOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """An answers file with every criterion listed, for one respondent to fill in."""
     from prodops.answers import dump_yaml
-    from prodops.interactive import blank_answers
+    from prodops.interactive import TEMPLATE_HEADER, blank_answers
 
+    if out is not None and out.exists() and not force:
+        raise InputError(f"{out} exists (perhaps already filled in); pass --force to overwrite it, or another --out")
     doc = blank_answers(_model(model))
-    _emit(json.dumps(doc, indent=2) + "\n" if as_json else dump_yaml(doc), out)
+    _emit(json.dumps(doc, indent=2) + "\n" if as_json else TEMPLATE_HEADER + dump_yaml(doc), out)
 
 
 # --- assess ------------------------------------------------------------------------------------
@@ -159,6 +163,10 @@ def assess(
     with_notes: Annotated[bool, typer.Option("--with-notes", help="With --interactive: also ask for an evidence note per answer.")] = False,
 ) -> None:
     """Score answers files: criterion scores, per-dimension and staged levels, blockers. Records the assessment."""
+    if interactive and (files or as_json or no_record):
+        raise InputError("--interactive asks the questions and writes a file: give it no answers files, --json or --no-record")
+    if not interactive and (out or with_notes):
+        raise InputError("--out and --with-notes go with --interactive; to score files, give them without --out")
     m = _model(model)
     if interactive:
         from prodops.interactive import interview
@@ -178,7 +186,8 @@ def assess(
         ws.close()
     if as_json:
         doc = result_document(result, m)
-        doc["recorded"] = None if recorded is None else {"id": recorded[0], "replaced": recorded[1]}
+        doc["recorded"] = None if recorded is None else {
+            "id": recorded[0], "replaced": recorded[1] is not None, "previous_respondents": recorded[1]}
         _print_json(doc)
         return
     from prodops.terminal import show_result
@@ -186,8 +195,11 @@ def assess(
     console = _console()
     show_result(console, result, m)
     if recorded:
-        verb = "replaced" if recorded[1] else "recorded"
-        console.print(f"[dim]{verb} as assessment #{recorded[0]} in the workspace; `prodops plan` ranks what to invest in next[/]")
+        aid, before = recorded
+        what = (f"recorded as assessment #{aid}" if before is None else
+                f"replaced assessment #{aid} of {result.organization} on {result.date} "
+                f"(it had {before} respondent{'s' if before != 1 else ''}, now {result.respondents})")
+        console.print(f"[dim]{what}; `prodops plan` ranks what to invest in next[/]")
 
 
 # --- plan --------------------------------------------------------------------------------------
@@ -198,8 +210,8 @@ def plan(
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
-    phase_days: Annotated[int, typer.Option("--phase-days", min=1, help="Length of a phase in days.")] = 90,
-    capacity: Annotated[int, typer.Option("--capacity", min=1, help="Investments worked on in parallel (about the Product Ops headcount).")] = 2,
+    phase_days: Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a phase in days.")] = 90,
+    capacity: Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")] = 2,
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the investments that unlock the next level, in phases, with the projected level after each."""
@@ -224,7 +236,7 @@ def _responses(m, files: list[Path] | None, db: str | None, organization: str | 
 
     if files:
         return load_responses(m, files)
-    ws = _workspace(db)
+    ws = _workspace(db, create=False)
     latest = ws.latest(organization)
     if latest.model_id != m.id:
         raise InputError(f"the latest assessment (#{latest.id}) was answered on model {latest.model_id}@{latest.model_version}, "
@@ -239,10 +251,12 @@ def _responses(m, files: list[Path] | None, db: str | None, organization: str | 
 # --- history -----------------------------------------------------------------------------------
 
 @app.command()
-def history(db: DbOpt = None, organization: OrgOpt = None, model: ModelOpt = None, as_json: JsonOpt = False) -> None:
+def history(db: DbOpt = None, organization: OrgOpt = None, as_json: JsonOpt = False) -> None:
     """List the recorded assessments: date, model version, respondents, overall and dimension levels."""
-    ws = _workspace(db)
+    ws = _workspace(db, create=False)
     recorded = ws.assessments(organization)
+    if organization and not recorded:
+        raise InputError(f"no assessment of {organization!r} in the workspace; recorded: {', '.join(ws.organizations()) or 'none'}")
     ws.close()
     if as_json:
         from prodops.store import history_document
@@ -251,7 +265,7 @@ def history(db: DbOpt = None, organization: OrgOpt = None, model: ModelOpt = Non
         return
     from prodops.terminal import show_history
 
-    show_history(_console(), recorded, _model(model))
+    show_history(_console(), recorded, _model(None))
 
 
 # --- demo --------------------------------------------------------------------------------------
@@ -274,5 +288,6 @@ def main() -> None:
         typer.echo(f"error: {e}", err=True)
         sys.exit(2)
     except OSError as e:  # unreadable or unwritable paths the user gave
-        typer.echo(f"error: {e.filename or ''}: {e.strerror or e}", err=True)
+        typer.echo(f"error: cannot write or read {e.filename or 'a file'}: {e.strerror or e}; "
+                   "check that the folder exists and is writable", err=True)
         sys.exit(2)

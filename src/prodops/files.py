@@ -17,6 +17,20 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when th
     strings, so that the code reading them can say what is wrong with an impossible one."""
 
 
+    def construct_mapping(self, node, deep=False):
+        # YAML forbids duplicate keys, but PyYAML keeps the last one silently: an answer given
+        # twice would be scored as whichever came last.
+        seen: dict[str, yaml.Mark] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key.value!r} (first at line {seen[key.value].line + 1}); keep one",
+                        key.start_mark)
+                seen[key.value] = key.start_mark
+        return super().construct_mapping(node, deep)
+
+
 _DROPPED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
@@ -35,16 +49,17 @@ class Document:
         self._node = None
         try:
             if path.suffix.lower() == ".json":
-                self.data = json.loads(text)
+                self.data = json.loads(text, object_pairs_hook=_unique_keys)
+                try:  # JSON is YAML too: its nodes give line numbers for later messages, where PyYAML can read it
+                    self._node = _compose(text)[0]
+                except yaml.YAMLError:
+                    self._node = None
             else:
-                loader = _Loader(text)
-                try:
-                    self._node = loader.get_single_node()
-                    self.data = None if self._node is None else loader.construct_document(self._node)
-                finally:
-                    loader.dispose()
+                self._node, self.data = _compose(text, construct=True)
         except json.JSONDecodeError as e:
             raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        except _DuplicateKey as e:
+            raise InputError(f"{path}: not valid JSON: duplicate key {e.args[0]!r} in one object; keep one") from None
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -72,6 +87,29 @@ class Document:
             else:
                 break
         return node.start_mark
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            raise _DuplicateKey(key)
+    return dict(pairs)
+
+
+def _compose(text: str, construct: bool = False) -> tuple[Any, Any]:
+    """(root node, data) with our loader; data only when `construct`."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if construct and node is not None else None
+        return node, data
+    finally:
+        loader.dispose()
 
 
 def format_loc(loc: tuple[Any, ...]) -> str:

@@ -14,14 +14,22 @@ from prodops.errors import InputError
 from prodops.model import MaturityModel
 
 
+TEMPLATE_HEADER = """\
+# Answers for one respondent. Fill in organization and id, then answer each criterion with
+# No, Started, Partly, Mostly, Fully or N/A (or leave it blank). `prodops model show` explains
+# each criterion; notes take an evidence link or comment per criterion id.
+"""
+
+
 def blank_answers(model: MaturityModel) -> dict[str, Any]:
-    """An answers file with every criterion present and unanswered (`prodops template answers`)."""
+    """An answers file with every criterion present and unanswered (`prodops template answers`).
+    Organisation and id are left empty so that an unedited template is refused, not recorded."""
     return {
-        "organization": "Your organisation",
+        "organization": "",
         "date": dt.date.today().isoformat(),
         "model": model.ref,
         "respondents": [{
-            "id": "your-name",
+            "id": "",
             "role": model.roles[0].id,
             "answers": {c.id: None for c in model.criteria},
             "notes": {},
@@ -65,9 +73,20 @@ def interview(model: MaturityModel, console: Console, out: Path | None, with_not
     while role not in model.role:
         role = ask(f"Unknown role {role!r}; one of " + ", ".join(model.role), model.roles[0].id)
     path = out or Path(f"answers-{respondent}.yaml")
-    if path.exists():
-        raise InputError(f"{path} exists; pass --out with another file name (nothing was written)")
+    try:  # claim the file now: a folder that is missing or read-only should not cost 52 answers
+        path.open("x").close()
+    except FileExistsError:
+        raise InputError(f"{path} exists; pass --out with another file name (nothing was written)") from None
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror}; pass --out with a writable path") from None
+    try:
+        return _ask_criteria(model, console, ask, path, organization, date, respondent, role, with_notes)
+    except BaseException:
+        path.unlink(missing_ok=True)  # nothing half-written
+        raise
 
+
+def _ask_criteria(model, console, ask, path, organization, date, respondent, role, with_notes) -> Path:
     answers: dict[str, float | None] = {}
     notes: dict[str, str] = {}
     dims = {d.id: d.name for d in model.dimensions}
@@ -101,9 +120,10 @@ def interview_order(model: MaturityModel) -> list:
 
 
 def _ask_date(ask) -> dt.date:
+    prompt = "Assessment date (YYYY-MM-DD)"
     while True:
-        reply = ask("Assessment date (YYYY-MM-DD)", dt.date.today().isoformat())
+        reply = ask(prompt, dt.date.today().isoformat())
         try:
             return dt.date.fromisoformat(reply)
-        except ValueError:
-            pass
+        except ValueError as e:
+            prompt = f"{reply!r} is not a date ({e}); assessment date (YYYY-MM-DD)"

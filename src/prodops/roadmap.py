@@ -101,7 +101,7 @@ def plan(model: MaturityModel, result: AssessmentResult, phase_days: int = DEFAU
             available.add(p.investment.id)
             projected.update({cid: True for cid in p.investment.criteria})
         level, dims = staged_levels(model, projected)
-        length = max(phase_days, max(-(-p.effort_days // capacity) for p in taken))
+        length = max(phase_days, max(p.effort_days for p in taken))  # one investment is one workstream
         begin = phases[-1].end if phases else start
         phases.append(Phase(len(phases) + 1, begin, begin + dt.timedelta(days=length), taken, level, dims))
 

@@ -89,7 +89,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     roles = ", ".join(f"{n} {r}" for r, n in sorted(result.roles.items()))
     head = Text.from_markup(
         f"[bold]{escape(result.organization)}[/]  assessed {result.date.isoformat()} on {escape(model.ref)}\n"
-        f"{result.respondents} respondents ({escape(roles)})\n\n"
+        f"{result.respondents} respondent{'s' if result.respondents != 1 else ''} ({escape(roles)})\n\n"
         f"[bold]Overall: {_level(model, result.level)}[/]")
     if result.next_level:
         head.append_text(Text.from_markup(
@@ -99,7 +99,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     dims = Table(title="Dimensions")
     dims.add_column("Dimension")
     dims.add_column("Level", justify="right")
-    dims.add_column("")
+    dims.add_column(f"1–{model.top_level}")
     for d in model.dimensions:
         n = result.dimensions[d.id]
         dims.add_row(d.name, f"{n} {model.level_name(n)}", "■" * n + "□" * (model.top_level - n))
@@ -107,7 +107,8 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
 
     if result.blockers:
         t = Table(title=f"Blocking {_level(model, result.next_level)} ({len(result.blockers)})")
-        for col in ("Criterion", "Dimension", "Status", "Score", "Spread", "What must be true"):
+        t.add_column("Criterion", min_width=_longest_id(model))
+        for col in ("Dimension", "Status", "Score", "Spread", "What must be true"):
             t.add_column(col, overflow="fold")
         for cid in result.blockers:
             r = result.criteria[cid]
@@ -117,7 +118,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     split = [r for r in result.criteria.values() if r.disagreement]
     if split:
         t = Table(title=f"Respondents disagree (spread ≥ {model.disagreement_spread:g})")
-        t.add_column("Criterion")
+        t.add_column("Criterion", min_width=_longest_id(model))
         t.add_column("Score", justify="right")
         t.add_column("Spread", justify="right")
         t.add_column("Mean by role")
@@ -138,8 +139,9 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
 def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
     console.print(Panel(
         f"[bold]{escape(roadmap.organization)}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
-        f"(assessed {roadmap.assessment_date.isoformat()}).\nPhases of {roadmap.phase_days} days, "
-        f"{roadmap.capacity} investments in parallel.", title="What do we invest in next?", expand=False))
+        f"(assessed {roadmap.assessment_date.isoformat()}).\nPhases of {roadmap.phase_days} days with "
+        f"{roadmap.capacity} parallel workstream{'s' if roadmap.capacity != 1 else ''} "
+        f"({roadmap.phase_days * roadmap.capacity} effort-days each).", title="What do we invest in next?", expand=False))
     if not roadmap.phases:
         console.print("[green]Every investment's criteria are met; nothing left to plan.[/]")
     for ph in roadmap.phases:
@@ -169,22 +171,18 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
         t.add_column(col)
     for a in recorded:
         t.add_row(str(a.id), a.date.isoformat(), escape(a.organization), f"{a.model_id}@{a.model_version}",
-                  str(a.respondents), _level_label(model, a), _pct(a.progress_to_next))
+                  str(a.respondents), f"{a.level} {escape(a.level_name)}", _pct(a.progress_to_next))
     console.print(t)
 
-    # Levels over time: one column per assessment, the latest `last` of them.
-    shown = recorded[-last:]
-    trend = Table(title="Levels over time" + (f" (latest {last})" if len(recorded) > last else ""))
-    trend.add_column("Dimension")
-    for a in shown:
-        trend.add_column(f"#{a.id}\n{a.date.isoformat()}", justify="center")
-    trend.add_row("[bold]Overall[/]", *[f"[bold]{a.level}[/]" for a in shown])
+    # Levels over time, one table per organisation: one column per assessment, the latest `last`.
     names = {d.id: d.name for d in model.dimensions}
-    for d in dict.fromkeys(d for a in shown for d in a.dimensions):
-        trend.add_row(escape(names.get(d, d)), *[str(a.dimensions.get(d, "–")) for a in shown])
-    console.print(trend)
-
-
-def _level_label(model: MaturityModel, a) -> str:
-    known = a.model_id == model.id and a.level <= model.top_level
-    return f"{a.level} {model.level_name(a.level)}" if known else str(a.level)
+    for org in dict.fromkeys(a.organization for a in recorded):
+        shown = [a for a in recorded if a.organization == org][-last:]
+        trend = Table(title=f"Levels over time: {escape(org)}")
+        trend.add_column("Dimension")
+        for a in shown:
+            trend.add_column(f"#{a.id}\n{a.date.isoformat()}", justify="center")
+        trend.add_row("[bold]Overall[/]", *[f"[bold]{a.level}[/]" for a in shown])
+        for d in dict.fromkeys(d for a in shown for d in a.dimensions):
+            trend.add_row(escape(names.get(d, d)), *[str(a.dimensions.get(d, "–")) for a in shown])
+        console.print(trend)

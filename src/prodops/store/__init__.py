@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +25,18 @@ _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 def database_url(db: str | None = None) -> str:
     """`--db` (a path or a URL), else $PRODOPS_DATABASE_URL, else ./prodops.db."""
-    value = db or os.environ.get(ENV_URL) or DEFAULT_DB
+    value = (db if db is not None else os.environ.get(ENV_URL) or DEFAULT_DB).strip()
+    if not value:
+        raise InputError("--db is empty; give a SQLite file path or a database URL")
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     for plain in ("postgresql://", "postgres://"):
         if value.startswith(plain):  # psycopg 3 is the driver we ship
             return "postgresql+psycopg://" + value[len(plain):]
     return value
+
+
+_URL_HELP = "use a SQLite file path, sqlite:///PATH, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class RecordedAssessment:
     model_id: str
     model_version: str
     level: int
+    level_name: str
     progress_to_next: float | None
     respondents: int
     dimensions: dict[str, int]
@@ -51,83 +58,121 @@ def history_document(recorded: list[RecordedAssessment]) -> dict:
     return {"assessments": [
         {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "model_id": a.model_id,
          "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
+         "level_name": a.level_name,
          "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
          "dimensions": a.dimensions}
         for a in recorded]}
 
 
 class Workspace:
-    def __init__(self, url: str):
+    """Every database error inside becomes an InputError that says which workspace and what to do."""
+
+    def __init__(self, url: str, create: bool = True):
         self.url = url
-        try:
+        path = _sqlite_path(url)
+        if path is not None and not create and not path.exists():
+            raise InputError(f"no workspace at {path} yet; `prodops assess FILE` records the first assessment "
+                             f"there (or pass --db PATH|URL, or set {ENV_URL})")
+        with self._errors():
             self.engine = sa.create_engine(url)
             with self.engine.begin() as conn:
                 _migrate(conn)
-        except sa.exc.ArgumentError as e:
-            raise InputError(f"database {url!r}: not a database URL or path ({e})") from None
-        except (sa.exc.OperationalError, sa.exc.InterfaceError) as e:
-            reason = str(e.orig).strip().splitlines()[0] if getattr(e, "orig", None) else str(e)
-            raise InputError(f"cannot open the workspace database {_safe(url)}: {reason}") from None
 
     @classmethod
-    def open(cls, db: str | None = None) -> Workspace:
-        return cls(database_url(db))
+    def open(cls, db: str | None = None, create: bool = True) -> Workspace:
+        return cls(database_url(db), create)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def record(self, responses: Responses, result: AssessmentResult, model: MaturityModel) -> tuple[int, bool]:
-        """Store an assessment in one transaction; (id, True) when it replaced an earlier recording."""
+    @contextmanager
+    def _errors(self):
+        where = _safe(self.url)
+        try:
+            yield
+        except ImportError as e:
+            raise InputError(f"workspace {where}: its database driver is not installed ({e.name}); {_URL_HELP}") from None
+        except sa.exc.ArgumentError as e:
+            raise InputError(f"workspace {where}: not a database URL or path ({e}); {_URL_HELP}") from None
+        except sa.exc.SQLAlchemyError as e:
+            reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+            hint = {
+                "file is not a database": "it is not a prodops workspace; pass another --db",
+                "unable to open database file": "check that its folder exists and is writable",
+                "attempt to write a readonly database": "the workspace is read-only; pass a writable --db",
+            }.get(reason, "check the URL, the server and your rights on it")
+            raise InputError(f"cannot use the workspace database {where}: {reason}; {hint}") from None
+
+    def record(self, responses: Responses, result: AssessmentResult, model: MaturityModel) -> tuple[int, int | None]:
+        """Store an assessment in one transaction. One assessment per organisation, date and model:
+        recording it again replaces it under the same id. Returns (id, respondents it had before or None)."""
         key = (assessments.c.organization == result.organization) & (assessments.c.date == result.date) & (
             assessments.c.model_id == result.model_id)
-        with self.engine.begin() as conn:
-            old = conn.execute(sa.select(assessments.c.id).where(key)).scalar()
-            if old is not None:
+        values = dict(
+            organization=result.organization, date=result.date, model_id=result.model_id,
+            model_version=result.model_version, level=result.level,
+            progress_to_next=result.progress_to_next, respondent_count=result.respondents,
+            sources=list(responses.sources), result=result_document(result, model),
+            recorded_at=dt.datetime.now(dt.timezone.utc),
+        )
+        with self._errors(), self.engine.begin() as conn:
+            old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
+            if old is None:
+                aid = conn.execute(assessments.insert().values(**values)).inserted_primary_key[0]
+            else:
+                aid = old.id
+                conn.execute(assessments.update().where(assessments.c.id == aid).values(**values))
                 for table in _CHILD_TABLES:
-                    conn.execute(table.delete().where(table.c.assessment_id == old))
-                conn.execute(assessments.delete().where(assessments.c.id == old))
-            new = conn.execute(assessments.insert().values(
-                organization=result.organization, date=result.date, model_id=result.model_id,
-                model_version=result.model_version, level=result.level,
-                progress_to_next=result.progress_to_next, respondent_count=result.respondents,
-                sources=list(responses.sources), result=result_document(result, model),
-                recorded_at=dt.datetime.now(dt.timezone.utc),
-            )).inserted_primary_key[0]
+                    conn.execute(table.delete().where(table.c.assessment_id == aid))
             conn.execute(dimension_levels.insert(), [
-                {"assessment_id": new, "dimension": d, "level": n} for d, n in result.dimensions.items()])
+                {"assessment_id": aid, "dimension": d, "level": n} for d, n in result.dimensions.items()])
             conn.execute(respondents.insert(), [
-                {"assessment_id": new, "respondent": r.id, "role": r.role, "name": r.name, "team": r.team}
+                {"assessment_id": aid, "respondent": r.id, "role": r.role, "name": r.name, "team": r.team}
                 for r in responses.respondents])
-            rows = [{"assessment_id": new, "respondent": r.id, "criterion": c, "value": r.answers.get(c),
+            rows = [{"assessment_id": aid, "respondent": r.id, "criterion": c, "value": r.answers.get(c),
                      "na": c in r.answers and r.answers[c] is None, "note": r.notes.get(c)}
                     for r in responses.respondents for c in {**r.answers, **r.notes}]
             if rows:
                 conn.execute(answers.insert(), rows)
-        return new, old is not None
+        return aid, None if old is None else old.respondent_count
 
     def assessments(self, organization: str | None = None) -> list[RecordedAssessment]:
-        """Recorded assessments, oldest first."""
+        """Recorded assessments, oldest first; `organization` matches regardless of case."""
         query = sa.select(assessments).order_by(assessments.c.date, assessments.c.id)
         if organization:
-            query = query.where(assessments.c.organization == organization)
-        with self.engine.connect() as conn:
+            query = query.where(sa.func.lower(assessments.c.organization) == organization.strip().lower())
+        with self._errors(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
             dims: dict[int, dict[str, int]] = {}
             for aid, dim, level in conn.execute(sa.select(
                     dimension_levels.c.assessment_id, dimension_levels.c.dimension, dimension_levels.c.level)):
                 dims.setdefault(aid, {})[dim] = level
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
-                                   r.progress_to_next, r.respondent_count, dims.get(r.id, {})) for r in rows]
+                                   r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
+                                   dims.get(r.id, {})) for r in rows]
+
+    def organizations(self) -> list[str]:
+        with self._errors(), self.engine.connect() as conn:
+            return list(conn.execute(sa.select(assessments.c.organization).distinct()
+                                     .order_by(assessments.c.organization)).scalars())
 
     def latest(self, organization: str | None = None) -> RecordedAssessment:
+        """The newest assessment of `organization`, or of the only organisation recorded."""
+        orgs = self.organizations()
+        if not orgs:
+            raise InputError(f"no assessment recorded in the workspace {_safe(self.url)}; "
+                             "run `prodops assess FILE` first, or pass an answers file")
+        if organization is None and len(orgs) > 1:
+            raise InputError(f"the workspace holds several organisations ({', '.join(orgs)}); "
+                             "choose one with --organization NAME")
         recorded = self.assessments(organization)
         if not recorded:
-            raise InputError(f"no assessment recorded in the workspace {_safe(self.url)}; run `prodops assess FILE` first, or pass an answers file")
+            raise InputError(f"no assessment of {organization!r} in the workspace; recorded: {', '.join(orgs)}")
         return recorded[-1]
 
     def responses(self, assessment_id: int) -> Responses:
         """The answers of a recorded assessment, to score again (with the same or a newer model)."""
-        with self.engine.connect() as conn:
+        with self._errors(), self.engine.connect() as conn:
             head = conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).one_or_none()
             if head is None:
                 raise InputError(f"no assessment #{assessment_id} in the workspace; `prodops history` lists them")
@@ -152,6 +197,18 @@ class Workspace:
             ),
             sources=tuple(head.sources),
         )
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a plain SQLite URL (not in-memory, not a `file:` URI)."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database.startswith("file:") \
+            or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def _migrate(conn: sa.Connection) -> None:
