@@ -173,3 +173,10 @@ def test_criterion_ids_in_other_case_get_a_suggestion(tmp_path):
 def test_errors_say_how_many_and_that_nothing_was_recorded(tmp_path):
     with pytest.raises(InputError, match=r"^the answers are not valid \(1 problem\); nothing was recorded:"):
         load_responses(MODEL, [write(tmp_path, GOOD.replace("role: pm", "role: ceo"))])
+
+
+def test_a_model_given_as_answers_is_recognised():
+    from prodops.model import DEFAULT_MODEL_PATH
+
+    with pytest.raises(InputError, match="this is a maturity model, not an answers file; pass it with --model"):
+        load_responses(MODEL, [DEFAULT_MODEL_PATH])

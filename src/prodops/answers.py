@@ -126,7 +126,9 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
     data = doc.data
     if not isinstance(data, dict):
         return None, [f"{doc.where()}: an answers file is a mapping with organization, date and respondents (see `prodops template answers`)"]
-    for key in data.keys() - _TOP_FIELDS:
+    if {"criteria", "levels"} <= data.keys():
+        return None, [f"{doc.where()}: this is a maturity model, not an answers file; pass it with --model FILE"]
+    for key in sorted(data.keys() - _TOP_FIELDS, key=str):
         problem((key,), f"unknown field; allowed: {', '.join(sorted(_TOP_FIELDS))}")
     org = data.get("organization")
     if not isinstance(org, str) or not org.strip():
