@@ -1,0 +1,100 @@
+"""Sprint predictability (DESIGN.md §5), with Jira velocity-chart semantics.
+
+Definitions, all here:
+- commitment = the work in the sprint when it starts, by initial estimate (points) or by count
+  (issues); work removed during the sprint ("punted") still counts in the commitment.
+- completed committed = committed work done by the sprint's end (not removed);
+  completed = all work done by the end, including work added after the start.
+- added after the start = scope creep.
+- planning accuracy = completed committed / committed; say/do = completed / committed;
+  scope creep = added / committed.
+- Sprints with zero commitment have no ratio: they are excluded and counted.
+- Reported pooled (sum over sprints / sum over sprints) and as the median of the per-sprint
+  ratios, per team and overall. A team's unit is points when every one of its issues has an
+  estimate, otherwise issues (counts); the unit is always stated. Across teams with different
+  units the pooled figures would add points to counts, so the overall pooled figures are then
+  left out (null) and only the medians, which are unit-free, are given.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+RATES = {
+    "planning_accuracy": ("completed_committed", "committed"),
+    "say_do": ("completed", "committed"),
+    "scope_creep": ("added", "committed"),
+}
+SUMMARY_COLUMNS = ["team", "sprint", "start", "end", "unit", "committed", "completed",
+                   "completed_committed", "added", "removed"]
+
+
+def summarize_issues(issues: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Sprint-issue rows -> (sprint-summary rows, per-team note on the unit used).
+
+    `issues` has the sprint-issues columns with typed values (sources.tables)."""
+    units = (issues.group_by("team").agg(
+        rows=pl.len(), unestimated=pl.col("initial_estimate").is_null().sum())
+        .with_columns(unit=pl.when(pl.col("unestimated") == 0).then(pl.lit("points")).otherwise(pl.lit("issues"))))
+    weighted = issues.join(units.select("team", "unit"), on="team").with_columns(
+        w=pl.when(pl.col("unit") == "points").then(pl.col("initial_estimate")).otherwise(1.0))
+    w, start, added, removed, done = (pl.col("w"), pl.col("in_sprint_at_start"), pl.col("added_during_sprint"),
+                                      pl.col("removed_during_sprint"), pl.col("done_at_end"))
+    sprints = weighted.group_by("team", "sprint", maintain_order=True).agg(
+        start=pl.col("start").min(),
+        end=pl.col("end").max(),
+        unit=pl.col("unit").first(),
+        committed=w.filter(start).sum(),
+        completed=w.filter(done & ~removed).sum(),
+        completed_committed=w.filter(start & done & ~removed).sum(),
+        added=w.filter(added).sum(),
+        removed=w.filter(removed & start).sum(),
+    )
+    return sprints.select(SUMMARY_COLUMNS), units.sort("team")
+
+
+def sprint_rates(sprints: pl.DataFrame) -> pl.DataFrame:
+    """Each sprint with its ratios; `excluded` marks zero-commitment sprints (ratios null)."""
+    sprints = sprints.with_columns(pl.col("added", "removed").fill_null(0.0))
+    excluded = pl.col("committed") <= 0
+    return sprints.with_columns(
+        excluded=excluded,
+        **{name: pl.when(excluded).then(None).otherwise(pl.col(num) / pl.col(den)) for name, (num, den) in RATES.items()},
+    )
+
+
+def _summary(rates: pl.DataFrame, pooled: bool = True) -> list[pl.Expr]:
+    kept = ~pl.col("excluded")
+    exprs = [
+        pl.col("unit").unique().sort().str.join("+").alias("unit"),
+        kept.sum().alias("sprints"),
+        pl.col("excluded").sum().alias("excluded_zero_commitment"),
+    ]
+    for name, (num, den) in RATES.items():
+        exprs.append(pl.col(name).filter(kept).median().alias(f"{name}_median"))
+        pooled_value = pl.col(num).filter(kept).sum() / pl.col(den).filter(kept).sum()
+        exprs.append((pooled_value if pooled else pl.lit(None, pl.Float64)).alias(f"{name}_pooled"))
+    return exprs
+
+
+def predictability(sprints: pl.DataFrame) -> dict:
+    """Per team and overall: sprints, exclusions, pooled and median ratios, and the unit."""
+    rates = sprint_rates(sprints)
+    teams = rates.group_by("team").agg(_summary(rates)).sort("team")
+    single_unit = rates["unit"].n_unique() <= 1
+    overall = rates.select(_summary(rates, pooled=single_unit))
+    return {
+        "teams": [_clean(row) for row in teams.iter_rows(named=True)],
+        "overall": _clean(overall.row(0, named=True)) if rates.height else None,
+        "excluded_sprints": rates.filter(pl.col("excluded")).select("team", "sprint", "start").to_dicts(),
+    }
+
+
+def _clean(row: dict) -> dict:
+    """JSON-friendly: NaN (0/0) as None, ratios rounded."""
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, float):
+            v = None if v != v else round(v, 4)
+        out[k] = v
+    return out

@@ -1,0 +1,232 @@
+"""The canonical input tables: their columns, and a reader that validates a CSV file against one.
+
+One spec per table drives the template (`prodops template KIND`), the validation of imports, and
+the meaning of each column in the docs. Validation is vectorised (Polars): a file of a million
+rows is checked column by column, not row by row. Every problem names the file, the row (the
+header is row 1), the column and what is wrong.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from prodops.errors import InputError
+
+TRUE = ("true", "yes", "y", "1", "done", "x")
+FALSE = ("false", "no", "n", "0", "")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | number | date | bool | choice
+    required: bool = True
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = 0.0  # numbers: the smallest value allowed
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # re-importing rows with the same key updates them
+    rules: tuple[tuple[str, pl.Expr, str], ...] = ()  # (columns, rows that break it, reason) on typed values
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _num(name: str, help: str, required: bool = True, minimum: float | None = 0.0) -> Column:
+    return Column(name, "number", required, help, minimum=minimum)
+
+
+TABLES: dict[str, Table] = {t.kind: t for t in (
+    Table("sprint-summary", "One row per sprint: what was committed, completed, added and removed.", (
+        Column("team", "text", help="Team or board name"),
+        Column("sprint", "text", help="Sprint name or id, unique within the team"),
+        Column("start", "date", help="Sprint start, YYYY-MM-DD"),
+        Column("end", "date", help="Sprint end, YYYY-MM-DD"),
+        Column("unit", "choice", help="What the numbers count", choices=("points", "issues")),
+        _num("committed", "Work in the sprint when it started (initial estimates)"),
+        _num("completed", "All work completed by the end, including work added after the start"),
+        _num("completed_committed", "The committed part of what was completed"),
+        _num("added", "Work added after the start (scope creep); blank is 0", required=False),
+        _num("removed", "Committed work removed during the sprint; blank is 0", required=False),
+    ), key=("team", "sprint"), rules=(
+        ("completed_committed,committed", pl.col("completed_committed") > pl.col("committed"),
+         "completed_committed is more than committed"),
+        ("completed_committed,completed", pl.col("completed_committed") > pl.col("completed"),
+         "completed_committed is more than completed (which includes it)"),
+        ("start,end", pl.col("end") < pl.col("start"), "the sprint ends before it starts"),
+    )),
+    Table("sprint-issues", "One row per issue per sprint, as a sprint report lists them.", (
+        Column("team", "text", help="Team or board name"),
+        Column("sprint", "text", help="Sprint name or id, unique within the team"),
+        Column("start", "date", help="Sprint start, YYYY-MM-DD (the same on every row of the sprint)"),
+        Column("end", "date", help="Sprint end, YYYY-MM-DD"),
+        Column("issue", "text", help="Issue key, e.g. PAY-123"),
+        Column("in_sprint_at_start", "bool", help="In the sprint when it started (committed)"),
+        Column("added_during_sprint", "bool", help="Added after the start"),
+        Column("removed_during_sprint", "bool", help="Removed before the end (punted)"),
+        _num("initial_estimate", "Story points when it entered the sprint; blank if not estimated", required=False),
+        Column("done_at_end", "bool", help="Done when the sprint ended"),
+    ), key=("team", "sprint", "issue"), rules=(
+        ("start,end", pl.col("end") < pl.col("start"), "the sprint ends before it starts"),
+        ("in_sprint_at_start,added_during_sprint", pl.col("in_sprint_at_start") & pl.col("added_during_sprint"),
+         "an issue is either in the sprint at its start or added during it, not both"),
+        ("removed_during_sprint,done_at_end", pl.col("removed_during_sprint") & pl.col("done_at_end"),
+         "a removed issue cannot be done at the sprint's end"),
+        ("in_sprint_at_start,added_during_sprint", ~pl.col("in_sprint_at_start") & ~pl.col("added_during_sprint"),
+         "an issue must be in the sprint at its start or added during it"),
+    )),
+    Table("time-survey", "PM weekly hours of operational overhead, before Product Ops and about 90 days later.", (
+        Column("respondent", "text", help="The PM (a pseudonym is fine); the same in both periods to pair answers"),
+        Column("period", "choice", help="baseline or followup", choices=("baseline", "followup")),
+        Column("date", "date", help="When the survey was answered"),
+        _num("meeting_coordination", "Hours per week"),
+        _num("reporting", "Hours per week"),
+        _num("tool_research", "Hours per week"),
+        _num("process_design", "Hours per week"),
+        _num("work_hours", "Total working hours per week, for the overhead share", required=False),
+    ), key=("respondent", "period"), rules=(
+        ("work_hours", pl.col("work_hours") < pl.sum_horizontal(
+            "meeting_coordination", "reporting", "tool_research", "process_design"),
+         "work_hours is less than the overhead hours it should include"),
+    )),
+    Table("launches", "One row per product launch.", (
+        Column("launch", "text", help="Launch id"),
+        Column("name", "text", help="What launched"),
+        Column("tier", "text", required=False, help="Launch tier, e.g. 1, 2, 3"),
+        Column("original_date", "date", help="The launch date first committed to"),
+        Column("actual_date", "date", required=False, help="When it launched; blank if not yet"),
+        Column("adoption_metric", "text", required=False, help="What adoption is measured by"),
+        _num("adoption_target", "First-quarter adoption target", required=False),
+        _num("adoption_q1", "Adoption reached in the first quarter after launch", required=False),
+    ), key=("launch",)),
+    Table("launch-checklist", "GTM readiness checklist items, one row per item per launch.", (
+        Column("launch", "text", help="Launch id, as in the launches table"),
+        Column("function", "text", help="Function owning the item: Marketing, Sales, CS, Support, Docs..."),
+        Column("item", "text", help="The checklist item"),
+        Column("owner", "text", required=False, help="Who is responsible"),
+        Column("done", "bool", help="Whether it was done"),
+        Column("done_at", "date", required=False, help="When it was done"),
+    ), key=("launch", "function", "item")),
+)}
+
+
+def template_csv(kind: str) -> str:
+    return ",".join(TABLES[kind].header) + "\n"
+
+
+def read_table(kind: str, path: Path | str, data: bytes | None = None) -> pl.DataFrame:
+    """Read and validate a canonical CSV: typed columns, or InputError listing every problem."""
+    table = TABLES[kind]
+    path = Path(path)
+    frame = _read_strings(path, data)
+    _check_header(table, path, frame.columns)
+    frame = frame.select(table.header).with_columns(pl.col(table.header).str.strip_chars())
+    typed, problems = _typed(table, frame)
+    if not problems:  # rules compare typed values, so only once every value has its type
+        problems += [(cols, typed.filter(bad), reason) for cols, bad, reason in table.rules]
+        problems = [p for p in problems if p[1].height]
+    problems += _duplicate_keys(table, typed)
+    if problems:
+        raise InputError(_report(path, kind, problems))
+    return typed
+
+
+def _read_strings(path: Path, data: bytes | None) -> pl.DataFrame:
+    try:
+        raw = path.read_bytes() if data is None else data
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty; it needs a header row (see `prodops template KIND`)")
+    try:
+        return pl.read_csv(io.StringIO(text), infer_schema=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as e:
+        first = str(e).strip().splitlines()[0]
+        raise InputError(f"{path}: not a readable CSV file ({first}); check quoting and the number of fields per row") from None
+    except pl.exceptions.DuplicateError as e:
+        raise InputError(f"{path}: the header repeats a column name ({e}); name each column once") from None
+
+
+def _check_header(table: Table, path: Path, columns: list[str]) -> None:
+    missing = [c.name for c in table.columns if c.name not in columns and c.required]
+    if missing:
+        raise InputError(f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for "
+                         f"{table.kind}; the header is: {','.join(table.header)} (`prodops template {table.kind}`)")
+
+
+def _typed(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
+    """Cast every column; collect (column, offending rows, reason) for the values that do not fit."""
+    for c in table.columns:  # optional columns may be absent from the file
+        if c.name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))
+    rows = frame.with_row_index("row", offset=2)
+    casts, problems = [], []
+    for c in table.columns:
+        raw = pl.col(c.name)
+        blank = raw.is_null() | (raw == "")
+        if c.kind == "number":
+            value = raw.cast(pl.Float64, strict=False)
+            bad = ~blank & value.is_null()
+            reason = "is not a number"
+            if c.minimum is not None:
+                problems.append((c.name, rows.filter(value < c.minimum), f"is below {c.minimum:g}"))
+        elif c.kind == "date":
+            value = raw.str.to_date("%Y-%m-%d", strict=False)
+            bad = ~blank & value.is_null()
+            reason = "is not a date as YYYY-MM-DD"
+        elif c.kind == "bool":
+            low = raw.str.to_lowercase()
+            value = pl.when(low.is_in(TRUE)).then(True).when(low.is_in(FALSE) | blank).then(False)
+            bad = ~blank & ~low.is_in(TRUE + FALSE)
+            reason = "is not true or false (true/false, yes/no, 1/0)"
+        elif c.kind == "choice":
+            value = raw.str.to_lowercase()
+            bad = ~blank & ~value.is_in(c.choices)
+            reason = f"is not one of {', '.join(c.choices)}"
+        else:
+            value, bad, reason = raw, pl.lit(False), ""
+        problems.append((c.name, rows.filter(bad), reason))
+        if c.required and c.kind != "bool":
+            problems.append((c.name, rows.filter(blank), "is empty; this column is required"))
+        casts.append(pl.when(blank).then(None).otherwise(value).alias(c.name) if c.kind != "bool" else value.alias(c.name))
+    typed = rows.with_columns(casts)
+    return typed, [p for p in problems if p[1].height]
+
+
+def _duplicate_keys(table: Table, typed: pl.DataFrame) -> list[tuple[str, pl.DataFrame, str]]:
+    dup = typed.filter(pl.struct(table.key).is_duplicated())
+    if dup.height:
+        return [(",".join(table.key), dup, f"repeats a {'/'.join(table.key)} given on another row; give each once")]
+    return []
+
+
+def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]]) -> str:
+    total = sum(rows.height for _, rows, _ in problems)
+    lines = [f"{path}: not a valid {kind} file ({total} problem{'s' if total > 1 else ''}); nothing was imported:"]
+    for column, rows, reason in problems[:20]:
+        shown = rows.head(3)
+        for r in shown.iter_rows(named=True):
+            value = ",".join(str(r[k]) for k in column.split(",")) if "," in column else r[column]
+            lines.append(f"  {path}: row {r['row']}, column {column}: {value!r} {reason}")
+        if rows.height > 3:
+            lines.append(f"  ... and {rows.height - 3} more rows where {column} {reason}")
+    lines.append(f"Fix the file and import it again; `prodops template {kind}` shows the header.")
+    return "\n".join(lines)
