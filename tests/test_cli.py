@@ -196,11 +196,15 @@ def test_template_answers_fills_in_and_scores(tmp_path):
 def test_demo(tmp_path):
     out = tmp_path / "demo"
     p = ok("demo", "--out", str(out))
-    for text in ("Northwind Cloud", "Levels over time", "Overall: Level 2", "What do we invest in next?", "Phase 1"):
+    for text in ("Northwind Cloud", "Levels over time", "Overall: Level 2", "What do we invest in next?", "Phase 1",
+                 "What has Product Ops been worth?", "Sprint predictability", "Monthly time value", "Launch success"):
         assert text in p.stdout
     written = sorted(f.name for f in out.iterdir())
     assert written == ["answers", "assessment-2026-03-31.json", "assessment-2026-06-30.json",
-                       "assessment-2026-09-30.json", "history.json", "plan.json", "prodops.db"]
+                       "assessment-2026-09-30.json", "history.json", "metrics.json", "plan.json", "prodops.db"]
+    value = json.loads((out / "metrics.json").read_text())
+    assert value["predictability"]["before_after"]["difference_pp"] > 10
+    assert value["time_value"]["monthly_value"] > 0 and len(value["launches"]["years"]) == 2
     history = json.loads((out / "history.json").read_text())
     assert [a["level"] for a in history["assessments"]] == [1, 2, 2]
     latest = json.loads((out / "assessment-2026-09-30.json").read_text())

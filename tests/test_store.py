@@ -10,7 +10,7 @@ from prodops.assessment import assess
 from prodops.demo import demo_answers
 from prodops.errors import InputError
 from prodops.model import load_model
-from prodops.store import Workspace, database_url
+from prodops.store import HEAD_REVISION, Workspace, database_url
 
 MODEL = load_model()
 
@@ -80,7 +80,7 @@ def test_the_demo_history_survives_a_reopen(db_url):
     latest = again.latest()
     assert assess(MODEL, again.responses(latest.id)).level == 2
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == HEAD_REVISION
     again.close()
 
 

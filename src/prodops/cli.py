@@ -50,7 +50,9 @@ def _console():
 
 
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    from prodops.files import dump_json
+
+    typer.echo(dump_json(data), nl=False)
 
 
 def _model(path: Path | None):
@@ -147,6 +149,147 @@ def template_answers(
         raise InputError(f"{out} exists (perhaps already filled in); pass --force to overwrite it, or another --out")
     doc = blank_answers(_model(model))
     _emit(json.dumps(doc, indent=2) + "\n" if as_json else TEMPLATE_HEADER + dump_yaml(doc), out)
+
+
+def _template_command(kind: str):
+    def write_template(
+        out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    ) -> None:
+        from prodops.sources.tables import template_csv
+
+        if out is not None and out.exists() and not force:
+            raise InputError(f"{out} exists; pass --force to overwrite it, or another --out")
+        _emit(template_csv(kind), out)
+
+    write_template.__doc__ = f"The CSV header of a {kind} file (see docs/inputs.md for each column)."
+    return write_template
+
+
+for _kind in ("sprint-summary", "sprint-issues", "time-survey", "launches", "launch-checklist"):
+    template_app.command(_kind)(_template_command(_kind))
+
+
+# --- import, settings, metrics -----------------------------------------------------------------
+
+@app.command("import")
+def import_(
+    kind: Annotated[str, typer.Argument(help="sprint-summary, sprint-issues, time-survey, launches or launch-checklist")],
+    files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import value-metric data into the workspace. Rows already imported (same key) are updated."""
+    from prodops.sources import load
+
+    batch = load(kind, files)
+    ws = _workspace(db)
+    new, updated = ws.write(batch.table, batch.rows)
+    ws.close()
+    doc = {"kind": kind, "files": batch.files, "rows_read": batch.read, "table": batch.table,
+           "new": new, "updated": updated, "notes": batch.notes}
+    if as_json:
+        _print_json(doc)
+        return
+    typer.echo(f"{kind}: read {batch.read} rows from {len(batch.files)} file{'s' if len(batch.files) > 1 else ''}; "
+               f"{batch.table}: {new} new, {updated} updated")
+    for note in batch.notes:
+        typer.echo(f"  note: {note}")
+
+
+SETTINGS = {  # name -> (meaning, parser)
+    "hourly_rate": ("PM cost per hour, for the monthly time value", float),
+    "headcount": ("number of PMs, for the monthly time value", float),
+    "change_date": ("when the Playbook (or another change) was adopted, YYYY-MM-DD", lambda v: str(_date_option(v, "change_date"))),
+    "grace_days": ("days a launch may slip and still count as on time", int),
+}
+
+
+@app.command("settings")
+def settings_(
+    key: Annotated[Optional[str], typer.Argument(help=", ".join(SETTINGS), show_default=False)] = None,
+    value: Annotated[Optional[str], typer.Argument(help="The new value; without it, show the current one.", show_default=False)] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Remove the setting.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or set workspace settings used by `prodops metrics` when no option is given."""
+    if key is not None and key not in SETTINGS:
+        raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({m})" for k, (m, _) in SETTINGS.items()))
+    ws = _workspace(db, create=key is not None and (value is not None or unset))
+    if key is not None and (value is not None or unset):
+        if value is not None:
+            try:
+                value = str(SETTINGS[key][1](value))
+            except ValueError:
+                raise InputError(f"{key}: {value!r} is not valid; {key} is the {SETTINGS[key][0]}") from None
+        ws.set_setting(key, None if unset else value)
+    current = ws.settings()
+    ws.close()
+    shown = {k: current.get(k) for k in ([key] if key else SETTINGS)}
+    if as_json:
+        _print_json(shown)
+    else:
+        for k, v in shown.items():
+            typer.echo(f"{k} = {v if v is not None else '(not set)'}    # {SETTINGS[k][0]}")
+
+
+def _date_option(value: str | None, name: str):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name}: {value!r} is not a date as YYYY-MM-DD") from None
+
+
+@app.command()
+def metrics(
+    name: Annotated[Optional[str], typer.Argument(help="predictability, time-value or launches; all when left out.", show_default=False)] = None,
+    team: Annotated[Optional[list[str]], typer.Option("--team", help="Only this team (repeat for several).", show_default=False)] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY-MM-DD).", show_default=False)] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (YYYY-MM-DD).", show_default=False)] = None,
+    change_date: Annotated[Optional[str], typer.Option("--change-date", help="Compare sprints before and after this date.", show_default=False)] = None,
+    ratio: Annotated[str, typer.Option("--ratio", help="Ratio compared before/after: planning_accuracy, say_do or scope_creep.")] = "planning_accuracy",
+    hourly_rate: Annotated[Optional[float], typer.Option("--hourly-rate", min=0, help="PM cost per hour (or `prodops settings hourly_rate`).", show_default=False)] = None,
+    headcount: Annotated[Optional[float], typer.Option("--headcount", min=0, help="Number of PMs (or `prodops settings headcount`).", show_default=False)] = None,
+    grace_days: Annotated[Optional[int], typer.Option("--grace-days", min=0, help="Days a launch may slip and count as on time.", show_default=False)] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Value metrics from the imported data: sprint predictability (and before/after), time value, launch success."""
+    from prodops.metrics import NAMES, TABLES_FOR, Options, compute
+    from prodops.metrics.predictability import RATES
+
+    if name is not None and name not in NAMES:
+        raise InputError(f"unknown metric {name!r}; one of {', '.join(NAMES)}")
+    if ratio not in RATES:
+        raise InputError(f"--ratio {ratio!r}: one of {', '.join(RATES)}")
+    ws = _workspace(db, create=False)
+    saved = ws.settings()
+    options = Options(
+        teams=tuple(team or ()), since=_date_option(since, "--since"), until=_date_option(until, "--until"),
+        change_date=_date_option(change_date or saved.get("change_date"), "--change-date"), ratio=ratio,
+        hourly_rate=hourly_rate if hourly_rate is not None else _float(saved.get("hourly_rate")),
+        headcount=headcount if headcount is not None else _float(saved.get("headcount")),
+        grace_days=grace_days if grace_days is not None else int(saved.get("grace_days", 0)),
+    )
+    names = [name] if name else list(NAMES)
+    tables = {t: ws.read(t) for n in names for t in TABLES_FOR[n]}
+    ws.close()
+    results = {n: compute(n, tables, options) for n in names}
+    if as_json:
+        _print_json(results[name] if name else {n.replace("-", "_"): r for n, r in results.items()})
+        return
+    from prodops.terminal import show_metrics
+
+    show_metrics(_console(), results, options)
+
+
+def _float(value: str | None) -> float | None:
+    return None if value is None else float(value)
 
 
 # --- assess ------------------------------------------------------------------------------------

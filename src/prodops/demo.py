@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import shutil
 from importlib.resources import files
 from pathlib import Path
@@ -11,12 +11,21 @@ from rich.console import Console
 
 from prodops.answers import load_responses
 from prodops.assessment import assess, result_document
+from prodops.files import dump_json
 from prodops.model import load_model
 from prodops.roadmap import plan, roadmap_document
 from prodops.store import Workspace, database_url, history_document
-from prodops.terminal import show_history, show_plan, show_result
+from prodops.metrics import NAMES, TABLES_FOR, Options, compute
+from prodops.sources import load
+from prodops.terminal import show_history, show_metrics, show_plan, show_result
 
 EXAMPLES = Path(str(files("prodops.examples") / "demo"))
+
+
+# The demo's value data: import kind -> file, and the settings its story needs.
+DEMO_IMPORTS = {"sprint-summary": "sprints.csv", "sprint-issues": "sprint-issues.csv", "time-survey": "time-survey.csv",
+                "launches": "launches.csv", "launch-checklist": "launch-checklist.csv"}
+DEMO_SETTINGS = {"change_date": "2026-04-06", "hourly_rate": "85", "headcount": "14"}
 
 
 def demo_answers() -> list[Path]:
@@ -34,7 +43,7 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
 
     def write(name: str, data: dict) -> None:
         path = out / name
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(dump_json(data), encoding="utf-8")
         written.append(path)
 
     results = []
@@ -46,6 +55,18 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
         ws.record(responses, result, model)
         results.append(result)
         write(f"assessment-{result.date.isoformat()}.json", result_document(result, model))
+    for kind, name in DEMO_IMPORTS.items():
+        copy = answers_dir / name
+        shutil.copyfile(EXAMPLES / name, copy)
+        batch = load(kind, [copy])
+        ws.write(batch.table, batch.rows)
+    for key, value in DEMO_SETTINGS.items():
+        ws.set_setting(key, value)
+    options = Options(change_date=dt.date.fromisoformat(DEMO_SETTINGS["change_date"]),
+                      hourly_rate=float(DEMO_SETTINGS["hourly_rate"]), headcount=float(DEMO_SETTINGS["headcount"]))
+    tables = {t: ws.read(t) for n in NAMES for t in TABLES_FOR[n]}
+    value = {n: compute(n, tables, options) for n in NAMES}
+    write("metrics.json", {n.replace("-", "_"): r for n, r in value.items()})
     latest = results[-1]
     roadmap = plan(model, latest)
     write("plan.json", roadmap_document(roadmap, model))
@@ -65,9 +86,11 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
     show_result(console, latest, model)
     console.rule("Roadmap")
     show_plan(console, roadmap, model)
+    console.rule("What has Product Ops been worth?")
+    show_metrics(console, value, options)
     console.rule("Outputs")
     console.print(f"Workspace: {out / 'prodops.db'}  (try: prodops history --db {out / 'prodops.db'})")
-    console.print(f"Answers:   {answers_dir}/")
+    console.print(f"Inputs:    {answers_dir}/  (answers files and the imported CSVs)")
     for path in written:
         console.print(f"Wrote      {path}")
     return summary

@@ -130,3 +130,8 @@ def read_document(path: Path | str) -> Document:
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
     return Document(path, text)
+
+
+def dump_json(data: Any) -> str:
+    """The one JSON form of every output: indented, UTF-8 as is, dates as ISO strings."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -186,3 +186,91 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
         for d in dict.fromkeys(d for a in shown for d in a.dimensions):
             trend.add_row(escape(names.get(d, d)), *[str(a.dimensions.get(d, "–")) for a in shown])
         console.print(trend)
+
+
+_IMPORT_HINT = {
+    "predictability": "no sprints imported; `prodops import sprint-summary FILE` (or sprint-issues)",
+    "time-value": "no time survey imported; `prodops import time-survey FILE`",
+    "launches": "no launches imported; `prodops import launches FILE` and `prodops import launch-checklist FILE`",
+}
+
+
+def show_metrics(console: Console, results: dict, options) -> None:
+    for name, result in results.items():
+        if result is None:
+            console.print(f"[bold]{name}[/]: [dim]{_IMPORT_HINT[name]}[/]")
+            continue
+        {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches}[name](console, result)
+
+
+def _show_predictability(console: Console, r: dict) -> None:
+    t = Table(title="Sprint predictability", caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios")
+    for col in ("Team", "Unit", "Sprints", "Excluded (0 committed)", "Planning accuracy\npooled / median",
+                "Say/do\npooled / median", "Scope creep\npooled / median"):
+        t.add_column(col, justify="left" if col in ("Team", "Unit") else "right")
+
+    def pair(row, name):
+        return f"{_pct(row[f'{name}_pooled'])} / {_pct(row[f'{name}_median'])}"
+
+    for row in r["teams"] + [dict(r["overall"], team="[bold]Overall[/]")]:
+        t.add_row(row["team"] if row["team"].startswith("[") else escape(row["team"]), row["unit"],
+                  str(row["sprints"]), str(row["excluded_zero_commitment"]),
+                  pair(row, "planning_accuracy"), pair(row, "say_do"), pair(row, "scope_creep"))
+    console.print(t)
+    if r["overall"]["planning_accuracy_pooled"] is None and "+" in r["overall"]["unit"]:
+        console.print("[dim]Teams count in different units, so the overall pooled figures are left out.[/]")
+    if r.get("approximate_sprints"):
+        console.print(f"[yellow]{r['approximate_sprints']} sprints have an approximate commitment (from a source that cannot tell it exactly).[/]")
+    ba = r.get("before_after")
+    if ba:
+        b, a = ba["before"], ba["after"]
+        console.print(Panel(
+            f"{escape(ba['conclusion'])}\n[dim]{ba['metric'].replace('_', ' ')} ({ba['statistic']}): "
+            f"before {_pct(b.get('value'))} (n={b['n']}), after {_pct(a.get('value'))} (n={a['n']}); "
+            f"excluded: {b['excluded_zero_commitment'] + a['excluded_zero_commitment']} with zero commitment, "
+            f"{len(ba['excluded_spanning_change'])} spanning the change date; "
+            f"{ba['resamples']} bootstrap resamples, seed {ba['seed']}[/]",
+            title=f"Before and after {ba['change_date']}", expand=False))
+
+
+def _show_time_value(console: Console, r: dict) -> None:
+    t = Table(title="PM time on operational overhead (hours per week)")
+    for col in ("", "Baseline", "Follow-up"):
+        t.add_column(col, justify="right" if col else "left")
+    for cat, v in r["by_category"].items():
+        t.add_row(cat.replace("_", " ").capitalize(), _hours(v["baseline"]), _hours(v["followup"]))
+    t.add_row("[bold]Total[/]", _hours(r["baseline_hours"]), _hours(r["followup_hours"]))
+    t.add_row("Share of working time", _pct(r["overhead_share_baseline"]), _pct(r["overhead_share_followup"]))
+    t.add_row("Respondents", str(r["respondents_baseline"]), str(r["respondents_followup"]))
+    console.print(t)
+    saved = r["hours_saved_per_pm_week"]
+    how = f"paired over {r['paired']} PMs who answered both" if r["paired"] else "difference of the period means (nobody answered both)"
+    line = f"Hours saved per PM per week: [bold]{_hours(saved)}[/] ({how})."
+    if r["monthly_value"] is not None:
+        line += (f" Monthly time value: [bold]{r['monthly_value']:,.0f}[/] "
+                 f"(× {r['hourly_rate']:g}/hour × {r['headcount']:g} PMs × 52/12).")
+    else:
+        line += " Give --hourly-rate and --headcount (or `prodops settings`) for the monthly value."
+    console.print(line)
+
+
+def _show_launches(console: Console, r: dict) -> None:
+    t = Table(title="Launch success", caption=f"on time within {r['grace_days']} days of the original date; "
+                                                "rates over launches whose outcome is known")
+    for col in ("Year", "Launches", "Known", "Succeeded", "Success rate", "Change", "On time", "GTM-ready", "Adoption met"):
+        t.add_column(col, justify="right")
+    for y in r["years"]:
+        change = f"{y['change_pp']:+.0f} pts" if y.get("change_pp") is not None else "–"
+        t.add_row(str(y["year"]), str(y["launches"]), str(y["known"]), str(y["succeeded"]), _pct(y["rate"]), change,
+                  _pct(y["on_time_rate"]), _pct(y["gtm_ready_rate"]), _pct(y["adoption_met_rate"]))
+    console.print(t)
+    if r["failures"]:
+        console.print("Failed: " + "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])
+                      + (f"; and {len(r['failures']) - 12} more" if len(r["failures"]) > 12 else ""))
+    if r["unknown"]:
+        n = len(r["unknown"])
+        console.print(f"[dim]Unknown outcome (missing dates, checklist or adoption figures): {n} launch{'es' if n != 1 else ''}.[/]")
+
+
+def _hours(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1f}"

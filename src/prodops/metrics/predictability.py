@@ -98,3 +98,34 @@ def _clean(row: dict) -> dict:
             v = None if v != v else round(v, 4)
         out[k] = v
     return out
+
+
+def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_accuracy", **stats_options) -> dict:
+    """Compare a ratio before and after `change_date` (e.g. when the Playbook was adopted).
+
+    Before: sprints that ended before the date; after: sprints that started on or after it.
+    Sprints running across the date belong to neither and are listed, as are zero-commitment
+    sprints. The statistics are in `metrics.stats`."""
+    from prodops.metrics.stats import compare, conclusion
+
+    num, den = RATES[metric]
+    rates = sprint_rates(sprints)
+    period = (pl.when(pl.col("end") < change_date).then(pl.lit("before"))
+              .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
+    rates = rates.with_columns(period=period)
+    kept = rates.filter(~pl.col("excluded") & (pl.col("period") != "spanning"))
+
+    def arrays(name: str):
+        part = kept.filter(pl.col("period") == name)
+        return part[num].to_numpy().astype(float), part[den].to_numpy().astype(float)
+
+    result = compare(arrays("before"), arrays("after"), pooled=kept["unit"].n_unique() <= 1, **stats_options)
+    for name in ("before", "after"):
+        result[name]["excluded_zero_commitment"] = rates.filter(
+            pl.col("excluded") & (pl.col("period") == name)).height
+    result["metric"] = metric
+    result["change_date"] = str(change_date)
+    result["excluded_spanning_change"] = rates.filter(pl.col("period") == "spanning").select(
+        "team", "sprint", "start", "end").to_dicts()
+    result["conclusion"] = conclusion(result, metric.replace("_", " "))
+    return result

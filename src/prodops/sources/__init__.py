@@ -1,0 +1,71 @@
+"""Input formats -> the workspace's canonical tables. Every file is validated before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from prodops.errors import InputError
+from prodops.sources.tables import TABLES, read_table
+
+# Which workspace table each import kind fills.
+TARGET = {
+    "sprint-summary": "sprints",
+    "sprint-issues": "sprints",
+    "time-survey": "time_survey",
+    "launches": "launches",
+    "launch-checklist": "launch_checklist",
+}
+
+
+@dataclass
+class Batch:
+    """Validated rows ready to write, with what the user should know about them."""
+
+    kind: str
+    table: str
+    rows: pl.DataFrame  # the target table's columns, `source` included
+    files: list[str]
+    read: int  # input rows read
+    notes: list[str] = field(default_factory=list)
+
+
+def load(kind: str, paths: list[Path | str]) -> Batch:
+    if kind not in TARGET:
+        raise InputError(f"unknown import kind {kind!r}; one of {', '.join(TARGET)}")
+    if not paths:
+        raise InputError(f"no file given; `prodops template {kind}` writes the header to start from")
+    frames = []
+    for path in paths:
+        frame = read_table(kind, path).with_columns(source=pl.lit(str(path)))
+        frames.append(frame)
+    rows = pl.concat(frames, how="vertical_relaxed")
+    key = list(TABLES[kind].key)
+    dup = rows.filter(pl.struct(key).is_duplicated())
+    if dup.height:
+        first = dup.sort(key).head(2).to_dicts()
+        where = " and ".join(f"{r['source']} row {r['row']}" for r in first)
+        raise InputError(f"the same {'/'.join(key)} ({', '.join(str(first[0][k]) for k in key)}) is in {where}; "
+                         "nothing was imported; give each once")
+    batch = Batch(kind, TARGET[kind], rows.drop("row"), [str(p) for p in paths], rows.height)
+    if kind == "sprint-issues":
+        _summarize(batch)
+    elif kind == "sprint-summary":
+        batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
+    return batch
+
+
+def _summarize(batch: Batch) -> None:
+    from prodops.metrics.predictability import summarize_issues
+
+    sources = batch.rows.group_by("team", "sprint").agg(pl.col("source").first())
+    sprints, units = summarize_issues(batch.rows)
+    batch.rows = sprints.join(sources, on=["team", "sprint"]).with_columns(approximate=pl.lit(False))
+    for u in units.iter_rows(named=True):
+        if u["unit"] == "issues" and u["unestimated"] < u["rows"]:
+            batch.notes.append(f"team {u['team']}: {u['unestimated']} of {u['rows']} issues have no estimate, "
+                               "so its sprints are counted in issues, not points")
+        else:
+            batch.notes.append(f"team {u['team']}: counted in {u['unit']}")

@@ -7,19 +7,23 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from prodops.answers import Respondent, Responses
 from prodops.assessment import AssessmentResult, result_document
 from prodops.errors import InputError
 from prodops.model import MaturityModel
-from prodops.store.tables import answers, assessments, dimension_levels, metadata, respondents
+from prodops.store.tables import answers, assessments, dimension_levels, metadata, respondents, settings
 
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0001"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0002"  # the newest migration; tests check it against Alembic's own head
 _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 
@@ -150,6 +154,46 @@ class Workspace:
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
                                    dims.get(r.id, {})) for r in rows]
+
+    def write(self, table_name: str, rows: "pl.DataFrame") -> tuple[int, int]:
+        """Insert or update imported rows by the table's key, in one transaction: (new, updated)."""
+        table = metadata.tables[table_name]
+        key = [c.name for c in table.primary_key.columns]
+        now = dt.datetime.now(dt.timezone.utc)
+        records = rows.select([c.name for c in table.columns if c.name != "imported_at"]).to_dicts()
+        for r in records:
+            r["imported_at"] = now
+        keys = [tuple(r[k] for k in key) for r in records]
+        updated = 0
+        with self._errors(), self.engine.begin() as conn:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                match = sa.tuple_(*[table.c[k] for k in key]).in_(chunk)
+                updated += conn.execute(table.delete().where(match)).rowcount
+            if records:
+                conn.execute(table.insert(), records)
+        return len(records) - updated, updated
+
+    def read(self, table_name: str) -> "pl.DataFrame":
+        """A whole imported table as a typed frame (empty, with its columns, when nothing was imported)."""
+        import polars as pl
+
+        table = metadata.tables[table_name]
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(sa.select(table)).all()
+        types = {sa.Date: pl.Date, sa.Float: pl.Float64, sa.Boolean: pl.Boolean, sa.DateTime: pl.Datetime("us", "UTC")}
+        schema = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String) for c in table.columns}
+        return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+    def settings(self) -> dict[str, str]:
+        with self._errors(), self.engine.connect() as conn:
+            return dict(conn.execute(sa.select(settings.c.key, settings.c.value)).all())
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self._errors(), self.engine.begin() as conn:
+            conn.execute(settings.delete().where(settings.c.key == key))
+            if value is not None:
+                conn.execute(settings.insert().values(key=key, value=value))
 
     def organizations(self) -> list[str]:
         with self._errors(), self.engine.connect() as conn:

@@ -46,3 +46,68 @@ answers = sa.Table(
     sa.Column("na", sa.Boolean, nullable=False),
     sa.Column("note", sa.Text, nullable=True),
 )
+
+
+# --- imported value-metric data: one table per canonical input (sources/tables.py) ------------
+# Each row remembers the file it came from; importing rows with the same key updates them.
+
+def _imported(name: str, *columns: sa.Column) -> sa.Table:
+    return sa.Table(name, metadata, *columns,
+                    sa.Column("source", sa.String(500), nullable=False),
+                    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False))
+
+
+sprints = _imported(
+    "sprints",
+    sa.Column("team", sa.String(200), primary_key=True),
+    sa.Column("sprint", sa.String(200), primary_key=True),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("end", sa.Date, nullable=False),
+    sa.Column("unit", sa.String(10), nullable=False),
+    sa.Column("committed", sa.Float, nullable=False),
+    sa.Column("completed", sa.Float, nullable=False),
+    sa.Column("completed_committed", sa.Float, nullable=False),
+    sa.Column("added", sa.Float, nullable=False),
+    sa.Column("removed", sa.Float, nullable=False),
+    sa.Column("approximate", sa.Boolean, nullable=False),  # commitment rebuilt from a source that cannot tell it exactly
+)
+
+time_survey = _imported(
+    "time_survey",
+    sa.Column("respondent", sa.String(200), primary_key=True),
+    sa.Column("period", sa.String(20), primary_key=True),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("meeting_coordination", sa.Float, nullable=False),
+    sa.Column("reporting", sa.Float, nullable=False),
+    sa.Column("tool_research", sa.Float, nullable=False),
+    sa.Column("process_design", sa.Float, nullable=False),
+    sa.Column("work_hours", sa.Float, nullable=True),
+)
+
+launches = _imported(
+    "launches",
+    sa.Column("launch", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("tier", sa.String(50), nullable=True),
+    sa.Column("original_date", sa.Date, nullable=False),
+    sa.Column("actual_date", sa.Date, nullable=True),
+    sa.Column("adoption_metric", sa.String(500), nullable=True),
+    sa.Column("adoption_target", sa.Float, nullable=True),
+    sa.Column("adoption_q1", sa.Float, nullable=True),
+)
+
+launch_checklist = _imported(
+    "launch_checklist",
+    sa.Column("launch", sa.String(200), primary_key=True),
+    sa.Column("function", sa.String(200), primary_key=True),
+    sa.Column("item", sa.String(500), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("done_at", sa.Date, nullable=True),
+)
+
+settings = sa.Table(
+    "settings", metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.String(500), nullable=False),
+)

@@ -1,0 +1,58 @@
+"""Time value of Product Ops (the seed's formula, DESIGN.md §5).
+
+- A respondent's overhead hours per week = meeting coordination + reporting + tool research +
+  process design, from the `time-survey` table (period `baseline`, then `followup` ~90 days on).
+- baseline_hours / followup_hours = the mean overhead hours of each period's respondents.
+- hours_saved_per_pm_week = the mean, over respondents who answered both surveys, of
+  (baseline - followup): paired, so that who answered does not pass for what changed. With no
+  respondent in both, the difference of the period means is used, and `paired` says so.
+- monthly_value = hours_saved_per_pm_week x hourly rate x PM headcount x 52 / 12.
+- overhead_share = the mean over respondents of overhead hours / work hours (those who gave work
+  hours); the Level 1 symptom is a share above 30 %.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+CATEGORIES = ["meeting_coordination", "reporting", "tool_research", "process_design"]
+WEEKS_PER_MONTH = 52 / 12
+
+
+def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount: float | None = None) -> dict:
+    rows = survey.with_columns(overhead=pl.sum_horizontal(CATEGORIES)).with_columns(
+        share=pl.col("overhead") / pl.col("work_hours"))
+    period = {p: rows.filter(pl.col("period") == p) for p in ("baseline", "followup")}
+    both = period["baseline"].join(period["followup"], on="respondent", suffix="_f")
+
+    def mean(frame: pl.DataFrame, column: str) -> float | None:
+        value = frame[column].drop_nulls().mean() if frame.height else None
+        return None if value is None else float(value)
+
+    baseline, followup = mean(period["baseline"], "overhead"), mean(period["followup"], "overhead")
+    if both.height:
+        saved = float((both["overhead"] - both["overhead_f"]).mean())
+    else:
+        saved = None if baseline is None or followup is None else baseline - followup
+    value = None
+    if saved is not None and hourly_rate is not None and headcount is not None:
+        value = saved * hourly_rate * headcount * WEEKS_PER_MONTH
+    return {
+        "baseline_hours": _round(baseline),
+        "followup_hours": _round(followup),
+        "hours_saved_per_pm_week": _round(saved),
+        "monthly_value": _round(value, 2),
+        "hourly_rate": hourly_rate,
+        "headcount": headcount,
+        "overhead_share_baseline": _round(mean(period["baseline"], "share")),
+        "overhead_share_followup": _round(mean(period["followup"], "share")),
+        "respondents_baseline": period["baseline"].height,
+        "respondents_followup": period["followup"].height,
+        "paired": both.height,
+        "by_category": {c: {"baseline": _round(mean(period["baseline"], c)), "followup": _round(mean(period["followup"], c))}
+                        for c in CATEGORIES},
+    }
+
+
+def _round(x: float | None, digits: int = 4) -> float | None:
+    return None if x is None else round(x, digits)

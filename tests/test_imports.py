@@ -1,0 +1,170 @@
+"""Importing value-metric data: validation of canonical CSVs, upserts in the workspace, the CLI."""
+
+import json
+
+import pytest
+
+from conftest import run
+from prodops.demo import DEMO_IMPORTS, EXAMPLES
+from prodops.errors import InputError
+from prodops.sources import load
+from prodops.sources.tables import TABLES, read_table, template_csv
+from prodops.store import Workspace
+
+HEADER = template_csv("sprint-summary")
+ROW = "Payments,S1,2026-01-05,2026-01-18,points,20,18,15,3,2\n"
+
+
+def write(tmp_path, text, name="s.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_bom_crlf_and_optional_blanks(tmp_path):
+    text = "\ufeff" + (HEADER + ROW + "Payments,S2,2026-01-19,2026-02-01,Points,10,5,5,,\n").replace("\n", "\r\n")
+    frame = read_table("sprint-summary", write(tmp_path, text))
+    assert frame["sprint"].to_list() == ["S1", "S2"] and frame["unit"].to_list() == ["points", "points"]
+    batch = load("sprint-summary", [tmp_path / "s.csv"])
+    assert batch.rows["added"].to_list() == [3.0, 0.0]
+
+
+def test_quoted_commas_and_extra_columns(tmp_path):
+    text = HEADER.strip() + ",comment\n" + '"Payments, EU",S1,2026-01-05,2026-01-18,points,20,18,15,3,2,"hi, there"\n'
+    assert read_table("sprint-summary", write(tmp_path, text))["team"].to_list() == ["Payments, EU"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    (HEADER + ROW.replace(",20,", ",twenty,"), "row 2, column committed: 'twenty' is not a number"),
+    (HEADER + ROW.replace("2026-01-05", "05/01/2026"), "row 2, column start: '05/01/2026' is not a date as YYYY-MM-DD"),
+    (HEADER + ROW.replace("points", "hours"), "row 2, column unit: 'hours' is not one of points, issues"),
+    (HEADER + ROW.replace(",20,", ",-3,"), "row 2, column committed: '-3' is below 0"),
+    (HEADER + ROW.replace("Payments", ""), "row 2, column team: None is empty; this column is required"),
+    (HEADER + ROW + ROW, "row 3, column team,sprint: 'Payments,S1' repeats a team/sprint"),
+    (HEADER + ROW.replace(",18,15,", ",18,25,"), "completed_committed is more than committed"),
+    (HEADER + ROW.replace("2026-01-18", "2026-01-01"), "the sprint ends before it starts"),
+    ("team,sprint\nA,1\n", "missing columns start, end, unit, committed, completed, completed_committed for sprint-summary"),
+    ("", "the file is empty"),
+    (HEADER + "a,b,c\n" + ROW + "x,y,z,w,v,u,t,s,r,q,p,o\n", "not a readable CSV file"),
+])
+def test_bad_rows_name_file_row_column_and_reason(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        read_table("sprint-summary", path)
+    assert expected in str(err.value) and str(path) in str(err.value)
+
+
+def test_many_bad_rows_are_summarised(tmp_path):
+    text = HEADER + "".join(ROW.replace("S1", f"S{i}").replace(",20,", ",x,") for i in range(50))
+    with pytest.raises(InputError) as err:
+        read_table("sprint-summary", write(tmp_path, text))
+    msg = str(err.value)
+    assert "(50 problems); nothing was imported" in msg and "... and 47 more rows where committed is not a number" in msg
+
+
+def test_not_utf8(tmp_path):
+    with pytest.raises(InputError, match="line 2: not UTF-8"):
+        read_table("sprint-summary", write(tmp_path, HEADER + ROW.replace("Payments", "Caf\xe9"), encoding="latin-1"))
+
+
+def test_issue_rows_that_contradict_themselves(tmp_path):
+    header = template_csv("sprint-issues")
+    path = write(tmp_path, header + "A,S1,2026-01-05,2026-01-18,A-1,true,true,false,3,true\n"
+                                    "A,S1,2026-01-05,2026-01-18,A-2,yes,no,yes,3,yes\n"
+                                    "A,S1,2026-01-05,2026-01-18,A-3,maybe,no,no,3,no\n")
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", path)
+    assert "row 4, column in_sprint_at_start: 'maybe' is not true or false" in str(err.value)
+    path = write(tmp_path, header + "A,S1,2026-01-05,2026-01-18,A-1,true,true,false,3,true\n"
+                                    "A,S1,2026-01-05,2026-01-18,A-2,yes,no,yes,3,yes\n")
+    msg = str(pytest.raises(InputError, read_table, "sprint-issues", path).value)
+    assert "not both" in msg and "a removed issue cannot be done" in msg
+
+
+def test_the_same_key_in_two_files_is_refused(tmp_path):
+    a, b = write(tmp_path, HEADER + ROW, "a.csv"), write(tmp_path, HEADER + ROW, "b.csv")
+    with pytest.raises(InputError, match=r"the same team/sprint \(Payments, S1\) is in .*a.csv row 2 and .*b.csv row 2"):
+        load("sprint-summary", [a, b])
+
+
+def test_every_template_has_its_table_header():
+    for kind, table in TABLES.items():
+        assert template_csv(kind).strip().split(",") == table.header
+
+
+def test_demo_inputs_import_and_reimport_as_updates(db_url):
+    ws = Workspace(db_url)
+    for kind, name in DEMO_IMPORTS.items():
+        batch = load(kind, [EXAMPLES / name])
+        new, updated = ws.write(batch.table, batch.rows)
+        assert new > 0 and updated == 0
+    batch = load("sprint-summary", [EXAMPLES / "sprints.csv"])
+    assert ws.write(batch.table, batch.rows) == (0, batch.rows.height)
+    sprints = ws.read("sprints")
+    assert sprints.height == batch.rows.height + load("sprint-issues", [EXAMPLES / "sprint-issues.csv"]).rows.height
+    assert sprints["start"].dtype.is_temporal() and set(sprints["team"]) >= {"Payments", "Mobile", "Growth"}
+    assert ws.read("time_survey").height == 28 and ws.read("launch_checklist")["done"].dtype.to_python() is bool
+    ws.close()
+
+
+def test_import_and_metrics_through_the_cli(tmp_path):
+    db = str(tmp_path / "w.db")
+    for kind, name in DEMO_IMPORTS.items():
+        p = run("import", kind, str(EXAMPLES / name), "--db", db, "--json")
+        assert p.returncode == 0, p.stderr
+    issues = json.loads(run("import", "sprint-issues", str(EXAMPLES / "sprint-issues.csv"), "--db", db, "--json").stdout)
+    assert issues["updated"] == issues["new"] + issues["updated"] and any("Growth" in n for n in issues["notes"])
+    p = run("metrics", "predictability", "--db", db, "--change-date", "2026-04-06", "--json")
+    doc = json.loads(p.stdout)
+    team = doc["teams"][0]
+    assert {"team", "unit", "sprints", "excluded_zero_commitment", "say_do_pooled", "say_do_median",
+            "planning_accuracy_pooled", "planning_accuracy_median", "scope_creep_pooled"} <= team.keys()
+    ba = doc["before_after"]
+    assert {"difference_pp", "ci_low_pp", "ci_high_pp", "p_value"} <= ba.keys() and ba["before"]["n"] > 100
+    assert ba["ci_low_pp"] > 10  # the demo's Playbook visibly moves predictability
+    one = json.loads(run("metrics", "predictability", "--db", db, "--team", "Payments", "--since", "2026-01-01", "--json").stdout)
+    assert [t["team"] for t in one["teams"]] == ["Payments"]
+    assert run("settings", "hourly_rate", "85", "--db", db).returncode == 0
+    assert run("settings", "headcount", "14", "--db", db).returncode == 0
+    tv = json.loads(run("metrics", "time-value", "--db", db, "--json").stdout)
+    assert {"baseline_hours", "followup_hours", "hours_saved_per_pm_week", "monthly_value",
+            "overhead_share_baseline", "overhead_share_followup"} <= tv.keys() and tv["monthly_value"] > 0
+    launches = json.loads(run("metrics", "launches", "--db", db, "--json").stdout)
+    assert {"year", "launches", "known", "succeeded", "rate", "on_time_rate", "gtm_ready_rate",
+            "adoption_met_rate"} <= launches["years"][0].keys()
+    out = run("metrics", "--db", db, "--change-date", "2026-04-06").stdout
+    assert "Sprint predictability" in out and "Before and after 2026-04-06" in out and "Launch success" in out
+
+
+def test_bad_imports_write_nothing(tmp_path):
+    db = tmp_path / "w.db"
+    good, bad = write(tmp_path, HEADER + ROW, "good.csv"), write(tmp_path, HEADER + ROW.replace("S1", "S2").replace(",20,", ",x,"), "bad.csv")
+    p = run("import", "sprint-summary", str(good), str(bad), "--db", str(db))
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "row 2, column committed" in p.stderr
+    assert not db.exists()
+    p = run("import", "sprint-report", str(good), "--db", str(db))
+    assert p.returncode == 2 and "unknown import kind" in p.stderr
+
+
+def test_metrics_on_an_empty_workspace_say_what_to_import(tmp_path):
+    db = str(tmp_path / "w.db")
+    Workspace(f"sqlite:///{db}").close()
+    out = run("metrics", "--db", db).stdout
+    assert "prodops import sprint-summary FILE" in out and "prodops import time-survey FILE" in out
+    assert json.loads(run("metrics", "launches", "--db", db, "--json").stdout) is None
+
+
+def test_settings_are_checked(tmp_path):
+    db = str(tmp_path / "w.db")
+    for args, expected in [(("settings", "hourly", "3"), "unknown setting"), (("settings", "hourly_rate", "lots"), "is not valid"),
+                           (("settings", "change_date", "2026-13-01"), "not a date")]:
+        p = run(*args, "--db", db)
+        assert p.returncode == 2 and expected in p.stderr
+    assert run("settings", "change_date", "2026-04-06", "--db", db).returncode == 0
+    assert json.loads(run("settings", "--db", db, "--json").stdout)["change_date"] == "2026-04-06"
+
+
+def test_template_commands(tmp_path):
+    for kind in TABLES:
+        p = run("template", kind)
+        assert p.returncode == 0 and p.stdout == template_csv(kind)

@@ -1,0 +1,164 @@
+"""Value metric definitions (DESIGN.md §5) on small cases computed by hand."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from prodops.metrics.launches import launch_success
+from prodops.metrics.predictability import before_after, predictability, summarize_issues
+from prodops.metrics.stats import compare, conclusion
+from prodops.metrics.time_value import time_value
+
+D = dt.date
+ISSUE_COLUMNS = ["team", "sprint", "issue", "in_sprint_at_start", "added_during_sprint", "removed_during_sprint",
+                 "initial_estimate", "done_at_end"]
+SUMMARY = ["team", "sprint", "start", "end", "unit", "committed", "completed", "completed_committed", "added", "removed"]
+
+
+def issues(*rows, start=D(2026, 1, 5)):
+    return pl.DataFrame(rows, schema=ISSUE_COLUMNS, orient="row").with_columns(
+        start=pl.lit(start), end=pl.lit(start + dt.timedelta(days=13)))
+
+
+def sprints(*rows):
+    return pl.DataFrame(rows, schema=SUMMARY, orient="row")
+
+
+def test_committed_added_removed_and_done_in_points():
+    s, units = summarize_issues(issues(
+        ("A", "S1", "A-1", True, False, False, 3.0, True),    # committed, done
+        ("A", "S1", "A-2", True, False, False, 5.0, False),   # committed, not done
+        ("A", "S1", "A-3", True, False, True, 2.0, False),    # committed, removed: in commitment, not completed
+        ("A", "S1", "A-4", False, True, False, 1.0, True),    # added and done: scope creep, in completed only
+    ))
+    row = s.row(0, named=True)
+    assert (row["unit"], row["committed"], row["completed"], row["completed_committed"], row["added"], row["removed"]) == (
+        "points", 10.0, 4.0, 3.0, 1.0, 2.0)
+    team = predictability(s)["teams"][0]
+    assert team["planning_accuracy_pooled"] == 0.3 and team["say_do_pooled"] == 0.4 and team["scope_creep_pooled"] == 0.1
+
+
+def test_a_missing_estimate_switches_the_team_to_issue_counts():
+    s, units = summarize_issues(issues(
+        ("A", "S1", "A-1", True, False, False, 8.0, True),
+        ("A", "S1", "A-2", True, False, False, None, False),
+        ("A", "S1", "A-3", False, True, False, 1.0, True),
+    ))
+    row = s.row(0, named=True)
+    assert (row["unit"], row["committed"], row["completed"], row["completed_committed"], row["added"]) == ("issues", 2, 2, 1, 1)
+    assert units.row(0, named=True)["unestimated"] == 1
+
+
+def test_pooled_and_median_differ_and_zero_commitment_is_excluded():
+    s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 10.0, 9.0, 0.0, 0.0),   # 0.9
+                ("A", "2", D(2026, 1, 19), D(2026, 2, 1), "points", 30.0, 15.0, 15.0, 3.0, 0.0),  # 0.5
+                ("A", "3", D(2026, 2, 2), D(2026, 2, 15), "points", 20.0, 14.0, 14.0, 0.0, 0.0),  # 0.7
+                ("A", "4", D(2026, 2, 16), D(2026, 3, 1), "points", 0.0, 5.0, 0.0, 5.0, 0.0))     # excluded
+    r = predictability(s)
+    team = r["teams"][0]
+    assert team["sprints"] == 3 and team["excluded_zero_commitment"] == 1
+    assert team["planning_accuracy_pooled"] == round(38 / 60, 4) and team["planning_accuracy_median"] == 0.7
+    assert team["scope_creep_pooled"] == 0.05  # the excluded sprint's 5 added do not count
+    assert r["excluded_sprints"] == [{"team": "A", "sprint": "4", "start": D(2026, 2, 16)}]
+    assert r["overall"]["planning_accuracy_pooled"] == team["planning_accuracy_pooled"]
+
+
+def test_mixed_units_leave_the_overall_pooled_figure_out():
+    s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 8.0, 8.0, 0.0, 0.0),
+                ("B", "1", D(2026, 1, 5), D(2026, 1, 18), "issues", 4.0, 2.0, 2.0, 0.0, 0.0))
+    overall = predictability(s)["overall"]
+    assert overall["unit"] == "issues+points" and overall["planning_accuracy_pooled"] is None
+    assert overall["planning_accuracy_median"] == pytest.approx(0.65)
+
+
+def _periods(before_rates, after_rates, unit="points"):
+    rows, start = [], D(2025, 1, 6)
+    for i, r in enumerate(before_rates + after_rates):
+        s = start + dt.timedelta(days=14 * i) + (dt.timedelta(days=7) if i >= len(before_rates) else dt.timedelta())
+        rows.append(("A", str(i), s, s + dt.timedelta(days=13), unit, 10.0, 10 * r, 10 * r, 0.0, 0.0))
+    change = start + dt.timedelta(days=14 * len(before_rates) + 7)
+    return sprints(*rows), change
+
+
+def test_before_after_difference_ci_and_p_value_are_stable():
+    s, change = _periods([0.5, 0.6, 0.55, 0.6, 0.5, 0.65], [0.8, 0.85, 0.75, 0.9, 0.8, 0.85])
+    r = before_after(s, change)
+    assert r["before"]["n"] == 6 and r["after"]["n"] == 6
+    assert r["difference_pp"] == pytest.approx(100 * (0.825 - 0.5667), abs=0.01)
+    assert 0 < r["ci_low_pp"] < r["difference_pp"] < r["ci_high_pp"]
+    assert r["p_value"] < 0.01
+    assert before_after(s, change) == r  # seeded: the same numbers every run
+    assert r["conclusion"].startswith("Planning accuracy rose by 25.8 points (95% CI")
+
+
+def test_sprints_across_the_change_date_belong_to_neither_period():
+    s, change = _periods([0.5] * 5, [0.8] * 5)
+    r = before_after(s, change - dt.timedelta(days=10))  # falls inside the last "before" sprint
+    assert r["before"]["n"] == 4 and len(r["excluded_spanning_change"]) == 1
+
+
+def test_too_few_sprints_say_so():
+    s, change = _periods([0.5, 0.6], [0.9, 0.8])
+    r = before_after(s, change)
+    assert "too few sprints to conclude" in r["conclusion"]
+    one, change = _periods([0.5], [0.9])
+    r = before_after(one, change)
+    assert r["ci_low_pp"] is None and r["p_value"] is None and r["difference_pp"] == pytest.approx(40)
+
+
+def test_an_interval_across_zero_is_called_possible_chance():
+    import numpy as np
+
+    r = compare((np.array([5.0, 7, 6, 8, 5]), np.array([10.0] * 5)), (np.array([6.0, 5, 8, 7, 6]), np.array([10.0] * 5)))
+    assert r["ci_low_pp"] < 0 < r["ci_high_pp"]
+    assert "could be chance" in conclusion(r, "planning accuracy")
+
+
+def test_time_value_pairs_respondents():
+    survey = pl.DataFrame([
+        ("a", "baseline", D(2026, 4, 1), 5.0, 4.0, 2.0, 3.0, 40.0),   # 14 h, 35 %
+        ("a", "followup", D(2026, 7, 1), 3.0, 2.0, 1.0, 1.0, 40.0),   # 7 h
+        ("b", "baseline", D(2026, 4, 1), 6.0, 6.0, 0.0, 0.0, 40.0),   # 12 h, left before the follow-up
+        ("c", "followup", D(2026, 7, 1), 1.0, 1.0, 0.0, 0.0, None),   # 2 h, joined after the baseline
+    ], schema=["respondent", "period", "date", "meeting_coordination", "reporting", "tool_research",
+               "process_design", "work_hours"], orient="row")
+    r = time_value(survey, hourly_rate=80, headcount=10)
+    assert r["baseline_hours"] == 13 and r["followup_hours"] == 4.5
+    assert r["hours_saved_per_pm_week"] == 7 and r["paired"] == 1  # only a answered both
+    assert r["monthly_value"] == round(7 * 80 * 10 * 52 / 12, 2)
+    assert r["overhead_share_baseline"] == pytest.approx((14 / 40 + 12 / 40) / 2)
+    assert r["overhead_share_followup"] == 7 / 40  # c gave no work hours
+    unpaired = time_value(survey.filter(pl.col("respondent") != "a"))
+    assert unpaired["paired"] == 0 and unpaired["hours_saved_per_pm_week"] == 10 and unpaired["monthly_value"] is None
+
+
+def _launches():
+    launches = pl.DataFrame([
+        ("L1", "On time, ready, adopted", D(2025, 3, 1), D(2025, 3, 1), 100.0, 120.0),
+        ("L2", "Late", D(2025, 5, 1), D(2025, 5, 10), 100.0, 150.0),
+        ("L3", "Not ready, adoption unknown", D(2026, 2, 1), D(2026, 2, 1), None, None),
+        ("L4", "Not launched yet", D(2026, 3, 1), None, 10.0, None),
+        ("L5", "Item done the day after launch", D(2026, 4, 1), D(2026, 4, 1), 10.0, 20.0),
+    ], schema=["launch", "name", "original_date", "actual_date", "adoption_target", "adoption_q1"], orient="row")
+    checklist = pl.DataFrame([
+        ("L1", "Marketing", "Blog", True, D(2025, 2, 27)), ("L1", "Sales", "Deck", True, None),
+        ("L2", "Marketing", "Blog", True, None), ("L3", "CS", "FAQ", False, None), ("L5", "CS", "FAQ", True, D(2026, 4, 2)),
+    ], schema=["launch", "function", "item", "done", "done_at"], orient="row")
+    return launches, checklist
+
+
+def test_launch_success_by_year_with_unknowns():
+    r = launch_success(*_launches())
+    y2025, y2026 = r["years"]
+    assert (y2025["launches"], y2025["known"], y2025["succeeded"], y2025["rate"]) == (2, 2, 1, 0.5)
+    assert y2025["on_time_rate"] == 0.5 and y2025["gtm_ready_rate"] == 1.0
+    assert (y2026["launches"], y2026["known"], y2026["succeeded"], y2026["rate"]) == (3, 2, 0, 0.0)
+    assert y2026["change_pp"] == -50.0
+    assert {f["launch"]: f["reasons"] for f in r["failures"]} == {"L2": ["late"], "L3": ["not GTM-ready"], "L5": ["not GTM-ready"]}
+    assert [u["launch"] for u in r["unknown"]] == ["L4"]  # unknown, never failed
+
+
+def test_grace_days_forgive_a_small_slip():
+    r = launch_success(*_launches(), grace_days=10)
+    assert r["years"][0]["succeeded"] == 2
