@@ -206,7 +206,10 @@ def test_demo(tmp_path):
     assert value["predictability"]["before_after"]["difference_pp"] > 10
     assert value["time_value"]["monthly_value"] > 0 and len(value["launches"]["years"]) == 2
     history = json.loads((out / "history.json").read_text())
-    assert [a["level"] for a in history["assessments"]] == [1, 2, 2]
+    # Q2's answers say PM overhead is under 30 %, the baseline time survey says 36 %: the data holds it at 1
+    assert [a["level"] for a in history["assessments"]] == [1, 1, 2]
+    q2 = json.loads((out / "assessment-2026-06-30.json").read_text())
+    assert q2["blockers"] == ["om-2-overhead"] and q2["criteria"]["om-2-overhead"]["data"]["conflict"]
     latest = json.loads((out / "assessment-2026-09-30.json").read_text())
     assert sum(1 for lvl in latest["dimensions"].values() if lvl >= 3) >= 3  # part of Level 3
     assert {r for r in latest["roles"]} >= {"pm", "leadership", "engineering", "product-ops"}

@@ -168,3 +168,20 @@ def test_template_commands(tmp_path):
     for kind in TABLES:
         p = run("template", kind)
         assert p.returncode == 0 and p.stdout == template_csv(kind)
+
+
+def test_assess_checks_answers_against_the_data(tmp_path):
+    from prodops.demo import demo_answers
+
+    db = str(tmp_path / "w.db")
+    run("import", "time-survey", str(EXAMPLES / "time-survey.csv"), "--db", db)
+    q2 = str(demo_answers()[1])
+    doc = json.loads(run("assess", q2, "--db", db, "--json", "--no-record").stdout)
+    data = doc["criteria"]["om-2-overhead"]["data"]
+    assert data["metric"] == "pm_overhead_share" and data["value"] > 0.3 and data["conflict"] and data["decides"]
+    assert doc["level"] == 1 and doc["measurements"]["pm_overhead_share"] == data["value"]
+    out = run("assess", q2, "--db", db, "--no-record").stdout
+    assert "Evidence from data" in out and "conflict" in out
+    answers_only = json.loads(run("assess", q2, "--db", db, "--json", "--no-record", "--no-data").stdout)
+    assert answers_only["level"] == 2 and answers_only["criteria"]["om-2-overhead"]["data"] is None
+    assert json.loads(run("plan", q2, "--db", db, "--json").stdout)["current_level"] == 1

@@ -162,3 +162,28 @@ def test_launch_success_by_year_with_unknowns():
 def test_grace_days_forgive_a_small_slip():
     r = launch_success(*_launches(), grace_days=10)
     assert r["years"][0]["succeeded"] == 2
+
+
+def test_symptom_measures_over_the_window():
+    from prodops.metrics.symptoms import measurements, symptoms
+
+    s = sprints(
+        ("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 8.0, 8.0, 0.0, 0.0),   # 14 days, Monday
+        ("A", "2", D(2026, 1, 22), D(2026, 2, 4), "points", 10.0, 6.0, 6.0, 0.0, 0.0),   # starts 3 days late, Thursday
+        ("B", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 9.0, 9.0, 0.0, 0.0),   # 14 days, Monday
+        ("B", "2", D(2026, 1, 19), D(2026, 2, 8), "points", 10.0, 7.0, 7.0, 0.0, 0.0),   # 21 days
+        ("B", "0", D(2025, 6, 2), D(2025, 6, 15), "points", 10.0, 0.0, 0.0, 0.0, 0.0),   # outside the window
+    )
+    survey = pl.DataFrame([
+        ("a", "baseline", D(2025, 12, 1), 5.0, 5.0, 2.0, 2.0, 40.0),
+        ("b", "baseline", D(2025, 12, 1), 4.0, 4.0, 2.0, 2.0, 40.0),
+        ("a", "followup", D(2026, 3, 1), 2.0, 2.0, 1.0, 1.0, 40.0),  # after as_of: not yet known
+    ], schema=["respondent", "period", "date", "meeting_coordination", "reporting", "tool_research",
+               "process_design", "work_hours"], orient="row")
+    m = measurements({"sprints": s, "time_survey": survey}, as_of=D(2026, 2, 10))
+    assert m["sprint_cadence_consistency"] == 0.5       # 2 of 4 sprints are 14 days from a Monday
+    assert m["planning_delay_share"] == 0.5             # of the 2 sprints with a predecessor, 1 started late
+    assert m["planning_accuracy"] == 0.75               # (8+6+9+7)/40, the June 2025 sprint left out
+    assert m["pm_overhead_share"] == pytest.approx((14 / 40 + 12 / 40) / 2, abs=1e-4)
+    found = {x["measure"]: x["present"] for x in symptoms({"sprints": s, "time_survey": survey}, D(2026, 2, 10))["symptoms"]}
+    assert found == {"planning_delay_share": True, "sprint_cadence_consistency": True, "pm_overhead_share": True}

@@ -79,6 +79,7 @@ class AssessmentResult:
     progress_to_next: float | None
     respondents: int
     roles: dict[str, int]
+    measurements: dict[str, float] = field(default_factory=dict)  # what the data measured, as given
 
 
 def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, dict[str, int]]:
@@ -132,6 +133,7 @@ def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str
         progress_to_next=_progress(model, criteria, next_level),
         respondents=n,
         roles=dict(roles),
+        measurements=dict(measurements),
     )
 
 
@@ -214,6 +216,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "blockers": result.blockers,
         "respondents": result.respondents,
         "roles": result.roles,
+        "measurements": result.measurements,
         "criteria": {
             cid: {
                 "dimension": r.dimension,

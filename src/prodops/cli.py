@@ -304,6 +304,7 @@ def assess(
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask one respondent every criterion here and write an answers file.")] = False,
     out: Annotated[Optional[Path], typer.Option("--out", help="With --interactive: the answers file to write.", show_default=False)] = None,
     with_notes: Annotated[bool, typer.Option("--with-notes", help="With --interactive: also ask for an evidence note per answer.")] = False,
+    no_data: Annotated[bool, typer.Option("--no-data", help="Ignore imported data: let the answers alone decide.")] = False,
 ) -> None:
     """Score answers files: criterion scores, per-dimension and staged levels, blockers. Records the assessment."""
     if interactive and (files or as_json or no_record):
@@ -321,11 +322,18 @@ def assess(
     from prodops.assessment import assess as score, result_document
 
     responses = load_responses(m, files or [])
-    result = score(m, responses)
     recorded = None
-    if not no_record:
+    if no_record:
+        try:
+            ws = _workspace(db, create=False)
+        except InputError:  # no workspace: no data to check the answers against
+            ws = None
+    else:
         ws = _workspace(db)
-        recorded = ws.record(responses, result, m)
+    result = score(m, responses, _measured(ws, responses.date) if ws and not no_data else None)
+    if ws is not None:
+        if not no_record:
+            recorded = ws.record(responses, result, m)
         ws.close()
     if as_json:
         doc = result_document(result, m)
@@ -363,7 +371,11 @@ def plan(
 
     m = _model(model)
     responses = _responses(m, files, db, organization)
-    result = score(m, responses)
+    try:
+        ws = _workspace(db, create=False)
+    except InputError:
+        ws = None
+    result = score(m, responses, _measured(ws, responses.date) if ws else None)
     roadmap = make_plan(m, result, phase_days=phase_days, capacity=capacity)
     if as_json:
         _print_json(roadmap_document(roadmap, m))
@@ -371,6 +383,13 @@ def plan(
     from prodops.terminal import show_plan
 
     show_plan(_console(), roadmap, m)
+
+
+def _measured(ws, as_of) -> dict:
+    """What the workspace's imported data measures for the quarter before `as_of`."""
+    from prodops.metrics.symptoms import TABLES, measurements
+
+    return measurements({t: ws.read(t) for t in TABLES}, as_of)
 
 
 def _responses(m, files: list[Path] | None, db: str | None, organization: str | None):

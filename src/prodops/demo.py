@@ -16,6 +16,7 @@ from prodops.model import load_model
 from prodops.roadmap import plan, roadmap_document
 from prodops.store import Workspace, database_url, history_document
 from prodops.metrics import NAMES, TABLES_FOR, Options, compute
+from prodops.metrics.symptoms import measurements
 from prodops.sources import load
 from prodops.terminal import show_history, show_metrics, show_plan, show_result
 
@@ -46,15 +47,6 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
         path.write_text(dump_json(data), encoding="utf-8")
         written.append(path)
 
-    results = []
-    for source in demo_answers():
-        copy = answers_dir / source.name
-        shutil.copyfile(source, copy)  # the inputs sit beside the outputs, to read and edit
-        responses = load_responses(model, [copy])
-        result = assess(model, responses)
-        ws.record(responses, result, model)
-        results.append(result)
-        write(f"assessment-{result.date.isoformat()}.json", result_document(result, model))
     for kind, name in DEMO_IMPORTS.items():
         copy = answers_dir / name
         shutil.copyfile(EXAMPLES / name, copy)
@@ -66,6 +58,15 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
                       hourly_rate=float(DEMO_SETTINGS["hourly_rate"]), headcount=float(DEMO_SETTINGS["headcount"]))
     tables = {t: ws.read(t) for n in NAMES for t in TABLES_FOR[n]}
     value = {n: compute(n, tables, options) for n in NAMES}
+    results = []
+    for source in demo_answers():
+        copy = answers_dir / source.name
+        shutil.copyfile(source, copy)  # the inputs sit beside the outputs, to read and edit
+        responses = load_responses(model, [copy])
+        result = assess(model, responses, measurements(tables, responses.date))
+        ws.record(responses, result, model)
+        results.append(result)
+        write(f"assessment-{result.date.isoformat()}.json", result_document(result, model))
     write("metrics.json", {n.replace("-", "_"): r for n, r in value.items()})
     latest = results[-1]
     roadmap = plan(model, latest)

@@ -129,11 +129,19 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     unanswered = [r.id for r in result.criteria.values() if r.status == "unanswered"]
     if unanswered:
         console.print(f"[yellow]Unanswered by everyone ({len(unanswered)}), so not met:[/] {', '.join(unanswered)}")
-    conflicts = [r for r in result.criteria.values() if r.data and r.data.conflict]
-    for r in conflicts:
-        console.print(f"[magenta]Data conflict[/] {r.id}: answers score {_score(r.score)}, but data says "
-                      f"{r.data.metric} = {r.data.value:g} ({'meets' if r.data.holds else 'misses'} {r.data.bound}); "
-                      f"{'the data' if r.data.decides else 'the answers'} decide")
+    checked = [r for r in result.criteria.values() if r.data]
+    if checked:
+        t = Table(title="Evidence from data (the quarter before the assessment)")
+        t.add_column("Criterion", min_width=_longest_id(model))
+        for col in ("Bound", "Measured", "Data says", "Answers", "Decides"):
+            t.add_column(col)
+        for r in checked:
+            said = "–" if r.score is None else f"{_score(r.score)} ({'met' if r.score >= model.met_threshold - 1e-9 else 'unmet'})"
+            verdict = "[green]meets[/]" if r.data.holds else "[red]misses[/]"
+            t.add_row(r.id, r.data.bound, f"{r.data.value:.2f}",
+                      verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
+                      "data" if r.data.decides else "answers")
+        console.print(t)
 
 
 def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
@@ -189,6 +197,7 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
 
 
 _IMPORT_HINT = {
+    "symptoms": "no sprints or time survey imported to look for Level 1 symptoms in",
     "predictability": "no sprints imported; `prodops import sprint-summary FILE` (or sprint-issues)",
     "time-value": "no time survey imported; `prodops import time-survey FILE`",
     "launches": "no launches imported; `prodops import launches FILE` and `prodops import launch-checklist FILE`",
@@ -200,7 +209,8 @@ def show_metrics(console: Console, results: dict, options) -> None:
         if result is None:
             console.print(f"[bold]{name}[/]: [dim]{_IMPORT_HINT[name]}[/]")
             continue
-        {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches}[name](console, result)
+        {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
+         "symptoms": _show_symptoms}[name](console, result)
 
 
 def _show_predictability(console: Console, r: dict) -> None:
@@ -270,6 +280,15 @@ def _show_launches(console: Console, r: dict) -> None:
     if r["unknown"]:
         n = len(r["unknown"])
         console.print(f"[dim]Unknown outcome (missing dates, checklist or adoption figures): {n} launch{'es' if n != 1 else ''}.[/]")
+
+
+def _show_symptoms(console: Console, r: dict) -> None:
+    t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
+    for col in ("Symptom", "Measure", "Value", "Present"):
+        t.add_column(col)
+    for s in r["symptoms"]:
+        t.add_row(s["symptom"], s["measure"], f"{s['value']:.0%}", "[red]yes[/]" if s["present"] else "[green]no[/]")
+    console.print(t)
 
 
 def _hours(x: float | None) -> str:

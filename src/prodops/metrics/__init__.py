@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-NAMES = ("predictability", "time-value", "launches")
+NAMES = ("predictability", "time-value", "launches", "symptoms")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,14 @@ def compute(name: str, tables: dict[str, pl.DataFrame], o: Options) -> dict | No
         launches = tables["launches"].filter(
             pl.coalesce("actual_date", "original_date").is_between(o.since or dt.date.min, o.until or dt.date.max))
         return launch_success(launches, tables["launch_checklist"], o.grace_days) if launches.height else None
+    if name == "symptoms":
+        from prodops.metrics.symptoms import symptoms
+
+        if not any(tables[t].height for t in TABLES_FOR["symptoms"]):
+            return None
+        return symptoms(tables, o.until)
     raise ValueError(name)
 
 
-TABLES_FOR = {"predictability": ("sprints",), "time-value": ("time_survey",), "launches": ("launches", "launch_checklist")}
+TABLES_FOR = {"predictability": ("sprints",), "time-value": ("time_survey",), "launches": ("launches", "launch_checklist"),
+              "symptoms": ("sprints", "time_survey", "launches", "launch_checklist")}
