@@ -104,16 +104,17 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
     """Compare a ratio before and after `change_date` (e.g. when the Playbook was adopted).
 
     Before: sprints that ended before the date; after: sprints that started on or after it.
-    Sprints running across the date belong to neither and are listed, as are zero-commitment
-    sprints. The statistics are in `metrics.stats`."""
+    Sprints running across the date belong to neither and are listed; zero-commitment and
+    undated sprints are counted. The statistics are in `metrics.stats`."""
     from prodops.metrics.stats import compare, conclusion
 
     num, den = RATES[metric]
     rates = sprint_rates(sprints)
-    period = (pl.when(pl.col("end") < change_date).then(pl.lit("before"))
+    period = (pl.when(pl.col("start").is_null() | pl.col("end").is_null()).then(pl.lit("undated"))
+              .when(pl.col("end") < change_date).then(pl.lit("before"))
               .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
     rates = rates.with_columns(period=period)
-    kept = rates.filter(~pl.col("excluded") & (pl.col("period") != "spanning"))
+    kept = rates.filter(~pl.col("excluded") & pl.col("period").is_in(["before", "after"]))
 
     def arrays(name: str):
         part = kept.filter(pl.col("period") == name)
@@ -127,5 +128,6 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
     result["change_date"] = str(change_date)
     result["excluded_spanning_change"] = rates.filter(pl.col("period") == "spanning").select(
         "team", "sprint", "start", "end").to_dicts()
+    result["excluded_undated"] = rates.filter(pl.col("period") == "undated").height
     result["conclusion"] = conclusion(result, metric.replace("_", " "))
     return result

@@ -43,6 +43,7 @@ def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date | None, window_days
     sprints = tables.get("sprints")
     if as_of is None:
         dates = [f[c].max() for f, c in ((sprints, "end"), (tables.get("time_survey"), "date")) if f is not None and f.height]
+        dates = [d for d in dates if d is not None]  # undated sprints (e.g. the TSE 2017 data) have no end
         as_of = max(dates) if dates else dt.date.today()
     since = as_of - dt.timedelta(days=window_days)
     out["_window"] = {"from": since.isoformat(), "to": as_of.isoformat()}

@@ -17,6 +17,7 @@ TARGET = {
     "time-survey": "time_survey",
     "launches": "launches",
     "launch-checklist": "launch_checklist",
+    "tse2017-sprints": "sprints",
 }
 
 
@@ -37,6 +38,8 @@ def load(kind: str, paths: list[Path | str]) -> Batch:
         raise InputError(f"unknown import kind {kind!r}; one of {', '.join(TARGET)}")
     if not paths:
         raise InputError(f"no file given; `prodops template {kind}` writes the header to start from")
+    if kind == "tse2017-sprints":
+        return _converted(kind, paths)
     frames = []
     for path in paths:
         frame = read_table(kind, path).with_columns(source=pl.lit(str(path)))
@@ -55,6 +58,22 @@ def load(kind: str, paths: list[Path | str]) -> Batch:
     elif kind == "sprint-summary":
         batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
     return batch
+
+
+def _converted(kind: str, paths: list[Path | str]) -> Batch:
+    from prodops.sources.tse2017 import read_tse2017
+
+    frames, notes = [], []
+    for path in paths:
+        frame, file_notes = read_tse2017(Path(path))
+        frames.append(frame)
+        notes += file_notes
+    rows = pl.concat(frames)
+    dup = rows.filter(pl.struct("team", "sprint").is_duplicated())
+    if dup.height:
+        raise InputError(f"sprint {dup['sprint'][0]!r} of {dup['team'][0]} is in more than one file "
+                         "(import one t file per project, e.g. the *_iteration_80 files); nothing was imported")
+    return Batch(kind, TARGET[kind], rows, [str(p) for p in paths], rows.height, notes)
 
 
 def _summarize(batch: Batch) -> None:

@@ -51,8 +51,8 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
     Table("sprint-summary", "One row per sprint: what was committed, completed, added and removed.", (
         Column("team", "text", help="Team or board name"),
         Column("sprint", "text", help="Sprint name or id, unique within the team"),
-        Column("start", "date", help="Sprint start, YYYY-MM-DD"),
-        Column("end", "date", help="Sprint end, YYYY-MM-DD"),
+        Column("start", "date", required=False, help="Sprint start, YYYY-MM-DD; blank if unknown (then before/after and cadence leave it out)"),
+        Column("end", "date", required=False, help="Sprint end, YYYY-MM-DD; blank if unknown"),
         Column("unit", "choice", help="What the numbers count", choices=("points", "issues")),
         _num("committed", "Work in the sprint when it started (initial estimates)"),
         _num("completed", "All work completed by the end, including work added after the start"),

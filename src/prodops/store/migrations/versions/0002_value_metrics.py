@@ -22,8 +22,8 @@ def upgrade() -> None:
     _create("sprints",
             sa.Column("team", sa.String(200), primary_key=True),
             sa.Column("sprint", sa.String(200), primary_key=True),
-            sa.Column("start", sa.Date, nullable=False),
-            sa.Column("end", sa.Date, nullable=False),
+            sa.Column("start", sa.Date, nullable=True),
+            sa.Column("end", sa.Date, nullable=True),
             sa.Column("unit", sa.String(10), nullable=False),
             *[sa.Column(c, sa.Float, nullable=False) for c in
               ("committed", "completed", "completed_committed", "added", "removed")],

@@ -1,0 +1,98 @@
+"""The TSE 2017 sprint dataset (Choetkiertikul et al., IEEE TSE 2017) -> sprint-summary rows.
+
+Files `<project>_iteration_<t>.csv`, one row per closed sprint, state at t % of the planned
+length. The conversion, column by column:
+- team = "<project> board <boardid>"; sprint = "<sprintid> <name>" (names repeat within a board).
+- start, end: unknown (the dataset has no calendar dates): before/after and cadence leave these
+  sprints out, and say so.
+- unit = points. committed = vel_starttime.
+- added = vel_added, removed = vel_removed: scope changes between the start and t, so use the
+  t = 80 files, the nearest to the end (a note says so for other t).
+- completed = vel_diff + vel_starttime + vel_added - vel_removed: all points delivered by the end,
+  added work included (the paper's definition; the same from every t file).
+- completed_committed is not in the data. It is approximated by min(completed, committed - removed),
+  an upper bound, and every row is marked approximate: say/do and scope creep are exact, planning
+  accuracy is at most what is shown.
+Quirks handled: sprint names with unquoted commas (rows with too many fields: the extra fields
+belong to the name), names that are not valid UTF-8 (bytes replaced, counted), and sprints with
+zero points committed (kept; the metrics exclude and count them).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from prodops.errors import InputError
+
+NUMERIC = ["vel_diff", "planday", "no_issue_starttime", "vel_starttime", "no_issue_added", "vel_added",
+           "no_issue_removed", "vel_removed", "no_issuetodo", "vel_todo", "no_issueinprogress", "vel_inprogress",
+           "no_issuedone", "vel_done", "no_admin", "no_teammember"]
+HEADER = ["boardid", "sprintid", "name", *NUMERIC]
+
+
+def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
+    """(sprint-summary rows with `approximate` set, notes for the user)."""
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(f"{path}: no such file") from None
+    lines = raw.replace(b"\r\n", b"\n").split(b"\n")
+    header = lines[0].decode("utf-8", "replace").strip().split(",")
+    if header != HEADER:
+        raise InputError(f"{path}: not a TSE 2017 sprint file; its header should be {','.join(HEADER)}")
+    match = re.match(r"([a-z]+)_iteration_(\d+)", path.stem)
+    project, t = (match.group(1), int(match.group(2))) if match else (path.stem, None)
+    records, repaired, replaced, problems = [], 0, 0, []
+    for number, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
+        text = line.decode("utf-8", "replace")
+        replaced += "\ufffd" in text
+        fields = text.split(",")
+        if len(fields) < len(HEADER):
+            problems.append(f"{path}: row {number}: {len(fields)} fields, expected {len(HEADER)}")
+            continue
+        if len(fields) > len(HEADER):  # unquoted commas in the sprint name
+            repaired += 1
+            fields = fields[:2] + [",".join(fields[2:len(fields) - len(NUMERIC)])] + fields[len(fields) - len(NUMERIC):]
+        records.append([number, *fields])
+    frame = pl.DataFrame(records, schema=["row", *HEADER], orient="row")
+    typed = frame.with_columns(pl.col(["boardid", "sprintid", *NUMERIC]).str.strip_chars().cast(pl.Float64, strict=False))
+    for column in ["boardid", "sprintid", *NUMERIC]:
+        bad = typed.filter(pl.col(column).is_null())
+        for row in bad.head(3).iter_rows(named=True):
+            original = frame.filter(pl.col("row") == row["row"])[column][0]
+            problems.append(f"{path}: row {row['row']}, column {column}: {original!r} is not a number")
+    if problems:
+        raise InputError("\n".join([f"{path}: not a valid TSE 2017 sprint file; nothing was imported:", *problems[:20]]))
+
+    completed = pl.max_horizontal(pl.col("vel_diff") + pl.col("vel_starttime") + pl.col("vel_added") - pl.col("vel_removed"), 0.0)
+    sprints = typed.select(
+        team=pl.lit(f"{project} board ") + pl.col("boardid").cast(pl.Int64).cast(pl.String),
+        sprint=pl.col("sprintid").cast(pl.Int64).cast(pl.String) + pl.lit(" ") + pl.col("name").str.strip_chars(),
+        start=pl.lit(None, pl.Date),
+        end=pl.lit(None, pl.Date),
+        unit=pl.lit("points"),
+        committed=pl.col("vel_starttime"),
+        completed=completed,
+        completed_committed=pl.min_horizontal(completed, pl.max_horizontal(pl.col("vel_starttime") - pl.col("vel_removed"), 0.0)),
+        added=pl.col("vel_added"),
+        removed=pl.col("vel_removed"),
+        approximate=pl.lit(True),
+        source=pl.lit(str(path)),
+    )
+    notes = [f"{path.name}: {sprints.height} sprints; completed_committed is approximated (an upper bound), "
+             "and the dataset has no dates, so before/after and cadence leave these sprints out"]
+    if repaired:
+        notes.append(f"{path.name}: {repaired} sprint names held unquoted commas; their extra fields were joined back into the name")
+    if replaced:
+        notes.append(f"{path.name}: {replaced} sprint names were not valid UTF-8; the bad bytes were replaced")
+    zero = sprints.filter(pl.col("committed") <= 0).height
+    if zero:
+        notes.append(f"{path.name}: {zero} sprints had zero points committed; the metrics exclude and count them")
+    if t is not None and t != 80:
+        notes.append(f"{path.name}: t = {t}; the *_iteration_80 files carry scope changes nearest the sprint's end")
+    return sprints, notes

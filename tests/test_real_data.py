@@ -1,0 +1,62 @@
+"""Conformance with the real data in ../shared/data/real (skipped where that folder is absent)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+from prodops.errors import InputError
+from prodops.sources import load
+from prodops.sources.tse2017 import read_tse2017
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+TSE = REAL / "sprints-tse2017"
+pytestmark = pytest.mark.skipif(not REAL.exists(), reason="the real data lives in ../shared/data/real, absent here")
+
+
+def tse_files(t=80):
+    return sorted(TSE.glob(f"*/*_iteration_{t}.csv"))
+
+
+def test_all_3834_tse2017_sprints_convert_with_their_quirks():
+    batch = load("tse2017-sprints", tse_files())
+    assert batch.rows.height == 3834
+    assert batch.rows.filter(batch.rows["committed"] <= 0).height == 1241
+    notes = " ".join(batch.notes)
+    assert "4 sprint names held unquoted commas" in notes and "12 sprint names held unquoted commas" in notes
+    assert "2 sprint names were not valid UTF-8" in notes
+    assert batch.rows["approximate"].all() and batch.rows["start"].is_null().all()
+    assert (batch.rows["completed_committed"] <= batch.rows["completed"]).all()
+
+
+def test_a_comma_in_a_name_stays_in_the_name():
+    frame, _ = read_tse2017(TSE / "jboss" / "jboss_iteration_80.csv")
+    joined = [s for s in frame["sprint"] if "," in s]
+    assert sorted(joined) == ["1521 Rel 5.0.0.Alpha2, 4.5.0.Alpha1", "1621 Rel 5.0.0.Alpha2, 4.5.0.Alpha2",
+                              "1621 Rel 5.0.0.Alpha2, 4.5.0.Alpha2", "2270 Sprint_July7-11,2014"]
+
+
+def test_the_completed_points_are_the_same_from_every_t_file():
+    by_t = {t: load("tse2017-sprints", tse_files(t)).rows.sort("team", "sprint") for t in (0, 80)}
+    assert by_t[0]["completed"].to_list() == by_t[80]["completed"].to_list()
+    assert any("t = 0" in n for n in load("tse2017-sprints", tse_files(0)).notes)
+
+
+def test_the_same_sprints_from_two_t_files_are_refused():
+    with pytest.raises(InputError, match="is in more than one file"):
+        load("tse2017-sprints", [TSE / "spring" / "spring_iteration_0.csv", TSE / "spring" / "spring_iteration_80.csv"])
+
+
+def test_real_sprints_through_the_cli(tmp_path):
+    db = str(tmp_path / "w.db")
+    p = run("import", "tse2017-sprints", *map(str, tse_files()), "--db", db, "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["new"] == 3834
+    doc = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)
+    assert doc["overall"]["sprints"] == 3834 - 1241 and doc["overall"]["excluded_zero_commitment"] == 1241
+    assert doc["approximate_sprints"] == 3834
+    p = run("metrics", "--db", db, "--change-date", "2016-01-01", "--json")
+    assert p.returncode == 0, p.stderr
+    ba = json.loads(p.stdout)["predictability"]["before_after"]
+    assert ba["excluded_undated"] == 3834 and "No planning accuracy to compare" in ba["conclusion"]
