@@ -6,10 +6,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import scoring  # noqa: E402
+import sprint_issues  # noqa: E402
 
 
 def main() -> int:
     ok = scoring.report(scoring.run())
+    print()
+    ok = sprint_issues.report(sprint_issues.run()) and ok
     return 0 if ok else 1
 
 

@@ -47,13 +47,11 @@ class Document:
     def __init__(self, path: Path, text: str):
         self.path = path
         self._node = None
+        self._json_text: str | None = None
         try:
             if path.suffix.lower() == ".json":
                 self.data = json.loads(text, object_pairs_hook=_unique_keys)
-                try:  # JSON is YAML too: its nodes give line numbers for later messages, where PyYAML can read it
-                    self._node = _compose(text)[0]
-                except yaml.YAMLError:
-                    self._node = None
+                self._json_text = text  # composed into nodes only if a message needs a line number
             else:
                 self._node, self.data = _compose(text, construct=True)
         except json.JSONDecodeError as e:
@@ -73,6 +71,12 @@ class Document:
         return f"{prefix}: {format_loc(loc)}" if loc else prefix
 
     def _mark(self, loc: tuple[Any, ...]) -> yaml.Mark | None:
+        if self._node is None and self._json_text is not None:
+            try:  # JSON is YAML too: its nodes give line numbers, where PyYAML can read it
+                self._node = _compose(self._json_text)[0]
+            except yaml.YAMLError:
+                pass
+            self._json_text = None
         node = self._node
         if node is None:
             return None

@@ -8,6 +8,7 @@ header is row 1), the column and what is wrong.
 
 from __future__ import annotations
 
+import codecs
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,16 +150,17 @@ def _read_strings(path: Path, data: bytes | None) -> pl.DataFrame:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b"\n") + 1
-        raise InputError(f"{path}: line {line}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
-    if not text.strip():
+    data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+    if not data.strip():
         raise InputError(f"{path}: the file is empty; it needs a header row (see `prodops template KIND`)")
-    try:
-        return pl.read_csv(io.StringIO(text), infer_schema=False)
+    try:  # Polars reads the bytes as they are and checks UTF-8 itself: no copy of the file as a str
+        return pl.read_csv(io.BytesIO(data), infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as e:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as u:
+            line = data[:u.start].count(b"\n") + 1
+            raise InputError(f"{path}: line {line}: not UTF-8 text (byte {u.start}); save the file as UTF-8") from None
         first = str(e).strip().splitlines()[0]
         raise InputError(f"{path}: not a readable CSV file ({first}); check quoting and the number of fields per row") from None
     except pl.exceptions.DuplicateError as e:

@@ -1,0 +1,122 @@
+"""Import one million sprint-issues rows and compute every sprint metric (target: < 15 s, < 2 GB).
+
+Also scans the same file with DuckDB's CSV reader alone: the floor any importer is measured against.
+Each measurement runs in a fresh process, so that its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROWS = 1_000_000
+TARGET_SECONDS = 15.0
+TARGET_MB = 2048
+
+
+def generate(path: Path, rows: int = ROWS, seed: int = 11) -> None:
+    """Realistic issue rows: 40 teams, two-week sprints over ~4 years, ~40 issues a sprint."""
+    rng = np.random.default_rng(seed)
+    per_sprint = 40
+    sprints = rows // per_sprint
+    teams = 40
+    sprint_no = np.repeat(np.arange(sprints), per_sprint)[:rows]
+    team = sprint_no % teams
+    index = sprint_no // teams
+    start = np.datetime64("2022-01-03") + (index * 14).astype("timedelta64[D]")
+    added = rng.random(rows) < 0.15
+    removed = ~added & (rng.random(rows) < 0.05)
+    done = ~removed & (rng.random(rows) < np.where(index > index.max() / 2, 0.82, 0.62))
+    estimate = rng.choice([1.0, 2.0, 3.0, 5.0, 8.0, 13.0], rows)
+    names = np.array([f"team-{t:02d}" for t in range(teams)])
+    frame = pl.DataFrame({
+        "team": names[team],
+        "sprint": pl.Series(index).cast(pl.String),
+        "start": start,
+        "end": start + np.timedelta64(13, "D"),
+        "issue": pl.Series(np.arange(rows)).cast(pl.String),
+        "in_sprint_at_start": ~added,
+        "added_during_sprint": added,
+        "removed_during_sprint": removed,
+        "initial_estimate": estimate,
+        "done_at_end": done,
+    })
+    frame.with_columns(issue=pl.lit("PRJ-") + pl.col("issue")).write_csv(path)
+
+
+def _child(task: str, csv: str, db: str) -> None:
+    """Runs in its own process: prints seconds and peak MB as JSON."""
+    import resource
+
+    start = time.perf_counter()
+    out: dict = {}
+    if task == "prodops":
+        from prodops.metrics.predictability import before_after, predictability
+        from prodops.metrics.symptoms import measurements
+        from prodops.sources import load
+        from prodops.store import Workspace
+
+        batch = load("sprint-issues", [csv])
+        ws = Workspace(f"sqlite:///{db}")
+        ws.write(batch.table, batch.rows)
+        out["import_seconds"] = time.perf_counter() - start
+        sprints = ws.read("sprints")
+        predictability(sprints)
+        before_after(sprints, dt.date(2024, 1, 1))
+        measurements({"sprints": sprints})
+        out["sprints"] = sprints.height
+    else:
+        import duckdb
+
+        out["rows"] = duckdb.sql(f"SELECT count(*) FROM read_csv('{csv}')").fetchall()[0][0]
+    out["seconds"] = time.perf_counter() - start
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def _measure(task: str, csv: Path, db: Path) -> dict:
+    p = subprocess.run([sys.executable, __file__, "--child", task, str(csv), str(db)], capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError(p.stderr)
+    return json.loads(p.stdout)
+
+
+def run(rows: int = ROWS) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        csv, db = Path(tmp) / "sprint-issues.csv", Path(tmp) / "bench.db"
+        t = time.perf_counter()
+        generate(csv, rows)
+        figures = {"rows": rows, "file_mb": csv.stat().st_size / 2**20, "generate_seconds": time.perf_counter() - t,
+                   "prodops": _measure("prodops", csv, db)}
+        try:
+            figures["duckdb"] = _measure("duckdb", csv, db)
+        except RuntimeError as e:
+            figures["duckdb"] = {"error": str(e).strip().splitlines()[-1]}
+    return figures
+
+
+def report(f: dict) -> bool:
+    p = f["prodops"]
+    ok = p["seconds"] < TARGET_SECONDS and p["peak_mb"] < TARGET_MB
+    print(f"sprint-issues: {f['rows']:,} rows ({f['file_mb']:.0f} MB CSV, generated in {f['generate_seconds']:.1f} s)")
+    print(f"  prodops import (read, validate, aggregate, write {p['sprints']:,} sprints)  {p['import_seconds']:6.2f} s")
+    print(f"  prodops import + all sprint metrics       {p['seconds']:6.2f} s   peak {p['peak_mb']:6.0f} MB   "
+          f"target < {TARGET_SECONDS:.0f} s, < {TARGET_MB} MB  {'OK' if ok else 'OVER TARGET'}")
+    d = f["duckdb"]
+    if "error" in d:
+        print(f"  duckdb read_csv (floor)                   not measured: {d['error']}")
+    else:
+        print(f"  duckdb read_csv count (floor)             {d['seconds']:6.2f} s   peak {d['peak_mb']:6.0f} MB")
+    return ok
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--child":
+    _child(*sys.argv[2:5])
