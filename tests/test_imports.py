@@ -185,3 +185,13 @@ def test_assess_checks_answers_against_the_data(tmp_path):
     answers_only = json.loads(run("assess", q2, "--db", db, "--json", "--no-record", "--no-data").stdout)
     assert answers_only["level"] == 2 and answers_only["criteria"]["om-2-overhead"]["data"] is None
     assert json.loads(run("plan", q2, "--db", db, "--json").stdout)["current_level"] == 1
+
+
+def test_the_inputs_doc_names_every_column():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "inputs.md").read_text()
+    for table in TABLES.values():
+        assert ",".join(table.header) in doc, table.kind
+        for column in table.columns:
+            assert f"| `{column.name}` |" in doc and column.help in doc
