@@ -205,6 +205,7 @@ def test_demo(tmp_path):
     value = json.loads((out / "metrics.json").read_text())
     assert value["predictability"]["before_after"]["difference_pp"] > 10
     assert value["time_value"]["monthly_value"] > 0 and len(value["launches"]["years"]) == 2
+    assert value["revenue"]["attributed_arr"] > 0 and "not causation" in value["revenue"]["label"]
     history = json.loads((out / "history.json").read_text())
     # Q2's answers say PM overhead is under 30 %, the baseline time survey says 36 %: the data holds it at 1
     assert [a["level"] for a in history["assessments"]] == [1, 1, 2]

@@ -195,3 +195,9 @@ def test_the_inputs_doc_names_every_column():
         assert ",".join(table.header) in doc, table.kind
         for column in table.columns:
             assert f"| `{column.name}` |" in doc and column.help in doc
+
+
+def test_the_cli_knows_every_table_kind():
+    from prodops.cli import TABLE_KINDS
+
+    assert set(TABLE_KINDS) == set(TABLES)

@@ -187,3 +187,33 @@ def test_symptom_measures_over_the_window():
     assert m["pm_overhead_share"] == pytest.approx((14 / 40 + 12 / 40) / 2, abs=1e-4)
     found = {x["measure"]: x["present"] for x in symptoms({"sprints": s, "time_survey": survey}, D(2026, 2, 10))["symptoms"]}
     assert found == {"planning_delay_share": True, "sprint_cadence_consistency": True, "pm_overhead_share": True}
+
+
+def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
+    from prodops.metrics.revenue import revenue_wins
+
+    feedback = pl.DataFrame([
+        ("F1", "acme", D(2026, 1, 5), "R1"), ("F2", "acme", D(2026, 1, 9), "R2"),   # two items for one outcome
+        ("F3", "beta", D(2026, 1, 5), "R1"),                                          # renewal after ship
+        ("F4", "gamma", D(2026, 3, 1), "R1"),                                         # feedback after the ship
+        ("F5", "delta", D(2026, 1, 5), "R3"),                                         # item never shipped
+        ("F6", "eps", D(2026, 1, 5), None),                                           # drove nothing
+        ("F7", "zeta", D(2026, 1, 5), "R1"),                                          # churned after ship
+        ("F8", "eta", D(2026, 1, 5), "R1"),                                           # outcome outside the window
+    ], schema=["feedback", "account", "received", "roadmap_item"], orient="row")
+    items = pl.DataFrame([("R1", "One", D(2026, 2, 1)), ("R2", "Two", D(2026, 2, 15)), ("R3", "Three", None)],
+                         schema=["roadmap_item", "name", "shipped"], orient="row")
+    outcomes = pl.DataFrame([
+        ("acme", D(2026, 4, 1), "expanded", 100.0, 150.0), ("beta", D(2026, 5, 1), "renewed", 80.0, 80.0),
+        ("gamma", D(2026, 5, 1), "expanded", 10.0, 20.0), ("delta", D(2026, 5, 1), "expanded", 10.0, 20.0),
+        ("eps", D(2026, 5, 1), "expanded", 10.0, 20.0), ("zeta", D(2026, 5, 1), "churned", 30.0, 0.0),
+        ("eta", D(2026, 12, 1), "expanded", 10.0, 20.0), ("beta", D(2026, 1, 20), "renewed", 70.0, 70.0),
+    ], schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
+    r = revenue_wins(feedback, items, outcomes)
+    assert r["attributed_arr"] == 50 + 80 and r["expansion_arr"] == 50 and r["renewed_arr"] == 80
+    acme = [w for w in r["wins"] if w["account"] == "acme"][0]
+    assert acme["roadmap_items"] == ["R1", "R2"] and acme["feedback"] == ["F1", "F2"]
+    assert [(x["account"], x["arr"]) for x in r["losses"]] == [("zeta", -30.0)]
+    assert "not causation" in r["label"]
+    assert (r["feedback_driving_items"], r["items_driven_by_feedback"], r["items_shipped_from_feedback"]) == (7, 3, 2)
+    assert revenue_wins(feedback, items, outcomes, window_days=400)["attributed_arr"] == 50 + 80 + 10

@@ -144,6 +144,7 @@ def main() -> None:
     write_sprints(random.Random(7))
     write_time_survey(random.Random(8))
     write_launches(random.Random(9))
+    write_revenue(random.Random(10))
 
 
 PLAYBOOK = dt.date(2026, 4, 6)
@@ -254,6 +255,32 @@ def write_launches(rng: random.Random) -> None:
     _write_csv("launches.csv", ["launch", "name", "tier", "original_date", "actual_date", "adoption_metric",
                                 "adoption_target", "adoption_q1"], launches)
     _write_csv("launch-checklist.csv", ["launch", "function", "item", "owner", "done", "done_at"], checklist)
+
+
+def write_revenue(rng: random.Random) -> None:
+    """Feedback from 40 accounts drives roadmap items; some accounts renew or expand after they ship."""
+    accounts = [f"ACC-{i:03d}" for i in range(1, 41)]
+    items = [("R01", "Bulk approvals", dt.date(2025, 11, 10)), ("R02", "Xero sync", dt.date(2026, 1, 19)),
+             ("R03", "Per-team budgets", dt.date(2026, 3, 2)), ("R04", "SAML groups", dt.date(2026, 5, 11)),
+             ("R05", "Receipt matching", dt.date(2026, 6, 22)), ("R06", "Card controls", None),
+             ("R07", "Custom exports", dt.date(2026, 8, 3)), ("R08", "Audit API", None)]
+    feedback = []
+    for n in range(1, 91):
+        account = rng.choice(accounts)
+        item = rng.choice([r[0] for r in items]) if rng.random() < 0.55 else ""
+        received = dt.date(2025, 7, 1) + dt.timedelta(days=rng.randint(0, 420))
+        feedback.append([f"FB-{n:03d}", account, received, "Customer request", item])
+    outcomes = []
+    for account in accounts:
+        arr = rng.choice([12_000, 24_000, 48_000, 96_000])
+        date = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 260))
+        kind = rng.choices(["renewed", "expanded", "contracted", "churned"], [55, 30, 8, 7])[0]
+        after = {"renewed": arr, "expanded": round(arr * rng.uniform(1.2, 1.8)), "contracted": round(arr * 0.7),
+                 "churned": 0}[kind]
+        outcomes.append([account, date, kind, arr, after])
+    _write_csv("feedback.csv", ["feedback", "account", "received", "summary", "roadmap_item"], feedback)
+    _write_csv("roadmap-items.csv", ["roadmap_item", "name", "shipped"], [[i, n, s or ""] for i, n, s in items])
+    _write_csv("account-outcomes.csv", ["account", "date", "outcome", "arr_before", "arr_after"], outcomes)
 
 
 if __name__ == "__main__":

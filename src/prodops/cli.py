@@ -166,7 +166,10 @@ def _template_command(kind: str):
     return write_template
 
 
-for _kind in ("sprint-summary", "sprint-issues", "time-survey", "launches", "launch-checklist"):
+# Named here, not read from sources.tables, so that `prodops --help` does not import Polars.
+TABLE_KINDS = ("sprint-summary", "sprint-issues", "time-survey", "launches", "launch-checklist",
+               "feedback", "roadmap-items", "account-outcomes")
+for _kind in TABLE_KINDS:
     template_app.command(_kind)(_template_command(_kind))
 
 
@@ -174,7 +177,7 @@ for _kind in ("sprint-summary", "sprint-issues", "time-survey", "launches", "lau
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help="sprint-summary, sprint-issues, time-survey, launches or launch-checklist")],
+    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + " or tse2017-sprints")],
     files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -247,7 +250,7 @@ def _date_option(value: str | None, name: str):
 
 @app.command()
 def metrics(
-    name: Annotated[Optional[str], typer.Argument(help="predictability, time-value or launches; all when left out.", show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Argument(help="predictability, time-value, launches, revenue or symptoms; all when left out.", show_default=False)] = None,
     team: Annotated[Optional[list[str]], typer.Option("--team", help="Only this team (repeat for several).", show_default=False)] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY-MM-DD).", show_default=False)] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (YYYY-MM-DD).", show_default=False)] = None,

@@ -25,7 +25,8 @@ EXAMPLES = Path(str(files("prodops.examples") / "demo"))
 
 # The demo's value data: import kind -> file, and the settings its story needs.
 DEMO_IMPORTS = {"sprint-summary": "sprints.csv", "sprint-issues": "sprint-issues.csv", "time-survey": "time-survey.csv",
-                "launches": "launches.csv", "launch-checklist": "launch-checklist.csv"}
+                "launches": "launches.csv", "launch-checklist": "launch-checklist.csv",
+                "feedback": "feedback.csv", "roadmap-items": "roadmap-items.csv", "account-outcomes": "account-outcomes.csv"}
 DEMO_SETTINGS = {"change_date": "2026-04-06", "hourly_rate": "85", "headcount": "14"}
 
 

@@ -198,6 +198,7 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
 
 _IMPORT_HINT = {
     "symptoms": "no sprints or time survey imported to look for Level 1 symptoms in",
+    "revenue": "no feedback and account outcomes imported; `prodops import feedback|roadmap-items|account-outcomes FILE`",
     "predictability": "no sprints imported; `prodops import sprint-summary FILE` (or sprint-issues)",
     "time-value": "no time survey imported; `prodops import time-survey FILE`",
     "launches": "no launches imported; `prodops import launches FILE` and `prodops import launch-checklist FILE`",
@@ -210,7 +211,7 @@ def show_metrics(console: Console, results: dict, options) -> None:
             console.print(f"[bold]{name}[/]: [dim]{_IMPORT_HINT[name]}[/]")
             continue
         {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
-         "symptoms": _show_symptoms}[name](console, result)
+         "symptoms": _show_symptoms, "revenue": _show_revenue}[name](console, result)
 
 
 def _show_predictability(console: Console, r: dict) -> None:
@@ -289,6 +290,23 @@ def _show_symptoms(console: Console, r: dict) -> None:
     for s in r["symptoms"]:
         t.add_row(s["symptom"], s["measure"], f"{s['value']:.0%}", "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
+
+
+def _show_revenue(console: Console, r: dict) -> None:
+    t = Table(title=f"Revenue wins from feedback-driven work: {r['attributed_arr']:,.0f} ARR attributed",
+              caption=r["label"])
+    for col in ("Account", "Outcome", "Date", "ARR", "Roadmap items (shipped from its feedback)"):
+        t.add_column(col, justify="right" if col == "ARR" else "left")
+    for w in r["wins"]:
+        t.add_row(escape(w["account"]), w["outcome"], str(w["date"]), f"{w['arr']:,.0f}", escape(", ".join(w["item_names"])))
+    console.print(t)
+    console.print(f"Expansion {r['expansion_arr']:,.0f}, renewals {r['renewed_arr']:,.0f}, within "
+                  f"{r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
+                  f"feedback items drove {r['items_driven_by_feedback']} roadmap items; "
+                  f"{r['items_shipped_from_feedback']} of those have shipped.")
+    if r["losses"]:
+        console.print(f"[yellow]Also after feedback-driven work: {len(r['losses'])} contraction or churn "
+                      f"({sum(x['arr'] for x in r['losses']):,.0f} ARR); not netted into the wins.[/]")
 
 
 def _hours(x: float | None) -> str:

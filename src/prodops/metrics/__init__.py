@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-NAMES = ("predictability", "time-value", "launches", "symptoms")
+NAMES = ("predictability", "time-value", "launches", "revenue", "symptoms")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Options:
     hourly_rate: float | None = None
     headcount: float | None = None
     grace_days: int = 0
+    revenue_window_days: int = 180
     notes: list[str] = field(default_factory=list)
 
 
@@ -58,6 +59,13 @@ def compute(name: str, tables: dict[str, pl.DataFrame], o: Options) -> dict | No
         launches = tables["launches"].filter(
             pl.coalesce("actual_date", "original_date").is_between(o.since or dt.date.min, o.until or dt.date.max))
         return launch_success(launches, tables["launch_checklist"], o.grace_days) if launches.height else None
+    if name == "revenue":
+        from prodops.metrics.revenue import revenue_wins
+
+        outcomes = _between(tables["account_outcomes"], "date", o)
+        if not (tables["feedback"].height and outcomes.height):
+            return None
+        return revenue_wins(tables["feedback"], tables["roadmap_items"], outcomes, o.revenue_window_days)
     if name == "symptoms":
         from prodops.metrics.symptoms import symptoms
 
@@ -68,4 +76,5 @@ def compute(name: str, tables: dict[str, pl.DataFrame], o: Options) -> dict | No
 
 
 TABLES_FOR = {"predictability": ("sprints",), "time-value": ("time_survey",), "launches": ("launches", "launch_checklist"),
+              "revenue": ("feedback", "roadmap_items", "account_outcomes"),
               "symptoms": ("sprints", "time_survey", "launches", "launch_checklist")}

@@ -18,6 +18,9 @@ TARGET = {
     "launches": "launches",
     "launch-checklist": "launch_checklist",
     "tse2017-sprints": "sprints",
+    "feedback": "feedback",
+    "roadmap-items": "roadmap_items",
+    "account-outcomes": "account_outcomes",
 }
 
 

@@ -119,6 +119,26 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("done", "bool", help="Whether it was done"),
         Column("done_at", "date", required=False, help="When it was done"),
     ), key=("launch", "function", "item")),
+    Table("feedback", "Customer feedback items, and the roadmap item each one drove (if any).", (
+        Column("feedback", "text", help="Feedback id"),
+        Column("account", "text", help="The customer account it came from"),
+        Column("received", "date", help="When it was received"),
+        Column("summary", "text", required=False, help="What the customer asked for"),
+        Column("roadmap_item", "text", required=False, help="The roadmap item it drove; blank if none"),
+    ), key=("feedback",)),
+    Table("roadmap-items", "Roadmap items and when they shipped.", (
+        Column("roadmap_item", "text", help="Roadmap item id"),
+        Column("name", "text", help="What it is"),
+        Column("shipped", "date", required=False, help="When it shipped; blank if not yet"),
+    ), key=("roadmap_item",)),
+    Table("account-outcomes", "Renewals and expansions (and losses) of customer accounts, with their ARR.", (
+        Column("account", "text", help="The customer account"),
+        Column("date", "date", help="When the outcome happened"),
+        Column("outcome", "choice", help="renewed, expanded, contracted or churned",
+               choices=("renewed", "expanded", "contracted", "churned")),
+        _num("arr_before", "Annual recurring revenue before"),
+        _num("arr_after", "Annual recurring revenue after"),
+    ), key=("account", "date", "outcome")),
 )}
 
 

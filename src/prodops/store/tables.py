@@ -106,6 +106,31 @@ launch_checklist = _imported(
     sa.Column("done_at", sa.Date, nullable=True),
 )
 
+feedback = _imported(
+    "feedback",
+    sa.Column("feedback", sa.String(200), primary_key=True),
+    sa.Column("account", sa.String(200), nullable=False),
+    sa.Column("received", sa.Date, nullable=False),
+    sa.Column("summary", sa.Text, nullable=True),
+    sa.Column("roadmap_item", sa.String(200), nullable=True),
+)
+
+roadmap_items = _imported(
+    "roadmap_items",
+    sa.Column("roadmap_item", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("shipped", sa.Date, nullable=True),
+)
+
+account_outcomes = _imported(
+    "account_outcomes",
+    sa.Column("account", sa.String(200), primary_key=True),
+    sa.Column("date", sa.Date, primary_key=True),
+    sa.Column("outcome", sa.String(20), primary_key=True),
+    sa.Column("arr_before", sa.Float, nullable=False),
+    sa.Column("arr_after", sa.Float, nullable=False),
+)
+
 settings = sa.Table(
     "settings", metadata,
     sa.Column("key", sa.String(100), primary_key=True),

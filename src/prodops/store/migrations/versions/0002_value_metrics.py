@@ -1,4 +1,5 @@
-"""imported value-metric data: sprints, time survey, launches, launch checklist; settings
+"""imported value-metric data: sprints, time survey, launches, launch checklist, feedback,
+roadmap items, account outcomes; settings
 
 Revision ID: 0002
 Revises: 0001
@@ -51,11 +52,28 @@ def upgrade() -> None:
             sa.Column("owner", sa.String(200), nullable=True),
             sa.Column("done", sa.Boolean, nullable=False),
             sa.Column("done_at", sa.Date, nullable=True))
+    _create("feedback",
+            sa.Column("feedback", sa.String(200), primary_key=True),
+            sa.Column("account", sa.String(200), nullable=False),
+            sa.Column("received", sa.Date, nullable=False),
+            sa.Column("summary", sa.Text, nullable=True),
+            sa.Column("roadmap_item", sa.String(200), nullable=True))
+    _create("roadmap_items",
+            sa.Column("roadmap_item", sa.String(200), primary_key=True),
+            sa.Column("name", sa.String(500), nullable=False),
+            sa.Column("shipped", sa.Date, nullable=True))
+    _create("account_outcomes",
+            sa.Column("account", sa.String(200), primary_key=True),
+            sa.Column("date", sa.Date, primary_key=True),
+            sa.Column("outcome", sa.String(20), primary_key=True),
+            sa.Column("arr_before", sa.Float, nullable=False),
+            sa.Column("arr_after", sa.Float, nullable=False))
     op.create_table("settings",
                     sa.Column("key", sa.String(100), primary_key=True),
                     sa.Column("value", sa.String(500), nullable=False))
 
 
 def downgrade() -> None:
-    for name in ("settings", "launch_checklist", "launches", "time_survey", "sprints"):
+    for name in ("settings", "account_outcomes", "roadmap_items", "feedback", "launch_checklist", "launches",
+                 "time_survey", "sprints"):
         op.drop_table(name)

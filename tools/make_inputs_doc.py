@@ -1,0 +1,94 @@
+"""Writes docs/inputs.md from the table specs (src/prodops/sources/tables.py) and the prose below.
+
+Run `python tools/make_inputs_doc.py` after changing a table; a test checks the doc names every column.
+"""
+
+from pathlib import Path
+
+from prodops.sources import TARGET
+from prodops.sources.tables import TABLES
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "inputs.md"
+
+INTRO = """# Inputs for the value metrics
+
+`prodops import KIND FILE...` reads files into the workspace; `prodops template KIND` prints the
+header to start from. Every file is checked before anything is written, and one import is one
+transaction: a problem anywhere means nothing was imported. Problems name the file, the row (the
+header is row 1), the column and what is wrong, and the command exits with code 2. Rows whose key
+was imported before are updated, not duplicated. Extra columns are allowed and ignored.
+
+Values: numbers with a `.` for decimals; dates as `YYYY-MM-DD`; true/false also as yes/no, 1/0
+(blank is false); files in UTF-8, with or without a BOM, LF or CRLF line ends.
+
+| kind | fills | key |
+|---|---|---|
+"""
+
+OUTRO = """## How issue rows become sprints
+
+`sprint-issues` rows are summed per team and sprint into the same figures as `sprint-summary`:
+committed = issues in the sprint at its start (removed ones included); completed = issues done at
+the end and not removed (added ones included); completed committed = committed and done; added =
+added during the sprint; removed = committed and removed. A team's sprints count story points
+(`initial_estimate`) when every one of its issues has an estimate, and issues otherwise; the import
+says which for each team, and how many issues lacked an estimate.
+
+## Revenue attribution: `feedback`, `roadmap-items`, `account-outcomes`
+
+A feedback item names the account it came from and the roadmap item it drove. A roadmap item has
+the date it shipped. An account outcome is a renewal, expansion, contraction or churn with the ARR
+before and after. `prodops metrics revenue` follows each chain feedback -> roadmap item -> shipped
+-> the same account's outcome within 180 days ([metrics](metrics.md)).
+
+## `tse2017-sprints`: the TSE 2017 sprint dataset
+
+The 3,834 closed sprints of Choetkiertikul et al., "Predicting Delivery Capability in Iterative
+Software Development", IEEE TSE 2017 (doi:10.1109/TSE.2017.2693989), one file per project and
+prediction time `t`. Import the `*_iteration_80.csv` files (scope changes nearest the sprint's end):
+
+```sh
+prodops import tse2017-sprints path/to/sprints-tse2017/*/*_iteration_80.csv
+```
+
+The conversion (`src/prodops/sources/tse2017.py`): team = `<project> board <boardid>`, sprint =
+`<sprintid> <name>`, unit = points, committed = `vel_starttime`, added = `vel_added`, removed =
+`vel_removed`, completed = `vel_diff + vel_starttime + vel_added - vel_removed` (all points
+delivered by the end). The dataset does not say which of the completed points were committed:
+completed committed is approximated by min(completed, committed - removed), an upper bound, and
+every sprint is marked approximate (say/do and scope creep are exact; planning accuracy is at most
+what is shown). It has no calendar dates, so before/after and cadence leave these sprints out and
+say so. Sprint names with unquoted commas are joined back together, names that are not valid
+UTF-8 get the bad bytes replaced, and the 1,241 sprints with zero points committed are kept and
+then excluded (and counted) by the metrics. The import prints a note for each.
+
+## Settings
+
+`prodops settings KEY VALUE` stores what the metrics need when no option is given:
+`hourly_rate` and `headcount` (time value), `change_date` (before/after), `grace_days` (launches).
+"""
+
+
+def main() -> None:
+    parts = [INTRO]
+    for kind, target in TARGET.items():
+        key = ", ".join(TABLES[kind].key) if kind in TABLES else "team, sprint"
+        fills = target + (" (one row per sprint, aggregated)" if kind == "sprint-issues" else "")
+        parts.append(f"| `{kind}` | {fills} | {key} |\n")
+    parts.append("\n")
+    for t in TABLES.values():
+        parts.append(f"## `{t.kind}`\n\n{t.description}\n\n```\n{','.join(t.header)}\n```\n\n"
+                     "| column | | meaning |\n|---|---|---|\n")
+        for c in t.columns:
+            kind = c.kind + (f" ({'/'.join(c.choices)})" if c.choices else "")
+            parts.append(f"| `{c.name}` | {kind}{'' if c.required else ', optional'} | {c.help} |\n")
+        if t.rules:
+            parts.append("\nAlso refused: " + "; ".join(r[2] for r in t.rules) + ".\n")
+        parts.append("\n")
+    parts.append(OUTRO)
+    DOC.write_text("".join(parts))
+    print(f"wrote {DOC}")
+
+
+if __name__ == "__main__":
+    main()
