@@ -60,3 +60,25 @@ def test_real_sprints_through_the_cli(tmp_path):
     assert p.returncode == 0, p.stderr
     ba = json.loads(p.stdout)["predictability"]["before_after"]
     assert ba["excluded_undated"] == 3834 and "No planning accuracy to compare" in ba["conclusion"]
+
+
+JIRA = REAL / "jira"
+
+
+def test_the_real_greenhopper_report_keeps_the_initial_estimate():
+    batch = load("jira-sprint-report", [JIRA / "dingyuliang-powerbi" / "greenhopper_sprintreport_POW_sprint1.json"], team="POW")
+    row = batch.rows.row(0, named=True)
+    # POW-1 was committed at 5 points and re-estimated to 8; POW-2 (2 points) was added during the sprint
+    assert (row["sprint"], row["committed"], row["completed_committed"], row["completed"], row["added"]) == (
+        "POW Sprint 1", 5.0, 5.0, 5.0, 2.0)
+    assert str(row["start"]) == "2022-07-28"
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("agile-metrics/sprintreportGreenhopper.json", "only the estimate totals, no issue lists"),
+    ("agile-metrics/velocityReport.json", "not a Jira sprint report"),
+    ("go-jira/sprints.json", "not a Jira sprint report"),
+])
+def test_other_jira_payloads_are_refused_as_sprint_reports(name, reason):
+    with pytest.raises(InputError, match=reason):
+        load("jira-sprint-report", [JIRA / name], team="X")

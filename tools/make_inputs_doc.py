@@ -41,6 +41,16 @@ the date it shipped. An account outcome is a renewal, expansion, contraction or 
 before and after. `prodops metrics revenue` follows each chain feedback -> roadmap item -> shipped
 -> the same account's outcome within 180 days ([metrics](metrics.md)).
 
+## `jira-sprint-report`: Jira's sprint report
+
+The JSON of `GET /rest/greenhopper/latest/rapid/charts/sprintreport?rapidViewId=B&sprintId=S`,
+one file per sprint, imported for one team: `prodops import jira-sprint-report report.json --team Payments`.
+Each listed issue becomes an issue row: added = its key is in `issueKeysAddedDuringSprint`,
+otherwise committed; removed = in `puntedIssues`; done = in `completedIssues`; estimate =
+`estimateStatistic` (the estimate when it entered the sprint, so a re-estimate during the sprint
+does not change the commitment). A report with only the estimate totals cannot tell committed from
+added work and is refused, as is one without its sprint's name and dates.
+
 ## `tse2017-sprints`: the TSE 2017 sprint dataset
 
 The 3,834 closed sprints of Choetkiertikul et al., "Predicting Delivery Capability in Iterative

@@ -177,15 +177,16 @@ for _kind in TABLE_KINDS:
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + " or tse2017-sprints")],
+    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints or jira-sprint-report")],
     files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
+    team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report).", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import value-metric data into the workspace. Rows already imported (same key) are updated."""
     from prodops.sources import load
 
-    batch = load(kind, files)
+    batch = load(kind, files, team)
     ws = _workspace(db)
     new, updated = ws.write(batch.table, batch.rows)
     ws.close()

@@ -18,6 +18,7 @@ TARGET = {
     "launches": "launches",
     "launch-checklist": "launch_checklist",
     "tse2017-sprints": "sprints",
+    "jira-sprint-report": "sprints",
     "feedback": "feedback",
     "roadmap-items": "roadmap_items",
     "account-outcomes": "account_outcomes",
@@ -36,7 +37,8 @@ class Batch:
     notes: list[str] = field(default_factory=list)
 
 
-def load(kind: str, paths: list[Path | str]) -> Batch:
+def load(kind: str, paths: list[Path | str], team: str | None = None) -> Batch:
+    """Validated rows of `paths` for `kind`; `team` names the board for Jira payloads that do not."""
     if kind not in TARGET:
         raise InputError(f"unknown import kind {kind!r}; one of {', '.join(TARGET)}")
     if not paths:
@@ -45,10 +47,15 @@ def load(kind: str, paths: list[Path | str]) -> Batch:
         return _converted(kind, paths)
     frames = []
     for path in paths:
-        frame = read_table(kind, path).with_columns(source=pl.lit(str(path)))
-        frames.append(frame)
+        if kind == "jira-sprint-report":
+            from prodops.sources.jira import read_sprint_report
+
+            frame = read_sprint_report(Path(path), team).with_row_index("row", offset=1)
+        else:
+            frame = read_table(kind, path)
+        frames.append(frame.with_columns(source=pl.lit(str(path))))
     rows = pl.concat(frames, how="vertical_relaxed")
-    key = list(TABLES[kind].key)
+    key = list(TABLES["sprint-issues" if kind == "jira-sprint-report" else kind].key)
     dup = rows.filter(pl.struct(key).is_duplicated())
     if dup.height:
         first = dup.sort(key).head(2).to_dicts()
@@ -56,7 +63,7 @@ def load(kind: str, paths: list[Path | str]) -> Batch:
         raise InputError(f"the same {'/'.join(key)} ({', '.join(str(first[0][k]) for k in key)}) is in {where}; "
                          "nothing was imported; give each once")
     batch = Batch(kind, TARGET[kind], rows.drop("row"), [str(p) for p in paths], rows.height)
-    if kind == "sprint-issues":
+    if kind in ("sprint-issues", "jira-sprint-report"):
         _summarize(batch)
     elif kind == "sprint-summary":
         batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
