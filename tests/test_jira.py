@@ -62,3 +62,72 @@ def test_broken_json_and_bad_dates(tmp_path):
     path.write_text(path.read_text().replace("2026-03-02T09:00:00+0000", "2026-03-40T09:00:00+0000"))
     with pytest.raises(InputError, match="sprint.isoStartDate: '2026-03-40T09:00:00\\+0000' is not a date"):
         load("jira-sprint-report", [path], team="T")
+
+
+SPRINT_LIST = {"maxResults": 50, "startAt": 0, "isLast": True, "values": [
+    {"id": 3, "state": "closed", "name": "S3", "startDate": "2026-03-02T09:00:00.000Z",
+     "endDate": "2026-03-15T17:00:00.000Z", "completeDate": "2026-03-16T10:00:00.000Z", "originBoardId": 1},
+    {"id": 4, "state": "closed", "name": "S4", "startDate": "2026-03-16T11:00:00.000Z",
+     "endDate": "2026-03-29T17:00:00.000Z", "completeDate": "2026-03-30T10:00:00.000Z", "originBoardId": 1}]}
+
+
+def _changelog_issue(key, *events, resolved=None, created="2026-02-20T10:00:00.000+0000"):
+    histories = [{"created": when, "items": [{"field": field, "from": f, "fromString": fs, "to": t, "toString": ts}]}
+                 for when, field, f, fs, t, ts in events]
+    return {"key": key, "fields": {"created": created, "resolutiondate": resolved}, "changelog": {"histories": histories}}
+
+
+def issues_file(tmp_path, *issues):
+    (tmp_path / "sprints.json").write_text(json.dumps(SPRINT_LIST))
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps({"startAt": 0, "total": len(issues), "issues": list(issues)}))
+    return [tmp_path / "sprints.json", path]
+
+
+def test_commitment_rebuilt_from_the_sprint_history(tmp_path):
+    files = issues_file(
+        tmp_path,
+        # committed to S3, estimated 5 before the start, re-estimated to 8 during it, resolved in S3
+        _changelog_issue("T-1", ("2026-02-27T10:00:00.000+0000", "Sprint", "", "", "3", "S3"),
+                         ("2026-02-27T10:05:00.000+0000", "Story Points", None, None, None, "5"),
+                         ("2026-03-05T10:00:00.000+0000", "Story Points", None, "5", None, "8"),
+                         ("2026-03-10T10:00:00.000+0000", "resolution", None, None, "10000", "Done"),
+                         resolved="2026-03-10T10:00:00.000+0000"),
+        # committed to S3, not done, carried over to S4 when S3 completed, done in S4
+        _changelog_issue("T-2", ("2026-02-27T10:00:00.000+0000", "Story Points", None, None, None, "3"),
+                         ("2026-02-27T10:01:00.000+0000", "Sprint", "", "", "3", "S3"),
+                         ("2026-03-16T10:00:01.000+0000", "Sprint", "3", "S3", "3, 4", "S3, S4"),
+                         ("2026-03-20T10:00:00.000+0000", "resolution", None, None, "10000", "Done"),
+                         resolved="2026-03-20T10:00:00.000+0000"),
+        # added to S3 after its start, then removed from it before the end
+        _changelog_issue("T-3", ("2026-03-01T10:00:00.000+0000", "Story Points", None, None, None, "2"),
+                         ("2026-03-04T10:00:00.000+0000", "Sprint", "", "", "3", "S3"),
+                         ("2026-03-09T10:00:00.000+0000", "Sprint", "3", "S3", "", "")),
+    )
+    rows = load("jira-issues", files, team="T").rows.sort("sprint").to_dicts()
+    s3, s4 = rows
+    # S3: committed T-1 (5, not 8) + T-2 (3) = 8; done T-1 = 5; added T-3 = 2 (then removed: added, not committed)
+    assert (s3["committed"], s3["completed_committed"], s3["completed"], s3["added"], s3["removed"]) == (8.0, 5.0, 5.0, 2.0, 0.0)
+    # S4: T-2 carried over at S3's completion, before S4 started: committed and done
+    assert (s4["committed"], s4["completed_committed"]) == (3.0, 3.0)
+
+
+def test_a_committed_issue_removed_during_the_sprint_is_punted(tmp_path):
+    files = issues_file(tmp_path, _changelog_issue(
+        "T-9", ("2026-02-27T10:00:00.000+0000", "Sprint", "", "", "3", "S3"),
+        ("2026-02-27T10:00:01.000+0000", "Story Points", None, None, None, "5"),
+        ("2026-03-09T10:00:00.000+0000", "Sprint", "3", "S3", "", "")))
+    row = load("jira-issues", files, team="T").rows.row(0, named=True)
+    assert (row["committed"], row["removed"], row["completed"]) == (5.0, 5.0, 0.0)
+
+
+def test_jira_issue_payloads_that_cannot_be_used(tmp_path):
+    files = issues_file(tmp_path, {"key": "T-1", "fields": {}})
+    with pytest.raises(InputError, match="no changelog; export it with expand=changelog"):
+        load("jira-issues", files, team="T")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"contents": {}}))
+    with pytest.raises(InputError, match="neither issues with changelog"):
+        load("jira-issues", [other], team="T")
+    with pytest.raises(InputError, match="pass --team"):
+        load("jira-issues", files)

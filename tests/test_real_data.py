@@ -82,3 +82,18 @@ def test_the_real_greenhopper_report_keeps_the_initial_estimate():
 def test_other_jira_payloads_are_refused_as_sprint_reports(name, reason):
     with pytest.raises(InputError, match=reason):
         load("jira-sprint-report", [JIRA / name], team="X")
+
+
+def test_real_changelogs_rebuild_the_commitment():
+    files = [JIRA / "jirametrics" / f"SP-{n}.json" for n in (13, 14, 15)]
+    batch = load("jira-issues", files, team="SP")
+    row = batch.rows.row(0, named=True)
+    # SP-13 and SP-14 entered Scrum Sprint 3 minutes before it started; SP-15 was added on 2022-04-24
+    assert (row["sprint"], row["unit"], row["committed"], row["completed_committed"], row["added"]) == (
+        "Scrum Sprint 3", "issues", 2.0, 2.0, 1.0)
+    assert any("still active" in n for n in batch.notes)
+
+
+def test_the_real_board_sprint_list_has_a_date_that_does_not_exist():
+    with pytest.raises(InputError, match=r"sprints.json: sprint 58 \('sprint 2'\): completeDate '2015-04-40T11:04:00.000\+10:00' is not a real date"):
+        load("jira-issues", [JIRA / "agile-metrics" / "sprints.json", JIRA / "agile-metrics" / "issueChangelog.json"], team="X")

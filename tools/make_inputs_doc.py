@@ -51,6 +51,18 @@ otherwise committed; removed = in `puntedIssues`; done = in `completedIssues`; e
 does not change the commitment). A report with only the estimate totals cannot tell committed from
 added work and is refused, as is one without its sprint's name and dates.
 
+## `jira-issues`: issues with their changelog
+
+Issues exported with their history (`GET /rest/api/2/issue/KEY?expand=changelog`, or a search with
+`expand=changelog`), and the board's sprint list (`GET /rest/agile/1.0/board/ID/sprint`) for the
+sprints' dates, imported for one team: `prodops import jira-issues sprints.json issues-*.json --team Payments`.
+The commitment is rebuilt from each issue's Sprint field history: in the sprint when it started =
+committed; entered after the start = added (scope creep); left before the end (the completion, or
+the planned end while the sprint is active) = removed; done = resolved by the end; estimate = its
+Story Points when it entered the sprint. A sprint still active at export is imported with a note.
+Every sprint date is checked: a date that does not exist (the public sample has `2015-04-40`) is
+refused, naming the file and the sprint.
+
 ## `tse2017-sprints`: the TSE 2017 sprint dataset
 
 The 3,834 closed sprints of Choetkiertikul et al., "Predicting Delivery Capability in Iterative

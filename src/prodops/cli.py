@@ -177,9 +177,9 @@ for _kind in TABLE_KINDS:
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints or jira-sprint-report")],
+    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints, jira-sprint-report or jira-issues")],
     files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
-    team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report).", show_default=False)] = None,
+    team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report, jira-issues).", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

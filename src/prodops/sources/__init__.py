@@ -19,6 +19,7 @@ TARGET = {
     "launch-checklist": "launch_checklist",
     "tse2017-sprints": "sprints",
     "jira-sprint-report": "sprints",
+    "jira-issues": "sprints",
     "feedback": "feedback",
     "roadmap-items": "roadmap_items",
     "account-outcomes": "account_outcomes",
@@ -45,6 +46,14 @@ def load(kind: str, paths: list[Path | str], team: str | None = None) -> Batch:
         raise InputError(f"no file given; `prodops template {kind}` writes the header to start from")
     if kind == "tse2017-sprints":
         return _converted(kind, paths)
+    if kind == "jira-issues":
+        from prodops.sources.jira import read_issue_changelogs
+
+        frame, notes = read_issue_changelogs([Path(p) for p in paths], team)
+        batch = Batch(kind, TARGET[kind], frame.with_columns(source=pl.lit(", ".join(map(str, paths)))),
+                      [str(p) for p in paths], frame.height, notes)
+        _summarize(batch)
+        return batch
     frames = []
     for path in paths:
         if kind == "jira-sprint-report":

@@ -78,3 +78,155 @@ def read_sprint_report(path: Path, team: str | None) -> pl.DataFrame:
                                       "issue": pl.String, "in_sprint_at_start": pl.Boolean,
                                       "added_during_sprint": pl.Boolean, "removed_during_sprint": pl.Boolean,
                                       "done_at_end": pl.Boolean, "initial_estimate": pl.Float64})
+
+
+# --- issues with changelog: the commitment rebuilt from the Sprint field's history --------------
+
+POINTS_FIELDS = ("story points", "story point estimate")
+
+
+def _when(value: str) -> dt.datetime:
+    """Jira timestamps: 2022-04-15T00:52:08.258+0000 or ...Z."""
+    text = value.replace("Z", "+0000")
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    raise ValueError(value)
+
+
+def _ids(value: Any) -> set[str]:
+    return {v.strip() for v in str(value or "").split(",") if v.strip()}
+
+
+def _sprint_defs(payloads: list[tuple[Path, Any]]) -> dict[str, dict]:
+    """Sprints by id, from board sprint lists (`values`) and from the issues' own sprint fields."""
+    found: dict[str, dict] = {}
+
+    def add(s: Any, path: Path) -> None:
+        if not (isinstance(s, dict) and s.get("id") is not None and s.get("startDate")):
+            return  # a future sprint has no dates yet
+        for key in ("startDate", "endDate", "completeDate"):
+            if s.get(key):
+                try:
+                    _when(s[key])
+                except ValueError:
+                    raise InputError(f"{path}: sprint {s['id']} ({s.get('name')!r}): {key} {s[key]!r} is not a "
+                                     "real date and time; fix the export") from None
+        found.setdefault(str(s["id"]), s)
+
+    for path, data in payloads:
+        for s in data.get("values", []) if isinstance(data, dict) else []:
+            add(s, path)
+        for issue in _issues(data):
+            for value in (issue.get("fields") or {}).values():
+                if isinstance(value, list) and value and isinstance(value[0], dict) and "startDate" in value[0] and "state" in value[0]:
+                    for s in value:
+                        add(s, path)
+    return found
+
+
+def _issues(data: Any) -> list[dict]:
+    if isinstance(data, dict) and isinstance(data.get("issues"), list):
+        return data["issues"]
+    if isinstance(data, dict) and "changelog" in data and "key" in data:
+        return [data]
+    return []
+
+
+def read_issue_changelogs(paths: list[Path], team: str | None) -> tuple[pl.DataFrame, list[str]]:
+    """Issues with changelog (+ board sprint lists) -> sprint-issues rows, and notes."""
+    if not team:
+        raise InputError("Jira issues do not name their board's team; pass --team NAME")
+    payloads = [(p, _json(p)) for p in paths]
+    for path, data in payloads:
+        if not _issues(data) and not (isinstance(data, dict) and "values" in data):
+            raise InputError(f"{path}: neither issues with changelog (GET /rest/api/2/issue/KEY?expand=changelog, "
+                             "or a search with expand=changelog) nor a board sprint list (/rest/agile/1.0/board/ID/sprint)")
+    sprints = _sprint_defs(payloads)
+    rows, notes, active = [], [], set()
+    for path, data in payloads:
+        for issue in _issues(data):
+            if not isinstance(issue.get("changelog"), dict):
+                raise InputError(f"{path}: issue {issue.get('key')}: no changelog; export it with expand=changelog")
+            try:
+                rows += _issue_rows(issue, sprints, team, active)
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f"{path}: issue {issue.get('key')}: unreadable date or history ({e})") from None
+    for sid in sorted(active):
+        notes.append(f"sprint {sprints[sid]['name']!r} was still active when exported: its figures are as of the export")
+    frame = pl.DataFrame(rows, schema={"team": pl.String, "sprint": pl.String, "start": pl.Date, "end": pl.Date,
+                                       "issue": pl.String, "in_sprint_at_start": pl.Boolean,
+                                       "added_during_sprint": pl.Boolean, "removed_during_sprint": pl.Boolean,
+                                       "done_at_end": pl.Boolean, "initial_estimate": pl.Float64})
+    if not frame.height:
+        raise InputError("no issue of these files was in a sprint with known dates; add the board's sprint list "
+                         "(/rest/agile/1.0/board/ID/sprint) to the files")
+    return frame, notes
+
+
+def _history(issue: dict, names: tuple[str, ...]) -> list[tuple[dt.datetime, dict]]:
+    out = []
+    for h in issue["changelog"].get("histories", []):
+        for item in h.get("items", []):
+            if str(item.get("field", "")).lower() in names:
+                out.append((_when(h["created"]), item))
+    return sorted(out, key=lambda e: e[0])
+
+
+def _value_at(events: list[tuple[dt.datetime, Any, Any]], initial: Any, moment: dt.datetime) -> Any:
+    """The value at `moment`, from (time, from, to) events sorted by time."""
+    value = events[0][1] if events else initial
+    for when, _, to in events:
+        if when >= moment:
+            break
+        value = to
+    return value
+
+
+def _issue_rows(issue: dict, sprints: dict[str, dict], team: str, active: set[str]) -> list[dict]:
+    fields = issue.get("fields") or {}
+    membership = [(w, _ids(i.get("from")), _ids(i.get("to"))) for w, i in _history(issue, ("sprint",))]
+    current = {str(s["id"]) for v in fields.values() if isinstance(v, list) for s in v
+               if isinstance(s, dict) and "startDate" in s and "state" in s and s.get("id") is not None}
+    ever = set().union(*[f | t for _, f, t in membership]) if membership else set(current)
+    created = _when(fields["created"]) if fields.get("created") else None
+    points = [(w, _num(i.get("fromString")), _num(i.get("toString"))) for w, i in _history(issue, POINTS_FIELDS)]
+    resolution = [(w, i.get("from") or i.get("fromString"), i.get("to") or i.get("toString"))
+                  for w, i in _history(issue, ("resolution",))]
+    resolved_at = _when(fields["resolutiondate"]) if fields.get("resolutiondate") else None
+    rows = []
+    for sid in sorted(ever):
+        sprint = sprints.get(sid)
+        if sprint is None:
+            continue
+        start = _when(sprint["startDate"])
+        end = _when(sprint.get("completeDate") or sprint["endDate"])
+        if not sprint.get("completeDate"):
+            active.add(sid)
+        member = (lambda t: sid in _value_at(membership, current, t)) if membership else (lambda t: created is None or created <= t)
+        at_start = member(start)
+        joined = [w for w, f, t in membership if sid in t and sid not in f and start <= w < end]
+        if not at_start and not joined and membership:
+            continue  # in the sprint only before it started, or after it ended
+        at_end = member(end)
+        if resolution:
+            done = _value_at(resolution, None, end) is not None
+        else:
+            done = resolved_at is not None and resolved_at <= end
+        entered = start if at_start else min(joined) if joined else start
+        rows.append({
+            "team": team, "sprint": str(sprint["name"]), "start": start.date(), "end": end.date(),
+            "issue": issue["key"], "in_sprint_at_start": at_start, "added_during_sprint": not at_start,
+            "removed_during_sprint": not at_end, "done_at_end": done and at_end,
+            "initial_estimate": _value_at(points, None, entered + dt.timedelta(seconds=1)) if points else None,
+        })
+    return rows
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return None if value in (None, "") else float(value)
+    except ValueError:
+        return None
