@@ -97,3 +97,31 @@ def test_real_changelogs_rebuild_the_commitment():
 def test_the_real_board_sprint_list_has_a_date_that_does_not_exist():
     with pytest.raises(InputError, match=r"sprints.json: sprint 58 \('sprint 2'\): completeDate '2015-04-40T11:04:00.000\+10:00' is not a real date"):
         load("jira-issues", [JIRA / "agile-metrics" / "sprints.json", JIRA / "agile-metrics" / "issueChangelog.json"], team="X")
+
+
+SURVEYS = REAL / "surveys"
+
+
+def test_the_real_google_forms_export_reads_with_its_quirks():
+    from prodops.sources.survey import Export
+
+    export = Export(SURVEYS / "google_forms__autistica_turing_form_responses_1.csv")
+    assert len(export.records) == 42 and export.header[0] == "Timestamp"
+    assert sum("\n" in cell for _, row in export.records for cell in row) == 5  # answers with newlines
+
+
+@pytest.mark.parametrize("name,columns", [
+    ("typeform__fcc_2016_new_coder_survey_part1_first25rows.csv", 51),
+    ("typeform__fcc_2017_new_coder_survey_part2.csv", 53),
+])
+def test_the_real_typeform_exports_read_and_refuse_an_ambiguous_header(tmp_path, name, columns):
+    from prodops.sources.survey import Export
+
+    export = Export(SURVEYS / name)
+    assert len(export.header) == columns and export.header.count("Other") >= 1
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("for: time-survey\nrespondent: '#'\nperiod: {value: baseline}\ndate: Submit Date (UTC)\n"
+                       "meeting_coordination: Other\nreporting: '#2'\ntool_research: '#2'\nprocess_design: '#2'\n")
+    with pytest.raises(InputError) as err:
+        load("survey-export", [SURVEYS / name], mapping=mapping)
+    assert "use #N" in str(err.value) or "names" in str(err.value) or "is not a number" in str(err.value)

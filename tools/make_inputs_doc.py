@@ -63,6 +63,45 @@ Story Points when it entered the sprint. A sprint still active at export is impo
 Every sprint date is checked: a date that does not exist (the public sample has `2015-04-40`) is
 refused, naming the file and the sprint.
 
+## `survey-export`: Google Forms and Typeform exports
+
+A form's CSV export (Google Forms "Download responses (.csv)", Typeform Results -> Download -> CSV)
+with a mapping file that says which column is which: a header's text, `#N` for the Nth column
+(exports repeat headers such as `Other`, so position is the safe key), or `{value: X}` for a
+constant. The same mapping idea feeds assessment answers to `prodops assess EXPORT.csv --mapping M.yaml`.
+
+```yaml
+# time-survey.yaml: prodops import survey-export baseline.csv --mapping time-survey.yaml
+for: time-survey
+respondent: Email Address
+period: {value: baseline}
+date: Timestamp                      # Google's 8/21/2026 13:10:31 (month first) or ISO; else date_format
+meeting_coordination: "Q1: Hours per week coordinating meetings"
+reporting: "#4"
+tool_research: "Q3: Hours per week researching tools"
+process_design: "Q4: Hours per week designing processes"
+work_hours: "Q5: Hours worked per week"   # optional
+```
+
+```yaml
+# answers.yaml: prodops assess responses.csv --mapping answers.yaml
+for: answers
+organization: {value: Acme}
+date: Submit Date (UTC)              # the assessment is dated by the latest response
+respondent: "#"                      # Typeform's response token, or Email Address
+role: "What is your role?"
+roles: {Product Manager: pm, Engineering: engineering, Leadership: leadership}
+values: {Strongly agree: Fully, Agree: Mostly, Neutral: Partly, Disagree: Started, Strongly disagree: "No"}
+criteria:
+  om-2-role: "We have a named Product Ops role"
+  pp-2-cadence: "#7"
+```
+
+Export quirks handled: a UTF-8 BOM or none; CRLF or LF; newlines inside quoted answers; duplicate
+headers; rows longer than the header (the extra cells must be empty); Typeform's `Response Type`
+(partial responses are left out and counted). Problems name the export's record (row) and the
+mapped field; answers go through the same checks as an answers file.
+
 ## `tse2017-sprints`: the TSE 2017 sprint dataset
 
 The 3,834 closed sprints of Choetkiertikul et al., "Predicting Delivery Capability in Iterative

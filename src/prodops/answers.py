@@ -110,6 +110,26 @@ def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
     )
 
 
+class _Records:
+    """Where-to-look for answers that came from a survey export: record numbers, not YAML lines."""
+
+    def __init__(self, path: Path, data: dict, numbers: list[int]):
+        self.path, self.data, self.numbers = path, data, numbers
+
+    def where(self, loc: tuple[Any, ...] = ()) -> str:
+        if len(loc) >= 2 and loc[0] == "respondents" and isinstance(loc[1], int):
+            rest = ".".join(str(k) for k in loc[2:])
+            return f"{self.path}: record {self.numbers[loc[1]]}" + (f": {rest}" if rest else "")
+        return f"{self.path}: " + ".".join(str(k) for k in loc) if loc else str(self.path)
+
+
+def load_responses_data(model: MaturityModel, document: dict, path: Path, numbers: list[int]) -> Responses:
+    """Responses from an answers document built in memory (a survey export), with the same checks."""
+    responses, problems = _parse(model, _Records(path, document, numbers))
+    _raise(problems)
+    return responses
+
+
 def _raise(problems: list[str]) -> None:
     if problems:
         shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])

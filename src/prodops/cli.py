@@ -177,16 +177,17 @@ for _kind in TABLE_KINDS:
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints, jira-sprint-report or jira-issues")],
+    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints, jira-sprint-report, jira-issues or survey-export")],
     files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
     team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report, jira-issues).", show_default=False)] = None,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="Which export column is which (survey-export).", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import value-metric data into the workspace. Rows already imported (same key) are updated."""
     from prodops.sources import load
 
-    batch = load(kind, files, team)
+    batch = load(kind, files, team, mapping)
     ws = _workspace(db)
     new, updated = ws.write(batch.table, batch.rows)
     ws.close()
@@ -309,6 +310,7 @@ def assess(
     out: Annotated[Optional[Path], typer.Option("--out", help="With --interactive: the answers file to write.", show_default=False)] = None,
     with_notes: Annotated[bool, typer.Option("--with-notes", help="With --interactive: also ask for an evidence note per answer.")] = False,
     no_data: Annotated[bool, typer.Option("--no-data", help="Ignore imported data: let the answers alone decide.")] = False,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="FILE is a Google Forms or Typeform export; this maps its columns to criteria.", show_default=False)] = None,
 ) -> None:
     """Score answers files: criterion scores, per-dimension and staged levels, blockers. Records the assessment."""
     if interactive and (files or as_json or no_record):
@@ -325,7 +327,14 @@ def assess(
     from prodops.answers import load_responses
     from prodops.assessment import assess as score, result_document
 
-    responses = load_responses(m, files or [])
+    if mapping is not None:
+        from prodops.sources.survey import read_answers
+
+        if len(files or []) != 1:
+            raise InputError("with --mapping, give one survey export")
+        responses = read_answers(files[0], mapping, m)
+    else:
+        responses = load_responses(m, files or [])
     recorded = None
     if no_record:
         try:

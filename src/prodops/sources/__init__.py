@@ -20,6 +20,7 @@ TARGET = {
     "tse2017-sprints": "sprints",
     "jira-sprint-report": "sprints",
     "jira-issues": "sprints",
+    "survey-export": "time_survey",
     "feedback": "feedback",
     "roadmap-items": "roadmap_items",
     "account-outcomes": "account_outcomes",
@@ -38,14 +39,17 @@ class Batch:
     notes: list[str] = field(default_factory=list)
 
 
-def load(kind: str, paths: list[Path | str], team: str | None = None) -> Batch:
-    """Validated rows of `paths` for `kind`; `team` names the board for Jira payloads that do not."""
+def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None) -> Batch:
+    """Validated rows of `paths` for `kind`; `team` names the board for Jira payloads that do not,
+    `mapping` says which columns of a survey export are which."""
     if kind not in TARGET:
         raise InputError(f"unknown import kind {kind!r}; one of {', '.join(TARGET)}")
     if not paths:
         raise InputError(f"no file given; `prodops template {kind}` writes the header to start from")
     if kind == "tse2017-sprints":
         return _converted(kind, paths)
+    if kind == "survey-export":
+        return _survey(kind, paths, mapping)
     if kind == "jira-issues":
         from prodops.sources.jira import read_issue_changelogs
 
@@ -92,6 +96,24 @@ def _converted(kind: str, paths: list[Path | str]) -> Batch:
     if dup.height:
         raise InputError(f"sprint {dup['sprint'][0]!r} of {dup['team'][0]} is in more than one file "
                          "(import one t file per project, e.g. the *_iteration_80 files); nothing was imported")
+    return Batch(kind, TARGET[kind], rows, [str(p) for p in paths], rows.height, notes)
+
+
+def _survey(kind: str, paths: list[Path | str], mapping: Path | str | None) -> Batch:
+    from prodops.sources.survey import read_time_survey
+
+    if mapping is None:
+        raise InputError("a survey export needs --mapping FILE saying which column is which (see docs/inputs.md)")
+    frames, notes = [], []
+    for path in paths:
+        frame, file_notes = read_time_survey(Path(path), Path(mapping))
+        frames.append(frame.with_columns(source=pl.lit(str(path))))
+        notes += file_notes
+    rows = pl.concat(frames)
+    dup = rows.filter(pl.struct("respondent", "period").is_duplicated())
+    if dup.height:
+        raise InputError(f"respondent {dup['respondent'][0]!r} answered the {dup['period'][0]} survey more than once "
+                         "in these files; keep one response each; nothing was imported")
     return Batch(kind, TARGET[kind], rows, [str(p) for p in paths], rows.height, notes)
 
 

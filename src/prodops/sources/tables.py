@@ -148,18 +148,25 @@ def template_csv(kind: str) -> str:
 
 def read_table(kind: str, path: Path | str, data: bytes | None = None) -> pl.DataFrame:
     """Read and validate a canonical CSV: typed columns, or InputError listing every problem."""
-    table = TABLES[kind]
     path = Path(path)
-    frame = _read_strings(path, data)
+    return validate(kind, path, _read_strings(path, data))
+
+
+def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.DataFrame:
+    """Type and check a frame of strings with the table's columns. A `row` column, when present,
+    numbers the rows as the user's file does (converted files); otherwise row 2 is the first."""
+    table = TABLES[kind]
     _check_header(table, path, frame.columns)
-    frame = frame.select(table.header).with_columns(pl.col(table.header).str.strip_chars())
-    typed, problems = _typed(table, frame)
+    present = [c for c in table.header if c in frame.columns]
+    rows = frame["row"] if "row" in frame.columns else None
+    frame = frame.select(present).with_columns(pl.col(present).str.strip_chars())
+    typed, problems = _typed(table, frame, rows)
     if not problems:  # rules compare typed values, so only once every value has its type
         problems += [(cols, typed.filter(bad), reason) for cols, bad, reason in table.rules]
         problems = [p for p in problems if p[1].height]
     problems += _duplicate_keys(table, typed)
     if problems:
-        raise InputError(_report(path, kind, problems))
+        raise InputError(_report(path, kind, problems, label))
     return typed
 
 
@@ -194,12 +201,13 @@ def _check_header(table: Table, path: Path, columns: list[str]) -> None:
                          f"{table.kind}; the header is: {','.join(table.header)} (`prodops template {table.kind}`)")
 
 
-def _typed(table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
+def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
     """Cast every column; collect (column, offending rows, reason) for the values that do not fit."""
     for c in table.columns:  # optional columns may be absent from the file
         if c.name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))
-    rows = frame.with_row_index("row", offset=2)
+    frame = frame.select(table.header)
+    rows = frame.with_row_index("row", offset=2) if numbers is None else frame.with_columns(row=numbers)
     casts, problems = [], []
     for c in table.columns:
         raw = pl.col(c.name)
@@ -240,9 +248,9 @@ def _duplicate_keys(table: Table, typed: pl.DataFrame) -> list[tuple[str, pl.Dat
     return []
 
 
-def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]]) -> str:
+def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]], label: str = "") -> str:
     total = sum(rows.height for _, rows, _ in problems)
-    lines = [f"{path}: not a valid {kind} file ({total} problem{'s' if total > 1 else ''}); nothing was imported:"]
+    lines = [f"{path}: not a valid {kind}{label} file ({total} problem{'s' if total > 1 else ''}); nothing was imported:"]
     for column, rows, reason in problems[:20]:
         shown = rows.head(3)
         for r in shown.iter_rows(named=True):

@@ -1,0 +1,110 @@
+"""Google Forms and Typeform exports through a mapping file: fixtures written here in their shapes."""
+
+import json
+
+import pytest
+
+from conftest import run
+from prodops.errors import InputError
+from prodops.model import load_model
+from prodops.sources import load
+from prodops.sources.survey import Export, read_answers
+
+TIME_MAP = """for: time-survey
+respondent: Email Address
+period: {value: followup}
+date: Timestamp
+meeting_coordination: "Q1: Meetings"
+reporting: "#4"
+tool_research: "Q3: Tools"
+process_design: "Q4: Process"
+"""
+
+
+def files(tmp_path, export: bytes, mapping: str = TIME_MAP):
+    (tmp_path / "export.csv").write_bytes(export)
+    (tmp_path / "map.yaml").write_text(mapping)
+    return tmp_path / "export.csv", tmp_path / "map.yaml"
+
+
+GOOGLE = ('\ufeffTimestamp,Email Address,Q1: Meetings,Q2: Reporting,Q3: Tools,Q4: Process,Comments\r\n'
+          '7/15/2026 9:01:02,ana@x.io,3,2.5,1,1,"fine,\nreally"\r\n'
+          '7/16/2026 10:00:00,ben@x.io,4,2,0,1,,\r\n').encode()
+
+
+def test_a_google_forms_export_with_bom_crlf_newlines_and_long_rows(tmp_path):
+    batch = load("survey-export", list(files(tmp_path, GOOGLE)[:1]), mapping=tmp_path / "map.yaml")
+    rows = batch.rows.sort("respondent").to_dicts()
+    assert [(r["respondent"], str(r["date"]), r["reporting"]) for r in rows] == [
+        ("ana@x.io", "2026-07-15", 2.5), ("ben@x.io", "2026-07-16", 2.0)]
+
+
+def test_bad_values_name_the_export_record_and_column(tmp_path):
+    export, mapping = files(tmp_path, GOOGLE.replace(b",2.5,", b",two,"))
+    with pytest.raises(InputError) as err:
+        load("survey-export", [export], mapping=mapping)
+    assert "row 2, column reporting: 'two' is not a number" in str(err.value) and "mapped by" in str(err.value)
+
+
+def test_mapping_problems(tmp_path):
+    export, mapping = files(tmp_path, GOOGLE, TIME_MAP.replace('"Q3: Tools"', '"Q3: Tooling"'))
+    with pytest.raises(InputError, match="no column 'Q3: Tooling' in .* its columns are: #1 'Timestamp'"):
+        load("survey-export", [export], mapping=mapping)
+    export, mapping = files(tmp_path, GOOGLE, TIME_MAP.replace("reporting: \"#4\"\n", ""))
+    with pytest.raises(InputError, match="no mapping for reporting"):
+        load("survey-export", [export], mapping=mapping)
+    export, mapping = files(tmp_path, GOOGLE.replace(b"7/15/2026", b"15.07.2026"))
+    with pytest.raises(InputError, match="record 2, date: '15.07.2026 9:01:02' is not a date .* set date_format"):
+        load("survey-export", [export], mapping=mapping)
+    with pytest.raises(InputError, match="needs --mapping"):
+        load("survey-export", [export])
+
+
+TYPEFORM = ("#,How do you rate: we have a Product Ops role?,Other,Your role,Other,Response Type,"
+            "Start Date (UTC),Submit Date (UTC),Network ID\n"
+            "995106cd710ec2af0e371cbe5e1f68fb,Strongly agree,,PM,,completed,2026-09-28 10:00:00,2026-09-28 10:05:00,5f57f20d14\n"
+            "a95106cd710ec2af0e371cbe5e1f68fb,Agree,,Leadership,x,completed,2026-09-29 10:00:00,2026-09-29 10:05:00,5f57f20d15\n"
+            "b95106cd710ec2af0e371cbe5e1f68fb,,,PM,,partial,2026-09-29 11:00:00,,5f57f20d16\n").encode()
+ANSWERS_MAP = """for: answers
+organization: {value: Acme}
+date: Submit Date (UTC)
+respondent: "#"
+role: Your role
+roles: {PM: pm, Leadership: leadership}
+values: {Strongly agree: Fully, Agree: Mostly}
+criteria:
+  om-2-role: "How do you rate: we have a Product Ops role?"
+"""
+
+
+def test_a_typeform_answers_export_scores(tmp_path):
+    export, mapping = files(tmp_path, TYPEFORM, ANSWERS_MAP)
+    responses = read_answers(export, mapping, load_model())
+    assert [r.role for r in responses.respondents] == ["pm", "leadership"]  # the partial response is left out
+    assert [r.answers["om-2-role"] for r in responses.respondents] == [1.0, 0.75]
+    assert str(responses.date) == "2026-09-29"
+    doc = json.loads(run("assess", str(export), "--mapping", str(mapping), "--no-record", "--json").stdout)
+    assert doc["criteria"]["om-2-role"]["score"] == 0.875 and doc["respondents"] == 2
+
+
+def test_a_duplicate_header_must_be_picked_by_position(tmp_path):
+    export, mapping = files(tmp_path, TYPEFORM, ANSWERS_MAP.replace('role: Your role', 'role: Other'))
+    with pytest.raises(InputError, match=r"'Other' names 2 columns .* \(#3, #5\); use #N"):
+        read_answers(export, mapping, load_model())
+
+
+def test_answers_off_the_scale_name_the_record(tmp_path):
+    export, mapping = files(tmp_path, TYPEFORM, ANSWERS_MAP.replace("Agree: Mostly", "Agree: Sort of"))
+    p = run("assess", str(export), "--mapping", str(mapping), "--no-record")
+    assert p.returncode == 2 and "record 3: answers.om-2-role" in p.stderr and "'Sort of' is not on the answer scale" in p.stderr
+
+
+def test_a_mapping_for_the_other_use_is_redirected(tmp_path):
+    export, mapping = files(tmp_path, TYPEFORM, ANSWERS_MAP)
+    with pytest.raises(InputError, match="this mapping is for answers; use `prodops assess EXPORT --mapping"):
+        load("survey-export", [export], mapping=mapping)
+
+
+def test_export_quirks_directly(tmp_path):
+    export = Export(files(tmp_path, TYPEFORM)[0])
+    assert export.partial == 1 and len(export.records) == 2 and export.header.count("Other") == 2
