@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="Show, validate, export the maturity model.", no_args_is_help=True, rich_markup_mode=None)
 template_app = typer.Typer(help="Write a blank input file to fill in.", no_args_is_help=True, rich_markup_mode=None)
+sync_app = typer.Typer(help="Read data from a live system into the workspace.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(sync_app, name="sync")
 app.add_typer(model_app, name="model")
 app.add_typer(template_app, name="template")
 
@@ -198,6 +200,48 @@ def import_(
         return
     typer.echo(f"{kind}: read {batch.read} rows from {len(batch.files)} file{'s' if len(batch.files) > 1 else ''}; "
                f"{batch.table}: {new} new, {updated} updated")
+    for note in batch.notes:
+        typer.echo(f"  note: {note}")
+
+
+@sync_app.command("jira")
+def sync_jira(
+    url: Annotated[str, typer.Option("--url", help="The Jira site, e.g. https://acme.atlassian.net")],
+    board: Annotated[int, typer.Option("--board", help="The board (rapid view) id.")],
+    team: Annotated[Optional[str], typer.Option("--team", help="The team name to record; default: board-ID.", show_default=False)] = None,
+    token_env: Annotated[str, typer.Option("--token-env", help="Environment variable holding the API token.")] = "JIRA_TOKEN",
+    email_env: Annotated[str, typer.Option("--email-env", help="Environment variable holding the e-mail (Jira Cloud).")] = "JIRA_EMAIL",
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read a board's closed sprints and their sprint reports over Jira's REST API into the workspace."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from prodops.sources import Batch, summarize
+    from prodops.sources.jira_sync import Client, sync_board
+
+    client = Client(url, token_env, email_env)
+    team = team or f"board-{board}"
+    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
+        task = bar.add_task("sprint reports", total=None)
+        rows, sprints = sync_board(client, board, team,
+                                   lambda done, total, name: bar.update(task, completed=done, total=total, description=name))
+    client.close()
+    import polars as pl
+
+    batch = Batch("jira-sync", "sprints", rows.with_columns(source=pl.lit(f"{client.base} board {board}")),
+                  [client.base], rows.height)
+    summarize(batch)
+    ws = _workspace(db)
+    new, updated = ws.write(batch.table, batch.rows)
+    ws.close()
+    doc = {"url": client.base, "board": board, "team": team, "sprints": sprints, "issues": rows.height,
+           "new": new, "updated": updated, "notes": batch.notes}
+    if as_json:
+        _print_json(doc)
+        return
+    typer.echo(f"jira board {board} ({team}): {sprints} closed sprints, {rows.height} issue rows; sprints: {new} new, {updated} updated")
     for note in batch.notes:
         typer.echo(f"  note: {note}")
 

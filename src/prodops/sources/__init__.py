@@ -56,7 +56,7 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
         frame, notes = read_issue_changelogs([Path(p) for p in paths], team)
         batch = Batch(kind, TARGET[kind], frame.with_columns(source=pl.lit(", ".join(map(str, paths)))),
                       [str(p) for p in paths], frame.height, notes)
-        _summarize(batch)
+        summarize(batch)
         return batch
     frames = []
     for path in paths:
@@ -77,7 +77,7 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
                          "nothing was imported; give each once")
     batch = Batch(kind, TARGET[kind], rows.drop("row"), [str(p) for p in paths], rows.height)
     if kind in ("sprint-issues", "jira-sprint-report"):
-        _summarize(batch)
+        summarize(batch)
     elif kind == "sprint-summary":
         batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
     return batch
@@ -117,7 +117,8 @@ def _survey(kind: str, paths: list[Path | str], mapping: Path | str | None) -> B
     return Batch(kind, TARGET[kind], rows, [str(p) for p in paths], rows.height, notes)
 
 
-def _summarize(batch: Batch) -> None:
+def summarize(batch: Batch) -> None:
+    """Issue rows -> sprint rows, with a note per team on the unit counted."""
     from prodops.metrics.predictability import summarize_issues
 
     sources = batch.rows.group_by("team", "sprint").agg(pl.col("source").first())

@@ -43,8 +43,12 @@ def _date(value: Any, path: Path, where: str) -> dt.date:
 
 
 def read_sprint_report(path: Path, team: str | None) -> pl.DataFrame:
-    """One greenhopper sprint report -> sprint-issues rows for `team`."""
-    data = _json(path)
+    """One greenhopper sprint report file -> sprint-issues rows for `team`."""
+    return sprint_report_rows(_json(path), path, team)
+
+
+def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.DataFrame:
+    """A greenhopper sprint report payload (from a file or the live API) -> sprint-issues rows."""
     contents = data.get("contents") if isinstance(data, dict) else None
     if not isinstance(contents, dict):
         raise InputError(f"{path}: not a Jira sprint report (no `contents`); export "

@@ -1,0 +1,117 @@
+"""`prodops sync jira` against a real HTTP server started here on 127.0.0.1."""
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from conftest import run
+from prodops.errors import InputError
+from prodops.sources.jira_sync import Client, sync_board
+
+SPRINTS = [{"id": i, "state": "closed", "name": f"POW Sprint {i}", "startDate": f"2026-0{i}-02T09:00:00.000Z",
+            "endDate": f"2026-0{i}-15T17:00:00.000Z", "completeDate": f"2026-0{i}-15T17:30:00.000Z", "originBoardId": 7}
+           for i in (1, 2, 3)]
+
+
+def report(sprint):
+    """Shaped like the real greenhopper report: 2 committed (one done), 1 added and done."""
+    def issue(key, points):
+        return {"key": key, "estimateStatistic": {"statFieldId": "customfield_10030", "statFieldValue": {"value": points}}}
+    i = sprint["id"]
+    return {"contents": {"completedIssues": [issue(f"POW-{i}1", 5.0), issue(f"POW-{i}3", 1.0)],
+                         "issuesNotCompletedInCurrentSprint": [issue(f"POW-{i}2", 3.0)], "puntedIssues": [],
+                         "issuesCompletedInAnotherSprint": [], "issueKeysAddedDuringSprint": {f"POW-{i}3": True}},
+            "sprint": {**sprint, "isoStartDate": sprint["startDate"], "isoEndDate": sprint["endDate"]}}
+
+
+class Jira(BaseHTTPRequestHandler):
+    failures: dict = {}
+    seen_auth: list = []
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body=None, headers=()):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body or {}).encode())
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        Jira.seen_auth.append(self.headers.get("Authorization"))
+        if self.headers.get("Authorization") not in ("Bearer secret-token", "Basic " + base64.b64encode(b"me@x.io:secret-token").decode()):
+            return self._send(401, {"errorMessages": ["Unauthorized"]})
+        if url.path == "/rest/agile/1.0/board/7/sprint":
+            start = int(q.get("startAt", 0))
+            page = SPRINTS[start:start + 2]
+            return self._send(200, {"maxResults": 2, "startAt": start, "isLast": start + 2 >= len(SPRINTS), "values": page})
+        if url.path == "/rest/greenhopper/latest/rapid/charts/sprintreport":
+            sid = int(q["sprintId"])
+            status = Jira.failures.pop(sid, None)
+            if status:
+                return self._send(status, {"error": "try later"}, [("Retry-After", "0")] if status == 429 else [])
+            return self._send(200, report(SPRINTS[sid - 1]))
+        self._send(404, {"errorMessages": ["not found"]})
+
+
+@pytest.fixture
+def jira():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jira)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Jira.failures = {2: 429, 3: 503}
+    Jira.seen_auth = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_sync_pages_retries_and_reads_every_sprint(jira, monkeypatch):
+    monkeypatch.setenv("JIRA_TOKEN", "secret-token")
+    monkeypatch.delenv("JIRA_EMAIL", raising=False)
+    progress = []
+    client = Client(jira, backoff=0.01)
+    rows, sprints = sync_board(client, 7, "POW", lambda done, total, name: progress.append((done, total)))
+    assert sprints == 3 and rows.height == 9 and progress[-1] == (3, 3)
+    assert not Jira.failures  # the 429 and the 503 were each retried
+    assert set(Jira.seen_auth) == {"Bearer secret-token"}
+
+
+def test_sync_through_the_cli_writes_the_sprints(jira, tmp_path):
+    db = str(tmp_path / "w.db")
+    env = {"JIRA_TOKEN": "secret-token", "JIRA_EMAIL": "me@x.io"}
+    p = run("sync", "jira", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert (doc["sprints"], doc["issues"], doc["new"]) == (3, 9, 3)
+    team = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)["teams"][0]
+    # each sprint: committed 5 + 3, completed committed 5, added 1
+    assert (team["team"], team["planning_accuracy_pooled"], team["scope_creep_pooled"]) == ("POW", 0.625, 0.125)
+    again = json.loads(run("sync", "jira", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env).stdout)
+    assert (again["new"], again["updated"]) == (0, 3)
+    assert "secret-token" not in p.stdout + p.stderr
+
+
+def test_a_wrong_token_or_none(jira, tmp_path, monkeypatch):
+    p = run("sync", "jira", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "wrong", "JIRA_EMAIL": ""})
+    assert p.returncode == 2 and "401: Jira refused the token" in p.stderr and "Traceback" not in p.stderr
+    monkeypatch.delenv("JIRA_TOKEN", raising=False)
+    with pytest.raises(InputError, match=r"no Jira token: set \$JIRA_TOKEN"):
+        Client(jira)
+
+
+def test_an_unreachable_site_and_too_many_failures(monkeypatch, jira):
+    monkeypatch.setenv("JIRA_TOKEN", "secret-token")
+    with pytest.raises(InputError, match="cannot reach"):
+        Client("http://127.0.0.1:1", retries=1, backoff=0.01).get("/rest/agile/1.0/board/7/sprint")
+    Jira.failures = {1: 503}
+    with pytest.raises(InputError, match="Jira answered 503"):
+        sync_board(Client(jira, retries=0), 7, "POW")
