@@ -125,3 +125,31 @@ def test_the_real_typeform_exports_read_and_refuse_an_ambiguous_header(tmp_path,
     with pytest.raises(InputError) as err:
         load("survey-export", [SURVEYS / name], mapping=mapping)
     assert "use #N" in str(err.value) or "names" in str(err.value) or "is not a number" in str(err.value)
+
+
+def _attempts(path):
+    """The import kinds a file of this folder could be, with what they need."""
+    if path.suffix == ".csv" and "sprints-tse2017" in path.parts:
+        return [("tse2017-sprints", {})]
+    if path.suffix == ".csv":
+        return [("survey-export", {"mapping": SURVEY_MAP})]
+    if path.suffix == ".json":
+        return [("jira-sprint-report", {"team": "T"}), ("jira-issues", {"team": "T"})]
+    return []
+
+
+SURVEY_MAP = Path(__file__).resolve().parent / "fixtures" / "generic-time-survey-mapping.yaml"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in REAL.rglob("*") if p.suffix in (".csv", ".json")),
+                         ids=lambda p: str(p.relative_to(REAL)))
+def test_every_real_file_imports_or_is_refused_with_a_reason(path):
+    outcomes = []
+    for kind, options in _attempts(path):
+        try:
+            batch = load(kind, [path], **options)
+            outcomes.append(("imported", kind, batch.rows.height))
+        except InputError as e:
+            assert str(path.name) in str(e) or "no issue of these files" in str(e) or "mapping" in str(e), str(e)
+            outcomes.append(("refused", kind, str(e).splitlines()[0]))
+    assert outcomes  # and nothing raised anything but a clear InputError
