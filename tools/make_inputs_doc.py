@@ -102,6 +102,20 @@ headers; rows longer than the header (the extra cells must be empty); Typeform's
 (partial responses are left out and counted). Problems name the export's record (row) and the
 mapped field; answers go through the same checks as an answers file.
 
+## Live Jira: `prodops sync jira`
+
+```sh
+export JIRA_EMAIL=you@acme.com JIRA_TOKEN=...       # Jira Cloud; for Server/DC set only JIRA_TOKEN (a PAT)
+prodops sync jira --url https://acme.atlassian.net --board 7 --team Payments
+```
+
+Reads the board's closed sprints (`/rest/agile/1.0/board/ID/sprint?state=closed`, page by page)
+and each one's sprint report (as `jira-sprint-report` above), with a progress bar. The token comes
+from the environment only (`--token-env` and `--email-env` rename the variables). Answers 429 and
+5xx are retried with exponential backoff (or the server's Retry-After); any other error stops the
+sync naming the URL and status, and nothing is written unless every sprint was read. Syncing again
+updates the sprints already there.
+
 ## `tse2017-sprints`: the TSE 2017 sprint dataset
 
 The 3,834 closed sprints of Choetkiertikul et al., "Predicting Delivery Capability in Iterative
