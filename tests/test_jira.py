@@ -131,3 +131,37 @@ def test_jira_issue_payloads_that_cannot_be_used(tmp_path):
         load("jira-issues", [other], team="T")
     with pytest.raises(InputError, match="pass --team"):
         load("jira-issues", files)
+
+
+def test_the_csv_export_approximates_from_each_issues_sprints(tmp_path):
+    path = tmp_path / "jira.csv"
+    path.write_text("Summary,Issue key,Status,Resolved,Sprint,Sprint,Custom field (Story Points)\n"
+                    "A,T-1,Done,21/Apr/26 3:42 PM,S1,,5\n"
+                    "B,T-2,Done,02/May/26 9:00 AM,S1,S2,3\n"   # carried over: done in S2 only
+                    "C,T-3,In Progress,,S2,,2\n"
+                    "D,T-4,To Do,,,,8\n")                       # never in a sprint
+    batch = load("jira-csv", [path], team="T")
+    s1, s2 = batch.rows.sort("sprint").to_dicts()
+    assert (s1["committed"], s1["completed_committed"], s2["committed"], s2["completed_committed"]) == (8.0, 5.0, 5.0, 3.0)
+    assert s1["approximate"] and s1["start"] is None and "no history" in batch.notes[0]
+
+
+def test_agile_issue_lists_use_each_issues_closed_sprints(tmp_path):
+    def sprint(i, state="closed"):
+        return {"id": i, "state": state, "name": f"S{i}", "startDate": f"2026-0{i}-02T09:00:00.000Z",
+                "endDate": f"2026-0{i}-15T17:00:00.000Z", "completeDate": f"2026-0{i}-15T17:30:00.000Z"}
+    issues = {"issues": [
+        {"key": "T-1", "fields": {"resolutiondate": "2026-01-10T10:00:00.000+0000", "closedSprints": [sprint(1)],
+                                  "customfield_10105": 5.0}},
+        {"key": "T-2", "fields": {"resolutiondate": "2026-02-10T10:00:00.000+0000", "closedSprints": [sprint(1), sprint(2)],
+                                  "customfield_10105": 3.0}},
+        {"key": "T-3", "fields": {"resolutiondate": None, "sprint": sprint(3, "future"), "closedSprints": [sprint(2)],
+                                  "customfield_10105": 2.0}},
+    ]}
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps(issues))
+    rows = load("jira-sprint-issues", [path], team="T", points_field="customfield_10105").rows.sort("sprint").to_dicts()
+    assert [(r["sprint"], r["committed"], r["completed_committed"]) for r in rows] == [("S1", 8.0, 5.0), ("S2", 5.0, 3.0)]
+    assert all(r["approximate"] for r in rows)
+    counted = load("jira-sprint-issues", [path], team="T").rows.sort("sprint").to_dicts()
+    assert counted[0]["unit"] == "issues" and counted[0]["committed"] == 2

@@ -134,7 +134,7 @@ def _attempts(path):
     if path.suffix == ".csv":
         return [("survey-export", {"mapping": SURVEY_MAP})]
     if path.suffix == ".json":
-        return [("jira-sprint-report", {"team": "T"}), ("jira-issues", {"team": "T"})]
+        return [("jira-sprint-report", {"team": "T"}), ("jira-issues", {"team": "T"}), ("jira-sprint-issues", {"team": "T"})]
     return []
 
 
@@ -150,6 +150,12 @@ def test_every_real_file_imports_or_is_refused_with_a_reason(path):
             batch = load(kind, [path], **options)
             outcomes.append(("imported", kind, batch.rows.height))
         except InputError as e:
-            assert str(path.name) in str(e) or "no issue of these files" in str(e) or "mapping" in str(e), str(e)
+            assert str(path.name) in str(e) or "no issue of these" in str(e) or "mapping" in str(e), str(e)
             outcomes.append(("refused", kind, str(e).splitlines()[0]))
     assert outcomes  # and nothing raised anything but a clear InputError
+
+
+def test_the_real_agile_issue_list_imports_approximately():
+    batch = load("jira-sprint-issues", [JIRA / "jira-ruby" / "sprint_1_issues.json"], team="HSP")
+    row = batch.rows.row(0, named=True)
+    assert (row["sprint"], row["committed"], row["completed"], row["approximate"]) == ("sprint 1", 1.0, 0.0, True)

@@ -63,6 +63,18 @@ Story Points when it entered the sprint. A sprint still active at export is impo
 Every sprint date is checked: a date that does not exist (the public sample has `2015-04-40`) is
 refused, naming the file and the sprint.
 
+## `jira-sprint-issues` and `jira-csv`: without history, approximate
+
+The agile API's issue lists (`GET /rest/agile/1.0/sprint/ID/issue` or `/board/ID/issue`, with
+`--points-field customfield_NNNNN` for story points) and Jira's CSV export (Issues -> Export -> CSV,
+one `Sprint` column per sprint an issue was in; story points from `Custom field (Story Points)`)
+say which sprints each issue was in, but not when it entered or left them. So the commitment can
+only be approximated, and the import says so: every issue counts as committed to each sprint it
+was in (scope creep cannot be seen and shows as 0), and as done in a sprint when it was resolved by
+the sprint's end (the CSV export has no sprint dates: when it is resolved and the sprint is the last
+one it was in). The sprints are marked approximate. Prefer `jira-issues` (with changelog) or
+`jira-sprint-report`, which are exact.
+
 ## `survey-export`: Google Forms and Typeform exports
 
 A form's CSV export (Google Forms "Download responses (.csv)", Typeform Results -> Download -> CSV)

@@ -179,17 +179,18 @@ for _kind in TABLE_KINDS:
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints, jira-sprint-report, jira-issues or survey-export")],
+    kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints, jira-sprint-report, jira-issues, jira-sprint-issues, jira-csv or survey-export")],
     files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
     team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report, jira-issues).", show_default=False)] = None,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help="Which export column is which (survey-export).", show_default=False)] = None,
+    points_field: Annotated[Optional[str], typer.Option("--points-field", help="The story points field of jira-sprint-issues, e.g. customfield_10105.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import value-metric data into the workspace. Rows already imported (same key) are updated."""
     from prodops.sources import load
 
-    batch = load(kind, files, team, mapping)
+    batch = load(kind, files, team, mapping, points_field)
     ws = _workspace(db)
     new, updated = ws.write(batch.table, batch.rows)
     ws.close()

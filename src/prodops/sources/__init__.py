@@ -20,6 +20,8 @@ TARGET = {
     "tse2017-sprints": "sprints",
     "jira-sprint-report": "sprints",
     "jira-issues": "sprints",
+    "jira-sprint-issues": "sprints",
+    "jira-csv": "sprints",
     "survey-export": "time_survey",
     "feedback": "feedback",
     "roadmap-items": "roadmap_items",
@@ -39,7 +41,8 @@ class Batch:
     notes: list[str] = field(default_factory=list)
 
 
-def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None) -> Batch:
+def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None,
+         points_field: str | None = None) -> Batch:
     """Validated rows of `paths` for `kind`; `team` names the board for Jira payloads that do not,
     `mapping` says which columns of a survey export are which."""
     if kind not in TARGET:
@@ -50,6 +53,20 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
         return _converted(kind, paths)
     if kind == "survey-export":
         return _survey(kind, paths, mapping)
+    if kind in ("jira-sprint-issues", "jira-csv"):
+        from prodops.sources.jira import read_agile_issues, read_jira_csv
+
+        if kind == "jira-csv":
+            frame = pl.concat([read_jira_csv(Path(p), team) for p in paths])
+        else:
+            frame = read_agile_issues([Path(p) for p in paths], team, points_field)
+        batch = Batch(kind, TARGET[kind], frame.with_columns(source=pl.lit(", ".join(map(str, paths)))),
+                      [str(p) for p in paths], frame.height,
+                      ["these payloads have no history: every issue counts as committed to each sprint it was in "
+                       "(scope creep cannot be seen), and the sprints are marked approximate"])
+        summarize(batch)
+        batch.rows = batch.rows.with_columns(approximate=pl.lit(True))
+        return batch
     if kind == "jira-issues":
         from prodops.sources.jira import read_issue_changelogs
 

@@ -234,3 +234,107 @@ def _num(value: Any) -> float | None:
         return None if value in (None, "") else float(value)
     except ValueError:
         return None
+
+
+# --- payloads without history: commitment approximated -------------------------------------------
+# The agile API's issue lists (/rest/agile/1.0/sprint/ID/issue, /board/ID/issue) and the Jira CSV
+# export give each issue's sprints but not when it entered or left them. So every issue is counted
+# as committed to each sprint it was in (scope creep cannot be seen and shows as 0), and as done in
+# a sprint when it was resolved by that sprint's end; without sprint dates (the CSV export), when
+# it is resolved and the sprint is the last one it was in. The sprints are marked approximate.
+
+ISSUE_SCHEMA = {"team": pl.String, "sprint": pl.String, "start": pl.Date, "end": pl.Date, "issue": pl.String,
+                "in_sprint_at_start": pl.Boolean, "added_during_sprint": pl.Boolean,
+                "removed_during_sprint": pl.Boolean, "done_at_end": pl.Boolean, "initial_estimate": pl.Float64}
+
+
+def _approximate(team: str, key: str, sprints: list[dict], resolved: dt.datetime | None, points: float | None) -> list[dict]:
+    rows = []
+    for i, s in enumerate(sprints):
+        end = s.get("end")
+        if end is not None:
+            done = resolved is not None and resolved <= end
+        else:
+            done = resolved is not None and i == len(sprints) - 1
+        rows.append({"team": team, "sprint": s["name"], "start": s.get("start") and s["start"].date(),
+                     "end": end and end.date(), "issue": key, "in_sprint_at_start": True,
+                     "added_during_sprint": False, "removed_during_sprint": False,
+                     "done_at_end": done, "initial_estimate": points})
+    return rows
+
+
+def read_agile_issues(paths: list[Path], team: str | None, points_field: str | None) -> pl.DataFrame:
+    """Agile API issue lists -> approximate sprint-issues rows, from each issue's closed sprints."""
+    if not team:
+        raise InputError("Jira issue lists do not name their board's team; pass --team NAME")
+    rows = []
+    for path in paths:
+        data = _json(path)
+        issues = data.get("issues") if isinstance(data, dict) else None
+        if not isinstance(issues, list):
+            raise InputError(f"{path}: not a Jira issue list (no `issues`); export /rest/agile/1.0/sprint/ID/issue")
+        for issue in issues:
+            fields = issue.get("fields") or {}
+            listed = [s for s in (fields.get("closedSprints") or []) + [fields.get("sprint")]
+                      if isinstance(s, dict) and s.get("state") in ("closed", "active") and s.get("startDate")]
+            if "closedSprints" not in fields and "sprint" not in fields:
+                raise InputError(f"{path}: issue {issue.get('key')} has no sprint or closedSprints field; "
+                                 "export it from /rest/agile/1.0/sprint/ID/issue")
+            try:
+                sprints = [{"name": str(s["name"]), "start": _when(s["startDate"]),
+                            "end": _when(s.get("completeDate") or s["endDate"])} for s in listed]
+                resolved = _when(fields["resolutiondate"]) if fields.get("resolutiondate") else None
+            except (ValueError, KeyError) as e:
+                raise InputError(f"{path}: issue {issue.get('key')}: unreadable sprint or resolution date ({e})") from None
+            points = _num(fields.get(points_field)) if points_field else None
+            rows += _approximate(team, issue["key"], sorted(sprints, key=lambda s: s["start"]), resolved, points)
+    if not rows:
+        raise InputError("no issue of these lists was in a closed sprint with dates")
+    return pl.DataFrame(rows, schema=ISSUE_SCHEMA)
+
+
+CSV_RESOLVED_FORMATS = ("%d/%b/%y %I:%M %p", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M")
+
+
+def read_jira_csv(path: Path, team: str | None) -> pl.DataFrame:
+    """Jira's CSV export (Issues -> Export -> CSV): approximate sprint-issues rows, no sprint dates."""
+    import csv
+    import io
+
+    if not team:
+        raise InputError(f"{path}: a Jira CSV export does not name the board's team; pass --team NAME")
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise InputError(f"{path}: not a readable UTF-8 CSV file ({e})") from None
+    header = [h.strip() for h in rows[0]] if rows else []
+    if "Issue key" not in header or "Sprint" not in header:
+        raise InputError(f"{path}: not a Jira CSV export with sprints (needs the columns Issue key and Sprint)")
+    key_at = header.index("Issue key")
+    sprint_at = [i for i, h in enumerate(header) if h == "Sprint"]  # one column per sprint the issue was in
+    resolved_at = header.index("Resolved") if "Resolved" in header else None
+    points_at = next((i for i, h in enumerate(header) if h.lower() in
+                      ("custom field (story points)", "story points", "custom field (story point estimate)")), None)
+    out = []
+    for number, row in enumerate(rows[1:], 2):
+        if not any(c.strip() for c in row):
+            continue
+        row = row + [""] * (len(header) - len(row))
+        resolved = None
+        if resolved_at is not None and row[resolved_at].strip():
+            for fmt in CSV_RESOLVED_FORMATS:
+                try:
+                    resolved = dt.datetime.strptime(row[resolved_at].strip(), fmt)
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise InputError(f"{path}: row {number}, column Resolved: {row[resolved_at]!r} is not a date this import reads")
+        sprints = [{"name": row[i].strip()} for i in sprint_at if row[i].strip()]
+        points = _num(row[points_at]) if points_at is not None else None
+        out += _approximate(team, row[key_at].strip(), sprints, resolved, points)
+    if not out:
+        raise InputError(f"{path}: no issue of this export was in a sprint")
+    return pl.DataFrame(out, schema=ISSUE_SCHEMA)
