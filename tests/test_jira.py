@@ -31,9 +31,10 @@ def test_a_sprint_report_in_points(tmp_path):
                   issuesCompletedInAnotherSprint=[_issue("T-5", 8)],
                   issueKeysAddedDuringSprint={"T-4": True})
     row = load("jira-sprint-report", [path], team="T").rows.row(0, named=True)
-    # committed T-1 3, T-2 5, T-3 2 (punted), T-5 8 = 18; done T-1 (3, not its current 5) and the added T-4 (1)
+    # committed T-1 3, T-2 5, T-3 2 (punted) = 10; T-5 was done in another sprint: in neither figure;
+    # done T-1 (3, not its current 5) and the added T-4 (1)
     assert (row["unit"], row["committed"], row["completed_committed"], row["completed"], row["added"], row["removed"]) == (
-        "points", 18.0, 3.0, 4.0, 1.0, 2.0)
+        "points", 10.0, 3.0, 4.0, 1.0, 2.0)
 
 
 def test_an_unestimated_issue_counts_the_sprint_in_issues(tmp_path):
@@ -165,3 +166,15 @@ def test_agile_issue_lists_use_each_issues_closed_sprints(tmp_path):
     assert all(r["approximate"] for r in rows)
     counted = load("jira-sprint-issues", [path], team="T").rows.sort("sprint").to_dicts()
     assert counted[0]["unit"] == "issues" and counted[0]["committed"] == 2
+
+
+def test_an_issue_done_before_the_sprint_started_is_not_its_work(tmp_path):
+    files = issues_file(
+        tmp_path,
+        _changelog_issue("T-1", ("2026-02-20T10:00:00.000+0000", "resolution", None, None, "10000", "Done"),
+                         ("2026-02-27T10:00:00.000+0000", "Sprint", "", "", "3", "S3"),
+                         resolved="2026-02-20T10:00:00.000+0000"),
+        _changelog_issue("T-2", ("2026-02-27T10:00:00.000+0000", "Sprint", "", "", "3", "S3")),
+    )
+    row = load("jira-issues", files, team="T").rows.row(0, named=True)
+    assert (row["committed"], row["completed"]) == (1, 0)

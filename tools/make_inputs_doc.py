@@ -48,7 +48,9 @@ one file per sprint, imported for one team: `prodops import jira-sprint-report r
 Each listed issue becomes an issue row: added = its key is in `issueKeysAddedDuringSprint`,
 otherwise committed; removed = in `puntedIssues`; done = in `completedIssues`; estimate =
 `estimateStatistic` (the estimate when it entered the sprint, so a re-estimate during the sprint
-does not change the commitment). A report with only the estimate totals cannot tell committed from
+does not change the commitment). Issues "completed outside of this sprint"
+(`issuesCompletedInAnotherSprint`) were done before it started: they count in neither the
+commitment nor the completed work (likewise an issue with changelog resolved before the start). A report with only the estimate totals cannot tell committed from
 added work and is refused, as is one without its sprint's name and dates.
 
 ## `jira-issues`: issues with their changelog

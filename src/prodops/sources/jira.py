@@ -1,8 +1,9 @@
 """Jira payloads -> sprint-issues rows (then summed into sprints by the one rule in metrics.predictability).
 
 The greenhopper sprint report (`GET /rest/greenhopper/latest/rapid/charts/sprintreport`):
-- every issue listed in `completedIssues`, `issuesNotCompletedInCurrentSprint`, `puntedIssues` or
-  `issuesCompletedInAnotherSprint` was in the sprint;
+- every issue listed in `completedIssues`, `issuesNotCompletedInCurrentSprint` or `puntedIssues`
+  was in the sprint; `issuesCompletedInAnotherSprint` were done elsewhere (before the start): they
+  are in neither the commitment nor the completed work;
 - added during the sprint = its key is in `issueKeysAddedDuringSprint`; otherwise it was in the
   sprint at its start (committed);
 - removed = listed in `puntedIssues`; done at the end = listed in `completedIssues`;
@@ -66,7 +67,7 @@ def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.Data
     end = _date(sprint.get("isoEndDate") or sprint.get("endDate"), path, "sprint.isoEndDate")
     added = set((contents.get("issueKeysAddedDuringSprint") or {}).keys())
     rows = []
-    for name in LISTS:
+    for name in LISTS[:3]:
         for i, issue in enumerate(contents.get(name) or []):
             key = issue.get("key") if isinstance(issue, dict) else None
             if not key:
@@ -85,6 +86,7 @@ def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.Data
 
 
 # --- issues with changelog: the commitment rebuilt from the Sprint field's history --------------
+# An issue already resolved when the sprint started is left out of that sprint: it was not its work.
 
 POINTS_FIELDS = ("story points", "story point estimate")
 
@@ -217,8 +219,12 @@ def _issue_rows(issue: dict, sprints: dict[str, dict], team: str, active: set[st
         at_end = member(end)
         if resolution:
             done = _value_at(resolution, None, end) is not None
+            done_before = _value_at(resolution, None, start) is not None
         else:
             done = resolved_at is not None and resolved_at <= end
+            done_before = resolved_at is not None and resolved_at <= start
+        if done_before and at_start:
+            continue  # done before the sprint started: not this sprint's work
         entered = start if at_start else min(joined) if joined else start
         rows.append({
             "team": team, "sprint": str(sprint["name"]), "start": start.date(), "end": end.date(),
