@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,23 +11,77 @@ import polars as pl
 from prodops.errors import InputError
 from prodops.sources.tables import TABLES, read_table
 
-# Which workspace table each import kind fills.
-TARGET = {
-    "sprint-summary": "sprints",
-    "sprint-issues": "sprints",
-    "time-survey": "time_survey",
-    "launches": "launches",
-    "launch-checklist": "launch_checklist",
-    "tse2017-sprints": "sprints",
-    "jira-sprint-report": "sprints",
-    "jira-issues": "sprints",
-    "jira-sprint-issues": "sprints",
-    "jira-csv": "sprints",
-    "survey-export": "time_survey",
-    "feedback": "feedback",
-    "roadmap-items": "roadmap_items",
-    "account-outcomes": "account_outcomes",
+Options = dict  # team, mapping, points_field: what some formats need besides their files
+
+
+@dataclass(frozen=True)
+class Format:
+    """One import kind: the table it fills, its reader and the key that makes a row unique."""
+
+    table: str
+    read: Callable[[list[Path], Options], tuple[pl.DataFrame, list[str]]]
+    key: tuple[str, ...]
+    issues: bool = False  # rows are issue rows, summed into sprints by metrics.predictability
+    hint: str = "give each once"  # what to do about a key found twice
+
+
+def _canonical(kind: str):
+    def read(paths: list[Path], options: Options) -> tuple[pl.DataFrame, list[str]]:
+        return pl.concat([read_table(kind, p).with_columns(source=pl.lit(str(p))) for p in paths], how="vertical_relaxed"), []
+    return read
+
+
+def _each(reader):
+    """A reader of one file (returning its frame, or its frame and notes) as a reader of several."""
+    def read(paths: list[Path], options: Options) -> tuple[pl.DataFrame, list[str]]:
+        frames, notes = [], []
+        for path in paths:
+            out = reader(path, options)
+            frame, file_notes = out if isinstance(out, tuple) else (out, [])
+            frames.append(frame.with_columns(source=pl.lit(str(path))) if "source" not in frame.columns else frame)
+            notes += file_notes
+        return pl.concat(frames), notes
+    return read
+
+
+def _lazy(module: str, name: str):
+    """The reader `name` of sources.`module`, imported only when that kind is imported."""
+    def call(*args):
+        from importlib import import_module
+
+        return getattr(import_module(f"prodops.sources.{module}"), name)(*args)
+    return call
+
+
+APPROXIMATE = ("these payloads have no history: every issue counts as committed to each sprint it was in "
+               "(scope creep cannot be seen), and the sprints are marked approximate")
+ISSUE_KEY = ("team", "sprint", "issue")
+
+FORMATS: dict[str, Format] = {
+    **{kind: Format(table, _canonical(kind), TABLES[kind].key, issues=kind == "sprint-issues")
+       for kind, table in [("sprint-summary", "sprints"), ("sprint-issues", "sprints"), ("time-survey", "time_survey"),
+                           ("launches", "launches"), ("launch-checklist", "launch_checklist"), ("feedback", "feedback"),
+                           ("roadmap-items", "roadmap_items"), ("account-outcomes", "account_outcomes")]},
+    "tse2017-sprints": Format("sprints", _each(lambda p, o: _lazy("tse2017", "read_tse2017")(p)), ("team", "sprint"),
+                              hint="import one t file per project, e.g. the *_iteration_80 files"),
+    "jira-sprint-report": Format("sprints", _each(lambda p, o: _lazy("jira", "read_sprint_report")(p, o.get("team"))),
+                                 ISSUE_KEY, issues=True),
+    "jira-issues": Format("sprints", lambda ps, o: _lazy("jira", "read_issue_changelogs")(ps, o.get("team")),
+                          ISSUE_KEY, issues=True),
+    "jira-sprint-issues": Format("sprints", lambda ps, o: (_lazy("jira", "read_agile_issues")(
+        ps, o.get("team"), o.get("points_field")), [APPROXIMATE]), ISSUE_KEY, issues=True),
+    "jira-csv": Format("sprints", lambda ps, o: (_each(lambda p, o: _lazy("jira", "read_jira_csv")(p, o.get("team")))(ps, o)[0],
+                                                 [APPROXIMATE]), ISSUE_KEY, issues=True),
+    "survey-export": Format("time_survey", _each(lambda p, o: _lazy("survey", "read_time_survey")(p, _mapping(o))),
+                            ("respondent", "period"), hint="keep one response per respondent and period"),
 }
+TARGET = {kind: f.table for kind, f in FORMATS.items()}  # which workspace table each import kind fills
+
+
+def _mapping(options: Options) -> Path:
+    if options.get("mapping") is None:
+        raise InputError("a survey export needs --mapping FILE saying which column is which (see docs/inputs.md)")
+    return Path(options["mapping"])
 
 
 @dataclass
@@ -45,93 +100,33 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
          points_field: str | None = None) -> Batch:
     """Validated rows of `paths` for `kind`; `team` names the board for Jira payloads that do not,
     `mapping` says which columns of a survey export are which."""
-    if kind not in TARGET:
-        raise InputError(f"unknown import kind {kind!r}; one of {', '.join(TARGET)}")
+    if kind not in FORMATS:
+        raise InputError(f"unknown import kind {kind!r}; one of {', '.join(FORMATS)}")
     if not paths:
         raise InputError(f"no file given; `prodops template {kind}` writes the header to start from")
-    if kind == "tse2017-sprints":
-        return _converted(kind, paths)
-    if kind == "survey-export":
-        return _survey(kind, paths, mapping)
-    if kind in ("jira-sprint-issues", "jira-csv"):
-        from prodops.sources.jira import read_agile_issues, read_jira_csv
-
-        if kind == "jira-csv":
-            frame = pl.concat([read_jira_csv(Path(p), team) for p in paths])
-        else:
-            frame = read_agile_issues([Path(p) for p in paths], team, points_field)
-        batch = Batch(kind, TARGET[kind], frame.with_columns(source=pl.lit(", ".join(map(str, paths)))),
-                      [str(p) for p in paths], frame.height,
-                      ["these payloads have no history: every issue counts as committed to each sprint it was in "
-                       "(scope creep cannot be seen), and the sprints are marked approximate"])
+    fmt = FORMATS[kind]
+    rows, notes = fmt.read([Path(p) for p in paths], {"team": team, "mapping": mapping, "points_field": points_field})
+    if "source" not in rows.columns:  # read from several files at once (e.g. sprint lists beside issues)
+        rows = rows.with_columns(source=pl.lit(", ".join(map(str, paths))))
+    _refuse_duplicates(rows, list(fmt.key), fmt.hint)
+    batch = Batch(kind, fmt.table, rows.drop("row", strict=False), [str(p) for p in paths], rows.height, notes)
+    if fmt.issues:
         summarize(batch)
-        batch.rows = batch.rows.with_columns(approximate=pl.lit(True))
-        return batch
-    if kind == "jira-issues":
-        from prodops.sources.jira import read_issue_changelogs
-
-        frame, notes = read_issue_changelogs([Path(p) for p in paths], team)
-        batch = Batch(kind, TARGET[kind], frame.with_columns(source=pl.lit(", ".join(map(str, paths)))),
-                      [str(p) for p in paths], frame.height, notes)
-        summarize(batch)
-        return batch
-    frames = []
-    for path in paths:
-        if kind == "jira-sprint-report":
-            from prodops.sources.jira import read_sprint_report
-
-            frame = read_sprint_report(Path(path), team).with_row_index("row", offset=1)
-        else:
-            frame = read_table(kind, path)
-        frames.append(frame.with_columns(source=pl.lit(str(path))))
-    rows = pl.concat(frames, how="vertical_relaxed")
-    key = list(TABLES["sprint-issues" if kind == "jira-sprint-report" else kind].key)
-    dup = rows.filter(pl.struct(key).is_duplicated())
-    if dup.height:
-        first = dup.sort(key).head(2).to_dicts()
-        where = " and ".join(f"{r['source']} row {r['row']}" for r in first)
-        raise InputError(f"the same {'/'.join(key)} ({', '.join(str(first[0][k]) for k in key)}) is in {where}; "
-                         "nothing was imported; give each once")
-    batch = Batch(kind, TARGET[kind], rows.drop("row"), [str(p) for p in paths], rows.height)
-    if kind in ("sprint-issues", "jira-sprint-report"):
-        summarize(batch)
+        if notes[:1] == [APPROXIMATE]:
+            batch.rows = batch.rows.with_columns(approximate=pl.lit(True))
     elif kind == "sprint-summary":
         batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
     return batch
 
 
-def _converted(kind: str, paths: list[Path | str]) -> Batch:
-    from prodops.sources.tse2017 import read_tse2017
-
-    frames, notes = [], []
-    for path in paths:
-        frame, file_notes = read_tse2017(Path(path))
-        frames.append(frame)
-        notes += file_notes
-    rows = pl.concat(frames)
-    dup = rows.filter(pl.struct("team", "sprint").is_duplicated())
-    if dup.height:
-        raise InputError(f"sprint {dup['sprint'][0]!r} of {dup['team'][0]} is in more than one file "
-                         "(import one t file per project, e.g. the *_iteration_80 files); nothing was imported")
-    return Batch(kind, TARGET[kind], rows, [str(p) for p in paths], rows.height, notes)
-
-
-def _survey(kind: str, paths: list[Path | str], mapping: Path | str | None) -> Batch:
-    from prodops.sources.survey import read_time_survey
-
-    if mapping is None:
-        raise InputError("a survey export needs --mapping FILE saying which column is which (see docs/inputs.md)")
-    frames, notes = [], []
-    for path in paths:
-        frame, file_notes = read_time_survey(Path(path), Path(mapping))
-        frames.append(frame.with_columns(source=pl.lit(str(path))))
-        notes += file_notes
-    rows = pl.concat(frames)
-    dup = rows.filter(pl.struct("respondent", "period").is_duplicated())
-    if dup.height:
-        raise InputError(f"respondent {dup['respondent'][0]!r} answered the {dup['period'][0]} survey more than once "
-                         "in these files; keep one response each; nothing was imported")
-    return Batch(kind, TARGET[kind], rows, [str(p) for p in paths], rows.height, notes)
+def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
+    dup = rows.filter(pl.struct(key).is_duplicated())
+    if not dup.height:
+        return
+    first = dup.sort(key).head(2).to_dicts()
+    where = " and ".join(f"{r['source']}" + (f" row {r['row']}" if "row" in r else "") for r in first)
+    raise InputError(f"the same {'/'.join(key)} ({', '.join(str(first[0][k]) for k in key)}) is in {where}; "
+                     f"nothing was imported; {hint}")
 
 
 def summarize(batch: Batch) -> None:
