@@ -108,3 +108,29 @@ def test_a_mapping_for_the_other_use_is_redirected(tmp_path):
 def test_export_quirks_directly(tmp_path):
     export = Export(files(tmp_path, TYPEFORM)[0])
     assert export.partial == 1 and len(export.records) == 2 and export.header.count("Other") == 2
+
+
+def test_an_empty_email_column_is_a_missing_respondent(tmp_path):
+    export, mapping = files(tmp_path, GOOGLE.replace(b"ben@x.io", b""))
+    with pytest.raises(InputError, match="row 3, column respondent: .* is empty; this column is required"):
+        load("survey-export", [export], mapping=mapping)
+
+
+def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
+    # Google joins a checkbox question's choices with ", ": not one answer on the scale, so refused
+    google = ("Timestamp,Email Address,Your role,We have a Product Ops role\r\n"
+              '9/28/2026 10:00:00,ana@x.io,pm,"Fully, Mostly"\r\n').encode()
+    mapping = ("for: answers\norganization: {value: Acme}\ndate: Timestamp\nrespondent: Email Address\n"
+               "role: Your role\ncriteria:\n  om-2-role: We have a Product Ops role\n")
+    export, mapping_path = files(tmp_path, google, mapping)
+    with pytest.raises(InputError, match="record 2: answers.om-2-role: .*'Fully, Mostly' is not on the answer scale"):
+        read_answers(export, mapping_path, load_model())
+    # Typeform: one column per option (the label or empty), plus Stage Date, Tags and hidden fields
+    typeform = ("#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),Network ID,Tags,utm_source\n"
+                "a1,Fully,,pm,completed,2026-09-28 10:00:00,,2026-09-28 10:05:00,5f,,newsletter\n"
+                "b2,,Partly,pm,completed,2026-09-28 11:00:00,,2026-09-28 11:05:00,6f,vip,\n").encode()
+    mapping = ("for: answers\norganization: {value: Acme}\ndate: Submit Date (UTC)\nrespondent: '#1'\n"
+               "role: Your role\ncriteria:\n  om-2-role: '#2'\n  om-2-knowledge: '#3'\n")
+    export, mapping_path = files(tmp_path, typeform, mapping)
+    people = read_answers(export, mapping_path, load_model()).respondents
+    assert [p.answers for p in people] == [{"om-2-role": 1.0}, {"om-2-knowledge": 0.5}]  # empty option = unanswered
