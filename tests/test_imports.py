@@ -201,3 +201,19 @@ def test_the_cli_knows_every_table_kind():
     from prodops.cli import TABLE_KINDS
 
     assert set(TABLE_KINDS) == set(TABLES)
+
+
+@pytest.mark.parametrize("kind,text,expected", [
+    ("sprint-summary", HEADER + ROW.replace(",20,", ",inf,"), "'inf' is not a number"),
+    ("sprint-summary", HEADER + ROW.replace(",20,", ",NaN,"), "'NaN' is not a number"),
+    ("sprint-summary", HEADER + ROW.replace(",3,2", ",3,30"), "removed is more than committed"),
+    ("account-outcomes", "account,date,outcome,arr_before,arr_after\nA,2026-04-01,expanded,15000,9000\n",
+     "an expansion must end with more ARR"),
+    ("account-outcomes", "account,date,outcome,arr_before,arr_after\nA,2026-04-01,churned,15000,100\n",
+     "a churned account has arr_after 0"),
+    ("account-outcomes", "account,date,outcome,arr_before,arr_after\nA,2026-04-01,renewed,15000,16000\n",
+     "a renewal keeps the same ARR"),
+])
+def test_values_that_would_give_wrong_numbers_are_refused(tmp_path, kind, text, expected):
+    with pytest.raises(InputError, match=expected):
+        load(kind, [write(tmp_path, text)])

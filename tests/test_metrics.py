@@ -217,3 +217,32 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
     assert "not causation" in r["label"]
     assert (r["feedback_driving_items"], r["items_driven_by_feedback"], r["items_shipped_from_feedback"]) == (7, 3, 2)
     assert revenue_wins(feedback, items, outcomes, window_days=400)["attributed_arr"] == 50 + 80 + 10
+
+
+def test_a_team_counted_in_two_units_gets_no_pooled_figure():
+    s = sprints(("G", "1", D(2026, 1, 5), D(2026, 1, 18), "issues", 3.0, 1.0, 1.0, 0.0, 0.0),
+                ("G", "2", D(2026, 1, 19), D(2026, 2, 1), "points", 13.0, 5.0, 5.0, 0.0, 0.0))
+    team = predictability(s)["teams"][0]
+    assert team["unit"] == "issues+points" and team["planning_accuracy_pooled"] is None
+    assert team["planning_accuracy_median"] == pytest.approx((1 / 3 + 5 / 13) / 2, abs=1e-4)
+
+
+def test_a_weekend_between_sprints_is_not_a_planning_delay():
+    from prodops.metrics.symptoms import measurements
+
+    weeks = [D(2026, 1, 5) + dt.timedelta(days=14 * i) for i in range(4)]  # Monday to Friday of the next week
+    s = sprints(*[("T", str(i), w, w + dt.timedelta(days=11), "points", 10.0, 8.0, 8.0, 0.0, 0.0) for i, w in enumerate(weeks)])
+    assert measurements({"sprints": s}, as_of=D(2026, 3, 1))["planning_delay_share"] == 0.0
+
+
+def test_revenue_names_stay_with_their_items():
+    from prodops.metrics.revenue import revenue_wins
+
+    feedback = pl.DataFrame([("F1", "a", D(2026, 1, 1), "R05"), ("F2", "a", D(2026, 1, 1), "R07")],
+                            schema=["feedback", "account", "received", "roadmap_item"], orient="row")
+    items = pl.DataFrame([("R05", "Receipt matching", D(2026, 2, 1)), ("R07", "Custom exports", D(2026, 2, 1))],
+                         schema=["roadmap_item", "name", "shipped"], orient="row")
+    outcomes = pl.DataFrame([("a", D(2026, 3, 1), "renewed", 10.0, 10.0)],
+                            schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
+    win = revenue_wins(feedback, items, outcomes)["wins"][0]
+    assert dict(zip(win["roadmap_items"], win["item_names"])) == {"R05": "Receipt matching", "R07": "Custom exports"}

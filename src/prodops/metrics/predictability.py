@@ -11,9 +11,9 @@ Definitions, all here:
 - Sprints with zero commitment have no ratio: they are excluded and counted.
 - Reported pooled (sum over sprints / sum over sprints) and as the median of the per-sprint
   ratios, per team and overall. A team's unit is points when every one of its issues has an
-  estimate, otherwise issues (counts); the unit is always stated. Across teams with different
-  units the pooled figures would add points to counts, so the overall pooled figures are then
-  left out (null) and only the medians, which are unit-free, are given.
+  estimate, otherwise issues (counts); the unit is always stated. Where sprints in different
+  units meet (across teams, or within a team imported in both), pooled figures would add points to
+  counts, so they are left out (null) and only the medians, which are unit-free, are given.
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ def sprint_rates(sprints: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _summary(rates: pl.DataFrame, pooled: bool = True) -> list[pl.Expr]:
+def _summary() -> list[pl.Expr]:
     kept = ~pl.col("excluded")
+    one_unit = pl.col("unit").n_unique() == 1
     exprs = [
         pl.col("unit").unique().sort().str.join("+").alias("unit"),
         kept.sum().alias("sprints"),
@@ -73,16 +74,15 @@ def _summary(rates: pl.DataFrame, pooled: bool = True) -> list[pl.Expr]:
     for name, (num, den) in RATES.items():
         exprs.append(pl.col(name).filter(kept).median().alias(f"{name}_median"))
         pooled_value = pl.col(num).filter(kept).sum() / pl.col(den).filter(kept).sum()
-        exprs.append((pooled_value if pooled else pl.lit(None, pl.Float64)).alias(f"{name}_pooled"))
+        exprs.append(pl.when(one_unit).then(pooled_value).otherwise(None).alias(f"{name}_pooled"))
     return exprs
 
 
 def predictability(sprints: pl.DataFrame) -> dict:
     """Per team and overall: sprints, exclusions, pooled and median ratios, and the unit."""
     rates = sprint_rates(sprints)
-    teams = rates.group_by("team").agg(_summary(rates)).sort("team")
-    single_unit = rates["unit"].n_unique() <= 1
-    overall = rates.select(_summary(rates, pooled=single_unit))
+    teams = rates.group_by("team").agg(_summary()).sort("team")
+    overall = rates.select(_summary())
     return {
         "teams": [_clean(row) for row in teams.iter_rows(named=True)],
         "overall": _clean(overall.row(0, named=True)) if rates.height else None,

@@ -29,11 +29,13 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
               .filter((pl.col("received") <= pl.col("shipped")) & (pl.col("date") >= pl.col("shipped"))
                       & (pl.col("date") <= pl.col("shipped") + pl.duration(days=window_days))))
     per_outcome = chains.group_by("account", "date", "outcome", "arr_before", "arr_after").agg(
-        roadmap_items=pl.col("roadmap_item").unique().sort(),
-        item_names=pl.col("item_name").unique().sort(),
+        items=pl.struct("roadmap_item", "item_name").unique().sort(),
         feedback=pl.col("feedback").unique().sort(),
         first_shipped=pl.col("shipped").min(),
     ).with_columns(
+        roadmap_items=pl.col("items").list.eval(pl.element().struct.field("roadmap_item")),
+        item_names=pl.col("items").list.eval(pl.element().struct.field("item_name")),
+    ).drop("items").with_columns(
         arr=pl.when(pl.col("outcome") == "expanded").then(pl.col("arr_after") - pl.col("arr_before"))
         .when(pl.col("outcome") == "renewed").then(pl.col("arr_after"))
         .otherwise(pl.col("arr_after") - pl.col("arr_before")),

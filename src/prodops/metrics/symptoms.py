@@ -4,8 +4,8 @@ Measured over a window before a date (`as_of`, default the latest data; `window_
 quarter), so that each assessment is compared with the data of its own time:
 - sprint_cadence_consistency: the share of the window's sprints whose length and start weekday are
   the most common ones across all teams (1 = every team on one cadence).
-- planning_delay_share: the share of sprints that started later than the day after the team's
-  previous sprint ended (planning that slipped). A gap longer than the previous sprint is a pause
+- planning_delay_share: the share of sprints that started later than the first working day after
+  the team's previous sprint ended (planning that slipped; a weekend in between is no delay). A gap longer than the previous sprint is a pause
   (holidays, a team formed again), not a delay: such sprints are left out of this share.
 - pm_overhead_share: the mean overhead share of working time in the most recent time survey up to
   `as_of` (any age: a survey is rare; its date is reported).
@@ -78,8 +78,12 @@ def _sprint_measures(sprints: pl.DataFrame, since: dt.date, as_of: dt.date) -> d
         length=(pl.col("end") - pl.col("start")).dt.total_days() + 1,
         weekday=pl.col("start").dt.weekday(),
         gap=(pl.col("start") - pl.col("end").shift(1).over("team")).dt.total_days() - 1,
+        # the first working day after the previous sprint: Friday's successor is Monday
+        due=pl.col("end").shift(1).over("team").dt.add_business_days(1, roll="forward")
+        .clip(lower_bound=pl.col("end").shift(1).over("team") + pl.duration(days=1)),
     ).with_columns(
-        late=pl.when(pl.col("gap") > pl.col("length").shift(1).over("team")).then(None).otherwise(pl.col("gap") > 0),
+        late=pl.when(pl.col("gap") > pl.col("length").shift(1).over("team")).then(None)
+        .otherwise(pl.col("start") > pl.col("due")),
     )
     window = ordered.filter(pl.col("start").is_between(since, as_of))
     if not window.height:

@@ -66,6 +66,7 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         ("completed_committed,completed", pl.col("completed_committed") > pl.col("completed"),
          "completed_committed is more than completed (which includes it)"),
         ("start,end", pl.col("end") < pl.col("start"), "the sprint ends before it starts"),
+        ("removed,committed", pl.col("removed") > pl.col("committed"), "removed is more than committed (removed counts committed work)"),
     )),
     Table("sprint-issues", "One row per issue per sprint, as a sprint report lists them.", (
         Column("team", "text", help="Team or board name"),
@@ -138,7 +139,16 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
                choices=("renewed", "expanded", "contracted", "churned")),
         _num("arr_before", "Annual recurring revenue before"),
         _num("arr_after", "Annual recurring revenue after"),
-    ), key=("account", "date", "outcome")),
+    ), key=("account", "date", "outcome"), rules=(
+        ("outcome,arr_before,arr_after", (pl.col("outcome") == "expanded") & (pl.col("arr_after") <= pl.col("arr_before")),
+         "an expansion must end with more ARR than it started with"),
+        ("outcome,arr_before,arr_after", (pl.col("outcome") == "contracted") & (pl.col("arr_after") >= pl.col("arr_before")),
+         "a contraction must end with less ARR than it started with"),
+        ("outcome,arr_before,arr_after", (pl.col("outcome") == "churned") & (pl.col("arr_after") != 0),
+         "a churned account has arr_after 0"),
+        ("outcome,arr_before,arr_after", (pl.col("outcome") == "renewed") & (pl.col("arr_after") != pl.col("arr_before")),
+         "a renewal keeps the same ARR; use expanded or contracted when it changed"),
+    )),
 )}
 
 
@@ -214,7 +224,7 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
         blank = raw.is_null() | (raw == "")
         if c.kind == "number":
             value = raw.cast(pl.Float64, strict=False)
-            bad = ~blank & value.is_null()
+            bad = ~blank & (value.is_null() | value.is_nan() | value.is_infinite())
             reason = "is not a number"
             if c.minimum is not None:
                 problems.append((c.name, rows.filter(value < c.minimum), f"is below {c.minimum:g}"))
