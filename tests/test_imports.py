@@ -39,13 +39,17 @@ def test_quoted_commas_and_extra_columns(tmp_path):
     (HEADER + ROW.replace("2026-01-05", "05/01/2026"), "row 2, column start: '05/01/2026' is not a date as YYYY-MM-DD"),
     (HEADER + ROW.replace("points", "hours"), "row 2, column unit: 'hours' is not one of points, issues"),
     (HEADER + ROW.replace(",20,", ",-3,"), "row 2, column committed: '-3' is below 0"),
-    (HEADER + ROW.replace("Payments", ""), "row 2, column team: None is empty; this column is required"),
-    (HEADER + ROW + ROW, "row 3, column team,sprint: 'Payments,S1' repeats a team/sprint"),
+    (HEADER + ROW.replace("Payments", ""), "row 2, column team: '' is empty; this column is required"),
+    (HEADER + ROW + ROW, "row 3, columns team,sprint: team='Payments', sprint='S1': repeats a team/sprint"),
     (HEADER + ROW.replace(",18,15,", ",18,25,"), "completed_committed is more than committed"),
     (HEADER + ROW.replace("2026-01-18", "2026-01-01"), "the sprint ends before it starts"),
     ("team,sprint\nA,1\n", "missing columns unit, committed, completed, completed_committed for sprint-summary"),
     ("", "the file is empty"),
-    (HEADER + "a,b,c\n" + ROW + "x,y,z,w,v,u,t,s,r,q,p,o\n", "not a readable CSV file"),
+    (HEADER + "a,b,c\n" + ROW + "x,y,z,w,v,u,t,s,r,q,p,o\n", "row 4 has 12 fields but the header has 10; quote values"),
+    ("team;sprint;start\nA;1;2026-01-05\n", "separated by semicolons; save the file with commas"),
+    ('{"contents": {}}', "this is JSON, not CSV"),
+    (HEADER, "a header and no rows"),
+    ("team,team,sprint,start,end,unit,committed,completed,completed_committed\nA,B,1,,,points,1,1,1\n", "the header names a column twice"),
 ])
 def test_bad_rows_name_file_row_column_and_reason(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -217,3 +221,19 @@ def test_the_cli_knows_every_table_kind():
 def test_values_that_would_give_wrong_numbers_are_refused(tmp_path, kind, text, expected):
     with pytest.raises(InputError, match=expected):
         load(kind, [write(tmp_path, text)])
+
+
+def test_metrics_options_are_checked(tmp_path):
+    db = str(tmp_path / "w.db")
+    run("import", "sprint-summary", str(EXAMPLES / "sprints.csv"), "--db", db)
+    p = run("metrics", "--db", db, "--team", "payments", "--json")  # any case
+    assert p.returncode == 0 and [t["team"] for t in json.loads(p.stdout)["predictability"]["teams"]] == ["Payments"]
+    p = run("metrics", "--db", db, "--team", "Nobody")
+    assert p.returncode == 2 and "no team 'Nobody'" in p.stderr and "Payments" in p.stderr
+    p = run("metrics", "--db", db, "--since", "2026-05-01", "--until", "2026-01-01")
+    assert p.returncode == 2 and "is after --until" in p.stderr
+    for args in (("hourly_rate", "--", "-5"), ("hourly_rate", "nan"), ("grace_days", "--", "-1")):
+        p = run("settings", "--db", db, *args)
+        assert p.returncode == 2 and "is not valid" in p.stderr, args
+    p = run("settings", "hourly_rate", "5", "--unset", "--db", db)
+    assert p.returncode == 2 and "--unset takes no value" in p.stderr

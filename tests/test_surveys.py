@@ -54,7 +54,7 @@ def test_mapping_problems(tmp_path):
     with pytest.raises(InputError, match="no mapping for reporting"):
         load("survey-export", [export], mapping=mapping)
     export, mapping = files(tmp_path, GOOGLE.replace(b"7/15/2026", b"15.07.2026"))
-    with pytest.raises(InputError, match="record 2, date: '15.07.2026 9:01:02' is not a date .* set date_format"):
+    with pytest.raises(InputError, match="row 2, date: '15.07.2026 9:01:02' is not a date .* set date_format"):
         load("survey-export", [export], mapping=mapping)
     with pytest.raises(InputError, match="needs --mapping"):
         load("survey-export", [export])
@@ -134,3 +134,9 @@ def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
     export, mapping_path = files(tmp_path, typeform, mapping)
     people = read_answers(export, mapping_path, load_model()).respondents
     assert [p.answers for p in people] == [{"om-2-role": 1.0}, {"om-2-knowledge": 0.5}]  # empty option = unanswered
+
+
+def test_an_unknown_mapping_key_is_refused(tmp_path):
+    export, mapping = files(tmp_path, GOOGLE, TIME_MAP + "work_hour: Q5\n")
+    with pytest.raises(InputError, match="unknown key 'work_hour'; a time-survey mapping has: .*work_hours"):
+        load("survey-export", [export], mapping=mapping)

@@ -5,7 +5,7 @@ Run `python tools/make_inputs_doc.py` after changing a table; a test checks the 
 
 from pathlib import Path
 
-from prodops.sources import TARGET
+from prodops.sources import FORMATS
 from prodops.sources.tables import TABLES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "inputs.md"
@@ -160,8 +160,9 @@ then excluded (and counted) by the metrics. The import prints a note for each.
 
 def main() -> None:
     parts = [INTRO]
-    for kind, target in TARGET.items():
-        key = ", ".join(TABLES[kind].key) if kind in TABLES else "team, sprint"
+    for kind, fmt in FORMATS.items():
+        target = fmt.table
+        key = ", ".join(fmt.key)
         fills = target + (" (one row per sprint, aggregated)" if kind == "sprint-issues" else "")
         parts.append(f"| `{kind}` | {fills} | {key} |\n")
     parts.append("\n")

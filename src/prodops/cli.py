@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -187,7 +189,12 @@ def import_(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import value-metric data into the workspace. Rows already imported (same key) are updated."""
+    """Import value-metric data into the workspace. Rows already imported (same key) are updated.
+
+    KIND: sprint-summary, sprint-issues, time-survey, launches, launch-checklist, feedback,
+    roadmap-items, account-outcomes (CSV, `prodops template KIND`); tse2017-sprints;
+    jira-sprint-report, jira-issues, jira-sprint-issues (JSON), jira-csv; survey-export (with
+    --mapping). See docs/inputs.md."""
     from prodops.sources import load
 
     batch = load(kind, files, team, mapping, points_field)
@@ -247,11 +254,20 @@ def sync_jira(
         typer.echo(f"  note: {note}")
 
 
+def _non_negative(kind):
+    def parse(value: str):
+        number = kind(value)
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(value)
+        return number
+    return parse
+
+
 SETTINGS = {  # name -> (meaning, parser)
-    "hourly_rate": ("PM cost per hour, for the monthly time value", float),
-    "headcount": ("number of PMs, for the monthly time value", float),
+    "hourly_rate": ("PM cost per hour (0 or more), for the monthly time value", _non_negative(float)),
+    "headcount": ("number of PMs (0 or more), for the monthly time value", _non_negative(float)),
     "change_date": ("when the Playbook (or another change) was adopted, YYYY-MM-DD", lambda v: str(_date_option(v, "change_date"))),
-    "grace_days": ("days a launch may slip and still count as on time", int),
+    "grace_days": ("days (0 or more) a launch may slip and still count as on time", _non_negative(int)),
 }
 
 
@@ -264,6 +280,8 @@ def settings_(
     as_json: JsonOpt = False,
 ) -> None:
     """Show or set workspace settings used by `prodops metrics` when no option is given."""
+    if unset and value is not None:
+        raise InputError("--unset takes no value: `prodops settings KEY --unset`")
     if key is not None and key not in SETTINGS:
         raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({m})" for k, (m, _) in SETTINGS.items()))
     ws = _workspace(db, create=key is not None and (value is not None or unset))
@@ -309,7 +327,12 @@ def metrics(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Value metrics from the imported data: sprint predictability (and before/after), time value, launch success."""
+    """Value metrics from the imported data.
+
+    NAME: predictability (with --change-date, before/after), time-value, launches, revenue or
+    symptoms; all when left out. --team applies to predictability; --since and --until to sprints
+    that started, surveys answered, launches and account outcomes in those dates; symptoms are
+    measured over the quarter up to --until (or the latest data)."""
     from prodops.metrics import NAMES, TABLES_FOR, Options, compute
     from prodops.metrics.predictability import RATES
 
@@ -326,9 +349,18 @@ def metrics(
         headcount=headcount if headcount is not None else _float(saved.get("headcount")),
         grace_days=grace_days if grace_days is not None else int(saved.get("grace_days", 0)),
     )
+    if options.since and options.until and options.since > options.until:
+        raise InputError(f"--since {options.since} is after --until {options.until}")
     names = [name] if name else list(NAMES)
     tables = {t: ws.read(t) for n in names for t in TABLES_FOR[n]}
     ws.close()
+    if options.teams and "sprints" in tables:
+        known = {t.casefold(): t for t in tables["sprints"]["team"].unique().to_list()}
+        unknown = [t for t in options.teams if t.casefold() not in known]
+        if unknown:
+            raise InputError(f"no team {', '.join(map(repr, unknown))} in the imported sprints; teams: "
+                             + (", ".join(sorted(known.values())) or "none imported yet"))
+        options = dataclasses.replace(options, teams=tuple(known[t.casefold()] for t in options.teams))
     results = {n: compute(n, tables, options) for n in names}
     if as_json:
         _print_json(results[name] if name else {n.replace("-", "_"): r for n, r in results.items()})

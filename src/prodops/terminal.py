@@ -255,7 +255,7 @@ def _show_time_value(console: Console, r: dict) -> None:
     t.add_row("Respondents", str(r["respondents_baseline"]), str(r["respondents_followup"]))
     console.print(t)
     saved = r["hours_saved_per_pm_week"]
-    how = f"paired over {r['paired']} PMs who answered both" if r["paired"] else "difference of the period means (nobody answered both)"
+    how = f"paired over {r['paired']} PMs who answered both" if r["paired"] else "the difference of the period means: nobody answered both"
     line = f"Hours saved per PM per week: [bold]{_hours(saved)}[/] ({how})."
     if r["monthly_value"] is not None:
         line += (f" Monthly time value: [bold]{r['monthly_value']:,.0f}[/] "
@@ -266,8 +266,9 @@ def _show_time_value(console: Console, r: dict) -> None:
 
 
 def _show_launches(console: Console, r: dict) -> None:
-    t = Table(title="Launch success", caption=f"on time within {r['grace_days']} days of the original date; "
-                                                "rates over launches whose outcome is known")
+    t = Table(title="Launch success", caption=f"on time within {r['grace_days']} days of the original date; the "
+                                                "success rate is over launches whose outcome is known, each part's "
+                                                "rate over launches where that part is known")
     for col in ("Year", "Launches", "Known", "Succeeded", "Success rate", "Change", "On time", "GTM-ready", "Adoption met"):
         t.add_column(col, justify="right")
     for y in r["years"]:
@@ -284,6 +285,10 @@ def _show_launches(console: Console, r: dict) -> None:
 
 
 def _show_symptoms(console: Console, r: dict) -> None:
+    if not r["symptoms"]:
+        console.print(f"[bold]symptoms[/]: [dim]no dated sprints or time survey between {r['window']['from']} and "
+                      f"{r['window']['to']} to look for Level 1 symptoms in[/]")
+        return
     t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
     for col in ("Symptom", "Measure", "Value", "Present"):
         t.add_column(col)

@@ -129,5 +129,5 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
     result["excluded_spanning_change"] = rates.filter(pl.col("period") == "spanning").select(
         "team", "sprint", "start", "end").to_dicts()
     result["excluded_undated"] = rates.filter(pl.col("period") == "undated").height
-    result["conclusion"] = conclusion(result, metric.replace("_", " "))
+    result["conclusion"] = conclusion(result, {"say_do": "say/do"}.get(metric, metric.replace("_", " ")))
     return result

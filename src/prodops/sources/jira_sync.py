@@ -7,9 +7,9 @@
 - Authentication from the environment, never from the command line: $JIRA_TOKEN (the variable's
   name can be changed); with $JIRA_EMAIL as well, Jira Cloud's basic auth (email + API token),
   otherwise a bearer token (Server and Data Center personal access tokens).
-- 429 and 5xx answers are retried up to `retries` times with exponential backoff (1, 2, 4... s,
-  or the server's Retry-After); other errors stop the sync with the URL and status; nothing is
-  written unless every sprint was read.
+- 429 and 5xx answers, timeouts and dropped connections are retried up to `retries` times with
+  exponential backoff (1, 2, 4... s, or the server's Retry-After); a refused connection and other
+  errors stop the sync at once with the URL and status; nothing is written unless every sprint was read.
 """
 
 from __future__ import annotations
@@ -49,9 +49,11 @@ class Client:
         for attempt in range(self.retries + 1):
             try:
                 response = self.http.get(url, params=params)
-            except httpx.HTTPError as e:
+            except httpx.ConnectError as e:
+                raise InputError(f"cannot reach {url}: {e}; check --url") from None
+            except httpx.TransportError as e:  # a timeout or a dropped connection may pass: retried
                 if attempt == self.retries:
-                    raise InputError(f"cannot reach {url}: {e}") from None
+                    raise InputError(f"cannot reach {url}: {e}; check --url and the network") from None
                 time.sleep(self.backoff * 2 ** attempt)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.retries:

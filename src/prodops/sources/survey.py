@@ -125,7 +125,7 @@ def _iso_dates(values: list[str], fmt: str | None, path: Path, numbers: list[int
             except ValueError:
                 continue
         else:
-            raise InputError(f"{path}: record {number}, {field}: {value!r} is not a date this mapping can read; "
+            raise InputError(f"{path}: row {number}, {field}: {value!r} is not a date this mapping can read; "
                              "set date_format in the mapping (e.g. \"%d/%m/%Y %H:%M:%S\")")
     return out
 
@@ -134,6 +134,12 @@ def _mapping(path: Path, expected: str) -> dict:
     data = read_document(path).data
     if not isinstance(data, dict) or data.get("for") not in ("time-survey", "answers"):
         raise InputError(f"{path}: a survey mapping starts with `for: time-survey` or `for: answers` (see docs/inputs.md)")
+    allowed = {"for", "date_format", *(TIME_FIELDS if data["for"] == "time-survey" else
+                                       ("organization", "date", "respondent", "role", "roles", "values", "criteria"))}
+    unknown = sorted(set(data) - allowed, key=str)
+    if unknown:
+        raise InputError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         f"a {data['for']} mapping has: {', '.join(sorted(allowed))}")
     if data["for"] != expected:
         use = "prodops assess EXPORT --mapping" if data["for"] == "answers" else "prodops import survey-export EXPORT --mapping"
         raise InputError(f"{path}: this mapping is for {data['for']}; use `{use} {path}`")

@@ -159,7 +159,7 @@ def template_csv(kind: str) -> str:
 def read_table(kind: str, path: Path | str, data: bytes | None = None) -> pl.DataFrame:
     """Read and validate a canonical CSV: typed columns, or InputError listing every problem."""
     path = Path(path)
-    return validate(kind, path, _read_strings(path, data))
+    return validate(kind, path, _read_strings(path, data, kind))
 
 
 def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.DataFrame:
@@ -180,7 +180,7 @@ def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.
     return typed
 
 
-def _read_strings(path: Path, data: bytes | None) -> pl.DataFrame:
+def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
     try:
         raw = path.read_bytes() if data is None else data
     except FileNotFoundError:
@@ -189,23 +189,47 @@ def _read_strings(path: Path, data: bytes | None) -> pl.DataFrame:
         raise InputError(f"{path}: is a folder, not a file") from None
     data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     if not data.strip():
-        raise InputError(f"{path}: the file is empty; it needs a header row (see `prodops template KIND`)")
+        raise InputError(f"{path}: the file is empty; it needs a header row (see `prodops template {kind}`)")
+    if data.lstrip()[:1] in (b"{", b"["):
+        raise InputError(f"{path}: this is JSON, not CSV; Jira JSON imports as jira-sprint-report, jira-issues or "
+                         "jira-sprint-issues (see docs/inputs.md)")
     try:  # Polars reads the bytes as they are and checks UTF-8 itself: no copy of the file as a str
-        return pl.read_csv(io.BytesIO(data), infer_schema=False)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as e:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as u:
-            line = data[:u.start].count(b"\n") + 1
-            raise InputError(f"{path}: line {line}: not UTF-8 text (byte {u.start}); save the file as UTF-8") from None
-        first = str(e).strip().splitlines()[0]
-        raise InputError(f"{path}: not a readable CSV file ({first}); check quoting and the number of fields per row") from None
-    except pl.exceptions.DuplicateError as e:
-        raise InputError(f"{path}: the header repeats a column name ({e}); name each column once") from None
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.DuplicateError) as e:
+        raise InputError(_unreadable(path, data, e)) from None
+    if any("_duplicated_" in c for c in frame.columns):
+        raise InputError(f"{path}: the header names a column twice; name each column once")
+    if not frame.height:
+        raise InputError(f"{path}: a header and no rows; nothing to import")
+    return frame
+
+
+def _unreadable(path: Path, data: bytes, error: Exception) -> str:
+    """Say what Polars could not read in the user's terms: which row, and what is wrong with it."""
+    import csv
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as u:
+        line = data[:u.start].count(b"\n") + 1
+        return f"{path}: line {line}: not UTF-8 text (byte {u.start}); save the file as UTF-8"
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, [])
+    if len(set(header)) < len(header):
+        return f"{path}: the header names a column twice; name each column once"
+    for number, row in enumerate(rows, 2):
+        if len(row) > len(header):
+            return (f"{path}: row {number} has {len(row)} fields but the header has {len(header)}; "
+                    "quote values that contain commas")
+    if len(header) == 1 and ";" in header[0]:
+        return f"{path}: the columns are separated by semicolons; save the file with commas"
+    return f"{path}: not a readable CSV file ({str(error).strip().splitlines()[0]}); check the quoting"
 
 
 def _check_header(table: Table, path: Path, columns: list[str]) -> None:
     missing = [c.name for c in table.columns if c.name not in columns and c.required]
+    if missing and len(columns) == 1 and ";" in columns[0]:
+        raise InputError(f"{path}: the columns are separated by semicolons; save the file with commas")
     if missing:
         raise InputError(f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for "
                          f"{table.kind}; the header is: {','.join(table.header)} (`prodops template {table.kind}`)")
@@ -264,9 +288,24 @@ def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]]
     for column, rows, reason in problems[:20]:
         shown = rows.head(3)
         for r in shown.iter_rows(named=True):
-            value = ",".join(str(r[k]) for k in column.split(",")) if "," in column else r[column]
-            lines.append(f"  {path}: row {r['row']}, column {column}: {value!r} {reason}")
+            if "," in column:
+                value = ", ".join(f"{k}={_shown(r[k])}" for k in column.split(","))
+                lines.append(f"  {path}: row {r['row']}, columns {column}: {value}: {reason}")
+            else:
+                lines.append(f"  {path}: row {r['row']}, column {column}: {_shown(r[column])} {reason}")
         if rows.height > 3:
             lines.append(f"  ... and {rows.height - 3} more rows where {column} {reason}")
-    lines.append(f"Fix the file and import it again; `prodops template {kind}` shows the header.")
+    lines.append("Fix the export or the mapping and import it again." if label else
+                 f"Fix the file and import it again; `prodops template {kind}` shows the header.")
     return "\n".join(lines)
+
+
+def _shown(value) -> str:
+    """A cell as the user wrote it: '' for empty, true/false, numbers without a trailing .0."""
+    if value is None:
+        return "''"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)

@@ -75,8 +75,8 @@ class Workspace:
         self.url = url
         path = _sqlite_path(url)
         if path is not None and not create and not path.exists():
-            raise InputError(f"no workspace at {path} yet; `prodops assess FILE` records the first assessment "
-                             f"there (or pass --db PATH|URL, or set {ENV_URL})")
+            raise InputError(f"no workspace at {path} yet; `prodops assess FILE` or `prodops import KIND FILE` "
+                             f"creates it (or pass --db PATH|URL, or set {ENV_URL})")
         with self._errors():
             self.engine = sa.create_engine(url)
             with self.engine.begin() as conn:
