@@ -166,7 +166,7 @@ def _template_command(kind: str):
             raise InputError(f"{out} exists; pass --force to overwrite it, or another --out")
         _emit(template_csv(kind), out)
 
-    write_template.__doc__ = f"The CSV header of a {kind} file (see docs/inputs.md for each column)."
+    write_template.__doc__ = f"The CSV header of {'an' if kind[0] in 'aeiou' else 'a'} {kind} file (see docs/inputs.md for each column)."
     return write_template
 
 

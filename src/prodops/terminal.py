@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,7 +24,10 @@ def _bar(fraction: float, width: int = 20) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
+    """Whole percent, halves rounded up (62.5 % -> 63 %), as people round, not as binary floats do."""
+    if x is None:
+        return "–"
+    return f"{Decimal(repr(x * 100)).quantize(Decimal(1), ROUND_HALF_UP)}%"
 
 
 def _score(x: float | None) -> str:
@@ -293,8 +297,11 @@ def _show_symptoms(console: Console, r: dict) -> None:
     for col in ("Symptom", "Measure", "Value", "Present"):
         t.add_column(col)
     for s in r["symptoms"]:
-        t.add_row(s["symptom"], s["measure"], f"{s['value']:.0%}", "[red]yes[/]" if s["present"] else "[green]no[/]")
+        t.add_row(s["symptom"], s["measure"], _pct(s["value"]), "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
+    if "gtm_ready_rate" in r["measurements"]:
+        console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}: "
+                      f"{_pct(r['measurements']['gtm_ready_rate'])} (the launch table counts calendar years).[/]")
 
 
 def _show_revenue(console: Console, r: dict) -> None:

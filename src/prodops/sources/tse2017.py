@@ -90,6 +90,10 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
         notes.append(f"{path.name}: {repaired} sprint names held unquoted commas; their extra fields were joined back into the name")
     if replaced:
         notes.append(f"{path.name}: {replaced} sprint names were not valid UTF-8; the bad bytes were replaced")
+    shared = typed.filter(pl.col("sprintid").is_duplicated())["sprintid"].n_unique()
+    if shared:  # a sprint shown on several boards is the same work counted once per board
+        notes.append(f"{path.name}: {shared} sprint ids appear on more than one board (boards sharing sprints); "
+                     "each board's copy is kept, so totals across boards count them more than once")
     zero = sprints.filter(pl.col("committed") <= 0).height
     if zero:
         notes.append(f"{path.name}: {zero} sprints had zero points committed; the metrics exclude and count them")
