@@ -157,6 +157,10 @@ def test_launch_success_by_year_with_unknowns():
     assert y2026["change_pp"] == -50.0
     assert {f["launch"]: f["reasons"] for f in r["failures"]} == {"L2": ["late"], "L3": ["not GTM-ready"], "L5": ["not GTM-ready"]}
     assert [u["launch"] for u in r["unknown"]] == ["L4"]  # unknown, never failed
+    assert r["checklist_for_unknown_launches"] == []
+    launches, checklist = _launches()
+    orphan = pl.concat([checklist, pl.DataFrame([("L9", "CS", "FAQ", True, None)], schema=checklist.schema, orient="row")])
+    assert launch_success(launches, orphan)["checklist_for_unknown_launches"] == ["L9"]
 
 
 def test_grace_days_forgive_a_small_slip():
@@ -216,6 +220,8 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
     assert [(x["account"], x["arr"]) for x in r["losses"]] == [("zeta", -30.0)]
     assert "not causation" in r["label"]
     assert (r["feedback_driving_items"], r["items_driven_by_feedback"], r["items_shipped_from_feedback"]) == (7, 3, 2)
+    assert r["unknown_roadmap_items"] == []
+    assert revenue_wins(feedback, items.filter(pl.col("roadmap_item") != "R3"), outcomes)["unknown_roadmap_items"] == ["R3"]
     assert revenue_wins(feedback, items, outcomes, window_days=400)["attributed_arr"] == 50 + 80 + 10
 
 

@@ -283,6 +283,9 @@ def _show_launches(console: Console, r: dict) -> None:
     if r["failures"]:
         console.print("Failed: " + "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])
                       + (f"; and {len(r['failures']) - 12} more" if len(r["failures"]) > 12 else ""))
+    if r["checklist_for_unknown_launches"]:
+        console.print(f"[yellow]Checklist items name launches that were not imported: "
+                      f"{', '.join(r['checklist_for_unknown_launches'])}; import them with `prodops import launches`.[/]")
     if r["unknown"]:
         n = len(r["unknown"])
         console.print(f"[dim]Unknown outcome (missing dates, checklist or adoption figures): {n} launch{'es' if n != 1 else ''}.[/]")
@@ -316,6 +319,9 @@ def _show_revenue(console: Console, r: dict) -> None:
                   f"{r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
                   f"feedback items drove {r['items_driven_by_feedback']} roadmap items; "
                   f"{r['items_shipped_from_feedback']} of those have shipped.")
+    if r["unknown_roadmap_items"]:
+        console.print(f"[yellow]Feedback names roadmap items that were not imported: {', '.join(r['unknown_roadmap_items'])}; "
+                      "import them with `prodops import roadmap-items`.[/]")
     if r["losses"]:
         console.print(f"[yellow]Also after feedback-driven work: {len(r['losses'])} contraction or churn "
                       f"({sum(x['arr'] for x in r['losses']):,.0f} ARR); not netted into the wins.[/]")

@@ -64,7 +64,9 @@ def launch_success(launches: pl.DataFrame, checklist: pl.DataFrame, grace_days: 
         for r in outcomes.filter(pl.col("succeeded") == False).iter_rows(named=True)  # noqa: E712
     ]
     unknown = outcomes.filter(pl.col("succeeded").is_null()).select("launch", "name", "year").to_dicts()
-    return {"grace_days": grace_days, "years": rows, "failures": failures, "unknown": unknown}
+    orphans = checklist.join(launches.select("launch"), on="launch", how="anti")["launch"].unique().sort().to_list()
+    return {"grace_days": grace_days, "years": rows, "failures": failures, "unknown": unknown,
+            "checklist_for_unknown_launches": orphans}
 
 
 def _clean(row: dict) -> dict:

@@ -54,5 +54,7 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
         "feedback_items": feedback.height,
         "feedback_driving_items": driven.height,
         "items_driven_by_feedback": driven["roadmap_item"].n_unique(),
+        "unknown_roadmap_items": driven.join(items.select("roadmap_item"), on="roadmap_item", how="anti")[
+            "roadmap_item"].unique().sort().to_list(),
         "items_shipped_from_feedback": shipped.join(driven.select("roadmap_item").unique(), on="roadmap_item").height,
     }
