@@ -22,6 +22,7 @@ class Format:
     read: Callable[[list[Path], Options], tuple[pl.DataFrame, list[str]]]
     key: tuple[str, ...]
     issues: bool = False  # rows are issue rows, summed into sprints by metrics.predictability
+    approximate: bool = False  # the commitment can only be approximated (no history in the payload)
     hint: str = "give each once"  # what to do about a key found twice
 
 
@@ -69,9 +70,9 @@ FORMATS: dict[str, Format] = {
     "jira-issues": Format("sprints", lambda ps, o: _lazy("jira", "read_issue_changelogs")(ps, o.get("team")),
                           ISSUE_KEY, issues=True),
     "jira-sprint-issues": Format("sprints", lambda ps, o: (_lazy("jira", "read_agile_issues")(
-        ps, o.get("team"), o.get("points_field")), [APPROXIMATE]), ISSUE_KEY, issues=True),
-    "jira-csv": Format("sprints", lambda ps, o: (_each(lambda p, o: _lazy("jira", "read_jira_csv")(p, o.get("team")))(ps, o)[0],
-                                                 [APPROXIMATE]), ISSUE_KEY, issues=True),
+        ps, o.get("team"), o.get("points_field")), []), ISSUE_KEY, issues=True, approximate=True),
+    "jira-csv": Format("sprints", _each(lambda p, o: _lazy("jira", "read_jira_csv")(p, o.get("team"))),
+                       ISSUE_KEY, issues=True, approximate=True),
     "survey-export": Format("time_survey", _each(lambda p, o: _lazy("survey", "read_time_survey")(p, _mapping(o))),
                             ("respondent", "period"), hint="keep one response per respondent and period"),
 }
@@ -112,8 +113,9 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
     batch = Batch(kind, fmt.table, rows.drop("row", strict=False), [str(p) for p in paths], rows.height, notes)
     if fmt.issues:
         summarize(batch)
-        if notes[:1] == [APPROXIMATE]:
-            batch.rows = batch.rows.with_columns(approximate=pl.lit(True))
+    if fmt.approximate:
+        batch.notes.insert(0, APPROXIMATE)
+        batch.rows = batch.rows.with_columns(approximate=pl.lit(True))
     elif kind == "sprint-summary":
         batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
     return batch
