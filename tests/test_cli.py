@@ -201,7 +201,7 @@ def test_demo(tmp_path):
         assert text in p.stdout
     written = sorted(f.name for f in out.iterdir())
     assert written == ["answers", "assessment-2026-03-31.json", "assessment-2026-06-30.json",
-                       "assessment-2026-09-30.json", "history.json", "metrics.json", "plan.json", "prodops.db"]
+                       "assessment-2026-09-30.json", "history.json", "metrics.json", "plan.json", "prodops.db", "report.json"]
     value = json.loads((out / "metrics.json").read_text())
     assert value["predictability"]["before_after"]["difference_pp"] > 10
     assert value["time_value"]["monthly_value"] > 0 and len(value["launches"]["years"]) == 2

@@ -460,12 +460,21 @@ def plan(
     from prodops.roadmap import plan as make_plan, roadmap_document
 
     m = _model(model)
-    responses = _responses(m, files, db, organization)
-    try:
+    if files:
+        from prodops.answers import load_responses
+
+        responses = load_responses(m, files)
+        try:
+            ws = _workspace(db, create=False)
+        except InputError:
+            ws = None
+        result = score(m, responses, _measured(ws, responses.date) if ws else None)
+    else:
+        from prodops.report import latest_assessed
+
         ws = _workspace(db, create=False)
-    except InputError:
-        ws = None
-    result = score(m, responses, _measured(ws, responses.date) if ws else None)
+        _, responses, result = latest_assessed(ws, m, organization)
+        ws.close()
     roadmap = make_plan(m, result, phase_days=phase_days, capacity=capacity)
     if as_json:
         _print_json(roadmap_document(roadmap, m))
@@ -482,22 +491,34 @@ def _measured(ws, as_of) -> dict:
     return measurements({t: ws.read(t) for t in TABLES}, as_of)
 
 
-def _responses(m, files: list[Path] | None, db: str | None, organization: str | None):
-    """Responses from answers files, or from the latest recorded assessment."""
-    from prodops.answers import load_responses
+# --- report ------------------------------------------------------------------------------------
 
-    if files:
-        return load_responses(m, files)
+@app.command()
+def report(
+    fmt: Annotated[str, typer.Option("--format", help="json (html, pdf, md and xlsx come next).")] = "json",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    organization: OrgOpt = None,
+    phase_days: Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Roadmap phase length in days.")] = 90,
+    capacity: Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams for the roadmap.")] = 2,
+    as_json: JsonOpt = False,
+) -> None:
+    """The leadership report from the workspace: maturity, roadmap, value, trajectory, methodology.
+    The same workspace gives the same bytes."""
+    from prodops.report import FORMATS, render, report_from_workspace
+
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: one of {', '.join(FORMATS)} for now (HTML, PDF, Markdown and XLSX are next)")
     ws = _workspace(db, create=False)
-    latest = ws.latest(organization)
-    if latest.model_id != m.id:
-        raise InputError(f"the latest assessment (#{latest.id}) was answered on model {latest.model_id}@{latest.model_version}, "
-                         f"not {m.ref}; pass that model with --model FILE")
-    if latest.model_version != m.version:
-        typer.echo(f"note: assessment #{latest.id} was answered on {latest.model_id}@{latest.model_version}; scoring it with {m.ref}", err=True)
-    responses = ws.responses(latest.id)
+    data = render(report_from_workspace(ws, _model(model), organization, phase_days, capacity), fmt)
     ws.close()
-    return responses
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+        typer.echo(f"wrote {out}", err=True)
 
 
 # --- history -----------------------------------------------------------------------------------

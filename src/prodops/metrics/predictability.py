@@ -131,3 +131,22 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
     result["excluded_undated"] = rates.filter(pl.col("period") == "undated").height
     result["conclusion"] = conclusion(result, {"say_do": "say/do"}.get(metric, metric.replace("_", " ")))
     return result
+
+
+def by_quarter(sprints: pl.DataFrame) -> list[dict]:
+    """Planning accuracy, say/do and scope creep per calendar quarter of the sprints' start, overall
+    (pooled when one unit, else the median of sprint ratios, as in `predictability`)."""
+    rates = sprint_rates(sprints).filter(pl.col("start").is_not_null())
+    if not rates.height:
+        return []
+    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by("quarter").agg(_summary()).sort("quarter")
+    out = []
+    for row in quarters.iter_rows(named=True):
+        row = _clean(row)
+        q = row.pop("quarter")
+        row["quarter"] = f"{q.year}-Q{(q.month - 1) // 3 + 1}"
+        row["start"] = q.isoformat()
+        for name in RATES:
+            row[name] = row[f"{name}_pooled"] if row[f"{name}_pooled"] is not None else row[f"{name}_median"]
+        out.append(row)
+    return out

@@ -1,0 +1,63 @@
+"""Reports from the workspace: gather the inputs, build the one report model, render it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from prodops.errors import InputError
+from prodops.files import dump_json
+from prodops.model import MaturityModel
+from prodops.report.model import ReportInputs, build_report
+
+FORMATS = ("json",)  # html, pdf, md and xlsx render the same model: next
+
+
+def latest_assessed(ws, model: MaturityModel, organization: str | None):
+    """(recorded assessment, its responses, its result scored with the quarter's data) for the
+    newest assessment of `organization` (or of the only organisation) on `model`."""
+    from prodops.assessment import assess
+    from prodops.metrics.symptoms import TABLES, measurements
+
+    latest = ws.latest(organization)
+    if latest.model_id != model.id:
+        raise InputError(f"the latest assessment (#{latest.id}) was answered on model {latest.model_id}@{latest.model_version}, "
+                         f"not {model.ref}; pass that model with --model FILE")
+    if latest.model_version != model.version:
+        print(f"note: assessment #{latest.id} was answered on {latest.model_id}@{latest.model_version}; "
+              f"scoring it with {model.ref}", file=sys.stderr)
+    responses = ws.responses(latest.id)
+    measured = measurements({t: ws.read(t) for t in TABLES}, responses.date)
+    return latest, responses, assess(model, responses, measured)
+
+
+def report_from_workspace(ws, model: MaturityModel, organization: str | None = None,
+                          phase_days: int = 90, capacity: int = 2) -> dict:
+    from prodops.metrics import NAMES, TABLES_FOR, Options, compute
+    from prodops.metrics.predictability import by_quarter
+    from prodops.roadmap import plan
+
+    latest, _, result = latest_assessed(ws, model, organization)
+    saved = ws.settings()
+    options = Options(
+        change_date=dt.date.fromisoformat(saved["change_date"]) if saved.get("change_date") else None,
+        hourly_rate=float(saved["hourly_rate"]) if saved.get("hourly_rate") else None,
+        headcount=float(saved["headcount"]) if saved.get("headcount") else None,
+        grace_days=int(saved.get("grace_days", 0)),
+    )
+    tables = {t: ws.read(t) for n in NAMES for t in TABLES_FOR[n]}
+    return build_report(ReportInputs(
+        model=model,
+        latest=result,
+        history=ws.assessments(latest.organization),
+        roadmap=plan(model, result, phase_days=phase_days, capacity=capacity),
+        value={n: compute(n, tables, options) for n in NAMES},
+        predictability_by_quarter=by_quarter(tables["sprints"]),
+        change_date=saved.get("change_date"),
+    ))
+
+
+def render(report: dict, fmt: str) -> bytes:
+    if fmt == "json":
+        return dump_json(report).encode("utf-8")
+    raise InputError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")

@@ -1,0 +1,154 @@
+"""The one report model: everything a leadership report shows, as plain data.
+
+Renderers (JSON now; HTML, PDF, Markdown and XLSX next) only format this. Built from plain inputs,
+so the same workspace gives the same report, byte for byte: no timestamps, sorted, rounded.
+The methodology appendix quotes the docstrings of the modules that hold each rule, so a definition
+is written once, in its module, and shown as is.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from prodops.assessment import AssessmentResult, result_document
+from prodops.model import MaturityModel
+from prodops.roadmap import Roadmap, roadmap_document
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    model: MaturityModel
+    latest: AssessmentResult
+    history: list  # store.RecordedAssessment, oldest first, of the same organisation
+    roadmap: Roadmap
+    value: dict  # metric name -> result (None when its data was not imported)
+    predictability_by_quarter: list[dict]
+    change_date: str | None = None
+
+
+def build_report(inputs: ReportInputs) -> dict:
+    model, latest = inputs.model, inputs.latest
+    result = result_document(latest, model)
+    dims = {d.id: d for d in model.dimensions}
+    criteria = [
+        {"id": c.id, "dimension": c.dimension, "dimension_name": dims[c.dimension].name, "level": c.level,
+         "text": c.text, **{k: result["criteria"][c.id][k] for k in (
+             "status", "score", "met", "spread", "stdev", "disagreement", "respondents", "na_count",
+             "unanswered_count", "by_role", "data")}}
+        for c in model.criteria
+    ]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "organization": latest.organization,
+        "as_of": latest.date.isoformat(),
+        "title": f"Product Operations maturity and value: {latest.organization}",
+        "summary": summary(inputs),
+        "maturity": {
+            "level": latest.level,
+            "level_name": model.level_name(latest.level),
+            "since": since(inputs),
+            "next_level": latest.next_level,
+            "next_level_name": model.level_name(latest.next_level) if latest.next_level else None,
+            "progress_to_next": result["progress_to_next"],
+            "dimensions": [{"id": d.id, "name": d.name, "level": latest.dimensions[d.id],
+                            "level_name": model.level_name(latest.dimensions[d.id])} for d in model.dimensions],
+            "blockers": [c for c in criteria if c["id"] in set(latest.blockers)],
+            "disagreements": [c for c in criteria if c["disagreement"]],
+            "data_conflicts": [c for c in criteria if c["data"] and c["data"]["conflict"]],
+        },
+        "criteria": criteria,
+        "roadmap": roadmap_document(inputs.roadmap, model),
+        "trajectory": [
+            {"id": a.id, "date": a.date.isoformat(), "level": a.level, "level_name": a.level_name,
+             "respondents": a.respondents, "progress_to_next": a.progress_to_next and round(a.progress_to_next, 4),
+             "dimensions": a.dimensions}
+            for a in inputs.history
+        ],
+        "value": {**{name.replace("-", "_"): r for name, r in inputs.value.items()},
+                  "predictability_by_quarter": inputs.predictability_by_quarter,
+                  "change_date": inputs.change_date},
+        "methodology": methodology(inputs),
+    }
+
+
+def since(inputs: ReportInputs) -> str:
+    """The date of the first assessment in the latest unbroken run at the current level."""
+    first = inputs.latest.date.isoformat()
+    for a in reversed(inputs.history):
+        if a.level != inputs.latest.level:
+            break
+        first = a.date.isoformat()
+    return first
+
+
+def summary(inputs: ReportInputs) -> list[str]:
+    """A few sentences for the executive summary, each with its figure's uncertainty or basis."""
+    model, latest, value = inputs.model, inputs.latest, inputs.value
+    out = [f"{latest.organization} is at Level {latest.level}, {model.level_name(latest.level)}, "
+           f"since {since(inputs)} ({latest.respondents} respondents, {model.ref})."]
+    if len(inputs.history) > 1:
+        path = " → ".join(str(a.level) for a in inputs.history)
+        higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
+        out.append(f"Across {len(inputs.history)} assessments since {inputs.history[0].date.isoformat()} the level went "
+                   f"{path}; {higher} of {len(latest.dimensions)} dimensions are already above it.")
+    if latest.next_level:
+        out.append(f"{len(latest.blockers)} criteria block Level {latest.next_level}; the plan reaches "
+                   f"Level {inputs.roadmap.phases[-1].projected_level if inputs.roadmap.phases else latest.level} "
+                   f"in {len(inputs.roadmap.phases)} phases of {inputs.roadmap.phase_days} days.")
+    ba = (value.get("predictability") or {}).get("before_after")
+    if ba and ba.get("conclusion"):
+        out.append(f"Since {ba['change_date']}: {ba['conclusion']}")
+    tv = value.get("time-value")
+    if tv and tv.get("hours_saved_per_pm_week") is not None:
+        line = f"PMs spend {tv['hours_saved_per_pm_week']:.1f} fewer hours a week on operational overhead"
+        if tv.get("monthly_value") is not None:
+            line += f", worth {tv['monthly_value']:,.0f} a month"
+        out.append(line + f" ({'paired over ' + str(tv['paired']) + ' PMs' if tv['paired'] else 'unpaired'}).")
+    launches = value.get("launches")
+    if launches and len(launches["years"]) >= 2:
+        a, b = launches["years"][-2], launches["years"][-1]
+        if a["rate"] is not None and b["rate"] is not None:
+            out.append(f"Launch success went from {a['rate']:.0%} in {a['year']} to {b['rate']:.0%} in {b['year']} "
+                       f"({b['known']} of {b['launches']} launches with a known outcome).")
+    revenue = value.get("revenue")
+    if revenue and revenue["wins"]:
+        out.append(f"{revenue['attributed_arr']:,.0f} ARR followed feedback-driven work in {len(revenue['wins'])} "
+                   "accounts (attribution, not causation).")
+    return out
+
+
+def methodology(inputs: ReportInputs) -> dict:
+    from prodops import assessment, roadmap
+    from prodops.metrics import launches, predictability, revenue, stats, symptoms, time_value
+
+    model, latest, value = inputs.model, inputs.latest, inputs.value
+    pred = value.get("predictability") or {}
+    approximations = []
+    if pred.get("approximate_sprints"):
+        approximations.append(f"{pred['approximate_sprints']} sprints have an approximate commitment.")
+    if pred.get("overall") and pred["overall"]["planning_accuracy_pooled"] is None:
+        approximations.append("Teams count in different units: overall figures are medians of sprint ratios.")
+    return {
+        "model": {"id": model.id, "version": model.version, "met_threshold": model.met_threshold,
+                  "disagreement_spread": model.disagreement_spread, "data_precedence": model.data_precedence},
+        "respondents": latest.respondents,
+        "respondents_by_role": dict(sorted(latest.roles.items())),
+        "sample_sizes": {
+            "sprints": (pred.get("overall") or {}).get("sprints"),
+            "time_survey": None if not value.get("time-value") else {
+                k: value["time-value"][k] for k in ("respondents_baseline", "respondents_followup", "paired")},
+            "launches": None if not value.get("launches") else sum(y["launches"] for y in value["launches"]["years"]),
+        },
+        "exclusions": {
+            "zero_commitment_sprints": (pred.get("overall") or {}).get("excluded_zero_commitment"),
+            "launches_unknown": None if not value.get("launches") else len(value["launches"]["unknown"]),
+        },
+        "approximations": approximations,
+        "definitions": {name: inspect.cleandoc(mod.__doc__ or "") for name, mod in (
+            ("scoring", assessment), ("roadmap", roadmap), ("predictability", predictability),
+            ("before_after", stats), ("time_value", time_value), ("launches", launches),
+            ("revenue", revenue), ("symptoms", symptoms))},
+    }
