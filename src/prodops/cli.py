@@ -31,6 +31,8 @@ app.add_typer(template_app, name="template")
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A model YAML/JSON file instead of the bundled default.", show_default=False)]
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="Workspace: a SQLite path or a database URL. Default $PRODOPS_DATABASE_URL, else ./prodops.db.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+PhaseDaysOpt = Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a roadmap phase in days.")]
+CapacityOpt = Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")]
 OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="Only this organisation's assessments.", show_default=False)]
 
 
@@ -451,8 +453,8 @@ def plan(
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
-    phase_days: Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a phase in days.")] = 90,
-    capacity: Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")] = 2,
+    phase_days: PhaseDaysOpt = 90,
+    capacity: CapacityOpt = 2,
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the investments that unlock the next level, in phases, with the projected level after each."""
@@ -500,8 +502,8 @@ def report(
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
-    phase_days: Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Roadmap phase length in days.")] = 90,
-    capacity: Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams for the roadmap.")] = 2,
+    phase_days: PhaseDaysOpt = 90,
+    capacity: CapacityOpt = 2,
     as_json: JsonOpt = False,
 ) -> None:
     """The leadership report from the workspace: maturity, roadmap, value, trajectory, methodology.
