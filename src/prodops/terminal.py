@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 
 from rich.console import Console
 from rich.markup import escape
@@ -13,6 +12,7 @@ from rich.text import Text
 
 from prodops.assessment import AssessmentResult
 from prodops.model import MaturityModel
+from prodops.numbers import pct as _pct
 from prodops.roadmap import Roadmap
 
 _STATUS = {"met": "[green]met[/]", "unmet": "[red]unmet[/]", "na": "[dim]N/A[/]", "unanswered": "[yellow]unanswered[/]"}
@@ -21,13 +21,6 @@ _STATUS = {"met": "[green]met[/]", "unmet": "[red]unmet[/]", "na": "[dim]N/A[/]"
 def _bar(fraction: float, width: int = 20) -> str:
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
-
-
-def _pct(x: float | None) -> str:
-    """Whole percent, halves rounded up (62.5 % -> 63 %), as people round, not as binary floats do."""
-    if x is None:
-        return "–"
-    return f"{Decimal(repr(x * 100)).quantize(Decimal(1), ROUND_HALF_UP)}%"
 
 
 def _score(x: float | None) -> str:

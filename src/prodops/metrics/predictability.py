@@ -133,13 +133,15 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
     return result
 
 
-def by_quarter(sprints: pl.DataFrame) -> list[dict]:
+def by_quarter(sprints: pl.DataFrame, per_team: bool = False) -> list[dict]:
     """Planning accuracy, say/do and scope creep per calendar quarter of the sprints' start, overall
-    (pooled when one unit, else the median of sprint ratios, as in `predictability`)."""
+    (pooled when one unit, else the median of sprint ratios, as in `predictability`), or per team
+    and quarter with `per_team`."""
     rates = sprint_rates(sprints).filter(pl.col("start").is_not_null())
     if not rates.height:
         return []
-    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by("quarter").agg(_summary()).sort("quarter")
+    keys = ["team", "quarter"] if per_team else ["quarter"]
+    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary()).sort(keys)
     out = []
     for row in quarters.iter_rows(named=True):
         row = _clean(row)

@@ -53,6 +53,7 @@ def report_from_workspace(ws, model: MaturityModel, organization: str | None = N
         roadmap=plan(model, result, phase_days=phase_days, capacity=capacity),
         value={n: compute(n, tables, options) for n in NAMES},
         predictability_by_quarter=by_quarter(tables["sprints"]),
+        predictability_by_team_quarter=by_quarter(tables["sprints"], per_team=True),
         change_date=saved.get("change_date"),
     ))
 

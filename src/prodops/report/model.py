@@ -26,7 +26,9 @@ class ReportInputs:
     roadmap: Roadmap
     value: dict  # metric name -> result (None when its data was not imported)
     predictability_by_quarter: list[dict]
+    predictability_by_team_quarter: list[dict]
     change_date: str | None = None
+    generated_at: str | None = None  # only when asked for: otherwise the same workspace, the same bytes
 
 
 def build_report(inputs: ReportInputs) -> dict:
@@ -44,6 +46,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "schema_version": SCHEMA_VERSION,
         "organization": latest.organization,
         "as_of": latest.date.isoformat(),
+        "generated_at": inputs.generated_at,
         "title": f"Product Operations maturity and value: {latest.organization}",
         "summary": summary(inputs),
         "maturity": {
@@ -69,6 +72,7 @@ def build_report(inputs: ReportInputs) -> dict:
         ],
         "value": {**{name.replace("-", "_"): r for name, r in inputs.value.items()},
                   "predictability_by_quarter": inputs.predictability_by_quarter,
+                  "predictability_by_team_quarter": inputs.predictability_by_team_quarter,
                   "change_date": inputs.change_date},
         "methodology": methodology(inputs),
     }

@@ -1,0 +1,325 @@
+"""What each section of the report shows: its sentences, charts and tables, from the report model.
+
+HTML, PDF, Markdown and XLSX all lay the report out from here, so a table's columns and a figure's
+kind (percent, date, level...) are chosen once. Values stay typed (floats, ints, dates) so XLSX
+writes real numbers; `text(value, kind)` is the one way they are written for reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from prodops.numbers import half_up, pct
+
+# Column kinds: text, int, number (1 decimal), money (0 decimals), score (0..1, 2 decimals),
+# percent (0..1 share), pp (percentage points), date, level (1..5), flag (bool shown as yes / blank).
+KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "date", "level", "flag")
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # names in report.charts.CHARTS
+    tables: list[Table] = field(default_factory=list)
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (heading, preformatted text)
+
+
+def text(value, kind: str = "text") -> str:
+    """A typed value as people read it."""
+    if value is None or value == "":
+        return "–" if kind != "flag" else ""
+    if kind == "percent":
+        return pct(value)
+    if kind == "pp":
+        return f"{half_up(value, 1):+} pp"
+    if kind == "score":
+        return f"{half_up(value, 2)}"
+    if kind == "number":  # whole numbers (counts, headcounts) without a decimal
+        return f"{half_up(value, 0 if float(value).is_integer() else 1):,}"
+    if kind == "money":
+        return f"{half_up(value):,}"
+    if kind in ("int", "level"):
+        return f"{value:,}" if kind == "int" else str(value)
+    if kind == "flag":
+        return "yes" if value else ""
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return str(value)
+
+
+def _date(s: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(s) if s else None
+
+
+def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None) -> Table:
+    return Table(id, title, tuple(Column(t, k) for t, k in columns), rows, note)
+
+
+def sections(report: dict) -> list[Section]:
+    return [s for s in (
+        summary(report), maturity(report), criteria(report), roadmap(report),
+        predictability(report), launches(report), time_value(report), revenue(report), symptoms(report),
+        trajectory(report), methodology(report)) if s]
+
+
+def headline(report: dict) -> list[tuple[str, str, str]]:
+    """(label, figure, basis) for the summary's key figures, in the order leadership asks."""
+    m, v = report["maturity"], report["value"]
+    out = [("Maturity", f"Level {m['level']} · {m['level_name']}", f"since {m['since']}")]
+    if m["next_level"]:
+        out.append((f"Progress to Level {m['next_level']}", pct(m["progress_to_next"]), f"{len(m['blockers'])} criteria block it"))
+    ba = (v["predictability"] or {}).get("before_after")
+    if ba and ba.get("difference_pp") is not None:
+        out.append(("Planning accuracy", text(ba["difference_pp"], "pp"),
+                    f"95% CI {ba['ci_low_pp']:+.1f} to {ba['ci_high_pp']:+.1f} pp since {ba['change_date']}"))
+    tv = v["time_value"]
+    if tv and tv.get("hours_saved_per_pm_week") is not None:
+        out.append(("PM time saved", f"{tv['hours_saved_per_pm_week']:.1f} h / PM / week",
+                    f"{text(tv['monthly_value'], 'money')} a month" if tv.get("monthly_value") is not None
+                    else f"{tv['paired']} PMs paired"))
+    years = (v["launches"] or {}).get("years") or []
+    if years and years[-1]["rate"] is not None:
+        y = years[-1]
+        out.append((f"Launch success {y['year']}", pct(y["rate"]), f"{y['succeeded']} of {y['known']} known outcomes"))
+    rv = v["revenue"]
+    if rv and rv["wins"]:
+        out.append(("ARR after feedback-driven work", text(rv["attributed_arr"], "money"),
+                    f"{len(rv['wins'])} accounts; attribution, not causation"))
+    return out
+
+
+def summary(report: dict) -> Section:
+    return Section("summary", "Executive summary", paragraphs=report["summary"], tables=[
+        _table("headline", "Key figures", [("Figure", "text"), ("Value", "text"), ("Basis", "text")], headline(report))])
+
+
+def _criterion_row(c: dict) -> tuple:
+    return (c["id"], c["dimension_name"], c["level"], c["text"], c["score"], c["spread"], c["respondents"],
+            c["status"], c["disagreement"])
+
+
+_CRITERION_COLUMNS = [("Criterion", "text"), ("Dimension", "text"), ("Level", "level"), ("Statement", "text"),
+                      ("Score", "score"), ("Spread", "score"), ("Respondents", "int"), ("Status", "text"),
+                      ("Disagreement", "flag")]
+
+
+def maturity(report: dict) -> Section:
+    m = report["maturity"]
+    paragraphs = [f"Level {m['level']}, {m['level_name']}, since {m['since']}."]
+    if m["next_level"]:
+        paragraphs.append(f"{pct(m['progress_to_next'])} of the way to Level {m['next_level']}, {m['next_level_name']}: "
+                          f"{len(m['blockers'])} criteria stand in the way.")
+    tables = [_table("dimensions", "Level by dimension", [("Dimension", "text"), ("Level", "level"), ("Level name", "text")],
+                     [(d["name"], d["level"], d["level_name"]) for d in m["dimensions"]])]
+    if m["blockers"]:
+        tables.append(_table("blockers", f"What blocks Level {m['next_level']}", _CRITERION_COLUMNS,
+                             [_criterion_row(c) for c in m["blockers"]],
+                             "A criterion is met when its weighted score reaches the model's threshold; "
+                             "unanswered criteria block until someone answers."))
+    if m["disagreements"]:
+        tables.append(_table("disagreements", "Where respondents disagree",
+                             [("Criterion", "text"), ("Statement", "text"), ("Score", "score"), ("Spread", "score"),
+                              ("Lowest role", "text"), ("Highest role", "text")],
+                             [(c["id"], c["text"], c["score"], c["spread"], *_role_extremes(c["by_role"]))
+                              for c in m["disagreements"]],
+                             "Spread is the highest answer minus the lowest; worth a conversation before acting."))
+    if m["data_conflicts"]:
+        tables.append(_table("data-conflicts", "Where the data and the answers differ",
+                             [("Criterion", "text"), ("Statement", "text"), ("Answers' score", "score"),
+                              ("Measured", "score"), ("Rule", "text"), ("Data says", "text"), ("Decides", "flag")],
+                             [(c["id"], c["text"], c["score"], c["data"]["value"], c["data"]["bound"],
+                               "met" if c["data"]["holds"] else "unmet", c["data"]["decides"]) for c in m["data_conflicts"]]))
+    return Section("maturity", "Where we are", paragraphs, ["dimension-levels"], tables)
+
+
+def _role_extremes(by_role: dict) -> tuple[str, str]:
+    ranked = sorted(by_role.items(), key=lambda kv: (kv[1], kv[0]))
+    return tuple(f"{role} {half_up(score, 2)}" for role, score in (ranked[0], ranked[-1])) if ranked else ("", "")
+
+
+def criteria(report: dict) -> Section:
+    return Section("criteria", "Criteria heat map", [
+        "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
+        "answers, and whether respondents disagree."], ["criteria-heatmap"],
+        [_table("criteria", "All criteria", _CRITERION_COLUMNS, [_criterion_row(c) for c in report["criteria"]])])
+
+
+def roadmap(report: dict) -> Section:
+    r = report["roadmap"]
+    inv = r["investments"]
+    if not r["phases"]:
+        return Section("roadmap", "Roadmap", ["Nothing left to invest in: every criterion of the model is met."])
+    phases = _table("phases", "Phases", [("Phase", "int"), ("Start", "date"), ("End", "date"), ("Investments", "text"),
+                                         ("Effort (days)", "int"), ("Projected level", "level")],
+                    [(p["number"], _date(p["start"]), _date(p["end"]), "; ".join(inv[i]["name"] for i in p["investments"]),
+                      p["effort_days"], p["projected_level"]) for p in r["phases"]])
+    investments = _table("investments", "Investments", [
+        ("Investment", "text"), ("Phase", "int"), ("Effort", "text"), ("Effort (days)", "int"), ("Unblocks level", "level"),
+        ("Blockers cleared", "int"), ("Criteria", "text"), ("Depends on", "text"), ("Measure of success", "text")],
+        [(i["name"], i["phase"], i["effort"], i["effort_days"], i["unblocks_level"], i["blockers_cleared"],
+          ", ".join(i["criteria"]), ", ".join(i["depends_on"]), i["metric"]["description"] if i.get("metric") else "")
+         for i in sorted(inv.values(), key=lambda i: (i["phase"], i["name"]))])
+    last = r["phases"][-1]
+    return Section("roadmap", "Roadmap", [
+        f"{len(inv)} investments in {len(r['phases'])} phases of {r['phase_days']} days, {r['capacity']} at a time, "
+        f"ordered by the blockers they clear; Level {last['projected_level']} projected by {last['end']}."],
+        ["roadmap-levels"], [phases, investments])
+
+
+def predictability(report: dict) -> Section | None:
+    p = report["value"]["predictability"]
+    if not p:
+        return None
+    rate_cols = [("Planning accuracy (pooled)", "percent"), ("Planning accuracy (median)", "percent"),
+                 ("Say/do (pooled)", "percent"), ("Scope creep (pooled)", "percent")]
+
+    def rates(row: dict) -> tuple:
+        return (row["planning_accuracy_pooled"], row["planning_accuracy_median"], row["say_do_pooled"], row["scope_creep_pooled"])
+
+    paragraphs, tables = [], [
+        _table("teams", "By team", [("Team", "text"), ("Unit", "text"), ("Sprints", "int"), ("Excluded (zero commitment)", "int"), *rate_cols],
+               [(t["team"], t["unit"], t["sprints"], t["excluded_zero_commitment"], *rates(t)) for t in p["teams"]]
+               + [("All teams", p["overall"]["unit"], p["overall"]["sprints"], p["overall"]["excluded_zero_commitment"], *rates(p["overall"]))],
+               "Planning accuracy is completed ÷ committed; pooled is Σ completed ÷ Σ committed, median is the median sprint."),
+        _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"),
+                                                     ("Say/do", "percent"), ("Scope creep", "percent")],
+               [(q["quarter"], q["sprints"], q["planning_accuracy"], q["say_do"], q["scope_creep"])
+                for q in report["value"]["predictability_by_quarter"]])]
+    ba = p.get("before_after")
+    if ba:
+        paragraphs.append(f"Since {ba['change_date']}: {ba['conclusion']}")
+        tables.append(_table("before-after", f"Before and after {ba['change_date']}",
+                             [("Period", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"), ("Excluded (zero commitment)", "int")],
+                             [(name, ba[name]["n"], ba[name].get("value"), ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],
+                             f"Statistic: {ba['statistic']}; {len(ba['excluded_spanning_change'])} sprints spanning the change date left out."))
+    return Section("predictability", "Sprint predictability", paragraphs, ["predictability-over-time", "predictability-by-team"], tables)
+
+
+def launches(report: dict) -> Section | None:
+    lv = report["value"]["launches"]
+    if not lv:
+        return None
+    years = _table("years", "By year", [("Year", "text"), ("Launches", "int"), ("Known outcome", "int"), ("Succeeded", "int"),
+                                        ("Success rate", "percent"), ("On time", "percent"), ("GTM-ready", "percent"),
+                                        ("Adoption target met", "percent")],
+                   [(str(y["year"]), y["launches"], y["known"], y["succeeded"], y["rate"], y["on_time_rate"],
+                     y["gtm_ready_rate"], y["adoption_met_rate"]) for y in lv["years"]],
+                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target.")
+    failures = _table("failures", "Launches that did not succeed", [("Launch", "text"), ("Name", "text"), ("Year", "text"), ("Why", "text")],
+                      [(f["launch"], f["name"], str(f["year"]), ", ".join(f["reasons"])) for f in lv["failures"]])
+    return Section("launches", "Launch success", [], ["launch-success"], [years, failures] if lv["failures"] else [years])
+
+
+def time_value(report: dict) -> Section | None:
+    tv = report["value"]["time_value"]
+    if not tv:
+        return None
+    paragraphs = []
+    if tv.get("hours_saved_per_pm_week") is not None:
+        line = f"PMs spend {tv['hours_saved_per_pm_week']:.1f} fewer hours a week on operational overhead"
+        if tv.get("monthly_value") is not None:
+            line += (f": at {text(tv['hourly_rate'], 'money')} an hour for {text(tv['headcount'], 'number')} PMs, "
+                     f"{text(tv['monthly_value'], 'money')} a month")
+        paragraphs.append(line + ".")
+    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"), ("Saved", "number")],
+                  [(name.replace("_", " "), c["baseline"], c["followup"],
+                    None if c["baseline"] is None or c["followup"] is None else c["baseline"] - c["followup"])
+                   for name, c in tv["by_category"].items()]
+                  + [("Total", tv["baseline_hours"], tv["followup_hours"], tv["hours_saved_per_pm_week"])])
+    basis = _table("basis", "Basis", [("Figure", "text"), ("Value", "number")], [
+        ("Respondents, baseline", tv["respondents_baseline"]), ("Respondents, follow-up", tv["respondents_followup"]),
+        ("Paired respondents", tv["paired"]), ("Overhead share, baseline (%)", _pct_points(tv["overhead_share_baseline"])),
+        ("Overhead share, follow-up (%)", _pct_points(tv["overhead_share_followup"])),
+        ("Hourly rate", tv["hourly_rate"]), ("PM headcount", tv["headcount"]), ("Monthly value", tv["monthly_value"])])
+    return Section("time-value", "Time saved for PMs", paragraphs, ["time-value"], [cats, basis])
+
+
+def _pct_points(x: float | None) -> float | None:
+    return None if x is None else round(x * 100, 1)
+
+
+def revenue(report: dict) -> Section | None:
+    rv = report["value"]["revenue"]
+    if not rv:
+        return None
+    columns = [("Account", "text"), ("Date", "date"), ("Outcome", "text"), ("ARR", "money"), ("Roadmap items", "text"),
+               ("First shipped", "date"), ("Feedback", "text")]
+
+    def rows(items: list[dict]) -> list[tuple]:
+        return [(w["account"], _date(w["date"]), w["outcome"], w["arr"], ", ".join(w["item_names"]),
+                 _date(w["first_shipped"]), ", ".join(w["feedback"])) for w in items]
+
+    tables = [_table("wins", "Wins", columns, rows(rv["wins"]), rv["label"])]
+    if rv.get("losses"):
+        tables.append(_table("losses", "Losses despite feedback-driven work", columns, rows(rv["losses"])))
+    return Section("revenue", "Revenue wins from feedback-driven work", [
+        f"{text(rv['attributed_arr'], 'money')} ARR in {len(rv['wins'])} accounts ({text(rv['renewed_arr'], 'money')} renewed, "
+        f"{text(rv['expansion_arr'], 'money')} expansion) within {rv['window_days']} days of a shipped item their feedback drove. "
+        f"{rv['label']}"], ["revenue-wins"], tables)
+
+
+def symptoms(report: dict) -> Section | None:
+    sv = report["value"]["symptoms"]
+    if not sv:
+        return None
+    return Section("symptoms", "Symptoms of low maturity", [
+        f"Measured from the data of {sv['window']['from']} to {sv['window']['to']}."], [], [
+        _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Present", "flag")],
+               [(s["symptom"], s["measure"], s["value"], s["present"]) for s in sv["symptoms"]])])
+
+
+def trajectory(report: dict) -> Section:
+    t = report["trajectory"]
+    dims = [(d["id"], d["name"]) for d in report["maturity"]["dimensions"]]
+    return Section("trajectory", "Trajectory", [
+        f"{len(t)} recorded assessment{'s' if len(t) != 1 else ''} from {t[0]['date']} to {t[-1]['date']}."] if t else [],
+        ["trajectory"],
+        [_table("assessments", "Assessments", [("Date", "date"), ("Level", "level"), ("Level name", "text"), ("Respondents", "int"),
+                                               ("Progress to next", "percent"), *((name, "level") for _, name in dims)],
+                [(_date(a["date"]), a["level"], a["level_name"], a["respondents"], a["progress_to_next"],
+                  *(a["dimensions"].get(i) for i, _ in dims)) for a in t])])
+
+
+def methodology(report: dict) -> Section:
+    m = report["methodology"]
+    model = m["model"]
+    sizes, excl = m["sample_sizes"], m["exclusions"]
+    ts = sizes["time_survey"] or {}
+    tables = [
+        _table("model", "Model and thresholds", [("Setting", "text"), ("Value", "text")], [
+            ("Model", f"{model['id']}@{model['version']}"), ("Criterion met at score", str(model["met_threshold"])),
+            ("Disagreement at spread", str(model["disagreement_spread"])), ("When data and answers differ, decides", model["data_precedence"])]),
+        _table("respondents", "Respondents by role", [("Role", "text"), ("Respondents", "int")],
+               [*m["respondents_by_role"].items(), ("All", m["respondents"])]),
+        _table("samples", "Sample sizes and exclusions", [("What", "text"), ("Count", "int")], [
+            ("Sprints", sizes["sprints"]), ("Time survey, baseline", ts.get("respondents_baseline")),
+            ("Time survey, follow-up", ts.get("respondents_followup")), ("Time survey, paired", ts.get("paired")),
+            ("Launches", sizes["launches"]), ("Sprints excluded: zero commitment", excl["zero_commitment_sprints"]),
+            ("Launches excluded: outcome unknown", excl["launches_unknown"])]),
+    ]
+    if m["approximations"]:
+        tables.append(_table("approximations", "Approximations", [("Approximation", "text")], [(a,) for a in m["approximations"]]))
+    titles = {"scoring": "Scoring", "roadmap": "Roadmap", "predictability": "Sprint predictability",
+              "before_after": "Before and after", "time_value": "Time value", "launches": "Launch success",
+              "revenue": "Revenue attribution", "symptoms": "Symptoms"}
+    return Section("methodology", "Methodology", [
+        "How each figure is computed, quoted from the code that computes it."], [], tables,
+        [(titles.get(k, k), v) for k, v in m["definitions"].items()])
