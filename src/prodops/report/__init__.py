@@ -10,7 +10,8 @@ from prodops.files import dump_json
 from prodops.model import MaturityModel
 from prodops.report.model import ReportInputs, build_report
 
-FORMATS = ("json",)  # html, pdf, md and xlsx render the same model: next
+FORMATS = ("html", "pdf", "md", "xlsx", "json")
+PAGE_SIZES = ("a4", "letter")
 
 
 def latest_assessed(ws, model: MaturityModel, organization: str | None):
@@ -58,7 +59,41 @@ def report_from_workspace(ws, model: MaturityModel, organization: str | None = N
     ))
 
 
-def render(report: dict, fmt: str) -> bytes:
-    if fmt == "json":
-        return dump_json(report).encode("utf-8")
-    raise InputError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")
+def render(report: dict, formats, stem: str = "report", page_size: str = "a4") -> dict[str, bytes]:
+    """The report in each of `formats`, as {file name relative to the output folder: bytes}.
+    Charts are drawn once for every format that shows them; Markdown's SVGs go in `<stem>-charts/`."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise InputError(f"--format {unknown[0]!r}: one of {', '.join(FORMATS)}")
+    if page_size not in PAGE_SIZES:
+        raise InputError(f"--page-size {page_size!r}: one of {', '.join(PAGE_SIZES)}")
+    out: dict[str, bytes] = {}
+    svgs = {}
+    if {"html", "pdf", "md"} & set(formats):
+        from prodops.report.charts import render_svgs
+        from prodops.report.layout import sections
+
+        svgs = render_svgs(report, [c for s in sections(report) for c in s.charts])
+    if "json" in formats:
+        out[f"{stem}.json"] = dump_json(report).encode("utf-8")
+    if "html" in formats or "pdf" in formats:
+        from prodops.report.html import render_html
+
+        html = render_html(report, svgs, page_size)
+        if "html" in formats:
+            out[f"{stem}.html"] = html.encode("utf-8")
+        if "pdf" in formats:
+            from prodops.report.pdf import render_pdf
+
+            out[f"{stem}.pdf"] = render_pdf(html)
+    if "md" in formats:
+        from prodops.report.markdown import render_markdown
+
+        folder = f"{stem}-charts"
+        out[f"{stem}.md"] = render_markdown(report, {n: f"{folder}/{n}.svg" for n in svgs}).encode("utf-8")
+        out.update({f"{folder}/{n}.svg": svg.encode("utf-8") for n, svg in svgs.items()})
+    if "xlsx" in formats:
+        from prodops.report.xlsx import render_xlsx
+
+        out[f"{stem}.xlsx"] = render_xlsx(report)
+    return out

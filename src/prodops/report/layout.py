@@ -112,13 +112,11 @@ def summary(report: dict) -> Section:
 
 
 def _criterion_row(c: dict) -> tuple:
-    return (c["id"], c["dimension_name"], c["level"], c["text"], c["score"], c["spread"], c["respondents"],
-            c["status"], c["disagreement"])
+    return (c["id"], c["level"], c["text"], c["score"], c["spread"], c["respondents"], c["status"], c["disagreement"])
 
 
-_CRITERION_COLUMNS = [("Criterion", "text"), ("Dimension", "text"), ("Level", "level"), ("Statement", "text"),
-                      ("Score", "score"), ("Spread", "score"), ("Respondents", "int"), ("Status", "text"),
-                      ("Disagreement", "flag")]
+_CRITERION_COLUMNS = [("Criterion", "text"), ("Level", "level"), ("Statement", "text"), ("Score", "score"),
+                      ("Spread", "score"), ("n", "int"), ("Status", "text"), ("Disagree", "flag")]
 
 
 def maturity(report: dict) -> Section:
@@ -130,8 +128,9 @@ def maturity(report: dict) -> Section:
     tables = [_table("dimensions", "Level by dimension", [("Dimension", "text"), ("Level", "level"), ("Level name", "text")],
                      [(d["name"], d["level"], d["level_name"]) for d in m["dimensions"]])]
     if m["blockers"]:
-        tables.append(_table("blockers", f"What blocks Level {m['next_level']}", _CRITERION_COLUMNS,
-                             [_criterion_row(c) for c in m["blockers"]],
+        tables.append(_table("blockers", f"What blocks Level {m['next_level']}",
+                             [("Dimension", "text"), *(col for col in _CRITERION_COLUMNS if col[0] != "Level")],
+                             [(c["dimension_name"], *(v for i, v in enumerate(_criterion_row(c)) if i != 1)) for c in m["blockers"]],
                              "A criterion is met when its weighted score reaches the model's threshold; "
                              "unanswered criteria block until someone answers."))
     if m["disagreements"]:
@@ -156,10 +155,13 @@ def _role_extremes(by_role: dict) -> tuple[str, str]:
 
 
 def criteria(report: dict) -> Section:
+    by_dimension: dict[str, list[dict]] = {}
+    for c in report["criteria"]:
+        by_dimension.setdefault(c["dimension_name"], []).append(c)
     return Section("criteria", "Criteria heat map", [
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
-        "answers, and whether respondents disagree."], ["criteria-heatmap"],
-        [_table("criteria", "All criteria", _CRITERION_COLUMNS, [_criterion_row(c) for c in report["criteria"]])])
+        "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], ["criteria-heatmap"],
+        [_table(cs[0]["dimension"], name, _CRITERION_COLUMNS, [_criterion_row(c) for c in cs]) for name, cs in by_dimension.items()])
 
 
 def roadmap(report: dict) -> Section:
@@ -282,8 +284,8 @@ def symptoms(report: dict) -> Section | None:
         return None
     return Section("symptoms", "Symptoms of low maturity", [
         f"Measured from the data of {sv['window']['from']} to {sv['window']['to']}."], [], [
-        _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Present", "flag")],
-               [(s["symptom"], s["measure"], s["value"], s["present"]) for s in sv["symptoms"]])])
+        _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Present", "text")],
+               [(s["symptom"], s["measure"], s["value"], "yes" if s["present"] else "no") for s in sv["symptoms"]])])
 
 
 def trajectory(report: dict) -> Section:
@@ -292,9 +294,9 @@ def trajectory(report: dict) -> Section:
     return Section("trajectory", "Trajectory", [
         f"{len(t)} recorded assessment{'s' if len(t) != 1 else ''} from {t[0]['date']} to {t[-1]['date']}."] if t else [],
         ["trajectory"],
-        [_table("assessments", "Assessments", [("Date", "date"), ("Level", "level"), ("Level name", "text"), ("Respondents", "int"),
+        [_table("assessments", "Assessments", [("Date", "date"), ("Level", "level"), ("Respondents", "int"),
                                                ("Progress to next", "percent"), *((name, "level") for _, name in dims)],
-                [(_date(a["date"]), a["level"], a["level_name"], a["respondents"], a["progress_to_next"],
+                [(_date(a["date"]), a["level"], a["respondents"], a["progress_to_next"],
                   *(a["dimensions"].get(i) for i, _ in dims)) for a in t])])
 
 

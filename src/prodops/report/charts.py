@@ -1,0 +1,258 @@
+"""The report's charts as Vega-Lite specs, rendered offline to SVG by vl-convert.
+
+One spec per chart serves HTML, PDF and Markdown alike. Every chart has a title, axis titles and a
+legend where colour means something; colours step in lightness and lines also differ in dash and
+point shape, so the charts still read when printed in grayscale.
+"""
+
+from __future__ import annotations
+
+import re
+
+WIDTH = 620
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+# Dark-to-light steps of blue, then oranges and greys: neighbours differ in lightness.
+PALETTE = ["#08306b", "#6baed6", "#d94801", "#fdae6b", "#2171b5", "#c6dbef", "#525252", "#bdbdbd", "#7f2704", "#969696"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 2], [3, 5], [6, 2, 2, 2], [12, 4]]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle", "square", "diamond", "cross"]
+
+CONFIG = {
+    "font": FONT,
+    "title": {"fontSize": 14, "anchor": "start", "offset": 10},
+    "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+    "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "direction": "horizontal", "columns": 4,
+               "labelLimit": 260},
+    "view": {"stroke": None},
+    "background": "white",
+}
+
+
+def _spec(title: str, subtitle: str | None = None, width: int | None = WIDTH, **body) -> dict:
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "title": {"text": title, **({"subtitle": subtitle} if subtitle else {})},
+            **({"width": width} if width else {}), "config": CONFIG, **body}
+
+
+def _level_axis(title: str = "Level") -> dict:
+    return {"title": title, "scale": {"domain": [0, 5]}, "axis": {"values": [1, 2, 3, 4, 5], "format": "d"}}
+
+
+def dimension_levels(report: dict) -> dict:
+    m = report["maturity"]
+    rows = [{"dimension": d["name"], "level": d["level"], "label": f"{d['level']} {d['level_name']}"} for d in m["dimensions"]]
+    order = [d["name"] for d in m["dimensions"]]
+    y = {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 220}}
+    return _spec("Level by dimension", f"Overall: Level {m['level']} {m['level_name']} (the lowest level every dimension has reached)",
+                 height=24 * len(rows), data={"values": rows}, layer=[
+        {"mark": {"type": "bar", "color": PALETTE[4], "height": 16},
+         "encoding": {"y": y, "x": {"field": "level", "type": "quantitative", **_level_axis()}}},
+        {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+         "encoding": {"y": y, "x": {"field": "level", "type": "quantitative"}, "text": {"field": "label"}}},
+        {"data": {"values": [{"level": m["level"], "what": "Overall level"}]},
+         "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
+         "encoding": {"x": {"field": "level", "type": "quantitative"},
+                      "color": {"field": "what", "type": "nominal", "title": None, "scale": {"range": ["#000000"]}}}},
+    ])
+
+
+def criteria_heatmap(report: dict) -> dict:
+    slots: dict[tuple, int] = {}
+    rows = []
+    for c in report["criteria"]:
+        key = (c["dimension"], c["level"])
+        slots[key] = slots.get(key, 0) + 1
+        shown = {"na": "N/A", "unanswered": "?"}.get(c["status"])
+        rows.append({"dimension": c["dimension_name"], "level": f"Level {c['level']}", "slot": slots[key],
+                     "score": c["score"], "label": shown or f"{c['score']:.2f}", "disagreement": c["disagreement"],
+                     "dark": c["score"] is not None and c["score"] >= 0.55})
+    order = list(dict.fromkeys(r["dimension"] for r in rows))
+    enc = {"y": {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 200}},
+           "x": {"field": "slot", "type": "ordinal", "title": None, "axis": None}}
+    # One column per level, as wide as its criteria: each criterion a cell of the same size.
+    return _spec("Criteria heat map", "Weighted score per criterion (0 to 1); a black frame marks respondents who disagree; ? unanswered",
+                 data={"values": rows}, width=None,
+                 facet={"column": {"field": "level", "type": "ordinal", "title": None, "header": {"labelFontSize": 12, "labelFontWeight": "bold"}}},
+                 resolve={"scale": {"x": "independent"}},
+                 spacing=10,
+                 spec={"width": {"step": 40}, "height": {"step": 30}, "layer": [
+        {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+         "encoding": {**enc, "color": {"field": "score", "type": "quantitative", "title": "Score",
+                                       "scale": {"domain": [0, 1], "scheme": "blues"},
+                                       "legend": {"direction": "horizontal", "gradientLength": 200}}}},
+        {"transform": [{"filter": "datum.disagreement"}],
+         "mark": {"type": "rect", "fill": None, "stroke": "black", "strokeWidth": 2.5}, "encoding": enc},
+        {"mark": {"type": "text", "fontSize": 10},
+         "encoding": {**enc, "text": {"field": "label"},
+                      "color": {"condition": {"test": "datum.dark", "value": "white"}, "value": "black"}}},
+    ]})
+
+
+def roadmap_levels(report: dict) -> dict:
+    r = report["roadmap"]
+    points = [{"date": r["assessment_date"], "level": r["current_level"], "label": "Now"}] + [
+        {"date": p["end"], "level": p["projected_level"], "label": f"Phase {p['number']}"} for p in r["phases"]]
+    x = {"field": "date", "type": "temporal", "title": "End of phase", "axis": {"format": "%b %Y", "labelAngle": 0}}
+    return _spec("Projected level by phase", f"{r['capacity']} investments at a time, {r['phase_days']}-day phases",
+                 height=200, data={"values": points}, layer=[
+        {"mark": {"type": "line", "interpolate": "step-after", "color": PALETTE[0], "strokeWidth": 2, "point": {"size": 50}},
+         "encoding": {"x": x, "y": {"field": "level", "type": "quantitative", **_level_axis("Projected level")}}},
+        {"mark": {"type": "text", "dy": -12, "fontSize": 10},
+         "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"}, "text": {"field": "label"}}},
+    ])
+
+
+def trajectory(report: dict) -> dict:
+    rows = []
+    for a in report["trajectory"]:
+        dims = list(a["dimensions"].values()) or [a["level"]]
+        rows.append({"date": a["date"], "level": a["level"], "low": min(dims), "high": max(dims)})
+    # Assessments are snapshots: one tick each, evenly spaced, labelled with its date.
+    x = {"field": "date", "type": "ordinal", "title": "Assessment", "axis": {"labelAngle": 0}}
+    return _spec("Maturity over time", "Overall level and the range of the dimensions' levels at each assessment",
+                 height=200, data={"values": rows}, layer=[
+        {"mark": {"type": "area", "opacity": 0.45},
+         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", **_level_axis()}, "y2": {"field": "high"},
+                      "color": {"datum": "Range of dimension levels", "type": "nominal",
+                                "scale": {"domain": ["Overall level", "Range of dimension levels"], "range": ["#000000", PALETTE[1]]},
+                                "title": None, "legend": {"symbolOpacity": 1}}}},
+        {"mark": {"type": "line", "strokeWidth": 3, "point": {"size": 70, "filled": True}},
+         "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"},
+                      "color": {"datum": "Overall level", "type": "nominal"}}},
+    ])
+
+
+def predictability_over_time(report: dict) -> dict:
+    v = report["value"]
+    rows = [{"quarter": q["start"], "team": q["team"], "accuracy": q["planning_accuracy"]}
+            for q in v["predictability_by_team_quarter"] if q["planning_accuracy"] is not None]
+    rows += [{"quarter": q["start"], "team": "All teams", "accuracy": q["planning_accuracy"]}
+             for q in v["predictability_by_quarter"] if q["planning_accuracy"] is not None]
+    teams = sorted({r["team"] for r in rows} - {"All teams"}) + ["All teams"]
+    x = {"field": "quarter", "type": "temporal", "title": "Quarter (sprint start)", "axis": {"format": "%Y Q%q", "labelAngle": 0, "tickCount": {"interval": "month", "step": 3}}}
+    layers = [{
+        "mark": {"type": "line", "point": {"size": 30}},
+        "encoding": {
+            "x": x, "y": {"field": "accuracy", "type": "quantitative", "title": "Planning accuracy (completed ÷ committed)",
+                          "axis": {"format": "%"}, "scale": {"zero": False}},
+            "color": {"field": "team", "type": "nominal", "title": "Team", "sort": teams,
+                      "scale": {"domain": teams, "range": [PALETTE[i % len(PALETTE)] for i in range(len(teams) - 1)] + ["#000000"]}},
+            "strokeDash": {"field": "team", "type": "nominal", "sort": teams,
+                           "scale": {"domain": teams, "range": [DASHES[i % len(DASHES)] for i in range(len(teams) - 1)] + [[1, 0]]}},
+            "shape": {"field": "team", "type": "nominal", "sort": teams,
+                      "scale": {"domain": teams, "range": [SHAPES[i % len(SHAPES)] for i in range(len(teams) - 1)] + ["circle"]}},
+            "strokeWidth": {"condition": {"test": "datum.team === 'All teams'", "value": 3.5}, "value": 1.3},
+        }}]
+    change = v.get("change_date")
+    if change:
+        marker = {"data": {"values": [{"date": change, "label": f"Change {change}"}]}}
+        layers += [
+            {**marker, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#000000"},
+             "encoding": {"x": {"field": "date", "type": "temporal"}}},
+            {**marker, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom", "fontSize": 10},
+             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"value": 10}, "text": {"field": "label"}}},
+        ]
+    return _spec("Planning accuracy by quarter", "Per team and all teams; the dashed line marks the change date",
+                 height=260, data={"values": rows}, layer=layers)
+
+
+def predictability_by_team(report: dict) -> dict:
+    p = report["value"]["predictability"]
+    rows = []
+    for t in p["teams"]:
+        acc = t["planning_accuracy_pooled"] if t["planning_accuracy_pooled"] is not None else t["planning_accuracy_median"]
+        if acc is not None:
+            rows.append({"team": t["team"], "accuracy": acc, "label": f"{acc:.0%} ({t['sprints']} sprints)"})
+    order = [r["team"] for r in sorted(rows, key=lambda r: (-r["accuracy"], r["team"]))]
+    y = {"field": "team", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 200}}
+    x = {"field": "accuracy", "type": "quantitative", "title": "Planning accuracy, all sprints (pooled)",
+         "axis": {"format": "%", "values": [0, 0.2, 0.4, 0.6, 0.8, 1]}, "scale": {"domain": [0, 1.2], "nice": False}}
+    return _spec("Planning accuracy by team", None, height=24 * max(len(rows), 1), data={"values": rows}, layer=[
+        {"mark": {"type": "bar", "color": PALETTE[4], "height": 16}, "encoding": {"y": y, "x": x}},
+        {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
+         "encoding": {"y": y, "x": {"field": "accuracy", "type": "quantitative"}, "text": {"field": "label"}}},
+    ])
+
+
+def launch_success(report: dict) -> dict:
+    measures = [("rate", "Succeeded"), ("on_time_rate", "On time"), ("gtm_ready_rate", "GTM-ready"), ("adoption_met_rate", "Adoption target met")]
+    rows = [{"year": str(y["year"]), "measure": name, "order": i, "rate": y[key]}
+            for y in report["value"]["launches"]["years"] for i, (key, name) in enumerate(measures) if y[key] is not None]
+    names = [n for _, n in measures]
+    enc = {"x": {"field": "year", "type": "ordinal", "title": "Launch year", "axis": {"labelAngle": 0}},
+           "xOffset": {"field": "measure", "type": "nominal", "sort": names},
+           "y": {"field": "rate", "type": "quantitative", "title": "Share of launches", "axis": {"format": "%"},
+                 "scale": {"domain": [0, 1.08]}}}
+    return _spec("Launch success by year", "A launch succeeds when it is on time, GTM-ready and meets its adoption target",
+                 height=220, data={"values": rows}, layer=[
+        {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5},
+         "encoding": {**enc, "color": {"field": "measure", "type": "nominal", "title": None, "sort": names,
+                                       "scale": {"domain": names, "range": [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]]}}}},
+        {"mark": {"type": "text", "dy": -6, "fontSize": 10},
+         "encoding": {**enc, "text": {"field": "rate", "type": "quantitative", "format": ".0%"}}},
+    ])
+
+
+def time_value(report: dict) -> dict:
+    tv = report["value"]["time_value"]
+    rows = [{"activity": name.replace("_", " "), "survey": label, "hours": c[key]}
+            for name, c in tv["by_category"].items() for key, label in (("baseline", "Baseline"), ("followup", "Follow-up"))
+            if c[key] is not None]
+    enc = {"y": {"field": "activity", "type": "nominal", "title": None, "axis": {"labelLimit": 200}},
+           "yOffset": {"field": "survey", "type": "nominal", "sort": ["Baseline", "Follow-up"]},
+           "x": {"field": "hours", "type": "quantitative", "title": "Hours per PM per week (mean)"}}
+    return _spec("Where PM hours go", "Operational overhead per PM, baseline and follow-up surveys",
+                 height=44 * max(len(tv["by_category"]), 1), data={"values": rows}, layer=[
+        {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5},
+         "encoding": {**enc, "color": {"field": "survey", "type": "nominal", "title": None,
+                                       "scale": {"domain": ["Baseline", "Follow-up"], "range": [PALETTE[0], PALETTE[5]]}}}},
+        {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+         "encoding": {**enc, "text": {"field": "hours", "type": "quantitative", "format": ".1f"}}},
+    ])
+
+
+def revenue_wins(report: dict) -> dict:
+    rv = report["value"]["revenue"]
+    rows = [{"account": w["account"], "arr": w["arr"], "outcome": w["outcome"], "items": ", ".join(w["item_names"])} for w in rv["wins"]]
+    order = [r["account"] for r in sorted(rows, key=lambda r: (-r["arr"], r["account"]))]
+    y = {"field": "account", "type": "nominal", "title": None, "sort": order}
+    x = {"field": "arr", "type": "quantitative", "title": "ARR renewed or expanded", "axis": {"format": ",.0f"}}
+    return _spec("Revenue wins after feedback-driven work", "Attribution, not causation", height=24 * max(len(rows), 1),
+                 data={"values": rows}, layer=[
+        {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5, "height": 16},
+         "encoding": {"y": y, "x": x, "color": {"field": "outcome", "type": "nominal", "title": "Outcome",
+                                                "scale": {"domain": ["renewed", "expanded"], "range": [PALETTE[0], PALETTE[3]]}}}},
+        {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
+         "encoding": {"y": y, "x": {"field": "arr", "type": "quantitative"}, "text": {"field": "items"}}},
+    ])
+
+
+CHARTS = {
+    "dimension-levels": dimension_levels,
+    "criteria-heatmap": criteria_heatmap,
+    "roadmap-levels": roadmap_levels,
+    "trajectory": trajectory,
+    "predictability-over-time": predictability_over_time,
+    "predictability-by-team": predictability_by_team,
+    "launch-success": launch_success,
+    "time-value": time_value,
+    "revenue-wins": revenue_wins,
+}
+
+
+def specs(report: dict, names) -> dict[str, dict]:
+    return {name: CHARTS[name](report) for name in names}
+
+
+def render_svgs(report: dict, names) -> dict[str, str]:
+    """name -> standalone SVG. Element ids are prefixed with the chart's name so several charts
+    inline in one page do not clip each other (Vega numbers its clip paths from 1 in every chart)."""
+    import vl_convert as vlc
+
+    return {name: _scope_ids(vlc.vegalite_to_svg(spec), name) for name, spec in specs(report, names).items()}
+
+
+def _scope_ids(svg: str, prefix: str) -> str:
+    # Renumbered in order of appearance too: Vega's gradient counter runs on across calls.
+    ids = {old: f"{prefix}-{i}" for i, old in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)), 1)}
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{ids[m.group(1)]}"', svg)
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{ids.get(m.group(1), m.group(1))})", svg)

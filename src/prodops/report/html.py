@@ -1,0 +1,37 @@
+"""The report as one self-contained HTML page (inline CSS and SVG, no scripts or fonts to fetch).
+
+The same page is what WeasyPrint turns into the PDF, so its stylesheet holds the print rules too.
+Jinja2 escapes every value; the charts' SVG is vl-convert's, whose text is escaped by Vega.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from prodops.report.layout import sections, text
+
+NUMERIC = ("int", "number", "money", "score", "percent", "pp", "level")
+PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
+
+
+@functools.cache
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("prodops.report", "templates"),
+                              autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def css_string(s: str) -> str:
+    """`s` as the inside of a CSS string: anything but letters, digits and spaces as a 6-digit escape,
+    so no quote, backslash or `</style>` in a user's text can leave the string."""
+    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in s)
+
+
+def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> str:
+    from markupsafe import Markup
+
+    return _environment().get_template("report.html").render(
+        r=report, sections=sections(report), svgs=svgs, text=text, numeric=NUMERIC,
+        page_size=PAGE_SIZES[page_size],
+        footer_left=Markup(css_string(f"{report['organization']} · as of {report['as_of']}")))
