@@ -118,3 +118,12 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'prodops.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    """`prodops demo`'s folder (workspace, reports), made once for the session: read it, don't change it."""
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    p = run("demo", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    return out

@@ -1,6 +1,7 @@
 """The `prodops` command end to end, in child processes, as a user runs it."""
 
 import json
+import shutil
 
 import pytest
 import yaml
@@ -193,15 +194,21 @@ def test_template_answers_fills_in_and_scores(tmp_path):
     assert json.loads(ok("assess", str(path), "--no-record", "--json").stdout)["level"] == 5
 
 
-def test_demo(tmp_path):
+def test_demo(demo, tmp_path):
     out = tmp_path / "demo"
-    p = ok("demo", "--out", str(out))
+    shutil.copytree(demo, out)
+    before = (out / "plan.json").read_text()
+    p = ok("demo", "--out", str(out))  # again, over its own earlier outputs: the same outputs
+    assert (out / "plan.json").read_text() == before
     for text in ("Northwind Cloud", "Levels over time", "Overall: Level 2", "What do we invest in next?", "Phase 1",
                  "What has Product Ops been worth?", "Sprint predictability", "Monthly time value", "Launch success"):
         assert text in p.stdout
     written = sorted(f.name for f in out.iterdir())
     assert written == ["answers", "assessment-2026-03-31.json", "assessment-2026-06-30.json",
-                       "assessment-2026-09-30.json", "history.json", "metrics.json", "plan.json", "prodops.db", "report.json"]
+                       "assessment-2026-09-30.json", "history.json", "metrics.json", "plan.json", "prodops.db",
+                       "report-charts", "report.html", "report.json", "report.md", "report.pdf", "report.xlsx"]
+    for name in ("report.html", "report.pdf", "report.md", "report.xlsx"):
+        assert f"Wrote      {out / name}" in p.stdout
     value = json.loads((out / "metrics.json").read_text())
     assert value["predictability"]["before_after"]["difference_pp"] > 10
     assert value["time_value"]["monthly_value"] > 0 and len(value["launches"]["years"]) == 2
@@ -215,10 +222,6 @@ def test_demo(tmp_path):
     assert sum(1 for lvl in latest["dimensions"].values() if lvl >= 3) >= 3  # part of Level 3
     assert {r for r in latest["roles"]} >= {"pm", "leadership", "engineering", "product-ops"}
     assert latest["respondents"] >= 8
-    # running it again gives the same outputs
-    before = (out / "plan.json").read_text()
-    ok("demo", "--out", str(out))
-    assert (out / "plan.json").read_text() == before
     assert len(json.loads(ok("history", "--db", str(out / "prodops.db"), "--json").stdout)["assessments"]) == 3
 
 

@@ -23,15 +23,6 @@ def validator(schema):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo's folder: report.json and the workspace prodops.db (made once for the module)."""
-    out = tmp_path_factory.mktemp("schema") / "demo"
-    p = run("demo", "--out", str(out))
-    assert p.returncode == 0, p.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
 def demo_report(demo):
     return json.loads((demo / "report.json").read_text(encoding="utf-8"))
 

@@ -16,11 +16,8 @@ from prodops.report.xlsx import render_xlsx, sheet_title
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("xlsx") / "demo"
-    p = run("demo", "--out", str(out))
-    assert p.returncode == 0, p.stderr
-    return json.loads((out / "report.json").read_text())
+def report(demo):
+    return json.loads((demo / "report.json").read_text())
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -497,8 +498,11 @@ def _measured(ws, as_of) -> dict:
 
 @app.command()
 def report(
-    fmt: Annotated[str, typer.Option("--format", help="json (html, pdf, md and xlsx come next).")] = "json",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help="html, pdf, md, xlsx or json (the default); repeat it or separate with commas for several.", show_default=False)] = None,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
+    page_size: Annotated[str, typer.Option("--page-size", help="PDF (and print) page size: a4 or letter.")] = "a4",
+    timestamp: Annotated[bool, typer.Option("--timestamp", help="Say when the report was made (then two runs differ in that line).")] = False,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON report and exit.")] = False,
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
@@ -506,21 +510,40 @@ def report(
     capacity: CapacityOpt = 2,
     as_json: JsonOpt = False,
 ) -> None:
-    """The leadership report from the workspace: maturity, roadmap, value, trajectory, methodology.
-    The same workspace gives the same bytes."""
-    from prodops.report import FORMATS, render, report_from_workspace
+    """The leadership report from the workspace: summary, maturity, criteria heat map, roadmap, value,
+    trajectory and methodology, as HTML, PDF, Markdown, XLSX or JSON. The same workspace gives the same bytes."""
+    import datetime as dt
 
-    fmt = "json" if as_json else fmt.lower()
-    if fmt not in FORMATS:
-        raise InputError(f"--format {fmt!r}: one of {', '.join(FORMATS)} for now (HTML, PDF, Markdown and XLSX are next)")
+    from prodops.report import check, destination, render, report_from_workspace, write
+
+    if schema:
+        from importlib.resources import files
+
+        sys.stdout.write((files("prodops.report") / "schema.json").read_text(encoding="utf-8"))
+        return
+    chosen = ["json"] if as_json or not formats else list(dict.fromkeys(
+        f.strip().lower() for item in formats for f in item.split(",") if f.strip()))
+    page_size = page_size.lower()
+    check(chosen, page_size)
+    if out is None and chosen != ["json"]:
+        raise InputError(f"--out PATH: where to write the {', '.join(chosen)} report "
+                         f"(e.g. --out report.{chosen[0]}, or --out reports/ for a folder)")
+    folder, stem = destination(out, chosen) if out else (None, "report")
     ws = _workspace(db, create=False)
-    data = render(report_from_workspace(ws, _model(model), organization, phase_days, capacity), fmt)
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
+    outputs = render(report_from_workspace(ws, _model(model), organization, phase_days, capacity, stamp),
+                     chosen, stem, page_size)
     ws.close()
-    if out is None:
-        sys.stdout.buffer.write(data)
-    else:
-        out.write_bytes(data)
-        typer.echo(f"wrote {out}", err=True)
+    if folder is None:
+        sys.stdout.buffer.write(outputs["report.json"])
+        return
+    written = write(outputs, folder)
+    for path in written:
+        if path.parent == folder:
+            typer.echo(f"wrote {path}", err=True)
+    charts = [p for p in written if p.parent != folder]
+    if charts:
+        typer.echo(f"wrote {len(charts)} chart SVGs for the Markdown in {charts[0].parent}{os.sep}", err=True)
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -73,10 +73,10 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
     roadmap = plan(model, latest)
     write("plan.json", roadmap_document(roadmap, model))
     recorded = ws.assessments()
-    from prodops.report import render, report_from_workspace
+    from prodops.report import FORMATS, render, report_from_workspace, write as write_report
 
-    (out / "report.json").write_bytes(render(report_from_workspace(ws, model), "json"))
-    written.append(out / "report.json")
+    reports = write_report(render(report_from_workspace(ws, model), FORMATS), out)
+    written += [p for p in reports if p.parent == out]
     ws.close()
     write("history.json", history_document(recorded))
 

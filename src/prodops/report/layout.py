@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from prodops.numbers import half_up, pct
 
 # Column kinds: text, int, number (1 decimal), money (0 decimals), score (0..1, 2 decimals),
-# percent (0..1 share), pp (percentage points), date, level (1..5), flag (bool shown as yes / blank).
-KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "date", "level", "flag")
+# percent (0..1 share), pp (percentage points), hours, date, level (1..5), flag (bool shown as yes / blank).
+KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "hours", "date", "level", "flag")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell of another kind than its column's, for tables of mixed figures (key figures, bases)."""
+    value: object
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[tuple]
     note: str | None = None
+    group: int | None = None  # a column whose runs of equal values the page shows as sub-headings
 
 
 @dataclass(frozen=True)
@@ -44,12 +52,16 @@ class Section:
 
 def text(value, kind: str = "text") -> str:
     """A typed value as people read it."""
+    if isinstance(value, Typed):
+        return text(value.value, value.kind)
     if value is None or value == "":
         return "–" if kind != "flag" else ""
     if kind == "percent":
         return pct(value)
     if kind == "pp":
         return f"{half_up(value, 1):+} pp"
+    if kind == "hours":
+        return f"{half_up(value, 1)} h"
     if kind == "score":
         return f"{half_up(value, 2)}"
     if kind == "number":  # whole numbers (counts, headcounts) without a decimal
@@ -69,8 +81,9 @@ def _date(s: str | None) -> dt.date | None:
     return dt.date.fromisoformat(s) if s else None
 
 
-def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None) -> Table:
-    return Table(id, title, tuple(Column(t, k) for t, k in columns), rows, note)
+def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None,
+           group: int | None = None) -> Table:
+    return Table(id, title, tuple(Column(t, k) for t, k in columns), rows, note, group)
 
 
 def sections(report: dict) -> list[Section]:
@@ -80,28 +93,29 @@ def sections(report: dict) -> list[Section]:
         trajectory(report), methodology(report)) if s]
 
 
-def headline(report: dict) -> list[tuple[str, str, str]]:
+def headline(report: dict) -> list[tuple[str, Typed, str]]:
     """(label, figure, basis) for the summary's key figures, in the order leadership asks."""
     m, v = report["maturity"], report["value"]
-    out = [("Maturity", f"Level {m['level']} · {m['level_name']}", f"since {m['since']}")]
+    out = [("Maturity", Typed(f"Level {m['level']} · {m['level_name']}", "text"), f"since {m['since']}")]
     if m["next_level"]:
-        out.append((f"Progress to Level {m['next_level']}", pct(m["progress_to_next"]), f"{len(m['blockers'])} criteria block it"))
+        out.append((f"Progress to Level {m['next_level']}", Typed(m["progress_to_next"], "percent"),
+                    f"{len(m['blockers'])} criteria block it"))
     ba = (v["predictability"] or {}).get("before_after")
     if ba and ba.get("difference_pp") is not None:
-        out.append(("Planning accuracy", text(ba["difference_pp"], "pp"),
-                    f"95% CI {ba['ci_low_pp']:+.1f} to {ba['ci_high_pp']:+.1f} pp since {ba['change_date']}"))
+        out.append(("Planning accuracy", Typed(ba["difference_pp"], "pp"),
+                    f"95% CI {text(ba['ci_low_pp'], 'pp')} to {text(ba['ci_high_pp'], 'pp')} since {ba['change_date']}"))
     tv = v["time_value"]
     if tv and tv.get("hours_saved_per_pm_week") is not None:
-        out.append(("PM time saved", f"{tv['hours_saved_per_pm_week']:.1f} h / PM / week",
+        out.append(("PM time saved, per PM per week", Typed(tv["hours_saved_per_pm_week"], "hours"),
                     f"{text(tv['monthly_value'], 'money')} a month" if tv.get("monthly_value") is not None
                     else f"{tv['paired']} PMs paired"))
     years = (v["launches"] or {}).get("years") or []
     if years and years[-1]["rate"] is not None:
         y = years[-1]
-        out.append((f"Launch success {y['year']}", pct(y["rate"]), f"{y['succeeded']} of {y['known']} known outcomes"))
+        out.append((f"Launch success {y['year']}", Typed(y["rate"], "percent"), f"{y['succeeded']} of {y['known']} known outcomes"))
     rv = v["revenue"]
     if rv and rv["wins"]:
-        out.append(("ARR after feedback-driven work", text(rv["attributed_arr"], "money"),
+        out.append(("ARR after feedback-driven work", Typed(rv["attributed_arr"], "money"),
                     f"{len(rv['wins'])} accounts; attribution, not causation"))
     return out
 
@@ -155,13 +169,11 @@ def _role_extremes(by_role: dict) -> tuple[str, str]:
 
 
 def criteria(report: dict) -> Section:
-    by_dimension: dict[str, list[dict]] = {}
-    for c in report["criteria"]:
-        by_dimension.setdefault(c["dimension_name"], []).append(c)
     return Section("criteria", "Criteria heat map", [
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
         "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], ["criteria-heatmap"],
-        [_table(cs[0]["dimension"], name, _CRITERION_COLUMNS, [_criterion_row(c) for c in cs]) for name, cs in by_dimension.items()])
+        [_table("criteria", "All criteria", [("Dimension", "text"), *_CRITERION_COLUMNS],
+                [(c["dimension_name"], *_criterion_row(c)) for c in report["criteria"]], group=0)])
 
 
 def roadmap(report: dict) -> Section:
@@ -243,19 +255,17 @@ def time_value(report: dict) -> Section | None:
         paragraphs.append(line + ".")
     cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"), ("Saved", "number")],
                   [(name.replace("_", " "), c["baseline"], c["followup"],
-                    None if c["baseline"] is None or c["followup"] is None else c["baseline"] - c["followup"])
+                    None if c["baseline"] is None or c["followup"] is None else round(c["baseline"] - c["followup"], 4))
                    for name, c in tv["by_category"].items()]
                   + [("Total", tv["baseline_hours"], tv["followup_hours"], tv["hours_saved_per_pm_week"])])
     basis = _table("basis", "Basis", [("Figure", "text"), ("Value", "number")], [
-        ("Respondents, baseline", tv["respondents_baseline"]), ("Respondents, follow-up", tv["respondents_followup"]),
-        ("Paired respondents", tv["paired"]), ("Overhead share, baseline (%)", _pct_points(tv["overhead_share_baseline"])),
-        ("Overhead share, follow-up (%)", _pct_points(tv["overhead_share_followup"])),
-        ("Hourly rate", tv["hourly_rate"]), ("PM headcount", tv["headcount"]), ("Monthly value", tv["monthly_value"])])
+        ("Respondents, baseline", Typed(tv["respondents_baseline"], "int")),
+        ("Respondents, follow-up", Typed(tv["respondents_followup"], "int")), ("Paired respondents", Typed(tv["paired"], "int")),
+        ("Overhead share of working time, baseline", Typed(tv["overhead_share_baseline"], "percent")),
+        ("Overhead share of working time, follow-up", Typed(tv["overhead_share_followup"], "percent")),
+        ("Hourly rate", Typed(tv["hourly_rate"], "money")), ("PM headcount", tv["headcount"]),
+        ("Monthly value", Typed(tv["monthly_value"], "money"))])
     return Section("time-value", "Time saved for PMs", paragraphs, ["time-value"], [cats, basis])
-
-
-def _pct_points(x: float | None) -> float | None:
-    return None if x is None else round(x * 100, 1)
 
 
 def revenue(report: dict) -> Section | None:
@@ -307,8 +317,9 @@ def methodology(report: dict) -> Section:
     ts = sizes["time_survey"] or {}
     tables = [
         _table("model", "Model and thresholds", [("Setting", "text"), ("Value", "text")], [
-            ("Model", f"{model['id']}@{model['version']}"), ("Criterion met at score", str(model["met_threshold"])),
-            ("Disagreement at spread", str(model["disagreement_spread"])), ("When data and answers differ, decides", model["data_precedence"])]),
+            ("Model", f"{model['id']}@{model['version']}"), ("Criterion met at score", Typed(model["met_threshold"], "score")),
+            ("Disagreement at spread", Typed(model["disagreement_spread"], "score")),
+            ("When data and answers differ, decides", model["data_precedence"])]),
         _table("respondents", "Respondents by role", [("Role", "text"), ("Respondents", "int")],
                [*m["respondents_by_role"].items(), ("All", m["respondents"])]),
         _table("samples", "Sample sizes and exclusions", [("What", "text"), ("Count", "int")], [

@@ -28,9 +28,10 @@ FORMATS = {
     "int": "0",
     "level": "0",
     "pp": '+0.0" pp";-0.0" pp"',
+    "hours": '0.0" h"',
     "date": "yyyy-mm-dd",
 }
-NUMERIC = {"percent", "score", "number", "money", "int", "level", "pp"}
+NUMERIC = {"percent", "score", "number", "money", "int", "level", "pp", "hours"}
 
 MAX_WIDTH = 60
 MIN_WIDTH = 8
@@ -81,6 +82,8 @@ def _put_text(cell, value: str) -> None:
 
 def _put(cell, value, kind: str) -> None:
     """A typed value in a cell, with the number format of its kind."""
+    if isinstance(value, layout.Typed):
+        value, kind = value.value, value.kind
     if value is None or value == "":
         return
     if kind == "flag":

@@ -1,0 +1,178 @@
+"""The report's HTML, PDF and Markdown, read back as a reader's tools would, and the `report` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+
+from conftest import run
+from prodops.demo import EXAMPLES, demo_answers
+from prodops.report.charts import CHARTS
+
+FORMATS = ("html", "pdf", "md", "xlsx", "json")
+SECTIONS = ["summary", "maturity", "criteria", "roadmap", "predictability", "launches", "time-value", "revenue",
+            "symptoms", "trajectory", "methodology"]
+HOSTILE = '<script>alert(1)</script> & "Co" </style> =HYPERLINK("http://evil","x") | *bold* [l](http://evil)'
+
+
+def ok(*args):
+    p = run(*args)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def refused(*args):
+    p = run(*args)
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr + p.stdout
+    return p.stderr
+
+
+class Page(HTMLParser):
+    """What a browser would see: element ids, tags, text, attribute values."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids, self.tags, self.text, self.attrs = [], [], [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(tag, k, v) for k, v in attrs]
+        self.ids += [v for k, v in attrs if k == "id"]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_the_demo_writes_every_format(demo):
+    for fmt in FORMATS:
+        assert (demo / f"report.{fmt}").stat().st_size > 1000
+    assert sorted(p.stem for p in (demo / "report-charts").iterdir()) == sorted(CHARTS)
+
+
+def test_html_is_one_self_contained_page_with_every_section_and_chart(demo):
+    html = (demo / "report.html").read_text()
+    page = Page(html)
+    assert [i for i in page.ids if i in SECTIONS] == SECTIONS
+    assert page.tags.count("svg") == len(CHARTS) == len([i for i in page.ids if i.startswith("chart-")])
+    # Offline: nothing to fetch, nothing to run.
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    assert not [v for _, k, v in page.attrs if k in ("src", "href") and v and not v.startswith("#")]
+    assert "@import" not in html and "url(http" not in html and "@font-face" not in html
+    # SVG ids are unique on the page, so one chart's clip paths cannot clip another.
+    assert len(page.ids) == len(set(page.ids))
+    text = " ".join(page.text)
+    for title in ("Level by dimension", "Criteria heat map", "Planning accuracy by quarter", "Launch success by year",
+                  "Where PM hours go", "Revenue wins after feedback-driven work", "Maturity over time", "Projected level by phase"):
+        assert title in text  # chart titles, drawn as SVG text
+    assert "Level 2 · Emerging" in text and "+23.8 pp" in text and "190,552" in text
+    assert "Change 2026-04-06" in text  # the change date marked on the predictability chart
+    assert 'name="viewport"' in html and "@media print" in html and "size: A4" in html
+
+
+def test_pdf_pages_text_and_page_size(demo, tmp_path):
+    pdf = pypdf.PdfReader(demo / "report.pdf")
+    assert 8 <= len(pdf.pages) <= 40
+    first = pdf.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (595, 842)  # A4 in points
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Northwind Cloud" in text and "Executive summary" in text and "Methodology" in text
+    assert f"Page 1 of {len(pdf.pages)}" in text and f"Page {len(pdf.pages)} of {len(pdf.pages)}" in text
+    assert "Planning accuracy by quarter" in text  # chart text is real text in the PDF
+    ok("report", "--db", str(demo / "prodops.db"), "-f", "pdf", "--page-size", "letter", "--out", str(tmp_path / "l.pdf"))
+    letter = pypdf.PdfReader(tmp_path / "l.pdf").pages[0]
+    assert (round(float(letter.mediabox.width)), round(float(letter.mediabox.height))) == (612, 792)
+
+
+def test_markdown_tables_and_chart_images_beside_it(demo):
+    md = (demo / "report.md").read_text()
+    assert md.startswith("# Product Operations maturity and value: Northwind Cloud\n")
+    assert [h[3:] for h in re.findall(r"^## .+$", md, re.M)][:3] == ["Executive summary", "Where we are", "Criteria heat map"]
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert len(images) == len(CHARTS) and all((demo / i).is_file() for i in images)
+    table = md[md.index("### Level by dimension"):].split("\n\n")[1].splitlines()
+    assert table[0] == "| Dimension | Level | Level name |" and table[1] == "|---|---:|---|" and len(table) == 10
+
+
+def test_every_format_is_the_same_bytes_from_the_same_workspace(demo, tmp_path):
+    db = str(demo / "prodops.db")
+    for folder in ("a", "b"):
+        ok("report", "--db", db, "-f", ",".join(FORMATS), "--out", str(tmp_path / folder) + "/")
+    for fmt in FORMATS:
+        assert (tmp_path / "a" / f"report.{fmt}").read_bytes() == (tmp_path / "b" / f"report.{fmt}").read_bytes(), fmt
+        assert (tmp_path / "a" / f"report.{fmt}").read_bytes() == (demo / f"report.{fmt}").read_bytes(), fmt
+    stamped = ok("report", "--db", db, "--timestamp").stdout
+    assert '"generated_at": "20' in stamped and '"generated_at": null' in (demo / "report.json").read_text()
+
+
+def test_out_names_a_file_a_stem_or_a_folder(demo, tmp_path):
+    db = str(demo / "prodops.db")
+    p = ok("report", "--db", db, "-f", "html", "-f", "md", "--out", str(tmp_path / "board" / "q3"))
+    assert sorted(x.name for x in (tmp_path / "board").iterdir()) == ["q3-charts", "q3.html", "q3.md"]
+    assert "wrote" in p.stderr and "chart SVGs" in p.stderr
+    assert "](q3-charts/trajectory.svg)" in (tmp_path / "board" / "q3.md").read_text()
+    ok("report", "--db", db, "-f", "html", "--out", str(tmp_path / "pack.html"))
+    assert (tmp_path / "pack.html").is_file()
+    assert "name it x.pdf" in refused("report", "--db", db, "-f", "pdf", "--out", str(tmp_path / "x.html"))
+    assert "--out PATH: where to write the html report" in refused("report", "--db", db, "-f", "html")
+    assert "--format 'docx': one of html, pdf, md, xlsx, json" in refused("report", "--db", db, "-f", "docx", "--out", "x")
+    assert "--page-size 'legal': one of a4, letter" in refused("report", "--db", db, "-f", "pdf", "--page-size", "legal", "--out", "x")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert "cannot write or read" in refused("report", "--db", db, "-f", "html", "--out", str(blocker / "r.html"))
+    assert not list(tmp_path.rglob("*.partial"))
+
+
+def _hostile_workspace(tmp_path: Path) -> str:
+    """A workspace whose organisation and a team carry text that is code in HTML, CSS, Markdown and Excel."""
+    db = str(tmp_path / "hostile.db")
+    answers = yaml.safe_load(demo_answers()[-1].read_text())
+    answers["organization"] = HOSTILE
+    (tmp_path / "answers.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True))
+    rows = list(csv.reader(io.StringIO((EXAMPLES / "sprints.csv").read_text())))
+    for row in rows[1:]:
+        row[0] = HOSTILE if row[0] == "Payments" else row[0]
+    with open(tmp_path / "sprints.csv", "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    ok("import", "sprint-summary", str(tmp_path / "sprints.csv"), "--db", db)
+    ok("assess", str(tmp_path / "answers.yaml"), "--db", db, "--no-data")
+    return db
+
+
+def test_hostile_text_is_inert_in_html_pdf_and_markdown(tmp_path):
+    db = _hostile_workspace(tmp_path)
+    ok("report", "--db", db, "-f", "html,pdf,md", "--out", str(tmp_path / "r"))
+    html = (tmp_path / "r.html").read_text()
+    page = Page(html)
+    assert "script" not in page.tags and "<script>alert" not in html
+    assert HOSTILE in " ".join(page.text)  # shown as typed, in the heading and the tables
+    style = html[html.index("<style>"):html.index("</style>")]
+    # The footer's CSS string holds the name escaped: its quote and </style> cannot end it early.
+    assert "\\00003c\\00002fstyle\\00003e" in style and "\\000022Co\\000022" in style and "counter(pages)" in style
+    svg_text = " ".join(page.text[i] for i in range(len(page.text)))
+    assert svg_text.count(HOSTILE) >= 2  # in the team table and in the predictability chart's legend
+    md = (tmp_path / "r.md").read_text()
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "\\[l\\](http://evil)" in md and "[l](http" not in md  # no link
+    title = md.splitlines()[0]
+    assert title.count("|") == title.count("\\|")  # pipes cannot open a table cell
+    pdf_text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "r.pdf").pages)
+    assert "<script>alert(1)</script>" in pdf_text
+
+
+def test_a_workspace_with_answers_only_reports_without_value_sections(tmp_path):
+    db = str(tmp_path / "ws.db")
+    ok("assess", str(demo_answers()[0]), "--db", db, "--no-data")
+    ok("report", "--db", db, "-f", "html,md,pdf,xlsx", "--out", str(tmp_path / "r"))
+    ids = Page((tmp_path / "r.html").read_text()).ids
+    assert "predictability" not in ids and "revenue" not in ids and {"summary", "trajectory", "methodology"} <= set(ids)
+    assert len(pypdf.PdfReader(tmp_path / "r.pdf").pages) >= 3
