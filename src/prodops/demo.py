@@ -74,9 +74,15 @@ def run_demo(out: Path, console: Console, as_json: bool = False) -> dict:
     write("plan.json", roadmap_document(roadmap, model))
     recorded = ws.assessments()
     from prodops.report import FORMATS, render, report_from_workspace, write as write_report
+    from prodops.report.pdf import PdfUnavailable
 
-    reports = write_report(render(report_from_workspace(ws, model), FORMATS), out)
-    written += [p for p in reports if p.parent == out]
+    report = report_from_workspace(ws, model)
+    try:
+        outputs = render(report, FORMATS)
+    except PdfUnavailable as e:  # the rest of the demo is worth having without the PDF
+        console.print(f"[yellow]note:[/] no PDF: {e}")
+        outputs = render(report, [f for f in FORMATS if f != "pdf"])
+    written += [p for p in write_report(outputs, out) if p.parent == out]
     ws.close()
     write("history.json", history_document(recorded))
 

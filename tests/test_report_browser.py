@@ -1,0 +1,70 @@
+"""The HTML report in a real browser (Debian's Chromium, driven by Playwright): how it lays out on a
+laptop and on a phone, and that it prints."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if not CHROMIUM:
+    if os.environ.get("PRODOPS_REQUIRE_BROWSER"):
+        raise RuntimeError("PRODOPS_REQUIRE_BROWSER is set but no chromium is on PATH")
+    pytest.skip("no Chromium here (Debian: apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+def open_report(browser, demo, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((demo / "report.html").as_uri())
+    page.wait_for_load_state("load")
+    return page, requests
+
+
+def test_on_a_laptop_every_chart_fits_and_nothing_is_fetched(browser, demo):
+    page, requests = open_report(browser, demo, 1280)
+    assert requests == [(demo / "report.html").as_uri()]  # self-contained: no fonts, scripts or images to fetch
+    charts = page.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
+        const s = f.querySelector('svg').getBoundingClientRect();
+        return {id: f.id, w: s.width, h: s.height, overflow: f.scrollWidth > f.clientWidth + 1}; })""")
+    assert len(charts) == 9
+    for c in charts:
+        assert c["w"] > 300 and c["h"] > 100 and not c["overflow"], c
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_on_a_phone_the_page_does_not_scroll_sideways_and_charts_keep_legible_text(browser, demo):
+    page, _ = open_report(browser, demo, 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('section p, section li')).fontSize)")
+    assert body >= 14
+    # Charts keep their drawn size inside a sideways-scrolling frame rather than shrinking their text.
+    ratios = page.evaluate("""[...document.querySelectorAll('figure.chart svg')].map(s =>
+        s.getBoundingClientRect().width / s.viewBox.baseVal.width)""")
+    assert ratios and min(ratios) > 0.99
+    tables = page.evaluate("""[...document.querySelectorAll('.scroll')].every(d => getComputedStyle(d).overflowX === 'auto')""")
+    assert tables
+
+
+def test_it_prints_with_the_print_stylesheet(browser, demo, tmp_path):
+    page, _ = open_report(browser, demo, 1280)
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('#methodology > h2')).breakBefore") == "page"
+    assert page.evaluate("getComputedStyle(document.querySelector('figure.chart')).breakInside") == "avoid"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
