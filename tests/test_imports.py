@@ -217,6 +217,8 @@ def test_the_cli_knows_every_table_kind():
      "a churned account has arr_after 0"),
     ("account-outcomes", "account,date,outcome,arr_before,arr_after\nA,2026-04-01,renewed,15000,16000\n",
      "a renewal keeps the same ARR"),
+    ("time-survey", "respondent,period,date,meeting_coordination,reporting,tool_research,process_design,work_hours\n"
+     "ana,baseline,2026-01-10,0,0,0,0,0\n", "row 2, column work_hours: 0 must be more than 0"),  # else a share of 0/0
 ])
 def test_values_that_would_give_wrong_numbers_are_refused(tmp_path, kind, text, expected):
     with pytest.raises(InputError, match=expected):

@@ -36,22 +36,24 @@ def compare(before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.n
     out: dict = {"before": {"n": n_before}, "after": {"n": n_after}, "statistic": "pooled" if pooled else "mean of sprint ratios",
                  "difference_pp": None, "ci_low_pp": None, "ci_high_pp": None, "p_value": None,
                  "resamples": resamples, "seed": seed}
+    # Rounded where reported (4 places for ratios, 2 for points, 4 significant digits for p), so the
+    # figures do not carry floating-point noise from one numpy build to another into the reports.
     if n_before:
-        out["before"]["value"] = float(_figure(bn, bd, pooled))
+        out["before"]["value"] = round(float(_figure(bn, bd, pooled)), 4)
     if n_after:
-        out["after"]["value"] = float(_figure(an, ad, pooled))
+        out["after"]["value"] = round(float(_figure(an, ad, pooled)), 4)
     if not (n_before and n_after):
         return out
-    out["difference_pp"] = 100 * (out["after"]["value"] - out["before"]["value"])
+    out["difference_pp"] = round(100 * (out["after"]["value"] - out["before"]["value"]), 2)
     if n_before >= 2 and n_after >= 2:
         rng = np.random.default_rng(seed)
         diffs = (_figure(an, ad, pooled, rng.integers(0, n_after, (resamples, n_after)))
                  - _figure(bn, bd, pooled, rng.integers(0, n_before, (resamples, n_before))))
         low, high = np.percentile(diffs, [2.5, 97.5])
-        out["ci_low_pp"], out["ci_high_pp"] = 100 * float(low), 100 * float(high)
+        out["ci_low_pp"], out["ci_high_pp"] = round(100 * float(low), 2), round(100 * float(high), 2)
         from scipy.stats import mannwhitneyu  # scipy.stats takes a second to import: only here
 
-        out["p_value"] = float(mannwhitneyu(an / ad, bn / bd, alternative="two-sided").pvalue)
+        out["p_value"] = float(f"{mannwhitneyu(an / ad, bn / bd, alternative='two-sided').pvalue:.4g}")
     return out
 
 

@@ -23,9 +23,10 @@ def _environment():
 
 
 def css_string(s: str) -> str:
-    """`s` as the inside of a CSS string: anything but letters, digits and spaces as a 6-digit escape,
-    so no quote, backslash or `</style>` in a user's text can leave the string."""
-    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in s)
+    """`s` as the inside of a CSS string: anything but ASCII letters and digits as a 6-digit escape, so
+    no quote, backslash or `</style>` in a user's text can leave the string. Spaces too: CSS swallows
+    one space after an escape."""
+    return "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in s)
 
 
 def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> str:

@@ -101,6 +101,7 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         ("work_hours", pl.col("work_hours") < pl.sum_horizontal(
             "meeting_coordination", "reporting", "tool_research", "process_design"),
          "work_hours is less than the overhead hours it should include"),
+        ("work_hours", pl.col("work_hours") <= 0, "must be more than 0; leave it empty if unknown"),
     )),
     Table("launches", "One row per product launch.", (
         Column("launch", "text", help="Launch id"),
