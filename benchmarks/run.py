@@ -5,6 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import report  # noqa: E402
 import scoring  # noqa: E402
 import sprint_issues  # noqa: E402
 
@@ -13,6 +14,8 @@ def main() -> int:
     ok = scoring.report(scoring.run())
     print()
     ok = sprint_issues.report(sprint_issues.run()) and ok
+    print()
+    ok = report.report(report.run()) and ok
     return 0 if ok else 1
 
 

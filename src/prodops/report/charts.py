@@ -107,7 +107,8 @@ def trajectory(report: dict) -> dict:
         dims = list(a["dimensions"].values()) or [a["level"]]
         rows.append({"date": a["date"], "level": a["level"], "low": min(dims), "high": max(dims)})
     # Assessments are snapshots: one tick each, evenly spaced, labelled with its date.
-    x = {"field": "date", "type": "ordinal", "title": "Assessment", "axis": {"labelAngle": 0}}
+    x = {"field": "date", "type": "ordinal", "title": "Assessment",
+         "axis": {"labelAngle": 0 if len(rows) <= 6 else -45, "labelOverlap": "parity"}}
     return _spec("Maturity over time", "Overall level and the range of the dimensions' levels at each assessment",
                  height=200, data={"values": rows}, layer=[
         {"mark": {"type": "area", "opacity": 0.45},
