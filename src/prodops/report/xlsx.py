@@ -164,11 +164,15 @@ class _Sheet:
 def _section(ws, section: layout.Section) -> None:
     sheet = _Sheet(ws)
     sheet.line(section.title, TITLE_FONT)
-    for p in section.paragraphs:
-        sheet.line(p)
     for t in section.tables:
         sheet.row += 1
         sheet.table(t)
+    if section.paragraphs:  # after the tables, so the frozen header rows stay few
+        if section.tables:
+            sheet.row += 1
+            sheet.line("Notes", BOLD)
+        for p in section.paragraphs:
+            sheet.line(p)
     for heading, body in section.blocks:
         sheet.row += 1
         sheet.line(heading, BOLD)
