@@ -176,3 +176,36 @@ def test_a_workspace_with_answers_only_reports_without_value_sections(tmp_path):
     ids = Page((tmp_path / "r.html").read_text()).ids
     assert "predictability" not in ids and "revenue" not in ids and {"summary", "trajectory", "methodology"} <= set(ids)
     assert len(pypdf.PdfReader(tmp_path / "r.pdf").pages) >= 3
+
+
+def test_pdf_never_splits_a_chart_or_a_short_table_across_pages(demo):
+    """Where each element landed in WeasyPrint's page layout (its page boxes are internal API)."""
+    import collections
+    import json
+
+    from weasyprint import HTML
+
+    from prodops.report.charts import render_svgs
+    from prodops.report.html import render_html
+    from prodops.report.layout import sections
+
+    report = json.loads((demo / "report.json").read_text())
+    svgs = render_svgs(report, [c for s in sections(report) for c in s.charts])
+    pages = HTML(string=render_html(report, svgs)).render().pages
+    where = collections.defaultdict(set)
+
+    def walk(box, number):
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id"):
+            where[element.get("id")].add(number)
+        for child in getattr(box, "children", None) or []:
+            walk(child, number)
+
+    for number, page in enumerate(pages, 1):
+        walk(page._page_box, number)
+    short = [f"{s.id}-{t.id}" for s in sections(report) if s.id != "summary"  # its table is drawn as cards
+             for t in s.tables if len(t.rows) <= 16]
+    assert len([k for k in where if k.startswith("chart-")]) == len(CHARTS)
+    for key in [k for k in where if k.startswith("chart-")] + short:
+        assert len(where[key]) == 1, (key, sorted(where[key]))
+    assert len(where["criteria-criteria"]) > 1  # the long criteria table does run on, header repeated
