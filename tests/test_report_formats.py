@@ -209,3 +209,27 @@ def test_pdf_never_splits_a_chart_or_a_short_table_across_pages(demo):
     for key in [k for k in where if k.startswith("chart-")] + short:
         assert len(where[key]) == 1, (key, sorted(where[key]))
     assert len(where["criteria-criteria"]) > 1  # the long criteria table does run on, header repeated
+
+
+def test_without_pango_the_pdf_says_what_to_install_and_the_demo_does_the_rest(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from rich.console import Console
+
+    from prodops.demo import run_demo
+    from prodops.report.pdf import PdfUnavailable, render_pdf
+
+    broken = types.ModuleType("weasyprint")
+
+    def missing(name):  # as WeasyPrint fails when the system has no Pango
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    broken.__getattr__ = missing
+    monkeypatch.setitem(sys.modules, "weasyprint", broken)
+    with pytest.raises(PdfUnavailable, match="apt-get install libpango-1.0-0"):
+        render_pdf("<p>x</p>")
+    console = Console(file=io.StringIO(), width=120)
+    run_demo(tmp_path / "demo", console)
+    assert "no PDF: PDF needs the Pango library" in console.file.getvalue()
+    assert not (tmp_path / "demo" / "report.pdf").exists() and (tmp_path / "demo" / "report.html").exists()
