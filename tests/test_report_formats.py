@@ -105,8 +105,9 @@ def test_markdown_tables_and_chart_images_beside_it(demo):
 
 def test_every_format_is_the_same_bytes_from_the_same_workspace(demo, tmp_path):
     db = str(demo / "prodops.db")
-    for folder in ("a", "b"):
-        ok("report", "--db", db, "-f", ",".join(FORMATS), "--out", str(tmp_path / folder) + "/")
+    for folder, tz in (("a", "UTC"), ("b", "America/Los_Angeles")):  # charts' dates must not move with the zone
+        p = run("report", "--db", db, "-f", ",".join(FORMATS), "--out", str(tmp_path / folder) + "/", env={"TZ": tz})
+        assert p.returncode == 0, p.stderr
     for fmt in FORMATS:
         assert (tmp_path / "a" / f"report.{fmt}").read_bytes() == (tmp_path / "b" / f"report.{fmt}").read_bytes(), fmt
         assert (tmp_path / "a" / f"report.{fmt}").read_bytes() == (demo / f"report.{fmt}").read_bytes(), fmt
@@ -126,9 +127,23 @@ def test_out_names_a_file_a_stem_or_a_folder(demo, tmp_path):
     assert "--out PATH: where to write the html report" in refused("report", "--db", db, "-f", "html")
     assert "--format 'docx': one of html, pdf, md, xlsx, json" in refused("report", "--db", db, "-f", "docx", "--out", "x")
     assert "--page-size 'legal': one of a4, letter" in refused("report", "--db", db, "-f", "pdf", "--page-size", "legal", "--out", "x")
+    assert "give a name without a suffix" in refused("report", "--db", db, "-f", "html,pdf", "--out", str(tmp_path / "x.xlsx"))
+    assert "--out is empty" in refused("report", "--db", db, "-f", "html", "--out", "")
+    assert "--format is empty" in refused("report", "--db", db, "-f", ",", "--out", "x")
+    assert "give one or the other" in refused("report", "--db", db, "--json", "-f", "html", "--out", "x")
+    assert "only the JSON report prints" in refused("report", "--db", db, "-f", "html", "--out", "-")
+    assert ok("report", "--db", db, "--out", "-").stdout == (demo / "report.json").read_text()
+    # One format: the name as given, whatever its suffix; its charts beside it, only this run's.
+    ok("report", "--db", db, "-f", "md", "--out", str(tmp_path / "notes.markdown"))
+    assert (tmp_path / "notes.markdown").is_file() and len(list((tmp_path / "notes-charts").iterdir())) == len(CHARTS)
+    (tmp_path / "notes-charts" / "revenue-wins.svg").unlink()
+    (tmp_path / "notes-charts" / "old-chart.svg").write_text("<svg/>")
+    ok("report", "--db", db, "-f", "md", "--out", str(tmp_path / "notes.markdown"))
+    assert sorted(p.stem for p in (tmp_path / "notes-charts").iterdir()) == sorted(CHARTS)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert "cannot write or read" in refused("report", "--db", db, "-f", "html", "--out", str(blocker / "r.html"))
+    assert "cannot make the folder" in refused("report", "--db", db, "-f", "html", "--out", str(blocker / "r.html"))
+    assert "cannot write /proc/r.html" in refused("report", "--db", db, "-f", "html", "--out", "/proc/r.html")
     assert not list(tmp_path.rglob("*.partial"))
 
 

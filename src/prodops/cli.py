@@ -514,30 +514,34 @@ def report(
     trajectory and methodology, as HTML, PDF, Markdown, XLSX or JSON. The same workspace gives the same bytes."""
     import datetime as dt
 
-    from prodops.report import check, destination, render, report_from_workspace, write
+    from prodops.report import FORMATS, check, destination, render, report_from_workspace, write
 
     if schema:
         from importlib.resources import files
 
         sys.stdout.write((files("prodops.report") / "schema.json").read_text(encoding="utf-8"))
         return
-    chosen = ["json"] if as_json or not formats else list(dict.fromkeys(
+    if as_json and formats and [f for f in formats if f.strip().lower() != "json"]:
+        raise InputError("--json is the same as --format json; give one or the other")
+    chosen = ["json"] if as_json or formats is None else list(dict.fromkeys(
         f.strip().lower() for item in formats for f in item.split(",") if f.strip()))
+    if not chosen:
+        raise InputError(f"--format is empty: give one or more of {', '.join(FORMATS)}")
     page_size = page_size.lower()
     check(chosen, page_size)
     if out is None and chosen != ["json"]:
         raise InputError(f"--out PATH: where to write the {', '.join(chosen)} report "
                          f"(e.g. --out report.{chosen[0]}, or --out reports/ for a folder)")
-    folder, stem = destination(out, chosen) if out else (None, "report")
+    where = destination(out, chosen) if out is not None else None
     ws = _workspace(db, create=False)
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
-    outputs = render(report_from_workspace(ws, _model(model), organization, phase_days, capacity, stamp),
-                     chosen, stem, page_size)
+    report = report_from_workspace(ws, _model(model), organization, phase_days, capacity, stamp)
     ws.close()
-    if folder is None:
-        sys.stdout.buffer.write(outputs["report.json"])
+    if where is None:
+        sys.stdout.buffer.write(render(report, chosen, page_size)["report.json"])
         return
-    written = write(outputs, folder)
+    folder, names = where
+    written = write(render(report, chosen, page_size, names), folder)
     for path in written:
         if path.parent == folder:
             typer.echo(f"wrote {path}", err=True)

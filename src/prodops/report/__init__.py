@@ -72,10 +72,16 @@ def check(formats, page_size: str = "a4") -> None:
         raise InputError(f"--page-size {page_size!r}: one of {', '.join(PAGE_SIZES)}")
 
 
-def render(report: dict, formats, stem: str = "report", page_size: str = "a4") -> dict[str, bytes]:
-    """The report in each of `formats`, as {file name relative to the output folder: bytes}.
-    Charts are drawn once for every format that shows them; Markdown's SVGs go in `<stem>-charts/`."""
+def file_names(formats, stem: str = "report") -> dict[str, str]:
+    return {f: f"{stem}.{f}" for f in formats}
+
+
+def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] | None = None) -> dict[str, bytes]:
+    """The report in each of `formats`, as {file name relative to the output folder: bytes}, the
+    names from `names` (format -> file name; report.<format> by default). Charts are drawn once for
+    every format that shows them; Markdown's SVGs go in `<its name without suffix>-charts/`."""
     check(formats, page_size)
+    names = names or file_names(formats)
     document = dump_json(report)
     report = json.loads(document)  # every renderer sees exactly the documented JSON: strings for dates
     out: dict[str, bytes] = {}
@@ -86,59 +92,81 @@ def render(report: dict, formats, stem: str = "report", page_size: str = "a4") -
 
         svgs = render_svgs(report, [c for s in sections(report) for c in s.charts])
     if "json" in formats:
-        out[f"{stem}.json"] = document.encode("utf-8")
+        out[names["json"]] = document.encode("utf-8")
     if "html" in formats or "pdf" in formats:
         from prodops.report.html import render_html
 
         html = render_html(report, svgs, page_size)
         if "html" in formats:
-            out[f"{stem}.html"] = html.encode("utf-8")
+            out[names["html"]] = html.encode("utf-8")
         if "pdf" in formats:
             from prodops.report.pdf import render_pdf
 
-            out[f"{stem}.pdf"] = render_pdf(html)
+            out[names["pdf"]] = render_pdf(html)
     if "md" in formats:
         from prodops.report.markdown import render_markdown
 
-        folder = f"{stem}-charts"
-        out[f"{stem}.md"] = render_markdown(report, {n: f"{folder}/{n}.svg" for n in svgs}).encode("utf-8")
+        folder = f"{Path(names['md']).stem}-charts"
+        out[names["md"]] = render_markdown(report, {n: f"{folder}/{n}.svg" for n in svgs}).encode("utf-8")
         out.update({f"{folder}/{n}.svg": svg.encode("utf-8") for n, svg in svgs.items()})
     if "xlsx" in formats:
         from prodops.report.xlsx import render_xlsx
 
-        out[f"{stem}.xlsx"] = render_xlsx(report)
+        out[names["xlsx"]] = render_xlsx(report)
     return out
 
 
-def destination(given: str, formats) -> tuple[Path, str]:
-    """(folder, file stem) for `--out`: a folder (existing, or ending in a slash), a file name whose
-    suffix names its one format, or a name without a suffix for several formats."""
+def destination(given: str, formats) -> tuple[Path, dict[str, str]] | None:
+    """Where `--out` puts the files: (folder, format -> file name), or None for standard output.
+    A folder (one that exists, or a name ending in a slash) gets report.<format> files; one format
+    gets the file as named (`.<format>` added when the name has no suffix); several formats get
+    `<name>.<format>` each, so the name must not end in one format's suffix."""
+    if given == "-":
+        if formats != ["json"]:
+            raise InputError("--out -: only the JSON report prints to standard output; name a file or a folder")
+        return None
+    if not given.strip():
+        raise InputError("--out is empty: name a file (report.html), a name for several formats (board/q3) or a folder (reports/)")
     out = Path(given)
     if out.is_dir() or given.endswith(("/", os.sep)):
-        return out, "report"
-    fmt = SUFFIXES.get(out.suffix.lower())
-    if fmt is None:
-        return out.parent, out.name
-    if len(formats) == 1 and fmt != formats[0]:
-        raise InputError(f"--out {out}: the name ends in {out.suffix} but --format is {formats[0]}; "
-                         f"name it {out.with_suffix('.' + formats[0]).name}")
-    return out.parent, out.stem
+        return out, file_names(formats)
+    named = SUFFIXES.get(out.suffix.lower())
+    if len(formats) == 1:
+        if named and named != formats[0]:
+            raise InputError(f"--out {given}: the name ends in {out.suffix} but --format is {formats[0]}; "
+                             f"name it {out.with_suffix('.' + formats[0]).name}")
+        return out.parent, {formats[0]: out.name if out.suffix else f"{out.name}.{formats[0]}"}
+    if named:
+        raise InputError(f"--out {given} names one {named} file but --format asks for {', '.join(formats)}; "
+                         f"give a name without a suffix ({out.with_suffix('')}) or a folder")
+    return out.parent, file_names(formats, out.name)
 
 
 def write(outputs: dict[str, bytes], folder: Path) -> list[Path]:
-    """Write every output beside a temporary name first, then rename them all: an error while writing
-    leaves the files of an earlier run as they were, not half a report."""
+    """Write every output under a temporary name first, then rename them all: an error while writing
+    leaves the files of an earlier run as they were, not half a report. A sub-folder of outputs (the
+    Markdown's charts) is the report's own: SVGs of an earlier run that this one lacks are removed."""
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in outputs.items():
             path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise InputError(f"cannot make the folder {path.parent}: a file of that name is in the way") from None
             tmp = path.with_name(f".{path.name}.partial")
-            tmp.write_bytes(data)
             staged.append((tmp, path))
+            try:
+                tmp.write_bytes(data)
+            except OSError as e:
+                raise InputError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from None
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-    return [path for _, path in staged]
+    written = [path for _, path in staged]
+    for sub in {p.parent for p in written} - {folder}:
+        for stale in set(sub.glob("*.svg")) - set(written):
+            stale.unlink()
+    return written

@@ -1,6 +1,7 @@
 """The report's charts as Vega-Lite specs, rendered offline to SVG by vl-convert.
 
-One spec per chart serves HTML, PDF and Markdown alike. Every chart has a title, axis titles and a
+One spec per chart serves HTML, PDF and Markdown alike. Dates are ISO days read as UTC midnight, so
+time scales are UTC too: in local time a chart would move its marks with the machine's time zone. Every chart has a title, axis titles and a
 legend where colour means something; colours step in lightness and lines also differ in dash and
 point shape, so the charts still read when printed in grayscale.
 """
@@ -91,7 +92,8 @@ def roadmap_levels(report: dict) -> dict:
     r = report["roadmap"]
     points = [{"date": r["assessment_date"], "level": r["current_level"], "label": "Now"}] + [
         {"date": p["end"], "level": p["projected_level"], "label": f"Phase {p['number']}"} for p in r["phases"]]
-    x = {"field": "date", "type": "temporal", "title": "End of phase", "axis": {"format": "%b %Y", "labelAngle": 0}}
+    x = {"field": "date", "type": "temporal", "title": "End of phase", "scale": {"type": "utc"},
+         "axis": {"format": "%b %Y", "labelAngle": 0, "labelFlush": False}}
     return _spec("Projected level by phase", f"{r['capacity']} investments at a time, {r['phase_days']}-day phases",
                  height=200, data={"values": points}, layer=[
         {"mark": {"type": "line", "interpolate": "step-after", "color": PALETTE[0], "strokeWidth": 2, "point": {"size": 50}},
@@ -129,7 +131,8 @@ def predictability_over_time(report: dict) -> dict:
     rows += [{"quarter": q["start"], "team": "All teams", "accuracy": q["planning_accuracy"]}
              for q in v["predictability_by_quarter"] if q["planning_accuracy"] is not None]
     teams = sorted({r["team"] for r in rows} - {"All teams"}) + ["All teams"]
-    x = {"field": "quarter", "type": "temporal", "title": "Quarter (sprint start)", "axis": {"format": "%Y Q%q", "labelAngle": 0, "tickCount": {"interval": "month", "step": 3}}}
+    x = {"field": "quarter", "type": "temporal", "title": "Quarter (sprint start)", "scale": {"type": "utc"},
+         "axis": {"format": "%Y Q%q", "labelAngle": 0, "labelFlush": False, "tickCount": {"interval": "month", "step": 3}}}
     layers = [{
         "mark": {"type": "line", "point": {"size": 30}},
         "encoding": {
@@ -148,9 +151,9 @@ def predictability_over_time(report: dict) -> dict:
         marker = {"data": {"values": [{"date": change, "label": f"Change {change}"}]}}
         layers += [
             {**marker, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#000000"},
-             "encoding": {"x": {"field": "date", "type": "temporal"}}},
+             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}}},
             {**marker, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom", "fontSize": 10},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"value": 10}, "text": {"field": "label"}}},
+             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}, "y": {"value": 10}, "text": {"field": "label"}}},
         ]
     return _spec("Planning accuracy by quarter", "Per team and all teams; the dashed line marks the change date",
                  height=260, data={"values": rows}, layer=layers)

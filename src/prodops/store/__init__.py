@@ -205,7 +205,7 @@ class Workspace:
         orgs = self.organizations()
         if not orgs:
             raise InputError(f"no assessment recorded in the workspace {_safe(self.url)}; "
-                             "run `prodops assess FILE` first, or pass an answers file")
+                             "record one with `prodops assess FILE` first")
         if organization is None and len(orgs) > 1:
             raise InputError(f"the workspace holds several organisations ({', '.join(orgs)}); "
                              "choose one with --organization NAME")
