@@ -25,6 +25,18 @@ def test_the_demo_report_is_complete_and_deterministic(demo):
     assert m["model"]["id"] == "prodops-maturity" and m["respondents_by_role"]["pm"] == 4
     assert "Mann-Whitney" in m["definitions"]["before_after"] and m["sample_sizes"]["sprints"] == 276
     assert "different units" in " ".join(m["approximations"])
+    # Symptoms as the latest assessment saw them, measured up to its date
+    assert r["value"]["symptoms"]["window"]["to"] <= r["as_of"]
+    assert "DESIGN.md" not in first.stdout  # definitions are written for readers, not for this repo's developers
+
+
+def test_a_criterion_the_data_decides_says_so(demo):
+    from prodops.report.layout import criteria
+
+    r = json.loads((demo / "report.json").read_text())
+    rows = {row[1]: row for row in criteria(r).tables[0].rows}
+    assert rows["pp-4-predictability"][7] == "met (data)" and rows["pp-4-predictability"][4] < 0.1
+    assert "0.02*" in (demo / "report-charts" / "criteria-heatmap.svg").read_text()
 
 
 def test_a_report_needs_an_assessment(tmp_path):

@@ -27,7 +27,7 @@ def workbook(report):
 
 def expected_names(report: dict) -> list[str]:
     taken: set[str] = set()
-    return [sheet_title(s.title, taken) for s in layout.sections(report)]
+    return [sheet_title(s.short or s.title, taken) for s in layout.sections(report)]
 
 
 def header_cell(ws, title: str):
@@ -106,15 +106,14 @@ def test_header_rows_are_bold_frozen_filtered_and_columns_sized(report, workbook
     assert ws.cell(statement.row + 1, statement.column).alignment.wrap_text  # long text wraps
 
 
-def test_methodology_blocks_are_a_heading_and_a_cell_per_line(report, workbook):
+def test_methodology_definitions_are_a_heading_and_a_cell_per_paragraph_or_item(report, workbook):
     ws = workbook["Methodology"]
     column_a = [c.value for (c,) in ws.iter_rows(max_col=1)]
-    section = layout.methodology(report)
-    heading, body = section.blocks[0]
+    heading, items = layout.methodology(report).blocks[0]
     at = column_a.index(heading)
     assert ws.cell(at + 1, 1).font.b
-    first_line = next(line for line in body.splitlines() if line.strip())
-    assert column_a[at + 1] == first_line.rstrip()
+    assert column_a[at + 1:at + 1 + len(items)] == [("• " if kind == "li" else "") + line for kind, line in items]
+    assert not [v for v in column_a if isinstance(v, str) and v.startswith(" ")]  # no hard-wrap indents
 
 
 def test_the_same_report_gives_the_same_bytes(report):

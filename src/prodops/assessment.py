@@ -1,6 +1,6 @@
-"""Scoring (DESIGN.md §4): responses -> criterion scores -> dimension and staged levels, blockers.
+"""Scoring: responses -> criterion scores -> dimension and staged levels, blockers.
 
-The rules, all in this file:
+The rules:
 - A criterion's score is the mean of the respondents' answers weighted by their role's weight;
   N/A answers are left out of the numerator and the denominator. Spread = max - min, stdev is the
   weighted population standard deviation; respondents *disagree* when spread >= disagreement_spread.

@@ -1,6 +1,6 @@
 """The roadmap: an assessment result + the model -> ranked investments in phases, projected levels.
 
-Rules, all here:
+The rules:
 - An investment is *open* while any criterion it satisfies is not met; the others are done.
 - Rank: the investments that unblock the lowest level first (the level of their lowest unmet
   criterion), then those clearing more of that level's blockers, then the smaller effort, then
@@ -12,7 +12,7 @@ Rules, all here:
   work always comes first and spare capacity goes to the level after; one too large for a whole
   phase gets a phase to itself.
 - Projected level after a phase = the staged level if every criterion of every investment planned
-  so far were met (`assessment.staged_levels`).
+  so far were met, computed as for an assessment.
 - Unmet criteria that no investment addresses are listed as *uncovered*: no plan reaches past them.
 """
 

@@ -1,4 +1,4 @@
-"""Launch success rate (the seed's definition, DESIGN.md §5).
+"""Launch success rate.
 
 A launch succeeds when it is
 - on time: launched no later than its *original* date plus `grace_days` (default 0);

@@ -1,6 +1,6 @@
-"""Sprint predictability (DESIGN.md §5), with Jira velocity-chart semantics.
+"""Sprint predictability, with Jira velocity-chart semantics.
 
-Definitions, all here:
+Definitions:
 - commitment = the work in the sprint when it starts, by initial estimate (points) or by count
   (issues); work removed during the sprint ("punted") still counts in the commitment.
 - completed committed = committed work done by the sprint's end (not removed);

@@ -1,4 +1,4 @@
-"""Revenue wins from feedback-driven work (the seed's "revenue connections", DESIGN.md §5).
+"""Revenue wins from feedback-driven work ("revenue connections").
 
 A win is a chain: a feedback item from an account -> the roadmap item it drove (received no later
 than the item shipped: feedback that came after cannot have driven it) -> that item shipped -> the

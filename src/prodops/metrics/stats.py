@@ -1,4 +1,4 @@
-"""Before/after statistics (DESIGN.md §5): seeded percentile bootstrap over sprints, Mann-Whitney U.
+"""Before/after statistics: seeded percentile bootstrap over sprints, Mann-Whitney U.
 
 - The compared figure is the pooled ratio (sum of numerators / sum of denominators) of each
   period; when the sprints mix units, the mean of the per-sprint ratios instead (it is unit-free).
@@ -6,7 +6,7 @@
 - 95% confidence interval: percentile bootstrap, resampling sprints with replacement within each
   period, `resamples` times, from a fixed seed: the same inputs give the same numbers every run.
 - p-value: two-sided Mann-Whitney U test on the per-sprint ratios of the two periods.
-- With fewer than MIN_SPRINTS sprints in a period the numbers are still given, but the sentence
+- With fewer than 5 sprints in a period the numbers are still given, but the sentence
   says plainly that there are too few sprints to conclude; with fewer than 2 there is no interval.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 SEED = 20_261_125
 RESAMPLES = 2_000
-MIN_SPRINTS = 5
+MIN_SPRINTS = 5  # the docstring says 5: keep them together
 
 
 def _figure(num: np.ndarray, den: np.ndarray, pooled: bool, idx: np.ndarray | None = None) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Time value of Product Ops (the seed's formula, DESIGN.md §5).
+"""Time value of Product Ops.
 
 - A respondent's overhead hours per week = meeting coordination + reporting + tool research +
   process design, from the `time-survey` table (period `baseline`, then `followup` ~90 days on).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -51,12 +52,15 @@ def report_from_workspace(ws, model: MaturityModel, organization: str | None = N
         grace_days=int(saved.get("grace_days", 0)),
     )
     tables = {t: ws.read(t) for n in NAMES for t in TABLES_FOR[n]}
+    value = {n: compute(n, tables, options) for n in NAMES if n != "symptoms"}
+    # Symptoms as the assessment saw them: measured up to its date, not to the latest data.
+    value["symptoms"] = compute("symptoms", tables, dataclasses.replace(options, until=latest.date))
     return build_report(ReportInputs(
         model=model,
         latest=result,
         history=ws.assessments(latest.organization),
         roadmap=plan(model, result, phase_days=phase_days, capacity=capacity),
-        value={n: compute(n, tables, options) for n in NAMES},
+        value={n: value[n] for n in NAMES},
         predictability_by_quarter=by_quarter(tables["sprints"]),
         predictability_by_team_quarter=by_quarter(tables["sprints"], per_team=True),
         change_date=saved.get("change_date"),

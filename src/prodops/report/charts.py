@@ -12,9 +12,11 @@ import re
 
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
-# Dark-to-light steps of blue, then oranges and greys: neighbours differ in lightness.
+# Dark-to-light steps of blue, then oranges and greys: neighbours differ in lightness. Lines get
+# no pale colours: a thin pale line vanishes on paper.
 PALETTE = ["#08306b", "#6baed6", "#d94801", "#fdae6b", "#2171b5", "#c6dbef", "#525252", "#bdbdbd", "#7f2704", "#969696"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 2], [3, 5], [6, 2, 2, 2], [12, 4]]
+LINES = ["#08306b", "#2171b5", "#6baed6", "#d94801", "#fd8d3c", "#7f2704", "#525252", "#969696", "#54278f", "#238b45"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle", "square", "diamond", "cross"]
 
 CONFIG = {
@@ -28,7 +30,7 @@ CONFIG = {
 }
 
 
-def _spec(title: str, subtitle: str | None = None, width: int | None = WIDTH, **body) -> dict:
+def _spec(title: str, subtitle: str | list[str] | None = None, width: int | None = WIDTH, **body) -> dict:
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": {"text": title, **({"subtitle": subtitle} if subtitle else {})},
             **({"width": width} if width else {}), "config": CONFIG, **body}
@@ -64,13 +66,15 @@ def criteria_heatmap(report: dict) -> dict:
         slots[key] = slots.get(key, 0) + 1
         shown = {"na": "N/A", "unanswered": "?"}.get(c["status"])
         rows.append({"dimension": c["dimension_name"], "level": f"Level {c['level']}", "slot": slots[key],
-                     "score": c["score"], "label": shown or f"{c['score']:.2f}", "disagreement": c["disagreement"],
+                     "score": c["score"], "disagreement": c["disagreement"],
+                     "label": shown or f"{c['score']:.2f}" + ("*" if c["data"] and c["data"]["decides"] else ""),
                      "dark": c["score"] is not None and c["score"] >= 0.55})
     order = list(dict.fromkeys(r["dimension"] for r in rows))
     enc = {"y": {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 200}},
            "x": {"field": "slot", "type": "ordinal", "title": None, "axis": None}}
     # One column per level, as wide as its criteria: each criterion a cell of the same size.
-    return _spec("Criteria heat map", "Weighted score per criterion (0 to 1); a black frame marks respondents who disagree; ? unanswered",
+    return _spec("Criteria heat map", ["Weighted score of the answers per criterion (0 to 1), in the order of the table below;",
+                                       "a black frame marks respondents who disagree; * the data decides met or unmet; ? unanswered"],
                  data={"values": rows}, width=None,
                  facet={"column": {"field": "level", "type": "ordinal", "title": None, "header": {"labelFontSize": 12, "labelFontWeight": "bold"}}},
                  resolve={"scale": {"x": "independent"}},
@@ -139,7 +143,7 @@ def predictability_over_time(report: dict) -> dict:
             "x": x, "y": {"field": "accuracy", "type": "quantitative", "title": "Planning accuracy (completed ÷ committed)",
                           "axis": {"format": "%"}, "scale": {"zero": False}},
             "color": {"field": "team", "type": "nominal", "title": "Team", "sort": teams,
-                      "scale": {"domain": teams, "range": [PALETTE[i % len(PALETTE)] for i in range(len(teams) - 1)] + ["#000000"]}},
+                      "scale": {"domain": teams, "range": [LINES[i % len(LINES)] for i in range(len(teams) - 1)] + ["#000000"]}},
             "strokeDash": {"field": "team", "type": "nominal", "sort": teams,
                            "scale": {"domain": teams, "range": [DASHES[i % len(DASHES)] for i in range(len(teams) - 1)] + [[1, 0]]}},
             "shape": {"field": "team", "type": "nominal", "sort": teams,

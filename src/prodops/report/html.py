@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import functools
 
-from prodops.report.layout import sections, text
+from prodops.report.layout import NUMERIC, sections, text
 
-NUMERIC = ("int", "number", "money", "score", "percent", "pp", "level")
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
 
@@ -35,4 +34,8 @@ def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> st
     return _environment().get_template("report.html").render(
         r=report, sections=sections(report), svgs=svgs, text=text, numeric=NUMERIC,
         page_size=PAGE_SIZES[page_size],
-        footer_left=Markup(css_string(f"{report['organization']} · as of {report['as_of']}")))
+        footer_left=Markup(css_string(f"{_cut(report['organization'], 60)} · as of {report['as_of']}")))
+
+
+def _cut(s: str, n: int) -> str:
+    return s if len(s) <= n else s[:n - 1].rstrip() + "…"

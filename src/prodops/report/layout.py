@@ -8,13 +8,15 @@ writes real numbers; `text(value, kind)` is the one way they are written for rea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from prodops.numbers import half_up, pct
 
 # Column kinds: text, int, number (1 decimal), money (0 decimals), score (0..1, 2 decimals),
-# percent (0..1 share), pp (percentage points), hours, date, level (1..5), flag (bool shown as yes / blank).
-KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "hours", "date", "level", "flag")
+# percent (0..1 share), pp (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
+KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "hours", "date", "year", "level", "flag")
+NUMERIC = ("int", "number", "money", "score", "percent", "pp", "hours", "year", "level")  # right-aligned, numbers in XLSX
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)  # names in report.charts.CHARTS
     tables: list[Table] = field(default_factory=list)
-    blocks: list[tuple[str, str]] = field(default_factory=list)  # (heading, preformatted text)
+    blocks: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (heading, prose())
+    short: str | None = None  # a name where space is short (a worksheet's tab)
 
 
 def text(value, kind: str = "text") -> str:
@@ -68,7 +71,7 @@ def text(value, kind: str = "text") -> str:
         return f"{half_up(value, 0 if float(value).is_integer() else 1):,}"
     if kind == "money":
         return f"{half_up(value):,}"
-    if kind in ("int", "level"):
+    if kind in ("int", "level", "year"):
         return f"{value:,}" if kind == "int" else str(value)
     if kind == "flag":
         return "yes" if value else ""
@@ -126,7 +129,8 @@ def summary(report: dict) -> Section:
 
 
 def _criterion_row(c: dict) -> tuple:
-    return (c["id"], c["level"], c["text"], c["score"], c["spread"], c["respondents"], c["status"], c["disagreement"])
+    status = f"{c['status']} (data)" if c["data"] and c["data"]["decides"] else c["status"]
+    return (c["id"], c["level"], c["text"], c["score"], c["spread"], c["respondents"], status, c["disagreement"])
 
 
 _CRITERION_COLUMNS = [("Criterion", "text"), ("Level", "level"), ("Statement", "text"), ("Score", "score"),
@@ -203,19 +207,22 @@ def predictability(report: dict) -> Section | None:
     if not p:
         return None
     rate_cols = [("Planning accuracy (pooled)", "percent"), ("Planning accuracy (median)", "percent"),
-                 ("Say/do (pooled)", "percent"), ("Scope creep (pooled)", "percent")]
+                 ("Say/do (median)", "percent"), ("Scope creep (median)", "percent")]
 
     def rates(row: dict) -> tuple:
-        return (row["planning_accuracy_pooled"], row["planning_accuracy_median"], row["say_do_pooled"], row["scope_creep_pooled"])
+        return (row["planning_accuracy_pooled"], row["planning_accuracy_median"], row["say_do_median"], row["scope_creep_median"])
 
+    mixed = p["overall"]["planning_accuracy_pooled"] is None
     paragraphs, tables = [], [
         _table("teams", "By team", [("Team", "text"), ("Unit", "text"), ("Sprints", "int"), ("Excluded (zero commitment)", "int"), *rate_cols],
                [(t["team"], t["unit"], t["sprints"], t["excluded_zero_commitment"], *rates(t)) for t in p["teams"]]
                + [("All teams", p["overall"]["unit"], p["overall"]["sprints"], p["overall"]["excluded_zero_commitment"], *rates(p["overall"]))],
-               "Planning accuracy is completed ÷ committed; pooled is Σ completed ÷ Σ committed, median is the median sprint."),
-        _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"),
-                                                     ("Say/do", "percent"), ("Scope creep", "percent")],
-               [(q["quarter"], q["sprints"], q["planning_accuracy"], q["say_do"], q["scope_creep"])
+               "Planning accuracy is committed work completed ÷ committed; pooled is Σ over the sprints ÷ Σ, median is the "
+               "median sprint." + (" Teams count in points and in issues, so nothing is pooled across them." if mixed else "")),
+        _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"),
+                                                     (f"Planning accuracy ({'median' if mixed else 'pooled'})", "percent"),
+                                                     ("Say/do (median)", "percent"), ("Scope creep (median)", "percent")],
+               [(q["quarter"], q["sprints"], q["planning_accuracy"], q["say_do_median"], q["scope_creep_median"])
                 for q in report["value"]["predictability_by_quarter"]])]
     ba = p.get("before_after")
     if ba:
@@ -223,7 +230,8 @@ def predictability(report: dict) -> Section | None:
         tables.append(_table("before-after", f"Before and after {ba['change_date']}",
                              [("Period", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"), ("Excluded (zero commitment)", "int")],
                              [(name, ba[name]["n"], ba[name].get("value"), ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],
-                             f"Statistic: {ba['statistic']}; {len(ba['excluded_spanning_change'])} sprints spanning the change date left out."))
+                             f"Planning accuracy here is the {ba['statistic']} of each period; {len(ba['excluded_spanning_change'])} "
+                             "sprints spanning the change date are left out."))
     return Section("predictability", "Sprint predictability", paragraphs, ["predictability-over-time", "predictability-by-team"], tables)
 
 
@@ -231,14 +239,14 @@ def launches(report: dict) -> Section | None:
     lv = report["value"]["launches"]
     if not lv:
         return None
-    years = _table("years", "By year", [("Year", "text"), ("Launches", "int"), ("Known outcome", "int"), ("Succeeded", "int"),
+    years = _table("years", "By year", [("Year", "year"), ("Launches", "int"), ("Known outcome", "int"), ("Succeeded", "int"),
                                         ("Success rate", "percent"), ("On time", "percent"), ("GTM-ready", "percent"),
                                         ("Adoption target met", "percent")],
-                   [(str(y["year"]), y["launches"], y["known"], y["succeeded"], y["rate"], y["on_time_rate"],
+                   [(y["year"], y["launches"], y["known"], y["succeeded"], y["rate"], y["on_time_rate"],
                      y["gtm_ready_rate"], y["adoption_met_rate"]) for y in lv["years"]],
                    "A launch succeeds when it is on time, GTM-ready and meets its adoption target.")
-    failures = _table("failures", "Launches that did not succeed", [("Launch", "text"), ("Name", "text"), ("Year", "text"), ("Why", "text")],
-                      [(f["launch"], f["name"], str(f["year"]), ", ".join(f["reasons"])) for f in lv["failures"]])
+    failures = _table("failures", "Launches that did not succeed", [("Launch", "text"), ("Name", "text"), ("Year", "year"), ("Why", "text")],
+                      [(f["launch"], f["name"], f["year"], ", ".join(f["reasons"])) for f in lv["failures"]])
     return Section("launches", "Launch success", [], ["launch-success"], [years, failures] if lv["failures"] else [years])
 
 
@@ -253,11 +261,15 @@ def time_value(report: dict) -> Section | None:
             line += (f": at {text(tv['hourly_rate'], 'money')} an hour for {text(tv['headcount'], 'number')} PMs, "
                      f"{text(tv['monthly_value'], 'money')} a month")
         paragraphs.append(line + ".")
-    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"), ("Saved", "number")],
+    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"),
+                                                        ("Change", "number")],
                   [(name.replace("_", " "), c["baseline"], c["followup"],
-                    None if c["baseline"] is None or c["followup"] is None else round(c["baseline"] - c["followup"], 4))
+                    None if c["baseline"] is None or c["followup"] is None else round(c["followup"] - c["baseline"], 4))
                    for name, c in tv["by_category"].items()]
-                  + [("Total", tv["baseline_hours"], tv["followup_hours"], tv["hours_saved_per_pm_week"])])
+                  + [("Total", tv["baseline_hours"], tv["followup_hours"], round(tv["followup_hours"] - tv["baseline_hours"], 4))],
+                  "Means of everyone who answered each survey. The hours saved per PM are the mean change of the "
+                  + (f"{tv['paired']} PMs who answered both" if tv["paired"] else "period means (no PM answered both)")
+                  + f": {text(tv['hours_saved_per_pm_week'], 'hours')}.")
     basis = _table("basis", "Basis", [("Figure", "text"), ("Value", "number")], [
         ("Respondents, baseline", Typed(tv["respondents_baseline"], "int")),
         ("Respondents, follow-up", Typed(tv["respondents_followup"], "int")), ("Paired respondents", Typed(tv["paired"], "int")),
@@ -282,10 +294,10 @@ def revenue(report: dict) -> Section | None:
     tables = [_table("wins", "Wins", columns, rows(rv["wins"]), rv["label"])]
     if rv.get("losses"):
         tables.append(_table("losses", "Losses despite feedback-driven work", columns, rows(rv["losses"])))
-    return Section("revenue", "Revenue wins from feedback-driven work", [
+    return Section("revenue", "Revenue wins from feedback-driven work", short="Revenue wins", paragraphs=[
         f"{text(rv['attributed_arr'], 'money')} ARR in {len(rv['wins'])} accounts ({text(rv['renewed_arr'], 'money')} renewed, "
         f"{text(rv['expansion_arr'], 'money')} expansion) within {rv['window_days']} days of a shipped item their feedback drove. "
-        f"{rv['label']}"], ["revenue-wins"], tables)
+        f"{rv['label']}"], charts=["revenue-wins"], tables=tables)
 
 
 def symptoms(report: dict) -> Section | None:
@@ -302,7 +314,8 @@ def trajectory(report: dict) -> Section:
     t = report["trajectory"]
     dims = [(d["id"], d["name"]) for d in report["maturity"]["dimensions"]]
     return Section("trajectory", "Trajectory", [
-        f"{len(t)} recorded assessment{'s' if len(t) != 1 else ''} from {t[0]['date']} to {t[-1]['date']}."] if t else [],
+        (f"{len(t)} recorded assessments from {t[0]['date']} to {t[-1]['date']}." if len(t) > 1
+         else f"One recorded assessment, on {t[0]['date']}: the trajectory starts here.")] if t else [],
         ["trajectory"],
         [_table("assessments", "Assessments", [("Date", "date"), ("Level", "level"), ("Respondents", "int"),
                                                ("Progress to next", "percent"), *((name, "level") for _, name in dims)],
@@ -335,4 +348,22 @@ def methodology(report: dict) -> Section:
               "revenue": "Revenue attribution", "symptoms": "Symptoms"}
     return Section("methodology", "Methodology", [
         "How each figure is computed, quoted from the code that computes it."], [], tables,
-        [(titles.get(k, k), v) for k, v in m["definitions"].items()])
+        [(titles.get(k, k), prose(v)) for k, v in m["definitions"].items()])
+
+
+def prose(doc: str) -> list[tuple[str, str]]:
+    """A docstring as ("p" | "li", text) items: its hard-wrapped lines joined, "- " lines as list
+    items, code marks (`x`, *x*) dropped, so a definition reads as text in every format."""
+    items: list[list[str]] = []
+    for block in doc.split("\n\n"):
+        current = None
+        for line in block.splitlines():
+            if line.startswith("- "):
+                current = ["li", line[2:].strip()]
+                items.append(current)
+            elif current is not None and (line.startswith(" ") or current[0] == "p"):
+                current[1] += " " + line.strip()
+            else:
+                current = ["p", line.strip()]
+                items.append(current)
+    return [(kind, re.sub(r"`([^`]*)`|\*([^*\s][^*]*)\*", lambda m: m[1] or m[2], text)) for kind, text in items]

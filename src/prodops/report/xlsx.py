@@ -26,12 +26,12 @@ FORMATS = {
     "number": "#,##0.0",
     "money": "#,##0",
     "int": "0",
+    "year": "0",
     "level": "0",
     "pp": '+0.0" pp";-0.0" pp"',
     "hours": '0.0" h"',
     "date": "yyyy-mm-dd",
 }
-NUMERIC = {"percent", "score", "number", "money", "int", "level", "pp", "hours"}
 
 MAX_WIDTH = 60
 MIN_WIDTH = 8
@@ -94,7 +94,7 @@ def _put(cell, value, kind: str) -> None:
         cell.value = value
         cell.number_format = FORMATS["date"]
         return
-    if kind in NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if kind in layout.NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
             return
         cell.value = value
@@ -173,14 +173,11 @@ def _section(ws, section: layout.Section) -> None:
             sheet.line("Notes", BOLD)
         for p in section.paragraphs:
             sheet.line(p)
-    for heading, body in section.blocks:
+    for heading, items in section.blocks:
         sheet.row += 1
         sheet.line(heading, BOLD)
-        for line in body.splitlines():
-            if line.strip():
-                sheet.line(line.rstrip())
-            else:
-                sheet.row += 1
+        for kind, line in items:
+            sheet.line(f"• {line}" if kind == "li" else line)
     sheet.finish()
 
 
@@ -190,7 +187,7 @@ def render_xlsx(report: dict) -> bytes:
     wb.remove(wb.active)
     taken: set[str] = set()
     for section in layout.sections(report):
-        _section(wb.create_sheet(sheet_title(section.title, taken)), section)
+        _section(wb.create_sheet(sheet_title(section.short or section.title, taken)), section)
     if not wb.sheetnames:
         wb.create_sheet("Report")
     as_of = dt.datetime.combine(dt.date.fromisoformat(report["as_of"]), dt.time())
