@@ -159,7 +159,10 @@ def predictability_over_time(report: dict) -> dict:
             {**marker, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom", "fontSize": 10},
              "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}, "y": {"value": 10}, "text": {"field": "label"}}},
         ]
-    return _spec("Planning accuracy by quarter", "Per team and all teams; the dashed line marks the change date",
+    mixed = any(q["planning_accuracy_pooled"] is None for q in v["predictability_by_quarter"])
+    return _spec("Planning accuracy by quarter",
+                 f"Each team pooled over its sprints; all teams {'as the median sprint (teams count in different units)' if mixed else 'pooled'}"
+                 + ("; the dashed line marks the change date" if change else ""),
                  height=260, data={"values": rows}, layer=layers)
 
 
