@@ -57,8 +57,8 @@ def test_on_a_phone_the_page_does_not_scroll_sideways_and_charts_keep_legible_te
     ratios = page.evaluate("""[...document.querySelectorAll('figure.chart svg')].map(s =>
         s.getBoundingClientRect().width / s.viewBox.baseVal.width)""")
     assert ratios and min(ratios) > 0.99
-    tables = page.evaluate("""[...document.querySelectorAll('.scroll')].every(d => getComputedStyle(d).overflowX === 'auto')""")
-    assert tables
+    frames = page.evaluate("""[...document.querySelectorAll('.scroll')].map(d => getComputedStyle(d).overflowX)""")
+    assert len(frames) > 10 and set(frames) == {"auto"}  # wide tables scroll inside their frame
 
 
 def test_it_prints_with_the_print_stylesheet(browser, demo, tmp_path):

@@ -16,7 +16,6 @@ from prodops.report.model import ReportInputs, build_report
 
 FORMATS = ("html", "pdf", "md", "xlsx", "json")
 SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".xlsx": "xlsx", ".json": "json"}
-PAGE_SIZES = ("a4", "letter")
 
 
 def latest_assessed(ws, model: MaturityModel, organization: str | None):
@@ -69,6 +68,8 @@ def report_from_workspace(ws, model: MaturityModel, organization: str | None = N
 
 
 def check(formats, page_size: str = "a4") -> None:
+    from prodops.report.html import PAGE_SIZES
+
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError(f"--format {unknown[0]!r}: one of {', '.join(FORMATS)}")
@@ -148,7 +149,7 @@ def destination(given: str, formats) -> tuple[Path, dict[str, str]] | None:
 
 def write(outputs: dict[str, bytes], folder: Path) -> list[Path]:
     """Write every output under a temporary name first, then rename them all: an error while writing
-    leaves the files of an earlier run as they were, not half a report. A sub-folder of outputs (the
+    (a full disk, a folder that cannot be made) leaves the files of an earlier run as they were. A sub-folder of outputs (the
     Markdown's charts) is the report's own: SVGs of an earlier run that this one lacks are removed."""
     staged: list[tuple[Path, Path]] = []
     try:

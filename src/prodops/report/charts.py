@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from prodops.numbers import pct
+from prodops.report.layout import text
+
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 # Dark-to-light steps of blue, then oranges and greys: neighbours differ in lightness. Lines get
@@ -36,8 +39,9 @@ def _spec(title: str, subtitle: str | list[str] | None = None, width: int | None
             **({"width": width} if width else {}), "config": CONFIG, **body}
 
 
-def _level_axis(title: str = "Level") -> dict:
-    return {"title": title, "scale": {"domain": [0, 5]}, "axis": {"values": [1, 2, 3, 4, 5], "format": "d"}}
+def _level_axis(report: dict, title: str = "Level") -> dict:
+    top = report["maturity"]["top_level"]
+    return {"title": title, "scale": {"domain": [0, top]}, "axis": {"values": list(range(1, top + 1)), "format": "d"}}
 
 
 def dimension_levels(report: dict) -> dict:
@@ -48,7 +52,7 @@ def dimension_levels(report: dict) -> dict:
     return _spec("Level by dimension", f"Overall: Level {m['level']} {m['level_name']} (the lowest level every dimension has reached)",
                  height=24 * len(rows), data={"values": rows}, layer=[
         {"mark": {"type": "bar", "color": PALETTE[4], "height": 16},
-         "encoding": {"y": y, "x": {"field": "level", "type": "quantitative", **_level_axis()}}},
+         "encoding": {"y": y, "x": {"field": "level", "type": "quantitative", **_level_axis(report)}}},
         {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
          "encoding": {"y": y, "x": {"field": "level", "type": "quantitative"}, "text": {"field": "label"}}},
         {"data": {"values": [{"level": m["level"], "what": "Overall level"}]},
@@ -67,7 +71,7 @@ def criteria_heatmap(report: dict) -> dict:
         shown = {"na": "N/A", "unanswered": "?"}.get(c["status"])
         rows.append({"dimension": c["dimension_name"], "level": f"Level {c['level']}", "slot": slots[key],
                      "score": c["score"], "disagreement": c["disagreement"],
-                     "label": shown or f"{c['score']:.2f}" + ("*" if c["data"] and c["data"]["decides"] else ""),
+                     "label": (shown or text(c["score"], "score")) + ("*" if c["data"] and c["data"]["decides"] else ""),
                      "dark": c["score"] is not None and c["score"] >= 0.55})
     order = list(dict.fromkeys(r["dimension"] for r in rows))
     enc = {"y": {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 200}},
@@ -101,7 +105,7 @@ def roadmap_levels(report: dict) -> dict:
     return _spec("Projected level by phase", f"{r['capacity']} investments at a time, {r['phase_days']}-day phases",
                  height=200, data={"values": points}, layer=[
         {"mark": {"type": "line", "interpolate": "step-after", "color": PALETTE[0], "strokeWidth": 2, "point": {"size": 50}},
-         "encoding": {"x": x, "y": {"field": "level", "type": "quantitative", **_level_axis("Projected level")}}},
+         "encoding": {"x": x, "y": {"field": "level", "type": "quantitative", **_level_axis(report, "Projected level")}}},
         {"mark": {"type": "text", "dy": -12, "fontSize": 10},
          "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"}, "text": {"field": "label"}}},
     ])
@@ -118,7 +122,7 @@ def trajectory(report: dict) -> dict:
     return _spec("Maturity over time", "Overall level and the range of the dimensions' levels at each assessment",
                  height=200, data={"values": rows}, layer=[
         {"mark": {"type": "area", "opacity": 0.45},
-         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", **_level_axis()}, "y2": {"field": "high"},
+         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", **_level_axis(report)}, "y2": {"field": "high"},
                       "color": {"datum": "Range of dimension levels", "type": "nominal",
                                 "scale": {"domain": ["Overall level", "Range of dimension levels"], "range": ["#000000", PALETTE[1]]},
                                 "title": None, "legend": {"symbolOpacity": 1}}}},
@@ -130,11 +134,13 @@ def trajectory(report: dict) -> dict:
 
 def predictability_over_time(report: dict) -> dict:
     v = report["value"]
-    rows = [{"quarter": q["start"], "team": q["team"], "accuracy": q["planning_accuracy"]}
+    rows = [{"quarter": q["start"], "team": q["team"], "accuracy": q["planning_accuracy"], "overall": False}
             for q in v["predictability_by_team_quarter"] if q["planning_accuracy"] is not None]
-    rows += [{"quarter": q["start"], "team": "All teams", "accuracy": q["planning_accuracy"]}
+    teams = sorted({r["team"] for r in rows})
+    overall = "All teams" if "All teams" not in teams else "All teams (overall)"  # a team may be called that
+    rows += [{"quarter": q["start"], "team": overall, "accuracy": q["planning_accuracy"], "overall": True}
              for q in v["predictability_by_quarter"] if q["planning_accuracy"] is not None]
-    teams = sorted({r["team"] for r in rows} - {"All teams"}) + ["All teams"]
+    teams.append(overall)
     x = {"field": "quarter", "type": "temporal", "title": "Quarter (sprint start)", "scale": {"type": "utc"},
          "axis": {"format": "%Y Q%q", "labelAngle": 0, "labelFlush": False, "tickCount": {"interval": "month", "step": 3}}}
     layers = [{
@@ -148,7 +154,7 @@ def predictability_over_time(report: dict) -> dict:
                            "scale": {"domain": teams, "range": [DASHES[i % len(DASHES)] for i in range(len(teams) - 1)] + [[1, 0]]}},
             "shape": {"field": "team", "type": "nominal", "sort": teams,
                       "scale": {"domain": teams, "range": [SHAPES[i % len(SHAPES)] for i in range(len(teams) - 1)] + ["circle"]}},
-            "strokeWidth": {"condition": {"test": "datum.team === 'All teams'", "value": 3.5}, "value": 1.3},
+            "strokeWidth": {"condition": {"test": "datum.overall", "value": 3.5}, "value": 1.3},
         }}]
     change = v.get("change_date")
     if change:
@@ -159,9 +165,8 @@ def predictability_over_time(report: dict) -> dict:
             {**marker, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom", "fontSize": 10},
              "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}, "y": {"value": 10}, "text": {"field": "label"}}},
         ]
-    mixed = any(q["planning_accuracy_pooled"] is None for q in v["predictability_by_quarter"])
     return _spec("Planning accuracy by quarter",
-                 f"Each team pooled over its sprints; all teams {'as the median sprint (teams count in different units)' if mixed else 'pooled'}"
+                 "Each team pooled over its sprints; all teams pooled, or the median sprint where teams count in different units"
                  + ("; the dashed line marks the change date" if change else ""),
                  height=260, data={"values": rows}, layer=layers)
 
@@ -172,7 +177,7 @@ def predictability_by_team(report: dict) -> dict:
     for t in p["teams"]:
         acc = t["planning_accuracy_pooled"] if t["planning_accuracy_pooled"] is not None else t["planning_accuracy_median"]
         if acc is not None:
-            rows.append({"team": t["team"], "accuracy": acc, "label": f"{acc:.0%} ({t['sprints']} sprints)"})
+            rows.append({"team": t["team"], "accuracy": acc, "label": f"{pct(acc)} ({t['sprints']} sprints)"})
     order = [r["team"] for r in sorted(rows, key=lambda r: (-r["accuracy"], r["team"]))]
     y = {"field": "team", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 200}}
     x = {"field": "accuracy", "type": "quantitative", "title": "Planning accuracy, all sprints (pooled)",

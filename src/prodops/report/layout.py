@@ -30,6 +30,7 @@ class Typed:
 class Column:
     title: str
     kind: str = "text"
+    wide: bool = False  # long text that should get the room on a page
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,26 @@ class Table:
     rows: list[tuple]
     note: str | None = None
     group: int | None = None  # a column whose runs of equal values the page shows as sub-headings
+
+    @property
+    def keep(self) -> bool:
+        """Short enough to keep on one page rather than run on to the next."""
+        return len(self.rows) <= 16
+
+    def shown(self) -> list[int]:
+        """The columns a page shows under its sub-headings: all but the group column."""
+        return [i for i in range(len(self.columns)) if i != self.group]
+
+    def runs(self) -> list[tuple[str | None, list[tuple]]]:
+        """The rows in runs of the group column's value (one run, headed None, without one)."""
+        if self.group is None:
+            return [(None, self.rows)]
+        out: list[tuple[str, list[tuple]]] = []
+        for row in self.rows:
+            if not out or out[-1][0] != row[self.group]:
+                out.append((row[self.group], []))
+            out[-1][1].append(row)
+        return out
 
 
 @dataclass(frozen=True)
@@ -86,7 +107,7 @@ def _date(s: str | None) -> dt.date | None:
 
 def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None,
            group: int | None = None) -> Table:
-    return Table(id, title, tuple(Column(t, k) for t, k in columns), rows, note, group)
+    return Table(id, title, tuple(Column(t, k, wide=t == "Statement") for t, k in columns), rows, note, group)
 
 
 def sections(report: dict) -> list[Section]:
@@ -219,11 +240,13 @@ def predictability(report: dict) -> Section | None:
                + [("All teams", p["overall"]["unit"], p["overall"]["sprints"], p["overall"]["excluded_zero_commitment"], *rates(p["overall"]))],
                "Planning accuracy is committed work completed ÷ committed; pooled is Σ over the sprints ÷ Σ, median is the "
                "median sprint." + (" Teams count in points and in issues, so nothing is pooled across them." if mixed else "")),
-        _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"),
-                                                     (f"Planning accuracy ({'median' if mixed else 'pooled'})", "percent"),
-                                                     ("Say/do (median)", "percent"), ("Scope creep (median)", "percent")],
-               [(q["quarter"], q["sprints"], q["planning_accuracy"], q["say_do_median"], q["scope_creep_median"])
-                for q in report["value"]["predictability_by_quarter"]])]
+        _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"),
+                                                     ("Statistic", "text"), ("Say/do (median)", "percent"),
+                                                     ("Scope creep (median)", "percent")],
+               [(q["quarter"], q["sprints"], q["planning_accuracy"],
+                 "median" if q["planning_accuracy_pooled"] is None else "pooled", q["say_do_median"], q["scope_creep_median"])
+                for q in report["value"]["predictability_by_quarter"]],
+               "Pooled where the quarter's sprints count in one unit, else the median sprint.")]
     ba = p.get("before_after")
     if ba:
         paragraphs.append(f"Since {ba['change_date']}: {ba['conclusion']}")
@@ -256,20 +279,20 @@ def time_value(report: dict) -> Section | None:
         return None
     paragraphs = []
     if tv.get("hours_saved_per_pm_week") is not None:
-        line = f"PMs spend {tv['hours_saved_per_pm_week']:.1f} fewer hours a week on operational overhead"
+        line = f"PMs spend {half_up(tv['hours_saved_per_pm_week'], 1)} fewer hours a week on operational overhead"
         if tv.get("monthly_value") is not None:
             line += (f": at {text(tv['hourly_rate'], 'money')} an hour for {text(tv['headcount'], 'number')} PMs, "
                      f"{text(tv['monthly_value'], 'money')} a month")
         paragraphs.append(line + ".")
     cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"),
                                                         ("Change", "number")],
-                  [(name.replace("_", " "), c["baseline"], c["followup"],
-                    None if c["baseline"] is None or c["followup"] is None else round(c["followup"] - c["baseline"], 4))
+                  [(name.replace("_", " "), c["baseline"], c["followup"], _change(c["baseline"], c["followup"]))
                    for name, c in tv["by_category"].items()]
-                  + [("Total", tv["baseline_hours"], tv["followup_hours"], round(tv["followup_hours"] - tv["baseline_hours"], 4))],
-                  "Means of everyone who answered each survey. The hours saved per PM are the mean change of the "
-                  + (f"{tv['paired']} PMs who answered both" if tv["paired"] else "period means (no PM answered both)")
-                  + f": {text(tv['hours_saved_per_pm_week'], 'hours')}.")
+                  + [("Total", tv["baseline_hours"], tv["followup_hours"], _change(tv["baseline_hours"], tv["followup_hours"]))],
+                  "Means of everyone who answered each survey."
+                  + (" The hours saved per PM are the mean change of the " + (
+                      f"{tv['paired']} PMs who answered both" if tv["paired"] else "period means (no PM answered both)")
+                     + f": {text(tv['hours_saved_per_pm_week'], 'hours')}." if tv["hours_saved_per_pm_week"] is not None else ""))
     basis = _table("basis", "Basis", [("Figure", "text"), ("Value", "number")], [
         ("Respondents, baseline", Typed(tv["respondents_baseline"], "int")),
         ("Respondents, follow-up", Typed(tv["respondents_followup"], "int")), ("Paired respondents", Typed(tv["paired"], "int")),
@@ -278,6 +301,10 @@ def time_value(report: dict) -> Section | None:
         ("Hourly rate", Typed(tv["hourly_rate"], "money")), ("PM headcount", tv["headcount"]),
         ("Monthly value", Typed(tv["monthly_value"], "money"))])
     return Section("time-value", "Time saved for PMs", paragraphs, ["time-value"], [cats, basis])
+
+
+def _change(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 4)
 
 
 def revenue(report: dict) -> Section | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from prodops.report.layout import NUMERIC, sections, text
 
@@ -23,7 +24,8 @@ def md_escape(s: str) -> str:
 def _word(w: str) -> str:
     if _LINKISH.search(w):
         w = w.replace("|", "\\|")  # a pipe ends a table cell even in a code span
-        return f"`` {w} ``" if "`" in w else f"`{w}`"
+        fence = "`" * (1 + max((len(run) for run in re.findall("`+", w)), default=0))  # longer than any run inside
+        return f"{fence} {w} {fence}" if "`" in w else f"`{w}`"
     w = w.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _INLINE.sub(r"\\\1", w)
 
@@ -42,13 +44,13 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
             out.append("")
         for name in s.charts:
             if name in chart_paths:
-                out += [f"![{md_escape(name.replace('-', ' '))}]({chart_paths[name]})", ""]
+                out += [f"![{md_escape(name.replace('-', ' '))}]({quote(chart_paths[name])})", ""]
         for t in s.tables:
             out += [f"### {md_escape(t.title)}", ""]
-            for heading, rows in _groups(t):
+            shown = t.shown()
+            for heading, rows in t.runs():
                 out += [f"#### {md_escape(heading)}", ""] if heading is not None else []
-                out += _pipe_table([c for i, c in enumerate(t.columns) if i != t.group],
-                                   [[v for i, v in enumerate(row) if i != t.group] for row in rows]) + [""]
+                out += _pipe_table([t.columns[i] for i in shown], [[row[i] for i in shown] for row in rows]) + [""]
             out += [f"*{md_escape(t.note)}*", ""] if t.note else []
         for heading, items in s.blocks:
             out += [f"### {md_escape(heading)}", ""]
@@ -57,18 +59,6 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
                 if kind == "p" or i + 1 == len(items) or items[i + 1][0] == "p":
                     out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _groups(t) -> list[tuple[str | None, list[tuple]]]:
-    """A table's rows in runs of its group column's value (one run, headed None, without one)."""
-    if t.group is None:
-        return [(None, t.rows)]
-    runs: list[tuple[str, list[tuple]]] = []
-    for row in t.rows:
-        if not runs or runs[-1][0] != row[t.group]:
-            runs.append((row[t.group], []))
-        runs[-1][1].append(row)
-    return runs
 
 
 def _pipe_table(columns, rows) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from prodops.assessment import AssessmentResult, result_document
 from prodops.model import MaturityModel
+from prodops.numbers import half_up, pct
 from prodops.roadmap import Roadmap, roadmap_document
 
 SCHEMA_VERSION = 1
@@ -50,6 +51,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "title": f"Product Operations maturity and value: {latest.organization}",
         "summary": summary(inputs),
         "maturity": {
+            "top_level": model.top_level,
             "level": latest.level,
             "level_name": model.level_name(latest.level),
             "since": since(inputs),
@@ -107,19 +109,19 @@ def summary(inputs: ReportInputs) -> list[str]:
         out.append(f"Since {ba['change_date']}: {ba['conclusion']}")
     tv = value.get("time-value")
     if tv and tv.get("hours_saved_per_pm_week") is not None:
-        line = f"PMs spend {tv['hours_saved_per_pm_week']:.1f} fewer hours a week on operational overhead"
+        line = f"PMs spend {half_up(tv['hours_saved_per_pm_week'], 1)} fewer hours a week on operational overhead"
         if tv.get("monthly_value") is not None:
-            line += f", worth {tv['monthly_value']:,.0f} a month"
+            line += f", worth {half_up(tv['monthly_value']):,} a month"
         out.append(line + f" ({'paired over ' + str(tv['paired']) + ' PMs' if tv['paired'] else 'unpaired'}).")
     launches = value.get("launches")
     if launches and len(launches["years"]) >= 2:
         a, b = launches["years"][-2], launches["years"][-1]
         if a["rate"] is not None and b["rate"] is not None:
-            out.append(f"Launch success went from {a['rate']:.0%} in {a['year']} to {b['rate']:.0%} in {b['year']} "
+            out.append(f"Launch success went from {pct(a['rate'])} in {a['year']} to {pct(b['rate'])} in {b['year']} "
                        f"({b['known']} of {b['launches']} launches with a known outcome).")
     revenue = value.get("revenue")
     if revenue and revenue["wins"]:
-        out.append(f"{revenue['attributed_arr']:,.0f} ARR followed feedback-driven work in {len(revenue['wins'])} "
+        out.append(f"{half_up(revenue['attributed_arr']):,} ARR followed feedback-driven work in {len(revenue['wins'])} "
                    "accounts (attribution, not causation).")
     return out
 

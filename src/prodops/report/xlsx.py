@@ -74,8 +74,6 @@ def _put_text(cell, value: str) -> None:
     cell.value = value if value else None
     if value:
         cell.data_type = "s"  # openpyxl makes "=..." a formula and "#N/A" an error: undo that
-        if cell.data_type != "s":
-            raise RuntimeError(f"openpyxl would not store {value!r} as text")
         if value[0] in "=+-@":
             cell.quotePrefix = True
 
