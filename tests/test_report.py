@@ -42,3 +42,9 @@ def test_a_criterion_the_data_decides_says_so(demo):
 def test_a_report_needs_an_assessment(tmp_path):
     p = run("report", "--db", str(tmp_path / "none.db"))
     assert p.returncode == 2 and "no workspace at" in p.stderr
+
+
+def test_definitions_quoted_in_the_methodology_state_the_code_s_constants():
+    from prodops.metrics import stats
+
+    assert f"fewer than {stats.MIN_SPRINTS} sprints in a period" in stats.__doc__

@@ -16,7 +16,7 @@ import numpy as np
 
 SEED = 20_261_125
 RESAMPLES = 2_000
-MIN_SPRINTS = 5  # the docstring says 5: keep them together
+MIN_SPRINTS = 5  # stated in the docstring, which the report quotes (a test holds them together)
 
 
 def _figure(num: np.ndarray, den: np.ndarray, pooled: bool, idx: np.ndarray | None = None) -> np.ndarray:

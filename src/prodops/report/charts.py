@@ -202,7 +202,7 @@ def launch_success(report: dict) -> dict:
                  height=220, data={"values": rows}, layer=[
         {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5},
          "encoding": {**enc, "color": {"field": "measure", "type": "nominal", "title": None, "sort": names,
-                                       "scale": {"domain": names, "range": [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]]}}}},
+                                       "scale": {"domain": names, "range": [PALETTE[0], PALETTE[1], PALETTE[2], "#fdd0a2"]}}}},  # greys 38, 159, 107, 216
         {"mark": {"type": "text", "dy": -6, "fontSize": 10},
          "encoding": {**enc, "text": {"field": "rate", "type": "quantitative", "format": ".0%"}}},
     ])
