@@ -268,15 +268,31 @@ def test_edge_cases_render_in_every_format(demo):
     unanswered = next(c for c in odd["criteria"] if c["id"] == "pp-4-predictability")
     unanswered.update(score=None, respondents=0)  # nobody answered; the data decided
     odd["maturity"]["top_level"] = 7  # a model with seven levels
-    odd["value"]["predictability"]["teams"][0]["team"] = "All teams"
-    for q in odd["value"]["predictability_by_team_quarter"]:
-        q["team"] = "All teams" if q["team"] == report["value"]["predictability"]["teams"][0]["team"] else q["team"]
+    team = odd["value"]["predictability"]["teams"][-1]
+    odd["value"]["predictability"]["teams"] += [{**team, "team": f"Board {i}", "sprints": i} for i in range(1, 20)]
+    odd["value"]["predictability_by_quarter"] = []  # undated sprints, as in the TSE 2017 dataset
     out = render(odd, ["html", "md", "xlsx"], names={"html": "r.html", "md": "my report (v2).md", "xlsx": "r.xlsx"})
     html = out["r.html"].decode()
     assert "–*" in out["my report (v2)-charts/criteria-heatmap.svg"].decode()  # no score, the data's verdict
     assert ">7<" in out["my report (v2)-charts/dimension-levels.svg"].decode()  # the axis runs to the top level
-    assert "All teams (overall)" in out["my report (v2)-charts/predictability-over-time.svg"].decode()
+    assert "my report (v2)-charts/predictability-over-time.svg" not in out  # nothing dated to draw over time
+    by_team = out["my report (v2)-charts/predictability-by-team.svg"].decode()
+    assert "The 15 teams with the most sprints of 25; the table lists all" in by_team and ">Board 4<" not in by_team and ">Board 19<" in by_team
+    assert "Board 1<" in out["r.html"].decode()  # the table still lists every team
     assert "](my%20report%20%28v2%29-charts/trajectory.svg)" in out["my report (v2).md"].decode()
     assert "Means of everyone who answered each survey." in html
     # A code span's fence is longer than any run of backticks inside it: the link stays text.
     assert md_escape("www.x``[click](https://evil.example)") == "``` www.x``[click](https://evil.example) ```"
+
+
+def test_a_team_called_all_teams_keeps_its_own_line(demo):
+    import json
+
+    from prodops.report.charts import predictability_over_time
+
+    report = json.loads((demo / "report.json").read_text())
+    first = report["value"]["predictability"]["teams"][0]["team"]
+    for row in report["value"]["predictability"]["teams"] + report["value"]["predictability_by_team_quarter"]:
+        row["team"] = "All teams" if row["team"] == first else row["team"]
+    domain = predictability_over_time(report)["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert domain[-1] == "All teams (overall)" and "All teams" in domain[:-1]

@@ -22,6 +22,10 @@ DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 2], [3, 5],
 LINES = ["#08306b", "#2171b5", "#6baed6", "#d94801", "#fd8d3c", "#7f2704", "#525252", "#969696", "#54278f", "#238b45"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle", "square", "diamond", "cross"]
 
+# More teams than this make a chart a page long or a tangle of lines: charts show the teams with the
+# most sprints and say so; the tables list every team.
+MOST_TEAMS_BARS, MOST_TEAMS_LINES = 15, 8
+
 CONFIG = {
     "font": FONT,
     "title": {"fontSize": 14, "anchor": "start", "offset": 10},
@@ -35,7 +39,8 @@ CONFIG = {
 
 def _spec(title: str, subtitle: str | list[str] | None = None, width: int | None = WIDTH, **body) -> dict:
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "title": {"text": title, **({"subtitle": subtitle} if subtitle else {})},
+            "title": {"text": title, **({"subtitle": [x for x in subtitle if x] if isinstance(subtitle, list) else subtitle}
+                                        if subtitle else {})},
             **({"width": width} if width else {}), "config": CONFIG, **body}
 
 
@@ -134,8 +139,9 @@ def trajectory(report: dict) -> dict:
 
 def predictability_over_time(report: dict) -> dict:
     v = report["value"]
+    shown, note = _shown_teams(v["predictability"]["teams"], MOST_TEAMS_LINES)
     rows = [{"quarter": q["start"], "team": q["team"], "accuracy": q["planning_accuracy"], "overall": False}
-            for q in v["predictability_by_team_quarter"] if q["planning_accuracy"] is not None]
+            for q in v["predictability_by_team_quarter"] if q["planning_accuracy"] is not None and q["team"] in shown]
     teams = sorted({r["team"] for r in rows})
     overall = "All teams" if "All teams" not in teams else "All teams (overall)"  # a team may be called that
     rows += [{"quarter": q["start"], "team": overall, "accuracy": q["planning_accuracy"], "overall": True}
@@ -166,23 +172,38 @@ def predictability_over_time(report: dict) -> dict:
              "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}, "y": {"value": 10}, "text": {"field": "label"}}},
         ]
     return _spec("Planning accuracy by quarter",
-                 "Each team pooled over its sprints; all teams pooled, or the median sprint where teams count in different units"
-                 + ("; the dashed line marks the change date" if change else ""),
+                 ["Each team pooled over its sprints" + (f" ({note})" if note else "")
+                  + "; all teams pooled, or the median sprint where teams count in different units",
+                  "The dashed line marks the change date" if change else ""],
                  height=260, data={"values": rows}, layer=layers)
+
+
+def _busiest(teams: list[dict], n: int) -> set[str]:
+    return {t["team"] for t in sorted(teams, key=lambda t: (-t["sprints"], t["team"]))[:n]}
+
+
+def _shown_teams(teams: list[dict], n: int) -> tuple[set[str], str | None]:
+    """The teams a chart shows and, when that is not all of them, a note that says which."""
+    if len(teams) <= n:
+        return {t["team"] for t in teams}, None
+    return _busiest(teams, n), f"the {n} teams with the most sprints of {len(teams)}; the table lists all"
 
 
 def predictability_by_team(report: dict) -> dict:
     p = report["value"]["predictability"]
+    shown, note = _shown_teams(p["teams"], MOST_TEAMS_BARS)
     rows = []
     for t in p["teams"]:
         acc = t["planning_accuracy_pooled"] if t["planning_accuracy_pooled"] is not None else t["planning_accuracy_median"]
-        if acc is not None:
-            rows.append({"team": t["team"], "accuracy": acc, "label": f"{pct(acc)} ({t['sprints']} sprints)"})
+        if acc is not None and t["team"] in shown:
+            rows.append({"team": t["team"], "accuracy": acc,
+                         "label": f"{pct(acc)} ({t['sprints']} sprint{'s' if t['sprints'] != 1 else ''})"})
     order = [r["team"] for r in sorted(rows, key=lambda r: (-r["accuracy"], r["team"]))]
     y = {"field": "team", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 200}}
     x = {"field": "accuracy", "type": "quantitative", "title": "Planning accuracy, all sprints (pooled)",
          "axis": {"format": "%", "values": [0, 0.2, 0.4, 0.6, 0.8, 1]}, "scale": {"domain": [0, 1.2], "nice": False}}
-    return _spec("Planning accuracy by team", None, height=24 * max(len(rows), 1), data={"values": rows}, layer=[
+    return _spec("Planning accuracy by team", note and note[0].upper() + note[1:], height=24 * max(len(rows), 1),
+                 data={"values": rows}, layer=[
         {"mark": {"type": "bar", "color": PALETTE[4], "height": 16}, "encoding": {"y": y, "x": x}},
         {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
          "encoding": {"y": y, "x": {"field": "accuracy", "type": "quantitative"}, "text": {"field": "label"}}},

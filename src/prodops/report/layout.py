@@ -255,7 +255,8 @@ def predictability(report: dict) -> Section | None:
                              [(name, ba[name]["n"], ba[name].get("value"), ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],
                              f"Planning accuracy here is the {ba['statistic']} of each period; {len(ba['excluded_spanning_change'])} "
                              "sprints spanning the change date are left out."))
-    return Section("predictability", "Sprint predictability", paragraphs, ["predictability-over-time", "predictability-by-team"], tables)
+    over_time = ["predictability-over-time"] if report["value"]["predictability_by_quarter"] else []  # dated sprints only
+    return Section("predictability", "Sprint predictability", paragraphs, over_time + ["predictability-by-team"], tables)
 
 
 def launches(report: dict) -> Section | None:
