@@ -283,3 +283,9 @@ def test_several_organisations(tmp_path):
     assert "recorded: Globex, Northwind Cloud" in refused("history", "--db", db, "--organization", "Initech")
     out = ok("history", "--db", db).stdout
     assert "Levels over time: Northwind Cloud" in out and "Levels over time: Globex" in out
+
+
+def test_blockers_read_on_an_80_column_terminal():
+    out = ok("assess", str(Q3), "--no-record", env={"COLUMNS": "80"}).stdout
+    assert "pp-3-playbook-practiced (process) unmet · score 0.50 · spread 0.75" in out
+    assert "  The documented practices are consistently followed across teams" in out  # whole words, not a sliver

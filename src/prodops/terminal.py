@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +26,9 @@ def _bar(fraction: float, width: int = 20) -> str:
 
 def _score(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
+
+
+NARROW = 110  # columns below which criterion tables become lists
 
 
 def _longest_id(model: MaturityModel) -> int:
@@ -103,14 +107,22 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     console.print(dims)
 
     if result.blockers:
-        t = Table(title=f"Blocking {_level(model, result.next_level)} ({len(result.blockers)})")
-        t.add_column("Criterion", min_width=_longest_id(model))
-        for col in ("Dimension", "Status", "Score", "Spread", "What must be true"):
-            t.add_column(col, overflow="fold")
-        for cid in result.blockers:
-            r = result.criteria[cid]
-            t.add_row(cid, r.dimension, _STATUS[r.status], _score(r.score), _score(r.spread), escape(model.criterion[cid].text))
-        console.print(t)
+        title = f"Blocking {_level(model, result.next_level)} ({len(result.blockers)})"
+        if console.width < NARROW:  # a table would leave the statement a few letters wide: a list instead
+            console.print(f"[bold]{title}[/]")
+            for cid in result.blockers:
+                r = result.criteria[cid]
+                console.print(f"[bold]{cid}[/] ({r.dimension}) {_STATUS[r.status]} · score {_score(r.score)} · spread {_score(r.spread)}")
+                console.print(Padding(escape(model.criterion[cid].text), (0, 0, 0, 2)))
+        else:
+            t = Table(title=title)
+            t.add_column("Criterion", min_width=_longest_id(model))
+            for col in ("Dimension", "Status", "Score", "Spread", "What must be true"):
+                t.add_column(col, overflow="fold")
+            for cid in result.blockers:
+                r = result.criteria[cid]
+                t.add_row(cid, r.dimension, _STATUS[r.status], _score(r.score), _score(r.spread), escape(model.criterion[cid].text))
+            console.print(t)
 
     split = [r for r in result.criteria.values() if r.disagreement]
     if split:
