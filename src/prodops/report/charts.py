@@ -178,15 +178,12 @@ def predictability_over_time(report: dict) -> dict:
                  height=260, data={"values": rows}, layer=layers)
 
 
-def _busiest(teams: list[dict], n: int) -> set[str]:
-    return {t["team"] for t in sorted(teams, key=lambda t: (-t["sprints"], t["team"]))[:n]}
-
-
 def _shown_teams(teams: list[dict], n: int) -> tuple[set[str], str | None]:
     """The teams a chart shows and, when that is not all of them, a note that says which."""
     if len(teams) <= n:
         return {t["team"] for t in teams}, None
-    return _busiest(teams, n), f"the {n} teams with the most sprints of {len(teams)}; the table lists all"
+    busiest = sorted(teams, key=lambda t: (-t["sprints"], t["team"]))[:n]
+    return {t["team"] for t in busiest}, f"the {n} teams with the most sprints of {len(teams)}; the table lists all"
 
 
 def predictability_by_team(report: dict) -> dict:
