@@ -105,7 +105,7 @@ def test_all_problems_are_listed_at_once(tmp_path):
      r"answers.yaml:8:7: not valid YAML: duplicate key 'om-2-role' \(first at line 7\); keep one"),
     ("organization: A\ndate: 2026-10-01\nrespondents: []\n", "respondents must be a non-empty list"),
     ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n    answer: {}\n", "unknown field"),
-    ("organization: A\ndate: 2026-10-01\nmodel: samm@2\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "pass that model with --model"),
+    ("organization: A\ndate: 2026-10-01\nmodel: samm@2\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "use that model, or change this line"),
     ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: a, role: pm, answers: {}}\n", "appears twice"),
 ])
 def test_malformed_files(tmp_path, text, expected):
@@ -178,5 +178,5 @@ def test_errors_say_how_many_and_that_nothing_was_recorded(tmp_path):
 def test_a_model_given_as_answers_is_recognised():
     from prodops.model import DEFAULT_MODEL_PATH
 
-    with pytest.raises(InputError, match="this is a maturity model, not an answers file; pass it with --model"):
+    with pytest.raises(InputError, match="this is a maturity model, not an answers file; give it as the model"):
         load_responses(MODEL, [DEFAULT_MODEL_PATH])

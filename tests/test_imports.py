@@ -26,7 +26,7 @@ def test_bom_crlf_and_optional_blanks(tmp_path):
     frame = read_table("sprint-summary", write(tmp_path, text))
     assert frame["sprint"].to_list() == ["S1", "S2"] and frame["unit"].to_list() == ["points", "points"]
     batch = load("sprint-summary", [tmp_path / "s.csv"])
-    assert batch.rows["added"].to_list() == [3.0, 0.0]
+    assert batch.rows["added"].to_list() == [3.0, None]  # blank: not known, never 0
 
 
 def test_quoted_commas_and_extra_columns(tmp_path):
@@ -43,7 +43,7 @@ def test_quoted_commas_and_extra_columns(tmp_path):
     (HEADER + ROW + ROW, "row 3, columns team,sprint: team='Payments', sprint='S1': repeats a team/sprint"),
     (HEADER + ROW.replace(",18,15,", ",18,25,"), "completed_committed is more than committed"),
     (HEADER + ROW.replace("2026-01-18", "2026-01-01"), "the sprint ends before it starts"),
-    ("team,sprint\nA,1\n", "missing columns unit, committed, completed, completed_committed for sprint-summary"),
+    ("team,sprint\nA,1\n", "missing columns unit, committed, completed for sprint-summary"),
     ("", "the file is empty"),
     (HEADER + "a,b,c\n" + ROW + "x,y,z,w,v,u,t,s,r,q,p,o\n", "row 4 has 12 fields but the header has 10; quote values"),
     ("team;sprint;start\nA;1;2026-01-05\n", "separated by semicolons; save the file with commas"),
@@ -152,16 +152,19 @@ def test_bad_imports_write_nothing(tmp_path):
 
 def test_metrics_on_an_empty_workspace_say_what_to_import(tmp_path):
     db = str(tmp_path / "w.db")
-    Workspace(f"sqlite:///{db}").close()
+    Workspace(f"sqlite:///{db}").settings()  # a use creates it
     out = run("metrics", "--db", db).stdout
-    assert "prodops import sprint-summary FILE" in out and "prodops import time-survey FILE" in out
+    assert "KIND one of sprint-summary, sprint-issues" in out and "KIND one of time-survey" in out
     assert json.loads(run("metrics", "launches", "--db", db, "--json").stdout) is None
 
 
 def test_settings_are_checked(tmp_path):
     db = str(tmp_path / "w.db")
     for args, expected in [(("settings", "hourly", "3"), "unknown setting"), (("settings", "hourly_rate", "lots"), "is not valid"),
-                           (("settings", "change_date", "2026-13-01"), "not a date")]:
+                           (("settings", "change_date", "2026-13-01"), "not a real day"),
+                           (("settings", "change_date", "1/4/2026"), "not a date as YYYY-MM-DD"),
+                           (("settings", "headcount", "0"), "a number more than 0"),
+                           (("settings", "currency", "US Dollar"), "1 to 8 letters or a sign")]:
         p = run(*args, "--db", db)
         assert p.returncode == 2 and expected in p.stderr
     assert run("settings", "change_date", "2026-04-06", "--db", db).returncode == 0
@@ -233,7 +236,7 @@ def test_metrics_options_are_checked(tmp_path):
     p = run("metrics", "--db", db, "--team", "Nobody")
     assert p.returncode == 2 and "no team 'Nobody'" in p.stderr and "Payments" in p.stderr
     p = run("metrics", "--db", db, "--since", "2026-05-01", "--until", "2026-01-01")
-    assert p.returncode == 2 and "is after --until" in p.stderr
+    assert p.returncode == 2 and "the period starts on 2026-05-01, after it ends on 2026-01-01" in p.stderr
     for args in (("hourly_rate", "--", "-5"), ("hourly_rate", "nan"), ("grace_days", "--", "-1")):
         p = run("settings", "--db", db, *args)
         assert p.returncode == 2 and "is not valid" in p.stderr, args

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.sources import load
 
 
@@ -45,8 +45,9 @@ def test_an_unestimated_issue_counts_the_sprint_in_issues(tmp_path):
 
 def test_team_and_sprint_are_required(tmp_path):
     path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
-    with pytest.raises(InputError, match="pass --team NAME"):
+    with pytest.raises(InputError, match="does not name its board's team") as err:
         load("jira-sprint-report", [path])
+    assert err.value.fix == Fix("team")
     data = json.loads(path.read_text())
     del data["sprint"]
     path.write_text(json.dumps(data))
@@ -130,8 +131,9 @@ def test_jira_issue_payloads_that_cannot_be_used(tmp_path):
     other.write_text(json.dumps({"contents": {}}))
     with pytest.raises(InputError, match="neither issues with changelog"):
         load("jira-issues", [other], team="T")
-    with pytest.raises(InputError, match="pass --team"):
+    with pytest.raises(InputError, match="do not name their board's team") as err:
         load("jira-issues", files)
+    assert err.value.fix == Fix("team")
 
 
 def test_the_csv_export_approximates_from_each_issues_sprints(tmp_path):
@@ -144,7 +146,7 @@ def test_the_csv_export_approximates_from_each_issues_sprints(tmp_path):
     batch = load("jira-csv", [path], team="T")
     s1, s2 = batch.rows.sort("sprint").to_dicts()
     assert (s1["committed"], s1["completed_committed"], s2["committed"], s2["completed_committed"]) == (8.0, 5.0, 5.0, 3.0)
-    assert s1["approximate"] and s1["start"] is None and "no history" in batch.notes[0]
+    assert s1["approximation"] == "no_history" and s1["start"] is None and "no history" in batch.notes[0]
 
 
 def test_agile_issue_lists_use_each_issues_closed_sprints(tmp_path):
@@ -163,7 +165,7 @@ def test_agile_issue_lists_use_each_issues_closed_sprints(tmp_path):
     path.write_text(json.dumps(issues))
     rows = load("jira-sprint-issues", [path], team="T", points_field="customfield_10105").rows.sort("sprint").to_dicts()
     assert [(r["sprint"], r["committed"], r["completed_committed"]) for r in rows] == [("S1", 8.0, 5.0), ("S2", 5.0, 3.0)]
-    assert all(r["approximate"] for r in rows)
+    assert all(r["approximation"] == "no_history" for r in rows)
     counted = load("jira-sprint-issues", [path], team="T").rows.sort("sprint").to_dicts()
     assert counted[0]["unit"] == "issues" and counted[0]["committed"] == 2
 

@@ -64,7 +64,7 @@ def test_levels_are_the_seeds_five():
     assert [(lv.number, lv.name) for lv in MODEL.levels] == [
         (1, "Ad-Hoc"), (2, "Emerging"), (3, "Defined"), (4, "Managed"), (5, "Optimizing")]
     assert len(MODEL.levels[0].symptoms) == 4
-    assert "30%" in MODEL.levels[0].symptoms[3]
+    assert "30%" in MODEL.levels[0].symptoms[3].text
 
 
 def test_every_dimension_has_criteria_at_every_level_and_every_criterion_an_investment():

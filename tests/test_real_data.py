@@ -7,6 +7,7 @@ import pytest
 
 from conftest import run
 from prodops.errors import InputError
+from prodops.metrics.predictability import APPROXIMATIONS
 from prodops.sources import load
 from prodops.sources.tse2017 import read_tse2017
 
@@ -26,7 +27,7 @@ def test_all_3834_tse2017_sprints_convert_with_their_quirks():
     notes = " ".join(batch.notes)
     assert "4 sprint names held unquoted commas" in notes and "12 sprint names held unquoted commas" in notes
     assert "2 sprint names were not valid UTF-8" in notes
-    assert batch.rows["approximate"].all() and batch.rows["start"].is_null().all()
+    assert (batch.rows["approximation"] == "completed_committed_upper_bound").all() and batch.rows["start"].is_null().all()
     assert (batch.rows["completed_committed"] <= batch.rows["completed"]).all()
 
 
@@ -55,7 +56,9 @@ def test_real_sprints_through_the_cli(tmp_path):
     assert json.loads(p.stdout)["new"] == 3834
     doc = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)
     assert doc["overall"]["sprints"] == 3834 - 1241 and doc["overall"]["excluded_zero_commitment"] == 1241
-    assert doc["approximate_sprints"] == 3834
+    assert doc["approximations"] == [{"kind": "completed_committed_upper_bound", "sprints": 3834, "meaning": APPROXIMATIONS[
+        "completed_committed_upper_bound"][1]}]
+    assert doc["overall"]["planning_accuracy_bound"] == "at most" and doc["overall"]["say_do_bound"] is None
     p = run("metrics", "--db", db, "--change-date", "2016-01-01", "--json")
     assert p.returncode == 0, p.stderr
     ba = json.loads(p.stdout)["predictability"]["before_after"]
@@ -158,4 +161,4 @@ def test_every_real_file_imports_or_is_refused_with_a_reason(path):
 def test_the_real_agile_issue_list_imports_approximately():
     batch = load("jira-sprint-issues", [JIRA / "jira-ruby" / "sprint_1_issues.json"], team="HSP")
     row = batch.rows.row(0, named=True)
-    assert (row["sprint"], row["committed"], row["completed"], row["approximate"]) == ("sprint 1", 1.0, 0.0, True)
+    assert (row["sprint"], row["committed"], row["completed"], row["approximation"]) == ("sprint 1", 1.0, 0.0, "no_history")

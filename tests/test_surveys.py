@@ -56,7 +56,7 @@ def test_mapping_problems(tmp_path):
     export, mapping = files(tmp_path, GOOGLE.replace(b"7/15/2026", b"15.07.2026"))
     with pytest.raises(InputError, match="row 2, date: '15.07.2026 9:01:02' is not a date .* set date_format"):
         load("survey-export", [export], mapping=mapping)
-    with pytest.raises(InputError, match="needs --mapping"):
+    with pytest.raises(InputError, match="needs a mapping file"):
         load("survey-export", [export])
 
 
@@ -101,7 +101,7 @@ def test_answers_off_the_scale_name_the_record(tmp_path):
 
 def test_a_mapping_for_the_other_use_is_redirected(tmp_path):
     export, mapping = files(tmp_path, TYPEFORM, ANSWERS_MAP)
-    with pytest.raises(InputError, match="this mapping is for answers; use `prodops assess EXPORT --mapping"):
+    with pytest.raises(InputError, match="this mapping is for answers; use it with assessment answers"):
         load("survey-export", [export], mapping=mapping)
 
 

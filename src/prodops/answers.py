@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError, Problem
 from prodops.files import Document, read_document
 from prodops.model import MaturityModel
 
@@ -84,22 +84,23 @@ def scale_help(model: MaturityModel) -> str:
 def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
     """Read and merge answers files. All problems are collected and raised as one InputError."""
     if not paths:
-        raise InputError("no answers file given; pass one or more YAML/JSON files (see `prodops template answers`)")
+        raise InputError("no answers file given: give one or more YAML or JSON answers files", fix=Fix("template", "answers"))
     parsed = [_parse(model, read_document(p)) for p in paths]
-    problems = [msg for _, msgs in parsed for msg in msgs]
+    problems = [problem for _, found in parsed for problem in found]
     files = [r for r, _ in parsed if r is not None]
     orgs = sorted({r.organization for r in files})
     if len(orgs) > 1:
         which = "; ".join(f"{r.sources[0]}: {r.organization!r}" for r in files)
-        problems.append(f"the files are for different organizations ({which}); assess one organization at a "
-                        "time, and spell its name the same way in every file")
+        problems.append(Problem(f"the files are for different organizations ({which}); assess one organization at a "
+                                "time, and spell its name the same way in every file"))
     seen: dict[str, str] = {}
     for r in files:
         for person in r.respondents:
             key = person.id.casefold()
             if key in seen:
-                problems.append(f"{r.sources[0]}: respondent {person.id!r} also appears in {seen[key]}; "
-                                "give each person one id (ids ignore case) and one set of answers")
+                problems.append(Problem(f"{r.sources[0]}: respondent {person.id!r} also appears in {seen[key]}; "
+                                        "give each person one id (ids ignore case) and one set of answers",
+                                        file=r.sources[0], respondent=person.id))
             seen.setdefault(key, r.sources[0])
     _raise(problems)
     return Responses(
@@ -122,6 +123,11 @@ class _Records:
             return f"{self.path}: record {self.numbers[loc[1]]}" + (f": {rest}" if rest else "")
         return f"{self.path}: " + ".".join(str(k) for k in loc) if loc else str(self.path)
 
+    def place(self, loc: tuple[Any, ...] = ()) -> dict:
+        if len(loc) >= 2 and loc[0] == "respondents" and isinstance(loc[1], int):
+            return {"row": self.numbers[loc[1]]}
+        return {}
+
 
 def load_responses_data(model: MaturityModel, document: dict, path: Path, numbers: list[int]) -> Responses:
     """Responses from an answers document built in memory (a survey export), with the same checks."""
@@ -130,24 +136,27 @@ def load_responses_data(model: MaturityModel, document: dict, path: Path, number
     return responses
 
 
-def _raise(problems: list[str]) -> None:
+def _raise(problems: list[Problem]) -> None:
     if problems:
-        shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
         head = f"the answers are not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}); nothing was recorded:"
-        raise InputError("\n".join([head, *(f"  {line}" for line in shown)]))
+        raise InputError(head, problems[:20], more=max(0, len(problems) - 20))
 
 
-def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[str]]:
-    problems: list[str] = []
+def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[Problem]]:
+    problems: list[Problem] = []
 
-    def problem(loc: tuple[Any, ...], msg: str) -> None:
-        problems.append(f"{doc.where(loc)}: {msg}")
+    def problem(loc: tuple[Any, ...], msg: str, respondent: str | None = None, criterion: str | None = None,
+                fix: Fix | None = None) -> None:
+        problems.append(Problem(f"{doc.where(loc)}: {msg}", file=str(doc.path), respondent=respondent,
+                                criterion=criterion, fix=fix, **doc.place(loc)))
 
     data = doc.data
     if not isinstance(data, dict):
-        return None, [f"{doc.where()}: an answers file is a mapping with organization, date and respondents (see `prodops template answers`)"]
+        problem((), "an answers file is a mapping with organization, date and respondents", fix=Fix("template", "answers"))
+        return None, problems
     if {"criteria", "levels"} <= data.keys():
-        return None, [f"{doc.where()}: this is a maturity model, not an answers file; pass it with --model FILE"]
+        problem((), "this is a maturity model, not an answers file; give it as the model", fix=Fix("model"))
+        return None, problems
     for key in sorted(data.keys() - _TOP_FIELDS, key=str):
         problem((key,), f"unknown field; allowed: {', '.join(sorted(_TOP_FIELDS))}")
     org = data.get("organization")
@@ -161,7 +170,7 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
         ref_id, _, ref_version = str(ref).partition("@")
         if ref_id != model.id or (ref_version and ref_version != model.version):
             problem(("model",), f"these answers are for model {ref!r}, but the model in use is {model.ref}; "
-                                "pass that model with --model FILE, or change this line")
+                                "use that model, or change this line", fix=Fix("model"))
     people = data.get("respondents")
     if not isinstance(people, list) or not people:
         problem(("respondents",), "respondents must be a non-empty list")
@@ -182,7 +191,7 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
         return None
     rid = raw.get("id")
     who = f"respondent {rid!r}" if rid is not None else f"respondent #{loc[-1] + 1}"
-    count = _Counter(problem)
+    count = _Counter(problem, None if rid is None else str(rid))
     for key in raw.keys() - _RESPONDENT_FIELDS:
         count(loc + (key,), f"{who}: unknown field; allowed: {', '.join(sorted(_RESPONDENT_FIELDS))}")
     if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not str(rid).strip():
@@ -204,7 +213,7 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
         try:
             answers[cid] = answer_value(model, value)
         except ValueError as e:
-            count(where, f"{who}, criterion {cid!r}: {e}; {scale_help(model)}")
+            count(where, f"{who}, criterion {cid!r}: {e}; {scale_help(model)}", criterion=str(cid))
     notes = raw.get("notes") or {}
     if not isinstance(notes, dict):
         count(loc + ("notes",), f"{who}: notes must be a mapping of criterion id to text")
@@ -223,12 +232,12 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
 class _Counter:
     """Forwards problems and counts them, so a respondent with any problem is left out."""
 
-    def __init__(self, sink):
-        self.sink, self.n = sink, 0
+    def __init__(self, sink, respondent: str | None):
+        self.sink, self.respondent, self.n = sink, respondent, 0
 
-    def __call__(self, loc, msg):
+    def __call__(self, loc, msg, **where):
         self.n += 1
-        self.sink(loc, msg)
+        self.sink(loc, msg, respondent=self.respondent, **where)
 
 
 def _known_criterion(model: MaturityModel, cid: Any, loc, who: str, problem) -> bool:
@@ -236,7 +245,8 @@ def _known_criterion(model: MaturityModel, cid: Any, loc, who: str, problem) -> 
         return True
     close = difflib.get_close_matches(str(cid).strip().lower(), list(model.criterion), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    problem(loc, f"{who}: unknown criterion id {cid!r}; {hint}`prodops model show` lists the ids of {model.ref}")
+    problem(loc, f"{who}: unknown criterion id {cid!r}; {hint}the model {model.ref} lists its ids", criterion=str(cid),
+            fix=Fix("model-ids"))
     return False
 
 

@@ -17,6 +17,9 @@ The rules:
 - Blockers = the criteria at levels 2..overall+1 that are not met (unmet or unanswered).
 - Progress to next level = mean score of the next level's criteria, N/A criteria left out,
   unanswered ones counted as 0 and criteria decided by data as 1 (meets) or 0 (does not).
+- Warnings say what a level rests on when it rests on little: criteria met only because everyone
+  answered N/A (and the level they would give if counted unmet), dimensions whose criteria are all
+  N/A, a single respondent, respondents who gave no scored answer.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ class DataVerdict:
 
 
 @dataclass(frozen=True)
+class Warning:
+    code: str  # met_through_na | dimension_all_na | single_respondent | respondent_without_scores
+    message: str
+    criteria: tuple[str, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    respondents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CriterionResult:
     id: str
     dimension: str
@@ -59,6 +71,7 @@ class CriterionResult:
     blank_count: int  # respondents who left it unanswered
     by_role: dict[str, float] = field(default_factory=dict)
     data: DataVerdict | None = None
+    answers_met: bool | None = None  # what the answers alone say, whatever the data decides (None: no score)
 
     @property
     def na(self) -> bool:
@@ -80,6 +93,7 @@ class AssessmentResult:
     respondents: int
     roles: dict[str, int]
     measurements: dict[str, float] = field(default_factory=dict)  # what the data measured, as given
+    warnings: tuple[Warning, ...] = ()
 
 
 def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, dict[str, int]]:
@@ -134,7 +148,33 @@ def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str
         respondents=n,
         roles=dict(roles),
         measurements=dict(measurements),
+        warnings=_warnings(model, responses, criteria, level),
     )
+
+
+def _warnings(model: MaturityModel, responses: Responses, criteria: dict[str, CriterionResult], level: int) -> tuple[Warning, ...]:
+    out = []
+    na = [cid for cid, r in criteria.items() if r.na]
+    if na:
+        without, _ = staged_levels(model, {cid: r.met and not r.na for cid, r in criteria.items()})
+        lower = f"; counted as unmet, the level would be {without}, not {level}" if without < level else ""
+        out.append(Warning("met_through_na", f"{len(na)} of {len(criteria)} criteria count as met only because "
+                           f"everyone answered N/A{lower}", criteria=tuple(na)))
+    empty = [d.id for d in model.dimensions
+             if all(criteria[c.id].na for c in model.criteria if c.dimension == d.id)]
+    if empty:
+        names = ", ".join(d.name for d in model.dimensions if d.id in empty)
+        out.append(Warning("dimension_all_na", f"every criterion of {names} was answered N/A: "
+                           f"{'its level rests' if len(empty) == 1 else 'their levels rest'} on no answer at all",
+                           dimensions=tuple(empty)))
+    if len(responses.respondents) == 1:
+        out.append(Warning("single_respondent", "one respondent: the levels are one person's view; "
+                           "ask people in other roles too", respondents=(responses.respondents[0].id,)))
+    silent = [p.id for p in responses.respondents if not any(v is not None for v in p.answers.values())]
+    if silent:
+        out.append(Warning("respondent_without_scores", f"{len(silent)} respondent{'s' if len(silent) > 1 else ''} gave "
+                           f"no scored answer (only N/A or blanks): {', '.join(silent)}", respondents=tuple(silent)))
+    return tuple(out)
 
 
 def _criterion(model, criterion, scored, na_count, n, measurements) -> CriterionResult:
@@ -180,6 +220,7 @@ def _criterion(model, criterion, scored, na_count, n, measurements) -> Criterion
         blank_count=n - len(scored) - na_count,
         by_role=by_role,
         data=verdict,
+        answers_met=None if score is None else score >= model.met_threshold - EPS,
     )
 
 
@@ -199,10 +240,10 @@ def _progress(model: MaturityModel, criteria: dict[str, CriterionResult], next_l
 
 
 def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
-    """The JSON form of a result (`prodops assess --json`)."""
+    """The JSON form of a result (`prodops assess --json`), at full precision."""
 
     def num(x: float | None) -> float | None:
-        return None if x is None else round(x, 4)
+        return x
 
     return {
         "organization": result.organization,
@@ -217,6 +258,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "respondents": result.respondents,
         "roles": result.roles,
         "measurements": result.measurements,
+        "warnings": [warning_document(w) for w in result.warnings],
         "criteria": {
             cid: {
                 "dimension": r.dimension,
@@ -224,6 +266,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
                 "status": r.status,
                 "score": num(r.score),
                 "met": r.met,
+                "answers_met": r.answers_met,
                 "na": r.na,
                 "spread": num(r.spread),
                 "stdev": num(r.stdev),
@@ -240,3 +283,11 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
             for cid, r in result.criteria.items()
         },
     }
+
+
+def warning_document(w: Warning) -> dict:
+    doc: dict = {"code": w.code, "message": w.message}
+    for key in ("criteria", "dimensions", "respondents"):
+        if getattr(w, key):
+            doc[key] = list(getattr(w, key))
+    return doc

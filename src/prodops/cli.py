@@ -1,10 +1,8 @@
-"""The `prodops` command: a thin shell over the domain modules. Heavy imports stay inside commands."""
+"""The `prodops` command: each command parses its options, makes one call to the application layer
+(prodops.operations) and prints the result. Heavy imports stay inside commands."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from prodops import __version__
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 
 app = typer.Typer(
     help="Product Operations maturity: assess where you are, plan what to invest in next, show what it is worth.",
@@ -35,6 +33,45 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 PhaseDaysOpt = Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a roadmap phase in days.")]
 CapacityOpt = Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")]
 OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="Only this organisation's assessments.", show_default=False)]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")]
+
+# How the CLI words each fix a core message points to (errors.FIXES lists them all).
+CLI_FIXES = {
+    "model": "--model FILE",
+    "team": "--team NAME",
+    "mapping": "--mapping FILE",
+    "points_field": "--points-field FIELD",
+    "organization": "--organization NAME",
+    "db": "--db PATH|URL, or $PRODOPS_DATABASE_URL",
+    "out": "--out PATH",
+    "force": "--force",
+    "url": "--url https://your-site.atlassian.net",
+    "token": "set ${arg} to an API token, and $JIRA_EMAIL to your e-mail for Jira Cloud; tokens are never passed on the command line",
+    "answers": "prodops plan FILE...",
+    "template": "`prodops template {arg}` writes one",
+    "model-ids": "`prodops model show` lists them",
+    "model-fields": "`prodops model schema` lists them",
+    "model-validate": "`prodops model validate FILE`",
+    "assess": "`prodops assess FILE`",
+    "import": "`prodops import {arg} FILE`",
+    "history": "`prodops history` lists them",
+    "setting": "`prodops settings {arg} VALUE`",
+}
+
+
+def cli_fix(fix: Fix | None) -> str:
+    if fix is None:
+        return ""
+    return f" ({CLI_FIXES[fix.what].replace('{arg}', fix.arg or '').replace('${arg}', '$' + (fix.arg or ''))})"
+
+
+def cli_error(e: InputError) -> str:
+    """An InputError as the terminal shows it: the message, each problem, each with its fix as a flag."""
+    lines = [e.message + cli_fix(e.fix), *(f"  {p.message}{cli_fix(p.fix)}" for p in e.problems)]
+    if e.more:
+        lines.append(f"  ... and {e.more} more")
+    return "\n".join(lines)
 
 
 def _version(value: bool) -> None:
@@ -62,6 +99,11 @@ def _print_json(data) -> None:
     typer.echo(dump_json(data), nl=False)
 
 
+def _notes(notes) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+
+
 def _model(path: Path | None):
     from prodops.model import load_model
 
@@ -73,6 +115,32 @@ def _workspace(db: str | None, create: bool = True):
     from prodops.store import Workspace
 
     return Workspace.open(db, create)
+
+
+def _maybe_workspace(db: str | None):
+    """The workspace if there is one (its data checks the answers), else None."""
+    try:
+        return _workspace(db, create=False)
+    except InputError:
+        return None
+
+
+def _date(value: str | None, what: str):
+    if value is None:
+        return None
+    from prodops.operations import parse_date
+
+    return parse_date(value, what)
+
+
+def _emit(text: str, out: Path | None, force: bool = False) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    if out.exists() and not force:
+        raise InputError(f"{out} exists; nothing was written", fix=Fix("force"))
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}", err=True)
 
 
 # --- model -------------------------------------------------------------------------------------
@@ -105,21 +173,21 @@ def model_validate(file: Annotated[Path, typer.Argument(help="The model file to 
 
 
 @model_app.command("schema")
-def model_schema(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
-    as_json: JsonOpt = False,
-) -> None:
+def model_schema(out: OutOpt = None, force: ForceOpt = False, as_json: JsonOpt = False) -> None:
     """Print the model's JSON Schema (for editors and CI checks of your own model)."""
+    import json
+
     from prodops.model import json_schema
 
-    _emit(json.dumps(json_schema(), indent=2) + "\n", out)
+    _emit(json.dumps(json_schema(), indent=2) + "\n", out, force)
 
 
 @model_app.command("export")
 def model_export(
     fmt: Annotated[str, typer.Option("--format", help="json or yaml")] = "yaml",
     model: ModelOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Export the model (to copy and edit, or to feed another tool)."""
@@ -128,46 +196,28 @@ def model_export(
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("json", "yaml"):
         raise InputError(f"--format {fmt!r}: use json or yaml")
-    _emit(export(_model(model), fmt), out)
-
-
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
+    _emit(export(_model(model), fmt), out, force)
 
 
 # --- template ----------------------------------------------------------------------------------
 
 @template_app.command("answers")
-def template_answers(
-    model: ModelOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+def template_answers(model: ModelOpt = None, out: OutOpt = None, force: ForceOpt = False, as_json: JsonOpt = False) -> None:
     """An answers file with every criterion listed, for one respondent to fill in."""
+    import json
+
     from prodops.answers import dump_yaml
     from prodops.interactive import TEMPLATE_HEADER, blank_answers
 
-    if out is not None and out.exists() and not force:
-        raise InputError(f"{out} exists (perhaps already filled in); pass --force to overwrite it, or another --out")
     doc = blank_answers(_model(model))
-    _emit(json.dumps(doc, indent=2) + "\n" if as_json else TEMPLATE_HEADER + dump_yaml(doc), out)
+    _emit(json.dumps(doc, indent=2) + "\n" if as_json else TEMPLATE_HEADER + dump_yaml(doc), out, force)
 
 
 def _template_command(kind: str):
-    def write_template(
-        out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)] = None,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-    ) -> None:
+    def write_template(out: OutOpt = None, force: ForceOpt = False) -> None:
         from prodops.sources.tables import template_csv
 
-        if out is not None and out.exists() and not force:
-            raise InputError(f"{out} exists; pass --force to overwrite it, or another --out")
-        _emit(template_csv(kind), out)
+        _emit(template_csv(kind), out, force)
 
     write_template.__doc__ = f"The CSV header of {'an' if kind[0] in 'aeiou' else 'a'} {kind} file (see docs/inputs.md for each column)."
     return write_template
@@ -180,7 +230,7 @@ for _kind in TABLE_KINDS:
     template_app.command(_kind)(_template_command(_kind))
 
 
-# --- import, settings, metrics -----------------------------------------------------------------
+# --- import, sync, settings, metrics -----------------------------------------------------------
 
 @app.command("import")
 def import_(
@@ -197,21 +247,17 @@ def import_(
     KIND: sprint-summary, sprint-issues, time-survey, launches, launch-checklist, feedback,
     roadmap-items, account-outcomes (CSV, `prodops template KIND`); tse2017-sprints;
     jira-sprint-report, jira-issues, jira-sprint-issues (JSON), jira-csv; survey-export (with
-    --mapping). See docs/inputs.md."""
-    from prodops.sources import load
+    --mapping). Names and ids match whatever their letter case. See docs/inputs.md."""
+    from prodops.operations import import_files
 
-    batch = load(kind, files, team, mapping, points_field)
-    ws = _workspace(db)
-    new, updated = ws.write(batch.table, batch.rows)
-    ws.close()
-    doc = {"kind": kind, "files": batch.files, "rows_read": batch.read, "table": batch.table,
-           "new": new, "updated": updated, "notes": batch.notes}
+    with _workspace(db) as ws:
+        done = import_files(ws, kind, files, team, mapping, points_field)
     if as_json:
-        _print_json(doc)
+        _print_json(done.document())
         return
-    typer.echo(f"{kind}: read {batch.read} rows from {len(batch.files)} file{'s' if len(batch.files) > 1 else ''}; "
-               f"{batch.table}: {new} new, {updated} updated")
-    for note in batch.notes:
+    typer.echo(f"{kind}: read {done.rows_read} rows from {len(done.files)} file{'s' if len(done.files) > 1 else ''}; "
+               f"{done.table}: {done.new} new, {done.updated} updated")
+    for note in done.notes:
         typer.echo(f"  note: {note}")
 
 
@@ -229,91 +275,50 @@ def sync_jira(
     from rich.console import Console
     from rich.progress import Progress
 
-    from prodops.sources import Batch, summarize
-    from prodops.sources.jira_sync import Client, sync_board
+    from prodops.operations import sync_jira as sync
+    from prodops.sources.jira_sync import Client
 
-    client = Client(url, token_env, email_env)
-    team = team or f"board-{board}"
-    with Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
+    token = os.environ.get(token_env)
+    if not token:
+        raise InputError("no Jira API token", fix=Fix("token", token_env))
+    with Client(url, token, os.environ.get(email_env)) as client, _workspace(db) as ws, \
+            Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task("sprint reports", total=None)
-        rows, sprints = sync_board(client, board, team,
-                                   lambda done, total, name: bar.update(task, completed=done, total=total, description=name))
-    client.close()
-    import polars as pl
-
-    batch = Batch("jira-sync", "sprints", rows.with_columns(source=pl.lit(f"{client.base} board {board}")),
-                  [client.base], rows.height)
-    summarize(batch)
-    ws = _workspace(db)
-    new, updated = ws.write(batch.table, batch.rows)
-    ws.close()
-    doc = {"url": client.base, "board": board, "team": team, "sprints": sprints, "issues": rows.height,
-           "new": new, "updated": updated, "notes": batch.notes}
+        done = sync(ws, client, board, team,
+                    lambda n, total, name: bar.update(task, completed=n, total=total, description=name))
     if as_json:
-        _print_json(doc)
+        _print_json(done.document())
         return
-    typer.echo(f"jira board {board} ({team}): {sprints} closed sprints, {rows.height} issue rows; sprints: {new} new, {updated} updated")
-    for note in batch.notes:
+    typer.echo(f"jira board {board} ({done.team}): {done.sprints} closed sprints, {done.issues} issue rows; "
+               f"sprints: {done.new} new, {done.updated} updated")
+    for note in done.notes:
         typer.echo(f"  note: {note}")
-
-
-def _non_negative(kind):
-    def parse(value: str):
-        number = kind(value)
-        if not math.isfinite(number) or number < 0:
-            raise ValueError(value)
-        return number
-    return parse
-
-
-SETTINGS = {  # name -> (meaning, parser)
-    "hourly_rate": ("PM cost per hour (0 or more), for the monthly time value", _non_negative(float)),
-    "headcount": ("number of PMs (0 or more), for the monthly time value", _non_negative(float)),
-    "change_date": ("when the Playbook (or another change) was adopted, YYYY-MM-DD", lambda v: str(_date_option(v, "change_date"))),
-    "grace_days": ("days (0 or more) a launch may slip and still count as on time", _non_negative(int)),
-}
 
 
 @app.command("settings")
 def settings_(
-    key: Annotated[Optional[str], typer.Argument(help=", ".join(SETTINGS), show_default=False)] = None,
+    key: Annotated[Optional[str], typer.Argument(help="hourly_rate, headcount, currency, change_date or grace_days", show_default=False)] = None,
     value: Annotated[Optional[str], typer.Argument(help="The new value; without it, show the current one.", show_default=False)] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Remove the setting.")] = False,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show or set workspace settings used by `prodops metrics` when no option is given."""
+    """Show or set workspace settings used by `prodops metrics` and the report when no option is given."""
+    from prodops.operations import SETTINGS, change_setting, read_settings
+
     if unset and value is not None:
         raise InputError("--unset takes no value: `prodops settings KEY --unset`")
     if key is not None and key not in SETTINGS:
-        raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({m})" for k, (m, _) in SETTINGS.items()))
-    ws = _workspace(db, create=key is not None and (value is not None or unset))
-    if key is not None and (value is not None or unset):
-        if value is not None:
-            try:
-                value = str(SETTINGS[key][1](value))
-            except ValueError:
-                raise InputError(f"{key}: {value!r} is not valid; {key} is the {SETTINGS[key][0]}") from None
-        ws.set_setting(key, None if unset else value)
-    current = ws.settings()
-    ws.close()
-    shown = {k: current.get(k) for k in ([key] if key else SETTINGS)}
+        raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({s.meaning})" for k, s in SETTINGS.items()))
+    changing = key is not None and (value is not None or unset)
+    with _workspace(db, create=changing) as ws:
+        current = change_setting(ws, key, value) if changing else read_settings(ws)
+    shown = {k: current[k] for k in ([key] if key else SETTINGS)}
     if as_json:
         _print_json(shown)
     else:
         for k, v in shown.items():
-            typer.echo(f"{k} = {v if v is not None else '(not set)'}    # {SETTINGS[k][0]}")
-
-
-def _date_option(value: str | None, name: str):
-    import datetime as dt
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{name}: {value!r} is not a date as YYYY-MM-DD") from None
+            typer.echo(f"{k} = {v if v is not None else '(not set)'}    # {SETTINGS[k].meaning}")
 
 
 @app.command()
@@ -321,60 +326,35 @@ def metrics(
     name: Annotated[Optional[str], typer.Argument(help="predictability, time-value, launches, revenue or symptoms; all when left out.", show_default=False)] = None,
     team: Annotated[Optional[list[str]], typer.Option("--team", help="Only this team (repeat for several).", show_default=False)] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY-MM-DD).", show_default=False)] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (YYYY-MM-DD).", show_default=False)] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="As of this date (YYYY-MM-DD); default today.", show_default=False)] = None,
     change_date: Annotated[Optional[str], typer.Option("--change-date", help="Compare sprints before and after this date.", show_default=False)] = None,
-    ratio: Annotated[str, typer.Option("--ratio", help="Ratio compared before/after: planning_accuracy, say_do or scope_creep.")] = "planning_accuracy",
+    ratio: Annotated[Optional[str], typer.Option("--ratio", help="Ratio compared before/after: planning_accuracy (default), say_do or scope_creep.", show_default=False)] = None,
     hourly_rate: Annotated[Optional[float], typer.Option("--hourly-rate", min=0, help="PM cost per hour (or `prodops settings hourly_rate`).", show_default=False)] = None,
     headcount: Annotated[Optional[float], typer.Option("--headcount", min=0, help="Number of PMs (or `prodops settings headcount`).", show_default=False)] = None,
     grace_days: Annotated[Optional[int], typer.Option("--grace-days", min=0, help="Days a launch may slip and count as on time.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Value metrics from the imported data.
+    """Value metrics from the imported data, as known today (or on --until).
 
     NAME: predictability (with --change-date, before/after), time-value, launches, revenue or
-    symptoms; all when left out. --team applies to predictability; --since and --until to sprints
-    that started, surveys answered, launches and account outcomes in those dates; symptoms are
-    measured over the quarter up to --until (or the latest data)."""
-    from prodops.metrics import NAMES, TABLES_FOR, Options, compute
-    from prodops.metrics.predictability import RATES
+    symptoms; all when left out. --team applies to predictability. A sprint counts from the day
+    it ends: --until leaves out sprints that ended later, and launches due later are pending;
+    --since leaves out sprints that started, surveys answered, launches and account outcomes
+    before it. Symptoms are measured over the quarter up to the latest data."""
+    from prodops.operations import value_metrics
 
-    if name is not None and name not in NAMES:
-        raise InputError(f"unknown metric {name!r}; one of {', '.join(NAMES)}")
-    if ratio not in RATES:
-        raise InputError(f"--ratio {ratio!r}: one of {', '.join(RATES)}")
-    ws = _workspace(db, create=False)
-    saved = ws.settings()
-    options = Options(
-        teams=tuple(team or ()), since=_date_option(since, "--since"), until=_date_option(until, "--until"),
-        change_date=_date_option(change_date or saved.get("change_date"), "--change-date"), ratio=ratio,
-        hourly_rate=hourly_rate if hourly_rate is not None else _float(saved.get("hourly_rate")),
-        headcount=headcount if headcount is not None else _float(saved.get("headcount")),
-        grace_days=grace_days if grace_days is not None else int(saved.get("grace_days", 0)),
-    )
-    if options.since and options.until and options.since > options.until:
-        raise InputError(f"--since {options.since} is after --until {options.until}")
-    names = [name] if name else list(NAMES)
-    tables = {t: ws.read(t) for n in names for t in TABLES_FOR[n]}
-    ws.close()
-    if options.teams and "sprints" in tables:
-        known = {t.casefold(): t for t in tables["sprints"]["team"].unique().to_list()}
-        unknown = [t for t in options.teams if t.casefold() not in known]
-        if unknown:
-            raise InputError(f"no team {', '.join(map(repr, unknown))} in the imported sprints; teams: "
-                             + (", ".join(sorted(known.values())) or "none imported yet"))
-        options = dataclasses.replace(options, teams=tuple(known[t.casefold()] for t in options.teams))
-    results = {n: compute(n, tables, options) for n in names}
+    with _workspace(db, create=False) as ws:
+        value = value_metrics(
+            ws, [name] if name else None, as_of=_date(until, "--until"), since=_date(since, "--since"),
+            teams=tuple(team or ()), change_date=_date(change_date, "--change-date"), ratio=ratio,
+            hourly_rate=hourly_rate, headcount=headcount, grace_days=grace_days)
     if as_json:
-        _print_json(results[name] if name else {n.replace("-", "_"): r for n, r in results.items()})
+        _print_json(value.results[name] if name else value.document())
         return
     from prodops.terminal import show_metrics
 
-    show_metrics(_console(), results, options)
-
-
-def _float(value: str | None) -> float | None:
-    return None if value is None else float(value)
+    show_metrics(_console(), value.results, value.options)
 
 
 # --- assess ------------------------------------------------------------------------------------
@@ -404,44 +384,28 @@ def assess(
         path = interview(m, _console(), out, with_notes)
         typer.echo(f"wrote {path}; score it (with other respondents' files) by: prodops assess {path}", err=True)
         return
-    from prodops.answers import load_responses
-    from prodops.assessment import assess as score, result_document
+    from prodops.operations import assess as score, read_responses
 
-    if mapping is not None:
-        from prodops.sources.survey import read_answers
-
-        if len(files or []) != 1:
-            raise InputError("with --mapping, give one survey export")
-        responses = read_answers(files[0], mapping, m)
-    else:
-        responses = load_responses(m, files or [])
-    recorded = None
-    if no_record:
-        try:
-            ws = _workspace(db, create=False)
-        except InputError:  # no workspace: no data to check the answers against
-            ws = None
-    else:
-        ws = _workspace(db)
-    result = score(m, responses, _measured(ws, responses.date) if ws and not no_data else None)
-    if ws is not None:
-        if not no_record:
-            recorded = ws.record(responses, result, m)
-        ws.close()
+    responses = read_responses(m, files or [], mapping)
+    ws = _maybe_workspace(db) if no_record else _workspace(db)
+    try:
+        done = score(m, responses, ws, record=not no_record, use_data=not no_data)
+    finally:
+        if ws is not None:
+            ws.close()
     if as_json:
-        doc = result_document(result, m)
-        doc["recorded"] = None if recorded is None else {
-            "id": recorded[0], "replaced": recorded[1] is not None, "previous_respondents": recorded[1]}
-        _print_json(doc)
+        from prodops.assessment import result_document
+
+        _print_json({**result_document(done.result, m), "recorded": done.recorded and done.recorded.document()})
         return
     from prodops.terminal import show_result
 
     console = _console()
-    show_result(console, result, m)
-    if recorded:
-        aid, before = recorded
-        what = (f"recorded as assessment #{aid}" if before is None else
-                f"replaced assessment #{aid} of {result.organization} on {result.date} "
+    show_result(console, done.result, m)
+    if done.recorded:
+        result, before = done.result, done.recorded.previous_respondents
+        what = (f"recorded as assessment #{done.recorded.id}" if before is None else
+                f"replaced assessment #{done.recorded.id} of {result.organization} on {result.date} "
                 f"(it had {before} respondent{'s' if before != 1 else ''}, now {result.respondents})")
         console.print(f"[dim]{what}; `prodops plan` ranks what to invest in next[/]")
 
@@ -459,26 +423,17 @@ def plan(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the investments that unlock the next level, in phases, with the projected level after each."""
-    from prodops.assessment import assess as score
-    from prodops.roadmap import plan as make_plan, roadmap_document
+    from prodops.operations import plan as make_plan
+    from prodops.roadmap import roadmap_document
 
     m = _model(model)
-    if files:
-        from prodops.answers import load_responses
-
-        responses = load_responses(m, files)
-        try:
-            ws = _workspace(db, create=False)
-        except InputError:
-            ws = None
-        result = score(m, responses, _measured(ws, responses.date) if ws else None)
-    else:
-        from prodops.report import latest_assessed
-
-        ws = _workspace(db, create=False)
-        _, responses, result = latest_assessed(ws, m, organization)
-        ws.close()
-    roadmap = make_plan(m, result, phase_days=phase_days, capacity=capacity)
+    ws = _maybe_workspace(db) if files else _workspace(db, create=False)
+    try:
+        roadmap, notes = make_plan(m, ws, files, organization, phase_days, capacity)
+    finally:
+        if ws is not None:
+            ws.close()
+    _notes(notes)
     if as_json:
         _print_json(roadmap_document(roadmap, m))
         return
@@ -487,19 +442,13 @@ def plan(
     show_plan(_console(), roadmap, m)
 
 
-def _measured(ws, as_of) -> dict:
-    """What the workspace's imported data measures for the quarter before `as_of`."""
-    from prodops.metrics.symptoms import TABLES, measurements
-
-    return measurements({t: ws.read(t) for t in TABLES}, as_of)
-
-
 # --- report ------------------------------------------------------------------------------------
 
 @app.command()
 def report(
     formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help="html, pdf, md, xlsx or json (the default); repeat it or separate with commas for several.", show_default=False)] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The report's date (YYYY-MM-DD): the latest assessment on or before it, data known by then. Default: the latest assessment's date.", show_default=False)] = None,
     page_size: Annotated[str, typer.Option("--page-size", help="PDF (and print) page size: a4 or letter.")] = "a4",
     timestamp: Annotated[bool, typer.Option("--timestamp", help="Say when the report was made (then two runs differ in that line).")] = False,
     schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON report and exit.")] = False,
@@ -514,7 +463,8 @@ def report(
     trajectory and methodology, as HTML, PDF, Markdown, XLSX or JSON. The same workspace gives the same bytes."""
     import datetime as dt
 
-    from prodops.report import FORMATS, check, destination, render, report_from_workspace, write
+    from prodops.operations import report as make_report, report_json, write_report
+    from prodops.report import FORMATS, check, destination
 
     if schema:
         from importlib.resources import files
@@ -527,21 +477,20 @@ def report(
         f.strip().lower() for item in formats for f in item.split(",") if f.strip()))
     if not chosen:
         raise InputError(f"--format is empty: give one or more of {', '.join(FORMATS)}")
-    page_size = page_size.lower()
-    check(chosen, page_size)
+    check(chosen, page_size.lower())
     if out is None and chosen != ["json"]:
         raise InputError(f"--out PATH: where to write the {', '.join(chosen)} report "
                          f"(e.g. --out report.{chosen[0]}, or --out reports/ for a folder)")
-    where = destination(out, chosen) if out is not None else None
-    ws = _workspace(db, create=False)
+    to_stdout = out is None or destination(out, chosen) is None  # checked before any work
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
-    report = report_from_workspace(ws, _model(model), organization, phase_days, capacity, stamp)
-    ws.close()
-    if where is None:
-        sys.stdout.buffer.write(render(report, chosen, page_size)["report.json"])
+    with _workspace(db, create=False) as ws:
+        made = make_report(ws, _model(model), organization, _date(as_of, "--as-of"), phase_days, capacity, stamp)
+    _notes(made.notes)
+    if to_stdout:
+        sys.stdout.buffer.write(report_json(made.document))
         return
-    folder, names = where
-    written = write(render(report, chosen, page_size, names), folder)
+    written = write_report(made.document, chosen, out, page_size.lower())
+    folder = written[0].parent if written else Path(out)
     for path in written:
         if path.parent == folder:
             typer.echo(f"wrote {path}", err=True)
@@ -555,11 +504,10 @@ def report(
 @app.command()
 def history(db: DbOpt = None, organization: OrgOpt = None, as_json: JsonOpt = False) -> None:
     """List the recorded assessments: date, model version, respondents, overall and dimension levels."""
-    ws = _workspace(db, create=False)
-    recorded = ws.assessments(organization)
-    if organization and not recorded:
-        raise InputError(f"no assessment of {organization!r} in the workspace; recorded: {', '.join(ws.organizations()) or 'none'}")
-    ws.close()
+    from prodops.operations import history as recorded_assessments
+
+    with _workspace(db, create=False) as ws:
+        recorded = recorded_assessments(ws, organization)
     if as_json:
         from prodops.store import history_document
 
@@ -580,14 +528,36 @@ def demo(
     """Run the whole pipeline on bundled example data: three quarterly assessments, the plan, the history."""
     from prodops.demo import run_demo
 
-    run_demo(out, _console(), as_json)
+    done = run_demo(out)
+    if as_json:
+        _print_json(done.summary())
+        return
+    from prodops.terminal import show_history, show_metrics, show_plan, show_result
+
+    console = _console()
+    latest = done.assessed[-1].result
+    console.rule(f"[bold]prodops demo[/]: {latest.organization}, {len(done.assessed)} quarterly assessments")
+    show_history(console, done.history, done.model)
+    console.rule("Latest assessment")
+    show_result(console, latest, done.model)
+    console.rule("Roadmap")
+    show_plan(console, done.roadmap, done.model)
+    console.rule("What has Product Ops been worth?")
+    show_metrics(console, done.value.results, done.value.options)
+    console.rule("Outputs")
+    for note in done.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    console.print(f"Workspace: {done.workspace}  (try: prodops history --db {done.workspace})")
+    console.print(f"Inputs:    {done.inputs}/  (answers files and the imported CSVs)")
+    for path in done.written:
+        console.print(f"Wrote      {path}")
 
 
 def main() -> None:
     try:
         app()
     except InputError as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"error: {cli_error(e)}", err=True)
         sys.exit(2)
     except OSError as e:  # unreadable or unwritable paths the user gave
         typer.echo(f"error: cannot write or read {e.filename or 'a file'}: {e.strerror or e}; "

@@ -70,6 +70,11 @@ class Document:
         prefix = f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark else str(self.path)
         return f"{prefix}: {format_loc(loc)}" if loc else prefix
 
+    def place(self, loc: tuple[Any, ...] = ()) -> dict:
+        """{"line": n} of `loc`, for a problem's where (empty when unknown)."""
+        mark = self._mark(loc)
+        return {"line": mark.line + 1} if mark else {}
+
     def _mark(self, loc: tuple[Any, ...]) -> yaml.Mark | None:
         if self._node is None and self._json_text is not None:
             try:  # JSON is YAML too: its nodes give line numbers, where PyYAML can read it

@@ -13,3 +13,19 @@ def half_up(x: float, places: int = 0) -> Decimal:
 def pct(x: float | None) -> str:
     """A 0..1 share as a whole percent, halves rounded up."""
     return "–" if x is None else f"{half_up(x * 100)}%"
+
+
+def signed(x: float, places: int = 1) -> str:
+    """+3.2, -0.4, 0.0: a change with its sign, never -0.0."""
+    d = half_up(x, places)
+    return f"{d + 0:+}" if d else f"{abs(d)}"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """1 sprint, 2 sprints, 1 respondent."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def money(x: float, currency: str | None = None) -> str:
+    """A sum of money in whole units, with the workspace's currency where one is set: 12,345 EUR."""
+    return f"{half_up(x):,}" + (f" {currency}" if currency else "")

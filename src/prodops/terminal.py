@@ -13,7 +13,7 @@ from rich.text import Text
 
 from prodops.assessment import AssessmentResult
 from prodops.model import MaturityModel
-from prodops.numbers import pct as _pct
+from prodops.numbers import half_up, pct as _pct, signed
 from prodops.roadmap import Roadmap
 
 _STATUS = {"met": "[green]met[/]", "unmet": "[red]unmet[/]", "na": "[dim]N/A[/]", "unanswered": "[yellow]unanswered[/]"}
@@ -25,7 +25,7 @@ def _bar(fraction: float, width: int = 20) -> str:
 
 
 def _score(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
+    return "–" if x is None else f"{half_up(x, 2)}"
 
 
 NARROW = 110  # columns below which criterion tables become lists
@@ -48,7 +48,8 @@ def show_model(console: Console, model: MaturityModel) -> None:
     for lv in model.levels:
         text = escape(lv.description)
         if lv.symptoms:
-            text += "\n[italic]Symptoms:[/]" + "".join(f"\n • {escape(sym)}" for sym in lv.symptoms)
+            text += "\n[italic]Symptoms:[/]" + "".join(
+                f"\n • {escape(sym.text)}" + (f" [dim](data: {sym.criterion})[/]" if sym.criterion else "") for sym in lv.symptoms)
         levels.add_row(str(lv.number), lv.name, text)
     console.print(levels)
 
@@ -95,6 +96,8 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     if result.next_level:
         head.append_text(Text.from_markup(
             f"\nProgress to {_level(model, result.next_level)}: {_bar(result.progress_to_next or 0)} {_pct(result.progress_to_next)}"))
+    for w in result.warnings:  # what the level rests on, right where it is shown
+        head.append_text(Text.from_markup(f"\n[bold yellow]Read with care:[/] {escape(w.message)}"))
     console.print(Panel(head, title="Where are we?", expand=False))
 
     dims = Table(title="Dimensions")
@@ -132,7 +135,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         t.add_column("Spread", justify="right")
         t.add_column("Mean by role")
         for r in split:
-            t.add_row(r.id, _score(r.score), _score(r.spread), ", ".join(f"{k} {v:.2f}" for k, v in r.by_role.items()))
+            t.add_row(r.id, _score(r.score), _score(r.spread), ", ".join(f"{k} {half_up(v, 2)}" for k, v in r.by_role.items()))
         console.print(t)
 
     unanswered = [r.id for r in result.criteria.values() if r.status == "unanswered"]
@@ -145,9 +148,9 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         for col in ("Bound", "Measured", "Data says", "Answers", "Decides"):
             t.add_column(col)
         for r in checked:
-            said = "–" if r.score is None else f"{_score(r.score)} ({'met' if r.score >= model.met_threshold - 1e-9 else 'unmet'})"
+            said = "–" if r.score is None else f"{_score(r.score)} ({'met' if r.answers_met else 'unmet'})"
             verdict = "[green]meets[/]" if r.data.holds else "[red]misses[/]"
-            t.add_row(r.id, r.data.bound, f"{r.data.value:.2f}",
+            t.add_row(r.id, r.data.bound, f"{half_up(r.data.value, 2)}",
                       verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
                       "data" if r.data.decides else "answers")
         console.print(t)
@@ -205,55 +208,73 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
         console.print(trend)
 
 
-_IMPORT_HINT = {
-    "symptoms": "no sprints or time survey imported to look for Level 1 symptoms in",
-    "revenue": "no feedback and account outcomes imported; `prodops import feedback|roadmap-items|account-outcomes FILE`",
-    "predictability": "no sprints imported; `prodops import sprint-summary FILE` (or sprint-issues)",
-    "time-value": "no time survey imported; `prodops import time-survey FILE`",
-    "launches": "no launches imported; `prodops import launches FILE` and `prodops import launch-checklist FILE`",
-}
-
-
 def show_metrics(console: Console, results: dict, options) -> None:
+    from prodops.metrics import METRICS
+
+    views = {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
+             "symptoms": _show_symptoms, "revenue": _show_revenue}
     for name, result in results.items():
         if result is None:
-            console.print(f"[bold]{name}[/]: [dim]{_IMPORT_HINT[name]}[/]")
+            kinds = METRICS[name].imports
+            console.print(f"[bold]{name}[/]: [dim]no data for it yet; import it with `prodops import KIND FILE`, KIND one of "
+                          f"{', '.join(kinds)}[/]")
             continue
-        {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
-         "symptoms": _show_symptoms, "revenue": _show_revenue}[name](console, result)
+        views.get(name, _show_any)(console, result, options)
 
 
-def _show_predictability(console: Console, r: dict) -> None:
-    t = Table(title="Sprint predictability", caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios")
-    for col in ("Team", "Unit", "Sprints", "Excluded (0 committed)", "Planning accuracy\npooled / median",
-                "Say/do\npooled / median", "Scope creep\npooled / median"):
+def _show_any(console: Console, r: dict, options) -> None:
+    """A metric without a view of its own: its figures as JSON."""
+    from rich.json import JSON
+
+    from prodops.files import dump_json
+
+    console.print(JSON(dump_json(r)))
+
+
+def _rate(row: dict, name: str, statistic: str) -> str:
+    value = row[f"{name}_{statistic}"]
+    return {"at most": "≤ ", "approximate": "≈ "}.get(row.get(f"{name}_bound"), "") + _pct(value) if value is not None else "–"
+
+
+def _show_predictability(console: Console, r: dict, options) -> None:
+    t = Table(title="Sprint predictability", caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios; "
+                                                      "(n) = sprints that give the figure")
+    for col in ("Team", "Unit", "Sprints", "Excluded (0 committed)", "Planning accuracy\npooled / median (n)",
+                "Say/do\npooled / median (n)", "Scope creep\npooled / median (n)"):
         t.add_column(col, justify="left" if col in ("Team", "Unit") else "right")
 
-    def pair(row, name):
-        return f"{_pct(row[f'{name}_pooled'])} / {_pct(row[f'{name}_median'])}"
+    def cell(row, name):
+        n = f" ({row[f'{name}_sprints']})" if row[f"{name}_sprints"] != row["sprints"] else ""
+        return f"{_rate(row, name, 'pooled')} / {_rate(row, name, 'median')}{n}"
 
-    for row in r["teams"] + [dict(r["overall"], team="[bold]Overall[/]")]:
-        t.add_row(row["team"] if row["team"].startswith("[") else escape(row["team"]), row["unit"],
-                  str(row["sprints"]), str(row["excluded_zero_commitment"]),
-                  pair(row, "planning_accuracy"), pair(row, "say_do"), pair(row, "scope_creep"))
+    for row, name in [(row, escape(row["team"])) for row in r["teams"]] + [(r["overall"], "[bold]Overall[/]")]:
+        t.add_row(name, row["unit"], str(row["sprints"]), str(row["excluded_zero_commitment"]),
+                  cell(row, "planning_accuracy"), cell(row, "say_do"), cell(row, "scope_creep"))
     console.print(t)
     if r["overall"]["planning_accuracy_pooled"] is None and "+" in r["overall"]["unit"]:
         console.print("[dim]Teams count in different units, so the overall pooled figures are left out.[/]")
-    if r.get("approximate_sprints"):
-        console.print(f"[yellow]{r['approximate_sprints']} sprints have an approximate commitment (from a source that cannot tell it exactly).[/]")
+    for a in r.get("approximations", []):
+        console.print(f"[yellow]{a['sprints']} sprint{'s' if a['sprints'] != 1 else ''}: {escape(a['meaning'])} "
+                      "(≤ at most, ≈ approximate).[/]")
     ba = r.get("before_after")
     if ba:
         b, a = ba["before"], ba["after"]
+        bound = {"at most": "≤ ", "approximate": "≈ "}
         console.print(Panel(
             f"{escape(ba['conclusion'])}\n[dim]{ba['metric'].replace('_', ' ')} ({ba['statistic']}): "
-            f"before {_pct(b.get('value'))} (n={b['n']}), after {_pct(a.get('value'))} (n={a['n']}); "
-            f"excluded: {b['excluded_zero_commitment'] + a['excluded_zero_commitment']} with zero commitment, "
-            f"{len(ba['excluded_spanning_change'])} spanning the change date; "
+            f"before {bound.get(b.get('bound'), '')}{_pct(b.get('value'))} (n={b['n']}), "
+            f"after {bound.get(a.get('bound'), '')}{_pct(a.get('value'))} (n={a['n']}); "
             f"{ba['resamples']} bootstrap resamples, seed {ba['seed']}[/]",
             title=f"Before and after {ba['change_date']}", expand=False))
 
 
-def _show_time_value(console: Console, r: dict) -> None:
+def _money(x: float, currency: str | None) -> str:
+    from prodops.numbers import money
+
+    return money(x, currency)
+
+
+def _show_time_value(console: Console, r: dict, options) -> None:
     t = Table(title="PM time on operational overhead (hours per week)")
     for col in ("", "Baseline", "Follow-up"):
         t.add_column(col, justify="right" if col else "left")
@@ -267,70 +288,75 @@ def _show_time_value(console: Console, r: dict) -> None:
     how = f"paired over {r['paired']} PMs who answered both" if r["paired"] else "the difference of the period means: nobody answered both"
     line = f"Hours saved per PM per week: [bold]{_hours(saved)}[/] ({how})."
     if r["monthly_value"] is not None:
-        line += (f" Monthly time value: [bold]{r['monthly_value']:,.0f}[/] "
-                 f"(× {r['hourly_rate']:g}/hour × {r['headcount']:g} PMs × 52/12).")
+        line += (f" Monthly time value: [bold]{escape(_money(r['monthly_value'], r.get('currency')))}[/] "
+                 f"(× {escape(_money(r['hourly_rate'], r.get('currency')))}/hour × {r['headcount']:g} PMs × 52/12).")
     else:
-        line += " Give --hourly-rate and --headcount (or `prodops settings`) for the monthly value."
+        line += " Give the hourly rate and the PM headcount (`prodops settings`) for the monthly value."
     console.print(line)
 
 
-def _show_launches(console: Console, r: dict) -> None:
-    t = Table(title="Launch success", caption=f"on time within {r['grace_days']} days of the original date; the "
-                                                "success rate is over launches whose outcome is known, each part's "
-                                                "rate over launches where that part is known")
+def _show_launches(console: Console, r: dict, options) -> None:
+    t = Table(title="Launch success", caption=f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
+                                                "date; the success rate is over launches whose outcome is known, each part's "
+                                                "rate over launches where that part is known; pending launches are left out")
     for col in ("Year", "Launches", "Known", "Succeeded", "Success rate", "Change", "On time", "GTM-ready", "Adoption met"):
         t.add_column(col, justify="right")
     for y in r["years"]:
-        change = f"{y['change_pp']:+.0f} pts" if y.get("change_pp") is not None else "–"
+        change = f"{signed(y['change_pp'], 0)} pts" if y.get("change_pp") is not None else "–"
         t.add_row(str(y["year"]), str(y["launches"]), str(y["known"]), str(y["succeeded"]), _pct(y["rate"]), change,
                   _pct(y["on_time_rate"]), _pct(y["gtm_ready_rate"]), _pct(y["adoption_met_rate"]))
     console.print(t)
     if r["failures"]:
         console.print("Failed: " + "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])
                       + (f"; and {len(r['failures']) - 12} more" if len(r["failures"]) > 12 else ""))
+    if r["pending"]:
+        console.print("Pending (not yet due): " + "; ".join(f"{escape(p['name'])} (due {p['original_date']})" for p in r["pending"]))
     if r["checklist_for_unknown_launches"]:
         console.print(f"[yellow]Checklist items name launches that were not imported: "
-                      f"{', '.join(r['checklist_for_unknown_launches'])}; import them with `prodops import launches`.[/]")
+                      f"{escape(', '.join(r['checklist_for_unknown_launches']))}; import them with `prodops import launches`.[/]")
     if r["unknown"]:
         n = len(r["unknown"])
-        console.print(f"[dim]Unknown outcome (missing dates, checklist or adoption figures): {n} launch{'es' if n != 1 else ''}.[/]")
+        console.print(f"[dim]Unknown outcome (missing checklist or adoption figures): {n} launch{'es' if n != 1 else ''}.[/]")
 
 
-def _show_symptoms(console: Console, r: dict) -> None:
+def _show_symptoms(console: Console, r: dict, options) -> None:
     if not r["symptoms"]:
-        console.print(f"[bold]symptoms[/]: [dim]no dated sprints or time survey between {r['window']['from']} and "
-                      f"{r['window']['to']} to look for Level 1 symptoms in[/]")
+        where = f"between {r['window']['from']} and {r['window']['to']}" if r["window"] else "with dates"
+        console.print(f"[bold]symptoms[/]: [dim]no sprints or time survey {where} to look for Level 1 symptoms in[/]")
         return
     t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
-    for col in ("Symptom", "Measure", "Value", "Present"):
+    for col in ("Symptom", "Measure", "Value", "Line", "Present"):
         t.add_column(col)
     for s in r["symptoms"]:
-        t.add_row(s["symptom"], s["measure"], _pct(s["value"]), "[red]yes[/]" if s["present"] else "[green]no[/]")
+        t.add_row(escape(s["symptom"]), s["measure"], _pct(s["value"]), escape(s["line"]),
+                  "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
     if "gtm_ready_rate" in r["measurements"]:
         console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}: "
                       f"{_pct(r['measurements']['gtm_ready_rate'])} (the launch table counts calendar years).[/]")
 
 
-def _show_revenue(console: Console, r: dict) -> None:
-    t = Table(title=f"Revenue wins from feedback-driven work: {r['attributed_arr']:,.0f} ARR attributed",
+def _show_revenue(console: Console, r: dict, options) -> None:
+    currency = r.get("currency")
+    t = Table(title=f"Revenue wins from feedback-driven work: {escape(_money(r['attributed_arr'], currency))} ARR attributed",
               caption=r["label"])
     for col in ("Account", "Outcome", "Date", "ARR", "Roadmap items (shipped from its feedback)"):
         t.add_column(col, justify="right" if col == "ARR" else "left")
     for w in r["wins"]:
-        t.add_row(escape(w["account"]), w["outcome"], str(w["date"]), f"{w['arr']:,.0f}", escape(", ".join(w["item_names"])))
+        t.add_row(escape(w["account"]), w["outcome"], str(w["date"]), escape(_money(w["arr"], currency)),
+                  escape(", ".join(w["item_names"])))
     console.print(t)
-    console.print(f"Expansion {r['expansion_arr']:,.0f}, renewals {r['renewed_arr']:,.0f}, within "
-                  f"{r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
+    console.print(f"Expansion {escape(_money(r['expansion_arr'], currency))}, renewals {escape(_money(r['renewed_arr'], currency))}, "
+                  f"within {r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
                   f"feedback items drove {r['items_driven_by_feedback']} roadmap items; "
                   f"{r['items_shipped_from_feedback']} of those have shipped.")
     if r["unknown_roadmap_items"]:
-        console.print(f"[yellow]Feedback names roadmap items that were not imported: {', '.join(r['unknown_roadmap_items'])}; "
+        console.print(f"[yellow]Feedback names roadmap items that were not imported: {escape(', '.join(r['unknown_roadmap_items']))}; "
                       "import them with `prodops import roadmap-items`.[/]")
     if r["losses"]:
         console.print(f"[yellow]Also after feedback-driven work: {len(r['losses'])} contraction or churn "
-                      f"({sum(x['arr'] for x in r['losses']):,.0f} ARR); not netted into the wins.[/]")
+                      f"({escape(_money(sum(x['arr'] for x in r['losses']), currency))} ARR); not netted into the wins.[/]")
 
 
 def _hours(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1f}"
+    return "–" if x is None else f"{half_up(x, 1)}"

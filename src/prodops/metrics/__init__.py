@@ -1,80 +1,111 @@
-"""Value metrics over the workspace's imported tables. One module per metric holds its definition:
-predictability.py (and stats.py for before/after), time_value.py, launches.py."""
+"""Value metrics over the workspace's imported tables, in one registry.
+
+Each metric's module holds its definition (its docstring, which the report quotes) and a
+`compute(tables, options)`; `METRICS` below lists them once, with the tables each reads and the
+import kinds that fill those tables. Adding a metric is its module and one entry here.
+
+Every metric sees the data as it was known on the as-of date (`known_by`): the one rule for
+cutting data at a date, used for `prodops metrics` (today, or --until), for an assessment's
+evidence (its date) and for the report (its date).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
 
 import polars as pl
-
-NAMES = ("predictability", "time-value", "launches", "revenue", "symptoms")
 
 
 @dataclass(frozen=True)
 class Options:
-    teams: tuple[str, ...] = ()
+    """How to compute the metrics. `as_of`: the day the data is read as of (data from later is
+    left out; launches due later are pending); `since`: the first day of the period."""
+
+    as_of: dt.date | None = None
     since: dt.date | None = None
-    until: dt.date | None = None
+    teams: tuple[str, ...] = ()
     change_date: dt.date | None = None
     ratio: str = "planning_accuracy"
     hourly_rate: float | None = None
     headcount: float | None = None
+    currency: str | None = None
     grace_days: int = 0
     revenue_window_days: int = 180
-    notes: list[str] = field(default_factory=list)
+    model: object = None  # the maturity model whose lines the symptoms use (the default one when None)
 
 
-def _between(frame: pl.DataFrame, column: str, o: Options) -> pl.DataFrame:
-    if o.since:
-        frame = frame.filter(pl.col(column) >= o.since)
-    if o.until:
-        frame = frame.filter(pl.col(column) <= o.until)
-    return frame
+@dataclass(frozen=True)
+class Metric:
+    name: str  # as people and the CLI name it: time-value
+    title: str
+    module: str  # prodops.metrics.<module>: its docstring defines it, its compute() computes it
+    tables: tuple[str, ...]  # the workspace tables it reads
+    imports: tuple[str, ...]  # the import kinds that fill them, for "nothing imported yet" hints
+
+    @property
+    def key(self) -> str:
+        """Its name in JSON documents: time_value."""
+        return self.name.replace("-", "_")
+
+    def compute(self, tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
+        """The metric from the tables as known on `options.as_of`; None when its data is absent."""
+        return import_module(f"prodops.metrics.{self.module}").compute(known_by(tables, options.as_of), options)
 
 
-def compute(name: str, tables: dict[str, pl.DataFrame], o: Options) -> dict | None:
-    """The metric `name` from the imported tables; None when its table is empty."""
-    if name == "predictability":
-        from prodops.metrics.predictability import before_after, predictability
-
-        sprints = _between(tables["sprints"], "start", o)
-        if o.teams:
-            sprints = sprints.filter(pl.col("team").is_in(o.teams))
-        if not sprints.height:
-            return None
-        out = predictability(sprints)
-        out["approximate_sprints"] = int(sprints["approximate"].sum()) if "approximate" in sprints.columns else 0
-        if o.change_date:
-            out["before_after"] = before_after(sprints, o.change_date, o.ratio)
-        return out
-    if name == "time-value":
-        from prodops.metrics.time_value import time_value
-
-        survey = _between(tables["time_survey"], "date", o)
-        return time_value(survey, o.hourly_rate, o.headcount) if survey.height else None
-    if name == "launches":
-        from prodops.metrics.launches import launch_success
-
-        launches = tables["launches"].filter(
-            pl.coalesce("actual_date", "original_date").is_between(o.since or dt.date.min, o.until or dt.date.max))
-        return launch_success(launches, tables["launch_checklist"], o.grace_days) if launches.height else None
-    if name == "revenue":
-        from prodops.metrics.revenue import revenue_wins
-
-        outcomes = _between(tables["account_outcomes"], "date", o)
-        if not (tables["feedback"].height and outcomes.height):
-            return None
-        return revenue_wins(tables["feedback"], tables["roadmap_items"], outcomes, o.revenue_window_days)
-    if name == "symptoms":
-        from prodops.metrics.symptoms import symptoms
-
-        if not any(tables[t].height for t in TABLES_FOR["symptoms"]):
-            return None
-        return symptoms(tables, o.until)
-    raise ValueError(name)
+METRICS: dict[str, Metric] = {m.name: m for m in (
+    Metric("predictability", "Sprint predictability", "predictability", ("sprints",), ("sprint-summary", "sprint-issues")),
+    Metric("time-value", "PM time saved", "time_value", ("time_survey",), ("time-survey", "survey-export")),
+    Metric("launches", "Launch success", "launches", ("launches", "launch_checklist"), ("launches", "launch-checklist")),
+    Metric("revenue", "Revenue wins from feedback-driven work", "revenue", ("feedback", "roadmap_items", "account_outcomes"),
+           ("feedback", "roadmap-items", "account-outcomes")),
+    Metric("symptoms", "Level 1 symptoms", "symptoms", ("sprints", "time_survey", "launches", "launch_checklist"),
+           ("sprint-summary", "time-survey")),
+)}
+NAMES = tuple(METRICS)
 
 
-TABLES_FOR = {"predictability": ("sprints",), "time-value": ("time_survey",), "launches": ("launches", "launch_checklist"),
-              "revenue": ("feedback", "roadmap_items", "account_outcomes"),
-              "symptoms": ("sprints", "time_survey", "launches", "launch_checklist")}
+def tables_for(names) -> tuple[str, ...]:
+    """The workspace tables the metrics `names` read, each once."""
+    return tuple(dict.fromkeys(t for n in names for t in METRICS[n].tables))
+
+
+def compute(name: str, tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
+    return METRICS[name].compute(tables, options)
+
+
+def known_by(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dict[str, pl.DataFrame]:
+    """The tables as they were known on `as_of` (all of them without one):
+    - a sprint counts once it has *ended* by that day (one still running has partial figures);
+      a sprint without dates cannot be placed and is kept;
+    - surveys, feedback and account outcomes count from the day they are dated;
+    - a roadmap item shipped later was not shipped yet; a checklist item done later was not done yet;
+    - a launch keeps its row: its actual date, if later, is not known yet (launches.py then says
+      whether it is pending or late)."""
+    if as_of is None:
+        return tables
+    cut = dict(tables)
+    rules: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
+        "sprints": lambda f: f.filter(pl.coalesce("end", "start").is_null() | (pl.coalesce("end", "start") <= as_of)),
+        "time_survey": lambda f: f.filter(pl.col("date") <= as_of),
+        "feedback": lambda f: f.filter(pl.col("received") <= as_of),
+        "account_outcomes": lambda f: f.filter(pl.col("date") <= as_of),
+        "roadmap_items": lambda f: f.with_columns(shipped=pl.when(pl.col("shipped") <= as_of).then(pl.col("shipped"))),
+        "launch_checklist": lambda f: f.with_columns(
+            done=pl.col("done") & (pl.col("done_at").is_null() | (pl.col("done_at") <= as_of)),
+            done_at=pl.when(pl.col("done_at") <= as_of).then(pl.col("done_at"))),
+        "launches": lambda f: f.with_columns(actual_date=pl.when(pl.col("actual_date") <= as_of).then(pl.col("actual_date"))),
+    }
+    for name, rule in rules.items():
+        if name in cut:
+            cut[name] = rule(cut[name])
+    return cut
+
+
+def since(frame: pl.DataFrame, column: str | pl.Expr, options: Options) -> pl.DataFrame:
+    """The rows dated on or after `options.since` (all without it)."""
+    if options.since is None:
+        return frame
+    return frame.filter((pl.col(column) if isinstance(column, str) else column) >= options.since)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from prodops.metrics import Options, since
+
 WINDOW_DAYS = 180
 LABEL = ("Attribution, not causation: each win is an account whose feedback drove a roadmap item that "
          "shipped before the account renewed or expanded.")
@@ -58,3 +60,12 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
             "roadmap_item"].unique().sort().to_list(),
         "items_shipped_from_feedback": shipped.join(driven.select("roadmap_item").unique(), on="roadmap_item").height,
     }
+
+
+def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
+    """The wins among the account outcomes dated on or after `since`."""
+    outcomes = since(tables["account_outcomes"], "date", options)
+    if not (tables["feedback"].height and outcomes.height):
+        return None
+    out = revenue_wins(tables["feedback"], tables["roadmap_items"], outcomes, options.revenue_window_days)
+    return {**out, "currency": options.currency}

@@ -1,7 +1,9 @@
 """Level 1 symptoms measured from data, and the measurements that data-bound criteria check.
 
-Measured over a window before a date (`as_of`, default the latest data; `window_days` 91, a
-quarter), so that each assessment is compared with the data of its own time:
+Measured over a window before a date (`as_of`; for the symptoms alone, the latest data up to
+it; `window_days` 91, a quarter), so that each assessment is compared with the data of its own
+time. A sprint belongs to the window when it *ended* in it: one still running on `as_of` has
+partial figures.
 - sprint_cadence_consistency: the share of the window's sprints whose length and start weekday are
   the most common ones across all teams (1 = every team on one cadence).
 - planning_delay_share: the share of sprints that started later than the first working day after
@@ -9,10 +11,12 @@ quarter), so that each assessment is compared with the data of its own time:
   (holidays, a team formed again), not a delay: such sprints are left out of this share.
 - pm_overhead_share: the mean overhead share of working time in the most recent time survey up to
   `as_of` (any age: a survey is rare; its date is reported).
-- planning_accuracy: pooled over the window's sprints (the median of sprint ratios when units mix).
+- planning_accuracy: pooled over the window's sprints (the median of sprint ratios when units mix),
+  from the sprints that give it exactly (an approximate figure never decides a criterion).
 - gtm_ready_rate: the share of launches in the year up to `as_of` whose checklist was complete.
-A symptom is present when its measure crosses the Level 1 line: cadence consistency below 0.8,
-planning delays above 0.2, PM overhead above 0.3 (the model's data-bound criteria use the same lines).
+A symptom is present when its measure crosses the line of the data-bound criterion the model
+ties it to (in the default model: planning delays above 0.2, cadence consistency below 0.8, PM
+overhead above 0.3), so a criterion and its symptom always agree.
 """
 
 from __future__ import annotations
@@ -21,32 +25,37 @@ import datetime as dt
 
 import polars as pl
 
+from prodops.metrics import Options
+from prodops.metrics.time_value import overhead_share
+
 WINDOW_DAYS = 91
-SYMPTOMS = {  # measurement -> (symptom in the seed's words, is present when)
-    "planning_delay_share": ("Frequent planning delays", lambda v: v > 0.2),
-    "sprint_cadence_consistency": ("Inconsistent sprint cadences", lambda v: v < 0.8),
-    "pm_overhead_share": ("PMs spending more than 30% of their time on operational overhead", lambda v: v > 0.3),
-}
-
-
 TABLES = ("sprints", "time_survey", "launches", "launch_checklist")
 
 
-def measurements(tables: dict[str, pl.DataFrame], as_of: dt.date | None = None, window_days: int = WINDOW_DAYS) -> dict[str, float]:
-    """{metric: value} for whatever the imported data can measure: what data-bound criteria check."""
+def measurements(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int = WINDOW_DAYS) -> dict[str, float]:
+    """{metric: value} for whatever the imported data can measure in the window before `as_of`:
+    what data-bound criteria check. `tables` as known on `as_of` (metrics.known_by)."""
     return {k: v for k, v in _measure(tables, as_of, window_days).items() if not k.startswith("_")}
 
 
-def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date | None, window_days: int) -> dict:
+def latest_data(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dt.date | None:
+    """The last day with sprint or survey data, up to `as_of`."""
+    dates = []
+    for name, column in (("sprints", "end"), ("time_survey", "date")):
+        frame = tables.get(name)
+        if frame is not None and frame.height:
+            value = frame.filter(pl.col(column) <= (as_of or dt.date.max))[column].max()
+            if value is not None:  # undated sprints (e.g. the TSE 2017 data) have no end
+                dates.append(value)
+    return max(dates) if dates else as_of
+
+
+def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) -> dict:
     """The measurements, and (keys starting with _) the window and survey they came from."""
     out: dict = {}
-    sprints = tables.get("sprints")
-    if as_of is None:
-        dates = [f[c].max() for f, c in ((sprints, "end"), (tables.get("time_survey"), "date")) if f is not None and f.height]
-        dates = [d for d in dates if d is not None]  # undated sprints (e.g. the TSE 2017 data) have no end
-        as_of = max(dates) if dates else dt.date.today()
     since = as_of - dt.timedelta(days=window_days)
     out["_window"] = {"from": since.isoformat(), "to": as_of.isoformat()}
+    sprints = tables.get("sprints")
     if sprints is not None and sprints.height:
         out.update(_sprint_measures(sprints, since, as_of))
     survey = tables.get("time_survey")
@@ -54,25 +63,23 @@ def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date | None, window_days
         recent = survey.filter(pl.col("date") <= as_of)
         if recent.height:
             latest = recent.filter(pl.col("period") == recent.sort("date")["period"][-1])
-            shares = (pl.sum_horizontal("meeting_coordination", "reporting", "tool_research", "process_design")
-                      / pl.col("work_hours"))
-            value = latest.select(shares.mean()).item()
+            value = latest.select(overhead_share().mean()).item()
             if value is not None:
-                out["pm_overhead_share"] = round(value, 4)
+                out["pm_overhead_share"] = value
                 out["_pm_overhead_survey"] = latest["date"].max().isoformat()
     launches, checklist = tables.get("launches"), tables.get("launch_checklist")
     if launches is not None and checklist is not None and launches.height:
         from prodops.metrics.launches import launch_outcomes
 
-        year = launch_outcomes(launches, checklist).filter(
+        year = launch_outcomes(launches, checklist, as_of=as_of).filter(
             pl.col("actual_date").is_between(as_of - dt.timedelta(days=365), as_of) & pl.col("gtm_ready").is_not_null())
         if year.height:
-            out["gtm_ready_rate"] = round(year["gtm_ready"].mean(), 4)
+            out["gtm_ready_rate"] = year["gtm_ready"].mean()
     return out
 
 
 def _sprint_measures(sprints: pl.DataFrame, since: dt.date, as_of: dt.date) -> dict:
-    from prodops.metrics.predictability import predictability
+    from prodops.metrics.predictability import headline, predictability
 
     ordered = sprints.sort("team", "start").with_columns(
         length=(pl.col("end") - pl.col("start")).dt.total_days() + 1,
@@ -85,28 +92,49 @@ def _sprint_measures(sprints: pl.DataFrame, since: dt.date, as_of: dt.date) -> d
         late=pl.when(pl.col("gap") > pl.col("length").shift(1).over("team")).then(None)
         .otherwise(pl.col("start") > pl.col("due")),
     )
-    window = ordered.filter(pl.col("start").is_between(since, as_of))
+    window = ordered.filter((pl.col("end") > since) & (pl.col("end") <= as_of))
     if not window.height:
         return {}
     common_length = window["length"].mode().sort()[0]
     common_day = window["weekday"].mode().sort()[0]
     out = {
-        "sprint_cadence_consistency": round(window.select(
-            ((pl.col("length") == common_length) & (pl.col("weekday") == common_day)).mean()).item(), 4),
-        "planning_delay_share": round(window["late"].drop_nulls().mean() or 0.0, 4),
+        "sprint_cadence_consistency": window.select(
+            ((pl.col("length") == common_length) & (pl.col("weekday") == common_day)).mean()).item(),
+        "planning_delay_share": window["late"].drop_nulls().mean() or 0.0,
         "_sprints": window.height,
     }
-    overall = predictability(window.select(sprints.columns))["overall"]
-    accuracy = overall["planning_accuracy_pooled"] or overall["planning_accuracy_median"]
-    if accuracy is not None:
-        out["planning_accuracy"] = accuracy
+    exact = window.filter(pl.col("approximation").is_null()) if "approximation" in window.columns else window
+    if exact.height:
+        accuracy = headline(predictability(exact.select([c for c in sprints.columns if c in exact.columns]))["overall"],
+                            "planning_accuracy")
+        if accuracy is not None:
+            out["planning_accuracy"] = accuracy
     return out
 
 
-def symptoms(tables: dict[str, pl.DataFrame], as_of: dt.date | None = None, window_days: int = WINDOW_DAYS) -> dict:
-    measured = _measure(tables, as_of, window_days)
-    found = [{"symptom": text, "measure": name, "value": measured[name], "present": present(measured[name])}
-             for name, (text, present) in SYMPTOMS.items() if name in measured]
+def symptoms(tables: dict[str, pl.DataFrame], model, as_of: dt.date | None = None, window_days: int = WINDOW_DAYS) -> dict:
+    """The model's symptoms that the data can show, measured over the window up to the latest data
+    on or before `as_of`; each present when its criterion's line does not hold."""
+    end = latest_data(tables, as_of)
+    if end is None:  # only undated data: no window to look in
+        return {"window": None, "symptoms": [], "measurements": {}, "pm_overhead_survey": None}
+    measured = _measure(tables, end, window_days)
+    found = []
+    for level in model.levels:
+        for s in level.symptoms:
+            binding = s.criterion and model.criterion[s.criterion].data
+            if binding and binding.metric in measured:
+                value = measured[binding.metric]
+                found.append({"symptom": s.text, "level": level.number, "measure": binding.metric, "value": value,
+                              "line": str(binding), "criterion": s.criterion, "present": not binding.holds(value)})
     return {"window": measured["_window"], "symptoms": found,
             "measurements": {k: v for k, v in measured.items() if not k.startswith("_")},
             "pm_overhead_survey": measured.get("_pm_overhead_survey")}
+
+
+def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
+    if not any(tables[t].height for t in TABLES):
+        return None
+    from prodops.model import load_model
+
+    return symptoms(tables, options.model or load_model(), options.as_of)

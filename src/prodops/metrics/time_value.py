@@ -6,7 +6,8 @@
 - hours_saved_per_pm_week = the mean, over respondents who answered both surveys, of
   (baseline - followup): paired, so that who answered does not pass for what changed. With no
   respondent in both, the difference of the period means is used, and `paired` says so.
-- monthly_value = hours_saved_per_pm_week x hourly rate x PM headcount x 52 / 12.
+- monthly_value = hours_saved_per_pm_week x hourly rate x PM headcount x 52 / 12, in the
+  workspace's currency.
 - overhead_share = the mean over respondents of overhead hours / work hours (those who gave work
   hours); the Level 1 symptom is a share above 30 %.
 """
@@ -15,13 +16,25 @@ from __future__ import annotations
 
 import polars as pl
 
+from prodops.metrics import Options, since
+
 CATEGORIES = ["meeting_coordination", "reporting", "tool_research", "process_design"]
 WEEKS_PER_MONTH = 52 / 12
 
 
-def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount: float | None = None) -> dict:
-    rows = survey.with_columns(overhead=pl.sum_horizontal(CATEGORIES)).with_columns(
-        share=pl.col("overhead") / pl.col("work_hours"))
+def overhead_hours() -> pl.Expr:
+    """A respondent's overhead hours per week: the sum of the overhead categories."""
+    return pl.sum_horizontal(CATEGORIES)
+
+
+def overhead_share() -> pl.Expr:
+    """A respondent's overhead share of working time (null without work hours)."""
+    return overhead_hours() / pl.col("work_hours")
+
+
+def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount: float | None = None,
+               currency: str | None = None) -> dict:
+    rows = survey.with_columns(overhead=overhead_hours(), share=overhead_share())
     period = {p: rows.filter(pl.col("period") == p) for p in ("baseline", "followup")}
     both = period["baseline"].join(period["followup"], on="respondent", suffix="_f")
 
@@ -38,21 +51,23 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
     if saved is not None and hourly_rate is not None and headcount is not None:
         value = saved * hourly_rate * headcount * WEEKS_PER_MONTH
     return {
-        "baseline_hours": _round(baseline),
-        "followup_hours": _round(followup),
-        "hours_saved_per_pm_week": _round(saved),
-        "monthly_value": _round(value, 2),
+        "baseline_hours": baseline,
+        "followup_hours": followup,
+        "hours_saved_per_pm_week": saved,
+        "monthly_value": value,
         "hourly_rate": hourly_rate,
         "headcount": headcount,
-        "overhead_share_baseline": _round(mean(period["baseline"], "share")),
-        "overhead_share_followup": _round(mean(period["followup"], "share")),
+        "currency": currency,
+        "overhead_share_baseline": mean(period["baseline"], "share"),
+        "overhead_share_followup": mean(period["followup"], "share"),
         "respondents_baseline": period["baseline"].height,
         "respondents_followup": period["followup"].height,
         "paired": both.height,
-        "by_category": {c: {"baseline": _round(mean(period["baseline"], c)), "followup": _round(mean(period["followup"], c))}
+        "by_category": {c: {"baseline": mean(period["baseline"], c), "followup": mean(period["followup"], c)}
                         for c in CATEGORIES},
     }
 
 
-def _round(x: float | None, digits: int = 4) -> float | None:
-    return None if x is None else round(x, digits)
+def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
+    survey = since(tables["time_survey"], "date", options)
+    return time_value(survey, options.hourly_rate, options.headcount, options.currency) if survey.height else None

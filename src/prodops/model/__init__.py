@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError, Problem
 from prodops.files import Document, read_document
 from prodops.model.schema import (
     Criterion,
@@ -50,27 +50,25 @@ def _validated(doc: Document) -> MaturityModel:
     try:
         model = MaturityModel.model_validate(doc.data)
     except ValidationError as e:
-        raise InputError(_report(doc, [(err["loc"], _message(err)) for err in e.errors()])) from None
+        raise _report(doc, [(err["loc"], _message(err)) for err in e.errors()]) from None
     problems = consistency_problems(model)
     if problems:
-        raise InputError(_report(doc, problems))
+        raise _report(doc, problems)
     return model
 
 
 def _message(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown field (check its spelling; `prodops model schema` lists the fields)"
+        return "unknown field (check its spelling against the model's schema)"
     if err["type"] == "missing":
         return "required field is missing"
     return f"{err['msg']} (found {err.get('input')!r})"
 
 
-def _report(doc: Document, problems: list[tuple[tuple[Any, ...], str]]) -> str:
-    head = f"{doc.path}: the model is not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}):"
-    lines = [f"  {doc.where(tuple(loc))}: {msg}" for loc, msg in problems[:20]]
-    if len(problems) > 20:
-        lines.append(f"  ... and {len(problems) - 20} more")
-    return "\n".join([head, *lines, "Fix the file and run `prodops model validate FILE` again."])
+def _report(doc: Document, problems: list[tuple[tuple[Any, ...], str]]) -> InputError:
+    head = f"{doc.path}: the model is not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}); fix the file and check it again:"
+    found = [Problem(f"{doc.where(tuple(loc))}: {msg}", file=str(doc.path), **doc.place(tuple(loc))) for loc, msg in problems[:20]]
+    return InputError(head, found, fix=Fix("model-validate"), more=max(0, len(problems) - 20))
 
 
 def json_schema() -> dict[str, Any]:

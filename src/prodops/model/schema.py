@@ -6,7 +6,7 @@ import operator
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="Stable lower-case id")]
 Effort = Literal["S", "M", "L"]
@@ -29,12 +29,26 @@ class Role(_Strict):
     weight: float = Field(default=1.0, gt=0, description="Weight of this role's answers")
 
 
+class Symptom(_Strict):
+    """A sign of this level, in the source's words. With `criterion`, the data can show it: it is
+    present when that criterion's data-bound line does not hold (so the model cannot contradict
+    itself: one line serves the criterion and the symptom)."""
+
+    text: str = Field(min_length=1)
+    criterion: str | None = Field(default=None, description="A data-bound criterion whose line the symptom crosses")
+
+
 class Level(_Strict):
     number: int = Field(ge=1)
     name: str
     summary: str = ""
     description: str
-    symptoms: list[str] = []
+    symptoms: list[Symptom] = Field(default=[], description="Signs of this level: a text, or {text, criterion}")
+
+    @field_validator("symptoms", mode="before")
+    @classmethod
+    def _texts(cls, value: Any) -> Any:
+        return [{"text": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
 
 
 class Dimension(_Strict):
@@ -180,6 +194,16 @@ def consistency_problems(model: MaturityModel) -> list[tuple[tuple[Any, ...], st
         if not inv.from_level < inv.to_level <= top:
             problems.append((("investments", i, "to_level"), f"to_level must be above from_level ({inv.from_level}) and at most {top}"))
     problems += _dependency_cycles(model)
+
+    for i, level in enumerate(model.levels):
+        for j, symptom in enumerate(level.symptoms):
+            if symptom.criterion is None:
+                continue
+            if symptom.criterion not in criteria:
+                problems.append((("levels", i, "symptoms", j, "criterion"), f"unknown criterion {symptom.criterion!r}"))
+            elif model.criterion[symptom.criterion].data is None:
+                problems.append((("levels", i, "symptoms", j, "criterion"),
+                                 f"criterion {symptom.criterion!r} has no data binding, so the data cannot show this symptom"))
 
     if model.playbook:
         for stage, cid in model.playbook.stages.items():

@@ -1,70 +1,17 @@
-"""Reports from the workspace: gather the inputs, build the one report model, render it."""
+"""The report's renderers: the one report model (report.model, built by operations.report) in
+each format, and where the files go."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.files import dump_json
-from prodops.model import MaturityModel
-from prodops.report.model import ReportInputs, build_report
 
 FORMATS = ("html", "pdf", "md", "xlsx", "json")
 SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".xlsx": "xlsx", ".json": "json"}
-
-
-def latest_assessed(ws, model: MaturityModel, organization: str | None):
-    """(recorded assessment, its responses, its result scored with the quarter's data) for the
-    newest assessment of `organization` (or of the only organisation) on `model`."""
-    from prodops.assessment import assess
-    from prodops.metrics.symptoms import TABLES, measurements
-
-    latest = ws.latest(organization)
-    if latest.model_id != model.id:
-        raise InputError(f"the latest assessment (#{latest.id}) was answered on model {latest.model_id}@{latest.model_version}, "
-                         f"not {model.ref}; pass that model with --model FILE")
-    if latest.model_version != model.version:
-        print(f"note: assessment #{latest.id} was answered on {latest.model_id}@{latest.model_version}; "
-              f"scoring it with {model.ref}", file=sys.stderr)
-    responses = ws.responses(latest.id)
-    measured = measurements({t: ws.read(t) for t in TABLES}, responses.date)
-    return latest, responses, assess(model, responses, measured)
-
-
-def report_from_workspace(ws, model: MaturityModel, organization: str | None = None,
-                          phase_days: int = 90, capacity: int = 2, generated_at: str | None = None) -> dict:
-    from prodops.metrics import NAMES, TABLES_FOR, Options, compute
-    from prodops.metrics.predictability import by_quarter
-    from prodops.roadmap import plan
-
-    latest, _, result = latest_assessed(ws, model, organization)
-    saved = ws.settings()
-    options = Options(
-        change_date=dt.date.fromisoformat(saved["change_date"]) if saved.get("change_date") else None,
-        hourly_rate=float(saved["hourly_rate"]) if saved.get("hourly_rate") else None,
-        headcount=float(saved["headcount"]) if saved.get("headcount") else None,
-        grace_days=int(saved.get("grace_days", 0)),
-    )
-    tables = {t: ws.read(t) for n in NAMES for t in TABLES_FOR[n]}
-    value = {n: compute(n, tables, options) for n in NAMES if n != "symptoms"}
-    # Symptoms as the assessment saw them: measured up to its date, not to the latest data.
-    value["symptoms"] = compute("symptoms", tables, dataclasses.replace(options, until=latest.date))
-    return build_report(ReportInputs(
-        model=model,
-        latest=result,
-        history=ws.assessments(latest.organization),
-        roadmap=plan(model, result, phase_days=phase_days, capacity=capacity),
-        value={n: value[n] for n in NAMES},
-        predictability_by_quarter=by_quarter(tables["sprints"]),
-        predictability_by_team_quarter=by_quarter(tables["sprints"], per_team=True),
-        change_date=saved.get("change_date"),
-        generated_at=generated_at,
-    ))
 
 
 def check(formats, page_size: str = "a4") -> None:
@@ -72,9 +19,9 @@ def check(formats, page_size: str = "a4") -> None:
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise InputError(f"--format {unknown[0]!r}: one of {', '.join(FORMATS)}")
+        raise InputError(f"unknown report format {unknown[0]!r}; one of {', '.join(FORMATS)}")
     if page_size not in PAGE_SIZES:
-        raise InputError(f"--page-size {page_size!r}: one of {', '.join(PAGE_SIZES)}")
+        raise InputError(f"unknown page size {page_size!r}; one of {', '.join(PAGE_SIZES)}")
 
 
 def file_names(formats, stem: str = "report") -> dict[str, str]:
@@ -122,28 +69,29 @@ def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] |
 
 
 def destination(given: str, formats) -> tuple[Path, dict[str, str]] | None:
-    """Where `--out` puts the files: (folder, format -> file name), or None for standard output.
+    """Where the files go: (folder, format -> file name), or None for standard output ("-").
     A folder (one that exists, or a name ending in a slash) gets report.<format> files; one format
     gets the file as named (`.<format>` added when the name has no suffix); several formats get
     `<name>.<format>` each, so the name must not end in one format's suffix."""
     if given == "-":
         if formats != ["json"]:
-            raise InputError("--out -: only the JSON report prints to standard output; name a file or a folder")
+            raise InputError("only the JSON report goes to standard output; name a file or a folder", fix=Fix("out"))
         return None
     if not given.strip():
-        raise InputError("--out is empty: name a file (report.html), a name for several formats (board/q3) or a folder (reports/)")
+        raise InputError("the output path is empty: name a file (report.html), a name for several formats (board/q3) "
+                         "or a folder (reports/)", fix=Fix("out"))
     out = Path(given)
     if out.is_dir() or given.endswith(("/", os.sep)):
         return out, file_names(formats)
     named = SUFFIXES.get(out.suffix.lower())
     if len(formats) == 1:
         if named and named != formats[0]:
-            raise InputError(f"--out {given}: the name ends in {out.suffix} but --format is {formats[0]}; "
-                             f"name it {out.with_suffix('.' + formats[0]).name}")
+            raise InputError(f"{given}: the name ends in {out.suffix} but the format is {formats[0]}; "
+                             f"name it {out.with_suffix('.' + formats[0]).name}", fix=Fix("out"))
         return out.parent, {formats[0]: out.name if out.suffix else f"{out.name}.{formats[0]}"}
     if named:
-        raise InputError(f"--out {given} names one {named} file but --format asks for {', '.join(formats)}; "
-                         f"give a name without a suffix ({out.with_suffix('')}) or a folder")
+        raise InputError(f"{given} names one {named} file but the formats are {', '.join(formats)}; "
+                         f"give a name without a suffix ({out.with_suffix('')}) or a folder", fix=Fix("out"))
     return out.parent, file_names(formats, out.name)
 
 

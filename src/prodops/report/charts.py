@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from prodops.numbers import pct
-from prodops.report.layout import text
+from prodops.metrics.predictability import headline
+from prodops.numbers import count
+from prodops.report.layout import Typed, text
 
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -141,11 +142,11 @@ def predictability_over_time(report: dict) -> dict:
     v = report["value"]
     shown, note = _shown_teams(v["predictability"]["teams"], MOST_TEAMS_LINES)
     rows = [{"quarter": q["start"], "team": q["team"], "accuracy": q["planning_accuracy"], "overall": False}
-            for q in v["predictability_by_team_quarter"] if q["planning_accuracy"] is not None and q["team"] in shown]
+            for q in v["predictability"]["by_team_quarter"] if q["planning_accuracy"] is not None and q["team"] in shown]
     teams = sorted({r["team"] for r in rows})
     overall = "All teams" if "All teams" not in teams else "All teams (overall)"  # a team may be called that
     rows += [{"quarter": q["start"], "team": overall, "accuracy": q["planning_accuracy"], "overall": True}
-             for q in v["predictability_by_quarter"] if q["planning_accuracy"] is not None]
+             for q in v["predictability"]["by_quarter"] if q["planning_accuracy"] is not None]
     teams.append(overall)
     x = {"field": "quarter", "type": "temporal", "title": "Quarter (sprint start)", "scale": {"type": "utc"},
          "axis": {"format": "%Y Q%q", "labelAngle": 0, "labelFlush": False, "tickCount": {"interval": "month", "step": 3}}}
@@ -191,10 +192,11 @@ def predictability_by_team(report: dict) -> dict:
     shown, note = _shown_teams(p["teams"], MOST_TEAMS_BARS)
     rows = []
     for t in p["teams"]:
-        acc = t["planning_accuracy_pooled"] if t["planning_accuracy_pooled"] is not None else t["planning_accuracy_median"]
+        acc = headline(t, "planning_accuracy")
         if acc is not None and t["team"] in shown:
             rows.append({"team": t["team"], "accuracy": acc,
-                         "label": f"{pct(acc)} ({t['sprints']} sprint{'s' if t['sprints'] != 1 else ''})"})
+                         "label": f"{text(Typed(acc, 'percent', t['planning_accuracy_bound']))} "
+                                  f"({count(t['planning_accuracy_sprints'], 'sprint')})"})
     order = [r["team"] for r in sorted(rows, key=lambda r: (-r["accuracy"], r["team"]))]
     y = {"field": "team", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 200}}
     x = {"field": "accuracy", "type": "quantitative", "title": "Planning accuracy, all sprints (pooled)",

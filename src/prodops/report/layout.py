@@ -21,9 +21,15 @@ NUMERIC = ("int", "number", "money", "score", "percent", "pp", "hours", "year", 
 
 @dataclass(frozen=True)
 class Typed:
-    """A cell of another kind than its column's, for tables of mixed figures (key figures, bases)."""
+    """A cell of another kind than its column's (key figures, bases), or a figure that is only a
+    bound ("at most", "approximate") or carries a unit (money's currency)."""
     value: object
     kind: str
+    bound: str | None = None
+    unit: str | None = None
+
+
+BOUND_MARKS = {"at most": "≤ ", "approximate": "≈ "}
 
 
 @dataclass(frozen=True)
@@ -72,12 +78,16 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     blocks: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (heading, prose())
     short: str | None = None  # a name where space is short (a worksheet's tab)
+    warnings: list[str] = field(default_factory=list)  # what a figure rests on, shown before anything else
 
 
 def text(value, kind: str = "text") -> str:
     """A typed value as people read it."""
     if isinstance(value, Typed):
-        return text(value.value, value.kind)
+        shown = text(value.value, value.kind)
+        if value.value is None or value.value == "":
+            return shown
+        return BOUND_MARKS.get(value.bound, "") + shown + (f" {value.unit}" if value.unit else "")
     if value is None or value == "":
         return "–" if kind != "flag" else ""
     if kind == "percent":
@@ -117,21 +127,38 @@ def sections(report: dict) -> list[Section]:
         trajectory(report), methodology(report)) if s]
 
 
+def _money(report: dict, value) -> Typed:
+    return Typed(value, "money", unit=report["value"].get("currency"))
+
+
+def _rate(row: dict, name: str, statistic: str | None = None) -> Typed:
+    """A group's ratio as a cell: the pooled, the median or the headline figure, with its bound."""
+    from prodops.metrics.predictability import headline as one
+
+    value = one(row, name) if statistic is None else row.get(f"{name}_{statistic}")
+    return Typed(value, "percent", bound=row.get(f"{name}_bound"))
+
+
 def headline(report: dict) -> list[tuple[str, Typed, str]]:
     """(label, figure, basis) for the summary's key figures, in the order leadership asks."""
     m, v = report["maturity"], report["value"]
-    out = [("Maturity", Typed(f"Level {m['level']} · {m['level_name']}", "text"), f"since {m['since']}")]
+    basis = f"since {m['since']}" + (f"; read with care: {len(m['warnings'])} warning{'s' if len(m['warnings']) > 1 else ''}"
+                                     if m["warnings"] else "")
+    out = [("Maturity", Typed(f"Level {m['level']} · {m['level_name']}", "text"), basis)]
     if m["next_level"]:
         out.append((f"Progress to Level {m['next_level']}", Typed(m["progress_to_next"], "percent"),
                     f"{len(m['blockers'])} criteria block it"))
     ba = (v["predictability"] or {}).get("before_after")
     if ba and ba.get("difference_pp") is not None:
-        out.append(("Planning accuracy", Typed(ba["difference_pp"], "pp"),
-                    f"95% CI {text(ba['ci_low_pp'], 'pp')} to {text(ba['ci_high_pp'], 'pp')} since {ba['change_date']}"))
+        b, a = ba["before"], ba["after"]
+        moved = (f"{text(Typed(b['value'], 'percent', b.get('bound')))} → {text(Typed(a['value'], 'percent', a.get('bound')))}")
+        ci = (f"; 95% CI {text(ba['ci_low_pp'], 'pp')} to {text(ba['ci_high_pp'], 'pp')}" if ba["ci_low_pp"] is not None else "")
+        out.append((f"Planning accuracy before and after {ba['change_date']}", Typed(moved, "text"),
+                    f"{text(ba['difference_pp'], 'pp')}{ci}; {b['n']} and {a['n']} sprints"))
     tv = v["time_value"]
     if tv and tv.get("hours_saved_per_pm_week") is not None:
         out.append(("PM time saved, per PM per week", Typed(tv["hours_saved_per_pm_week"], "hours"),
-                    f"{text(tv['monthly_value'], 'money')} a month" if tv.get("monthly_value") is not None
+                    f"{text(_money(report, tv['monthly_value']))} a month" if tv.get("monthly_value") is not None
                     else f"{tv['paired']} PMs paired"))
     years = (v["launches"] or {}).get("years") or []
     if years and years[-1]["rate"] is not None:
@@ -139,13 +166,14 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
         out.append((f"Launch success {y['year']}", Typed(y["rate"], "percent"), f"{y['succeeded']} of {y['known']} known outcomes"))
     rv = v["revenue"]
     if rv and rv["wins"]:
-        out.append(("ARR after feedback-driven work", Typed(rv["attributed_arr"], "money"),
+        out.append(("ARR after feedback-driven work", _money(report, rv["attributed_arr"]),
                     f"{len(rv['wins'])} accounts; attribution, not causation"))
     return out
 
 
 def summary(report: dict) -> Section:
-    return Section("summary", "Executive summary", paragraphs=report["summary"], tables=[
+    return Section("summary", "Executive summary", paragraphs=report["summary"], warnings=[
+        w["message"] for w in report["maturity"]["warnings"]], tables=[
         _table("headline", "Key figures", [("Figure", "text"), ("Value", "text"), ("Basis", "text")], headline(report))])
 
 
@@ -185,7 +213,8 @@ def maturity(report: dict) -> Section:
                               ("Measured", "score"), ("Rule", "text"), ("Data says", "text"), ("Decides", "flag")],
                              [(c["id"], c["text"], c["score"], c["data"]["value"], c["data"]["bound"],
                                "met" if c["data"]["holds"] else "unmet", c["data"]["decides"]) for c in m["data_conflicts"]]))
-    return Section("maturity", "Where we are", paragraphs, ["dimension-levels"], tables)
+    return Section("maturity", "Where we are", paragraphs, ["dimension-levels"], tables,
+                   warnings=[w["message"] for w in m["warnings"]])
 
 
 def _role_extremes(by_role: dict) -> tuple[str, str]:
@@ -227,35 +256,50 @@ def predictability(report: dict) -> Section | None:
     p = report["value"]["predictability"]
     if not p:
         return None
+
+    def counted(rows: list[dict], name: str) -> bool:
+        """Whether some group has the figure `name` for fewer sprints than it has: then say how many."""
+        return any(r[f"{name}_sprints"] != r["sprints"] for r in rows)
+
+    groups = p["teams"] + [dict(p["overall"], team="All teams")]
+    n_cols = [name for name in ("planning_accuracy", "scope_creep") if counted(groups, name)]
     rate_cols = [("Planning accuracy (pooled)", "percent"), ("Planning accuracy (median)", "percent"),
                  ("Say/do (median)", "percent"), ("Scope creep (median)", "percent")]
+    n_titles = {"planning_accuracy": "Sprints with planning accuracy", "scope_creep": "Sprints with scope creep"}
 
     def rates(row: dict) -> tuple:
-        return (row["planning_accuracy_pooled"], row["planning_accuracy_median"], row["say_do_median"], row["scope_creep_median"])
+        return (_rate(row, "planning_accuracy", "pooled"), _rate(row, "planning_accuracy", "median"),
+                _rate(row, "say_do", "median"), _rate(row, "scope_creep", "median"), *(row[f"{n}_sprints"] for n in n_cols))
 
-    mixed = p["overall"]["planning_accuracy_pooled"] is None
+    mixed = p["overall"]["planning_accuracy_pooled"] is None and "+" in p["overall"]["unit"]
+    bounded = any(r[f"{n}_bound"] for r in groups for n in ("planning_accuracy", "say_do", "scope_creep"))
+    quarters = p.get("by_quarter") or []
     paragraphs, tables = [], [
-        _table("teams", "By team", [("Team", "text"), ("Unit", "text"), ("Sprints", "int"), ("Excluded (zero commitment)", "int"), *rate_cols],
-               [(t["team"], t["unit"], t["sprints"], t["excluded_zero_commitment"], *rates(t)) for t in p["teams"]]
-               + [("All teams", p["overall"]["unit"], p["overall"]["sprints"], p["overall"]["excluded_zero_commitment"], *rates(p["overall"]))],
+        _table("teams", "By team", [("Team", "text"), ("Unit", "text"), ("Sprints", "int"), ("Excluded (zero commitment)", "int"),
+                                    *rate_cols, *((n_titles[n], "int") for n in n_cols)],
+               [(g["team"], g["unit"], g["sprints"], g["excluded_zero_commitment"], *rates(g)) for g in groups],
                "Planning accuracy is committed work completed ÷ committed; pooled is Σ over the sprints ÷ Σ, median is the "
-               "median sprint." + (" Teams count in points and in issues, so nothing is pooled across them." if mixed else "")),
+               "median sprint." + (" Teams count in points and in issues, so nothing is pooled across them." if mixed else "")
+               + (" Where a sprint does not give a figure, that figure rests on fewer sprints, as counted." if n_cols else "")
+               + (" ≤: at most this (the source gives only an upper bound); ≈: approximate (see Methodology)." if bounded else "")),
         _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"),
                                                      ("Statistic", "text"), ("Say/do (median)", "percent"),
                                                      ("Scope creep (median)", "percent")],
-               [(q["quarter"], q["sprints"], q["planning_accuracy"],
-                 "median" if q["planning_accuracy_pooled"] is None else "pooled", q["say_do_median"], q["scope_creep_median"])
-                for q in report["value"]["predictability_by_quarter"]],
-               "Pooled where the quarter's sprints count in one unit, else the median sprint.")]
+               [(q["quarter"], q["sprints"], _rate(q, "planning_accuracy"),
+                 "median" if q["planning_accuracy_pooled"] is None else "pooled", _rate(q, "say_do", "median"),
+                 _rate(q, "scope_creep", "median"))
+                for q in quarters],
+               "A sprint counts in the quarter it started in. Pooled where the quarter's sprints count in one unit, else the median sprint.")]
     ba = p.get("before_after")
     if ba:
         paragraphs.append(f"Since {ba['change_date']}: {ba['conclusion']}")
         tables.append(_table("before-after", f"Before and after {ba['change_date']}",
                              [("Period", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"), ("Excluded (zero commitment)", "int")],
-                             [(name, ba[name]["n"], ba[name].get("value"), ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],
+                             [(name, ba[name]["n"], Typed(ba[name].get("value"), "percent", ba[name].get("bound")),
+                               ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],
                              f"Planning accuracy here is the {ba['statistic']} of each period; {len(ba['excluded_spanning_change'])} "
-                             "sprints spanning the change date are left out."))
-    over_time = ["predictability-over-time"] if report["value"]["predictability_by_quarter"] else []  # dated sprints only
+                             f"sprints spanning the change date and {ba['excluded_undated']} without dates are left out."))
+    over_time = ["predictability-over-time"] if quarters else []  # dated sprints only
     return Section("predictability", "Sprint predictability", paragraphs, over_time + ["predictability-by-team"], tables)
 
 
@@ -268,10 +312,18 @@ def launches(report: dict) -> Section | None:
                                         ("Adoption target met", "percent")],
                    [(y["year"], y["launches"], y["known"], y["succeeded"], y["rate"], y["on_time_rate"],
                      y["gtm_ready_rate"], y["adoption_met_rate"]) for y in lv["years"]],
-                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target.")
-    failures = _table("failures", "Launches that did not succeed", [("Launch", "text"), ("Name", "text"), ("Year", "year"), ("Why", "text")],
-                      [(f["launch"], f["name"], f["year"], ", ".join(f["reasons"])) for f in lv["failures"]])
-    return Section("launches", "Launch success", [], ["launch-success"], [years, failures] if lv["failures"] else [years])
+                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target. Launches not yet due "
+                   f"on {lv['as_of'] or 'the report date'} are pending and left out; those past their date and not "
+                   "launched are late.")
+    tables = [years]
+    if lv["failures"]:
+        tables.append(_table("failures", "Launches that did not succeed", [("Launch", "text"), ("Name", "text"), ("Year", "year"),
+                                                                          ("Why", "text")],
+                             [(f["launch"], f["name"], f["year"], ", ".join(f["reasons"])) for f in lv["failures"]]))
+    if lv["pending"]:
+        tables.append(_table("pending", "Pending launches", [("Launch", "text"), ("Name", "text"), ("Due", "date")],
+                             [(x["launch"], x["name"], _date(x["original_date"])) for x in lv["pending"]]))
+    return Section("launches", "Launch success", [], ["launch-success"], tables)
 
 
 def time_value(report: dict) -> Section | None:
@@ -282,8 +334,8 @@ def time_value(report: dict) -> Section | None:
     if tv.get("hours_saved_per_pm_week") is not None:
         line = f"PMs spend {half_up(tv['hours_saved_per_pm_week'], 1)} fewer hours a week on operational overhead"
         if tv.get("monthly_value") is not None:
-            line += (f": at {text(tv['hourly_rate'], 'money')} an hour for {text(tv['headcount'], 'number')} PMs, "
-                     f"{text(tv['monthly_value'], 'money')} a month")
+            line += (f": at {text(_money(report, tv['hourly_rate']))} an hour for {text(tv['headcount'], 'number')} PMs, "
+                     f"{text(_money(report, tv['monthly_value']))} a month")
         paragraphs.append(line + ".")
     cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"),
                                                         ("Change", "number")],
@@ -299,21 +351,22 @@ def time_value(report: dict) -> Section | None:
         ("Respondents, follow-up", Typed(tv["respondents_followup"], "int")), ("Paired respondents", Typed(tv["paired"], "int")),
         ("Overhead share of working time, baseline", Typed(tv["overhead_share_baseline"], "percent")),
         ("Overhead share of working time, follow-up", Typed(tv["overhead_share_followup"], "percent")),
-        ("Hourly rate", Typed(tv["hourly_rate"], "money")), ("PM headcount", tv["headcount"]),
-        ("Monthly value", Typed(tv["monthly_value"], "money"))])
+        ("Hourly rate", _money(report, tv["hourly_rate"])), ("PM headcount", tv["headcount"]),
+        ("Monthly value", _money(report, tv["monthly_value"]))])
     return Section("time-value", "Time saved for PMs", paragraphs, ["time-value"], [cats, basis])
 
 
 def _change(before: float | None, after: float | None) -> float | None:
-    return None if before is None or after is None else round(after - before, 4)
+    return None if before is None or after is None else after - before
 
 
 def revenue(report: dict) -> Section | None:
     rv = report["value"]["revenue"]
     if not rv:
         return None
-    columns = [("Account", "text"), ("Date", "date"), ("Outcome", "text"), ("ARR", "money"), ("Roadmap items", "text"),
-               ("First shipped", "date"), ("Feedback", "text")]
+    currency = report["value"].get("currency")
+    columns = [("Account", "text"), ("Date", "date"), ("Outcome", "text"), (f"ARR ({currency})" if currency else "ARR", "money"),
+               ("Roadmap items", "text"), ("First shipped", "date"), ("Feedback", "text")]
 
     def rows(items: list[dict]) -> list[tuple]:
         return [(w["account"], _date(w["date"]), w["outcome"], w["arr"], ", ".join(w["item_names"]),
@@ -323,19 +376,24 @@ def revenue(report: dict) -> Section | None:
     if rv.get("losses"):
         tables.append(_table("losses", "Losses despite feedback-driven work", columns, rows(rv["losses"])))
     return Section("revenue", "Revenue wins from feedback-driven work", short="Revenue wins", paragraphs=[
-        f"{text(rv['attributed_arr'], 'money')} ARR in {len(rv['wins'])} accounts ({text(rv['renewed_arr'], 'money')} renewed, "
-        f"{text(rv['expansion_arr'], 'money')} expansion) within {rv['window_days']} days of a shipped item their feedback drove. "
-        f"{rv['label']}"], charts=["revenue-wins"], tables=tables)
+        f"{text(_money(report, rv['attributed_arr']))} ARR in {len(rv['wins'])} accounts "
+        f"({text(_money(report, rv['renewed_arr']))} renewed, {text(_money(report, rv['expansion_arr']))} expansion) "
+        f"within {rv['window_days']} days of a shipped item their feedback drove. {rv['label']}"],
+        charts=["revenue-wins"], tables=tables)
 
 
 def symptoms(report: dict) -> Section | None:
     sv = report["value"]["symptoms"]
     if not sv:
         return None
+    window = sv["window"]
     return Section("symptoms", "Symptoms of low maturity", [
-        f"Measured from the data of {sv['window']['from']} to {sv['window']['to']}."], [], [
-        _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Present", "text")],
-               [(s["symptom"], s["measure"], s["value"], "yes" if s["present"] else "no") for s in sv["symptoms"]])])
+        f"Measured from the data of {window['from']} to {window['to']}; a symptom is present when its measure "
+        "crosses the line of the criterion it is the absence of." if window else
+        "The data has no dates, so no window to look for symptoms in."], [], [
+        _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Line", "text"),
+                                        ("Present", "text")],
+               [(s["symptom"], s["measure"], s["value"], s["line"], "yes" if s["present"] else "no") for s in sv["symptoms"]])])
 
 
 def trajectory(report: dict) -> Section:
@@ -358,7 +416,7 @@ def methodology(report: dict) -> Section:
     ts = sizes["time_survey"] or {}
     tables = [
         _table("model", "Model and thresholds", [("Setting", "text"), ("Value", "text")], [
-            ("Model", f"{model['id']}@{model['version']}"), ("Criterion met at score", Typed(model["met_threshold"], "score")),
+            ("Model", f"{model['id']}@{model['version']}"), ("Data as of", m["as_of"]), ("Criterion met at score", Typed(model["met_threshold"], "score")),
             ("Disagreement at spread", Typed(model["disagreement_spread"], "score")),
             ("When data and answers differ, decides", model["data_precedence"])]),
         _table("respondents", "Respondents by role", [("Role", "text"), ("Respondents", "int")],
@@ -367,7 +425,8 @@ def methodology(report: dict) -> Section:
             ("Sprints", sizes["sprints"]), ("Time survey, baseline", ts.get("respondents_baseline")),
             ("Time survey, follow-up", ts.get("respondents_followup")), ("Time survey, paired", ts.get("paired")),
             ("Launches", sizes["launches"]), ("Sprints excluded: zero commitment", excl["zero_commitment_sprints"]),
-            ("Launches excluded: outcome unknown", excl["launches_unknown"])]),
+            ("Launches excluded: outcome unknown", excl["launches_unknown"]),
+            ("Launches excluded: pending", excl["launches_pending"])]),
     ]
     if m["approximations"]:
         tables.append(_table("approximations", "Approximations", [("Approximation", "text")], [(a,) for a in m["approximations"]]))
@@ -375,7 +434,8 @@ def methodology(report: dict) -> Section:
               "before_after": "Before and after", "time_value": "Time value", "launches": "Launch success",
               "revenue": "Revenue attribution", "symptoms": "Symptoms"}
     return Section("methodology", "Methodology", [
-        "How each figure is computed, quoted from the code that computes it."], [], tables,
+        f"How each figure is computed, quoted from the code that computes it. Data dated after {m['as_of']} is left "
+        "out: a sprint counts once it has ended, a launch not yet due is pending."], [], tables,
         [(titles.get(k, k), prose(v)) for k, v in m["definitions"].items()])
 
 

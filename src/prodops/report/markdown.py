@@ -34,10 +34,12 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
     """`chart_paths`: chart name -> path of its SVG relative to the Markdown file."""
     r = report
     out = [f"# {md_escape(r['title'])}", "",
-           f"As of {r['as_of']} · model {md_escape(r['methodology']['model']['id'])}@{md_escape(r['methodology']['model']['version'])}"
+           f"As of {r['as_of']}" + (f" · assessed {r['assessed']}" if r["assessed"] != r["as_of"] else "") + " · model {md_escape(r['methodology']['model']['id'])}@{md_escape(r['methodology']['model']['version'])}"
            f" · {r['methodology']['respondents']} respondents" + (f" · generated {r['generated_at']}" if r["generated_at"] else ""), ""]
     for s in sections(r):
         out += [f"## {md_escape(s.title)}", ""]
+        if s.warnings:
+            out += ["> **Read with care:**", *(f"> - {md_escape(w)}" for w in s.warnings), ""]
         for p in s.paragraphs:
             out += [("- " if s.id == "summary" else "") + md_escape(p)] + ([] if s.id == "summary" else [""])
         if s.id == "summary":

@@ -1,19 +1,22 @@
 """The one report model: everything a leadership report shows, as plain data.
 
-Renderers (JSON now; HTML, PDF, Markdown and XLSX next) only format this. Built from plain inputs,
-so the same workspace gives the same report, byte for byte: no timestamps, sorted, rounded.
+Renderers (JSON, HTML, PDF, Markdown, XLSX) only format this. Built from plain inputs, so the same
+workspace gives the same report, byte for byte: no timestamps, sorted; figures at full precision
+(rounding is for what people read, in report.layout).
 The methodology appendix quotes the docstrings of the modules that hold each rule, so a definition
 is written once, in its module, and shown as is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from dataclasses import dataclass
 
 from prodops.assessment import AssessmentResult, result_document
+from prodops.metrics import METRICS, Options
 from prodops.model import MaturityModel
-from prodops.numbers import half_up, pct
+from prodops.numbers import count, half_up, money, pct
 from prodops.roadmap import Roadmap, roadmap_document
 
 SCHEMA_VERSION = 1
@@ -26,9 +29,8 @@ class ReportInputs:
     history: list  # store.RecordedAssessment, oldest first, of the same organisation
     roadmap: Roadmap
     value: dict  # metric name -> result (None when its data was not imported)
-    predictability_by_quarter: list[dict]
-    predictability_by_team_quarter: list[dict]
-    change_date: str | None = None
+    options: Options  # how the value metrics were computed (change date, rates, currency...)
+    as_of: dt.date
     generated_at: str | None = None  # only when asked for: otherwise the same workspace, the same bytes
 
 
@@ -46,7 +48,8 @@ def build_report(inputs: ReportInputs) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "organization": latest.organization,
-        "as_of": latest.date.isoformat(),
+        "as_of": inputs.as_of.isoformat(),
+        "assessed": latest.date.isoformat(),
         "generated_at": inputs.generated_at,
         "title": f"Product Operations maturity and value: {latest.organization}",
         "summary": summary(inputs),
@@ -58,6 +61,7 @@ def build_report(inputs: ReportInputs) -> dict:
             "next_level": latest.next_level,
             "next_level_name": model.level_name(latest.next_level) if latest.next_level else None,
             "progress_to_next": result["progress_to_next"],
+            "warnings": result["warnings"],
             "dimensions": [{"id": d.id, "name": d.name, "level": latest.dimensions[d.id],
                             "level_name": model.level_name(latest.dimensions[d.id])} for d in model.dimensions],
             "blockers": [c for c in criteria if c["id"] in set(latest.blockers)],
@@ -68,14 +72,13 @@ def build_report(inputs: ReportInputs) -> dict:
         "roadmap": roadmap_document(inputs.roadmap, model),
         "trajectory": [
             {"id": a.id, "date": a.date.isoformat(), "level": a.level, "level_name": a.level_name,
-             "respondents": a.respondents, "progress_to_next": a.progress_to_next and round(a.progress_to_next, 4),
+             "respondents": a.respondents, "progress_to_next": a.progress_to_next,
              "dimensions": a.dimensions}
             for a in inputs.history
         ],
-        "value": {**{name.replace("-", "_"): r for name, r in inputs.value.items()},
-                  "predictability_by_quarter": inputs.predictability_by_quarter,
-                  "predictability_by_team_quarter": inputs.predictability_by_team_quarter,
-                  "change_date": inputs.change_date},
+        "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
+                  "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
+                  "currency": inputs.options.currency},
         "methodology": methodology(inputs),
     }
 
@@ -94,67 +97,75 @@ def summary(inputs: ReportInputs) -> list[str]:
     """A few sentences for the executive summary, each with its figure's uncertainty or basis."""
     model, latest, value = inputs.model, inputs.latest, inputs.value
     out = [f"{latest.organization} is at Level {latest.level}, {model.level_name(latest.level)}, "
-           f"since {since(inputs)} ({latest.respondents} respondents, {model.ref})."]
+           f"since {since(inputs)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
+    out += [f"Read with care: {w.message}." for w in latest.warnings]
     if len(inputs.history) > 1:
         path = " → ".join(str(a.level) for a in inputs.history)
         higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
         out.append(f"Across {len(inputs.history)} assessments since {inputs.history[0].date.isoformat()} the level went "
                    f"{path}; {higher} of {len(latest.dimensions)} dimensions are already above it.")
     if latest.next_level:
-        out.append(f"{len(latest.blockers)} criteria block Level {latest.next_level}; the plan reaches "
+        out.append(f"{count(len(latest.blockers), 'criterion', 'criteria')} block Level {latest.next_level}; the plan reaches "
                    f"Level {inputs.roadmap.phases[-1].projected_level if inputs.roadmap.phases else latest.level} "
-                   f"in {len(inputs.roadmap.phases)} phases of {inputs.roadmap.phase_days} days.")
+                   f"in {count(len(inputs.roadmap.phases), 'phase')} of {inputs.roadmap.phase_days} days.")
     ba = (value.get("predictability") or {}).get("before_after")
     if ba and ba.get("conclusion"):
         out.append(f"Since {ba['change_date']}: {ba['conclusion']}")
+    currency = inputs.options.currency
     tv = value.get("time-value")
     if tv and tv.get("hours_saved_per_pm_week") is not None:
         line = f"PMs spend {half_up(tv['hours_saved_per_pm_week'], 1)} fewer hours a week on operational overhead"
         if tv.get("monthly_value") is not None:
-            line += f", worth {half_up(tv['monthly_value']):,} a month"
-        out.append(line + f" ({'paired over ' + str(tv['paired']) + ' PMs' if tv['paired'] else 'unpaired'}).")
+            line += f", worth {money(tv['monthly_value'], currency)} a month"
+        out.append(line + f" ({'paired over ' + count(tv['paired'], 'PM') if tv['paired'] else 'unpaired'}).")
     launches = value.get("launches")
     if launches and len(launches["years"]) >= 2:
         a, b = launches["years"][-2], launches["years"][-1]
         if a["rate"] is not None and b["rate"] is not None:
             out.append(f"Launch success went from {pct(a['rate'])} in {a['year']} to {pct(b['rate'])} in {b['year']} "
-                       f"({b['known']} of {b['launches']} launches with a known outcome).")
+                       f"({b['known']} of {count(b['launches'], 'launch', 'launches')} with a known outcome"
+                       + (f"; {len(launches['pending'])} more pending" if launches["pending"] else "") + ").")
     revenue = value.get("revenue")
     if revenue and revenue["wins"]:
-        out.append(f"{half_up(revenue['attributed_arr']):,} ARR followed feedback-driven work in {len(revenue['wins'])} "
-                   "accounts (attribution, not causation).")
+        out.append(f"{money(revenue['attributed_arr'], currency)} ARR followed feedback-driven work in "
+                   f"{count(len(revenue['wins']), 'account')} (attribution, not causation).")
     return out
 
 
 def methodology(inputs: ReportInputs) -> dict:
+    from importlib import import_module
+
     from prodops import assessment, roadmap
-    from prodops.metrics import launches, predictability, revenue, stats, symptoms, time_value
+    from prodops.metrics import stats
 
     model, latest, value = inputs.model, inputs.latest, inputs.value
     pred = value.get("predictability") or {}
-    approximations = []
-    if pred.get("approximate_sprints"):
-        approximations.append(f"{pred['approximate_sprints']} sprints have an approximate commitment.")
-    if pred.get("overall") and pred["overall"]["planning_accuracy_pooled"] is None:
+    approximations = [f"{count(a['sprints'], 'sprint')}: {a['meaning']}." for a in pred.get("approximations", [])]
+    if pred.get("overall") and pred["overall"]["planning_accuracy_pooled"] is None and "+" in pred["overall"]["unit"]:
         approximations.append("Teams count in different units: overall figures are medians of sprint ratios.")
+    definitions = {"scoring": assessment, "roadmap": roadmap}
+    for name, metric in METRICS.items():
+        definitions[metric.key] = import_module(f"prodops.metrics.{metric.module}")
+        if name == "predictability":
+            definitions["before_after"] = stats
+    launches = value.get("launches")
     return {
         "model": {"id": model.id, "version": model.version, "met_threshold": model.met_threshold,
                   "disagreement_spread": model.disagreement_spread, "data_precedence": model.data_precedence},
+        "as_of": inputs.as_of.isoformat(),
         "respondents": latest.respondents,
         "respondents_by_role": dict(sorted(latest.roles.items())),
         "sample_sizes": {
             "sprints": (pred.get("overall") or {}).get("sprints"),
             "time_survey": None if not value.get("time-value") else {
                 k: value["time-value"][k] for k in ("respondents_baseline", "respondents_followup", "paired")},
-            "launches": None if not value.get("launches") else sum(y["launches"] for y in value["launches"]["years"]),
+            "launches": None if not launches else sum(y["launches"] for y in launches["years"]),
         },
         "exclusions": {
             "zero_commitment_sprints": (pred.get("overall") or {}).get("excluded_zero_commitment"),
-            "launches_unknown": None if not value.get("launches") else len(value["launches"]["unknown"]),
+            "launches_unknown": None if not launches else len(launches["unknown"]),
+            "launches_pending": None if not launches else len(launches["pending"]),
         },
         "approximations": approximations,
-        "definitions": {name: inspect.cleandoc(mod.__doc__ or "") for name, mod in (
-            ("scoring", assessment), ("roadmap", roadmap), ("predictability", predictability),
-            ("before_after", stats), ("time_value", time_value), ("launches", launches),
-            ("revenue", revenue), ("symptoms", symptoms))},
+        "definitions": {name: inspect.cleandoc(mod.__doc__ or "") for name, mod in definitions.items()},
     }

@@ -38,6 +38,7 @@ MIN_WIDTH = 8
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 ITALIC = Font(italic=True)
+WARNING = Font(bold=True, color="9C2A00")
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -79,8 +80,11 @@ def _put_text(cell, value: str) -> None:
 
 
 def _put(cell, value, kind: str) -> None:
-    """A typed value in a cell, with the number format of its kind."""
+    """A typed value in a cell, with the number format of its kind (and its bound or unit, written
+    in the format so that the cell stays a number)."""
+    mark = unit = ""
     if isinstance(value, layout.Typed):
+        mark, unit = layout.BOUND_MARKS.get(value.bound, ""), value.unit or ""
         value, kind = value.value, value.kind
     if value is None or value == "":
         return
@@ -97,9 +101,17 @@ def _put(cell, value, kind: str) -> None:
             return
         cell.value = value
         whole = kind == "number" and float(value).is_integer()  # counts without a decimal, as layout.text
-        cell.number_format = "#,##0" if whole else FORMATS[kind]
+        cell.number_format = _decorated("#,##0" if whole else FORMATS[kind], mark, unit)
         return
     _put_text(cell, str(value))
+
+
+def _decorated(number_format: str, mark: str, unit: str) -> str:
+    """`number_format` with a literal prefix (≤, ≈) and suffix (a currency) in every section."""
+    if not (mark or unit):
+        return number_format
+    quote = lambda s: '"' + s.replace('"', "") + '"' if s else ""  # noqa: E731
+    return ";".join(f"{quote(mark)}{part}{quote(' ' + unit if unit else '')}" for part in number_format.split(";"))
 
 
 class _Sheet:
@@ -162,6 +174,8 @@ class _Sheet:
 def _section(ws, section: layout.Section) -> None:
     sheet = _Sheet(ws)
     sheet.line(section.title, TITLE_FONT)
+    for w in section.warnings:
+        sheet.line(f"Read with care: {w}", WARNING)
     for t in section.tables:
         sheet.row += 1
         sheet.table(t)

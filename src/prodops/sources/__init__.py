@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.sources.tables import TABLES, read_table
 
 Options = dict  # team, mapping, points_field: what some formats need besides their files
@@ -22,7 +22,7 @@ class Format:
     read: Callable[[list[Path], Options], tuple[pl.DataFrame, list[str]]]
     key: tuple[str, ...]
     issues: bool = False  # rows are issue rows, summed into sprints by metrics.predictability
-    approximate: bool = False  # the commitment can only be approximated (no history in the payload)
+    approximation: str | None = None  # what the source can only approximate (metrics.predictability.APPROXIMATIONS)
     hint: str = "give each once"  # what to do about a key found twice
 
 
@@ -54,8 +54,8 @@ def _lazy(module: str, name: str):
     return call
 
 
-APPROXIMATE = ("these payloads have no history: every issue counts as committed to each sprint it was in "
-               "(scope creep cannot be seen), and the sprints are marked approximate")
+APPROXIMATE = ("these payloads have no history: every issue in a sprint when it closed counts as committed to it "
+               "(scope creep cannot be seen), so planning accuracy, say/do and scope creep are marked approximate")
 ISSUE_KEY = ("team", "sprint", "issue")
 
 FORMATS: dict[str, Format] = {
@@ -70,9 +70,9 @@ FORMATS: dict[str, Format] = {
     "jira-issues": Format("sprints", lambda ps, o: _lazy("jira", "read_issue_changelogs")(ps, o.get("team")),
                           ISSUE_KEY, issues=True),
     "jira-sprint-issues": Format("sprints", lambda ps, o: (_lazy("jira", "read_agile_issues")(
-        ps, o.get("team"), o.get("points_field")), []), ISSUE_KEY, issues=True, approximate=True),
+        ps, o.get("team"), o.get("points_field")), []), ISSUE_KEY, issues=True, approximation="no_history"),
     "jira-csv": Format("sprints", _each(lambda p, o: _lazy("jira", "read_jira_csv")(p, o.get("team"))),
-                       ISSUE_KEY, issues=True, approximate=True),
+                       ISSUE_KEY, issues=True, approximation="no_history"),
     "survey-export": Format("time_survey", _each(lambda p, o: _lazy("survey", "read_time_survey")(p, _mapping(o))),
                             ("respondent", "period"), hint="keep one response per respondent and period"),
 }
@@ -81,7 +81,8 @@ TARGET = {kind: f.table for kind, f in FORMATS.items()}  # which workspace table
 
 def _mapping(options: Options) -> Path:
     if options.get("mapping") is None:
-        raise InputError("a survey export needs --mapping FILE saying which column is which (see docs/inputs.md)")
+        raise InputError("a survey export needs a mapping file saying which column is which (see docs/inputs.md)",
+                         fix=Fix("mapping"))
     return Path(options["mapping"])
 
 
@@ -104,21 +105,68 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
     if kind not in FORMATS:
         raise InputError(f"unknown import kind {kind!r}; one of {', '.join(FORMATS)}")
     if not paths:
-        raise InputError(f"no file given; `prodops template {kind}` writes the header to start from")
+        raise InputError(f"no {kind} file given", fix=Fix("template", kind))
     fmt = FORMATS[kind]
     rows, notes = fmt.read([Path(p) for p in paths], {"team": team, "mapping": mapping, "points_field": points_field})
     if "source" not in rows.columns:  # read from several files at once (e.g. sprint lists beside issues)
         rows = rows.with_columns(source=pl.lit(", ".join(map(str, paths))))
+    return prepare(kind, fmt, rows, [str(p) for p in paths], notes)
+
+
+def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes: list[str]) -> Batch:
+    """Read rows -> a batch ready to write: one spelling per name, no key twice, issues summed into
+    sprints. Every source of a table goes through here (files and a live sync alike)."""
+    rows = spell_alike(rows, fmt.table)
     _refuse_duplicates(rows, list(fmt.key), fmt.hint)
-    batch = Batch(kind, fmt.table, rows.drop("row", strict=False), [str(p) for p in paths], rows.height, notes)
+    batch = Batch(kind, fmt.table, rows.drop("row", strict=False), files, rows.height, notes)
     if fmt.issues:
         summarize(batch)
-    if fmt.approximate:
+    if fmt.approximation:
         batch.notes.insert(0, APPROXIMATE)
-        batch.rows = batch.rows.with_columns(approximate=pl.lit(True))
-    elif kind == "sprint-summary":
-        batch.rows = batch.rows.with_columns(pl.col("added", "removed").fill_null(0.0), approximate=pl.lit(False))
+        batch.rows = batch.rows.with_columns(approximation=pl.lit(fmt.approximation))
+    elif "approximation" not in batch.rows.columns and batch.table == "sprints":
+        batch.rows = batch.rows.with_columns(approximation=pl.lit(None, pl.String))
     return batch
+
+
+# Names and ids match whatever their letter case, everywhere (as respondent ids in answers files
+# do): "Payments" and "payments" are one team. The first spelling seen is kept: the workspace's,
+# else the first in the files. Each entry: a table's columns that hold names, and the name
+# domain each belongs to (a launch id is the same in launches and in the checklist). A sprint's
+# name is a name within its team.
+NAMES = {
+    "sprints": {"team": "team", "sprint": "sprint"},
+    "time_survey": {"respondent": "respondent"},
+    "launches": {"launch": "launch"},
+    "launch_checklist": {"launch": "launch", "function": "function", "item": "item"},
+    "feedback": {"feedback": "feedback", "account": "account", "roadmap_item": "roadmap_item"},
+    "roadmap_items": {"roadmap_item": "roadmap_item"},
+    "account_outcomes": {"account": "account"},
+}
+SCOPED = {"sprint": "team"}  # sprint names are unique within a team
+
+
+def spell_alike(rows: pl.DataFrame, table: str, known: dict[str, list[str]] | None = None) -> pl.DataFrame:
+    """`rows` with every name spelled as first seen, ignoring case: as in `known` (domain ->
+    spellings already in the workspace; a sprint as "team<TAB>sprint"), else as first in `rows`."""
+    for column, domain in NAMES.get(table, {}).items():
+        if column not in rows.columns:
+            continue
+        scope = SCOPED.get(domain)
+        value = pl.col(column) if scope is None else pl.concat_str(scope, column, separator="\t")
+        seen = rows.select(value.alias("spelling")).drop_nulls().unique(maintain_order=True)
+        before = pl.DataFrame({"spelling": (known or {}).get(domain, [])}, schema={"spelling": pl.String})
+        first = pl.concat([before, seen]).with_columns(fold=pl.col("spelling").str.to_lowercase()).unique(
+            "fold", keep="first", maintain_order=True)
+        change = seen.with_columns(fold=pl.col("spelling").str.to_lowercase()).join(
+            first.rename({"spelling": "canonical"}), on="fold").filter(pl.col("spelling") != pl.col("canonical"))
+        if not change.height:
+            continue
+        respelled = value.replace(change["spelling"], change["canonical"])
+        if scope is not None:
+            respelled = respelled.str.splitn("\t", 2).struct.field("field_1")
+        rows = rows.with_columns(respelled.alias(column))
+    return rows
 
 
 def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
@@ -127,8 +175,8 @@ def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
         return
     first = dup.sort(key).head(2).to_dicts()
     where = " and ".join(f"{r['source']}" + (f" row {r['row']}" if "row" in r else "") for r in first)
-    raise InputError(f"the same {'/'.join(key)} ({', '.join(str(first[0][k]) for k in key)}) is in {where}; "
-                     f"nothing was imported; {hint}")
+    raise InputError(f"the same {'/'.join(key)} ({', '.join(str(first[0][k]) for k in key)}) is in {where} "
+                     f"(names match whatever their letter case); nothing was imported; {hint}")
 
 
 def summarize(batch: Batch) -> None:
@@ -137,7 +185,7 @@ def summarize(batch: Batch) -> None:
 
     sources = batch.rows.group_by("team", "sprint").agg(pl.col("source").first())
     sprints, units = summarize_issues(batch.rows)
-    batch.rows = sprints.join(sources, on=["team", "sprint"]).with_columns(approximate=pl.lit(False))
+    batch.rows = sprints.join(sources, on=["team", "sprint"])
     for u in units.iter_rows(named=True):
         if u["unit"] == "issues" and u["unestimated"] < u["rows"]:
             batch.notes.append(f"team {u['team']}: {u['unestimated']} of {u['rows']} issues have no estimate, "

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 
 LISTS = ("completedIssues", "issuesNotCompletedInCurrentSprint", "puntedIssues", "issuesCompletedInAnotherSprint")
 
@@ -62,7 +62,7 @@ def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.Data
     if not isinstance(sprint, dict) or not sprint.get("name"):
         raise InputError(f"{path}: the sprint report has no `sprint` (name and dates); export the full report")
     if not team:
-        raise InputError(f"{path}: a sprint report does not name its board's team; pass --team NAME")
+        raise InputError(f"{path}: a sprint report does not name its board's team", fix=Fix("team"))
     start = _date(sprint.get("isoStartDate") or sprint.get("startDate"), path, "sprint.isoStartDate")
     end = _date(sprint.get("isoEndDate") or sprint.get("endDate"), path, "sprint.isoEndDate")
     added = set((contents.get("issueKeysAddedDuringSprint") or {}).keys())
@@ -144,7 +144,7 @@ def _issues(data: Any) -> list[dict]:
 def read_issue_changelogs(paths: list[Path], team: str | None) -> tuple[pl.DataFrame, list[str]]:
     """Issues with changelog (+ board sprint lists) -> sprint-issues rows, and notes."""
     if not team:
-        raise InputError("Jira issues do not name their board's team; pass --team NAME")
+        raise InputError("Jira issues do not name their board's team", fix=Fix("team"))
     payloads = [(p, _json(p)) for p in paths]
     for path, data in payloads:
         if not _issues(data) and not (isinstance(data, dict) and "values" in data):
@@ -272,7 +272,7 @@ def _approximate(team: str, key: str, sprints: list[dict], resolved: dt.datetime
 def read_agile_issues(paths: list[Path], team: str | None, points_field: str | None) -> pl.DataFrame:
     """Agile API issue lists -> approximate sprint-issues rows, from each issue's closed sprints."""
     if not team:
-        raise InputError("Jira issue lists do not name their board's team; pass --team NAME")
+        raise InputError("Jira issue lists do not name their board's team", fix=Fix("team"))
     rows = []
     for path in paths:
         data = _json(path)
@@ -308,7 +308,7 @@ def read_jira_csv(path: Path, team: str | None) -> pl.DataFrame:
     import io
 
     if not team:
-        raise InputError(f"{path}: a Jira CSV export does not name the board's team; pass --team NAME")
+        raise InputError(f"{path}: a Jira CSV export does not name the board's team", fix=Fix("team"))
     try:
         rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
     except FileNotFoundError:

@@ -4,9 +4,9 @@
   maxResults, isLast).
 - For each: GET /rest/greenhopper/latest/rapid/charts/sprintreport?rapidViewId={board}&sprintId={id},
   turned into issue rows by the same code as an imported report file (sources/jira.py).
-- Authentication from the environment, never from the command line: $JIRA_TOKEN (the variable's
-  name can be changed); with $JIRA_EMAIL as well, Jira Cloud's basic auth (email + API token),
-  otherwise a bearer token (Server and Data Center personal access tokens).
+- Authentication: an API token; with an e-mail as well, Jira Cloud's basic auth (e-mail + API
+  token), otherwise a bearer token (Server and Data Center personal access tokens). The CLI reads
+  both from the environment, never from the command line.
 - 429 and 5xx answers, timeouts and dropped connections are retried up to `retries` times with
   exponential backoff (1, 2, 4... s, or the server's Retry-After); a refused connection and other
   errors stop the sync at once with the URL and status; nothing is written unless every sprint was read.
@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,22 +21,20 @@ from typing import Any
 import httpx
 import polars as pl
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.sources.jira import sprint_report_rows
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
 class Client:
-    def __init__(self, url: str, token_env: str = "JIRA_TOKEN", email_env: str = "JIRA_EMAIL",
+    def __init__(self, url: str, token: str, email: str | None = None,
                  retries: int = 5, backoff: float = 1.0, timeout: float = 30.0):
         if not url.startswith(("http://", "https://")):
-            raise InputError(f"--url {url!r}: give the Jira site's address, e.g. https://acme.atlassian.net")
-        token = os.environ.get(token_env)
+            raise InputError(f"{url!r} is not a web address; give the Jira site's, e.g. https://acme.atlassian.net",
+                             fix=Fix("url"))
         if not token:
-            raise InputError(f"no Jira token: set ${token_env} to an API token (and ${email_env} to your "
-                             "e-mail for Jira Cloud); tokens are never passed on the command line")
-        email = os.environ.get(email_env)
+            raise InputError("no Jira API token", fix=Fix("token", "JIRA_TOKEN"))
         auth = httpx.BasicAuth(email, token) if email else None
         headers = {"Accept": "application/json", **({} if email else {"Authorization": f"Bearer {token}"})}
         self.base = url.rstrip("/")
@@ -50,10 +47,11 @@ class Client:
             try:
                 response = self.http.get(url, params=params)
             except httpx.ConnectError as e:
-                raise InputError(f"cannot reach {url}: {e}; check --url") from None
+                raise InputError(f"cannot reach {url}: {e}; check the Jira site's address", fix=Fix("url")) from None
             except httpx.TransportError as e:  # a timeout or a dropped connection may pass: retried
                 if attempt == self.retries:
-                    raise InputError(f"cannot reach {url}: {e}; check --url and the network") from None
+                    raise InputError(f"cannot reach {url}: {e}; check the Jira site's address and the network",
+                                     fix=Fix("url")) from None
                 time.sleep(self.backoff * 2 ** attempt)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
@@ -68,11 +66,17 @@ class Client:
             try:
                 return response.json()
             except ValueError:
-                raise InputError(f"{url}: the answer is not JSON; is --url the Jira site?") from None
+                raise InputError(f"{url}: the answer is not JSON; is this the Jira site's address?", fix=Fix("url")) from None
         raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def closed_sprints(client: Client, board: int, page_size: int = 50) -> list[dict]:

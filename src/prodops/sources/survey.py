@@ -42,7 +42,7 @@ from typing import Any
 
 import polars as pl
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.files import read_document
 
 TIME_FIELDS = ("respondent", "period", "date", "meeting_coordination", "reporting", "tool_research",
@@ -141,8 +141,8 @@ def _mapping(path: Path, expected: str) -> dict:
         raise InputError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
                          f"a {data['for']} mapping has: {', '.join(sorted(allowed))}")
     if data["for"] != expected:
-        use = "prodops assess EXPORT --mapping" if data["for"] == "answers" else "prodops import survey-export EXPORT --mapping"
-        raise InputError(f"{path}: this mapping is for {data['for']}; use `{use} {path}`")
+        use = "assessment answers" if data["for"] == "answers" else "a time survey (the survey-export import)"
+        raise InputError(f"{path}: this mapping is for {data['for']}; use it with {use}")
     return data
 
 

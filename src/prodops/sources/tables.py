@@ -1,6 +1,6 @@
 """The canonical input tables: their columns, and a reader that validates a CSV file against one.
 
-One spec per table drives the template (`prodops template KIND`), the validation of imports, and
+One spec per table drives the blank template, the validation of imports, and
 the meaning of each column in the docs. Validation is vectorised (Polars): a file of a million
 rows is checked column by column, not row by row. Every problem names the file, the row (the
 header is row 1), the column and what is wrong.
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError, Problem
+from prodops.metrics.time_value import overhead_hours
 
 TRUE = ("true", "yes", "y", "1", "done", "x")
 FALSE = ("false", "no", "n", "0", "")
@@ -57,9 +58,11 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("unit", "choice", help="What the numbers count", choices=("points", "issues")),
         _num("committed", "Work in the sprint when it started (initial estimates)"),
         _num("completed", "All work completed by the end, including work added after the start"),
-        _num("completed_committed", "The committed part of what was completed"),
-        _num("added", "Work added after the start (scope creep); blank is 0", required=False),
-        _num("removed", "Committed work removed during the sprint; blank is 0", required=False),
+        _num("completed_committed", "The committed part of what was completed; blank if unknown (a velocity chart "
+             "does not give it): then planning accuracy is not available for the sprint", required=False),
+        _num("added", "Work added after the start (scope creep); blank if unknown (then scope creep is not available)",
+             required=False),
+        _num("removed", "Committed work removed during the sprint; blank if unknown", required=False),
     ), key=("team", "sprint"), rules=(
         ("completed_committed,committed", pl.col("completed_committed") > pl.col("committed"),
          "completed_committed is more than committed"),
@@ -98,8 +101,7 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         _num("process_design", "Hours per week"),
         _num("work_hours", "Total working hours per week, for the overhead share", required=False),
     ), key=("respondent", "period"), rules=(
-        ("work_hours", pl.col("work_hours") < pl.sum_horizontal(
-            "meeting_coordination", "reporting", "tool_research", "process_design"),
+        ("work_hours", pl.col("work_hours") < overhead_hours(),
          "work_hours is less than the overhead hours it should include"),
         ("work_hours", pl.col("work_hours") <= 0, "must be more than 0; leave it empty if unknown"),
     )),
@@ -177,7 +179,7 @@ def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.
         problems = [p for p in problems if p[1].height]
     problems += _duplicate_keys(table, typed)
     if problems:
-        raise InputError(_report(path, kind, problems, label))
+        raise _report(path, kind, problems, label)
     return typed
 
 
@@ -190,7 +192,7 @@ def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
         raise InputError(f"{path}: is a folder, not a file") from None
     data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     if not data.strip():
-        raise InputError(f"{path}: the file is empty; it needs a header row (see `prodops template {kind}`)")
+        raise InputError(f"{path}: the file is empty; it needs a header row", fix=Fix("template", kind))
     if data.lstrip()[:1] in (b"{", b"["):
         raise InputError(f"{path}: this is JSON, not CSV; Jira JSON imports as jira-sprint-report, jira-issues or "
                          "jira-sprint-issues (see docs/inputs.md)")
@@ -233,7 +235,7 @@ def _check_header(table: Table, path: Path, columns: list[str]) -> None:
         raise InputError(f"{path}: the columns are separated by semicolons; save the file with commas")
     if missing:
         raise InputError(f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for "
-                         f"{table.kind}; the header is: {','.join(table.header)} (`prodops template {table.kind}`)")
+                         f"{table.kind}; the header is: {','.join(table.header)}", fix=Fix("template", table.kind))
 
 
 def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
@@ -283,22 +285,24 @@ def _duplicate_keys(table: Table, typed: pl.DataFrame) -> list[tuple[str, pl.Dat
     return []
 
 
-def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]], label: str = "") -> str:
+def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]], label: str = "") -> InputError:
     total = sum(rows.height for _, rows, _ in problems)
-    lines = [f"{path}: not a valid {kind}{label} file ({total} problem{'s' if total > 1 else ''}); nothing was imported:"]
+    head = f"{path}: not a valid {kind}{label} file ({total} problem{'s' if total > 1 else ''}); nothing was imported:"
+    found: list[Problem] = []
     for column, rows, reason in problems[:20]:
-        shown = rows.head(3)
-        for r in shown.iter_rows(named=True):
+        for r in rows.head(3).iter_rows(named=True):
             if "," in column:
                 value = ", ".join(f"{k}={_shown(r[k])}" for k in column.split(","))
-                lines.append(f"  {path}: row {r['row']}, columns {column}: {value}: {reason}")
+                found.append(Problem(f"{path}: row {r['row']}, columns {column}: {value}: {reason}",
+                                     file=str(path), row=r["row"], column=column))
             else:
-                lines.append(f"  {path}: row {r['row']}, column {column}: {_shown(r[column])} {reason}")
+                found.append(Problem(f"{path}: row {r['row']}, column {column}: {_shown(r[column])} {reason}",
+                                     file=str(path), row=r["row"], column=column))
         if rows.height > 3:
-            lines.append(f"  ... and {rows.height - 3} more rows where {column} {reason}")
-    lines.append("Fix the export or the mapping and import it again." if label else
-                 f"Fix the file and import it again; `prodops template {kind}` shows the header.")
-    return "\n".join(lines)
+            found.append(Problem(f"... and {rows.height - 3} more rows where {column} {reason}", file=str(path), column=column))
+    more = sum(rows.height for _, rows, _ in problems[20:])
+    # a mapped export is fixed in the export or the mapping; a canonical file against its template
+    return InputError(head, found, fix=None if label else Fix("template", kind), more=more)
 
 
 def _shown(value) -> str:

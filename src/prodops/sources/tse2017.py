@@ -11,7 +11,7 @@ length. The conversion, column by column:
 - completed = vel_diff + vel_starttime + vel_added - vel_removed: all points delivered by the end,
   added work included (the paper's definition; the same from every t file).
 - completed_committed is not in the data. It is approximated by min(completed, committed - removed),
-  an upper bound, and every row is marked approximate: say/do and scope creep are exact, planning
+  an upper bound, and every row is marked so: say/do and scope creep are exact, planning
   accuracy is at most what is shown.
 Quirks handled: sprint names with unquoted commas (rows with too many fields: the extra fields
 belong to the name), names that are not valid UTF-8 (bytes replaced, counted), and sprints with
@@ -34,7 +34,7 @@ HEADER = ["boardid", "sprintid", "name", *NUMERIC]
 
 
 def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
-    """(sprint-summary rows with `approximate` set, notes for the user)."""
+    """(sprint-summary rows with their approximation named, notes for the user)."""
     try:
         raw = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
@@ -81,11 +81,11 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
         completed_committed=pl.min_horizontal(completed, pl.max_horizontal(pl.col("vel_starttime") - pl.col("vel_removed"), 0.0)),
         added=pl.col("vel_added"),
         removed=pl.col("vel_removed"),
-        approximate=pl.lit(True),
+        approximation=pl.lit("completed_committed_upper_bound"),
         source=pl.lit(str(path)),
     )
-    notes = [f"{path.name}: {sprints.height} sprints; completed_committed is approximated (an upper bound), "
-             "and the dataset has no dates, so before/after and cadence leave these sprints out"]
+    notes = [f"{path.name}: {sprints.height} sprints; completed_committed is an upper bound, so planning accuracy is "
+             "at most what is shown; the dataset has no dates, so before/after and cadence leave these sprints out"]
     if repaired:
         notes.append(f"{path.name}: {repaired} sprint names held unquoted commas; their extra fields were joined back into the name")
     if replaced:

@@ -16,22 +16,22 @@ if TYPE_CHECKING:
 
 from prodops.answers import Respondent, Responses
 from prodops.assessment import AssessmentResult, result_document
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.model import MaturityModel
 from prodops.store.tables import answers, assessments, dimension_levels, metadata, respondents, settings
 
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0002"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0003"  # the newest migration; tests check it against Alembic's own head
 _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 
 def database_url(db: str | None = None) -> str:
-    """`--db` (a path or a URL), else $PRODOPS_DATABASE_URL, else ./prodops.db."""
+    """`db` (a path or a URL), else $PRODOPS_DATABASE_URL, else ./prodops.db."""
     value = (db if db is not None else os.environ.get(ENV_URL) or DEFAULT_DB).strip()
     if not value:
-        raise InputError("--db is empty; give a SQLite file path or a database URL")
+        raise InputError("the workspace is given as empty text; give a SQLite file path or a database URL", fix=Fix("db"))
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     for plain in ("postgresql://", "postgres://"):
@@ -69,25 +69,41 @@ def history_document(recorded: list[RecordedAssessment]) -> dict:
 
 
 class Workspace:
-    """Every database error inside becomes an InputError that says which workspace and what to do."""
+    """Every database error inside becomes an InputError that says which workspace and what to do.
+    A context manager: `with Workspace.open(db) as ws:` closes it on every path."""
 
     def __init__(self, url: str, create: bool = True):
         self.url = url
         path = _sqlite_path(url)
         if path is not None and not create and not path.exists():
-            raise InputError(f"no workspace at {path} yet; `prodops assess FILE` or `prodops import KIND FILE` "
-                             f"creates it (or pass --db PATH|URL, or set {ENV_URL})")
+            raise InputError(f"no workspace at {path} yet; recording an assessment or importing data creates it",
+                             fix=Fix("db"))
         with self._errors():
-            self.engine = sa.create_engine(url)
-            with self.engine.begin() as conn:
+            self._engine = sa.create_engine(url)
+        self._ready = False
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The database, its schema brought up to date on first use: opening a workspace touches
+        nothing, so a command that fails before writing leaves no new file behind."""
+        if not self._ready:
+            with self._errors(), self._engine.begin() as conn:
                 _migrate(conn)
+            self._ready = True
+        return self._engine
 
     @classmethod
     def open(cls, db: str | None = None, create: bool = True) -> Workspace:
         return cls(database_url(db), create)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @contextmanager
     def _errors(self):
@@ -95,17 +111,18 @@ class Workspace:
         try:
             yield
         except ImportError as e:
-            raise InputError(f"workspace {where}: its database driver is not installed ({e.name}); {_URL_HELP}") from None
+            raise InputError(f"workspace {where}: its database driver is not installed ({e.name}); {_URL_HELP}",
+                             fix=Fix("db")) from None
         except sa.exc.ArgumentError as e:
-            raise InputError(f"workspace {where}: not a database URL or path ({e}); {_URL_HELP}") from None
+            raise InputError(f"workspace {where}: not a database URL or path ({e}); {_URL_HELP}", fix=Fix("db")) from None
         except sa.exc.SQLAlchemyError as e:
             reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
             hint = {
-                "file is not a database": "it is not a prodops workspace; pass another --db",
+                "file is not a database": "it is not a prodops workspace; choose another",
                 "unable to open database file": "check that its folder exists and is writable",
-                "attempt to write a readonly database": "the workspace is read-only; pass a writable --db",
+                "attempt to write a readonly database": "the workspace is read-only; choose a writable one",
             }.get(reason, "check the URL, the server and your rights on it")
-            raise InputError(f"cannot use the workspace database {where}: {reason}; {hint}") from None
+            raise InputError(f"cannot use the workspace database {where}: {reason}; {hint}", fix=Fix("db")) from None
 
     def record(self, responses: Responses, result: AssessmentResult, model: MaturityModel) -> tuple[int, int | None]:
         """Store an assessment in one transaction. One assessment per organisation, date and model:
@@ -185,6 +202,12 @@ class Workspace:
         schema = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String) for c in table.columns}
         return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
+    def distinct(self, table_name: str, *columns: str) -> list[tuple]:
+        """The distinct values of `columns` in an imported table, in no particular order."""
+        table = metadata.tables[table_name]
+        with self._errors(), self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.select(*[table.c[c] for c in columns]).distinct())]
+
     def settings(self) -> dict[str, str]:
         with self._errors(), self.engine.connect() as conn:
             return dict(conn.execute(sa.select(settings.c.key, settings.c.value)).all())
@@ -204,14 +227,15 @@ class Workspace:
         """The newest assessment of `organization`, or of the only organisation recorded."""
         orgs = self.organizations()
         if not orgs:
-            raise InputError(f"no assessment recorded in the workspace {_safe(self.url)}; "
-                             "record one with `prodops assess FILE` first")
+            raise InputError(f"no assessment recorded in the workspace {_safe(self.url)} yet; record one first",
+                             fix=Fix("assess"))
         if organization is None and len(orgs) > 1:
-            raise InputError(f"the workspace holds several organisations ({', '.join(orgs)}); "
-                             "choose one with --organization NAME")
+            raise InputError(f"the workspace holds several organisations ({', '.join(orgs)}); choose one",
+                             fix=Fix("organization"))
         recorded = self.assessments(organization)
         if not recorded:
-            raise InputError(f"no assessment of {organization!r} in the workspace; recorded: {', '.join(orgs)}")
+            raise InputError(f"no assessment of {organization!r} in the workspace; recorded: {', '.join(orgs)}",
+                             fix=Fix("organization"))
         return recorded[-1]
 
     def responses(self, assessment_id: int) -> Responses:
@@ -219,7 +243,7 @@ class Workspace:
         with self._errors(), self.engine.connect() as conn:
             head = conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).one_or_none()
             if head is None:
-                raise InputError(f"no assessment #{assessment_id} in the workspace; `prodops history` lists them")
+                raise InputError(f"no assessment #{assessment_id} in the workspace", fix=Fix("history"))
             people = conn.execute(sa.select(respondents).where(respondents.c.assessment_id == assessment_id)
                                   .order_by(respondents.c.respondent)).all()
             given = conn.execute(sa.select(answers).where(answers.c.assessment_id == assessment_id)

@@ -66,10 +66,11 @@ sprints = _imported(
     sa.Column("unit", sa.String(10), nullable=False),
     sa.Column("committed", sa.Float, nullable=False),
     sa.Column("completed", sa.Float, nullable=False),
-    sa.Column("completed_committed", sa.Float, nullable=False),
-    sa.Column("added", sa.Float, nullable=False),
-    sa.Column("removed", sa.Float, nullable=False),
-    sa.Column("approximate", sa.Boolean, nullable=False),  # commitment rebuilt from a source that cannot tell it exactly
+    sa.Column("completed_committed", sa.Float, nullable=True),  # NULL: the source does not give it
+    sa.Column("added", sa.Float, nullable=True),
+    sa.Column("removed", sa.Float, nullable=True),
+    # what the source can only approximate (metrics.predictability.APPROXIMATIONS); NULL: exact
+    sa.Column("approximation", sa.String(40), nullable=True),
 )
 
 time_survey = _imported(

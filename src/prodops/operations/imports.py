@@ -1,0 +1,81 @@
+"""Importing data into a workspace: from files of any import kind, or from a live Jira board."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from prodops.sources import FORMATS, NAMES, SCOPED, Batch, Format, load, prepare
+
+
+@dataclass(frozen=True)
+class Imported:
+    kind: str
+    files: list[str]
+    rows_read: int
+    table: str
+    new: int
+    updated: int
+    notes: list[str]
+
+    def document(self) -> dict:
+        return asdict(self)
+
+
+def import_files(ws, kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None,
+                 points_field: str | None = None) -> Imported:
+    """Read and check every file of `kind`, then write their rows in one transaction: all or nothing.
+    Rows already imported (same key, whatever its letter case) are updated."""
+    return _write(ws, load(kind, paths, team, mapping, points_field))
+
+
+@dataclass(frozen=True)
+class Synced:
+    url: str
+    board: int
+    team: str
+    sprints: int
+    issues: int
+    new: int
+    updated: int
+    notes: list[str]
+
+    def document(self) -> dict:
+        return asdict(self)
+
+
+def sync_jira(ws, client, board: int, team: str | None = None,
+              progress: Callable[[int, int, str], None] = lambda done, total, name: None) -> Synced:
+    """A board's closed sprints and their sprint reports, read over Jira's REST API and written as a
+    jira-sprint-report import would write them: the same checks, the same summing into sprints."""
+    import polars as pl
+
+    from prodops.sources.jira_sync import sync_board
+
+    team = team or f"board-{board}"
+    rows, sprints = sync_board(client, board, team, progress)
+    fmt: Format = FORMATS["jira-sprint-report"]
+    rows = rows.with_columns(source=pl.lit(f"{client.base} board {board}"))
+    issues = rows.height
+    done = _write(ws, prepare("jira-sync", fmt, rows, [client.base], []))
+    return Synced(client.base, board, team, sprints, issues, done.new, done.updated, done.notes)
+
+
+def _write(ws, batch: Batch) -> Imported:
+    from prodops.sources import spell_alike
+
+    known = {}
+    for column, domain in NAMES.get(batch.table, {}).items():
+        spellings: list[str] = []
+        for table, columns in NAMES.items():
+            for other, other_domain in columns.items():
+                if other_domain != domain:
+                    continue
+                scope = SCOPED.get(domain)
+                found = ws.distinct(table, scope, other) if scope else ws.distinct(table, other)
+                spellings += ["\t".join(v) for v in found if None not in v]
+        known[domain] = spellings
+    rows = spell_alike(batch.rows, batch.table, known)
+    new, updated = ws.write(batch.table, rows)
+    return Imported(batch.kind, batch.files, batch.read, batch.table, new, updated, batch.notes)

@@ -1,0 +1,108 @@
+"""Workspace settings: what each means, which values it takes, and how they combine with what a
+command or a form gives (the given value beats the setting, which beats the default)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from prodops.errors import Fix, InputError
+from prodops.metrics import Options
+
+
+def _number(low: float, high: float, whole: bool = False, above: bool = False) -> Callable[[str], str]:
+    kind = "a whole number" if whole else "a number"
+    bounds = f"{'more than' if above else 'from'} {low:g} {'up to' if above else 'to'} {high:,.0f}"
+
+    def parse(text: str) -> str:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            raise ValueError(f"not {kind}") from None
+        if not math.isfinite(value) or value > high or value < low or (above and value == low):
+            raise ValueError(f"{kind} {bounds}")
+        return str(value)
+    return parse
+
+
+def _date(text: str) -> str:
+    return _parse_date(text).isoformat()
+
+
+def _currency(text: str) -> str:
+    text = text.strip()
+    if not 1 <= len(text) <= 8 or not all(c.isprintable() and not c.isspace() for c in text):
+        raise ValueError("1 to 8 letters or a sign, such as EUR, USD or €")
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    meaning: str
+    parse: Callable[[str], str]  # the stored text of a valid value; ValueError saying what is allowed
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("hourly_rate", "PM cost per hour, for the monthly time value", _number(0, 100_000)),
+    Setting("headcount", "number of PMs, for the monthly time value", _number(0, 1_000_000, above=True)),
+    Setting("currency", "the currency of money figures (EUR, USD, €...)", _currency),
+    Setting("change_date", "day the Playbook (or another change) was adopted, YYYY-MM-DD", _date),
+    Setting("grace_days", "days a launch may slip and still count as on time", _number(0, 3650, whole=True)),
+)}
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    """A YYYY-MM-DD date, or an InputError that says whether the form or the day is wrong."""
+    try:
+        return _parse_date(text)
+    except ValueError as e:
+        raise InputError(f"{what}: {text!r} is {e}") from None
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError("not a real day") from None
+        raise ValueError("not a date as YYYY-MM-DD") from None
+
+
+def read_settings(ws) -> dict[str, str | None]:
+    saved = ws.settings()
+    return {k: saved.get(k) for k in SETTINGS}
+
+
+def change_setting(ws, key: str, value: str | None) -> dict[str, str | None]:
+    """Set `key` to `value` (None removes it), checked first; returns every setting."""
+    setting = _known(key)
+    if value is not None:
+        try:
+            value = setting.parse(value)
+        except (ValueError, InputError) as e:
+            raise InputError(f"{key}: {value!r} is not valid: {e}; {key} is the {setting.meaning}") from None
+    ws.set_setting(key, value)
+    return read_settings(ws)
+
+
+def _known(key: str) -> Setting:
+    if key not in SETTINGS:
+        raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({s.meaning})" for k, s in SETTINGS.items()))
+    return SETTINGS[key]
+
+
+def value_options(saved: dict[str, str | None], **given) -> Options:
+    """The metrics' options: each given value (not None) beats the saved setting, which beats the
+    default. The one place this rule lives."""
+    stored = {
+        "hourly_rate": lambda v: float(v), "headcount": lambda v: float(v), "currency": str,
+        "change_date": dt.date.fromisoformat, "grace_days": int,
+    }
+    values = {k: parse(saved[k]) for k, parse in stored.items() if saved.get(k) is not None}
+    values.update({k: v for k, v in given.items() if v is not None})
+    return dataclasses.replace(Options(), **values)

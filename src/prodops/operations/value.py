@@ -1,0 +1,53 @@
+"""What Product Ops has been worth: the value metrics of a workspace, with its settings resolved."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from prodops.errors import Fix, InputError
+from prodops.metrics import METRICS, Options, tables_for
+from prodops.operations.settings import read_settings, value_options
+
+
+@dataclass(frozen=True)
+class Value:
+    results: dict[str, dict | None]  # metric name -> result, None where its data was not imported
+    options: Options
+
+    def document(self) -> dict:
+        return {METRICS[n].key: r for n, r in self.results.items()}
+
+
+def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None = None, since: dt.date | None = None,
+                  teams: tuple[str, ...] = (), model=None, **given) -> Value:
+    """The metrics `names` (all by default) from the workspace's data as known on `as_of` (default
+    today): `given` options (change_date, ratio, hourly_rate, headcount, grace_days) beat the
+    workspace's settings. `teams` match whatever their letter case."""
+    from prodops.metrics.predictability import RATES
+
+    names = list(names or METRICS)
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise InputError(f"unknown metric {unknown[0]!r}; one of {', '.join(METRICS)}")
+    if given.get("ratio") is not None and given["ratio"] not in RATES:
+        raise InputError(f"unknown ratio {given['ratio']!r}; one of {', '.join(RATES)}")
+    as_of = as_of or dt.date.today()
+    if since and since > as_of:
+        raise InputError(f"the period starts on {since}, after it ends on {as_of}")
+    options = value_options(read_settings(ws), as_of=as_of, since=since, model=model, **given)
+    tables = {t: ws.read(t) for t in tables_for(names)}
+    if teams:
+        options = dataclasses.replace(options, teams=_teams(ws, teams))
+    return Value({n: METRICS[n].compute(tables, options) for n in names}, options)
+
+
+def _teams(ws, asked: tuple[str, ...]) -> tuple[str, ...]:
+    known = {t.casefold(): t for (t,) in ws.distinct("sprints", "team")}
+    unknown = [t for t in asked if t.casefold() not in known]
+    if unknown:
+        raise InputError(f"no team {', '.join(map(repr, unknown))} in the imported sprints; teams: "
+                         + (", ".join(sorted(known.values(), key=str.casefold)) or "none imported yet"),
+                         fix=Fix("import", "sprint-summary") if not known else None)
+    return tuple(known[t.casefold()] for t in asked)
