@@ -59,6 +59,15 @@ def run(*args: str, input: str | None = None, env: dict | None = None, cwd: Path
                           env={**os.environ, "COLUMNS": "160", **(env or {})}, timeout=120)
 
 
+def needs(what: str, present: bool, switch: str, how: str) -> None:
+    """Skip a test whose tool or data this machine lacks; with $`switch` set (as CI sets it), fail instead."""
+    if not present:
+        message = f"{what} is missing: {how}"
+        if os.environ.get(switch):
+            pytest.fail(f"{switch} is set but {message}")
+        pytest.skip(message)
+
+
 # --- PostgreSQL: a throwaway server started by the tests --------------------------------------
 
 def _pg_bindir() -> Path | None:

@@ -289,3 +289,31 @@ def test_blockers_read_on_an_80_column_terminal():
     out = ok("assess", str(Q3), "--no-record", env={"COLUMNS": "80"}).stdout
     assert "pp-3-playbook-practiced (process) unmet · score 0.50 · spread 0.75" in out
     assert "  The documented practices are consistently followed across teams" in out  # whole words, not a sliver
+
+
+def test_the_readme_command_table_lists_every_command():
+    """Each command and subcommand `prodops --help` knows is in the README's table, and nothing else is."""
+    import re
+
+    import typer.main
+
+    from conftest import REPO
+    from prodops.cli import app
+
+    root = typer.main.get_command(app)
+    commands = set()
+    for name, command in root.commands.items():
+        subs = getattr(command, "commands", None)
+        commands |= {f"{name} {sub}" for sub in subs} if subs else {name}
+    rows = re.findall(r"^\| `prodops ([^`]+)` \|", (REPO / "README.md").read_text(), re.M)
+    listed = set()
+    for row in rows:
+        group, _, rest = row.partition(" ")
+        subs = getattr(root.commands.get(group), "commands", None)
+        if not subs:
+            listed.add(group)
+            continue
+        for part in rest.split(" / "):  # `model show / validate FILE / schema / export --format json|yaml`
+            sub = part.split()[0]
+            listed |= {f"{group} {s}" for s in subs} if sub == "KIND" else {f"{group} {sub}"}
+    assert commands == listed

@@ -1,5 +1,6 @@
 """Importing value-metric data: validation of canonical CSVs, upserts in the workspace, the CLI."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -242,3 +243,42 @@ def test_metrics_options_are_checked(tmp_path):
         assert p.returncode == 2 and "is not valid" in p.stderr, args
     p = run("settings", "hourly_rate", "5", "--unset", "--db", db)
     assert p.returncode == 2 and "--unset takes no value" in p.stderr
+
+
+def test_machine_readable_figures_carry_full_precision(tmp_path):
+    db = str(tmp_path / "w.db")
+    path = write(tmp_path, HEADER + "A,S1,2026-01-05,2026-01-18,points,30,25,23,2,0\n")
+    assert run("import", "sprint-summary", str(path), "--db", db).returncode == 0
+    doc = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)
+    assert doc["overall"]["planning_accuracy_pooled"] == 23 / 30 == 0.7666666666666667  # not 0.7667
+    shown = run("metrics", "predictability", "--db", db).stdout
+    assert "77% / 77%" in shown  # people read it rounded
+
+
+def test_a_velocity_chart_with_commitment_and_completed_only_imports(tmp_path):
+    db = str(tmp_path / "w.db")
+    path = write(tmp_path, HEADER + "A,S1,2026-01-05,2026-01-18,points,30,24,,,\nA,S2,2026-01-19,2026-02-01,points,20,20,18,1,0\n")
+    p = run("import", "sprint-summary", str(path), "--db", db, "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["new"] == 2
+    team = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)["teams"][0]
+    assert (team["say_do_sprints"], team["say_do_pooled"]) == (2, 44 / 50)
+    assert (team["planning_accuracy_sprints"], team["planning_accuracy_pooled"]) == (1, 0.9)
+    assert "90% / 90% (1)" in run("metrics", "predictability", "--db", db).stdout  # rests on 1 of 2 sprints
+
+
+def test_names_match_whatever_their_letter_case(tmp_path):
+    from prodops import operations
+
+    with Workspace(f"sqlite:///{tmp_path / 'w.db'}") as ws:
+        operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW, "a.csv")])
+        again = operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments,S1", "PAYMENTS,s1"), "b.csv")])
+        assert (again.new, again.updated) == (0, 1)  # the same sprint of the same team
+        assert ws.distinct("sprints", "team", "sprint") == [("Payments", "S1")]  # the first spelling stays
+        launches = write(tmp_path, template_csv("launches") + "L1,Payouts,1,2026-01-10,2026-01-10,,,\n", "l.csv")
+        checklist = write(tmp_path, template_csv("launch-checklist") + "l1,CS,FAQ,,yes,\n", "c.csv")
+        operations.import_files(ws, "launches", [launches])
+        operations.import_files(ws, "launch-checklist", [checklist])
+        r = operations.value_metrics(ws, ["launches"], as_of=dt.date(2026, 11, 30)).results["launches"]
+        assert r["checklist_for_unknown_launches"] == [] and r["years"][0]["gtm_ready_rate"] == 1.0
+    with pytest.raises(InputError, match="names match whatever their letter case"):
+        load("sprint-summary", [write(tmp_path, HEADER + ROW + ROW.replace("Payments", "payments"), "twice.csv")])

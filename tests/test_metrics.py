@@ -255,3 +255,118 @@ def test_revenue_names_stay_with_their_items():
                             schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
     win = revenue_wins(feedback, items, outcomes)["wins"][0]
     assert dict(zip(win["roadmap_items"], win["item_names"])) == {"R05": "Receipt matching", "R07": "Custom exports"}
+
+
+# --- as of a day: the one rule for cutting data at a date (metrics.known_by) --------------------
+
+def _judged(launches, checklist, as_of, grace_days=0):
+    from prodops.metrics import Options, compute
+
+    return compute("launches", {"launches": launches, "launch_checklist": checklist},
+                   Options(as_of=as_of, grace_days=grace_days))
+
+
+def test_a_launch_not_yet_due_is_pending_not_failed():
+    launches = pl.DataFrame([
+        ("L1", "Shipped on time, ready, adopted", D(2026, 3, 1), D(2026, 3, 1), 100.0, 120.0),
+        ("L2", "Due next month, one item open", D(2026, 12, 15), None, 100.0, None),
+    ], schema=["launch", "name", "original_date", "actual_date", "adoption_target", "adoption_q1"], orient="row")
+    checklist = pl.DataFrame([("L1", "CS", "FAQ", True, None), ("L2", "CS", "FAQ", False, None)],
+                             schema=["launch", "function", "item", "done", "done_at"], orient="row")
+    r = _judged(launches, checklist, D(2026, 11, 30))
+    year = r["years"][0]
+    assert (year["launches"], year["known"], year["succeeded"], year["rate"]) == (1, 1, 1, 1.0)  # was 50 %
+    assert r["failures"] == [] and [p["launch"] for p in r["pending"]] == ["L2"]
+
+
+def test_a_launch_past_its_date_that_has_not_happened_is_late():
+    launches = pl.DataFrame([
+        ("L1", "Ten months overdue, checklist complete", D(2026, 1, 15), None, 100.0, None),
+        ("L2", "Shipped on time", D(2026, 2, 1), D(2026, 2, 1), 100.0, 150.0),
+    ], schema=["launch", "name", "original_date", "actual_date", "adoption_target", "adoption_q1"], orient="row")
+    checklist = pl.DataFrame([("L1", "CS", "FAQ", True, None), ("L2", "CS", "FAQ", True, None)],
+                             schema=["launch", "function", "item", "done", "done_at"], orient="row")
+    r = _judged(launches, checklist, D(2026, 11, 30))
+    year = r["years"][0]
+    assert year["on_time_rate"] == 0.5 and (year["known"], year["succeeded"]) == (2, 1)  # was: unknown, on time 100 %
+    assert r["failures"] == [{"launch": "L1", "name": "Ten months overdue, checklist complete", "year": 2026,
+                              "launched": False, "reasons": ["late: not launched yet"]}]
+    # Within its grace days it is still pending; a launch after the as-of day is not known yet.
+    assert [p["launch"] for p in _judged(launches, checklist, D(2026, 1, 20), grace_days=10)["pending"]] == ["L1", "L2"]
+    assert _judged(launches, checklist, D(2026, 1, 31))["years"][0]["launches"] == 1  # L2 pending on 31 January
+
+
+def test_a_sprint_counts_for_a_day_once_it_has_ended():
+    from prodops.metrics import known_by
+    from prodops.metrics.symptoms import measurements
+
+    s = sprints(("A", "1", D(2026, 9, 1), D(2026, 9, 14), "points", 10.0, 7.0, 7.0, 0.0, 0.0),
+                ("A", "2", D(2026, 9, 15), D(2026, 9, 28), "points", 10.0, 7.0, 7.0, 0.0, 0.0),
+                ("A", "3", D(2026, 9, 29), D(2026, 10, 12), "points", 10.0, 10.0, 10.0, 0.0, 0.0))  # running on 30 Sep
+    as_of = D(2026, 9, 30)
+    assert known_by({"sprints": s}, as_of)["sprints"]["sprint"].to_list() == ["1", "2"]
+    assert measurements(known_by({"sprints": s}, as_of), as_of)["planning_accuracy"] == 0.7  # not 0.8
+    undated = sprints(("B", "1", None, None, "points", 10.0, 5.0, 5.0, 0.0, 0.0))
+    assert known_by({"sprints": undated}, as_of)["sprints"].height == 1  # cannot be placed: kept
+
+
+def test_the_before_after_sentence_names_every_sprint_left_out():
+    s, change = _periods([0.5, 0.6, 0.55, 0.6, 0.5, 0.65], [0.8, 0.85, 0.75, 0.9, 0.8, 0.85])
+    undated = sprints(("A", "u", None, None, "points", 10.0, 5.0, 5.0, 0.0, 0.0),
+                      ("A", "z", D(2026, 3, 2), D(2026, 3, 15), "points", 0.0, 1.0, 0.0, 0.0, 0.0))
+    r = before_after(pl.concat([s, undated]), change)
+    assert r["excluded_undated"] == 1
+    assert r["conclusion"].endswith("6 sprints before, 6 after; left out: 1 with zero commitment, 1 without dates).")
+
+
+def test_blank_completed_committed_gives_say_do_but_no_planning_accuracy():
+    s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 20.0, 18.0, None, None, None),  # a velocity chart
+                ("A", "2", D(2026, 1, 19), D(2026, 2, 1), "points", 10.0, 9.0, 6.0, 1.0, 0.0))
+    team = predictability(s)["teams"][0]
+    assert team["sprints"] == 2 and team["say_do_sprints"] == 2 and team["say_do_pooled"] == 27 / 30
+    assert team["planning_accuracy_sprints"] == 1 and team["planning_accuracy_pooled"] == 0.6  # never 0, never guessed
+    assert team["scope_creep_sprints"] == 1 and team["scope_creep_pooled"] == 0.1
+    only_velocity = predictability(s.head(1))["teams"][0]
+    assert only_velocity["planning_accuracy_pooled"] is None and only_velocity["planning_accuracy_median"] is None
+
+
+def test_an_upper_bound_is_marked_as_one_and_says_which_figure():
+    s = sprints(("A", "1", None, None, "points", 30.0, 25.0, 23.0, 2.0, 0.0)).with_columns(
+        approximation=pl.lit("completed_committed_upper_bound"))
+    r = predictability(s)
+    team = r["teams"][0]
+    assert team["planning_accuracy_pooled"] == 23 / 30 and team["planning_accuracy_bound"] == "at most"
+    assert team["say_do_bound"] is None and team["scope_creep_bound"] is None  # exact in that source
+    assert "planning accuracy is at most what is shown" in r["approximations"][0]["meaning"]
+    from prodops.report.layout import Typed, text
+
+    assert text(Typed(team["planning_accuracy_pooled"], "percent", team["planning_accuracy_bound"])) == "≤ 77%"
+
+
+def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
+    """Registered once, a metric is computed, shown by the CLI, laid out in the report and defined in
+    its methodology, without touching any other place."""
+    import io
+    import sys
+    import types
+
+    from rich.console import Console
+
+    from prodops.metrics import METRICS, Metric, Options
+    from prodops.terminal import show_metrics
+
+    module = types.ModuleType("prodops.metrics.cycle_time")
+    module.__doc__ = "Cycle time: the days from start to end of each sprint, averaged."
+    module.compute = lambda tables, options: {"mean_days": 13.0, "sprints": tables["sprints"].height}
+    monkeypatch.setitem(sys.modules, "prodops.metrics.cycle_time", module)
+    monkeypatch.setitem(METRICS, "cycle-time", Metric("cycle-time", "Cycle time", "cycle_time", ("sprints",), ("sprint-summary",)))
+    s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 7.0, 7.0, 0.0, 0.0))
+    result = METRICS["cycle-time"].compute({"sprints": s}, Options(as_of=D(2026, 2, 1)))
+    assert result == {"mean_days": 13.0, "sprints": 1}
+    out = io.StringIO()
+    show_metrics(Console(file=out, width=100), {"cycle-time": result}, Options())
+    assert '"mean_days": 13.0' in out.getvalue()
+    from prodops.report.layout import generic
+
+    table = generic({"value": {"cycle_time": result}}, METRICS["cycle-time"]).tables[0]
+    assert table.rows[0][0] == "mean days" and table.rows[0][1].value == 13.0

@@ -115,6 +115,33 @@ def test_every_format_is_the_same_bytes_from_the_same_workspace(demo, tmp_path):
     assert '"generated_at": "20' in stamped and '"generated_at": null' in (demo / "report.json").read_text()
 
 
+# fontTools (WeasyPrint's font subsetter without libharfbuzz-subset) stamps each subset font with the clock.
+_FONTTOOLS_PDF = """
+import sys
+import weasyprint.pdf.fonts
+weasyprint.pdf.fonts.harfbuzz_subset = None if sys.argv[1] == "fonttools" else weasyprint.pdf.fonts.harfbuzz_subset
+from prodops.cli import main
+sys.argv = ["prodops", "report", "-f", "pdf", "--db", sys.argv[2], "--out", sys.argv[3]]
+main()
+"""
+
+
+@pytest.mark.parametrize("subsetter", ["fonttools", "harfbuzz"])
+def test_the_pdf_is_the_same_bytes_whatever_the_clock(demo, tmp_path, subsetter):
+    import subprocess
+    import sys
+
+    from conftest import needs
+
+    needs("faketime", bool(shutil.which("faketime")), "PRODOPS_REQUIRE_FAKETIME", "apt-get install faketime")
+    db = str(demo / "prodops.db")
+    for name, clock in (("now.pdf", []), ("next-year.pdf", ["faketime", "-f", "+365d"])):
+        p = subprocess.run([*clock, sys.executable, "-c", _FONTTOOLS_PDF, subsetter, db, str(tmp_path / name)],
+                           capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+    assert (tmp_path / "now.pdf").read_bytes() == (tmp_path / "next-year.pdf").read_bytes()
+
+
 def test_out_names_a_file_a_stem_or_a_folder(demo, tmp_path):
     db = str(demo / "prodops.db")
     p = ok("report", "--db", db, "-f", "html", "-f", "md", "--out", str(tmp_path / "board" / "q3"))
@@ -192,6 +219,29 @@ def test_a_workspace_with_answers_only_reports_without_value_sections(tmp_path):
     ids = Page((tmp_path / "r.html").read_text()).ids
     assert "predictability" not in ids and "revenue" not in ids and {"summary", "trajectory", "methodology"} <= set(ids)
     assert len(pypdf.PdfReader(tmp_path / "r.pdf").pages) >= 3
+
+
+def test_what_the_level_rests_on_is_shown_wherever_the_level_is(tmp_path):
+    import openpyxl
+
+    answers = yaml.safe_load(demo_answers()[-1].read_text())
+    person = answers["respondents"][0]
+    person["answers"] = {c: "N/A" for c in person["answers"]}
+    answers["respondents"] = [person]
+    (tmp_path / "na.yaml").write_text(yaml.safe_dump(answers))
+    db = str(tmp_path / "ws.db")
+    shown = ok("assess", str(tmp_path / "na.yaml"), "--db", db).stdout
+    assert "Read with care:" in shown and "the level would be 1, not 5" in shown
+    ok("report", "--db", db, "-f", "html,md,pdf,xlsx", "--out", str(tmp_path / "r"))
+    needle = "count as met only because everyone answered N/A"
+    html = (tmp_path / "r.html").read_text()
+    assert html.count('class="warning"') == 2 and needle in html  # in the summary and where we are
+    md = (tmp_path / "r.md").read_text()
+    assert "> **Read with care:**" in md and needle in md
+    pdf = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(tmp_path / "r.pdf").pages[:3])
+    assert "Read with care:" in pdf and needle in pdf
+    sheets = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert any(needle in str(c.value) for ws in sheets for row in ws.iter_rows(max_row=4) for c in row)
 
 
 def test_pdf_never_splits_a_chart_or_a_short_table_across_pages(demo):

@@ -174,6 +174,30 @@ def test_result_document_has_the_documented_keys():
     assert {"score", "met", "na", "spread", "disagreement", "respondents"} <= doc["criteria"]["a2"].keys()
 
 
+def test_everything_na_says_loudly_what_the_level_rests_on():
+    r = assess(DEFAULT, everyone(DEFAULT, None, n=1))  # one respondent, N/A to all 52 criteria
+    assert r.level == 5  # the §4 rule stands: an all-N/A criterion counts as met ...
+    codes = {w.code: w for w in r.warnings}  # ... but the result says what that rests on
+    assert set(codes) == {"met_through_na", "dimension_all_na", "single_respondent", "respondent_without_scores"}
+    assert "52 of 52 criteria count as met only because everyone answered N/A; counted as unmet, the level would be 1, not 5" \
+        == codes["met_through_na"].message and len(codes["met_through_na"].criteria) == 52
+    assert len(codes["dimension_all_na"].dimensions) == len(DEFAULT.dimensions)
+    assert codes["respondent_without_scores"].respondents == ("r0",)
+    doc = result_document(r, DEFAULT)
+    assert [w["code"] for w in doc["warnings"]] == ["met_through_na", "dimension_all_na", "single_respondent",
+                                                    "respondent_without_scores"]
+    assert doc["warnings"][0]["criteria"][0] == DEFAULT.criteria[0].id
+
+
+def test_a_sound_assessment_has_no_warnings():
+    assert assess(TINY, everyone(TINY, 1.0, n=3)).warnings == ()
+    one_na = assess(TINY, responses(
+        ("pm", {**{c.id: 1.0 for c in TINY.criteria}, "a5": None}), ("lead", {**{c.id: 1.0 for c in TINY.criteria}, "a5": None})))
+    assert [w.code for w in one_na.warnings] == ["met_through_na"]
+    assert one_na.warnings[0].message == "1 of 8 criteria count as met only because everyone answered N/A; " \
+        "counted as unmet, the level would be 4, not 5"
+
+
 # --- properties --------------------------------------------------------------------------------
 
 SCALE = [0.0, 0.25, 0.5, 0.75, 1.0]

@@ -1,12 +1,14 @@
 """Value metrics over the workspace's imported tables, in one registry.
 
 Each metric's module holds its definition (its docstring, which the report quotes) and a
-`compute(tables, options)`; `METRICS` below lists them once, with the tables each reads and the
-import kinds that fill those tables. Adding a metric is its module and one entry here.
+`compute(tables, options)`; `METRICS` below lists them once, in the order reports show them, with
+the tables each reads and the import kinds that fill those tables. Adding a metric is its module
+and one entry here: the CLI, the report (a generic section until it gets a layout of its own) and
+its methodology follow; the report's JSON Schema documents its fields.
 
 Every metric sees the data as it was known on the as-of date (`known_by`): the one rule for
-cutting data at a date, used for `prodops metrics` (today, or --until), for an assessment's
-evidence (its date) and for the report (its date).
+cutting data at a date, used for the metrics alone (today, or the end of the period asked for),
+for an assessment's evidence (its date) and for the report (its date).
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ class Metric:
 
 METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("predictability", "Sprint predictability", "predictability", ("sprints",), ("sprint-summary", "sprint-issues")),
-    Metric("time-value", "PM time saved", "time_value", ("time_survey",), ("time-survey", "survey-export")),
     Metric("launches", "Launch success", "launches", ("launches", "launch_checklist"), ("launches", "launch-checklist")),
+    Metric("time-value", "PM time saved", "time_value", ("time_survey",), ("time-survey", "survey-export")),
     Metric("revenue", "Revenue wins from feedback-driven work", "revenue", ("feedback", "roadmap_items", "account_outcomes"),
            ("feedback", "roadmap-items", "account-outcomes")),
     Metric("symptoms", "Level 1 symptoms", "symptoms", ("sprints", "time_survey", "launches", "launch_checklist"),

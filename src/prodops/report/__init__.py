@@ -54,7 +54,7 @@ def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] |
         if "pdf" in formats:
             from prodops.report.pdf import render_pdf
 
-            out[names["pdf"]] = render_pdf(html)
+            out[names["pdf"]] = render_pdf(html, report["as_of"])
     if "md" in formats:
         from prodops.report.markdown import render_markdown
 

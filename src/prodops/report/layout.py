@@ -121,10 +121,21 @@ def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple
 
 
 def sections(report: dict) -> list[Section]:
-    return [s for s in (
-        summary(report), maturity(report), criteria(report), roadmap(report),
-        predictability(report), launches(report), time_value(report), revenue(report), symptoms(report),
-        trajectory(report), methodology(report)) if s]
+    from prodops.metrics import METRICS
+
+    value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
+    return [s for s in (summary(report), maturity(report), criteria(report), roadmap(report), *value,
+                        trajectory(report), methodology(report)) if s]
+
+
+def generic(report: dict, metric) -> Section | None:
+    """A metric without a layout of its own: its top-level figures as a table."""
+    result = report["value"].get(metric.key)
+    if not result:
+        return None
+    rows = [(k.replace("_", " "), Typed(v, "number" if isinstance(v, (int, float)) and not isinstance(v, bool) else "text"))
+            for k, v in result.items() if not isinstance(v, (dict, list))]
+    return Section(metric.key.replace("_", "-"), metric.title, tables=[_table("figures", "Figures", [("Figure", "text"), ("Value", "text")], rows)])
 
 
 def _money(report: dict, value) -> Typed:
@@ -455,3 +466,7 @@ def prose(doc: str) -> list[tuple[str, str]]:
                 current = ["p", line.strip()]
                 items.append(current)
     return [(kind, re.sub(r"`([^`]*)`|\*([^*\s][^*]*)\*", lambda m: m[1] or m[2], text)) for kind, text in items]
+
+
+VALUE_SECTIONS = {"predictability": predictability, "launches": launches, "time_value": time_value, "revenue": revenue,
+                  "symptoms": symptoms}

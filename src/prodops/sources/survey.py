@@ -14,7 +14,7 @@ a constant. For a time survey:
     process_design: "Q5: Hours per week designing processes"
     work_hours: "Q6: Hours worked per week"        # optional
 
-For assessment answers (`prodops assess EXPORT.csv --mapping M.yaml`):
+For assessment answers (an export of an assessment form, scored like answers files):
 
     for: answers
     organization: {value: Acme}

@@ -1,0 +1,81 @@
+"""The shape of the code: a pure core, one application layer, thin shells (DESIGN.md §7)."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "prodops"
+CORE = ["errors.py", "numbers.py", "files.py", "answers.py", "assessment.py", "roadmap.py", "model", "metrics", "sources",
+        "report/model.py", "report/layout.py"]
+LAYER = ["operations"]
+SHELLS = ("prodops.cli", "prodops.terminal", "prodops.store", "prodops.demo", "prodops.interactive", "prodops.web",
+          "prodops.operations", "prodops.report.html", "prodops.report.pdf", "prodops.report.markdown",
+          "prodops.report.xlsx", "prodops.report.charts")
+
+
+def modules(places):
+    for place in places:
+        path = SRC / place
+        yield from sorted(path.rglob("*.py")) if path.is_dir() else [path]
+
+
+def imported(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside a function."""
+    package = ".".join(("prodops", *path.relative_to(SRC).parent.parts))
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            found |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize("path", list(modules(CORE)), ids=lambda p: str(p.relative_to(SRC)))
+def test_the_core_imports_no_shell(path):
+    shells = {m for m in imported(path) if m.startswith(SHELLS)}
+    assert not shells, f"{path.relative_to(SRC)} imports {sorted(shells)}"
+
+
+@pytest.mark.parametrize("path", list(modules(LAYER)), ids=lambda p: str(p.relative_to(SRC)))
+def test_the_application_layer_imports_no_presentation(path):
+    shells = {m for m in imported(path) if m.startswith(("prodops.cli", "prodops.terminal", "prodops.web", "rich", "typer"))}
+    assert not shells, f"{path.relative_to(SRC)} imports {sorted(shells)}"
+
+
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+|`prodops [a-z]")
+
+
+@pytest.mark.parametrize("path", list(modules(CORE + LAYER)), ids=lambda p: str(p.relative_to(SRC)))
+def test_no_core_message_names_a_command_line_flag(path):
+    """A web page must not tell anyone to `pass --model FILE`: fixes are `errors.Fix`, worded by each shell."""
+    tree = ast.parse(path.read_text())
+    # Function and class docstrings are notes for developers; a module's docstring may be quoted
+    # to readers (the report's methodology), so it is held to the rule.
+    notes = {id(node.body[0].value) for node in ast.walk(tree)
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and ast.get_docstring(node)}
+    texts = [node.value for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in notes]
+    named = sorted({m for t in texts for m in FLAG.findall(t)})
+    assert not named, f"{path.relative_to(SRC)} names {named}"
+
+
+def test_every_fix_is_worded_by_the_cli():
+    from prodops.cli import CLI_FIXES
+    from prodops.errors import FIXES
+
+    assert CLI_FIXES.keys() == FIXES.keys()
+
+
+def test_the_check_itself_sees_an_import_inside_a_function(tmp_path):
+    sample = SRC / "metrics" / "_probe.py"
+    try:
+        sample.write_text("def f():\n    from prodops.terminal import show_result\n")
+        assert "prodops.terminal.show_result" in imported(sample)
+    finally:
+        sample.unlink()
