@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import os
@@ -54,9 +55,28 @@ def everyone(model: MaturityModel, value: float | None, role: str = "pm", n: int
 
 
 def run(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The real `prodops` command in a child process."""
-    return subprocess.run([PRODOPS, *args], capture_output=True, text=True, input=input, cwd=cwd,
-                          env={**os.environ, "COLUMNS": "160", **(env or {})}, timeout=120)
+    """The `prodops` command, run in this process (as `prodops` runs it: `cli.main`, its exit code,
+    its standard output and error): a test pays for the command, not for starting Python."""
+    from click.testing import CliRunner
+
+    from prodops.cli import main
+
+    runner = CliRunner()
+    code = 0
+    with runner.isolation(input=input, env={"COLUMNS": "160", **(env or {})}) as streams, contextlib.chdir(cwd or os.getcwd()):
+        try:
+            main(list(args))
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    out, err = streams[0].getvalue().decode(), streams[1].getvalue().decode()
+    return subprocess.CompletedProcess(["prodops", *args], code, out, err)
+
+
+def run_process(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real `prodops` command in a child process: for what only a new process shows (its
+    start-up, its time zone, a crash that takes the process down)."""
+    return subprocess.run([PRODOPS, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "COLUMNS": "160", **(env or {})}, timeout=300)
 
 
 def needs(what: str, present: bool, switch: str, how: str) -> None:

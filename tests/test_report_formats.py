@@ -13,7 +13,7 @@ import pypdf
 import pytest
 import yaml
 
-from conftest import run
+from conftest import run, run_process
 from prodops.demo import EXAMPLES, demo_answers
 from prodops.report.charts import CHARTS
 
@@ -106,7 +106,7 @@ def test_markdown_tables_and_chart_images_beside_it(demo):
 def test_every_format_is_the_same_bytes_from_the_same_workspace(demo, tmp_path):
     db = str(demo / "prodops.db")
     for folder, tz in (("a", "UTC"), ("b", "America/Los_Angeles")):  # charts' dates must not move with the zone
-        p = run("report", "--db", db, "-f", ",".join(FORMATS), "--out", str(tmp_path / folder) + "/", env={"TZ": tz})
+        p = run_process("report", "--db", db, "-f", ",".join(FORMATS), "--out", str(tmp_path / folder) + "/", env={"TZ": tz})
         assert p.returncode == 0, p.stderr
     for fmt in FORMATS:
         assert (tmp_path / "a" / f"report.{fmt}").read_bytes() == (tmp_path / "b" / f"report.{fmt}").read_bytes(), fmt

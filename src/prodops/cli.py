@@ -553,9 +553,9 @@ def demo(
         console.print(f"Wrote      {path}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     try:
-        app()
+        app(args=argv)
     except InputError as e:
         typer.echo(f"error: {cli_error(e)}", err=True)
         sys.exit(2)
