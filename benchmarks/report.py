@@ -14,12 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
-from prodops.answers import load_responses
-from prodops.assessment import assess
+from prodops import operations
 from prodops.demo import DEMO_IMPORTS, DEMO_SETTINGS, EXAMPLES, demo_answers
-from prodops.metrics.symptoms import TABLES, measurements
 from prodops.model import load_model
-from prodops.sources import load
 from prodops.store import Workspace, database_url
 
 TARGETS = {"html": 5.0, "pdf": 15.0}
@@ -45,25 +42,20 @@ def sprints(start: dt.date, days: int = 730, seed: int = 11) -> pl.DataFrame:
 
 def workspace(folder: Path) -> Path:
     db = folder / "bench.db"
-    ws = Workspace(database_url(str(db)))
-    for kind, name in DEMO_IMPORTS.items():  # the demo's launches, surveys and accounts
-        if kind not in ("sprint-summary", "sprint-issues"):
-            batch = load(kind, [EXAMPLES / name])
-            ws.write(batch.table, batch.rows)
     path = folder / "sprints.csv"
     sprints(dt.date(2024, 10, 7)).write_csv(path)
-    batch = load("sprint-summary", [path])
-    ws.write(batch.table, batch.rows)
-    for key, value in DEMO_SETTINGS.items():
-        ws.set_setting(key, value)
     model = load_model()
-    answers = [load_responses(model, [p]) for p in demo_answers()]
-    data = {t: ws.read(t) for t in TABLES}
-    for i in range(ASSESSMENTS):  # quarterly, the demo's three rounds of answers in turn
-        date = dt.date(2021 + (i + 3) // 4, 3 * ((i + 3) % 4) + 3, 28)
-        responses = dataclasses.replace(answers[min(i * 3 // ASSESSMENTS, 2)], date=date)
-        ws.record(responses, assess(model, responses, measurements(data, date)), model)
-    ws.close()
+    answers = [operations.read_responses(model, [p]) for p in demo_answers()]
+    with Workspace(database_url(str(db))) as ws:
+        for kind, name in DEMO_IMPORTS.items():  # the demo's launches, surveys and accounts
+            if kind not in ("sprint-summary", "sprint-issues"):
+                operations.import_files(ws, kind, [EXAMPLES / name])
+        operations.import_files(ws, "sprint-summary", [path])
+        for key, value in DEMO_SETTINGS.items():
+            operations.change_setting(ws, key, value)
+        for i in range(ASSESSMENTS):  # quarterly, the demo's three rounds of answers in turn
+            date = dt.date(2021 + (i + 3) // 4, 3 * ((i + 3) % 4) + 3, 28)
+            operations.assess(model, dataclasses.replace(answers[min(i * 3 // ASSESSMENTS, 2)], date=date), ws)
     return db
 
 

@@ -8,6 +8,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import report  # noqa: E402
 import scoring  # noqa: E402
 import sprint_issues  # noqa: E402
+import startup  # noqa: E402
 
 
 def main() -> int:
@@ -16,6 +17,8 @@ def main() -> int:
     ok = sprint_issues.report(sprint_issues.run()) and ok
     print()
     ok = report.report(report.run()) and ok
+    print()
+    ok = startup.report(startup.run()) and ok
     return 0 if ok else 1
 
 

@@ -1,7 +1,8 @@
-"""Import one million sprint-issues rows and compute every sprint metric (target: < 15 s, < 2 GB).
+"""Import one million sprint-issues rows and compute every sprint metric.
 
-Also scans the same file with DuckDB's CSV reader alone: the floor any importer is measured against.
-Each measurement runs in a fresh process, so that its peak memory (max RSS) is its own.
+Targets: within 5x of DuckDB's bare scan of the same file, measured in the same run (the floor
+any importer is measured against), and a peak under 1 GB. Each measurement runs in a fresh
+process, so that its peak memory (max RSS) and its start-up (imports included) are its own.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import numpy as np
 import polars as pl
 
 ROWS = 1_000_000
-TARGET_SECONDS = 15.0
-TARGET_MB = 2048
+TARGET_TIMES_FLOOR = 5.0
+TARGET_MB = 1024
 
 
 def generate(path: Path, rows: int = ROWS, seed: int = 11) -> None:
@@ -59,20 +60,15 @@ def _child(task: str, csv: str, db: str) -> None:
     start = time.perf_counter()
     out: dict = {}
     if task == "prodops":
-        from prodops.metrics.predictability import before_after, predictability
-        from prodops.metrics.symptoms import measurements
-        from prodops.sources import load
+        from prodops import operations
         from prodops.store import Workspace
 
-        batch = load("sprint-issues", [csv])
-        ws = Workspace(f"sqlite:///{db}")
-        ws.write(batch.table, batch.rows)
-        out["import_seconds"] = time.perf_counter() - start
-        sprints = ws.read("sprints")
-        predictability(sprints)
-        before_after(sprints, dt.date(2024, 1, 1))
-        measurements({"sprints": sprints})
-        out["sprints"] = sprints.height
+        with Workspace(f"sqlite:///{db}") as ws:
+            operations.import_files(ws, "sprint-issues", [csv])
+            out["import_seconds"] = time.perf_counter() - start
+            value = operations.value_metrics(ws, ["predictability", "symptoms"], as_of=dt.date(2050, 1, 1),  # the generated sprints run to 2046
+                                             change_date=dt.date(2024, 1, 1))
+        out["sprints"] = value.results["predictability"]["overall"]["sprints"]
     else:
         import duckdb
 
@@ -104,17 +100,19 @@ def run(rows: int = ROWS) -> dict:
 
 
 def report(f: dict) -> bool:
-    p = f["prodops"]
-    ok = p["seconds"] < TARGET_SECONDS and p["peak_mb"] < TARGET_MB
+    p, d = f["prodops"], f["duckdb"]
     print(f"sprint-issues: {f['rows']:,} rows ({f['file_mb']:.0f} MB CSV, generated in {f['generate_seconds']:.1f} s)")
-    print(f"  prodops import (read, validate, aggregate, write {p['sprints']:,} sprints)  {p['import_seconds']:6.2f} s")
-    print(f"  prodops import + all sprint metrics       {p['seconds']:6.2f} s   peak {p['peak_mb']:6.0f} MB   "
-          f"target < {TARGET_SECONDS:.0f} s, < {TARGET_MB} MB  {'OK' if ok else 'OVER TARGET'}")
-    d = f["duckdb"]
     if "error" in d:
         print(f"  duckdb read_csv (floor)                   not measured: {d['error']}")
+        floor = None
     else:
-        print(f"  duckdb read_csv count (floor)             {d['seconds']:6.2f} s   peak {d['peak_mb']:6.0f} MB")
+        floor = d["seconds"]
+        print(f"  duckdb read_csv count (floor)             {floor:6.2f} s   peak {d['peak_mb']:6.0f} MB")
+    print(f"  prodops import (read, validate, aggregate, write {p['sprints']:,} sprints)  {p['import_seconds']:6.2f} s")
+    ratio = p["seconds"] / floor if floor else float("nan")
+    ok = floor is not None and ratio <= TARGET_TIMES_FLOOR and p["peak_mb"] < TARGET_MB
+    print(f"  prodops import + all sprint metrics       {p['seconds']:6.2f} s   peak {p['peak_mb']:6.0f} MB   "
+          f"{ratio:.1f}x the floor; target <= {TARGET_TIMES_FLOOR:.0f}x, < {TARGET_MB} MB  {'OK' if ok else 'OVER TARGET'}")
     return ok
 
 

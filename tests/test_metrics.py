@@ -370,3 +370,19 @@ def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
 
     table = generic({"value": {"cycle_time": result}}, METRICS["cycle-time"]).tables[0]
     assert table.rows[0][0] == "mean days" and table.rows[0][1].value == 13.0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_mann_whitney_p_value_is_scipys(seed):
+    import numpy as np
+    from scipy.stats import mannwhitneyu
+
+    from prodops.metrics.stats import mann_whitney_p
+
+    rng = np.random.default_rng(seed)
+    n1, n2 = rng.integers(2, 60, 2)
+    ties = seed % 3 == 0  # real sprint ratios tie often (0.5, 1.0...)
+    draw = (lambda n: rng.integers(0, 8, n) / 8) if ties else (lambda n: rng.random(n))
+    a, b = draw(n1), draw(n2) + (seed % 4) * 0.05
+    assert mann_whitney_p(a, b) == pytest.approx(mannwhitneyu(a, b, alternative="two-sided").pvalue, rel=1e-9, abs=1e-15)
+    assert mann_whitney_p(np.full(9, 0.5), np.full(9, 0.5)) == mannwhitneyu(np.full(9, 0.5), np.full(9, 0.5)).pvalue == 1.0

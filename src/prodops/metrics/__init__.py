@@ -17,8 +17,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # Polars is imported where tables are read: `prodops history` has no use for it
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def known_by(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dict[str
       whether it is pending or late)."""
     if as_of is None:
         return tables
+    import polars as pl
+
     cut = dict(tables)
     rules: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
         "sprints": lambda f: f.filter(pl.coalesce("end", "start").is_null() | (pl.coalesce("end", "start") <= as_of)),
@@ -110,4 +114,6 @@ def since(frame: pl.DataFrame, column: str | pl.Expr, options: Options) -> pl.Da
     """The rows dated on or after `options.since` (all without it)."""
     if options.since is None:
         return frame
+    import polars as pl
+
     return frame.filter((pl.col(column) if isinstance(column, str) else column) >= options.since)

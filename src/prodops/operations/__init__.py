@@ -8,15 +8,22 @@ about a result comes back as notes. Domain rules stay in the core (assessment, r
 sources); this layer only runs them against a workspace.
 """
 
-from prodops.operations.assessments import Assessed, Latest, Recorded, assess, evidence, history, latest, plan, read_responses
-from prodops.operations.imports import Imported, Synced, import_files, sync_jira
-from prodops.operations.reports import Report, report, report_json, write_report
-from prodops.operations.settings import SETTINGS, change_setting, parse_date, read_settings, value_options
-from prodops.operations.value import Value, value_metrics
+from importlib import import_module
 
-__all__ = [
-    "Assessed", "Imported", "Latest", "Recorded", "Report", "SETTINGS", "Synced", "Value",
-    "assess", "change_setting", "evidence", "history", "import_files", "latest", "parse_date", "plan",
-    "read_responses", "read_settings", "report", "report_json", "sync_jira", "value_metrics", "value_options",
-    "write_report",
-]
+# Each name is imported from its module when first used, so a command pays only for what it runs
+# (`prodops history` never imports Polars).
+_WHERE = {
+    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan", "read_responses"),
+                    "assessments"),
+    **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
+    **dict.fromkeys(("Report", "report", "report_json", "write_report"), "reports"),
+    **dict.fromkeys(("SETTINGS", "change_setting", "parse_date", "read_settings", "value_options"), "settings"),
+    **dict.fromkeys(("Value", "value_metrics"), "value"),
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'prodops.operations' has no attribute {name!r}")
+    return getattr(import_module(f"prodops.operations.{_WHERE[name]}"), name)

@@ -170,6 +170,7 @@ def spell_alike(rows: pl.DataFrame, table: str, known: dict[str, list[str]] | No
 
 
 def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
+    """Names are spelled alike by now, so keys that differed only in letter case are equal."""
     dup = rows.filter(pl.struct(key).is_duplicated())
     if not dup.height:
         return

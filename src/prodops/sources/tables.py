@@ -175,8 +175,7 @@ def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.
     frame = frame.select(present).with_columns(pl.col(present).str.strip_chars())
     typed, problems = _typed(table, frame, rows)
     if not problems:  # rules compare typed values, so only once every value has its type
-        problems += [(cols, typed.filter(bad), reason) for cols, bad, reason in table.rules]
-        problems = [p for p in problems if p[1].height]
+        problems += _failing(typed, list(table.rules))
     problems += _duplicate_keys(table, typed)
     if problems:
         raise _report(path, kind, problems, label)
@@ -245,44 +244,60 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
             frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))
     frame = frame.select(table.header)
     rows = frame.with_row_index("row", offset=2) if numbers is None else frame.with_columns(row=numbers)
-    casts, problems = [], []
+    casts, checks = [], []
     for c in table.columns:
-        raw = pl.col(c.name)
+        raw, typed = pl.col(c.name), pl.col(f"{c.name}{_TYPED}")  # typed: computed once, beside the text
         blank = raw.is_null() | (raw == "")
         if c.kind == "number":
             value = raw.cast(pl.Float64, strict=False)
-            bad = ~blank & (value.is_null() | value.is_nan() | value.is_infinite())
+            bad = ~blank & (typed.is_null() | typed.is_nan() | typed.is_infinite())
             reason = "is not a number"
             if c.minimum is not None:
-                problems.append((c.name, rows.filter(value < c.minimum), f"is below {c.minimum:g}"))
+                checks.append((c.name, typed < c.minimum, f"is below {c.minimum:g}"))
         elif c.kind == "date":
             value = raw.str.to_date("%Y-%m-%d", strict=False)
-            bad = ~blank & value.is_null()
+            bad = ~blank & typed.is_null()
             reason = "is not a date as YYYY-MM-DD"
         elif c.kind == "bool":
             low = raw.str.to_lowercase()
             value = pl.when(low.is_in(TRUE)).then(True).when(low.is_in(FALSE) | blank).then(False)
-            bad = ~blank & ~low.is_in(TRUE + FALSE)
+            bad = ~blank & typed.is_null()
             reason = "is not true or false (true/false, yes/no, 1/0)"
         elif c.kind == "choice":
             value = raw.str.to_lowercase()
-            bad = ~blank & ~value.is_in(c.choices)
+            bad = ~blank & ~typed.is_in(c.choices)
             reason = f"is not one of {', '.join(c.choices)}"
         else:
-            value, bad, reason = raw, pl.lit(False), ""
-        problems.append((c.name, rows.filter(bad), reason))
+            value, bad, reason = raw, None, ""
+        if bad is not None:
+            checks.append((c.name, bad, reason))
         if c.required and c.kind != "bool":
-            problems.append((c.name, rows.filter(blank), "is empty; this column is required"))
-        casts.append(pl.when(blank).then(None).otherwise(value).alias(c.name) if c.kind != "bool" else value.alias(c.name))
-    typed = rows.with_columns(casts)
-    return typed, [p for p in problems if p[1].height]
+            checks.append((c.name, blank, "is empty; this column is required"))
+        casts.append((pl.when(blank).then(None).otherwise(value) if c.kind != "bool" else value).alias(f"{c.name}{_TYPED}"))
+    both = rows.with_columns(casts)
+    problems = _failing(both, checks)
+    typed = both.select("row", *[pl.col(f"{c.name}{_TYPED}").alias(c.name) for c in table.columns])
+    return typed.select(table.header + ["row"]), [(column, bad.select(["row", *table.header]), reason)
+                                                  for column, bad, reason in problems]
+
+
+_TYPED = "\u0000typed"  # the typed twin of a column, beside its text while checking
+
+
+def _failing(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> list[tuple[str, pl.DataFrame, str]]:
+    """(column, offending rows, reason) of each check that some row fails. One pass over the file
+    finds which checks fail; only those are then filtered for the rows to show."""
+    if not checks:
+        return []
+    failed = frame.select([bad.any().alias(str(i)) for i, (_, bad, _) in enumerate(checks)]).row(0)
+    return [(column, frame.filter(bad), reason) for (column, bad, reason), hit in zip(checks, failed) if hit]
 
 
 def _duplicate_keys(table: Table, typed: pl.DataFrame) -> list[tuple[str, pl.DataFrame, str]]:
-    dup = typed.filter(pl.struct(table.key).is_duplicated())
-    if dup.height:
-        return [(",".join(table.key), dup, f"repeats a {'/'.join(table.key)} given on another row; give each once")]
-    return []
+    """Keys given twice as written (keys that differ only in letter case are found once names are
+    spelled alike: sources.prepare)."""
+    return _failing(typed, [(",".join(table.key), pl.struct(list(table.key)).is_duplicated(),
+                             f"repeats a {'/'.join(table.key)} given on another row; give each once")])
 
 
 def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]], label: str = "") -> InputError:

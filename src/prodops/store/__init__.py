@@ -173,23 +173,25 @@ class Workspace:
                                    dims.get(r.id, {})) for r in rows]
 
     def write(self, table_name: str, rows: "pl.DataFrame") -> tuple[int, int]:
-        """Insert or update imported rows by the table's key, in one transaction: (new, updated)."""
+        """Insert or update imported rows by the table's key, in one transaction: (new, updated).
+        A real upsert (INSERT ... ON CONFLICT DO UPDATE) on SQLite and PostgreSQL alike."""
         table = metadata.tables[table_name]
         key = [c.name for c in table.primary_key.columns]
         now = dt.datetime.now(dt.timezone.utc)
         records = rows.select([c.name for c in table.columns if c.name != "imported_at"]).to_dicts()
         for r in records:
             r["imported_at"] = now
-        keys = [tuple(r[k] for k in key) for r in records]
-        updated = 0
+        count = sa.select(sa.func.count()).select_from(table)
         with self._errors(), self.engine.begin() as conn:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                match = sa.tuple_(*[table.c[k] for k in key]).in_(chunk)
-                updated += conn.execute(table.delete().where(match)).rowcount
+            before = conn.execute(count).scalar_one()
             if records:
-                conn.execute(table.insert(), records)
-        return len(records) - updated, updated
+                insert = _insert(conn)(table)
+                upsert = insert.on_conflict_do_update(
+                    index_elements=key, set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in key})
+                for i in range(0, len(records), 10_000):
+                    conn.execute(upsert, records[i:i + 10_000])
+            new = conn.execute(count).scalar_one() - before
+        return new, len(records) - new
 
     def read(self, table_name: str) -> "pl.DataFrame":
         """A whole imported table as a typed frame (empty, with its columns, when nothing was imported)."""
@@ -265,6 +267,15 @@ class Workspace:
             ),
             sources=tuple(head.sources),
         )
+
+
+def _insert(conn: sa.Connection):
+    """The INSERT of the connection's database that knows ON CONFLICT."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _sqlite_path(url: str) -> Path | None:
