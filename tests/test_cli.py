@@ -173,10 +173,36 @@ def test_interactive_assessment_writes_a_file_that_scores(tmp_path):
     assert scored["criteria"][criteria[4].id]["status"] == "unanswered"
 
 
-def test_interactive_input_ending_early_writes_nothing(tmp_path):
+def test_interactive_input_ending_before_any_answer_writes_nothing(tmp_path):
     out = tmp_path / "half.yaml"
-    assert "nothing was written" in refused("assess", "-i", "--out", str(out), input="Acme\n2026-10-01\nana\npm\nFully\n")
+    assert "nothing was written" in refused("assess", "-i", "--out", str(out), input="Acme\n2026-10-01\nana\npm\n")
     assert not out.exists()
+
+
+def test_an_interview_stopped_half_way_keeps_what_was_answered(tmp_path):
+    """Ctrl-C after two answers: the two are saved, and the command says where."""
+    import signal
+    import subprocess
+    import time
+
+    from conftest import PRODOPS
+
+    out = tmp_path / "half.yaml"
+    p = subprocess.Popen([PRODOPS, "assess", "-i", "--out", str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    p.stdin.write("Acme\n2026-10-01\nana\npm\nFully\nPartly\n")
+    p.stdin.flush()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and f"3/{len(MODEL.criteria)}" not in p.stdout.readline():
+        pass  # until the third question is asked
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=30)
+    assert p.returncode == 130 and "Traceback" not in stderr, stderr
+    assert f"stopped after 2 of {len(MODEL.criteria)} criteria; the answers so far are saved in {out}" in stderr
+    answers = yaml.safe_load(out.read_text())["respondents"][0]["answers"]
+    criteria = interview_order(MODEL)
+    assert answers == {criteria[0].id: "Fully", criteria[1].id: "Partly"}
+    assert json.loads(ok("assess", str(out), "--no-record", "--json").stdout)["respondents"] == 1  # and it scores
 
 
 def test_template_answers_fills_in_and_scores(tmp_path):
@@ -318,3 +344,35 @@ def test_the_readme_command_table_lists_every_command():
             sub = part.split()[0]
             listed |= {f"{group} {s}" for s in subs} if sub == "KIND" else {f"{group} {sub}"}
     assert commands == listed
+
+
+def test_a_mistyped_command_is_suggested_once():
+    err = run("asess").stderr
+    assert err.count("Did you mean 'assess'?") == 1
+
+
+def test_an_export_given_as_answers_points_to_the_mapping(tmp_path):
+    export = tmp_path / "responses.csv"
+    export.write_text("Timestamp,Email Address,Q1\n2026-10-01 10:00:00,a@x.io,Agree\n")
+    err = refused("assess", str(export), "--no-record")
+    assert "looks like a survey export" in err and "(--mapping FILE)" in err
+
+
+def test_figures_for_one_run_obey_the_settings_bounds(tmp_path):
+    db = str(tmp_path / "w.db")
+    assert "headcount: 0.0 is not valid: a number more than 0" in refused("metrics", "--headcount", "0", "--db", db) or \
+        "no workspace" in refused("metrics", "--headcount", "0", "--db", db)
+    ok("settings", "currency", "EUR", "--db", db)
+    assert "headcount: 0.0 is not valid: a number more than 0" in refused("metrics", "--headcount", "0", "--db", db)
+    assert "a whole number from 0 to 3,650" in refused("metrics", "--grace-days", "99999", "--db", db)
+
+
+def test_one_respondent_is_one_respondent(tmp_path):
+    doc = yaml.safe_load(Q1.read_text())
+    doc["respondents"] = doc["respondents"][:1]
+    (tmp_path / "one.yaml").write_text(yaml.safe_dump(doc))
+    out = ok("assess", str(tmp_path / "one.yaml"), "--db", str(tmp_path / "w.db")).stdout
+    assert "1 respondent (" in out and "1 respondents" not in out
+    ok("report", "--db", str(tmp_path / "w.db"), "-f", "md", "--out", str(tmp_path / "r.md"))
+    md = (tmp_path / "r.md").read_text()
+    assert "· model prodops-maturity@1.0.0 · 1 respondent\n" in md and "(1 respondent," in md and "1 respondents" not in md

@@ -282,3 +282,36 @@ def test_names_match_whatever_their_letter_case(tmp_path):
         assert r["checklist_for_unknown_launches"] == [] and r["years"][0]["gtm_ready_rate"] == 1.0
     with pytest.raises(InputError, match="names match whatever their letter case"):
         load("sprint-summary", [write(tmp_path, HEADER + ROW + ROW.replace("Payments", "payments"), "twice.csv")])
+
+
+def test_a_file_that_is_not_csv_says_what_it_is(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "team"
+    book.save(tmp_path / "sprints.xlsx")
+    with pytest.raises(InputError, match=r"this is an Excel workbook \(.xlsx\), not a CSV file; save the sheet as CSV UTF-8"):
+        load("sprint-summary", [tmp_path / "sprints.xlsx"])
+    (tmp_path / "u16.csv").write_bytes((HEADER + ROW).encode("utf-16"))
+    with pytest.raises(InputError, match="this is UTF-16 text, not a CSV file; save it as UTF-8"):
+        load("sprint-summary", [tmp_path / "u16.csv"])
+    (tmp_path / "noise.csv").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="this is binary data, not a CSV file"):
+        load("sprint-summary", [tmp_path / "noise.csv"])
+
+
+def test_values_in_messages_read_as_written(tmp_path):
+    path = write(tmp_path, HEADER + ROW.replace("2026-01-18", "2026-01-01"))
+    with pytest.raises(InputError) as err:
+        load("sprint-summary", [path])
+    assert "start='2026-01-05'" not in str(err.value) and "start=2026-01-05, end=2026-01-01" in str(err.value)
+    assert "datetime.date" not in str(err.value)
+
+
+def test_teams_are_listed_as_people_read_their_numbers(tmp_path):
+    rows = "".join(ROW.replace("Payments,S1", f"apache board {n},S1") for n in (1000, 101, 2, 11))
+    batch = load("sprint-summary", [write(tmp_path, HEADER + rows)])
+    from prodops.metrics.predictability import predictability
+
+    teams = [t["team"] for t in predictability(batch.rows)["teams"]]
+    assert teams == ["apache board 2", "apache board 11", "apache board 101", "apache board 1000"]  # not 1000 before 101

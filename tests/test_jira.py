@@ -180,3 +180,10 @@ def test_an_issue_done_before_the_sprint_started_is_not_its_work(tmp_path):
     )
     row = load("jira-issues", files, team="T").rows.row(0, named=True)
     assert (row["committed"], row["completed"]) == (1, 0)
+
+
+def test_an_agile_issue_list_without_sprint_fields_says_which_fields_to_ask_for(tmp_path):
+    path = tmp_path / "issues_in_sprint.json"  # as go-jira's sample: fields chosen without the sprint ones
+    path.write_text(json.dumps({"issues": [{"key": "AR-86", "fields": {"status": {}, "resolutiondate": None}}]}))
+    with pytest.raises(InputError, match=r"issue AR-86 does not say which sprints it was in .*\?fields=sprint,closedSprints"):
+        load("jira-sprint-issues", [path], team="T")

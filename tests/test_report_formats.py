@@ -205,7 +205,7 @@ def test_hostile_text_is_inert_in_html_pdf_and_markdown(tmp_path):
     assert legend and HOSTILE.startswith(legend[0].rstrip("…"))  # the team in the legend, as text, cut to fit
     md = (tmp_path / "r.md").read_text()
     assert "<script>" not in md and "&lt;script&gt;" in md
-    assert "`[l](http://evil)`" in md  # link-like words in code spans: no link, no autolink
+    assert "\\[`l](http://evil`)" in md  # link-like words in code spans, brackets outside: no link, no autolink
     title = md.splitlines()[0]
     assert title.count("|") == title.count("\\|")  # pipes cannot open a table cell
     pdf_text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "r.pdf").pages)
@@ -331,7 +331,9 @@ def test_edge_cases_render_in_every_format(demo):
     assert "](my%20report%20%28v2%29-charts/trajectory.svg)" in out["my report (v2).md"].decode()
     assert "Means of everyone who answered each survey." in html
     # A code span's fence is longer than any run of backticks inside it: the link stays text.
-    assert md_escape("www.x``[click](https://evil.example)") == "``` www.x``[click](https://evil.example) ```"
+    assert md_escape("www.x``[click](https://evil.example)") == "``` www.x``[click](https://evil.example ```)"
+    # Brackets and stops around a link-like word stay outside its code span.
+    assert md_escape("(see https://x.io/a).") == "(see `https://x.io/a`)."
 
 
 def test_a_team_called_all_teams_keeps_its_own_line(demo):

@@ -151,6 +151,10 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
                                 criterion=criterion, fix=fix, **doc.place(loc)))
 
     data = doc.data
+    if not isinstance(data, dict) and doc.path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        problem((), "this looks like a survey export (Google Forms, Typeform), not an answers file; read it through a "
+                    "mapping file that says which column is which criterion (docs/inputs.md)", fix=Fix("mapping"))
+        return None, problems
     if not isinstance(data, dict):
         problem((), "an answers file is a mapping with organization, date and respondents", fix=Fix("template", "answers"))
         return None, problems

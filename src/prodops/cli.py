@@ -8,21 +8,23 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 
 from prodops import __version__
 from prodops.errors import Fix, InputError
 
+# Click 8.2 and later suggest a near command ("Did you mean 'assess'?") themselves; Typer would add
+# the same suggestion again.
+_ONE_SUGGESTION = {"suggest_commands": False} if hasattr(click.exceptions, "NoSuchCommand") else {}
+_PLAIN = dict(no_args_is_help=True, rich_markup_mode=None, **_ONE_SUGGESTION)  # plain click help: Rich help costs 0.15 s
+
 app = typer.Typer(
     help="Product Operations maturity: assess where you are, plan what to invest in next, show what it is worth.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,  # plain click help: Rich help would cost 0.15 s on every --help
-)
-model_app = typer.Typer(help="Show, validate, export the maturity model.", no_args_is_help=True, rich_markup_mode=None)
-template_app = typer.Typer(help="Write a blank input file to fill in.", no_args_is_help=True, rich_markup_mode=None)
-sync_app = typer.Typer(help="Read data from a live system into the workspace.", no_args_is_help=True, rich_markup_mode=None)
+    pretty_exceptions_enable=False, add_completion=False, **_PLAIN)
+model_app = typer.Typer(help="Show, validate, export the maturity model.", **_PLAIN)
+template_app = typer.Typer(help="Write a blank input file to fill in.", **_PLAIN)
+sync_app = typer.Typer(help="Read data from a live system into the workspace.", **_PLAIN)
 app.add_typer(sync_app, name="sync")
 app.add_typer(model_app, name="model")
 app.add_typer(template_app, name="template")
@@ -381,7 +383,13 @@ def assess(
     if interactive:
         from prodops.interactive import interview
 
-        path = interview(m, _console(), out, with_notes)
+        from prodops.interactive import Stopped
+
+        try:
+            path = interview(m, _console(), out, with_notes)
+        except Stopped as e:
+            typer.echo(f"\n{e}; score it as it is, or answer the rest by editing it: prodops assess {e.path}", err=True)
+            raise typer.Exit(130) from None
         typer.echo(f"wrote {path}; score it (with other respondents' files) by: prodops assess {path}", err=True)
         return
     from prodops.operations import assess as score, read_responses
@@ -559,6 +567,9 @@ def main(argv: list[str] | None = None) -> None:
     except InputError as e:
         typer.echo(f"error: {cli_error(e)}", err=True)
         sys.exit(2)
+    except KeyboardInterrupt:  # Ctrl-C: every write is one transaction or one rename, so nothing is half-done
+        typer.echo("\ninterrupted; nothing was written", err=True)
+        sys.exit(130)
     except OSError as e:  # unreadable or unwritable paths the user gave
         typer.echo(f"error: cannot write or read {e.filename or 'a file'}: {e.strerror or e}; "
                    "check that the folder exists and is writable", err=True)

@@ -130,15 +130,51 @@ def format_loc(loc: tuple[Any, ...]) -> str:
 
 def read_document(path: Path | str) -> Document:
     path = Path(path)
+    return Document(path, read_text(path, "a YAML or JSON file"))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or an InputError that says the file is missing or a folder."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
+    except (IsADirectoryError, PermissionError) as e:
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder, not a file") from None
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from None
+
+
+def read_text(path: Path, expected: str) -> str:
+    """A UTF-8 text file (with or without a BOM), or an InputError that says what it is instead."""
+    data = read_bytes(path)
+    refuse_binary(path, data, expected)
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
-    return Document(path, text)
+        line = data[:e.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
+
+
+# What a file that is not text is, by its first bytes: (magic, what it is, what to do instead).
+_BINARY = (
+    (b"PK\x03\x04", "an Excel workbook or another zip archive", "save the sheet as CSV UTF-8 (File > Save As)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Office file", "save the sheet as CSV UTF-8 (File > Save As)"),
+    (b"%PDF", "a PDF", "export the data itself"),
+    (b"\xff\xfe", "UTF-16 text", "save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text", "save it as UTF-8"),
+)
+
+
+def refuse_binary(path: Path, data: bytes, expected: str) -> None:
+    """Refuse a file that is not text, saying what it is (an Excel workbook given as CSV...)."""
+    for magic, what, fix in _BINARY:
+        if data.startswith(magic):
+            if magic == b"PK\x03\x04" and b"xl/" in data[:65536]:
+                what = "an Excel workbook (.xlsx)"
+            raise InputError(f"{path}: this is {what}, not {expected}; {fix}")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: this is binary data, not {expected}")
 
 
 def dump_json(data: Any) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from prodops.answers import Respondent, Responses, answer_value, dump_yaml, responses_document, scale_help
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 from prodops.model import MaturityModel
 
 
@@ -76,19 +76,42 @@ def interview(model: MaturityModel, console: Console, out: Path | None, with_not
     try:  # claim the file now: a folder that is missing or read-only should not cost 52 answers
         path.open("x").close()
     except FileExistsError:
-        raise InputError(f"{path} exists; pass --out with another file name (nothing was written)") from None
+        raise InputError(f"{path} exists; nothing was written", fix=Fix("out")) from None
     except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror}; pass --out with a writable path") from None
+        raise InputError(f"cannot write {path}: {e.strerror}", fix=Fix("out")) from None
+    given = Respondent(respondent, role, {}, {})
     try:
-        return _ask_criteria(model, console, ask, path, organization, date, respondent, role, with_notes)
+        _ask_criteria(model, console, ask, given, with_notes)
+    except (KeyboardInterrupt, InputError):  # stopped half way: keep what was answered
+        if not given.answers:
+            path.unlink(missing_ok=True)
+            raise
+        _write(path, model, organization, date, given)
+        raise Stopped(path, len(given.answers), len(model.criteria)) from None
     except BaseException:
         path.unlink(missing_ok=True)  # nothing half-written
         raise
+    _write(path, model, organization, date, given)
+    skipped = len(model.criteria) - len(given.answers)
+    console.print(f"\n{len(given.answers)} answered, {skipped} skipped.")
+    return path
 
 
-def _ask_criteria(model, console, ask, path, organization, date, respondent, role, with_notes) -> Path:
-    answers: dict[str, float | None] = {}
-    notes: dict[str, str] = {}
+class Stopped(Exception):
+    """The interview was stopped (Ctrl-C, end of input) after some answers, which were saved."""
+
+    def __init__(self, path: Path, answered: int, criteria: int):
+        super().__init__(f"stopped after {answered} of {criteria} criteria; the answers so far are saved in {path}")
+        self.path, self.answered, self.criteria = path, answered, criteria
+
+
+def _write(path: Path, model: MaturityModel, organization: str, date: dt.date, person: Respondent) -> None:
+    responses = Responses(organization, date, (person,))
+    path.write_text(dump_yaml(responses_document(responses, model)), encoding="utf-8")
+
+
+def _ask_criteria(model, console, ask, person: Respondent, with_notes: bool) -> None:
+    """Ask every criterion, putting each answer (and note) into `person` as it is given."""
     dims = {d.id: d.name for d in model.dimensions}
     for i, c in enumerate(interview_order(model), 1):
         console.print(f"\n[dim]{i}/{len(model.criteria)} · Level {c.level} · {escape(dims[c.dimension])} · {c.id}[/]")
@@ -102,15 +125,9 @@ def _ask_criteria(model, console, ask, path, organization, date, respondent, rol
             except ValueError as e:
                 console.print(f"[red]{escape(str(e))}[/]; {escape(scale_help(model))}")
         if answered:
-            answers[c.id] = value
+            person.answers[c.id] = value
             if with_notes and (note := ask("Evidence link or note (Enter for none)")):
-                notes[c.id] = note
-
-    responses = Responses(organization, date, (Respondent(respondent, role, answers, notes),))
-    path.write_text(dump_yaml(responses_document(responses, model)), encoding="utf-8")
-    skipped = len(model.criteria) - len(answers)
-    console.print(f"\n{len(answers)} answered, {skipped} skipped.")
-    return path
+                person.notes[c.id] = note
 
 
 def interview_order(model: MaturityModel) -> list:

@@ -29,3 +29,10 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
 def money(x: float, currency: str | None = None) -> str:
     """A sum of money in whole units, with the workspace's currency where one is set: 12,345 EUR."""
     return f"{half_up(x):,}" + (f" {currency}" if currency else "")
+
+
+def natural(text: str) -> tuple:
+    """A sort key that orders names as people read them: board 101 before board 1000, any case."""
+    import re
+
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", text) if part)

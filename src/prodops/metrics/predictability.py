@@ -29,6 +29,7 @@ from __future__ import annotations
 import polars as pl
 
 from prodops.metrics import Options, since
+from prodops.numbers import natural
 
 RATES = {
     "planning_accuracy": ("completed_committed", "committed"),
@@ -142,11 +143,11 @@ def predictability(sprints: pl.DataFrame) -> dict:
     """Per team and overall: sprints, exclusions, pooled and median ratios, each ratio's sprints
     and bound, and the unit; the approximations found, by kind."""
     rates = sprint_rates(sprints)
-    teams = rates.group_by("team").agg(_summary()).sort("team")
+    teams = rates.group_by("team").agg(_summary())
     overall = rates.select(_summary())
     kinds = rates.filter(pl.col("approximation").is_not_null()).group_by("approximation").len().sort("approximation")
     return {
-        "teams": [_clean(row) for row in teams.iter_rows(named=True)],
+        "teams": sorted((_clean(row) for row in teams.iter_rows(named=True)), key=lambda t: natural(t["team"])),
         "overall": _clean(overall.row(0, named=True)) if rates.height else None,
         "excluded_sprints": rates.filter(pl.col("excluded")).select("team", "sprint", "start").to_dicts(),
         "approximations": [{"kind": k, "sprints": n, "meaning": APPROXIMATIONS[k][1]} for k, n in kinds.iter_rows()],
@@ -197,9 +198,10 @@ def by_quarter(sprints: pl.DataFrame, per_team: bool = False) -> list[dict]:
     if not rates.height:
         return []
     keys = ["team", "quarter"] if per_team else ["quarter"]
-    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary()).sort(keys)
+    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary())
     out = []
-    for row in quarters.iter_rows(named=True):
+    # quarter by quarter; per team, team by team as people read their names (board 101 before board 1000)
+    for row in sorted(quarters.iter_rows(named=True), key=lambda r: (natural(r["team"]) if per_team else (), r["quarter"])):
         row = _clean(row)
         q = row.pop("quarter")
         row["quarter"] = f"{q.year}-Q{(q.month - 1) // 3 + 1}"

@@ -104,5 +104,11 @@ def value_options(saved: dict[str, str | None], **given) -> Options:
         "change_date": dt.date.fromisoformat, "grace_days": int,
     }
     values = {k: parse(saved[k]) for k, parse in stored.items() if saved.get(k) is not None}
+    for key, value in given.items():
+        if value is not None and key in SETTINGS and not isinstance(value, dt.date):
+            try:  # a value given for one run obeys the same bounds as a saved setting
+                SETTINGS[key].parse(str(value))
+            except ValueError as e:
+                raise InputError(f"{key}: {value!r} is not valid: {e}; {key} is the {SETTINGS[key].meaning}") from None
     values.update({k: v for k, v in given.items() if v is not None})
     return dataclasses.replace(Options(), **values)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from prodops.errors import Fix, InputError
 from prodops.metrics import METRICS, Options, tables_for
+from prodops.numbers import natural
 from prodops.operations.settings import read_settings, value_options
 
 
@@ -48,6 +49,6 @@ def _teams(ws, asked: tuple[str, ...]) -> tuple[str, ...]:
     unknown = [t for t in asked if t.casefold() not in known]
     if unknown:
         raise InputError(f"no team {', '.join(map(repr, unknown))} in the imported sprints; teams: "
-                         + (", ".join(sorted(known.values(), key=str.casefold)) or "none imported yet"),
+                         + (", ".join(sorted(known.values(), key=natural)) or "none imported yet"),
                          fix=Fix("import", "sprint-summary") if not known else None)
     return tuple(known[t.casefold()] for t in asked)

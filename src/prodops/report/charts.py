@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from prodops.metrics.predictability import headline
-from prodops.numbers import count
+from prodops.numbers import count, natural
 from prodops.report.layout import Typed, text
 
 WIDTH = 620
@@ -59,7 +59,8 @@ def dimension_levels(report: dict) -> dict:
                  height=24 * len(rows), data={"values": rows}, layer=[
         {"mark": {"type": "bar", "color": PALETTE[4], "height": 16},
          "encoding": {"y": y, "x": {"field": "level", "type": "quantitative", **_level_axis(report)}}},
-        {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11},
+        # inside the bar's end, clear of the dashed line that runs along the overall level's bars
+        {"mark": {"type": "text", "align": "right", "dx": -6, "fontSize": 11, "color": "white", "fontWeight": "bold"},
          "encoding": {"y": y, "x": {"field": "level", "type": "quantitative"}, "text": {"field": "label"}}},
         {"data": {"values": [{"level": m["level"], "what": "Overall level"}]},
          "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
@@ -183,7 +184,7 @@ def _shown_teams(teams: list[dict], n: int) -> tuple[set[str], str | None]:
     """The teams a chart shows and, when that is not all of them, a note that says which."""
     if len(teams) <= n:
         return {t["team"] for t in teams}, None
-    busiest = sorted(teams, key=lambda t: (-t["sprints"], t["team"]))[:n]
+    busiest = sorted(teams, key=lambda t: (-t["sprints"], natural(t["team"])))[:n]
     return {t["team"] for t in busiest}, f"the {n} teams with the most sprints of {len(teams)}; the table lists all"
 
 
@@ -211,7 +212,7 @@ def predictability_by_team(report: dict) -> dict:
 
 def launch_success(report: dict) -> dict:
     measures = [("rate", "Succeeded"), ("on_time_rate", "On time"), ("gtm_ready_rate", "GTM-ready"), ("adoption_met_rate", "Adoption target met")]
-    rows = [{"year": str(y["year"]), "measure": name, "order": i, "rate": y[key]}
+    rows = [{"year": str(y["year"]), "measure": name, "order": i, "rate": y[key], "label": text(y[key], "percent")}
             for y in report["value"]["launches"]["years"] for i, (key, name) in enumerate(measures) if y[key] is not None]
     names = [n for _, n in measures]
     enc = {"x": {"field": "year", "type": "ordinal", "title": "Launch year", "axis": {"labelAngle": 0}},
@@ -224,13 +225,13 @@ def launch_success(report: dict) -> dict:
          "encoding": {**enc, "color": {"field": "measure", "type": "nominal", "title": None, "sort": names,
                                        "scale": {"domain": names, "range": [PALETTE[0], PALETTE[1], PALETTE[2], "#fdd0a2"]}}}},  # greys 38, 159, 107, 216
         {"mark": {"type": "text", "dy": -6, "fontSize": 10},
-         "encoding": {**enc, "text": {"field": "rate", "type": "quantitative", "format": ".0%"}}},
+         "encoding": {**enc, "text": {"field": "label"}}},  # rounded as the tables round
     ])
 
 
 def time_value(report: dict) -> dict:
     tv = report["value"]["time_value"]
-    rows = [{"activity": name.replace("_", " "), "survey": label, "hours": c[key]}
+    rows = [{"activity": name.replace("_", " "), "survey": label, "hours": c[key], "label": text(c[key], "number")}
             for name, c in tv["by_category"].items() for key, label in (("baseline", "Baseline"), ("followup", "Follow-up"))
             if c[key] is not None]
     enc = {"y": {"field": "activity", "type": "nominal", "title": None, "axis": {"labelLimit": 200}},
@@ -242,7 +243,7 @@ def time_value(report: dict) -> dict:
          "encoding": {**enc, "color": {"field": "survey", "type": "nominal", "title": None,
                                        "scale": {"domain": ["Baseline", "Follow-up"], "range": [PALETTE[0], PALETTE[5]]}}}},
         {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
-         "encoding": {**enc, "text": {"field": "hours", "type": "quantitative", "format": ".1f"}}},
+         "encoding": {**enc, "text": {"field": "label"}}},
     ])
 
 
@@ -251,7 +252,9 @@ def revenue_wins(report: dict) -> dict:
     rows = [{"account": w["account"], "arr": w["arr"], "outcome": w["outcome"], "items": ", ".join(w["item_names"])} for w in rv["wins"]]
     order = [r["account"] for r in sorted(rows, key=lambda r: (-r["arr"], r["account"]))]
     y = {"field": "account", "type": "nominal", "title": None, "sort": order}
-    x = {"field": "arr", "type": "quantitative", "title": "ARR renewed or expanded", "axis": {"format": ",.0f"}}
+    currency = report["value"].get("currency")
+    x = {"field": "arr", "type": "quantitative", "title": "ARR renewed or expanded" + (f" ({currency})" if currency else ""),
+         "axis": {"format": ",.0f"}}
     return _spec("Revenue wins after feedback-driven work", "Attribution, not causation", height=24 * max(len(rows), 1),
                  data={"values": rows}, layer=[
         {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5, "height": 16},

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from prodops.numbers import half_up, pct
+from prodops.numbers import count, half_up, pct
 
 # Column kinds: text, int, number (1 decimal), money (0 decimals), score (0..1, 2 decimals),
 # percent (0..1 share), pp (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
@@ -158,7 +158,7 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
     out = [("Maturity", Typed(f"Level {m['level']} · {m['level_name']}", "text"), basis)]
     if m["next_level"]:
         out.append((f"Progress to Level {m['next_level']}", Typed(m["progress_to_next"], "percent"),
-                    f"{len(m['blockers'])} criteria block it"))
+                    f"{count(len(m['blockers']), 'criterion', 'criteria')} block it"))
     ba = (v["predictability"] or {}).get("before_after")
     if ba and ba.get("difference_pp") is not None:
         b, a = ba["before"], ba["after"]
@@ -178,7 +178,7 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
     rv = v["revenue"]
     if rv and rv["wins"]:
         out.append(("ARR after feedback-driven work", _money(report, rv["attributed_arr"]),
-                    f"{len(rv['wins'])} accounts; attribution, not causation"))
+                    f"{count(len(rv['wins']), 'account')}; attribution, not causation"))
     return out
 
 
@@ -202,7 +202,7 @@ def maturity(report: dict) -> Section:
     paragraphs = [f"Level {m['level']}, {m['level_name']}, since {m['since']}."]
     if m["next_level"]:
         paragraphs.append(f"{pct(m['progress_to_next'])} of the way to Level {m['next_level']}, {m['next_level_name']}: "
-                          f"{len(m['blockers'])} criteria stand in the way.")
+                          f"{count(len(m['blockers']), 'criterion stands', 'criteria stand')} in the way.")
     tables = [_table("dimensions", "Level by dimension", [("Dimension", "text"), ("Level", "level"), ("Level name", "text")],
                      [(d["name"], d["level"], d["level_name"]) for d in m["dimensions"]])]
     if m["blockers"]:
@@ -258,7 +258,7 @@ def roadmap(report: dict) -> Section:
          for i in sorted(inv.values(), key=lambda i: (i["phase"], i["name"]))])
     last = r["phases"][-1]
     return Section("roadmap", "Roadmap", [
-        f"{len(inv)} investments in {len(r['phases'])} phases of {r['phase_days']} days, {r['capacity']} at a time, "
+        f"{count(len(inv), 'investment')} in {count(len(r['phases']), 'phase')} of {r['phase_days']} days, {r['capacity']} at a time, "
         f"ordered by the blockers they clear; Level {last['projected_level']} projected by {last['end']}."],
         ["roadmap-levels"], [phases, investments])
 
@@ -387,7 +387,7 @@ def revenue(report: dict) -> Section | None:
     if rv.get("losses"):
         tables.append(_table("losses", "Losses despite feedback-driven work", columns, rows(rv["losses"])))
     return Section("revenue", "Revenue wins from feedback-driven work", short="Revenue wins", paragraphs=[
-        f"{text(_money(report, rv['attributed_arr']))} ARR in {len(rv['wins'])} accounts "
+        f"{text(_money(report, rv['attributed_arr']))} ARR in {count(len(rv['wins']), 'account')} "
         f"({text(_money(report, rv['renewed_arr']))} renewed, {text(_money(report, rv['expansion_arr']))} expansion) "
         f"within {rv['window_days']} days of a shipped item their feedback drove. {rv['label']}"],
         charts=["revenue-wins"], tables=tables)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from prodops.numbers import count
 from prodops.report.layout import NUMERIC, sections, text
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -21,11 +22,22 @@ def md_escape(s: str) -> str:
     return _LINE_START.sub(lambda m: f"{m[0][:-1]}\\{m[0][-1]}", " ".join(_word(w) for w in s.split()))
 
 
+_AROUND = re.compile(r"([(\[{<\"']*)(.*?)([)\]}>\"'.,;:!?]*)", re.S)  # brackets and punctuation around a word
+
+
 def _word(w: str) -> str:
     if _LINKISH.search(w):
-        w = w.replace("|", "\\|")  # a pipe ends a table cell even in a code span
-        fence = "`" * (1 + max((len(run) for run in re.findall("`+", w)), default=0))  # longer than any run inside
-        return f"{fence} {w} {fence}" if "`" in w else f"`{w}`"
+        lead, core, trail = _AROUND.fullmatch(w).groups()
+        if not core:
+            lead, core, trail = "", w, ""
+        core = core.replace("|", "\\|")  # a pipe ends a table cell even in a code span
+        fence = "`" * (1 + max((len(run) for run in re.findall("`+", core)), default=0))  # longer than any run inside
+        # the brackets and stops around a link-like word stay outside its code span: "(see `x.io`)."
+        return _plain(lead) + (f"{fence} {core} {fence}" if "`" in core else f"`{core}`") + _plain(trail)
+    return _plain(w)
+
+
+def _plain(w: str) -> str:
     w = w.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _INLINE.sub(r"\\\1", w)
 
@@ -34,8 +46,8 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
     """`chart_paths`: chart name -> path of its SVG relative to the Markdown file."""
     r = report
     out = [f"# {md_escape(r['title'])}", "",
-           f"As of {r['as_of']}" + (f" · assessed {r['assessed']}" if r["assessed"] != r["as_of"] else "") + " · model {md_escape(r['methodology']['model']['id'])}@{md_escape(r['methodology']['model']['version'])}"
-           f" · {r['methodology']['respondents']} respondents" + (f" · generated {r['generated_at']}" if r["generated_at"] else ""), ""]
+           f"As of {r['as_of']}" + (f" · assessed {r['assessed']}" if r["assessed"] != r["as_of"] else "") + f" · model {md_escape(r['methodology']['model']['id'])}@{md_escape(r['methodology']['model']['version'])}"
+           f" · {count(r['methodology']['respondents'], 'respondent')}" + (f" · generated {r['generated_at']}" if r["generated_at"] else ""), ""]
     for s in sections(r):
         out += [f"## {md_escape(s.title)}", ""]
         if s.warnings:

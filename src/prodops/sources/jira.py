@@ -23,17 +23,17 @@ from typing import Any
 import polars as pl
 
 from prodops.errors import Fix, InputError
+from prodops.files import read_text
 
 LISTS = ("completedIssues", "issuesNotCompletedInCurrentSprint", "puntedIssues", "issuesCompletedInAnotherSprint")
 
 
 def _json(path: Path) -> Any:
+    text = read_text(path, "a Jira JSON payload")
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: not valid JSON ({e})") from None
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
 
 
 def _date(value: Any, path: Path, where: str) -> dt.date:
@@ -284,8 +284,10 @@ def read_agile_issues(paths: list[Path], team: str | None, points_field: str | N
             listed = [s for s in (fields.get("closedSprints") or []) + [fields.get("sprint")]
                       if isinstance(s, dict) and s.get("state") in ("closed", "active") and s.get("startDate")]
             if "closedSprints" not in fields and "sprint" not in fields:
-                raise InputError(f"{path}: issue {issue.get('key')} has no sprint or closedSprints field; "
-                                 "export it from /rest/agile/1.0/sprint/ID/issue")
+                raise InputError(f"{path}: issue {issue.get('key')} does not say which sprints it was in (no sprint or "
+                                 "closedSprints field: the export asked for other fields); export the issues again with "
+                                 "those fields, e.g. /rest/agile/1.0/sprint/ID/issue?fields=sprint,closedSprints,"
+                                 "resolutiondate and the story points field")
             try:
                 sprints = [{"name": str(s["name"]), "start": _when(s["startDate"]),
                             "end": _when(s.get("completeDate") or s["endDate"])} for s in listed]
@@ -310,11 +312,9 @@ def read_jira_csv(path: Path, team: str | None) -> pl.DataFrame:
     if not team:
         raise InputError(f"{path}: a Jira CSV export does not name the board's team", fix=Fix("team"))
     try:
-        rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, csv.Error) as e:
-        raise InputError(f"{path}: not a readable UTF-8 CSV file ({e})") from None
+        rows = list(csv.reader(io.StringIO(read_text(path, "a Jira CSV export"), newline="")))
+    except csv.Error as e:
+        raise InputError(f"{path}: not a readable CSV file ({e})") from None
     header = [h.strip() for h in rows[0]] if rows else []
     if "Issue key" not in header or "Sprint" not in header:
         raise InputError(f"{path}: not a Jira CSV export with sprints (needs the columns Issue key and Sprint)")

@@ -43,7 +43,7 @@ from typing import Any
 import polars as pl
 
 from prodops.errors import Fix, InputError
-from prodops.files import read_document
+from prodops.files import read_document, read_text
 
 TIME_FIELDS = ("respondent", "period", "date", "meeting_coordination", "reporting", "tool_research",
                "process_design", "work_hours")
@@ -56,12 +56,7 @@ class Export:
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except UnicodeDecodeError as e:
-            raise InputError(f"{path}: not UTF-8 text (byte {e.start}); export the responses as UTF-8 CSV") from None
+        text = read_text(path, "a CSV export")
         try:
             rows = list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as e:

@@ -9,6 +9,7 @@ header is row 1), the column and what is wrong.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from prodops.errors import Fix, InputError, Problem
+from prodops.files import read_bytes, refuse_binary
 from prodops.metrics.time_value import overhead_hours
 
 TRUE = ("true", "yes", "y", "1", "done", "x")
@@ -183,12 +185,8 @@ def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.
 
 
 def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
-    try:
-        raw = path.read_bytes() if data is None else data
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
+    raw = read_bytes(path) if data is None else data
+    refuse_binary(path, raw, "a CSV file")
     data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     if not data.strip():
         raise InputError(f"{path}: the file is empty; it needs a header row", fix=Fix("template", kind))
@@ -328,4 +326,6 @@ def _shown(value) -> str:
         return str(value).lower()
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return repr(value)

@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from prodops.errors import InputError
+from prodops.files import read_bytes, refuse_binary
 
 NUMERIC = ["vel_diff", "planday", "no_issue_starttime", "vel_starttime", "no_issue_added", "vel_added",
            "no_issue_removed", "vel_removed", "no_issuetodo", "vel_todo", "no_issueinprogress", "vel_inprogress",
@@ -35,10 +36,8 @@ HEADER = ["boardid", "sprintid", "name", *NUMERIC]
 
 def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
     """(sprint-summary rows with their approximation named, notes for the user)."""
-    try:
-        raw = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(f"{path}: no such file") from None
+    raw = read_bytes(path)
+    refuse_binary(path, raw, "a TSE 2017 sprint file")
     lines = raw.replace(b"\r\n", b"\n").split(b"\n")
     header = lines[0].decode("utf-8", "replace").strip().split(",")
     if header != HEADER:
