@@ -19,7 +19,19 @@ header is row 1), the column and what is wrong, and the command exits with code 
 was imported before are updated, not duplicated. Extra columns are allowed and ignored.
 
 Values: numbers with a `.` for decimals; dates as `YYYY-MM-DD`; true/false also as yes/no, 1/0
-(blank is false); files in UTF-8, with or without a BOM, LF or CRLF line ends.
+(blank is false); files in UTF-8, with or without a BOM, LF or CRLF line ends. An Excel workbook,
+a UTF-16 file or other binary data given as CSV is refused with what it is.
+
+**Names match whatever their letter case**, everywhere: team, sprint, respondent, launch,
+checklist function and item, feedback, account and roadmap item names, as respondent ids in
+answers files do. "Payments" and "payments" are one team, a checklist row for launch `l1` belongs
+to launch `L1`, and a time-survey respondent `PM01` is paired with `pm01`. The workspace keeps the
+spelling it saw first (the one already imported, else the first in the files); a key given twice
+in one import, whatever its case, is refused.
+
+A sprint whose source gives only commitment and completed (Jira's velocity chart) leaves
+`completed_committed` blank: its planning accuracy is then *not available*, never 0 (see
+[metrics](metrics.md)); `added` and `removed` may be blank too.
 
 | kind | fills | key |
 |---|---|---|
@@ -74,8 +86,10 @@ say which sprints each issue was in, but not when it entered or left them. So th
 only be approximated, and the import says so: every issue counts as committed to each sprint it
 was in (scope creep cannot be seen and shows as 0), and as done in a sprint when it was resolved by
 the sprint's end (the CSV export has no sprint dates: when it is resolved and the sprint is the last
-one it was in). The sprints are marked approximate. Prefer `jira-issues` (with changelog) or
-`jira-sprint-report`, which are exact.
+one it was in). The sprints are marked `no_history`, and their planning accuracy, say/do and scope
+creep are shown as approximate (`≈`). Prefer `jira-issues` (with changelog) or
+`jira-sprint-report`, which are exact. An issue list exported without the `sprint` and
+`closedSprints` fields (asking for other fields only) is refused with the fields to ask for.
 
 ## `survey-export`: Google Forms and Typeform exports
 
@@ -145,8 +159,8 @@ The conversion (`src/prodops/sources/tse2017.py`): team = `<project> board <boar
 `vel_removed`, completed = `vel_diff + vel_starttime + vel_added - vel_removed` (all points
 delivered by the end). The dataset does not say which of the completed points were committed:
 completed committed is approximated by min(completed, committed - removed), an upper bound, and
-every sprint is marked approximate (say/do and scope creep are exact; planning accuracy is at most
-what is shown). It has no calendar dates, so before/after and cadence leave these sprints out and
+every sprint is marked `completed_committed_upper_bound` (say/do and scope creep are exact;
+planning accuracy is at most what is shown, and shown as `≤ 57%`). It has no calendar dates, so before/after and cadence leave these sprints out and
 say so. Sprint names with unquoted commas are joined back together, names that are not valid
 UTF-8 get the bad bytes replaced, and the 1,241 sprints with zero points committed are kept and
 then excluded (and counted) by the metrics. The import prints a note for each.
@@ -154,7 +168,9 @@ then excluded (and counted) by the metrics. The import prints a note for each.
 ## Settings
 
 `prodops settings KEY VALUE` stores what the metrics need when no option is given:
-`hourly_rate` and `headcount` (time value), `change_date` (before/after), `grace_days` (launches).
+`hourly_rate` and `headcount` (time value), `currency` (every sum of money), `change_date`
+(before/after), `grace_days` (launches). Each is checked when set (a headcount is more than 0, a
+rate at most 100,000, grace days at most 3,650), and a value given for one run obeys the same bounds.
 """
 
 
