@@ -163,7 +163,8 @@ def _warnings(model: MaturityModel, responses: Responses, criteria: dict[str, Cr
     empty = [d.id for d in model.dimensions
              if all(criteria[c.id].na for c in model.criteria if c.dimension == d.id)]
     if empty:
-        names = ", ".join(d.name for d in model.dimensions if d.id in empty)
+        names = ("every dimension" if len(empty) == len(model.dimensions) else
+                 ", ".join(d.name for d in model.dimensions if d.id in empty))
         out.append(Warning("dimension_all_na", f"every criterion of {names} was answered N/A: "
                            f"{'its level rests' if len(empty) == 1 else 'their levels rest'} on no answer at all",
                            dimensions=tuple(empty)))

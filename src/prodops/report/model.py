@@ -98,7 +98,6 @@ def summary(inputs: ReportInputs) -> list[str]:
     model, latest, value = inputs.model, inputs.latest, inputs.value
     out = [f"{latest.organization} is at Level {latest.level}, {model.level_name(latest.level)}, "
            f"since {since(inputs)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
-    out += [f"Read with care: {w.message}." for w in latest.warnings]
     if len(inputs.history) > 1:
         path = " → ".join(str(a.level) for a in inputs.history)
         higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
