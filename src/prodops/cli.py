@@ -139,9 +139,9 @@ def _emit(text: str, out: Path | None, force: bool = False) -> None:
     if out is None:
         typer.echo(text, nl=False)
         return
-    if out.exists() and not force:
-        raise InputError(f"{out} exists; nothing was written", fix=Fix("force"))
-    out.write_text(text, encoding="utf-8")
+    from prodops.files import write_files
+
+    write_files({out: text.encode("utf-8")}, force)
     typer.echo(f"wrote {out}", err=True)
 
 
@@ -458,6 +458,7 @@ def report(
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The report's date (YYYY-MM-DD): the latest assessment on or before it, data known by then. Default: the latest assessment's date.", show_default=False)] = None,
     page_size: Annotated[str, typer.Option("--page-size", help="PDF (and print) page size: a4 or letter.")] = "a4",
+    force: Annotated[bool, typer.Option("--force", help="Replace report files that exist.")] = False,
     timestamp: Annotated[bool, typer.Option("--timestamp", help="Say when the report was made (then two runs differ in that line).")] = False,
     schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON report and exit.")] = False,
     model: ModelOpt = None,
@@ -497,7 +498,7 @@ def report(
     if to_stdout:
         sys.stdout.buffer.write(report_json(made.document))
         return
-    written = write_report(made.document, chosen, out, page_size.lower())
+    written = write_report(made.document, chosen, out, page_size.lower(), force)
     folder = written[0].parent if written else Path(out)
     for path in written:
         if path.parent == folder:

@@ -3,13 +3,12 @@ quarters), through the same operations as every other command."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from prodops import operations
-from prodops.files import dump_json
+from prodops.files import dump_json, write_files
 from prodops.model import MaturityModel, load_model
 from prodops.roadmap import Roadmap, roadmap_document
 from prodops.store import Workspace, database_url, history_document
@@ -58,19 +57,18 @@ def run_demo(out: Path) -> DemoRun:
     notes: list[str] = []
 
     def write(name: str, data: dict) -> None:
-        path = out / name
-        path.write_text(dump_json(data), encoding="utf-8")
-        written.append(path)
+        write_files({out / name: dump_json(data).encode("utf-8")}, force=True)  # the demo's folder is its own
+        written.append(out / name)
 
     with Workspace(database_url(str(out / "prodops.db"))) as ws:
         for kind, name in DEMO_IMPORTS.items():
-            shutil.copyfile(EXAMPLES / name, inputs / name)
+            write_files({inputs / name: (EXAMPLES / name).read_bytes()}, force=True)
             operations.import_files(ws, kind, [inputs / name])
         for key, value in DEMO_SETTINGS.items():
             operations.change_setting(ws, key, value)
         assessed = []
         for source in demo_answers():
-            shutil.copyfile(source, inputs / source.name)
+            write_files({inputs / source.name: source.read_bytes()}, force=True)
             done = operations.assess(model, operations.read_responses(model, [inputs / source.name]), ws)
             assessed.append(done)
             from prodops.assessment import result_document
@@ -84,11 +82,11 @@ def run_demo(out: Path) -> DemoRun:
         history = operations.history(ws)
         report = operations.report(ws, model)
     try:
-        written += [p for p in operations.write_report(report.document, list(FORMATS), str(out) + "/")
+        written += [p for p in operations.write_report(report.document, list(FORMATS), str(out) + "/", force=True)
                     if p.parent == out]
     except PdfUnavailable as e:  # the rest of the demo is worth having without the PDF
         notes.append(f"no PDF: {e}")
-        written += [p for p in operations.write_report(report.document, [f for f in FORMATS if f != "pdf"], str(out) + "/")
-                    if p.parent == out]
+        written += [p for p in operations.write_report(report.document, [f for f in FORMATS if f != "pdf"],
+                                                       str(out) + "/", force=True) if p.parent == out]
     write("history.json", history_document(history))
     return DemoRun(model, out / "prodops.db", inputs, assessed, roadmap, value, history, written, notes)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from prodops.errors import InputError
+from prodops.errors import Fix, InputError
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it
@@ -180,3 +180,36 @@ def refuse_binary(path: Path, data: bytes, expected: str) -> None:
 def dump_json(data: Any) -> str:
     """The one JSON form of every output: indented, UTF-8 as is, dates as ISO strings."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def write_files(outputs: dict[Path, bytes], force: bool = False, ours: set[Path] = frozenset()) -> None:
+    """Write every file, all or none, never through a file that is not ours: one that exists is
+    replaced only with `force` (or when it is in `ours`); each is written to a new temporary file
+    of its own beside it (created exclusively, never opened through a link) and renamed over it
+    only when every file is ready."""
+    import os
+    import tempfile
+
+    for path in outputs:
+        if (path.exists() or path.is_symlink()) and not force and path not in ours:
+            raise InputError(f"{path} exists; nothing was written", fix=Fix("force"))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in outputs.items():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise InputError(f"cannot make the folder {path.parent}: a file of that name is in the way") from None
+            try:
+                handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+                staged.append((Path(tmp), path))
+                with os.fdopen(handle, "wb") as f:
+                    f.write(data)
+                os.chmod(tmp, 0o644)  # mkstemp makes it private; what prodops writes is for others to read
+            except OSError as e:
+                raise InputError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from None
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)

@@ -40,13 +40,13 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     )), chosen.notes)
 
 
-def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4") -> list[Path]:
+def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4", force: bool = False) -> list[Path]:
     """Render the report in every format of `formats` and write the files `out` names (a file, a
-    name without suffix, or a folder): all of them, or none."""
+    name without suffix, or a folder): all of them, or none; files that exist only with `force`."""
     from prodops.report import destination, render, write
 
     folder, names = destination(out, formats)
-    return write(render(document, formats, page_size, names), folder)
+    return write(render(document, formats, page_size, names), folder, force)
 
 
 def report_json(document: dict) -> bytes:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from prodops.errors import Fix, InputError
-from prodops.files import dump_json
+from prodops.files import dump_json, write_files
 
 FORMATS = ("html", "pdf", "md", "xlsx", "json")
 SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".xlsx": "xlsx", ".json": "json"}
@@ -95,31 +95,36 @@ def destination(given: str, formats) -> tuple[Path, dict[str, str]] | None:
     return out.parent, file_names(formats, out.name)
 
 
-def write(outputs: dict[str, bytes], folder: Path) -> list[Path]:
-    """Write every output under a temporary name first, then rename them all: an error while writing
-    (a full disk, a folder that cannot be made) leaves the files of an earlier run as they were. A sub-folder of outputs (the
-    Markdown's charts) is the report's own: SVGs of an earlier run that this one lacks are removed."""
-    staged: list[tuple[Path, Path]] = []
+CHARTS_MANIFEST = ".prodops-charts"  # in a Markdown report's charts folder: the files prodops wrote there
+
+
+def write(outputs: dict[str, bytes], folder: Path, force: bool = False) -> list[Path]:
+    """Write every output, all or none (files.write_files: never through a file that is not ours;
+    one that exists only with `force`). A sub-folder of outputs (the Markdown's charts) is the
+    report's own: it must be a real folder, not a link; the SVGs an earlier run wrote there (its
+    manifest) are replaced, those this run lacks removed, and nothing else is touched."""
+    files = {folder / name: data for name, data in outputs.items()}
+    subs = {p.parent for p in files} - {folder}
+    ours: set[Path] = set()
+    earlier: dict[Path, set[str]] = {}
+    for sub in subs:
+        if sub.is_symlink():
+            raise InputError(f"{sub} is a link; chart files are written only into a real folder", fix=Fix("out"))
+        earlier[sub] = _manifest(sub)
+        ours |= {sub / name for name in earlier[sub]} | {sub / CHARTS_MANIFEST}
+        names = sorted(p.name for p in files if p.parent == sub)
+        files[sub / CHARTS_MANIFEST] = "".join(f"{n}\n" for n in names).encode("utf-8")
+    write_files(files, force, ours)
+    for sub in subs:
+        for stale in earlier[sub] - {p.name for p in files if p.parent == sub}:  # ours, not made again
+            (sub / stale).unlink(missing_ok=True)
+    return [p for p in files if p.name != CHARTS_MANIFEST]
+
+
+def _manifest(sub: Path) -> set[str]:
+    """The chart files an earlier run wrote into `sub`: plain names only, nothing outside it."""
     try:
-        for name, data in outputs.items():
-            path = folder / name
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):
-                raise InputError(f"cannot make the folder {path.parent}: a file of that name is in the way") from None
-            tmp = path.with_name(f".{path.name}.partial")
-            staged.append((tmp, path))
-            try:
-                tmp.write_bytes(data)
-            except OSError as e:
-                raise InputError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from None
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-    written = [path for _, path in staged]
-    for sub in {p.parent for p in written} - {folder}:
-        for stale in set(sub.glob("*.svg")) - set(written):
-            stale.unlink()
-    return written
+        names = (sub / CHARTS_MANIFEST).read_text(encoding="utf-8").split()
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+    return {n for n in names if n.endswith(".svg") and "/" not in n and "\\" not in n and not n.startswith(".")}

@@ -81,6 +81,7 @@ class Workspace:
         with self._errors():
             self._engine = sa.create_engine(url)
         self._ready = False
+        self._create = create
 
     @property
     def engine(self) -> sa.Engine:
@@ -88,7 +89,7 @@ class Workspace:
         nothing, so a command that fails before writing leaves no new file behind."""
         if not self._ready:
             with self._errors(), self._engine.begin() as conn:
-                _migrate(conn)
+                _migrate(conn, self._create, str(_sqlite_path(self.url) or _safe(self.url)))
             self._ready = True
         return self._engine
 
@@ -290,12 +291,17 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _migrate(conn: sa.Connection) -> None:
+def _migrate(conn: sa.Connection, create: bool, where: str) -> None:
     """Bring the schema to the newest migration. At head already (the usual case), skip loading
-    Alembic: it costs most of a second on every command."""
+    Alembic: it costs most of a second on every command. A database without prodops' schema gets
+    one only when `create` (a command that writes): a command that only reads never writes a
+    schema into an empty file or someone else's database."""
     if sa.inspect(conn).has_table("alembic_version"):
         if conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]:
             return
+    elif not create:
+        raise InputError(f"{where} is not a prodops workspace (it has no prodops tables); nothing was written",
+                         fix=Fix("db"))
     from alembic import command
     from alembic.config import Config
 
