@@ -33,7 +33,7 @@ def test_all_3834_tse2017_sprints_convert_with_their_quirks():
     assert batch.rows.filter(batch.rows["committed"] <= 0).height == 1241
     notes = " ".join(batch.notes)
     assert "4 sprint names held unquoted commas" in notes and "12 sprint names held unquoted commas" in notes
-    assert "2 sprint names were not valid UTF-8" in notes
+    assert "2 sprint names were not valid UTF-8 or held control characters; those were replaced by �" in notes
     assert (batch.rows["approximation"] == "completed_committed_upper_bound").all() and batch.rows["start"].is_null().all()
     assert (batch.rows["completed_committed"] <= batch.rows["completed"]).all()
 

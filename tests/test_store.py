@@ -135,3 +135,21 @@ def test_migrations_create_exactly_the_declared_tables(tmp_path):
     for table in metadata.sorted_tables:
         assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table.name
     ws.close()
+
+
+def test_every_imported_text_fits_its_column_on_every_database():
+    """Lengths are checked at import (sources.tables) because SQLite would store any length while
+    PostgreSQL refuses with a database error: the two must agree with the columns."""
+    import sqlalchemy as sa
+
+    from prodops.sources import FORMATS
+    from prodops.sources.tables import TABLES
+    from prodops.store.tables import metadata
+
+    for kind, spec in TABLES.items():
+        table = metadata.tables[FORMATS[kind].table]
+        for column in spec.columns:
+            if column.kind == "text" and column.name in table.c:  # sprint-issues' issue is summed away
+                db = table.c[column.name].type
+                limit = 10_000 if isinstance(db, sa.Text) else db.length
+                assert column.length == limit, (kind, column.name, column.length, limit)

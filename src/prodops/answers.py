@@ -27,6 +27,7 @@ import yaml
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import Document, read_document
 from prodops.model import MaturityModel
+from prodops.safe_text import first_control
 
 NA_SPELLINGS = {"n/a", "na", "not applicable"}
 _RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
@@ -166,6 +167,8 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
     org = data.get("organization")
     if not isinstance(org, str) or not org.strip():
         problem(("organization",), "organization is required (the organisation's name)")
+    else:
+        _text_field(org, ("organization",), "organization", NAME_LENGTH, problem)
     date, why = _date(data.get("date"))
     if date is None:
         problem(("date",), why)
@@ -194,15 +197,23 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
         problem(loc, "each respondent is a mapping with id, role and answers")
         return None
     rid = raw.get("id")
-    who = f"respondent {rid!r}" if rid is not None else f"respondent #{loc[-1] + 1}"
-    count = _Counter(problem, None if rid is None else str(rid))
-    for key in raw.keys() - _RESPONDENT_FIELDS:
+    who = f"respondent {_cut(rid)!r}" if isinstance(rid, (str, int)) else f"respondent #{loc[-1] + 1}"
+    count = _Counter(problem, _cut(rid) if isinstance(rid, (str, int)) else None)
+    for key in sorted(raw.keys() - _RESPONDENT_FIELDS, key=str):
         count(loc + (key,), f"{who}: unknown field; allowed: {', '.join(sorted(_RESPONDENT_FIELDS))}")
     if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not str(rid).strip():
         count(loc + ("id",), f"{who}: id is required (a name or pseudonym, unique in the assessment)")
+    else:
+        _text_field(str(rid), loc + ("id",), f"{who}: id", NAME_LENGTH, count)
     role = raw.get("role")
-    if role not in model.role:
-        count(loc + ("role",), f"{who}: unknown role {role!r}; the model's roles are {', '.join(model.role)}")
+    if not isinstance(role, str) or role not in model.role:
+        count(loc + ("role",), f"{who}: unknown role {_show(role)}; the model's roles are {', '.join(model.role)}")
+    for key in ("name", "team"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            count(loc + (key,), f"{who}: {key} is one text, not {_kind(value)}")
+        elif value is not None:
+            _text_field(value, loc + (key,), f"{who}: {key}", NAME_LENGTH, count)
     answers: dict[str, float | None] = {}
     given = raw.get("answers")
     if not isinstance(given, dict):
@@ -222,8 +233,14 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
     if not isinstance(notes, dict):
         count(loc + ("notes",), f"{who}: notes must be a mapping of criterion id to text")
         notes = {}
-    for cid in notes:
-        _known_criterion(model, cid, loc + ("notes", cid), who, count)
+    for cid, note in notes.items():
+        if not _known_criterion(model, cid, loc + ("notes", cid), who, count):
+            continue
+        if note is not None and not isinstance(note, (str, int, float)) or isinstance(note, bool):
+            count(loc + ("notes", cid), f"{who}, note on {cid!r}: a note is one text (a link or a comment), "
+                                        f"not {_kind(note)}", criterion=str(cid))
+        elif note is not None:
+            _text_field(str(note), loc + ("notes", cid), f"{who}, note on {cid!r}", NOTE_LENGTH, count, criterion=str(cid))
     if count.n:
         return None
     return Respondent(
@@ -231,6 +248,27 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
         notes={str(k): str(v) for k, v in notes.items() if v is not None},
         name=raw.get("name"), team=raw.get("team"),
     )
+
+
+NAME_LENGTH = 200  # ids, names, teams, organisations: as wide as the workspace's columns
+NOTE_LENGTH = 10_000  # an evidence note: a link or a comment
+
+
+def _text_field(value: str, loc, what: str, length: int, problem, **where) -> None:
+    """A text an answers file gives: not too long, and without control characters (tabs and newlines are fine)."""
+    if len(value) > length:
+        problem(loc, f"{what} is {len(value):,} characters long; at most {length:,}", **where)
+    elif (control := first_control(value)) is not None:
+        problem(loc, f"{what} holds a control character ({control}); remove it", **where)
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true or false"}.get(type(value), type(value).__name__)
+
+
+def _cut(value: Any, n: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 class _Counter:

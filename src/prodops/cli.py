@@ -13,6 +13,7 @@ import typer
 
 from prodops import __version__
 from prodops.errors import Fix, InputError
+from prodops.safe_text import printable
 
 # Click 8.2 and later suggest a near command ("Did you mean 'assess'?") themselves; Typer would add
 # the same suggestion again.
@@ -69,11 +70,12 @@ def cli_fix(fix: Fix | None) -> str:
 
 
 def cli_error(e: InputError) -> str:
-    """An InputError as the terminal shows it: the message, each problem, each with its fix as a flag."""
+    """An InputError as the terminal shows it: the message, each problem, each with its fix as a flag;
+    no control character from the input reaches the terminal."""
     lines = [e.message + cli_fix(e.fix), *(f"  {p.message}{cli_fix(p.fix)}" for p in e.problems)]
     if e.more:
         lines.append(f"  ... and {e.more} more")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _version(value: bool) -> None:
@@ -101,9 +103,9 @@ def _print_json(data) -> None:
     typer.echo(dump_json(data), nl=False)
 
 
-def _notes(notes) -> None:
+def _notes(notes, indent: str = "", err: bool = True) -> None:
     for note in notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"{indent}note: {printable(note)}", err=err)
 
 
 def _model(path: Path | None):
@@ -259,8 +261,7 @@ def import_(
         return
     typer.echo(f"{kind}: read {done.rows_read} rows from {len(done.files)} file{'s' if len(done.files) > 1 else ''}; "
                f"{done.table}: {done.new} new, {done.updated} updated")
-    for note in done.notes:
-        typer.echo(f"  note: {note}")
+    _notes(done.notes, "  ", err=False)
 
 
 @sync_app.command("jira")
@@ -291,10 +292,9 @@ def sync_jira(
     if as_json:
         _print_json(done.document())
         return
-    typer.echo(f"jira board {board} ({done.team}): {done.sprints} closed sprints, {done.issues} issue rows; "
-               f"sprints: {done.new} new, {done.updated} updated")
-    for note in done.notes:
-        typer.echo(f"  note: {note}")
+    typer.echo(printable(f"jira board {board} ({done.team}): {done.sprints} closed sprints, {done.issues} issue rows; "
+                         f"sprints: {done.new} new, {done.updated} updated"))
+    _notes(done.notes, "  ", err=False)
 
 
 @app.command("settings")

@@ -56,6 +56,8 @@ class Document:
                 self._node, self.data = _compose(text, construct=True)
         except json.JSONDecodeError as e:
             raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        except RecursionError:
+            raise InputError(f"{path}: nested too deeply to be an input file (more than {MAX_DEPTH} levels)") from None
         except _DuplicateKey as e:
             raise InputError(f"{path}: not valid JSON: duplicate key {e.args[0]!r} in one object; keep one") from None
         except yaml.YAMLError as e:
@@ -103,22 +105,61 @@ class _DuplicateKey(ValueError):
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    for i, key in enumerate(keys):
-        if key in keys[:i]:
-            raise _DuplicateKey(key)
-    return dict(pairs)
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
+MAX_DEPTH = 100  # levels of nesting an input file may have (answers need 5, a model 6)
+MAX_ALIASED = 100_000  # values YAML aliases (*name) may add by repeating others
 
 
 def _compose(text: str, construct: bool = False) -> tuple[Any, Any]:
-    """(root node, data) with our loader; data only when `construct`."""
+    """(root node, data) with our loader; data only when `construct`, and only once the document
+    is known to stay small: aliases that would expand it (a "billion laughs"), nesting deeper
+    than MAX_DEPTH and aliases to themselves are refused before anything is built."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _bounded(node)
         data = loader.construct_document(node) if construct and node is not None else None
         return node, data
     finally:
         loader.dispose()
+
+
+def _bounded(root: yaml.Node) -> None:
+    """Count the values `root` expands to without expanding it: each node once (an alias is the
+    same node again), its size and depth from its children's."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if depth[key] > MAX_DEPTH:
+                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep; an input file needs far fewer")
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise yaml.YAMLError("an alias (*name) refers to a value that contains it, so it never ends")
+        open_.add(key)
+        stack.append((node, True))
+        stack += [(c, False) for c in children if id(c) not in size]
+    if size[id(root)] - len(size) > MAX_ALIASED:
+        raise yaml.YAMLError(f"its aliases (*name) would repeat values {size[id(root)] - len(size):,} times, over "
+                             f"{MAX_ALIASED:,}; write the values out instead")
 
 
 def format_loc(loc: tuple[Any, ...]) -> str:

@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from prodops.assessment import AssessmentResult
+from prodops.safe_text import printable
 from prodops.model import MaturityModel
 from prodops.numbers import half_up, pct as _pct, signed
 from prodops.roadmap import Roadmap
+
+def escape(text: object) -> str:
+    """User text as Rich shows it: no markup read into it, no control character left in it."""
+    return _markup_escape(printable(text))
+
 
 _STATUS = {"met": "[green]met[/]", "unmet": "[red]unmet[/]", "na": "[dim]N/A[/]", "unanswered": "[yellow]unanswered[/]"}
 
@@ -36,7 +42,7 @@ def _longest_id(model: MaturityModel) -> int:
 
 
 def _level(model: MaturityModel, n: int) -> str:
-    return f"Level {n} {model.level_name(n)}"
+    return f"Level {n} {escape(model.level_name(n))}"
 
 
 def show_model(console: Console, model: MaturityModel) -> None:
@@ -50,14 +56,14 @@ def show_model(console: Console, model: MaturityModel) -> None:
         if lv.symptoms:
             text += "\n[italic]Symptoms:[/]" + "".join(
                 f"\n • {escape(sym.text)}" + (f" [dim](data: {sym.criterion})[/]" if sym.criterion else "") for sym in lv.symptoms)
-        levels.add_row(str(lv.number), lv.name, text)
+        levels.add_row(str(lv.number), escape(lv.name), text)
     console.print(levels)
 
     by_dim = defaultdict(list)
     for c in model.criteria:
         by_dim[c.dimension].append(c)
     for d in model.dimensions:
-        t = Table(title=f"{d.name} ({d.id})", caption=escape(d.description), show_lines=False, expand=True)
+        t = Table(title=f"{escape(d.name)} ({d.id})", caption=escape(d.description), show_lines=False, expand=True)
         t.add_column("Level", justify="right", width=5)
         t.add_column("Criterion", width=24, overflow="fold")
         t.add_column("What must be true")
@@ -106,7 +112,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     dims.add_column(f"1–{model.top_level}")
     for d in model.dimensions:
         n = result.dimensions[d.id]
-        dims.add_row(d.name, f"{n} {model.level_name(n)}", "■" * n + "□" * (model.top_level - n))
+        dims.add_row(escape(d.name), f"{n} {escape(model.level_name(n))}", "■" * n + "□" * (model.top_level - n))
     console.print(dims)
 
     if result.blockers:

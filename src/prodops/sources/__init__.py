@@ -24,6 +24,7 @@ class Format:
     issues: bool = False  # rows are issue rows, summed into sprints by metrics.predictability
     approximation: str | None = None  # what the source can only approximate (metrics.predictability.APPROXIMATIONS)
     hint: str = "give each once"  # what to do about a key found twice
+    checks: str | None = None  # the canonical table whose checks its converted rows must pass (None: read as one)
 
 
 def _canonical(kind: str):
@@ -64,15 +65,16 @@ FORMATS: dict[str, Format] = {
                            ("launches", "launches"), ("launch-checklist", "launch_checklist"), ("feedback", "feedback"),
                            ("roadmap-items", "roadmap_items"), ("account-outcomes", "account_outcomes")]},
     "tse2017-sprints": Format("sprints", _each(lambda p, o: _lazy("tse2017", "read_tse2017")(p)), ("team", "sprint"),
-                              hint="import one t file per project, e.g. the *_iteration_80 files"),
+                              hint="import one t file per project, e.g. the *_iteration_80 files", checks="sprint-summary"),
     "jira-sprint-report": Format("sprints", _each(lambda p, o: _lazy("jira", "read_sprint_report")(p, o.get("team"))),
-                                 ISSUE_KEY, issues=True),
+                                 ISSUE_KEY, issues=True, checks="sprint-issues"),
     "jira-issues": Format("sprints", lambda ps, o: _lazy("jira", "read_issue_changelogs")(ps, o.get("team")),
-                          ISSUE_KEY, issues=True),
+                          ISSUE_KEY, issues=True, checks="sprint-issues"),
     "jira-sprint-issues": Format("sprints", lambda ps, o: (_lazy("jira", "read_agile_issues")(
-        ps, o.get("team"), o.get("points_field")), []), ISSUE_KEY, issues=True, approximation="no_history"),
+        ps, o.get("team"), o.get("points_field")), []), ISSUE_KEY, issues=True, approximation="no_history",
+        checks="sprint-issues"),
     "jira-csv": Format("sprints", _each(lambda p, o: _lazy("jira", "read_jira_csv")(p, o.get("team"))),
-                       ISSUE_KEY, issues=True, approximation="no_history"),
+                       ISSUE_KEY, issues=True, approximation="no_history", checks="sprint-issues"),
     "survey-export": Format("time_survey", _each(lambda p, o: _lazy("survey", "read_time_survey")(p, _mapping(o))),
                             ("respondent", "period"), hint="keep one response per respondent and period"),
 }
@@ -116,6 +118,10 @@ def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: P
 def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes: list[str]) -> Batch:
     """Read rows -> a batch ready to write: one spelling per name, no key twice, issues summed into
     sprints. Every source of a table goes through here (files and a live sync alike)."""
+    if fmt.checks:
+        from prodops.sources.tables import check_typed
+
+        check_typed(fmt.checks, rows, ", ".join(files))
     rows = spell_alike(rows, fmt.table)
     _refuse_duplicates(rows, list(fmt.key), fmt.hint)
     batch = Batch(kind, fmt.table, rows.drop("row", strict=False), files, rows.height, notes)

@@ -18,6 +18,7 @@ import polars as pl
 
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import read_bytes, refuse_binary
+from prodops.safe_text import CONTROL
 from prodops.metrics.time_value import overhead_hours
 
 TRUE = ("true", "yes", "y", "1", "done", "x")
@@ -32,6 +33,8 @@ class Column:
     help: str = ""
     choices: tuple[str, ...] = ()
     minimum: float | None = 0.0  # numbers: the smallest value allowed
+    maximum: float = 1e6  # numbers: the largest plausible value (story points, issues, hours, money...)
+    length: int = 200  # text: the most characters (the workspace's column is as wide, on every database)
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,12 @@ class Table:
         return [c.name for c in self.columns]
 
 
-def _num(name: str, help: str, required: bool = True, minimum: float | None = 0.0) -> Column:
-    return Column(name, "number", required, help, minimum=minimum)
+def _num(name: str, help: str, required: bool = True, minimum: float | None = 0.0, maximum: float = 1e6) -> Column:
+    return Column(name, "number", required, help, minimum=minimum, maximum=maximum)
+
+
+HOURS = 168  # in a week
+MONEY = 1e12
 
 
 TABLES: dict[str, Table] = {t.kind: t for t in (
@@ -97,11 +104,11 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("respondent", "text", help="The PM (a pseudonym is fine); the same in both periods to pair answers"),
         Column("period", "choice", help="baseline or followup", choices=("baseline", "followup")),
         Column("date", "date", help="When the survey was answered"),
-        _num("meeting_coordination", "Hours per week"),
-        _num("reporting", "Hours per week"),
-        _num("tool_research", "Hours per week"),
-        _num("process_design", "Hours per week"),
-        _num("work_hours", "Total working hours per week, for the overhead share", required=False),
+        _num("meeting_coordination", "Hours per week", maximum=HOURS),
+        _num("reporting", "Hours per week", maximum=HOURS),
+        _num("tool_research", "Hours per week", maximum=HOURS),
+        _num("process_design", "Hours per week", maximum=HOURS),
+        _num("work_hours", "Total working hours per week, for the overhead share", required=False, maximum=HOURS),
     ), key=("respondent", "period"), rules=(
         ("work_hours", pl.col("work_hours") < overhead_hours(),
          "work_hours is less than the overhead hours it should include"),
@@ -109,18 +116,18 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
     )),
     Table("launches", "One row per product launch.", (
         Column("launch", "text", help="Launch id"),
-        Column("name", "text", help="What launched"),
-        Column("tier", "text", required=False, help="Launch tier, e.g. 1, 2, 3"),
+        Column("name", "text", help="What launched", length=500),
+        Column("tier", "text", required=False, help="Launch tier, e.g. 1, 2, 3", length=50),
         Column("original_date", "date", help="The launch date first committed to"),
         Column("actual_date", "date", required=False, help="When it launched; blank if not yet"),
-        Column("adoption_metric", "text", required=False, help="What adoption is measured by"),
-        _num("adoption_target", "First-quarter adoption target", required=False),
-        _num("adoption_q1", "Adoption reached in the first quarter after launch", required=False),
+        Column("adoption_metric", "text", required=False, help="What adoption is measured by", length=500),
+        _num("adoption_target", "First-quarter adoption target", required=False, maximum=MONEY),
+        _num("adoption_q1", "Adoption reached in the first quarter after launch", required=False, maximum=MONEY),
     ), key=("launch",)),
     Table("launch-checklist", "GTM readiness checklist items, one row per item per launch.", (
         Column("launch", "text", help="Launch id, as in the launches table"),
         Column("function", "text", help="Function owning the item: Marketing, Sales, CS, Support, Docs..."),
-        Column("item", "text", help="The checklist item"),
+        Column("item", "text", help="The checklist item", length=500),
         Column("owner", "text", required=False, help="Who is responsible"),
         Column("done", "bool", help="Whether it was done"),
         Column("done_at", "date", required=False, help="When it was done"),
@@ -129,12 +136,12 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("feedback", "text", help="Feedback id"),
         Column("account", "text", help="The customer account it came from"),
         Column("received", "date", help="When it was received"),
-        Column("summary", "text", required=False, help="What the customer asked for"),
+        Column("summary", "text", required=False, help="What the customer asked for", length=10_000),
         Column("roadmap_item", "text", required=False, help="The roadmap item it drove; blank if none"),
     ), key=("feedback",)),
     Table("roadmap-items", "Roadmap items and when they shipped.", (
         Column("roadmap_item", "text", help="Roadmap item id"),
-        Column("name", "text", help="What it is"),
+        Column("name", "text", help="What it is", length=500),
         Column("shipped", "date", required=False, help="When it shipped; blank if not yet"),
     ), key=("roadmap_item",)),
     Table("account-outcomes", "Renewals and expansions (and losses) of customer accounts, with their ARR.", (
@@ -142,8 +149,8 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("date", "date", help="When the outcome happened"),
         Column("outcome", "choice", help="renewed, expanded, contracted or churned",
                choices=("renewed", "expanded", "contracted", "churned")),
-        _num("arr_before", "Annual recurring revenue before"),
-        _num("arr_after", "Annual recurring revenue after"),
+        _num("arr_before", "Annual recurring revenue before", maximum=MONEY),
+        _num("arr_after", "Annual recurring revenue after", maximum=MONEY),
     ), key=("account", "date", "outcome"), rules=(
         ("outcome,arr_before,arr_after", (pl.col("outcome") == "expanded") & (pl.col("arr_after") <= pl.col("arr_before")),
          "an expansion must end with more ARR than it started with"),
@@ -182,6 +189,29 @@ def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.
     if problems:
         raise _report(path, kind, problems, label)
     return typed
+
+
+def check_typed(kind: str, rows: pl.DataFrame, label: str) -> None:
+    """The checks of `validate` that apply to values already typed, for rows a converter built (from
+    Jira's JSON, its API, the TSE 2017 files): numbers real and in range, texts not too long and
+    without control characters, the table's rules. One validation for every source of a table."""
+    table = TABLES[kind]
+    checks = []
+    for c in table.columns:
+        if c.name not in rows.columns:
+            continue
+        value = pl.col(c.name)
+        if c.kind == "number":
+            checks += [(c.name, value.is_nan() | value.is_infinite(), "is not a number"),
+                       (c.name, value > c.maximum, f"is above {c.maximum:,.0f}, more than any real figure")]
+            if c.minimum is not None:
+                checks.append((c.name, value < c.minimum, f"is below {c.minimum:g}"))
+        elif c.kind == "text":
+            checks += [(c.name, value.str.len_chars() > c.length, f"is longer than {c.length:,} characters"),
+                       (c.name, value.str.contains(CONTROL), "holds a control character (such as an escape or a NUL byte); remove it")]
+    problems = _failing(rows, checks) or _failing(rows, [r for r in table.rules if set(r[0].split(",")) <= set(rows.columns)])
+    if problems:
+        raise _report(Path(label), kind, problems, key=table.key)
 
 
 def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
@@ -252,6 +282,7 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
             reason = "is not a number"
             if c.minimum is not None:
                 checks.append((c.name, typed < c.minimum, f"is below {c.minimum:g}"))
+            checks.append((c.name, typed > c.maximum, f"is above {c.maximum:,.0f}, more than any real figure"))
         elif c.kind == "date":
             value = raw.str.to_date("%Y-%m-%d", strict=False)
             bad = ~blank & typed.is_null()
@@ -267,6 +298,8 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
             reason = f"is not one of {', '.join(c.choices)}"
         else:
             value, bad, reason = raw, None, ""
+            checks += [(c.name, raw.str.len_chars() > c.length, f"is longer than {c.length:,} characters"),
+                       (c.name, raw.str.contains(CONTROL), "holds a control character (such as an escape or a NUL byte); remove it")]
         if bad is not None:
             checks.append((c.name, bad, reason))
         if c.required and c.kind != "bool":
@@ -298,24 +331,29 @@ def _duplicate_keys(table: Table, typed: pl.DataFrame) -> list[tuple[str, pl.Dat
                              f"repeats a {'/'.join(table.key)} given on another row; give each once")])
 
 
-def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]], label: str = "") -> InputError:
+def _report(path: Path, kind: str, problems: list[tuple[str, pl.DataFrame, str]], label: str = "",
+            key: tuple[str, ...] = ()) -> InputError:
+    """Every problem, the first three rows of each: by row number in a file people wrote, by the
+    row's key (team, sprint, issue) in rows converted from another format."""
     total = sum(rows.height for _, rows, _ in problems)
     head = f"{path}: not a valid {kind}{label} file ({total} problem{'s' if total > 1 else ''}); nothing was imported:"
     found: list[Problem] = []
     for column, rows, reason in problems[:20]:
         for r in rows.head(3).iter_rows(named=True):
+            where = f"row {r['row']}" if "row" in r else ", ".join(f"{k} {_shown(r[k])}" for k in key if k in r)
+            source = r.get("source") or str(path)
             if "," in column:
                 value = ", ".join(f"{k}={_shown(r[k])}" for k in column.split(","))
-                found.append(Problem(f"{path}: row {r['row']}, columns {column}: {value}: {reason}",
-                                     file=str(path), row=r["row"], column=column))
+                found.append(Problem(f"{source}: {where}, columns {column}: {value}: {reason}",
+                                     file=source, row=r.get("row"), column=column))
             else:
-                found.append(Problem(f"{path}: row {r['row']}, column {column}: {_shown(r[column])} {reason}",
-                                     file=str(path), row=r["row"], column=column))
+                found.append(Problem(f"{source}: {where}, column {column}: {_shown(r[column])} {reason}",
+                                     file=source, row=r.get("row"), column=column))
         if rows.height > 3:
             found.append(Problem(f"... and {rows.height - 3} more rows where {column} {reason}", file=str(path), column=column))
     more = sum(rows.height for _, rows, _ in problems[20:])
     # a mapped export is fixed in the export or the mapping; a canonical file against its template
-    return InputError(head, found, fix=None if label else Fix("template", kind), more=more)
+    return InputError(head, found, fix=None if label or key else Fix("template", kind), more=more)
 
 
 def _shown(value) -> str:

@@ -6,15 +6,17 @@ length. The conversion, column by column:
 - start, end: unknown (the dataset has no calendar dates): before/after and cadence leave these
   sprints out, and say so.
 - unit = points. committed = vel_starttime.
-- added = vel_added, removed = vel_removed: scope changes between the start and t, so use the
-  t = 80 files, the nearest to the end (a note says so for other t).
+- added = vel_added: scope added between the start and t, so use the t = 80 files, the nearest
+  to the end (a note says so for other t). removed: not known (vel_removed counts any work
+  removed, added work too, not only committed work), so left blank.
 - completed = vel_diff + vel_starttime + vel_added - vel_removed: all points delivered by the end,
   added work included (the paper's definition; the same from every t file).
 - completed_committed is not in the data. It is approximated by min(completed, committed - removed),
   an upper bound, and every row is marked so: say/do and scope creep are exact, planning
   accuracy is at most what is shown.
 Quirks handled: sprint names with unquoted commas (rows with too many fields: the extra fields
-belong to the name), names that are not valid UTF-8 (bytes replaced, counted), and sprints with
+belong to the name), names that are not valid UTF-8 or hold control characters (replaced by �,
+counted), and sprints with
 zero points committed (kept; the metrics exclude and count them).
 """
 
@@ -27,11 +29,13 @@ import polars as pl
 
 from prodops.errors import InputError
 from prodops.files import read_bytes, refuse_binary
+from prodops.safe_text import CONTROL
 
 NUMERIC = ["vel_diff", "planday", "no_issue_starttime", "vel_starttime", "no_issue_added", "vel_added",
            "no_issue_removed", "vel_removed", "no_issuetodo", "vel_todo", "no_issueinprogress", "vel_inprogress",
            "no_issuedone", "vel_done", "no_admin", "no_teammember"]
 HEADER = ["boardid", "sprintid", "name", *NUMERIC]
+_CONTROL = re.compile(CONTROL)
 
 
 def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
@@ -49,7 +53,9 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
         if not line.strip():
             continue
         text = line.decode("utf-8", "replace")
-        replaced += "\ufffd" in text
+        fixed = _CONTROL.sub("\ufffd", text)
+        replaced += "\ufffd" in fixed
+        text = fixed
         fields = text.split(",")
         if len(fields) < len(HEADER):
             problems.append(f"{path}: row {number}: {len(fields)} fields, expected {len(HEADER)}")
@@ -79,7 +85,7 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
         completed=completed,
         completed_committed=pl.min_horizontal(completed, pl.max_horizontal(pl.col("vel_starttime") - pl.col("vel_removed"), 0.0)),
         added=pl.col("vel_added"),
-        removed=pl.col("vel_removed"),
+        removed=pl.lit(None, pl.Float64),
         approximation=pl.lit("completed_committed_upper_bound"),
         source=pl.lit(str(path)),
     )
@@ -88,7 +94,8 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if repaired:
         notes.append(f"{path.name}: {repaired} sprint names held unquoted commas; their extra fields were joined back into the name")
     if replaced:
-        notes.append(f"{path.name}: {replaced} sprint names were not valid UTF-8; the bad bytes were replaced")
+        notes.append(f"{path.name}: {replaced} sprint names were not valid UTF-8 or held control characters; "
+                     "those were replaced by �")
     shared = typed.filter(pl.col("sprintid").is_duplicated())["sprintid"].n_unique()
     if shared:  # a sprint shown on several boards is the same work counted once per board
         notes.append(f"{path.name}: {shared} sprint ids appear on more than one board (boards sharing sprints); "
