@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import run
+from conftest import run, run_process
 from prodops.errors import InputError
 from prodops.sources.jira_sync import Client, sync_board
 
@@ -112,3 +112,103 @@ def test_an_unreachable_site_and_too_many_failures(monkeypatch, jira):
     Jira.failures = {1: 503}
     with pytest.raises(InputError, match="Jira answered 503"):
         sync_board(Client(jira, "secret-token", retries=0), 7, "POW")
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """A Jira that misbehaves in one way per test: `mode` says which."""
+    mode = ""
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body, headers=()):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body).encode())
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        mode = Hostile.mode
+        if mode == "retry-after":
+            return self._send(429, {}, [("Retry-After", "100000")])
+        if mode == "echo":  # an error page that echoes the request, headers and all
+            return self._send(400, {"request": dict(self.headers)})
+        if mode == "slow":
+            import time
+
+            time.sleep(3)
+        if url.path.endswith("/sprint"):
+            if mode == "endless":
+                start = int(q.get("startAt", 0))
+                return self._send(200, {"isLast": False, "values": [{**SPRINTS[0], "id": start + 1}]})
+            if mode == "list-page":
+                return self._send(200, [SPRINTS[0]])
+            if mode == "no-id":
+                return self._send(200, {"isLast": True, "values": [{"name": "Sprint"}]})
+            return self._send(200, {"isLast": True, "values": SPRINTS[:1]})
+        if mode == "added-list":
+            body = report(SPRINTS[0])
+            body["contents"]["issueKeysAddedDuringSprint"] = ["POW-13"]
+            return self._send(200, body)
+        return self._send(200, report(SPRINTS[0]))
+
+
+@pytest.fixture
+def hostile():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("mode,expected", [
+    ("list-page", "not a valid Jira board sprint list: the payload: input should be a valid mapping"),
+    ("no-id", "values[0].id: field required"),
+    ("added-list", "contents.issueKeysAddedDuringSprint: input should be a valid mapping"),
+])
+def test_a_malformed_answer_is_refused_with_what_is_wrong(hostile, mode, expected):
+    Hostile.mode = mode
+    with pytest.raises(InputError, match=expected.replace("[", r"\[").replace("]", r"\]")):
+        sync_board(Client(hostile, "secret-token", retries=0), 7, "POW")
+
+
+def test_every_wait_is_bounded(hostile, monkeypatch):
+    import time
+
+    from prodops.sources import jira_sync
+
+    Hostile.mode = "retry-after"  # obeyed up to a minute, then the sync's deadline stops it
+    start = time.monotonic()
+    with pytest.raises(InputError, match="Jira asked to wait 60 seconds .* past the sync's 5-second bound"):
+        sync_board(Client(hostile, "secret-token", deadline=5), 7, "POW")
+    assert time.monotonic() - start < 5
+    Hostile.mode = "endless"  # never says isLast
+    monkeypatch.setattr(jira_sync, "MAX_PAGES", 20)
+    with pytest.raises(InputError, match="more than 20 pages of sprints without saying it was the last"):
+        sync_board(Client(hostile, "secret-token"), 7, "POW")
+    Hostile.mode = "slow"  # each answer takes 3 s: one deadline for the whole sync, retries included
+    start = time.monotonic()
+    with pytest.raises(InputError):
+        sync_board(Client(hostile, "secret-token", deadline=2), 7, "POW")
+    assert time.monotonic() - start < 4
+
+
+def test_no_secret_is_shown_or_stored(hostile, tmp_path):
+    Hostile.mode = ""
+    db = str(tmp_path / "w.db")
+    url = hostile.replace("http://", "http://admin:PASS@")
+    p = run("sync", "jira", "--url", url, "--board", "7", "--team", "POW", "--db", db, "--json", env={"JIRA_TOKEN": "secret-token"})
+    assert p.returncode == 0, p.stderr
+    assert "PASS" not in p.stdout + p.stderr and json.loads(p.stdout)["url"] == hostile
+    assert "left out" in " ".join(json.loads(p.stdout)["notes"])
+    import sqlite3
+
+    assert {s for (s,) in sqlite3.connect(db).execute("select distinct source from sprints")} == {f"{hostile} board 7"}
+    Hostile.mode = "echo"
+    p = run_process("sync", "jira", "--url", hostile, "--board", "7", "--db", db, env={"JIRA_TOKEN": "secret-token"})
+    assert p.returncode == 2 and "secret-token" not in p.stderr and "Bearer [hidden]" in p.stderr

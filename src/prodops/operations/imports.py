@@ -58,7 +58,9 @@ def sync_jira(ws, client, board: int, team: str | None = None,
     fmt: Format = FORMATS["jira-sprint-report"]
     rows = rows.with_columns(source=pl.lit(f"{client.base} board {board}"))
     issues = rows.height
-    done = _write(ws, prepare("jira-sync", fmt, rows, [client.base], []))
+    notes = ["the user name and password in the address were left out: the token signs in, and the address is "
+             "shown and stored without them"] if client.dropped_credentials else []
+    done = _write(ws, prepare("jira-sync", fmt, rows, [client.base], notes))
     return Synced(client.base, board, team, sprints, issues, done.new, done.updated, done.notes)
 
 

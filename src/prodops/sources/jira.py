@@ -17,15 +17,141 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from prodops.errors import Fix, InputError
-from prodops.files import read_text
+from prodops.files import format_loc, read_text
 
 LISTS = ("completedIssues", "issuesNotCompletedInCurrentSprint", "puntedIssues", "issuesCompletedInAnotherSprint")
+
+
+# --- the shapes of Jira's payloads: each payload is checked against its shape before it is read,
+# so that a field of the wrong type is a message naming it, never a crash half-way. Real payloads
+# carry many more fields than these: extra fields are allowed and ignored.
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+Text = Annotated[str, Field(max_length=10_000)]
+Name = str | int  # Jira gives some names and ids as numbers
+
+
+class _Stat(_Payload):
+    value: Number | None = None
+
+
+class _StatField(_Payload):
+    statFieldValue: _Stat | None = None
+
+
+class _ReportIssue(_Payload):
+    key: Text = Field(min_length=1)
+    estimateStatistic: _StatField | None = None
+
+
+class _Contents(_Payload):
+    completedIssues: list[_ReportIssue] | None = None
+    issuesNotCompletedInCurrentSprint: list[_ReportIssue] | None = None
+    puntedIssues: list[_ReportIssue] | None = None
+    issuesCompletedInAnotherSprint: list[_ReportIssue] | None = None
+    issueKeysAddedDuringSprint: dict[str, Any] | None = None
+
+
+class _Sprint(_Payload):
+    id: Name
+    name: Name | None = None
+    state: Text | None = None
+    startDate: Text | None = None
+    endDate: Text | None = None
+    completeDate: Text | None = None
+
+
+class _ReportSprint(_Payload):
+    name: Name
+    isoStartDate: Text | None = None
+    startDate: Text | None = None
+    isoEndDate: Text | None = None
+    endDate: Text | None = None
+
+
+class SprintReport(_Payload):
+    contents: _Contents
+    sprint: _ReportSprint
+
+
+class _HistoryItem(_Payload):
+    field: Name | None = None
+    from_: Text | int | None = Field(default=None, alias="from")
+    to: Text | int | None = None
+    fromString: Text | Number | None = None
+    toString: Text | Number | None = None
+
+
+class _History(_Payload):
+    created: Text
+    items: list[_HistoryItem] = []
+
+
+class _Changelog(_Payload):
+    histories: list[_History] = []
+
+
+class _ChangelogIssue(_Payload):
+    key: Text = Field(min_length=1)
+    fields: dict[str, Any] = {}
+    changelog: _Changelog | None = None
+    created: Text | None = None
+
+
+class _AgileFields(_Payload):
+    closedSprints: list[_Sprint] | None = None
+    sprint: _Sprint | None = None
+    resolutiondate: Text | None = None
+
+
+class _AgileIssue(_Payload):
+    key: Text = Field(min_length=1)
+    fields: _AgileFields = _AgileFields()
+
+
+class AgileIssues(_Payload):
+    issues: list[_AgileIssue]
+
+
+class SprintPage(_Payload):
+    values: list[_Sprint] = []
+    isLast: bool | None = None
+
+
+def checked(shape: type[BaseModel], data: Any, where: Path | str, what: str) -> None:
+    """Refuse `data` that does not have the shape of `what`, naming the field and what is wrong."""
+    try:
+        shape.model_validate(data)
+    except ValidationError as e:
+        lines: dict[str, str] = {}
+        for err in e.errors():
+            loc = format_loc(tuple(k for k in err["loc"] if k not in _TYPE_TAGS)) or "the payload"
+            msg = re.sub(r" or instance of \w+", "", err["msg"]).replace("dictionary", "mapping (an object)")
+            lines.setdefault(loc, f"{loc}: {msg[0].lower()}{msg[1:]}"
+                             + (f" (found {_found(err['input'])})" if err["type"] != "missing" else ""))
+        shown = list(lines.values())
+        more = f"; and {len(shown) - 5} more" if len(shown) > 5 else ""
+        raise InputError(f"{where}: not a valid {what}: {'; '.join(shown[:5])}{more}") from None
+
+
+_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "none"}  # pydantic's names for the arms of a union
+
+
+def _found(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _json(path: Path) -> Any:
@@ -63,15 +189,14 @@ def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.Data
         raise InputError(f"{path}: the sprint report has no `sprint` (name and dates); export the full report")
     if not team:
         raise InputError(f"{path}: a sprint report does not name its board's team", fix=Fix("team"))
+    checked(SprintReport, data, path, "Jira sprint report")
     start = _date(sprint.get("isoStartDate") or sprint.get("startDate"), path, "sprint.isoStartDate")
     end = _date(sprint.get("isoEndDate") or sprint.get("endDate"), path, "sprint.isoEndDate")
     added = set((contents.get("issueKeysAddedDuringSprint") or {}).keys())
     rows = []
     for name in LISTS[:3]:
         for i, issue in enumerate(contents.get(name) or []):
-            key = issue.get("key") if isinstance(issue, dict) else None
-            if not key:
-                raise InputError(f"{path}: contents.{name}[{i}] has no issue key")
+            key = issue["key"]
             stat = ((issue.get("estimateStatistic") or {}).get("statFieldValue") or {}).get("value")
             rows.append({
                 "team": team, "sprint": str(sprint["name"]), "start": start, "end": end, "issue": key,
@@ -93,6 +218,8 @@ POINTS_FIELDS = ("story points", "story point estimate")
 
 def _when(value: str) -> dt.datetime:
     """Jira timestamps: 2022-04-15T00:52:08.258+0000 or ...Z."""
+    if not isinstance(value, str):
+        raise ValueError(value)
     text = value.replace("Z", "+0000")
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
         try:
@@ -133,7 +260,7 @@ def _sprint_defs(payloads: list[tuple[Path, Any]]) -> dict[str, dict]:
     return found
 
 
-def _issues(data: Any) -> list[dict]:
+def _issues(data: Any) -> list:
     if isinstance(data, dict) and isinstance(data.get("issues"), list):
         return data["issues"]
     if isinstance(data, dict) and "changelog" in data and "key" in data:
@@ -150,6 +277,10 @@ def read_issue_changelogs(paths: list[Path], team: str | None) -> tuple[pl.DataF
         if not _issues(data) and not (isinstance(data, dict) and "values" in data):
             raise InputError(f"{path}: neither issues with changelog (GET /rest/api/2/issue/KEY?expand=changelog, "
                              "or a search with expand=changelog) nor a board sprint list (/rest/agile/1.0/board/ID/sprint)")
+        if isinstance(data, dict) and "values" in data:
+            checked(SprintPage, data, path, "Jira board sprint list")
+        for i, issue in enumerate(_issues(data)):
+            checked(_ChangelogIssue, issue, f"{path}: issue {i + 1}", "Jira issue with changelog")
     sprints = _sprint_defs(payloads)
     rows, notes, active = [], [], set()
     for path, data in payloads:
@@ -235,6 +366,18 @@ def _issue_rows(issue: dict, sprints: dict[str, dict], team: str, active: set[st
     return rows
 
 
+def _points(value: Any, path: Path, key: str, field: str) -> float | None:
+    """An issue's story points: a number, a number as text, or nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        number = _num(value)
+        if number is not None:
+            return number
+    raise InputError(f"{path}: issue {key}: {field} is {_found(value)}, not a number of story points; "
+                     "name the field that holds them", fix=Fix("points_field"))
+
+
 def _num(value: Any) -> float | None:
     try:
         return None if value in (None, "") else float(value)
@@ -279,6 +422,7 @@ def read_agile_issues(paths: list[Path], team: str | None, points_field: str | N
         issues = data.get("issues") if isinstance(data, dict) else None
         if not isinstance(issues, list):
             raise InputError(f"{path}: not a Jira issue list (no `issues`); export /rest/agile/1.0/sprint/ID/issue")
+        checked(AgileIssues, data, path, "Jira issue list")
         for issue in issues:
             fields = issue.get("fields") or {}
             listed = [s for s in (fields.get("closedSprints") or []) + [fields.get("sprint")]
@@ -294,7 +438,7 @@ def read_agile_issues(paths: list[Path], team: str | None, points_field: str | N
                 resolved = _when(fields["resolutiondate"]) if fields.get("resolutiondate") else None
             except (ValueError, KeyError) as e:
                 raise InputError(f"{path}: issue {issue.get('key')}: unreadable sprint or resolution date ({e})") from None
-            points = _num(fields.get(points_field)) if points_field else None
+            points = _points(fields.get(points_field), path, issue["key"], points_field) if points_field else None
             rows += _approximate(team, issue["key"], sorted(sprints, key=lambda s: s["start"]), resolved, points)
     if not rows:
         raise InputError("no issue of these lists was in a closed sprint with dates")
