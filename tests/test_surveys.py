@@ -51,7 +51,7 @@ def test_mapping_problems(tmp_path):
     with pytest.raises(InputError, match="no column 'Q3: Tooling' in .* its columns are: #1 'Timestamp'"):
         load("survey-export", [export], mapping=mapping)
     export, mapping = files(tmp_path, GOOGLE, TIME_MAP.replace("reporting: \"#4\"\n", ""))
-    with pytest.raises(InputError, match="no mapping for reporting"):
+    with pytest.raises(InputError, match="reporting: required: say which column it comes from"):
         load("survey-export", [export], mapping=mapping)
     export, mapping = files(tmp_path, GOOGLE.replace(b"7/15/2026", b"15.07.2026"))
     with pytest.raises(InputError, match="row 2, date: '15.07.2026 9:01:02' is not a date .* set date_format"):
@@ -138,5 +138,30 @@ def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
 
 def test_an_unknown_mapping_key_is_refused(tmp_path):
     export, mapping = files(tmp_path, GOOGLE, TIME_MAP + "work_hour: Q5\n")
-    with pytest.raises(InputError, match="unknown key 'work_hour'; a time-survey mapping has: .*work_hours"):
+    with pytest.raises(InputError, match="work_hour: unknown key; a time-survey mapping has: .*work_hours"):
         load("survey-export", [export], mapping=mapping)
+
+
+ANSWERS_EXPORT = (b"Timestamp,Email Address,Company,Role,Q1\n"
+                  b"2026-10-01 10:00:00,a@x.io,Acme,Product Manager,Agree\n"
+                  b"2026-10-01 11:00:00,b@x.io,Globex,Product Manager,Agree\n")
+ANSWERS_MAP = "for: answers\norganization: Company\nrespondent: Email Address\nrole: Role\ncriteria: {om-2-role: Q1}\n"
+
+
+def test_an_export_naming_two_organisations_is_refused(tmp_path):
+    export, mapping = files(tmp_path, ANSWERS_EXPORT, ANSWERS_MAP + "roles: {Product Manager: pm}\nvalues: {Agree: Mostly}\n")
+    with pytest.raises(InputError, match=r"the responses name 2 organisations \('Acme' first in row 2; 'Globex' first in row 3\)"):
+        read_answers(export, mapping, load_model())
+
+
+@pytest.mark.parametrize("extra,expected", [
+    ("date_format: [1, 2]", r"6:14: date_format: a date format such as"),
+    ("date_format: 5", r"date_format: a date format such as"),
+    ("roles: [a, b]", r"roles: a mapping of the export's role answers"),
+    ("values: [a]", r"values: a mapping of the export's answers to the answer scale"),
+    ("roles: {Product Manager: [pm]}", r"roles.Product Manager: input should be a valid string"),
+])
+def test_a_mapping_of_the_wrong_shape_names_the_key(tmp_path, extra, expected):
+    export, mapping = files(tmp_path, ANSWERS_EXPORT, ANSWERS_MAP + extra + "\n")
+    with pytest.raises(InputError, match=expected):
+        read_answers(export, mapping, load_model())

@@ -38,16 +38,17 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
 
-from prodops.errors import Fix, InputError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from prodops.errors import Fix, InputError, Problem
 from prodops.files import read_document, read_text
 
 TIME_FIELDS = ("respondent", "period", "date", "meeting_coordination", "reporting", "tool_research",
                "process_design", "work_hours")
-OPTIONAL = {"work_hours"}
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
 
 
@@ -125,16 +126,73 @@ def _iso_dates(values: list[str], fmt: str | None, path: Path, numbers: list[int
     return out
 
 
+class _Constant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str | int | float
+
+
+Spec = Annotated[str, Field(min_length=1, max_length=500)] | _Constant  # a header, "#N", or {value: X}
+Label = Annotated[str, Field(max_length=500)]
+
+
+class _Mapping(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    for_: Literal["time-survey", "answers"] = Field(alias="for")
+    date_format: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+
+
+class TimeSurveyMapping(_Mapping):
+    respondent: Spec
+    period: Spec
+    date: Spec
+    meeting_coordination: Spec
+    reporting: Spec
+    tool_research: Spec
+    process_design: Spec
+    work_hours: Spec | None = None
+
+
+class AnswersMapping(_Mapping):
+    organization: Spec
+    date: Spec | None = None
+    respondent: Spec
+    role: Spec
+    roles: dict[Label | int, Label] = {}
+    values: dict[Label | int | float, Label | int | float] = {}
+    criteria: dict[str, Spec] = Field(min_length=1)
+
+
+SHAPES = {"time-survey": TimeSurveyMapping, "answers": AnswersMapping}
+_FIELD_HINTS = {
+    "date_format": 'a date format such as "%d/%m/%Y %H:%M:%S"',
+    "roles": "a mapping of the export's role answers to the model's roles, e.g. {Product Manager: pm}",
+    "values": "a mapping of the export's answers to the answer scale, e.g. {Strongly agree: Fully}",
+    "criteria": "a mapping of criterion ids to the columns that answer them",
+}
+
+
 def _mapping(path: Path, expected: str) -> dict:
-    data = read_document(path).data
-    if not isinstance(data, dict) or data.get("for") not in ("time-survey", "answers"):
+    """The mapping file, checked against the shape of its kind: every problem with its line."""
+    doc = read_document(path)
+    data = doc.data
+    if not isinstance(data, dict) or data.get("for") not in SHAPES:
         raise InputError(f"{path}: a survey mapping starts with `for: time-survey` or `for: answers` (see docs/inputs.md)")
-    allowed = {"for", "date_format", *(TIME_FIELDS if data["for"] == "time-survey" else
-                                       ("organization", "date", "respondent", "role", "roles", "values", "criteria"))}
-    unknown = sorted(set(data) - allowed, key=str)
-    if unknown:
-        raise InputError(f"{path}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                         f"a {data['for']} mapping has: {', '.join(sorted(allowed))}")
+    try:
+        SHAPES[data["for"]].model_validate(data)
+    except ValidationError as e:
+        allowed = ", ".join(sorted(SHAPES[data["for"]].model_fields.keys() - {"for_"} | {"for"}))
+        problems = []
+        for err in e.errors()[:20]:
+            loc = tuple(k for k in err["loc"] if k not in ("str", "int", "float", "_Constant", "constrained-str"))
+            what = {"extra_forbidden": f"unknown key; a {data['for']} mapping has: {allowed}",
+                    "missing": "required: say which column it comes from"}.get(err["type"])
+            if what is None and len(loc) == 1 and loc[0] in _FIELD_HINTS:
+                what = _FIELD_HINTS[loc[0]]
+            elif what is None:
+                what = (f"{err['msg'].lower()} (found {err['input']!r})" if len(loc) > 1 and loc[0] != "criteria"
+                        else "give a column header, #N for the Nth column, or {value: X}")
+            problems.append(Problem(f"{doc.where(loc)}: {what}", file=str(path), **doc.place(loc)))
+        raise InputError(f"{path}: not a valid {data['for']} mapping:", problems) from None
     if data["for"] != expected:
         use = "assessment answers" if data["for"] == "answers" else "a time survey (the survey-export import)"
         raise InputError(f"{path}: this mapping is for {data['for']}; use it with {use}")
@@ -147,9 +205,6 @@ def read_time_survey(export_path: Path, mapping_path: Path) -> tuple[pl.DataFram
 
     mapping = _mapping(mapping_path, "time-survey")
     export = Export(export_path)
-    missing = [f for f in TIME_FIELDS if f not in mapping and f not in OPTIONAL]
-    if missing:
-        raise InputError(f"{mapping_path}: no mapping for {', '.join(missing)}")
     columns = {f: export.column(mapping[f], f, mapping_path) for f in TIME_FIELDS if f in mapping}
     columns["date"] = _iso_dates(columns["date"], mapping.get("date_format"), export_path, export.numbers, "date")
     frame = pl.DataFrame({**columns, "row": export.numbers}, schema={**{f: pl.String for f in columns}, "row": pl.Int64})
@@ -166,12 +221,13 @@ def read_answers(export_path: Path, mapping_path: Path, model) -> Any:
 
     mapping = _mapping(mapping_path, "answers")
     export = Export(export_path)
-    for field in ("organization", "respondent", "role", "criteria"):
-        if field not in mapping:
-            raise InputError(f"{mapping_path}: no mapping for {field}")
-    if not isinstance(mapping["criteria"], dict) or not mapping["criteria"]:
-        raise InputError(f"{mapping_path}: criteria maps criterion ids to columns")
     org = export.column(mapping["organization"], "organization", mapping_path)
+    named = sorted({o for o in org if o})
+    if len(named) > 1:  # one assessment is of one organisation
+        rows = {o: next(n for n, v in zip(export.numbers, org) if v == o) for o in named}
+        raise InputError(f"{export_path}: the responses name {len(named)} organisations ("
+                         + "; ".join(f"{o!r} first in row {n}" for o, n in list(rows.items())[:5])
+                         + "); assess one organisation at a time: split the export, or filter it")
     dates = _iso_dates(export.column(mapping.get("date", {"value": dt.date.today().isoformat()}), "date", mapping_path),
                        mapping.get("date_format"), export_path, export.numbers, "date")
     who = export.column(mapping["respondent"], "respondent", mapping_path)
