@@ -142,14 +142,14 @@ def test_an_unknown_mapping_key_is_refused(tmp_path):
         load("survey-export", [export], mapping=mapping)
 
 
-ANSWERS_EXPORT = (b"Timestamp,Email Address,Company,Role,Q1\n"
+TWO_ORGS_EXPORT = (b"Timestamp,Email Address,Company,Role,Q1\n"
                   b"2026-10-01 10:00:00,a@x.io,Acme,Product Manager,Agree\n"
                   b"2026-10-01 11:00:00,b@x.io,Globex,Product Manager,Agree\n")
-ANSWERS_MAP = "for: answers\norganization: Company\nrespondent: Email Address\nrole: Role\ncriteria: {om-2-role: Q1}\n"
+TWO_ORGS_MAP = "for: answers\norganization: Company\nrespondent: Email Address\nrole: Role\ncriteria: {om-2-role: Q1}\n"
 
 
 def test_an_export_naming_two_organisations_is_refused(tmp_path):
-    export, mapping = files(tmp_path, ANSWERS_EXPORT, ANSWERS_MAP + "roles: {Product Manager: pm}\nvalues: {Agree: Mostly}\n")
+    export, mapping = files(tmp_path, TWO_ORGS_EXPORT, TWO_ORGS_MAP + "roles: {Product Manager: pm}\nvalues: {Agree: Mostly}\n")
     with pytest.raises(InputError, match=r"the responses name 2 organisations \('Acme' first in row 2; 'Globex' first in row 3\)"):
         read_answers(export, mapping, load_model())
 
@@ -162,6 +162,6 @@ def test_an_export_naming_two_organisations_is_refused(tmp_path):
     ("roles: {Product Manager: [pm]}", r"roles.Product Manager: input should be a valid string"),
 ])
 def test_a_mapping_of_the_wrong_shape_names_the_key(tmp_path, extra, expected):
-    export, mapping = files(tmp_path, ANSWERS_EXPORT, ANSWERS_MAP + extra + "\n")
+    export, mapping = files(tmp_path, TWO_ORGS_EXPORT, TWO_ORGS_MAP + extra + "\n")
     with pytest.raises(InputError, match=expected):
         read_answers(export, mapping, load_model())
