@@ -1,6 +1,7 @@
 """Importing value-metric data: validation of canonical CSVs, upserts in the workspace, the CLI."""
 
 import datetime as dt
+import re
 import json
 
 import pytest
@@ -315,3 +316,38 @@ def test_teams_are_listed_as_people_read_their_numbers(tmp_path):
 
     teams = [t["team"] for t in predictability(batch.rows)["teams"]]
     assert teams == ["apache board 2", "apache board 11", "apache board 101", "apache board 1000"]  # not 1000 before 101
+
+
+def test_one_sprint_with_two_sets_of_dates_is_refused(tmp_path):
+    header = template_csv("sprint-issues")
+    rows = ("Pay,S1,2026-01-05,2026-01-18,P-1,yes,no,no,3,yes\n"
+            "Pay,S1,2027-06-14,2027-06-27,P-2,yes,no,no,3,yes\n")
+    with pytest.raises(InputError, match=r"sprint 'S1' of team 'Pay' has two sets of dates: 2026-01-05 to 2026-01-18 "
+                                         r"in .*i.csv row 2, 2027-06-14 to 2027-06-27 in .*i.csv row 3"):
+        load("sprint-issues", [write(tmp_path, header + rows, "i.csv")])
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("team\tsprint\tstart\nA\t1\t2026-01-05\n", "the columns are separated by tabs; save the file with commas"),
+    ("team,sprint,start,end,unit,committed,completed\nA,1,2026-02-30,2026-03-01,points,1,1\n", "'2026-02-30' is not a real day"),
+    ("tea,sprint,unit,committed,completed\nA,1,points,1,1\n", "the header read is: tea,sprint,unit,committed,completed"),
+    ("team,sprint,start,end,unit,committed,completed\nA,1,,,points,1e308,1\n", "'1e308' is above 1,000,000, more than any real figure"),
+    ("team,sprint,start,end,unit,committed,completed\n" + "A" * 201 + ",1,,,points,1,1\n", "is longer than 200 characters"),
+    ("team,sprint,start,end,unit,committed,completed\n\"Pay\x1b[31m\",1,,,points,1,1\n", "holds a control character"),
+])
+def test_what_was_read_and_why_it_is_refused(tmp_path, text, expected):
+    with pytest.raises(InputError, match=re.escape(expected)):
+        load("sprint-summary", [write(tmp_path, text)])
+
+
+def test_a_header_with_spaces_after_the_commas_reads(tmp_path):
+    text = "team, sprint, start, end, unit, committed, completed\nA, 1, 2026-01-05, 2026-01-18, points, 10, 8\n"
+    assert load("sprint-summary", [write(tmp_path, text)]).rows["committed"].to_list() == [10.0]
+
+
+def test_machine_readable_output_is_always_json():
+    import math
+
+    from prodops.files import dump_json
+
+    assert json.loads(dump_json({"a": math.nan, "b": [math.inf, 1.5]})) == {"a": None, "b": [None, 1.5]}

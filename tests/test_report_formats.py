@@ -56,7 +56,7 @@ class Page(HTMLParser):
 def test_the_demo_writes_every_format(demo):
     for fmt in FORMATS:
         assert (demo / f"report.{fmt}").stat().st_size > 1000
-    assert sorted(p.stem for p in (demo / "report-charts").iterdir()) == sorted(CHARTS)
+    assert sorted(p.stem for p in (demo / "report-charts").glob("*.svg")) == sorted(CHARTS)
 
 
 def test_html_is_one_self_contained_page_with_every_section_and_chart(demo):
@@ -160,13 +160,15 @@ def test_out_names_a_file_a_stem_or_a_folder(demo, tmp_path):
     assert "give one or the other" in refused("report", "--db", db, "--json", "-f", "html", "--out", "x")
     assert "only the JSON report goes to standard output" in refused("report", "--db", db, "-f", "html", "--out", "-")
     assert ok("report", "--db", db, "--out", "-").stdout == (demo / "report.json").read_text()
-    # One format: the name as given, whatever its suffix; its charts beside it, only this run's.
+    # One format: the name as given, whatever its suffix; its charts beside it. Again (with --force):
+    # its own charts made again, a file it did not write left alone.
     ok("report", "--db", db, "-f", "md", "--out", str(tmp_path / "notes.markdown"))
-    assert (tmp_path / "notes.markdown").is_file() and len(list((tmp_path / "notes-charts").iterdir())) == len(CHARTS)
+    assert (tmp_path / "notes.markdown").is_file() and len(list((tmp_path / "notes-charts").glob("*.svg"))) == len(CHARTS)
     (tmp_path / "notes-charts" / "revenue-wins.svg").unlink()
-    (tmp_path / "notes-charts" / "old-chart.svg").write_text("<svg/>")
-    ok("report", "--db", db, "-f", "md", "--out", str(tmp_path / "notes.markdown"))
-    assert sorted(p.stem for p in (tmp_path / "notes-charts").iterdir()) == sorted(CHARTS)
+    (tmp_path / "notes-charts" / "someone-elses.svg").write_text("<svg/>")
+    assert "exists; nothing was written (--force)" in refused("report", "--db", db, "-f", "md", "--out", str(tmp_path / "notes.markdown"))
+    ok("report", "--db", db, "-f", "md", "--out", str(tmp_path / "notes.markdown"), "--force")
+    assert sorted(p.stem for p in (tmp_path / "notes-charts").glob("*.svg")) == sorted([*CHARTS, "someone-elses"])
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert "cannot make the folder" in refused("report", "--db", db, "-f", "html", "--out", str(blocker / "r.html"))

@@ -12,7 +12,7 @@ import click
 import typer
 
 from prodops import __version__
-from prodops.errors import Fix, InputError
+from prodops.errors import FIXES, Fix, InputError
 from prodops.safe_text import printable
 
 # Click 8.2 and later suggest a near command ("Did you mean 'assess'?") themselves; Typer would add
@@ -63,18 +63,25 @@ CLI_FIXES = {
 }
 
 
+def cli_words(fix: Fix) -> str:
+    """A fix as the CLI words it: a flag, a command, an environment variable."""
+    return CLI_FIXES[fix.what].replace("${arg}", "$" + (fix.arg or "")).replace("{arg}", fix.arg or "")
+
+
 def cli_fix(fix: Fix | None) -> str:
-    if fix is None:
-        return ""
-    return f" ({CLI_FIXES[fix.what].replace('{arg}', fix.arg or '').replace('${arg}', '$' + (fix.arg or ''))})"
+    return "" if fix is None else f" ({cli_words(fix)})"
 
 
 def cli_error(e: InputError) -> str:
     """An InputError as the terminal shows it: the message, each problem, each with its fix as a flag;
     no control character from the input reaches the terminal."""
-    lines = [e.message + cli_fix(e.fix), *(f"  {p.message}{cli_fix(p.fix)}" for p in e.problems)]
+    if not e.problems:
+        return printable(e.message + cli_fix(e.fix))
+    lines = [e.message, *(f"  {p.message}{cli_fix(p.fix)}" for p in e.problems)]
     if e.more:
         lines.append(f"  ... and {e.more} more")
+    if e.fix:  # after the list, what fixes it all
+        lines.append(f"To {FIXES[e.fix.what]}: {cli_words(e.fix)}")
     return printable("\n".join(lines))
 
 

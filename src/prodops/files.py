@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -219,8 +220,19 @@ def refuse_binary(path: Path, data: bytes, expected: str) -> None:
 
 
 def dump_json(data: Any) -> str:
-    """The one JSON form of every output: indented, UTF-8 as is, dates as ISO strings."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    """The one JSON form of every output: indented, UTF-8 as is, dates as ISO strings. Never NaN or
+    Infinity, which are not JSON: a figure that is not a number is null."""
+    return json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return data
 
 
 def write_files(outputs: dict[Path, bytes], force: bool = False, ours: set[Path] = frozenset()) -> None:

@@ -124,15 +124,26 @@ def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes:
         check_typed(fmt.checks, rows, ", ".join(files))
     rows = spell_alike(rows, fmt.table)
     _refuse_duplicates(rows, list(fmt.key), fmt.hint)
-    batch = Batch(kind, fmt.table, rows.drop("row", strict=False), files, rows.height, notes)
+    rows = rows.with_columns(source=_fitting("source", SOURCE_LENGTH))
+    batch = Batch(kind, fmt.table, rows, files, rows.height, notes)
     if fmt.issues:
         summarize(batch)
+    batch.rows = batch.rows.drop("row", strict=False)
     if fmt.approximation:
         batch.notes.insert(0, APPROXIMATE)
         batch.rows = batch.rows.with_columns(approximation=pl.lit(fmt.approximation))
     elif "approximation" not in batch.rows.columns and batch.table == "sprints":
         batch.rows = batch.rows.with_columns(approximation=pl.lit(None, pl.String))
     return batch
+
+
+SOURCE_LENGTH = 500  # the workspace's `source` column: a longer file path keeps its end
+
+
+def _fitting(column: str, length: int) -> pl.Expr:
+    """A text column cut to `length` characters from the left ("…" and the end of a long path)."""
+    value = pl.col(column)
+    return pl.when(value.str.len_chars() > length).then(pl.lit("…") + value.str.slice(-(length - 1))).otherwise(value)
 
 
 # Names and ids match whatever their letter case, everywhere (as respondent ids in answers files
@@ -187,8 +198,23 @@ def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
 
 
 def summarize(batch: Batch) -> None:
-    """Issue rows -> sprint rows, with a note per team on the unit counted."""
+    """Issue rows -> sprint rows, with a note per team on the unit counted. The rows of one sprint
+    must agree on its start and end: two answers for one sprint are refused, never merged."""
     from prodops.metrics.predictability import summarize_issues
+
+    split = batch.rows.filter((pl.col("start").n_unique() > 1).over("team", "sprint")
+                              | (pl.col("end").n_unique() > 1).over("team", "sprint"))
+    if split.height:
+        first = split.sort("team", "sprint").head(1).row(0, named=True)
+        other = split.filter((pl.col("team") == first["team"]) & (pl.col("sprint") == first["sprint"])
+                             & ((pl.col("start") != first["start"]) | (pl.col("end") != first["end"]))).row(0, named=True)
+
+        def at(r: dict) -> str:
+            return f"{r['source']}" + (f" row {r['row']}" if r.get("row") is not None else f" (issue {r['issue']})")
+
+        raise InputError(f"sprint {first['sprint']!r} of team {first['team']!r} has two sets of dates: {first['start']} to "
+                         f"{first['end']} in {at(first)}, {other['start']} to {other['end']} in {at(other)}; give each "
+                         "sprint one start and one end; nothing was imported")
 
     sources = batch.rows.group_by("team", "sprint").agg(pl.col("source").first())
     sprints, units = summarize_issues(batch.rows)

@@ -227,6 +227,7 @@ def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.DuplicateError) as e:
         raise InputError(_unreadable(path, data, e)) from None
+    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip() and c.strip() not in frame.columns})
     if any("_duplicated_" in c for c in frame.columns):
         raise InputError(f"{path}: the header names a column twice; name each column once")
     if not frame.height:
@@ -258,11 +259,14 @@ def _unreadable(path: Path, data: bytes, error: Exception) -> str:
 
 def _check_header(table: Table, path: Path, columns: list[str]) -> None:
     missing = [c.name for c in table.columns if c.name not in columns and c.required]
-    if missing and len(columns) == 1 and ";" in columns[0]:
-        raise InputError(f"{path}: the columns are separated by semicolons; save the file with commas")
+    for sign, name in ((";", "semicolons"), ("\t", "tabs")):
+        if missing and len(columns) == 1 and sign in columns[0]:
+            raise InputError(f"{path}: the columns are separated by {name}; save the file with commas")
     if missing:
+        read = ",".join(c if len(c) <= 40 else c[:39] + "…" for c in columns[:20]) + (",…" if len(columns) > 20 else "")
         raise InputError(f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} for "
-                         f"{table.kind}; the header is: {','.join(table.header)}", fix=Fix("template", table.kind))
+                         f"{table.kind}; the header read is: {read}; it should be: {','.join(table.header)}",
+                         fix=Fix("template", table.kind))
 
 
 def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
@@ -285,7 +289,9 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
             checks.append((c.name, typed > c.maximum, f"is above {c.maximum:,.0f}, more than any real figure"))
         elif c.kind == "date":
             value = raw.str.to_date("%Y-%m-%d", strict=False)
-            bad = ~blank & typed.is_null()
+            looks = raw.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+            checks.append((c.name, ~blank & looks & typed.is_null(), "is not a real day"))
+            bad = ~blank & ~looks & typed.is_null()
             reason = "is not a date as YYYY-MM-DD"
         elif c.kind == "bool":
             low = raw.str.to_lowercase()
