@@ -67,3 +67,34 @@ def test_a_command_that_only_reads_never_writes_a_schema(tmp_path):
     for command in (("history",), ("plan",), ("metrics",), ("report",), ("settings",)):
         assert "is not a prodops workspace" in refused(*command, "--db", str(empty))
     assert empty.read_bytes() == b""
+
+
+def test_user_text_cannot_drive_the_terminal(tmp_path):
+    from prodops.sources.tables import template_csv
+
+    db = str(tmp_path / "w.db")
+    names = ["[link=http://evil.example]Payments[/link]", "[/]", "[bold red]Mobile"]
+    csv = tmp_path / "s.csv"
+    csv.write_text(template_csv("sprint-summary") + "".join(f'"{n}",S1,2026-01-05,2026-01-18,points,10,8,7,1,0\n' for n in names))
+    ok("import", "sprint-summary", str(csv), "--db", db)
+    out = ok("metrics", "predictability", "--db", db, "--until", "2026-02-01").stdout
+    for name in names:  # shown as typed: no link, no style, no crash on a closing tag
+        assert name in out
+    escaped = tmp_path / "esc.csv"
+    escaped.write_text(template_csv("sprint-summary") + '"Pay\x1b]8;;http://evil\x07ments",S1,,,points,1,1,,,\n')
+    err = refused("import", "sprint-summary", str(escaped), "--db", db)
+    assert "holds a control character" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_a_name_of_any_length_reaches_a_chart_cut_to_size(demo):
+    import json
+
+    from prodops.report.charts import CHARTS, LABEL
+
+    report = json.loads((demo / "report.json").read_text())
+    first = report["value"]["predictability"]["teams"][0]["team"]
+    for row in report["value"]["predictability"]["teams"] + report["value"]["predictability"]["by_team_quarter"]:
+        row["team"] = "P" * 1_000_000 if row["team"] == first else row["team"]  # from a workspace older than the checks
+    for name, chart in CHARTS.items():
+        values = json.dumps(chart(report))
+        assert "P" * (LABEL + 1) not in values, name

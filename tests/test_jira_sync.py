@@ -137,6 +137,11 @@ class Hostile(BaseHTTPRequestHandler):
             return self._send(429, {}, [("Retry-After", "100000")])
         if mode == "echo":  # an error page that echoes the request, headers and all
             return self._send(400, {"request": dict(self.headers)})
+        if mode == "escape":  # an error page that would drive the terminal
+            self.send_response(400)
+            self.end_headers()
+            self.wfile.write(b"\x1b]8;;http://evil.example\x07click\x1b]8;;\x07 \x1b[2J")
+            return None
         if mode == "slow":
             import time
 
@@ -212,3 +217,9 @@ def test_no_secret_is_shown_or_stored(hostile, tmp_path):
     Hostile.mode = "echo"
     p = run_process("sync", "jira", "--url", hostile, "--board", "7", "--db", db, env={"JIRA_TOKEN": "secret-token"})
     assert p.returncode == 2 and "secret-token" not in p.stderr and "Bearer [hidden]" in p.stderr
+
+
+def test_an_answer_that_would_drive_the_terminal_is_shown_inert(hostile, tmp_path):
+    Hostile.mode = "escape"
+    p = run_process("sync", "jira", "--url", hostile, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "t"})
+    assert p.returncode == 2 and "Jira answered 400" in p.stderr and "\x1b" not in p.stderr and "\x07" not in p.stderr

@@ -38,6 +38,14 @@ CONFIG = {
 }
 
 
+LABEL = 200  # characters of a name a chart is given: Vega measures text letter by letter, and a name of
+# a million letters (none can be imported; a workspace may be older) would take minutes to draw
+
+
+def _name(text: str) -> str:
+    return text if len(text) <= LABEL else text[:LABEL - 1] + "…"
+
+
 def _spec(title: str, subtitle: str | list[str] | None = None, width: int | None = WIDTH, **body) -> dict:
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": {"text": title, **({"subtitle": [x for x in subtitle if x] if isinstance(subtitle, list) else subtitle}
@@ -52,8 +60,9 @@ def _level_axis(report: dict, title: str = "Level") -> dict:
 
 def dimension_levels(report: dict) -> dict:
     m = report["maturity"]
-    rows = [{"dimension": d["name"], "level": d["level"], "label": f"{d['level']} {d['level_name']}"} for d in m["dimensions"]]
-    order = [d["name"] for d in m["dimensions"]]
+    rows = [{"dimension": _name(d["name"]), "level": d["level"], "label": _name(f"{d['level']} {d['level_name']}")}
+            for d in m["dimensions"]]
+    order = [r["dimension"] for r in rows]
     y = {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 220}}
     return _spec("Level by dimension", f"Overall: Level {m['level']} {m['level_name']} (the lowest level every dimension has reached)",
                  height=24 * len(rows), data={"values": rows}, layer=[
@@ -76,7 +85,7 @@ def criteria_heatmap(report: dict) -> dict:
         key = (c["dimension"], c["level"])
         slots[key] = slots.get(key, 0) + 1
         shown = {"na": "N/A", "unanswered": "?"}.get(c["status"])
-        rows.append({"dimension": c["dimension_name"], "level": f"Level {c['level']}", "slot": slots[key],
+        rows.append({"dimension": _name(c["dimension_name"]), "level": f"Level {c['level']}", "slot": slots[key],
                      "score": c["score"], "disagreement": c["disagreement"],
                      "label": (shown or text(c["score"], "score")) + ("*" if c["data"] and c["data"]["decides"] else ""),
                      "dark": c["score"] is not None and c["score"] >= 0.55})
@@ -142,7 +151,7 @@ def trajectory(report: dict) -> dict:
 def predictability_over_time(report: dict) -> dict:
     v = report["value"]
     shown, note = _shown_teams(v["predictability"]["teams"], MOST_TEAMS_LINES)
-    rows = [{"quarter": q["start"], "team": q["team"], "accuracy": q["planning_accuracy"], "overall": False}
+    rows = [{"quarter": q["start"], "team": _name(q["team"]), "accuracy": q["planning_accuracy"], "overall": False}
             for q in v["predictability"]["by_team_quarter"] if q["planning_accuracy"] is not None and q["team"] in shown]
     teams = sorted({r["team"] for r in rows})
     overall = "All teams" if "All teams" not in teams else "All teams (overall)"  # a team may be called that
@@ -195,7 +204,7 @@ def predictability_by_team(report: dict) -> dict:
     for t in p["teams"]:
         acc = headline(t, "planning_accuracy")
         if acc is not None and t["team"] in shown:
-            rows.append({"team": t["team"], "accuracy": acc,
+            rows.append({"team": _name(t["team"]), "accuracy": acc,
                          "label": f"{text(Typed(acc, 'percent', t['planning_accuracy_bound']))} "
                                   f"({count(t['planning_accuracy_sprints'], 'sprint')})"})
     order = [r["team"] for r in sorted(rows, key=lambda r: (-r["accuracy"], r["team"]))]
@@ -249,7 +258,8 @@ def time_value(report: dict) -> dict:
 
 def revenue_wins(report: dict) -> dict:
     rv = report["value"]["revenue"]
-    rows = [{"account": w["account"], "arr": w["arr"], "outcome": w["outcome"], "items": ", ".join(w["item_names"])} for w in rv["wins"]]
+    rows = [{"account": _name(w["account"]), "arr": w["arr"], "outcome": w["outcome"], "items": _name(", ".join(w["item_names"]))}
+            for w in rv["wins"]]
     order = [r["account"] for r in sorted(rows, key=lambda r: (-r["arr"], r["account"]))]
     y = {"field": "account", "type": "nominal", "title": None, "sort": order}
     currency = report["value"].get("currency")
