@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,7 @@ class Workspace:
             raise InputError(f"no workspace at {path} yet; recording an assessment or importing data creates it",
                              fix=Fix("db"))
         with self._errors():
-            self._engine = sa.create_engine(url)
+            self._engine = _engine(url)
         self._ready = False
         self._create = create
 
@@ -87,11 +88,27 @@ class Workspace:
     def engine(self) -> sa.Engine:
         """The database, its schema brought up to date on first use: opening a workspace touches
         nothing, so a command that fails before writing leaves no new file behind."""
-        if not self._ready:
-            with self._errors(), self._engine.begin() as conn:
-                _migrate(conn, self._create, str(_sqlite_path(self.url) or _safe(self.url)))
-            self._ready = True
+        self._schema()
         return self._engine
+
+    def _schema(self) -> None:
+        if not self._ready:
+            where = str(_sqlite_path(self.url) or _safe(self.url))
+            with self._errors():
+                with self._engine.connect() as conn:
+                    current = _at_head(conn)
+                if not current:  # one process at a time brings the schema up to date; the others wait
+                    with self._writing() as conn:
+                        _lock_schema(conn)
+                        _migrate(conn, self._create, where)
+            self._ready = True
+
+    @contextmanager
+    def _writing(self):
+        """A write transaction: on SQLite it takes the write lock at its start (BEGIN IMMEDIATE), so
+        concurrent writers wait their turn (up to a minute) instead of failing half-way."""
+        with self._engine.connect().execution_options(prodops_write=True) as conn, conn.begin():
+            yield conn
 
     @classmethod
     def open(cls, db: str | None = None, create: bool = True) -> Workspace:
@@ -137,15 +154,17 @@ class Workspace:
             sources=list(responses.sources), result=result_document(result, model),
             recorded_at=dt.datetime.now(dt.timezone.utc),
         )
-        with self._errors(), self.engine.begin() as conn:
+        self._schema()  # first, in its own transaction
+        with self._errors(), self._writing() as conn:
             old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
-            if old is None:
-                aid = conn.execute(assessments.insert().values(**values)).inserted_primary_key[0]
-            else:
-                aid = old.id
-                conn.execute(assessments.update().where(assessments.c.id == aid).values(**values))
-                for table in _CHILD_TABLES:
-                    conn.execute(table.delete().where(table.c.assessment_id == aid))
+            insert = _insert(conn)(assessments).values(**values)
+            # a real upsert: two writers of the same assessment at once both succeed, the later wins
+            aid = conn.execute(insert.on_conflict_do_update(
+                index_elements=["organization", "date", "model_id"],
+                set_={k: insert.excluded[k] for k in values if k not in ("organization", "date", "model_id")},
+            ).returning(assessments.c.id)).scalar_one()
+            for table in _CHILD_TABLES:
+                conn.execute(table.delete().where(table.c.assessment_id == aid))
             conn.execute(dimension_levels.insert(), [
                 {"assessment_id": aid, "dimension": d, "level": n} for d, n in result.dimensions.items()])
             conn.execute(respondents.insert(), [
@@ -183,7 +202,12 @@ class Workspace:
         for r in records:
             r["imported_at"] = now
         count = sa.select(sa.func.count()).select_from(table)
-        with self._errors(), self.engine.begin() as conn:
+        self._schema()  # first, in its own transaction
+        with self._errors(), self._writing() as conn:
+            # A writer holds the table to itself (SQLite: the database; PostgreSQL: a lock on the
+            # table that lets readers read), so rows counted before and after are its own.
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE')
             before = conn.execute(count).scalar_one()
             if records:
                 insert = _insert(conn)(table)
@@ -216,10 +240,13 @@ class Workspace:
             return dict(conn.execute(sa.select(settings.c.key, settings.c.value)).all())
 
     def set_setting(self, key: str, value: str | None) -> None:
-        with self._errors(), self.engine.begin() as conn:
-            conn.execute(settings.delete().where(settings.c.key == key))
-            if value is not None:
-                conn.execute(settings.insert().values(key=key, value=value))
+        self._schema()  # first, in its own transaction
+        with self._errors(), self._writing() as conn:
+            if value is None:
+                conn.execute(settings.delete().where(settings.c.key == key))
+            else:
+                insert = _insert(conn)(settings).values(key=key, value=value)
+                conn.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"value": insert.excluded.value}))
 
     def organizations(self) -> list[str]:
         with self._errors(), self.engine.connect() as conn:
@@ -289,6 +316,50 @@ def _sqlite_path(url: str) -> Path | None:
             or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def _engine(url: str) -> sa.Engine:
+    """The database's engine. SQLite gets what many writers need: a write-ahead log (readers never
+    wait for a writer), a minute's patience for a busy database instead of "database is locked",
+    and real transactions (pysqlite's own begin late and silently): BEGIN IMMEDIATE for a writer,
+    which takes the write lock up front, so two writers queue instead of deadlocking."""
+    backend = sa.engine.make_url(url).get_backend_name()
+    if backend != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi, _record):
+        dbapi.isolation_level = None  # prodops says when a transaction begins
+        if not _memory(url):
+            try:
+                dbapi.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:  # a read-only workspace keeps the journal it has
+                pass
+        dbapi.execute("PRAGMA foreign_keys=ON")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("prodops_write") else "BEGIN")
+
+    return engine
+
+
+def _memory(url: str) -> bool:
+    database = sa.engine.make_url(url).database
+    return not database or database == ":memory:" or database.startswith("file::memory:")
+
+
+def _at_head(conn: sa.Connection) -> bool:
+    return sa.inspect(conn).has_table("alembic_version") and \
+        conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]
+
+
+def _lock_schema(conn: sa.Connection) -> None:
+    """On PostgreSQL, one process at a time may create or upgrade the schema (SQLite's writer
+    lock does the same there): several workers started at once would otherwise collide."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(20261130)")
 
 
 def _migrate(conn: sa.Connection, create: bool, where: str) -> None:
