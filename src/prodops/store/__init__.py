@@ -101,6 +101,7 @@ class Workspace:
                     with self._writing() as conn:
                         _lock_schema(conn)
                         _migrate(conn, self._create, where)
+                    _write_ahead(self._engine)
             self._ready = True
 
     @contextmanager
@@ -331,11 +332,6 @@ def _engine(url: str) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi, _record):
         dbapi.isolation_level = None  # prodops says when a transaction begins
-        if not _memory(url):
-            try:
-                dbapi.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.OperationalError:  # a read-only workspace keeps the journal it has
-                pass
         dbapi.execute("PRAGMA foreign_keys=ON")
 
     @sa.event.listens_for(engine, "begin")
@@ -343,6 +339,20 @@ def _engine(url: str) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("prodops_write") else "BEGIN")
 
     return engine
+
+
+def _write_ahead(engine: sa.Engine) -> None:
+    """Put a SQLite workspace in write-ahead-log mode (it stays so): readers never wait for a
+    writer. Set once its schema is made, outside any transaction, as SQLite requires."""
+    if engine.dialect.name != "sqlite" or _memory(str(engine.url)):
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:  # a read-only workspace keeps the journal it has
+        pass
+    finally:
+        raw.close()
 
 
 def _memory(url: str) -> bool:
