@@ -12,6 +12,7 @@ import re
 
 from prodops.metrics.predictability import headline
 from prodops.numbers import count, natural
+from prodops.safe_text import printable
 from prodops.report.layout import Typed, text
 
 WIDTH = 620
@@ -43,6 +44,9 @@ LABEL = 200  # characters of a name a chart is given: Vega measures text letter 
 
 
 def _name(text: str) -> str:
+    """A name as a chart may show it: cut to LABEL characters, without control characters (which
+    the SVG renderer refuses: they are not XML)."""
+    text = printable(text)
     return text if len(text) <= LABEL else text[:LABEL - 1] + "…"
 
 

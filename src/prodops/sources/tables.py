@@ -203,7 +203,7 @@ def check_typed(kind: str, rows: pl.DataFrame, label: str) -> None:
         value = pl.col(c.name)
         if c.kind == "number":
             checks += [(c.name, value.is_nan() | value.is_infinite(), "is not a number"),
-                       (c.name, value > c.maximum, f"is above {c.maximum:,.0f}, more than any real figure")]
+                       (c.name, value.is_finite() & (value > c.maximum), f"is above {c.maximum:,.0f}, more than any real figure")]
             if c.minimum is not None:
                 checks.append((c.name, value < c.minimum, f"is below {c.minimum:g}"))
         elif c.kind == "text":

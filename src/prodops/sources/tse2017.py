@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from prodops.errors import InputError
+from prodops.errors import InputError, Problem
 from prodops.files import read_bytes, refuse_binary
 from prodops.safe_text import CONTROL
 
@@ -64,7 +64,9 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
             repaired += 1
             fields = fields[:2] + [",".join(fields[2:len(fields) - len(NUMERIC)])] + fields[len(fields) - len(NUMERIC):]
         records.append([number, *fields])
-    frame = pl.DataFrame(records, schema=["row", *HEADER], orient="row")
+    if not records and not problems:
+        raise InputError(f"{path}: a header and no rows; nothing to import")
+    frame = pl.DataFrame(records, schema={"row": pl.Int64, **{h: pl.String for h in HEADER}}, orient="row")
     typed = frame.with_columns(pl.col(["boardid", "sprintid", *NUMERIC]).str.strip_chars().cast(pl.Float64, strict=False))
     for column in ["boardid", "sprintid", *NUMERIC]:
         bad = typed.filter(pl.col(column).is_null())
@@ -72,7 +74,8 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
             original = frame.filter(pl.col("row") == row["row"])[column][0]
             problems.append(f"{path}: row {row['row']}, column {column}: {original!r} is not a number")
     if problems:
-        raise InputError("\n".join([f"{path}: not a valid TSE 2017 sprint file; nothing was imported:", *problems[:20]]))
+        raise InputError(f"{path}: not a valid TSE 2017 sprint file; nothing was imported:",
+                         [Problem(p, file=str(path)) for p in problems[:20]], more=max(0, len(problems) - 20))
 
     completed = pl.max_horizontal(pl.col("vel_diff") + pl.col("vel_starttime") + pl.col("vel_added") - pl.col("vel_removed"), 0.0)
     sprints = typed.select(
