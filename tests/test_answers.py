@@ -180,3 +180,33 @@ def test_a_model_given_as_answers_is_recognised():
 
     with pytest.raises(InputError, match="this is a maturity model, not an answers file; give it as the model"):
         load_responses(MODEL, [DEFAULT_MODEL_PATH])
+
+
+BASE = "organization: A\ndate: 2026-10-01\nrespondents:\n"
+
+
+@pytest.mark.parametrize("text,expected", [
+    (BASE + "  - {id: a, role: [pm], answers: {}}\n", "unknown role [\"pm\"]"),
+    (BASE + "  - {id: a, role: {a: b}, answers: {}}\n", "unknown role {\"a\": \"b\"}"),
+    (BASE + "  - {id: a, role: pm, team: [Payments, Mobile], answers: {}}\n", "team is one text, not a list"),
+    (BASE + "  - {id: a, role: pm, name: {first: A}, answers: {}}\n", "name is one text, not a mapping"),
+    (BASE + "  - {id: a, role: pm, answers: {}, notes: {om-2-role: [1, 2]}}\n", "a note is one text (a link or a comment), not a list"),
+    (BASE + "  - {id: a, role: pm, answers: {}, notes: {om-2-role: " + "n" * 10_001 + "}}\n", "is 10,001 characters long; at most 10,000"),
+    (BASE + '  - {id: "a\\e[2J", role: pm, answers: {}}\n', "holds a control character (\\x1b)"),
+    ("organization: " + "O" * 201 + "\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "at most 200"),
+    ("a: &a [*a]\n", "refers to a value that contains it"),
+    ("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n" + "".join(
+        f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcde", "bcdef")), "would repeat values"),
+    ("a:\n" + "".join("  " * i + "- \n" for i in range(1, 150)), "nested"),
+])
+def test_hostile_answers_are_refused_quickly_and_clearly(tmp_path, text, expected):
+    with pytest.raises(InputError) as err:
+        load_responses(MODEL, [write(tmp_path, text)])
+    assert expected in str(err.value)
+
+
+def test_deep_json_is_refused(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match="nested too deeply"):
+        load_responses(MODEL, [path])

@@ -351,3 +351,24 @@ def test_machine_readable_output_is_always_json():
     from prodops.files import dump_json
 
     assert json.loads(dump_json({"a": math.nan, "b": [math.inf, 1.5]})) == {"a": None, "b": [None, 1.5]}
+
+
+def test_both_databases_take_and_refuse_the_same_rows(db_url, tmp_path):
+    """Checked before the database sees them: the same message on SQLite and PostgreSQL, never a
+    database error, and a file path longer than the workspace's column keeps its end."""
+    from prodops import operations
+
+    deep = tmp_path
+    for i in range(6):
+        deep = deep / (f"{i}" * 100)
+    deep.mkdir(parents=True)
+    with Workspace(db_url) as ws:
+        done = operations.import_files(ws, "sprint-summary", [write(deep, HEADER + ROW)])
+        assert done.new == 1
+        (source,) = ws.distinct("sprints", "source")[0]
+        assert len(source) == 500 and source.startswith("…") and source.endswith("s.csv")
+        for cell, why in (("P" * 201, "is longer than 200 characters"), ("Pay\x00", "this is binary data"),
+                          ("Pay\x1b", "holds a control character")):
+            with pytest.raises(InputError, match=why):
+                operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments", cell))])
+        assert ws.read("sprints").height == 1

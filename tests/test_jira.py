@@ -187,3 +187,17 @@ def test_an_agile_issue_list_without_sprint_fields_says_which_fields_to_ask_for(
     path.write_text(json.dumps({"issues": [{"key": "AR-86", "fields": {"status": {}, "resolutiondate": None}}]}))
     with pytest.raises(InputError, match=r"issue AR-86 does not say which sprints it was in .*\?fields=sprint,closedSprints"):
         load("jira-sprint-issues", [path], team="T")
+
+
+def test_a_jira_payload_passes_the_checks_of_an_imported_file(tmp_path):
+    """One validation for every source of a table: a negative estimate and a sprint that ends
+    before it starts are refused from Jira as from a CSV file."""
+    negative = report(tmp_path, completedIssues=[_issue("T-1", -3.0)], issuesNotCompletedInCurrentSprint=[])
+    with pytest.raises(InputError, match=r"issue 'T-1', column initial_estimate: -3 is below 0"):
+        load("jira-sprint-report", [negative], team="T")
+    data = json.loads(negative.read_text())
+    data["contents"]["completedIssues"] = [_issue("T-1", 3.0)]
+    data["sprint"]["isoEndDate"] = "2000-01-01T00:00:00Z"
+    negative.write_text(json.dumps(data))
+    with pytest.raises(InputError, match="the sprint ends before it starts"):
+        load("jira-sprint-report", [negative], team="T")

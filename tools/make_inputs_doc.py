@@ -140,9 +140,14 @@ prodops sync jira --url https://acme.atlassian.net --board 7 --team Payments
 Reads the board's closed sprints (`/rest/agile/1.0/board/ID/sprint?state=closed`, page by page)
 and each one's sprint report (as `jira-sprint-report` above), with a progress bar. The token comes
 from the environment only (`--token-env` and `--email-env` rename the variables). Answers 429 and
-5xx are retried with exponential backoff (or the server's Retry-After); any other error stops the
-sync naming the URL and status, and nothing is written unless every sprint was read. Syncing again
-updates the sprints already there.
+5xx are retried with exponential backoff (or the server's Retry-After, obeyed up to a minute); any
+other error stops the sync naming the URL and status, and nothing is written unless every sprint
+was read. The sync is bounded: at most 1,000 pages of sprints (a server that never says which page
+is the last is stopped) and ten minutes in all. Every answer is checked against the shape of Jira's
+payload before it is read, and its rows pass the same checks as an imported file. A user name and
+password written into the URL are left out (the token signs in): the URL is shown and stored
+without them, and the token is blanked out of any answer that is echoed. Syncing again updates the
+sprints already there.
 
 ## `tse2017-sprints`: the TSE 2017 sprint dataset
 

@@ -160,6 +160,8 @@ def _json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a Jira payload") from None
 
 
 def _date(value: Any, path: Path, where: str) -> dt.date:
