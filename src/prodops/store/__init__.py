@@ -332,7 +332,6 @@ def _engine(url: str) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi, _record):
         dbapi.isolation_level = None  # prodops says when a transaction begins
-        dbapi.execute("PRAGMA foreign_keys=ON")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
