@@ -12,7 +12,7 @@ import click
 import typer
 
 from prodops import __version__
-from prodops.errors import FIXES, Fix, InputError
+from prodops.errors import FIXES, Fix, InputError, Refused
 from prodops.safe_text import printable
 
 # Click 8.2 and later suggest a near command ("Did you mean 'assess'?") themselves; Typer would add
@@ -237,7 +237,7 @@ def _template_command(kind: str):
 # Named here, not read from sources.tables, so that `prodops --help` does not import Polars.
 TABLE_KINDS = ("sprint-summary", "sprint-issues", "time-survey", "launches", "launch-checklist",
                "feedback", "roadmap-items", "account-outcomes")
-for _kind in TABLE_KINDS:
+for _kind in TABLE_KINDS + ("invitees",):
     template_app.command(_kind)(_template_command(_kind))
 
 
@@ -569,11 +569,119 @@ def demo(
         console.print(f"Wrote      {path}")
 
 
+# --- the web app and who may use it --------------------------------------------------------------
+
+users_app = typer.Typer(help="Manage who may sign in to the web app (admins change, viewers read).", **_PLAIN)
+tokens_app = typer.Typer(help="API tokens for automation (Authorization: Bearer TOKEN).", **_PLAIN)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; behind a proxy keep 127.0.0.1.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    db: DbOpt = None,
+    model: ModelOpt = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (several need PostgreSQL to scale; SQLite serves one team).")] = 1,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind a TLS-terminating proxy; set automatically on https).")] = False,
+    smtp: Annotated[Optional[str], typer.Option("--smtp", help="smtp://user:password@host:port (smtps:// for TLS; ?starttls) to send invite links; default $PRODOPS_SMTP_URL.", show_default=False)] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Serve the demo workspace (prodops-demo/) with a new admin password and an open campaign.")] = False,
+) -> None:
+    """Serve the web app: campaigns with invite links, the respondent's form, dashboards, reports, the JSON API."""
+    import uvicorn
+
+    from prodops.store import ENV_URL, Workspace, database_url
+
+    if demo:
+        from prodops.demo import prepare_web_demo
+
+        if db:
+            raise InputError("--demo serves the demo workspace: give it without --db")
+        made = prepare_web_demo(Path("prodops-demo"))
+        db = str(made.workspace)
+        base = f"http://{host}:{port}"
+        typer.echo(f"Demo workspace: {made.workspace}\nSign in at {base}/login as {made.email} "
+                   f"with password {made.password}\nTry the respondent's form: {base}/r/{made.link_token}", err=True)
+    # Every worker builds its app from the environment: the same workspace, model and settings.
+    os.environ[ENV_URL] = database_url(db)
+    for name, value in (("PRODOPS_MODEL", model and str(model.resolve())), ("PRODOPS_SMTP_URL", smtp),
+                        ("PRODOPS_SECURE_COOKIES", "1" if secure_cookies else None)):
+        if value:
+            os.environ[name] = value
+    with Workspace.open(db) as ws:  # the schema is brought up to date once, before the workers start
+        ws.engine
+    _model(model)  # a bad model file fails here, not in every worker
+    typer.echo(f"Serving {database_url(db) if '://' in (db or '') else Path(database_url(db).split('///', 1)[-1])} "
+               f"at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} (Ctrl-C stops)", err=True)
+    uvicorn.run("prodops.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, server_header=False, log_level="warning")
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="Their e-mail address (how they sign in).")],
+    role: Annotated[str, typer.Option("--role", help="admin or viewer.")] = "viewer",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input (one line). Without it the user has only API tokens.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Add a user who may sign in to the web app."""
+    from prodops.operations import add_user
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _workspace(db) as ws:
+        user = add_user(ws, email, role, password)
+    typer.echo(f"added {user.email} ({user.role}){'' if password else '; no password: API tokens only'}", err=True)
+
+
+@users_app.command("list")
+def users_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """List the users and their roles."""
+    from prodops.operations import list_users
+
+    with _workspace(db, create=False) as ws:
+        found = list_users(ws)
+    if as_json:
+        _print_json([u.document() for u in found])
+        return
+    for u in found:
+        typer.echo(f"{u.email}\t{u.role}\t{'password' if u.has_password else 'API tokens only'}")
+
+
+@users_app.command("remove")
+def users_remove(email: Annotated[str, typer.Argument(help="The user's e-mail address.")], db: DbOpt = None) -> None:
+    """Remove a user, their sessions and their API tokens."""
+    from prodops.operations import remove_user
+
+    with _workspace(db, create=False) as ws:
+        user = remove_user(ws, email)
+    typer.echo(f"removed {user.email}", err=True)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Argument(help="The user the token acts for (with their role).")],
+    name: Annotated[Optional[str], typer.Option("--name", help="What the token is for.", show_default=False)] = None,
+    db: DbOpt = None,
+) -> None:
+    """Create an API token and print it once (only its hash is kept)."""
+    from prodops.operations import create_token
+
+    with _workspace(db, create=False) as ws:
+        _user, token = create_token(ws, email, name)
+    typer.echo(token)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except InputError as e:
         typer.echo(f"error: {cli_error(e)}", err=True)
+        sys.exit(2)
+    except Refused as e:
+        typer.echo(f"error: {e.message}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:  # Ctrl-C: every write is one transaction or one rename, so nothing is half-done
         typer.echo("\ninterrupted; nothing was written", err=True)

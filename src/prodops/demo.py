@@ -90,3 +90,59 @@ def run_demo(out: Path) -> DemoRun:
                                                        str(out) + "/", force=True) if p.parent == out]
     write("history.json", history_document(history))
     return DemoRun(model, out / "prodops.db", inputs, assessed, roadmap, value, history, written, notes)
+
+
+# --- the web app on the demo workspace (`prodops serve --demo`) ----------------------------------
+
+DEMO_ADMIN = "admin@example.com"
+DEMO_CAMPAIGN = "Q4 2026 maturity check"
+# The fictional people of the demo's open campaign; the first three have answered already.
+DEMO_INVITEES = [
+    {"name": "Priya (PM)", "email": "priya@example.com", "role": "pm", "team": "Payments"},
+    {"name": "Marek (Eng)", "email": "marek@example.com", "role": "engineering", "team": "Payments"},
+    {"name": "Lena (Design)", "email": "lena@example.com", "role": "design", "team": "Growth"},
+    {"name": "Tom (PM)", "email": "tom@example.com", "role": "pm", "team": "Growth"},
+    {"name": "Ada (Lead)", "email": "ada@example.com", "role": "leadership", "team": None},
+    {"name": "You", "email": None, "role": "product-ops", "team": None},
+]
+
+
+@dataclass(frozen=True)
+class WebDemo:
+    workspace: Path
+    email: str
+    password: str
+    campaign_id: int
+    link_token: str  # the personal link of the invitee "You", to try the form
+
+
+def prepare_web_demo(out: Path) -> WebDemo:
+    """The demo workspace (made by `run_demo` when it is not there yet) with an admin whose new
+    password is returned, and an open campaign where three of six invitees have answered."""
+    import datetime as dt
+    import secrets
+
+    from prodops.errors import InputError
+
+    model = load_model()
+    if not (out / "prodops.db").exists():
+        run_demo(out)
+    with Workspace(database_url(str(out / "prodops.db"))) as ws:
+        password = secrets.token_urlsafe(12)
+        try:
+            operations.remove_user(ws, DEMO_ADMIN)
+        except InputError:
+            pass  # not there yet
+        operations.add_user(ws, DEMO_ADMIN, "admin", password)
+        found = next((c for c in operations.list_campaigns(ws) if c.name == DEMO_CAMPAIGN and c.closed_at is None), None)
+        if found is None:
+            found = operations.create_campaign(ws, model, "Northwind Cloud", DEMO_CAMPAIGN,
+                                               closes=dt.date.today() + dt.timedelta(days=30),
+                                               targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1})
+            issued = operations.invite(ws, model, found.id, DEMO_INVITEES)
+            earlier = operations.read_responses(model, [demo_answers()[-1]])
+            for link, person in zip(issued[:3], earlier.respondents):
+                operations.save(ws, model, link.token, person.answers, person.notes, submit=True)
+        you = next(i for i in operations.list_invites(ws, found.id) if i.respondent == "You")
+        token = operations.reissue(ws, found.id, you.id).token
+    return WebDemo(out / "prodops.db", DEMO_ADMIN, password, found.id, token)

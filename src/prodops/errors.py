@@ -91,3 +91,25 @@ class InputError(Exception):
 
 def _fix(fix: Fix | None) -> dict | None:
     return None if fix is None else {"what": fix.what, "arg": fix.arg, "meaning": FIXES[fix.what]}
+
+
+class Refused(Exception):
+    """A request the workspace turns down: not input to correct but access or state. `kind` says
+    which, for each shell to answer in its own way (the web app: 401, 403, 404, 409, 429):
+
+    - "unknown": no such thing, or not for this caller (a revoked invite looks exactly like a wrong one);
+    - "login": the e-mail or password is wrong (which of the two is never said);
+    - "forbidden": the caller's role may not do this;
+    - "closed": the campaign no longer takes answers;
+    - "too_many": too many attempts; `retry_after` seconds until the next is allowed.
+    """
+
+    KINDS = ("unknown", "login", "forbidden", "closed", "too_many")
+
+    def __init__(self, kind: str, message: str, retry_after: int | None = None):
+        assert kind in self.KINDS, kind
+        super().__init__(message)
+        self.kind, self.message, self.retry_after = kind, message, retry_after
+
+    def document(self) -> dict:
+        return {"error": self.message, "refused": self.kind, "problems": []}

@@ -19,6 +19,11 @@ _WHERE = {
     **dict.fromkeys(("Report", "report", "report_json", "write_report"), "reports"),
     **dict.fromkeys(("SETTINGS", "change_setting", "parse_date", "read_settings", "value_options"), "settings"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
+    **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",
+                     "logout", "remove_user", "session", "token_user"), "access"),
+    **dict.fromkeys(("Campaign", "Form", "Invite", "Issued", "Progress", "campaign", "close", "create_campaign", "form",
+                     "invite", "list_campaigns", "list_invites", "notes", "progress", "read_invitees", "reissue", "result",
+                     "revoke", "save"), "campaigns"),
 }
 __all__ = sorted(_WHERE)
 

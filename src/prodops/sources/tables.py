@@ -164,8 +164,25 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
 )}
 
 
+# Tables read with the same checks that are not imported into the workspace's value data.
+OTHER_TABLES: dict[str, Table] = {t.kind: t for t in (
+    Table("invitees", "The people a campaign invites, one row each: a personal link is made for every row.", (
+        Column("name", "text", required=False, help="Their name or a pseudonym; it is their id in the assessment"),
+        Column("email", "text", required=False, help="Where the link is sent; blank to hand it out yourself",
+               length=320),
+        Column("role", "text", help="Their role, one of the model's roles (pm, eng, design, lead, ops, gtm)",
+               length=100),
+        Column("team", "text", required=False, help="Their team, for the response rate by team"),
+    ), key=("name", "email")),
+)}
+
+
+def table_of(kind: str) -> Table:
+    return TABLES.get(kind) or OTHER_TABLES[kind]
+
+
 def template_csv(kind: str) -> str:
-    return ",".join(TABLES[kind].header) + "\n"
+    return ",".join(table_of(kind).header) + "\n"
 
 
 def read_table(kind: str, path: Path | str, data: bytes | None = None) -> pl.DataFrame:
@@ -177,7 +194,7 @@ def read_table(kind: str, path: Path | str, data: bytes | None = None) -> pl.Dat
 def validate(kind: str, path: Path, frame: pl.DataFrame, label: str = "") -> pl.DataFrame:
     """Type and check a frame of strings with the table's columns. A `row` column, when present,
     numbers the rows as the user's file does (converted files); otherwise row 2 is the first."""
-    table = TABLES[kind]
+    table = table_of(kind)
     _check_header(table, path, frame.columns)
     present = [c for c in table.header if c in frame.columns]
     rows = frame["row"] if "row" in frame.columns else None
@@ -195,7 +212,7 @@ def check_typed(kind: str, rows: pl.DataFrame, label: str) -> None:
     """The checks of `validate` that apply to values already typed, for rows a converter built (from
     Jira's JSON, its API, the TSE 2017 files): numbers real and in range, texts not too long and
     without control characters, the table's rules. One validation for every source of a table."""
-    table = TABLES[kind]
+    table = table_of(kind)
     checks = []
     for c in table.columns:
         if c.name not in rows.columns:

@@ -24,7 +24,7 @@ from prodops.store.tables import answers, assessments, dimension_levels, metadat
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0003"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0004"  # the newest migration; tests check it against Alembic's own head
 _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 
@@ -111,6 +111,19 @@ class Workspace:
         with self._engine.connect().execution_options(prodops_write=True) as conn, conn.begin():
             yield conn
 
+    @contextmanager
+    def transaction(self, write: bool = True):
+        """A transaction for the application layer's own queries, with the workspace's errors; a
+        writer holds SQLite's write lock from its start."""
+        self._schema()
+        with self._errors(), (self._writing() if write else self._reading()) as conn:
+            yield conn
+
+    @contextmanager
+    def _reading(self):
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
     @classmethod
     def open(cls, db: str | None = None, create: bool = True) -> Workspace:
         return cls(database_url(db), create)
@@ -143,9 +156,11 @@ class Workspace:
             }.get(reason, "check the URL, the server and your rights on it")
             raise InputError(f"cannot use the workspace database {where}: {reason}; {hint}", fix=Fix("db")) from None
 
-    def record(self, responses: Responses, result: AssessmentResult, model: MaturityModel) -> tuple[int, int | None]:
-        """Store an assessment in one transaction. One assessment per organisation, date and model:
-        recording it again replaces it under the same id. Returns (id, respondents it had before or None)."""
+    def record(self, responses: Responses, result: AssessmentResult, model: MaturityModel,
+               conn: sa.Connection | None = None) -> tuple[int, int | None]:
+        """Store an assessment in one transaction (`conn`'s, when given). One assessment per
+        organisation, date and model: recording it again replaces it under the same id. Returns
+        (id, respondents it had before or None)."""
         key = (assessments.c.organization == result.organization) & (assessments.c.date == result.date) & (
             assessments.c.model_id == result.model_id)
         values = dict(
@@ -155,27 +170,28 @@ class Workspace:
             sources=list(responses.sources), result=result_document(result, model),
             recorded_at=dt.datetime.now(dt.timezone.utc),
         )
-        self._schema()  # first, in its own transaction
-        with self._errors(), self._writing() as conn:
-            old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
-            insert = _insert(conn)(assessments).values(**values)
-            # a real upsert: two writers of the same assessment at once both succeed, the later wins
-            aid = conn.execute(insert.on_conflict_do_update(
-                index_elements=["organization", "date", "model_id"],
-                set_={k: insert.excluded[k] for k in values if k not in ("organization", "date", "model_id")},
-            ).returning(assessments.c.id)).scalar_one()
-            for table in _CHILD_TABLES:
-                conn.execute(table.delete().where(table.c.assessment_id == aid))
-            conn.execute(dimension_levels.insert(), [
-                {"assessment_id": aid, "dimension": d, "level": n} for d, n in result.dimensions.items()])
-            conn.execute(respondents.insert(), [
-                {"assessment_id": aid, "respondent": r.id, "role": r.role, "name": r.name, "team": r.team}
-                for r in responses.respondents])
-            rows = [{"assessment_id": aid, "respondent": r.id, "criterion": c, "value": r.answers.get(c),
-                     "na": c in r.answers and r.answers[c] is None, "note": r.notes.get(c)}
-                    for r in responses.respondents for c in {**r.answers, **r.notes}]
-            if rows:
-                conn.execute(answers.insert(), rows)
+        if conn is None:
+            with self.transaction() as conn:
+                return self.record(responses, result, model, conn)
+        old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
+        insert = dialect_insert(conn)(assessments).values(**values)
+        # a real upsert: two writers of the same assessment at once both succeed, the later wins
+        aid = conn.execute(insert.on_conflict_do_update(
+            index_elements=["organization", "date", "model_id"],
+            set_={k: insert.excluded[k] for k in values if k not in ("organization", "date", "model_id")},
+        ).returning(assessments.c.id)).scalar_one()
+        for table in _CHILD_TABLES:
+            conn.execute(table.delete().where(table.c.assessment_id == aid))
+        conn.execute(dimension_levels.insert(), [
+            {"assessment_id": aid, "dimension": d, "level": n} for d, n in result.dimensions.items()])
+        conn.execute(respondents.insert(), [
+            {"assessment_id": aid, "respondent": r.id, "role": r.role, "name": r.name, "team": r.team}
+            for r in responses.respondents])
+        rows = [{"assessment_id": aid, "respondent": r.id, "criterion": c, "value": r.answers.get(c),
+                 "na": c in r.answers and r.answers[c] is None, "note": r.notes.get(c)}
+                for r in responses.respondents for c in {**r.answers, **r.notes}]
+        if rows:
+            conn.execute(answers.insert(), rows)
         return aid, None if old is None else old.respondent_count
 
     def assessments(self, organization: str | None = None) -> list[RecordedAssessment]:
@@ -211,7 +227,7 @@ class Workspace:
                 conn.exec_driver_sql(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE')
             before = conn.execute(count).scalar_one()
             if records:
-                insert = _insert(conn)(table)
+                insert = dialect_insert(conn)(table)
                 upsert = insert.on_conflict_do_update(
                     index_elements=key, set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in key})
                 for i in range(0, len(records), 10_000):
@@ -246,7 +262,7 @@ class Workspace:
             if value is None:
                 conn.execute(settings.delete().where(settings.c.key == key))
             else:
-                insert = _insert(conn)(settings).values(key=key, value=value)
+                insert = dialect_insert(conn)(settings).values(key=key, value=value)
                 conn.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"value": insert.excluded.value}))
 
     def organizations(self) -> list[str]:
@@ -298,7 +314,7 @@ class Workspace:
         )
 
 
-def _insert(conn: sa.Connection):
+def dialect_insert(conn: sa.Connection):
     """The INSERT of the connection's database that knows ON CONFLICT."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -399,4 +415,4 @@ def _safe(url: str) -> str:
         return url
 
 
-__all__ = ["Workspace", "RecordedAssessment", "database_url", "history_document", "metadata", "DEFAULT_DB", "ENV_URL"]
+__all__ = ["Workspace", "dialect_insert", "RecordedAssessment", "database_url", "history_document", "metadata", "DEFAULT_DB", "ENV_URL"]

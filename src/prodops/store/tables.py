@@ -137,3 +137,88 @@ settings = sa.Table(
     sa.Column("key", sa.String(100), primary_key=True),
     sa.Column("value", sa.String(500), nullable=False),
 )
+
+
+# --- the web app: people with access, their sessions and tokens, campaigns and their invites ---
+# Secrets (session ids, API and invite tokens) are stored only as SHA-256 hashes: a copy of the
+# database lets no one in. Text columns are as wide as the answers files allow.
+
+_when = sa.DateTime(timezone=True)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),  # lower case
+    sa.Column("role", sa.String(20), nullable=False),  # admin or viewer
+    sa.Column("password_hash", sa.String(200), nullable=True),  # argon2id; NULL: API tokens only
+    sa.Column("created_at", _when, nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("seen_at", _when, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+campaigns = sa.Table(
+    "campaigns", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("team", sa.String(200), nullable=True),
+    sa.Column("model_id", sa.String(100), nullable=False),
+    sa.Column("model_version", sa.String(50), nullable=False),
+    sa.Column("opens", sa.Date, nullable=False),
+    sa.Column("closes", sa.Date, nullable=True),
+    sa.Column("targets", sa.JSON, nullable=False),  # role -> how many answers it wants
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("closed_at", _when, nullable=True),  # NULL: open
+    sa.Column("assessment_id", sa.Integer, nullable=True),  # what closing it recorded
+)
+
+invites = sa.Table(
+    "invites", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("csrf", sa.String(64), nullable=False),  # the respondent's form posts carry it
+    sa.Column("respondent", sa.String(200), nullable=False),  # their id in the recorded assessment
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("role", sa.String(100), nullable=False),
+    sa.Column("team", sa.String(200), nullable=True),
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("revoked_at", _when, nullable=True),
+    sa.Column("saved_at", _when, nullable=True),
+    sa.Column("submitted_at", _when, nullable=True),
+    sa.UniqueConstraint("campaign_id", "respondent", name="uq_invite_respondent"),
+)
+
+invite_answers = sa.Table(
+    "invite_answers", metadata,
+    sa.Column("invite_id", sa.Integer, sa.ForeignKey("invites.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("criterion", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Float, nullable=True),  # NULL: N/A, or only a note
+    sa.Column("na", sa.Boolean, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("saved_at", _when, nullable=False),
+)
+
+rate_limits = sa.Table(
+    "rate_limits", metadata,
+    sa.Column("key", sa.String(400), primary_key=True),  # what is limited, e.g. a login's e-mail
+    sa.Column("window", sa.BigInteger, primary_key=True),  # which stretch of time (seconds // length)
+    sa.Column("hits", sa.Integer, nullable=False),
+)

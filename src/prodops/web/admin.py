@@ -1,0 +1,337 @@
+"""The pages of signed-in users: sign in and out, campaigns (create, invite, watch, close), the
+organisations' history, roadmap, value and reports, imports, users. Viewers read; admins change."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from prodops.errors import InputError, Refused
+from prodops.web.app import page
+from prodops.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, admin, check_csrf, client, current_session,
+                                  form_data, set_cookie, viewer)
+
+router = APIRouter()
+MAX_UPLOAD = 50 * 1024 * 1024  # as the command line reads at most
+
+
+def _ws(request: Request):
+    return request.app.state.ws
+
+
+def _model(request: Request):
+    return request.app.state.model
+
+
+def _link(request: Request, token: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/r/{token}"
+
+
+# --- signing in and out -------------------------------------------------------------------------
+
+@router.get("/")
+def home(request: Request):
+    return RedirectResponse("/campaigns" if current_session(request) else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request):
+    from prodops.operations.access import new_secret
+
+    token = new_secret()
+    response = page(request, "login.html", login_csrf=token, problem=None)
+    set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, data: dict = Depends(form_data)):
+    from prodops.operations import login as sign_in
+
+    check_csrf(request, data.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "")
+    try:
+        made = sign_in(_ws(request), data.get("email", ""), data.get("password", ""), client(request))
+    except Refused as e:
+        if e.kind not in ("login", "too_many"):
+            raise
+        response = page(request, "login.html", login_csrf=request.cookies.get(LOGIN_COOKIE), problem=e.message,
+                        status_code=401 if e.kind == "login" else 429)
+        if e.retry_after:
+            response.headers["Retry-After"] = str(e.retry_after)
+        return response
+    response = RedirectResponse("/campaigns", status_code=303)
+    set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, who: Caller = Depends(viewer)):
+    from prodops.operations import logout as sign_out
+
+    sign_out(_ws(request), who.session.token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- campaigns ----------------------------------------------------------------------------------
+
+@router.get("/campaigns")
+def campaigns(request: Request, who: Caller = Depends(viewer)):
+    from prodops.operations import list_campaigns
+
+    return page(request, "campaigns.html", campaigns=list_campaigns(_ws(request)), problems=(), values={},
+                today=dt.date.today())
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{what} {text[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _targets(data: dict, model) -> dict[str, int]:
+    targets = {}
+    for role in model.role:
+        text = (data.get(f"target-{role}") or "").strip()
+        if text:
+            if not text.isdigit():
+                raise InputError(f"the target for {model.role[role].name} is {text[:20]!r}; give a whole number")
+            targets[role] = int(text)
+    return targets
+
+
+@router.post("/campaigns")
+def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import create_campaign, list_campaigns
+
+    try:
+        made = create_campaign(_ws(request), _model(request), data.get("organization", ""), data.get("name", ""),
+                               data.get("team") or None, _date(data.get("opens"), "the opening date"),
+                               _date(data.get("closes"), "the closing date"), _targets(data, _model(request)))
+    except InputError as e:
+        return page(request, "campaigns.html", campaigns=list_campaigns(_ws(request)), status_code=422,
+                    problems=[p.message for p in e.problems] or [e.message], values=data, today=dt.date.today())
+    return RedirectResponse(f"/campaigns/{made.id}", status_code=303)
+
+
+def _dashboard(request: Request, campaign_id: int, status_code: int = 200, **extra):
+    from prodops.operations import list_invites, notes, progress, result
+
+    ws, model = _ws(request), _model(request)
+    shown = progress(ws, campaign_id)
+    try:
+        scored, empty = result(ws, model, campaign_id).result, None
+    except InputError as e:
+        scored, empty = None, e.message
+    extra.setdefault("issued", [])
+    extra.setdefault("problems", ())
+    return page(request, "campaign.html", status_code=status_code, progress=shown, campaign=shown.campaign,
+                invites=list_invites(ws, campaign_id), result=scored, empty=empty, notes=notes(ws, campaign_id),
+                smtp=bool(request.app.state.settings.smtp), **extra)
+
+
+@router.get("/campaigns/{campaign_id}")
+def dashboard(request: Request, campaign_id: int, who: Caller = Depends(viewer)):
+    return _dashboard(request, campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/progress")
+def live_progress(request: Request, campaign_id: int, who: Caller = Depends(viewer)):
+    """The response rates alone, polled by the dashboard every few seconds."""
+    from prodops.operations import progress
+
+    return page(request, "_rates.html", progress=progress(_ws(request), campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/invites")
+def add_invites(request: Request, campaign_id: int, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """Invite one person from the form, or everyone in an uploaded CSV; the new links are shown once."""
+    from prodops.operations import invite, read_invitees
+
+    ws, model = _ws(request), _model(request)
+    try:
+        upload = data.get("file")
+        if upload is not None and getattr(upload, "filename", ""):
+            raw = upload.file.read(MAX_UPLOAD + 1)
+            if len(raw) > MAX_UPLOAD:
+                raise InputError(f"{upload.filename}: larger than {MAX_UPLOAD // 2**20} MB; split it")
+            people = read_invitees(upload.filename or "invitees.csv", raw)
+        else:
+            people = [{k: data.get(k) or None for k in ("name", "email", "role", "team")}]
+        issued = invite(ws, model, campaign_id, people)
+    except InputError as e:
+        return _dashboard(request, campaign_id, 422, problems=[p.message for p in e.problems] or [e.message])
+    sent = _send(request, issued) if data.get("send") and request.app.state.settings.smtp else None
+    links = [(i.invite, _link(request, i.token)) for i in issued]
+    return _dashboard(request, campaign_id, issued=links, sent=sent, links_csv=_links_csv(links))
+
+
+def _links_csv(links) -> str:
+    """The new links as a CSV for a mail merge, in a data: URL (they exist only on this page)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "role", "team", "respondent", "link"])
+    for inv, url in links:
+        writer.writerow([inv.name or "", inv.email or "", inv.role, inv.team or "", inv.respondent, url])
+    return "data:text/csv;charset=utf-8," + quote(out.getvalue())
+
+
+def _send(request: Request, issued) -> str:
+    from prodops.web.mail import send_invites
+
+    found = [(i.invite, _link(request, i.token)) for i in issued]
+    return send_invites(request.app.state.settings, found, request.app.state.model)
+
+
+@router.post("/campaigns/{campaign_id}/invites/{invite_id}/revoke")
+def revoke(request: Request, campaign_id: int, invite_id: int, who: Caller = Depends(admin),
+           data: dict = Depends(form_data)):
+    from prodops.operations import revoke as stop
+
+    stop(_ws(request), campaign_id, invite_id)
+    return RedirectResponse(f"/campaigns/{campaign_id}#invites", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/invites/{invite_id}/reissue")
+def reissue(request: Request, campaign_id: int, invite_id: int, who: Caller = Depends(admin),
+            data: dict = Depends(form_data)):
+    from prodops.operations import reissue as renew
+
+    issued = renew(_ws(request), campaign_id, invite_id)
+    links = [(issued.invite, _link(request, issued.token))]
+    return _dashboard(request, campaign_id, issued=links, links_csv=_links_csv(links))
+
+
+@router.post("/campaigns/{campaign_id}/close")
+def close(request: Request, campaign_id: int, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import close as finish
+
+    try:
+        finish(_ws(request), _model(request), campaign_id)
+    except InputError as e:
+        return _dashboard(request, campaign_id, 422, problems=[p.message for p in e.problems] or [e.message])
+    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+
+
+# --- organisations: history, roadmap, value, reports ---------------------------------------------
+
+@router.get("/organizations")
+def organizations(request: Request, who: Caller = Depends(viewer)):
+    from prodops.operations import history
+
+    return page(request, "organizations.html", history=history(_ws(request)))
+
+
+REPORT_FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "xlsx":
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "json": "application/json"}
+
+
+@router.get("/organizations/{organization}")
+def organization(request: Request, organization: str, who: Caller = Depends(viewer)):
+    """The report's content as a page: summary, trajectory, roadmap, value; and its files."""
+    from prodops.operations import history, report
+
+    ws = _ws(request)
+    name = history(ws, organization)[-1].organization
+    made = report(ws, _model(request), name)
+    return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
+                formats=REPORT_FORMATS)
+
+
+@router.get("/organizations/{organization}/report.{fmt}")
+def download_report(request: Request, organization: str, fmt: str, who: Caller = Depends(viewer)):
+    from prodops.operations import history, report
+    from prodops.report import render
+
+    if fmt not in REPORT_FORMATS:
+        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(REPORT_FORMATS)}")
+    ws = _ws(request)
+    name = history(ws, organization)[-1].organization
+    made = report(ws, _model(request), name)
+    body = render(made.document, [fmt], "a4", {fmt: "report"})
+    data = next(iter(body.values()))
+    filename = f"prodops-report-{made.document['as_of']}.{fmt}"
+    return Response(data, media_type=REPORT_FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+@router.get("/imports")
+def imports_form(request: Request, who: Caller = Depends(admin)):
+    from prodops.sources import FORMATS
+
+    return page(request, "imports.html", kinds=sorted(FORMATS), done=None, problems=(), message=None)
+
+
+@router.post("/imports")
+def imports(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """An upload read by the same import code as `prodops import`: all rows, or none with every problem."""
+    import tempfile
+    from pathlib import Path
+
+    from prodops.operations import import_files
+    from prodops.sources import FORMATS
+
+    kind, upload = data.get("kind", ""), data.get("file")
+    try:
+        if kind not in FORMATS:
+            raise InputError(f"choose what the file holds: one of {', '.join(sorted(FORMATS))}")
+        if upload is None or not getattr(upload, "filename", ""):
+            raise InputError("choose a file to upload")
+        raw = upload.file.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise InputError(f"{upload.filename}: larger than {MAX_UPLOAD // 2**20} MB; split it")
+        name = Path(upload.filename).name or "upload"
+        with tempfile.TemporaryDirectory() as folder:  # the import reads a file, named as the user's
+            path = Path(folder) / name
+            path.write_bytes(raw)
+            done = import_files(_ws(request), kind, [path], team=data.get("team") or None)
+    except InputError as e:
+        message = e.message.replace(str(Path(tempfile.gettempdir())), "")
+        return page(request, "imports.html", kinds=sorted(FORMATS), done=None, status_code=422, message=message,
+                    problems=[p.message for p in e.problems], fix=e.fix)
+    return page(request, "imports.html", kinds=sorted(FORMATS), done=done, problems=(), message=None)
+
+
+# --- users --------------------------------------------------------------------------------------
+
+@router.get("/users")
+def users(request: Request, who: Caller = Depends(admin)):
+    from prodops.operations import list_users
+
+    return page(request, "users.html", users=list_users(_ws(request)), problems=())
+
+
+@router.post("/users")
+def add_user(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import add_user as add, list_users
+
+    try:
+        add(_ws(request), data.get("email", ""), data.get("role", ""), data.get("password") or None)
+    except InputError as e:
+        return page(request, "users.html", users=list_users(_ws(request)), problems=[e.message], status_code=422)
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{user_id}/remove")
+def remove_user(request: Request, user_id: int, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import list_users, remove_user as remove
+
+    chosen = next((u for u in list_users(_ws(request)) if u.id == user_id), None)
+    if chosen is None:
+        raise Refused("unknown", f"no user #{user_id}")
+    if chosen.id == who.user.id:
+        raise InputError("you cannot remove yourself; ask another admin")
+    remove(_ws(request), chosen.email)
+    return RedirectResponse("/users", status_code=303)

@@ -1,0 +1,124 @@
+"""The app factory: one workspace and one model per app, security headers on every response,
+errors worded for pages and for the API, and the routes of each area."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from prodops.errors import InputError, Problem, Refused
+from prodops.web import WEB_FIXES, Settings
+
+# No inline script or style anywhere: scripts and styles come from /static only. Forms post only
+# here; no page may be framed (clickjacking); no URL leaks through a Referer (invite tokens).
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+STATUS = {"unknown": 404, "login": 401, "forbidden": 403, "closed": 409, "too_many": 429}
+
+
+class LoginNeeded(Exception):
+    """A page that needs a signed-in user, asked for without one: the browser goes to the login page."""
+
+
+def build(settings: Settings) -> FastAPI:
+    from prodops.model import load_model
+    from prodops.store import Workspace
+    from prodops.web import admin, api, respond
+
+    app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  description="Assessment campaigns, invites and answers; the same results as the command line.")
+    app.state.settings = settings
+    app.state.model = load_model(settings.model)
+    app.state.ws = Workspace.open(settings.db)
+    app.state.ws.engine  # the schema is made or brought up to date now, once, under a lock
+    templates = Jinja2Templates(directory=str(files("prodops.web") / "templates"))
+    templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model)
+    templates.env.filters["percent"] = lambda x: "–" if x is None else f"{x:.0%}"
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(files("prodops.web") / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        from prodops.web.security import cross_site
+
+        if request.method not in ("GET", "HEAD", "OPTIONS") and cross_site(request):
+            response = _problem(request, 403, "a request from another site was refused (cross-site request)")
+        else:
+            response = await call_next(request)
+        response.headers.update(HEADERS)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # pages hold answers and links: never cached
+        return response
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, e: InputError):
+        return _problem(request, 422, e.message, e.document(), [p.message for p in e.problems], fix=e.fix)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, e: Refused):
+        status = STATUS[e.kind]
+        if e.kind == "closed" and request.url.path.startswith(("/r/", "/api/v1/respond/")):
+            status = 404  # a link of a closed campaign opens nothing
+        response = _problem(request, status, e.message, e.document())
+        if e.retry_after:
+            response.headers["Retry-After"] = str(e.retry_after)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, e: RequestValidationError):
+        """A body the API cannot read, worded like every other input problem (where, what)."""
+        problems = [Problem(f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'the body'}: {err['msg']}",
+                            column=".".join(str(p) for p in err["loc"] if p != "body") or None)
+                    for err in e.errors()[:20]]
+        error = InputError(f"the request is not valid ({len(e.errors())} problem{'s' if len(e.errors()) > 1 else ''})",
+                           problems, more=max(0, len(e.errors()) - 20))
+        return _problem(request, 422, error.message, error.document(), [p.message for p in problems])
+
+    @app.exception_handler(LoginNeeded)
+    async def login_needed(request: Request, _e: LoginNeeded):
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, _e):
+        return _problem(request, 404, "there is nothing here")
+
+    @app.exception_handler(405)
+    async def not_allowed(request: Request, _e):
+        return _problem(request, 405, "this address does not take that kind of request")
+
+    app.include_router(respond.router)
+    app.include_router(api.router)
+    app.include_router(admin.router)
+    return app
+
+
+def _problem(request: Request, status: int, message: str, document: dict | None = None, problems=(), fix=None):
+    """An error for a person (a page) or for a program (JSON under /api/)."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(document or {"error": message, "problems": []}, status_code=status)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                               "problems": problems, "fix": fix}, status_code=status)
+
+
+def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    """A page, with the signed-in user (if any) and their CSRF token for its forms."""
+    from prodops.web.security import current_session
+
+    session = current_session(request)
+    context.setdefault("user", session and session.user)
+    context.setdefault("csrf", session and session.csrf)
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -1,0 +1,114 @@
+"""Who is asking, and may they: sessions from a cookie, API tokens from `Authorization: Bearer`,
+roles, CSRF tokens on every state-changing browser request, and refusing cross-site requests."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+
+from prodops.errors import Refused
+
+SESSION_COOKIE = "prodops_session"
+LOGIN_COOKIE = "prodops_login"  # the login form's CSRF token, before there is a session
+CSRF_HEADER = "X-CSRF-Token"
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: object  # operations.User
+    session: object | None  # operations.Session; None when calling with an API token
+
+
+def client(request: Request) -> str:
+    """The caller's address (behind a proxy, uvicorn's --proxy-headers puts the real one here)."""
+    return request.client.host if request.client else "unknown"
+
+
+def secure(request: Request) -> bool:
+    return request.app.state.settings.secure_cookies or request.url.scheme == "https"
+
+
+def set_cookie(response, request: Request, name: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure(request), path="/")
+
+
+def cross_site(request: Request) -> bool:
+    """A browser request sent by another site's page: refused before any route sees it."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return True
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc != request.headers.get("host", "")
+    return origin == "null"
+
+
+def current_session(request: Request):
+    """The live session of the request's cookie, or None (looked up once per request)."""
+    from prodops.operations import session
+
+    if not hasattr(request.state, "session"):
+        request.state.session = session(request.app.state.ws, request.cookies.get(SESSION_COOKIE))
+    return request.state.session
+
+
+def caller(request: Request) -> Caller | None:
+    from prodops.operations import token_user
+
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        user = token_user(request.app.state.ws, auth[7:].strip())
+        if user is None:
+            raise Refused("login", "the API token is not valid")
+        return Caller(user, None)
+    found = current_session(request)
+    return found and Caller(found.user, found)
+
+
+def check_csrf(request: Request, given: str | None, expected: str) -> None:
+    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Refused("forbidden", "the form has expired or did not come from this site; reload the page and try again")
+
+
+async def form_data(request: Request) -> dict:
+    """The posted form's fields (the last value of each); an API's JSON body is read by its model."""
+    if request.method in ("GET", "HEAD"):
+        return {}
+    form = await request.form(max_files=1, max_fields=2000, max_part_size=10 * 1024 * 1024)
+    return {k: form.getlist(k)[-1] for k in form.keys()}
+
+
+def _signed_in(request: Request, data: dict, api: bool) -> Caller:
+    from prodops.web.app import LoginNeeded
+
+    found = caller(request)
+    if found is None:
+        if api:
+            raise Refused("login", "sign in, or send an API token as Authorization: Bearer TOKEN")
+        raise LoginNeeded()
+    if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(request, request.headers.get(CSRF_HEADER) or data.get("csrf"), found.session.csrf)
+    return found
+
+
+def viewer(request: Request, data: dict = Depends(form_data)) -> Caller:
+    """A signed-in user of any role (pages)."""
+    return _signed_in(request, data, api=False)
+
+
+def admin(found: Caller = Depends(viewer)) -> Caller:
+    if not found.user.admin:
+        raise Refused("forbidden", "only an admin may do this; viewers read dashboards and reports")
+    return found
+
+
+def api_viewer(request: Request) -> Caller:
+    return _signed_in(request, {}, api=True)
+
+
+def api_admin(found: Caller = Depends(api_viewer)) -> Caller:
+    if not found.user.admin:
+        raise Refused("forbidden", "only an admin may do this; viewers read dashboards and reports")
+    return found

@@ -1,0 +1,544 @@
+"""The web app through FastAPI's TestClient (real HTTP handling, a real workspace): campaigns,
+invites, the respondent's form with and without JavaScript, the API, and each protection with a
+test that fails when it is taken away."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from prodops import operations
+from prodops.model import load_model
+from prodops.store import Workspace
+from prodops.web import Settings, create_app
+
+MODEL = load_model()
+CRITERIA = list(MODEL.criterion)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "web.db")
+
+
+@pytest.fixture
+def app(db):
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
+        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
+    made = create_app(Settings(db=db))
+    yield made
+    made.state.ws.close()
+
+
+def client(app, **kw) -> TestClient:
+    return TestClient(app, base_url="http://testserver", follow_redirects=False, **kw)
+
+
+def sign_in(app, email="admin@example.com", password=PASSWORD) -> tuple[TestClient, str]:
+    """A browser signed in: (client, its CSRF token)."""
+    browser = client(app)
+    page = browser.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    answer = browser.post("/login", data={"csrf": token, "email": email, "password": password})
+    assert answer.status_code == 303, answer.text
+    campaigns = browser.get("/campaigns")
+    return browser, re.search(r'name="csrf" value="([^"]+)"', campaigns.text).group(1)
+
+
+def new_campaign(app, **kw) -> int:
+    with Workspace.open(app.state.settings.db) as ws:
+        return operations.create_campaign(ws, MODEL, kw.pop("organization", "Acme"), kw.pop("name", "Q4"), **kw).id
+
+
+def invite(app, campaign_id: int, *people: dict) -> list[str]:
+    with Workspace.open(app.state.settings.db) as ws:
+        return [i.token for i in operations.invite(ws, MODEL, campaign_id, list(people))]
+
+
+def form_csrf(page_text: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)
+
+
+# --- signing in, sessions -----------------------------------------------------------------------
+
+def test_sign_in_sets_a_session_cookie_that_is_httponly_and_samesite_lax(app):
+    browser = client(app)
+    token = form_csrf(browser.get("/login").text)
+    answer = browser.post("/login", data={"csrf": token, "email": "ADMIN@example.com", "password": PASSWORD})
+    assert answer.status_code == 303 and answer.headers["location"] == "/campaigns"
+    cookie = [c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_session=")][0]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT id_hash FROM sessions")).scalars().all()
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert len(stored) == 1 and value not in stored[0]  # only the hash is kept
+
+
+def test_cookies_are_secure_behind_tls(db, app):
+    secure_app = create_app(Settings(db=db, secure_cookies=True))
+    page = client(secure_app).get("/login")
+    assert "Secure" in page.headers["set-cookie"]
+    secure_app.state.ws.close()
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(app):
+    browser = client(app)
+    token = form_csrf(browser.get("/login").text)
+    wrong = browser.post("/login", data={"csrf": token, "email": "admin@example.com", "password": "nope nope nope"})
+    unknown = browser.post("/login", data={"csrf": token, "email": "who@example.com", "password": "nope nope nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert "wrong e-mail or password" in wrong.text and "wrong e-mail or password" in unknown.text
+
+
+def test_login_without_its_csrf_token_is_refused(app):
+    browser = client(app)
+    browser.get("/login")
+    answer = browser.post("/login", data={"email": "admin@example.com", "password": PASSWORD})
+    assert answer.status_code == 403
+    assert "prodops_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_logging_in_too_often_is_limited_for_every_worker(app, db):
+    browser = client(app)
+    token = form_csrf(browser.get("/login").text)
+    codes = [browser.post("/login", data={"csrf": token, "email": "admin@example.com", "password": "wrong password"}).status_code
+             for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    # the count is in the workspace: another app (worker) over it refuses too, even the right password
+    other = create_app(Settings(db=db))
+    second = client(other)
+    token = form_csrf(second.get("/login").text)
+    answer = second.post("/login", data={"csrf": token, "email": "admin@example.com", "password": PASSWORD})
+    assert answer.status_code == 429 and int(answer.headers["retry-after"]) > 0
+    other.state.ws.close()
+
+
+def test_signing_out_ends_the_session_for_good(app):
+    browser, csrf = sign_in(app)
+    cookie = browser.cookies.get("prodops_session")
+    assert browser.post("/logout", data={"csrf": csrf}).status_code == 303
+    thief = client(app)
+    thief.cookies.set("prodops_session", cookie)
+    assert thief.get("/campaigns").status_code == 303  # to the login page
+
+
+def test_an_idle_session_ends(app, db):
+    browser, _ = sign_in(app)
+    with Workspace.open(db) as ws, ws.transaction() as conn:
+        conn.execute(sa.text("UPDATE sessions SET seen_at = :t"), {"t": dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)})
+    assert browser.get("/campaigns").status_code == 303
+
+
+# --- CSRF, roles, headers -----------------------------------------------------------------------
+
+def test_a_post_without_the_csrf_token_is_refused(app):
+    browser, csrf = sign_in(app)
+    refused = browser.post("/campaigns", data={"organization": "Acme", "name": "Q4"})
+    assert refused.status_code == 403
+    accepted = browser.post("/campaigns", data={"organization": "Acme", "name": "Q4", "csrf": csrf})
+    assert accepted.status_code == 303
+    with Workspace.open(app.state.settings.db) as ws:
+        assert len(operations.list_campaigns(ws)) == 1
+
+
+def test_an_htmx_post_carries_the_token_in_a_header(app):
+    browser, csrf = sign_in(app)
+    answer = browser.post("/campaigns", data={"organization": "Acme", "name": "Q4"}, headers={"X-CSRF-Token": csrf})
+    assert answer.status_code == 303
+
+
+def test_a_cross_site_post_is_refused_even_with_the_token(app):
+    browser, csrf = sign_in(app)
+    answer = browser.post("/campaigns", data={"organization": "Acme", "name": "Q4", "csrf": csrf},
+                          headers={"Origin": "https://evil.example"})
+    assert answer.status_code == 403
+    answer = browser.post("/campaigns", data={"organization": "Acme", "name": "Q4", "csrf": csrf},
+                          headers={"Sec-Fetch-Site": "cross-site"})
+    assert answer.status_code == 403
+
+
+def test_a_viewer_changes_nothing(app):
+    cid = new_campaign(app)
+    invite(app, cid, {"name": "Ana", "role": "pm"})
+    browser, csrf = sign_in(app, "viewer@example.com")
+    assert browser.get(f"/campaigns/{cid}").status_code == 200
+    for path, data in [("/campaigns", {"organization": "X", "name": "Y"}), (f"/campaigns/{cid}/invites", {"role": "pm"}),
+                       (f"/campaigns/{cid}/close", {}), (f"/campaigns/{cid}/invites/1/revoke", {}),
+                       (f"/campaigns/{cid}/invites/1/reissue", {}), ("/users", {"email": "x@y.z", "role": "admin"})]:
+        assert browser.post(path, data={**data, "csrf": csrf}).status_code == 403, path
+    assert browser.get("/imports").status_code == 403
+    page = browser.get(f"/campaigns/{cid}").text
+    assert "Close and record" not in page and "Invite everyone" not in page
+
+
+def test_every_response_carries_the_security_headers(app):
+    for path in ("/login", "/r/" + "x" * 43, "/api/openapi.json", "/static/app.css"):
+        headers = client(app).get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-content-type-options"] == "nosniff"
+    assert client(app).get("/login").headers["cache-control"] == "no-store"
+
+
+def test_pages_carry_no_inline_script_or_style(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    browser, _ = sign_in(app)
+    for page in (browser.get(f"/campaigns/{cid}").text, client(app).get(f"/r/{token}/1").text, browser.get("/campaigns").text):
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+        assert "<style" not in page and " style=" not in page and " on" not in re.sub(r"\bon[a-z]*=", "", "")
+        assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_htmx_is_served_from_the_package(app):
+    script = client(app).get("/static/htmx.min.js")
+    assert script.status_code == 200 and "htmx" in script.text[:2000]
+    page = client(app).get("/login").text
+    assert '<script src="/static/htmx.min.js"' in page and "https://" not in re.sub(r'href="https?://[^"]*"', "", page)
+
+
+# --- campaigns and the respondent's form ------------------------------------------------------
+
+def test_an_admin_creates_a_campaign_invites_and_sees_the_link_once(app):
+    browser, csrf = sign_in(app)
+    made = browser.post("/campaigns", data={"csrf": csrf, "organization": "Acme", "name": "Q4 check", "closes": "2030-01-31",
+                                            "target-pm": "3"})
+    cid = int(made.headers["location"].rsplit("/", 1)[1])
+    page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, "name": "Ana", "email": "ana@example.com", "role": "pm"})
+    assert page.status_code == 200
+    links = re.findall(r'value="(http://testserver/r/[^"]+)"', page.text)
+    assert len(links) == 1
+    token = links[0].rsplit("/", 1)[1]
+    assert len(token) >= 43  # 256 bits
+    with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
+        dump = "\n".join(str(r) for t in ("invites", "campaigns") for r in conn.execute(sa.text(f"SELECT * FROM {t}")))
+    assert token not in dump  # stored only as a hash
+    again = browser.get(f"/campaigns/{cid}").text
+    assert token not in again and "Ana" in again
+
+
+def test_invitees_from_a_csv_get_row_level_messages_like_the_command_line(app):
+    cid = new_campaign(app)
+    browser, csrf = sign_in(app)
+    bad = "name,email,role,team\nAna,ana@example.com,pm,Pay\nBo,bo@example.com,wizard,Pay\nCy,cy@example.com,pm,\x1b[31mX\n"
+    page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf}, files={"file": ("people.csv", bad, "text/csv")})
+    assert page.status_code == 422
+    assert "control character" in page.text and "row 4" in page.text
+    good = "name,email,role,team\nAna,ana@example.com,pm,Pay\nBo,bo@example.com,engineering,Pay\n"
+    page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf}, files={"file": ("people.csv", good, "text/csv")})
+    assert page.status_code == 200 and len(re.findall(r'value="http://testserver/r/', page.text)) == 2
+    unknown_role = "name,role\nZed,wizard\n"
+    page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf}, files={"file": ("p.csv", unknown_role, "text/csv")})
+    assert page.status_code == 422 and "unknown role" in page.text
+    with Workspace.open(app.state.settings.db) as ws:
+        assert len(operations.list_invites(ws, cid)) == 2  # nothing half-invited
+
+
+def test_the_form_saves_each_answer_and_resumes_where_it_was_left(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    phone = client(app)
+    start = phone.get(f"/r/{token}")
+    assert start.status_code == 200 and "Start" in start.text
+    page = phone.get(f"/r/{token}/1").text
+    csrf = form_csrf(page)
+    first = [c.id for c in MODEL.criteria if c.dimension == MODEL.dimensions[0].id]
+    saved = phone.post(f"/r/{token}/save/{first[0]}", data={f"answer-{first[0]}": "Fully", f"note-{first[0]}": "wiki/org"},
+                       headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
+    assert saved.status_code == 200 and "Saved" in saved.text and "1 of 52 answered" in saved.text
+    # a new visit (the tab closed) resumes on the first page with something unanswered
+    again = client(app).get(f"/r/{token}")
+    assert again.status_code == 303 and again.headers["location"] == f"/r/{token}/1"
+    page = client(app).get(f"/r/{token}/1").text
+    assert re.search(rf'name="answer-{first[0]}" value="Fully" checked', page) and "wiki/org" in page
+
+
+def test_the_form_works_without_javascript(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    phone = client(app)
+    csrf = form_csrf(phone.get(f"/r/{token}/1").text)
+    pages = [d for d in MODEL.dimensions if any(c.dimension == d.id for c in MODEL.criteria)]
+    for n, dim in enumerate(pages, 1):
+        data = {"csrf": csrf, "go": "next"}
+        data |= {f"answer-{c.id}": "Partly" for c in MODEL.criteria if c.dimension == dim.id}
+        answer = phone.post(f"/r/{token}/{n}", data=data)
+        assert answer.status_code == 303
+    assert answer.headers["location"] == f"/r/{token}/review"
+    review = phone.get(f"/r/{token}/review").text
+    assert "Every statement is answered" in review
+    done = phone.post(f"/r/{token}/submit", data={"csrf": csrf})
+    assert done.status_code == 200 and "Thank you" in done.text
+    with Workspace.open(app.state.settings.db) as ws:
+        assert operations.list_invites(ws, cid)[0].submitted_at is not None
+
+
+def test_a_bad_answer_posted_without_javascript_saves_nothing_and_says_why(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    phone = client(app)
+    csrf = form_csrf(phone.get(f"/r/{token}/1").text)
+    first = [c.id for c in MODEL.criteria if c.dimension == MODEL.dimensions[0].id]
+    page = phone.post(f"/r/{token}/1", data={"csrf": csrf, f"answer-{first[0]}": "Fully", f"answer-{first[1]}": "Maybe"})
+    assert page.status_code == 422 and "not on the answer scale" in page.text
+    with Workspace.open(app.state.settings.db) as ws:
+        assert operations.form(ws, token).given == {}
+
+
+def test_the_review_lists_what_is_unanswered(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, token, {c: "Fully" for c in CRITERIA[1:]})
+    review = client(app).get(f"/r/{token}/review").text
+    assert "1 statement is not answered yet" in review and MODEL.criterion[CRITERIA[0]].text in html.unescape(review)
+
+
+def test_a_respondent_post_without_the_form_token_is_refused(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    answer = client(app).post(f"/r/{token}/save/{CRITERIA[0]}", data={f"answer-{CRITERIA[0]}": "Fully"})
+    assert answer.status_code == 403
+    with Workspace.open(app.state.settings.db) as ws:
+        assert operations.form(ws, token).given == {}
+
+
+def test_one_respondent_cannot_read_or_write_another_ones_answers(app):
+    cid = new_campaign(app)
+    a, b = invite(app, cid, {"name": "Ana", "role": "pm"}, {"name": "Bo", "role": "pm"})
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, b, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: "Bo's secret evidence"})
+    seen = client(app).get(f"/api/v1/respond/{a}").json()
+    assert seen["answers"] == {} and "secret" not in str(seen)
+    assert "secret" not in client(app).get(f"/r/{a}/1").text
+    # A's form token does not let A post into B's form
+    csrf_a = form_csrf(client(app).get(f"/r/{a}/1").text)
+    answer = client(app).post(f"/r/{b}/save/{CRITERIA[0]}", data={f"answer-{CRITERIA[0]}": "No"},
+                              headers={"X-CSRF-Token": csrf_a})
+    assert answer.status_code == 403
+    client(app).put(f"/api/v1/respond/{a}", json={"answers": {CRITERIA[0]: "No"}})
+    with Workspace.open(app.state.settings.db) as ws:
+        assert operations.form(ws, b).given[CRITERIA[0]].value == 1.0
+
+
+def test_a_revoked_or_closed_link_opens_nothing(app):
+    cid = new_campaign(app)
+    a, b = invite(app, cid, {"name": "Ana", "role": "pm"}, {"name": "Bo", "role": "pm"})
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.revoke(ws, cid, operations.list_invites(ws, cid)[0].id)
+        operations.save(ws, MODEL, b, {CRITERIA[0]: "Fully"}, submit=True)
+        operations.close(ws, MODEL, cid)
+    for token in (a, b):
+        assert client(app).get(f"/r/{token}").status_code == 404
+        assert client(app).put(f"/api/v1/respond/{token}", json={"answers": {CRITERIA[0]: "Fully"}}).status_code == 404
+
+
+def test_guessing_invite_links_is_limited(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    guesser = client(app)
+    codes = [guesser.get(f"/r/{'A' * 42}{i % 10}").status_code for i in range(31)]
+    assert codes[:30] == [404] * 30 and codes[30] == 429
+    assert guesser.get(f"/r/{token}").status_code == 429  # from that client, even a right link waits
+
+
+def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
+    cid = new_campaign(app, organization="<b>Acme</b>")
+    token = invite(app, cid, {"name": "<script>alert(1)</script>", "role": "pm", "team": "<img src=x onerror=alert(2)>"})[0]
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: '<a href="javascript:alert(3)">x</a>'}, submit=True)
+    browser, _ = sign_in(app)
+    page = browser.get(f"/campaigns/{cid}").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and '<a href="javascript' not in page and "&lt;a href=" in page
+    assert "<b>Acme</b>" not in page
+
+
+def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
+    cid = new_campaign(app, targets={"pm": 2})
+    a, b, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
+                     {"name": "Cy", "role": "engineering", "team": "Growth"})
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, a, {x: "Fully" for x in CRITERIA}, submit=True)
+        operations.save(ws, MODEL, c, {CRITERIA[0]: "Fully"})
+    browser, _ = sign_in(app, "viewer@example.com")
+    page = browser.get(f"/campaigns/{cid}").text
+    assert "<strong>1</strong> submitted of 2 wanted (50%)" in page
+    assert "Level 5" in page and "one respondent" in page  # the warning of a single respondent
+    assert "Bo · pm · Pay" in page and "Cy · engineering · Growth · started (1 answered)" in page
+    live = browser.get(f"/campaigns/{cid}/progress").text
+    assert 'hx-trigger="every 5s"' in live and "Response rate by team" in live
+
+
+# --- closing records the assessment as `prodops assess` would ---------------------------------
+
+def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, db):
+    from prodops.answers import dump_yaml, responses_document
+    from prodops.assessment import result_document
+    from tests.conftest import run
+
+    cid = new_campaign(app, organization="Acme", closes=dt.date(2030, 1, 31))
+    people = [{"name": f"P{i}", "role": role, "team": "Pay"} for i, role in enumerate(["pm", "pm", "engineering", "design"])]
+    tokens = invite(app, cid, *people)
+    scale = [p.label for p in MODEL.answer_scale] + ["N/A"]
+    with Workspace.open(db) as ws:
+        for n, token in enumerate(tokens[:3]):
+            operations.save(ws, MODEL, token, {c: scale[(i + n) % len(scale)] for i, c in enumerate(CRITERIA)},
+                            {CRITERIA[n]: f"note {n}"}, submit=True)
+        operations.save(ws, MODEL, tokens[3], {CRITERIA[0]: "Fully"})  # started, never submitted: left out
+        live = operations.result(ws, MODEL, cid)
+    browser, csrf = sign_in(app)
+    assert browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf}).status_code == 303
+    with Workspace.open(db) as ws:
+        recorded = ws.latest("Acme")
+        replay = ws.responses(recorded.id)
+    assert recorded.respondents == 3 and recorded.date == dt.date.today()
+    # the same answers as an answers file, assessed by the command line in another workspace
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(dump_yaml(responses_document(replay, MODEL)))
+    cli = run("assess", str(answers), "--json", "--no-record")
+    assert cli.returncode == 0, cli.stderr
+    import json
+
+    from_cli = json.loads(cli.stdout)
+    from_cli.pop("recorded")
+    assert from_cli == result_document(live.result, MODEL)
+    history = run("history", "--db", db, "--json")
+    assert '"Acme"' in history.stdout and f'"level": {recorded.level}' in history.stdout
+
+
+def test_answers_after_the_close_are_refused_with_a_clear_message(app):
+    cid = new_campaign(app)
+    a, b = invite(app, cid, {"name": "Ana", "role": "pm"}, {"name": "Bo", "role": "pm"})
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, a, {CRITERIA[0]: "Fully"}, submit=True)
+        operations.close(ws, MODEL, cid)
+    answer = client(app).put(f"/api/v1/respond/{b}", json={"answers": {CRITERIA[0]: "Fully"}})
+    assert answer.status_code == 404 and "closed" in answer.json()["error"]
+
+
+def test_closing_with_no_submitted_answers_says_so(app):
+    cid = new_campaign(app)
+    invite(app, cid, {"name": "Ana", "role": "pm"})
+    browser, csrf = sign_in(app)
+    page = browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf})
+    assert page.status_code == 422 and "no one has submitted answers" in page.text
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+def api(app, token: str | None = None) -> TestClient:
+    return client(app, headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+def tokens(app) -> tuple[str, str]:
+    with Workspace.open(app.state.settings.db) as ws:
+        return operations.create_token(ws, "admin@example.com")[1], operations.create_token(ws, "viewer@example.com")[1]
+
+
+def test_the_api_runs_a_whole_campaign(app):
+    admin_token, viewer_token = tokens(app)
+    admin = api(app, admin_token)
+    made = admin.post("/api/v1/campaigns", json={"organization": "Acme", "name": "Q4", "model": MODEL.ref})
+    assert made.status_code == 201, made.text
+    cid = made.json()["id"]
+    links = admin.post(f"/api/v1/campaigns/{cid}/invites", json={"invitees": [{"name": "Ana", "role": "pm"},
+                                                                              {"email": "bo@example.com", "role": "design"}]})
+    assert links.status_code == 201 and [x["role"] for x in links.json()] == ["pm", "design"]
+    token = links.json()[0]["url"].rsplit("/", 1)[1]
+    assert links.json()[0]["url"] == f"http://testserver/r/{token}"
+    saved = client(app).put(f"/api/v1/respond/{token}", json={"answers": {c: "Fully" for c in CRITERIA},
+                                                              "notes": {CRITERIA[0]: "link"}, "submit": True})
+    assert saved.status_code == 200 and saved.json()["answered"] == 52
+    status = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}").json()
+    assert status["by_role"]["pm"]["submitted"] == 1 and status["by_role"]["design"]["submitted"] == 0
+    result = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}/result").json()
+    assert result["level"] == 5 and result["recorded"] is None and result["criteria"][CRITERIA[0]]["score"] == 1.0
+    closed = admin.post(f"/api/v1/campaigns/{cid}/close")
+    assert closed.status_code == 200 and closed.json()["id"] >= 1
+    assert api(app, viewer_token).get(f"/api/v1/campaigns/{cid}/result").json()["recorded"]["id"] == closed.json()["id"]
+
+
+def test_api_errors_are_json_with_the_problems(app):
+    admin_token, viewer_token = tokens(app)
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    bad = client(app).put(f"/api/v1/respond/{token}", json={"answers": {CRITERIA[0]: "Maybe", "nope-1": "Fully"}})
+    assert bad.status_code == 422
+    body = bad.json()
+    assert {p.get("criterion") for p in body["problems"]} == {CRITERIA[0], "nope-1"}
+    assert "not on the answer scale" in body["problems"][0]["message"] + body["problems"][1]["message"]
+    shape = api(app, admin_token).post("/api/v1/campaigns", json={"organization": "Acme"})
+    assert shape.status_code == 422 and shape.json()["problems"][0]["message"].startswith("name:")
+    assert api(app, "pdo_wrong").get("/api/v1/campaigns").status_code == 401
+    assert client(app).get("/api/v1/campaigns").status_code == 401
+    assert api(app, viewer_token).post("/api/v1/campaigns", json={"organization": "A", "name": "B"}).status_code == 403
+    assert api(app, admin_token).get("/api/v1/campaigns/999").status_code == 404
+
+
+def test_the_api_with_a_session_needs_the_csrf_header(app):
+    browser, csrf = sign_in(app)
+    assert browser.post("/api/v1/campaigns", json={"organization": "A", "name": "B"}).status_code == 403
+    assert browser.post("/api/v1/campaigns", json={"organization": "A", "name": "B"},
+                        headers={"X-CSRF-Token": csrf}).status_code == 201
+
+
+def test_api_tokens_are_stored_as_hashes(app, db):
+    admin_token, _ = tokens(app)
+    with Workspace.open(db) as ws, ws.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT token_hash FROM api_tokens")).scalars().all()
+    assert admin_token not in stored and len(stored[0]) == 64
+
+
+def test_the_api_reference_is_served_without_a_cdn(app):
+    page = client(app).get("/api/docs")
+    assert page.status_code == 200 and "PUT /api/v1/respond/{token}" in page.text and "cdn" not in page.text.lower()
+    assert "/api/v1/campaigns/{campaign_id}/invites" in client(app).get("/api/openapi.json").json()["paths"]
+
+
+# --- imports and reports ------------------------------------------------------------------------
+
+def test_an_upload_imports_through_the_same_code_and_messages_as_the_command_line(app, tmp_path, db):
+    from tests.conftest import run
+
+    browser, csrf = sign_in(app)
+    bad = "team,sprint,start,end,unit,committed,completed\nPay,S1,2026-01-01,2026-01-14,points,10,x\n"
+    page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"}, files={"file": ("sprints.csv", bad, "text/csv")})
+    path = tmp_path / "sprints.csv"
+    path.write_text(bad)
+    cli = run("import", "sprint-summary", str(path), "--db", str(tmp_path / "other.db"))
+    assert page.status_code == 422 and cli.returncode == 2
+    problem = cli.stderr.splitlines()[1].strip().replace(str(path), "sprints.csv")
+    assert problem in page.text.replace("&#34;", '"').replace("&#39;", "'")
+    with Workspace.open(db) as ws:
+        assert ws.read("sprints").height == 0  # nothing half-imported
+    good = bad.replace(",x\n", ",8\n")
+    page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"}, files={"file": ("sprints.csv", good, "text/csv")})
+    assert page.status_code == 200 and "1 new" in page.text
+
+
+def test_reports_download_in_every_format(tmp_path, demo):
+    import shutil
+
+    db = str(tmp_path / "demo.db")
+    shutil.copy(demo / "prodops.db", db)
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
+    app = create_app(Settings(db=db))
+    browser, _ = sign_in(app, "viewer@example.com")
+    page = browser.get("/organizations/northwind%20cloud")  # any letter case
+    assert page.status_code == 200 and "Level 2" in page.text and "Planning accuracy rose" in page.text
+    for fmt, start in (("pdf", b"%PDF"), ("html", b"<!doctype html"), ("xlsx", b"PK"), ("json", b"{")):
+        got = browser.get(f"/organizations/Northwind%20Cloud/report.{fmt}")
+        assert got.status_code == 200 and got.content[:len(start)].lower() == start.lower(), fmt
+        assert got.headers["content-disposition"].startswith("attachment")
+    assert got.content == (demo / "report.json").read_bytes()  # the same bytes as `prodops report`
+    app.state.ws.close()
