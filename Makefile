@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo serve test bench clean
 
 setup: $(VENV)/.installed
 
@@ -15,6 +15,9 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/prodops demo --out prodops-demo
+
+serve: setup
+	$(BIN)/prodops serve --demo
 
 test: setup
 	$(BIN)/python -m pytest

@@ -348,7 +348,7 @@ def test_the_readme_command_table_lists_every_command():
 
 def test_a_mistyped_command_is_suggested_once():
     err = run("asess").stderr
-    assert err.count("Did you mean 'assess'?") == 1
+    assert err.count("Did you mean") == 1 and "'assess'" in err
 
 
 def test_an_export_given_as_answers_points_to_the_mapping(tmp_path):
