@@ -1,0 +1,206 @@
+"""The web app in a real browser (Debian's Chromium through Playwright) against a real server on
+127.0.0.1: the respondent's form on a phone and a laptop with the keyboard alone, resuming after the
+page is closed, with JavaScript off; the admin's whole round; an accessibility scan of every page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if not CHROMIUM:
+    if os.environ.get("PRODOPS_REQUIRE_BROWSER"):
+        raise RuntimeError("PRODOPS_REQUIRE_BROWSER is set but no chromium is on PATH")
+    pytest.skip("no Chromium here (Debian: apt-get install chromium)", allow_module_level=True)
+
+import uvicorn  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from prodops import operations  # noqa: E402
+from prodops.model import load_model  # noqa: E402
+from prodops.store import Workspace  # noqa: E402
+from prodops.web import Settings, create_app  # noqa: E402
+
+MODEL = load_model()
+PASSWORD = "correct horse battery staple"
+PHONE, LAPTOP = 390, 1280
+
+
+class Server:
+    """The app served by uvicorn in a thread, on a free port of 127.0.0.1."""
+
+    def __init__(self, db: str):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.app = create_app(Settings(db=db))
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.app.state.ws.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("web") / "web.db")
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
+    running = Server(db)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+def link(server, **invitee) -> str:
+    with Workspace.open(server.app.state.settings.db) as ws:
+        campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4 check")
+        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm", **invitee}])[0].token
+    return f"{server.url}/r/{token}"
+
+
+def first_page() -> list:
+    return sorted((c for c in MODEL.criteria if c.dimension == MODEL.dimensions[0].id), key=lambda c: c.level)
+
+
+def tab_to(page, predicate: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches `predicate` (a JS expression on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached an element where {predicate}")
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_a_respondent_answers_with_the_keyboard_alone_and_resumes_later(browser, server, width):
+    url = link(server, name=f"Kbd {width}")
+    page = browser.new_page(viewport={"width": width, "height": 860})
+    page.goto(url)
+    tab_to(page, "el.textContent.trim() === 'Start'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(url + "/1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    criteria = first_page()
+    for c in criteria:
+        tab_to(page, f"el.name === 'answer-{c.id}'")
+        page.keyboard.press("ArrowRight")  # the second point of the scale: "Started"
+        expect(page.locator(f"#saved-{c.id}")).to_have_text("Saved")
+    page.locator(f"#note-{criteria[0].id}").focus()
+    page.keyboard.type("<b>wiki</b>/org-chart")
+    page.keyboard.press("Tab")  # leaving the note saves it
+    expect(page.locator(f"#saved-{criteria[0].id}")).to_have_text("Saved")
+    expect(page.locator("#progress label")).to_have_text(f"{len(criteria)} of 52 answered")
+    page.close()
+    # the link opened again, in a new page: on the next page with something to answer, answers kept
+    again = browser.new_page(viewport={"width": width, "height": 860})
+    again.goto(url)
+    again.wait_for_url(url + "/2")
+    again.goto(url + "/1")
+    for c in criteria:
+        expect(again.locator(f"input[name='answer-{c.id}'][value='Started']")).to_be_checked()
+    expect(again.locator(f"#note-{criteria[0].id}")).to_have_value("<b>wiki</b>/org-chart")
+    again.close()
+
+
+def test_the_form_works_with_javascript_off(browser, server):
+    url = link(server, name="No JS")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": PHONE, "height": 860})
+    page = context.new_page()
+    page.goto(url + "/1")
+    for c in first_page():
+        page.locator(f"input[name='answer-{c.id}'][value='Fully']").check()
+    page.get_by_role("button", name="Save and next").click()
+    page.wait_for_url(url + "/2")
+    page.get_by_role("button", name="Review and submit").click()
+    page.wait_for_url(url + "/review")
+    expect(page.locator("main")).to_contain_text(f"{52 - len(first_page())} statements are not answered yet")
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator("h1")).to_have_text("Thank you")
+    context.close()
+
+
+def sign_in(page, server):
+    page.goto(server.url + "/login")
+    page.fill("#email", "admin@example.com")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.url + "/campaigns")
+
+
+def test_an_admin_runs_a_round_watching_answers_arrive_and_downloads_the_pdf(browser, server):
+    admin = browser.new_page(viewport={"width": LAPTOP, "height": 900})
+    sign_in(admin, server)
+    admin.fill("#organization", "Browser Co")
+    admin.fill("#name", "Round in a browser")
+    admin.fill("input[name='target-pm']", "1")
+    admin.get_by_role("button", name="Create campaign").click()
+    admin.wait_for_url(re.compile(r".*/campaigns/\d+$"))
+    admin.fill("#inv-name", "Pat")
+    admin.select_option("#inv-role", "pm")
+    admin.get_by_role("button", name="Invite", exact=True).click()
+    url = admin.locator("input.copy-source").first.input_value()
+    expect(admin.locator("#rates")).to_contain_text("0 submitted of 1 wanted")
+    phone = browser.new_page(viewport={"width": PHONE, "height": 860})
+    phone.goto(url.replace("http://testserver", server.url))
+    token = url.rsplit("/", 1)[1]
+    phone.request.put(f"{server.url}/api/v1/respond/{token}",
+                      data={"answers": {c.id: "Mostly" for c in MODEL.criteria}, "submit": True})
+    # the dashboard polls: the rate rises without a reload
+    expect(admin.locator("#rates")).to_contain_text("1 submitted of 1 wanted (100%)", timeout=15_000)
+    admin.get_by_role("button", name="Close and record").click()
+    expect(admin.locator(".meta")).to_contain_text("closed")
+    admin.get_by_role("link", name="history and report").click()
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="PDF").click()
+    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_no_page_has_a_serious_accessibility_violation(browser, server, width):
+    url = link(server, name=f"Axe {width}")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    found = {}
+    for path in ("", "/1", "/review"):
+        page.goto(url + path)
+        found[url + path] = serious(page)
+    page.goto(server.url + "/login")
+    found["/login"] = serious(page)
+    sign_in(page, server)
+    for path in ("/campaigns", "/organizations", "/imports", "/users", "/api/docs"):
+        page.goto(server.url + path)
+        found[path] = serious(page)
+    page.goto(server.url + "/campaigns")
+    page.locator("table.list a").first.click()
+    page.wait_for_load_state()
+    found["/campaigns/N"] = serious(page)
+    assert not {k: v for k, v in found.items() if v}
