@@ -390,21 +390,25 @@ def _check_rate(ws, client: str | None, count: bool) -> None:
 def form(ws, token: str, client: str | None = None, today: dt.date | None = None) -> Form:
     """The respondent's form as they left it, while the campaign takes answers. Wrong links count
     towards the client's limit."""
-    from prodops.store.tables import invite_answers
-
     _check_rate(ws, client, count=False)
     try:
         with ws.transaction(write=False) as conn:
             row, found = _lookup(conn, token)
             _taking(found, today or _today())
-            given = {r.criterion: Given(r.value, r.na, r.note) for r in conn.execute(
-                sa.select(invite_answers).where(invite_answers.c.invite_id == row.id))}
+            return _form(conn, row, found)
     except Refused as refused:
         if refused.kind == "unknown":
             _check_rate(ws, client, count=True)
         raise
-    answered = sum(g.answered for g in given.values())
-    return Form(found, _invite(row, answered), row.csrf, given)
+
+
+def _form(conn, row, found: Campaign) -> Form:
+    from prodops.store.tables import invite_answers, invites
+
+    given = {r.criterion: Given(r.value, r.na, r.note) for r in conn.execute(
+        sa.select(invite_answers).where(invite_answers.c.invite_id == row.id))}
+    row = conn.execute(sa.select(invites).where(invites.c.id == row.id)).one()
+    return Form(found, _invite(row, sum(g.answered for g in given.values())), row.csrf, given)
 
 
 def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = None,
@@ -464,11 +468,11 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
                                               & ~table.c.na & table.c.note.is_(None)))
             conn.execute(invites.update().where(invites.c.id == row.id).values(
                 saved_at=now, **({"submitted_at": now} if submit else {})))
+            return _form(conn, row, found)  # what was saved, as the transaction sees it
     except Refused as refused:
         if refused.kind == "unknown":
             _check_rate(ws, client, count=True)
         raise
-    return form(ws, token, today=today)
 
 
 def _taking(found: Campaign, today: dt.date) -> None:
