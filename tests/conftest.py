@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from prodops.answers import Respondent, Responses
+from tests.pgserver import bindir, free_port, new_database, running_postgres
 from prodops.model import MaturityModel
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,56 +86,21 @@ def needs(what: str, present: bool, switch: str, how: str) -> None:
 
 # --- PostgreSQL: a throwaway server started by the tests --------------------------------------
 
-def _pg_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).resolve().parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    bindir = _pg_bindir()
-    if bindir is None:
+    if bindir() is None:
         message = "PostgreSQL server binaries not found (Debian: apt-get install postgresql)"
         if os.environ.get("PRODOPS_REQUIRE_POSTGRES"):
             pytest.fail(message)
         pytest.skip(message)
-    base = Path(tempfile.mkdtemp(prefix="prodops-pg-"))
-    # initdb refuses to run as root: run the server as the postgres user, in a folder it owns.
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_user:
-        shutil.chown(base, "postgres", "postgres")
-    port = _free_port()
-    data = base / "data"
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"],
-                   check=True, capture_output=True)
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w",
-                    "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+    with running_postgres() as url:
+        yield url
 
 
 @pytest.fixture
 def postgres_url(postgres_server):
     """A new, empty database on the test server."""
-    name = "t_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{postgres_server}/{name}"
+    return new_database(postgres_server)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 
@@ -27,6 +26,7 @@ from prodops import operations  # noqa: E402
 from prodops.model import load_model  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
 from prodops.web import Settings, create_app  # noqa: E402
+from tests.pgserver import free_port  # noqa: E402
 
 MODEL = load_model()
 PASSWORD = "correct horse battery staple"
@@ -37,9 +37,7 @@ class Server:
     """The app served by uvicorn in a thread, on a free port of 127.0.0.1."""
 
     def __init__(self, db: str):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.app = create_app(Settings(db=db))
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)

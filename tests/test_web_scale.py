@@ -20,7 +20,7 @@ from prodops import operations
 from prodops.model import load_model
 from prodops.store import Workspace
 from prodops.web import Settings, create_app
-from tests.conftest import _free_port
+from tests.pgserver import free_port as _free_port
 
 MODEL = load_model()
 CRITERIA = list(MODEL.criterion)

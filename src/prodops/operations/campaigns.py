@@ -11,6 +11,7 @@ stands shows) is the answers of those who submitted: a half-filled form is liste
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -413,10 +414,11 @@ def _form(conn, row, found: Campaign) -> Form:
 
 def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = None,
          notes: dict[str, Any] | None = None, submit: bool = False, client: str | None = None,
-         today: dt.date | None = None) -> Form:
+         today: dt.date | None = None, form_token: str | None = None) -> Form:
     """Save some answers and notes of one respondent (all or none), and submit when asked. An empty
     answer clears it; a note of None leaves it as it is, an empty note clears it. Refused when
-    the link is wrong or the campaign no longer takes answers."""
+    the link is wrong, the campaign no longer takes answers, or (for a browser's post) the
+    `form_token` is not the one of the respondent's form."""
     from prodops.store import dialect_insert
     from prodops.store.tables import invite_answers, invites
 
@@ -449,6 +451,8 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
     try:
         with ws.transaction() as conn:
             row, found = _lookup(conn, token, lock=True)
+            if form_token is not None and not hmac.compare_digest(form_token.encode(), row.csrf.encode()):
+                raise Refused("forbidden", "the form has expired or did not come from this site; reload the page")
             _taking(found, today)
             _same_model(found, model)
             table = invite_answers

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from prodops.errors import InputError
 from prodops.web.app import page
-from prodops.web.security import CSRF_HEADER, check_csrf, client, form_data
+from prodops.web.security import CSRF_HEADER, client, form_data
 
 router = APIRouter(prefix="/r")
 
@@ -31,13 +31,12 @@ def _criteria(model, dimension) -> list:
 
 def _save(request: Request, token: str, data: dict, criteria: list, submit: bool = False):
     """Save the answers and notes `data` gives for `criteria` (fields answer-ID and note-ID)."""
-    from prodops.operations import form as load, save
+    from prodops.operations import save
 
-    found = load(request.app.state.ws, token, client(request))
-    check_csrf(request, request.headers.get(CSRF_HEADER) or data.get("csrf"), found.csrf)
     answers = {c.id: data[f"answer-{c.id}"] for c in criteria if f"answer-{c.id}" in data}
     notes = {c.id: data[f"note-{c.id}"] for c in criteria if f"note-{c.id}" in data}
-    return save(request.app.state.ws, request.app.state.model, token, answers, notes, submit, client(request))
+    return save(request.app.state.ws, request.app.state.model, token, answers, notes, submit, client(request),
+                form_token=request.headers.get(CSRF_HEADER) or data.get("csrf") or "")
 
 
 @router.get("/{token}")

@@ -1,0 +1,156 @@
+"""200 respondents at once against `prodops serve` on 127.0.0.1: each opens their form, autosaves
+all 52 answers one by one (as the form's HTMX does) and submits. Against (a) one worker on SQLite
+and (b) four workers on PostgreSQL (a server this benchmark starts). Targets: p99 under 300 ms for
+autosaves and for submits, no errors, no answer lost (answers sent minus answers in the database).
+Bounded: every request times out after 30 s, each run after 10 minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from prodops import operations  # noqa: E402
+from prodops.model import load_model  # noqa: E402
+from prodops.store import Workspace, database_url  # noqa: E402
+from tests.pgserver import free_port, new_database, running_postgres  # noqa: E402
+
+RESPONDENTS = 200
+TARGET_P99 = 0.300  # seconds, for autosaves and for submits
+RUN_LIMIT = 600  # seconds
+
+
+def _setup(db: str) -> list[str]:
+    model = load_model()
+    with Workspace.open(db) as ws:
+        campaign = operations.create_campaign(ws, model, "Bench Co", "Load test")
+        people = [{"name": f"Respondent {n}", "role": model.roles[n % len(model.roles)].id} for n in range(RESPONDENTS)]
+        return [i.token for i in operations.invite(ws, model, campaign.id, people)]
+
+
+@contextlib.contextmanager
+def _serving(db: str, workers: int):
+    port = free_port()
+    env = {**os.environ, "PRODOPS_DATABASE_URL": database_url(db)}
+    process = subprocess.Popen([sys.executable, "-m", "prodops", "serve", "--port", str(port), "--workers", str(workers)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"prodops serve did not start: {process.stderr.read()[-2000:]}")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+async def _respondent(client: httpx.AsyncClient, token: str, criteria: list[str], label: str, times: dict, errors: list):
+    async def timed(kind: str, method: str, url: str, **kw) -> httpx.Response | None:
+        start = time.perf_counter()
+        try:
+            response = await client.request(method, url, **kw)
+        except httpx.HTTPError as e:
+            errors.append(f"{kind}: {type(e).__name__}")
+            return None
+        times[kind].append(time.perf_counter() - start)
+        if response.status_code >= 400:
+            errors.append(f"{kind}: HTTP {response.status_code}")
+        return response
+
+    page = await timed("open", "GET", f"/r/{token}/1")
+    if page is None or page.status_code != 200:
+        return
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
+    for cid in criteria:
+        await timed("autosave", "POST", f"/r/{token}/save/{cid}", data={f"answer-{cid}": label}, headers=headers)
+    await timed("submit", "POST", f"/r/{token}/submit", data={"csrf": csrf})
+
+
+async def _load(base: str, tokens: list[str]) -> dict:
+    model = load_model()
+    criteria = list(model.criterion)
+    labels = [p.label for p in model.answer_scale]
+    times = {"open": [], "autosave": [], "submit": []}
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=RESPONDENTS, max_keepalive_connections=RESPONDENTS)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        start = time.perf_counter()
+        await asyncio.wait_for(asyncio.gather(*(
+            _respondent(client, t, criteria, labels[n % len(labels)], times, errors) for n, t in enumerate(tokens))), RUN_LIMIT)
+        elapsed = time.perf_counter() - start
+    return {"times": times, "errors": errors, "elapsed": elapsed, "sent": len(tokens) * len(criteria)}
+
+
+def _found(db: str) -> tuple[int, int]:
+    import sqlalchemy as sa
+
+    with Workspace.open(db) as ws, ws.engine.connect() as conn:
+        answers = conn.execute(sa.text("SELECT count(*) FROM invite_answers WHERE value IS NOT NULL OR na")).scalar_one()
+        submitted = conn.execute(sa.text("SELECT count(*) FROM invites WHERE submitted_at IS NOT NULL")).scalar_one()
+    return answers, submitted
+
+
+def _case(db: str, workers: int) -> dict:
+    tokens = _setup(db)
+    with _serving(db, workers) as base:
+        figures = asyncio.run(_load(base, tokens))
+    figures["found"], figures["submitted"] = _found(db)
+    return figures
+
+
+def run() -> dict:
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["SQLite, 1 worker"] = _case(str(Path(tmp) / "bench.db"), 1)
+    with running_postgres(max_connections=200) as server:
+        results["PostgreSQL, 4 workers"] = _case(new_database(server), 4)
+    return results
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def report(results: dict) -> bool:
+    ok = True
+    print(f"web: {RESPONDENTS} respondents at once, each opening the form, autosaving 52 answers one by one and submitting "
+          f"(targets: p99 < {TARGET_P99 * 1000:.0f} ms, 0 errors, 0 lost)")
+    for name, f in results.items():
+        requests = sum(len(v) for v in f["times"].values())
+        lost = f["sent"] - f["found"]
+        print(f"  {name}: {requests:,} requests in {f['elapsed']:.1f} s = {requests / f['elapsed']:,.0f} requests/s; "
+              f"errors {len(f['errors'])}{' (' + ', '.join(sorted(set(f['errors']))[:3]) + ')' if f['errors'] else ''}; "
+              f"lost {lost} of {f['sent']:,} answers; submitted {f['submitted']} of {RESPONDENTS}")
+        for kind in ("autosave", "submit"):
+            t = f["times"][kind]
+            p99 = _percentile(t, 99)
+            good = p99 < TARGET_P99
+            ok = ok and good
+            print(f"    {kind:<8} p50 {_percentile(t, 50) * 1000:6.0f} ms  p95 {_percentile(t, 95) * 1000:6.0f} ms  "
+                  f"p99 {p99 * 1000:6.0f} ms   target p99 < {TARGET_P99 * 1000:.0f} ms  {'OK' if good else 'OVER TARGET'}")
+        ok = ok and not f["errors"] and lost == 0
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(0 if report(run()) else 1)
