@@ -214,10 +214,10 @@ def logout(ws, token: str) -> None:
         conn.execute(sessions.delete().where(sessions.c.id_hash == digest(token)))
 
 
-def check_rate(ws, key: str, allowed: int, seconds: int, count: bool = True) -> None:
+def check_rate(ws, key: str, allowed: int, seconds: int, count: bool = True, conn=None) -> None:
     """Count one attempt at `key` in the current window of `seconds` (or, with `count` off, only
-    look); past `allowed`, Refused ("too_many"). Kept in the workspace, so every worker and
-    instance shares the count."""
+    look, in `conn`'s transaction when given); past `allowed`, Refused ("too_many"). Kept in the
+    workspace, so every worker and instance shares the count."""
     from prodops.store import dialect_insert
     from prodops.store.tables import rate_limits
 
@@ -232,6 +232,8 @@ def check_rate(ws, key: str, allowed: int, seconds: int, count: bool = True) -> 
                 index_elements=["key", "window"], set_={"hits": rate_limits.c.hits + 1}).returning(rate_limits.c.hits)
             ).scalar_one()
             conn.execute(rate_limits.delete().where((rate_limits.c.key == hashed) & (rate_limits.c.window < window)))
+    elif conn is not None:
+        hits = (conn.execute(sa.select(rate_limits.c.hits).where(here)).scalar_one_or_none() or 0) + 1
     else:
         with ws.transaction(write=False) as conn:
             hits = (conn.execute(sa.select(rate_limits.c.hits).where(here)).scalar_one_or_none() or 0) + 1

@@ -381,19 +381,19 @@ def _lookup(conn, token: str, lock: bool = False):
     return row, _campaign(head)
 
 
-def _check_rate(ws, client: str | None, count: bool) -> None:
+def _check_rate(ws, client: str | None, count: bool, conn=None) -> None:
     from prodops.operations.access import check_rate
 
     if client is not None:
-        check_rate(ws, f"invite:{client}", INVITE_LOOKUPS, LOOKUP_SECONDS, count=count)
+        check_rate(ws, f"invite:{client}", INVITE_LOOKUPS, LOOKUP_SECONDS, count=count, conn=conn)
 
 
 def form(ws, token: str, client: str | None = None, today: dt.date | None = None) -> Form:
     """The respondent's form as they left it, while the campaign takes answers. Wrong links count
     towards the client's limit."""
-    _check_rate(ws, client, count=False)
     try:
         with ws.transaction(write=False) as conn:
+            _check_rate(ws, client, count=False, conn=conn)
             row, found = _lookup(conn, token)
             _taking(found, today or _today())
             return _form(conn, row, found)
@@ -446,10 +446,10 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
             texts[cid] = _text(raw, f"the note on {cid}", NOTE_LENGTH, problems, criterion=cid)
     _raise("the answers are not valid", problems)
 
-    _check_rate(ws, client, count=False)
     today, now = today or _today(), _now()
     try:
         with ws.transaction() as conn:
+            _check_rate(ws, client, count=False, conn=conn)
             row, found = _lookup(conn, token, lock=True)
             if form_token is not None and not hmac.compare_digest(form_token.encode(), row.csrf.encode()):
                 raise Refused("forbidden", "the form has expired or did not come from this site; reload the page")
