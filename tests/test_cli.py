@@ -376,3 +376,33 @@ def test_one_respondent_is_one_respondent(tmp_path):
     ok("report", "--db", str(tmp_path / "w.db"), "-f", "md", "--out", str(tmp_path / "r.md"))
     md = (tmp_path / "r.md").read_text()
     assert "· model prodops-maturity@1.0.0 · 1 respondent\n" in md and "(1 respondent," in md and "1 respondents" not in md
+
+
+def test_every_command_line_in_the_readme_and_docs_names_real_commands_and_options():
+    """Each `prodops ...` line of a shell block in the README and docs/ is a command `prodops`
+    knows, with options it takes: what a newcomer copies works."""
+    import re
+
+    import click
+    import typer.main
+
+    from conftest import REPO
+    from prodops.cli import app
+
+    root = typer.main.get_command(app)
+    checked = 0
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.S):
+            for line in block.splitlines():
+                for command in re.findall(r"(?:^|\|\s*|&&\s*)prodops ([^|#&;>]*)", line):
+                    words = command.split()
+                    group = root.commands.get(words[0]) if words else None
+                    assert group is not None, f"{doc.name}: unknown command in {line!r}"
+                    if isinstance(group, click.Group) and len(words) > 1 and not words[1].startswith("-"):
+                        group = group.commands.get(words[1])
+                        assert group is not None, f"{doc.name}: unknown subcommand in {line!r}"
+                    known = {o for p in group.params for o in getattr(p, "opts", []) + getattr(p, "secondary_opts", [])}
+                    for flag in re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", command):
+                        assert flag in known | {"--help"}, f"{doc.name}: {flag} is not an option of prodops {words[0]}: {line!r}"
+                    checked += 1
+    assert checked > 20
