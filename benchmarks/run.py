@@ -9,6 +9,7 @@ import report  # noqa: E402
 import scoring  # noqa: E402
 import sprint_issues  # noqa: E402
 import startup  # noqa: E402
+import web  # noqa: E402
 
 
 def main() -> int:
@@ -19,6 +20,8 @@ def main() -> int:
     ok = report.report(report.run()) and ok
     print()
     ok = startup.report(startup.run()) and ok
+    print()
+    ok = web.report(web.run()) and ok
     return 0 if ok else 1
 
 

@@ -467,9 +467,10 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
                     changed["note"] = insert.excluded.note
                 # the last write wins: two saves of one answer at once both succeed, no duplicate row
                 conn.execute(insert.on_conflict_do_update(index_elements=["invite_id", "criterion"], set_=changed))
-            # an answer cleared and without a note is no row at all
-            conn.execute(table.delete().where((table.c.invite_id == row.id) & table.c.value.is_(None)
-                                              & ~table.c.na & table.c.note.is_(None)))
+            if any(v == (None, False) for v in values.values()) or any(not t for t in texts.values()):
+                # an answer cleared and without a note is no row at all
+                conn.execute(table.delete().where((table.c.invite_id == row.id) & table.c.value.is_(None)
+                                                  & ~table.c.na & table.c.note.is_(None)))
             conn.execute(invites.update().where(invites.c.id == row.id).values(
                 saved_at=now, **({"submitted_at": now} if submit else {})))
             return _form(conn, row, found)  # what was saved, as the transaction sees it

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
 
 from prodops.errors import InputError, Problem, Refused
 from prodops.web import WEB_FIXES, Settings
@@ -50,18 +51,7 @@ def build(settings: Settings) -> FastAPI:
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(files("prodops.web") / "static")), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        from prodops.web.security import cross_site
-
-        if request.method not in ("GET", "HEAD", "OPTIONS") and cross_site(request):
-            response = _problem(request, 403, "a request from another site was refused (cross-site request)")
-        else:
-            response = await call_next(request)
-        response.headers.update(HEADERS)
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"  # pages hold answers and links: never cached
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, e: InputError):
@@ -103,6 +93,38 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(admin.router)
     return app
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a queue per request):
+    refuses cross-site state changes, and puts the security headers on every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        from prodops.web.security import cross_site
+
+        request = Request(scope)  # Starlette has put the app in the scope already
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and cross_site(request):
+            response = _problem(request, 403, "a request from another site was refused (cross-site request)")
+            return await response(scope, receive, self._with_headers(scope, send))
+        await self.app(scope, receive, self._with_headers(scope, send))
+
+    @staticmethod
+    def _with_headers(scope, send):
+        static = scope["path"].startswith("/static/")
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(HEADERS)
+                if not static:
+                    headers["Cache-Control"] = "no-store"  # pages hold answers and links: never cached
+            await send(message)
+        return sending
 
 
 def _problem(request: Request, status: int, message: str, document: dict | None = None, problems=(), fix=None):
