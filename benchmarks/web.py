@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -5,15 +5,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from prodops.answers import Respondent, Responses
-from tests.pgserver import bindir, free_port, new_database, running_postgres
+from tests.pgserver import bindir, new_database, running_postgres
 from prodops.model import MaturityModel
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,3 +117,27 @@ def demo(tmp_path_factory) -> Path:
     p = run("demo", "--out", str(out))
     assert p.returncode == 0, p.stderr
     return out
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require_browser() -> None:
+    """Skip the calling test module without Chromium (fail where PRODOPS_REQUIRE_BROWSER is set)."""
+    if not CHROMIUM:
+        if os.environ.get("PRODOPS_REQUIRE_BROWSER"):
+            raise RuntimeError("PRODOPS_REQUIRE_BROWSER is set but no chromium is on PATH")
+        pytest.skip("no Chromium here (Debian: apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()

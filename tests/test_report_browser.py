@@ -3,28 +3,9 @@ laptop and on a phone, and that it prints."""
 
 from __future__ import annotations
 
-import os
-import shutil
+from conftest import require_browser
 
-import pytest
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    if os.environ.get("PRODOPS_REQUIRE_BROWSER"):
-        raise RuntimeError("PRODOPS_REQUIRE_BROWSER is set but no chromium is on PATH")
-    pytest.skip("no Chromium here (Debian: apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
+require_browser()
 
 
 def open_report(browser, demo, width: int):

@@ -283,8 +283,6 @@ def test_without_pango_the_pdf_says_what_to_install_and_the_demo_does_the_rest(t
     import sys
     import types
 
-    from rich.console import Console
-
     from prodops.demo import run_demo
     from prodops.report.pdf import PdfUnavailable, render_pdf
 

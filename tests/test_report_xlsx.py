@@ -9,7 +9,6 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from conftest import run
 from prodops.report import layout
 from prodops.report.xlsx import render_xlsx, sheet_title
 

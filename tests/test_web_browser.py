@@ -4,23 +4,19 @@ page is closed, with JavaScript off; the admin's whole round; an accessibility s
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import threading
 import time
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    if os.environ.get("PRODOPS_REQUIRE_BROWSER"):
-        raise RuntimeError("PRODOPS_REQUIRE_BROWSER is set but no chromium is on PATH")
-    pytest.skip("no Chromium here (Debian: apt-get install chromium)", allow_module_level=True)
+from conftest import require_browser
+
+require_browser()
 
 import uvicorn  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from prodops import operations  # noqa: E402
 from prodops.model import load_model  # noqa: E402
@@ -62,15 +58,6 @@ def server(tmp_path_factory):
     yield running
     running.stop()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
 
 
 def link(server, **invitee) -> str:

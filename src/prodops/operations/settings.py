@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prodops.errors import Fix, InputError
+from prodops.errors import InputError
 from prodops.metrics import Options
 
 

@@ -44,7 +44,7 @@ import polars as pl
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from prodops.errors import Fix, InputError, Problem
+from prodops.errors import InputError, Problem
 from prodops.files import read_document, read_text
 
 TIME_FIELDS = ("respondent", "period", "date", "meeting_coordination", "reporting", "tool_research",

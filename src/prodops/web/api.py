@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from prodops.web.security import Caller, api_admin, api_viewer, client
