@@ -352,7 +352,7 @@ def test_guessing_invite_links_is_limited(app):
     guesser = client(app)
     codes = [guesser.get(f"/r/{'A' * 42}{i % 10}").status_code for i in range(31)]
     assert codes[:30] == [404] * 30 and codes[30] == 429
-    assert guesser.get(f"/r/{token}").status_code == 429  # from that client, even a right link waits
+    assert guesser.get(f"/r/{token}").status_code == 200  # a right link always opens: no lockout behind one address
 
 
 def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
@@ -539,11 +539,102 @@ def test_reports_download_in_every_format(tmp_path, demo):
         operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
     app = create_app(Settings(db=db))
     browser, _ = sign_in(app, "viewer@example.com")
-    page = browser.get("/organizations/northwind%20cloud")  # any letter case
+    page = browser.get("/organization?name=northwind%20cloud")  # any letter case
     assert page.status_code == 200 and "Level 2" in page.text and "Planning accuracy rose" in page.text
-    for fmt, start in (("pdf", b"%PDF"), ("html", b"<!doctype html"), ("xlsx", b"PK"), ("json", b"{")):
-        got = browser.get(f"/organizations/Northwind%20Cloud/report.{fmt}")
+    for fmt, start in (("pdf", b"%PDF"), ("html", b"<!doctype html"), ("xlsx", b"PK"), ("md", b"PK"), ("json", b"{")):
+        got = browser.get(f"/organization/report.{fmt}?name=Northwind%20Cloud")
         assert got.status_code == 200 and got.content[:len(start)].lower() == start.lower(), fmt
         assert got.headers["content-disposition"].startswith("attachment")
     assert got.content == (demo / "report.json").read_bytes()  # the same bytes as `prodops report`
     app.state.ws.close()
+
+
+# --- found by a review of the web app's security -------------------------------------------------
+
+def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db):
+    from prodops.errors import Refused
+
+    with Workspace.open(db) as ws:
+        for n in range(30):
+            with pytest.raises(Refused) as wrong:
+                operations.login(ws, f"someone{n}@example.com", "wrong password", "10.0.0.66")
+            assert wrong.value.kind == "login"
+        for _ in range(15):
+            with pytest.raises(Refused) as limited:
+                operations.login(ws, "admin@example.com", "wrong password", "10.0.0.66")
+            assert limited.value.kind == "too_many"
+        # the attacker's refused attempts did not count against the admin's e-mail
+        assert operations.login(ws, "admin@example.com", PASSWORD, "10.0.0.7").user.admin
+
+
+def test_crafted_requests_get_a_4xx_never_a_500(app, tmp_path):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    huge = '{"answers": {"%s": 1%s}}' % (CRITERIA[0], "0" * 400)
+    for t in (token, "A" * 43):
+        answer = client(app).put(f"/api/v1/respond/{t}", content=huge, headers={"Content-Type": "application/json"})
+        assert answer.status_code in (404, 422), answer.text
+    browser, csrf = sign_in(app)
+    assert browser.get("/campaigns/99999999999999999999").status_code == 422
+    assert browser.get("/campaigns/0").status_code == 422
+    admin_token, _ = tokens(app)
+    assert api(app, admin_token).post("/logout").status_code == 403
+    for name in ("..", "x\x00y.csv", "a" * 500 + ".csv"):
+        page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"},
+                            files={"file": (name, "team,sprint\nPay,S1\n", "text/csv")})
+        assert page.status_code == 422 and "missing columns" in page.text and "/tmp" not in page.text, name
+
+
+def test_request_bodies_are_bounded_before_any_route_reads_them(app):
+    cid = new_campaign(app)
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    big = client(app).post(f"/r/{token}/1", content=b"x" * (2**20 + 1),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert big.status_code == 413
+    anonymous = client(app).post("/campaigns", data={f"f{i}": "x" for i in range(3000)})
+    assert anonymous.status_code == 303  # to the login page, the form never read
+
+
+def test_an_organisation_with_a_slash_in_its_name_opens(app):
+    cid = new_campaign(app, organization="Acme / EMEA")
+    token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, token, {c: "Fully" for c in CRITERIA}, submit=True)
+        operations.close(ws, MODEL, cid)
+    browser, _ = sign_in(app)
+    page = browser.get("/organizations").text
+    href = re.search(r'href="(/organization\?name=[^"]+)"', page).group(1)
+    assert browser.get(html.unescape(href)).status_code == 200
+    assert browser.get("/organization/report.json?name=Acme%20%2F%20EMEA").json()["organization"] == "Acme / EMEA"
+
+
+def test_an_invite_goes_to_one_address(app):
+    cid = new_campaign(app)
+    from prodops.errors import InputError
+
+    with Workspace.open(app.state.settings.db) as ws, pytest.raises(InputError) as e:
+        operations.invite(ws, MODEL, cid, [{"email": "ana@example.com,eve@evil.example", "role": "pm"}])
+    assert "not one e-mail address" in str(e.value)
+
+
+def test_links_use_the_configured_public_address_and_stay_text_in_a_spreadsheet(db):
+    from urllib.parse import unquote
+
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
+    app = create_app(Settings(db=db, base_url="https://assess.acme.example"))
+    cid = new_campaign(app)
+    admin_token = tokens_for(app, "admin@example.com")
+    links = api(app, admin_token).post(f"/api/v1/campaigns/{cid}/invites", json={"invitees": [{"name": "Ana", "role": "pm"}]})
+    assert links.json()[0]["url"].startswith("https://assess.acme.example/r/")
+    browser, csrf = sign_in(app)
+    page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, "name": '=HYPERLINK("http://evil.example")', "role": "pm"},
+                        headers={"Host": "evil.example"})
+    csv_text = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page.text).group(1))
+    assert "'=HYPERLINK" in html.unescape(csv_text) and "evil.example/r/" not in page.text
+    app.state.ws.close()
+
+
+def tokens_for(app, email: str) -> str:
+    with Workspace.open(app.state.settings.db) as ws:
+        return operations.create_token(ws, email)[1]

@@ -65,7 +65,7 @@ def answer_value(model: MaturityModel, raw: Any) -> float | None:
             raw = float(text)
         except ValueError:
             raise ValueError(f"{_show(raw)} is not on the answer scale") from None
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and abs(raw) <= 1:  # 10**400 is no float
         for point in model.answer_scale:
             if abs(point.value - raw) < 1e-9:
                 return point.value

@@ -586,6 +586,7 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (several need PostgreSQL to scale; SQLite serves one team).")] = 1,
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind a TLS-terminating proxy; set automatically on https).")] = False,
     smtp: Annotated[Optional[str], typer.Option("--smtp", help="smtp://user:password@host:port (smtps:// for TLS; ?starttls) to send invite links; default $PRODOPS_SMTP_URL.", show_default=False)] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="The public address invite links use (e.g. https://assess.acme.example); default $PRODOPS_BASE_URL, else the address a request came to.", show_default=False)] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Serve the demo workspace (prodops-demo/) with a new admin password and an open campaign.")] = False,
 ) -> None:
     """Serve the web app: campaigns with invite links, the respondent's form, dashboards, reports, the JSON API."""
@@ -605,7 +606,10 @@ def serve(
                    f"with password {made.password}\nTry the respondent's form: {base}/r/{made.link_token}", err=True)
     # Every worker builds its app from the environment: the same workspace, model and settings.
     os.environ[ENV_URL] = database_url(db)
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise InputError(f"--base-url {base_url!r}: give the address with http:// or https://")
     for name, value in (("PRODOPS_MODEL", model and str(model.resolve())), ("PRODOPS_SMTP_URL", smtp),
+                        ("PRODOPS_BASE_URL", base_url),
                         ("PRODOPS_SECURE_COOKIES", "1" if secure_cookies else None)):
         if value:
             os.environ[name] = value

@@ -19,14 +19,17 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from prodops.errors import InputError, Refused
-from prodops.safe_text import first_control
+from prodops.safe_text import is_email
 
 ROLES = ("admin", "viewer")  # admin: changes things; viewer: reads dashboards and reports
 PASSWORD_LENGTH = (12, 1024)  # ASVS 2.1: at least 12 characters; long passphrases welcome
 SESSION_IDLE = dt.timedelta(minutes=30)  # ASVS 3.3.2 (level 2): idle sessions end...
 SESSION_LIFE = dt.timedelta(hours=12)  # ...and every session ends after 12 hours
-LOGIN_LIMITS = (("login", 10), ("login-client", 30))  # attempts per e-mail / per client in LIMIT_SECONDS
+# attempts per client, then per e-mail, in LIMIT_SECONDS; the client first, so that one client past
+# its limit cannot go on counting (and locking) other people's e-mails
+LOGIN_LIMITS = (("login-client", 30), ("login", 10))
 LIMIT_SECONDS = 900
+MAX_WINDOW = 3600  # no limit counts over a longer time: older counts are deleted
 TOKEN_PREFIX = "pdo_"
 
 
@@ -87,8 +90,7 @@ def _aware(when: dt.datetime) -> dt.datetime:
 
 def _email(email: str) -> str:
     text = (email or "").strip().lower()
-    if not (3 <= len(text) <= 320) or "@" not in text.strip("@") or any(c.isspace() for c in text) \
-            or first_control(text) is not None:
+    if not is_email(text):
         raise InputError(f"{email[:100]!r} is not an e-mail address")
     return text
 
@@ -181,6 +183,7 @@ def login(ws, email: str, password: str, client: str) -> Session:
         raise Refused("login", "wrong e-mail or password")
     token, csrf, now = new_secret(), new_secret(), _now()
     with ws.transaction() as conn:
+        conn.execute(sessions.delete().where(sessions.c.created_at < now - SESSION_LIFE))  # everyone's ended ones
         conn.execute(sessions.insert().values(id_hash=digest(token), user_id=row.id, csrf=csrf, created_at=now, seen_at=now))
     return Session(token, csrf, _user(row))
 
@@ -214,29 +217,21 @@ def logout(ws, token: str) -> None:
         conn.execute(sessions.delete().where(sessions.c.id_hash == digest(token)))
 
 
-def check_rate(ws, key: str, allowed: int, seconds: int, count: bool = True, conn=None) -> None:
-    """Count one attempt at `key` in the current window of `seconds` (or, with `count` off, only
-    look, in `conn`'s transaction when given); past `allowed`, Refused ("too_many"). Kept in the
-    workspace, so every worker and instance shares the count."""
+def check_rate(ws, key: str, allowed: int, seconds: int) -> None:
+    """Count one attempt at `key` in the current window of `seconds`; past `allowed`, Refused
+    ("too_many"). Kept in the workspace, so every worker and instance shares the count."""
     from prodops.store import dialect_insert
     from prodops.store.tables import rate_limits
 
     now = time.time()
-    window = int(now // seconds)
+    window = int(now // seconds) * seconds  # when the current window began (epoch seconds)
     hashed = digest(key)  # e-mails and addresses are not kept in clear
-    here = (rate_limits.c.key == hashed) & (rate_limits.c.window == window)
-    if count:
-        with ws.transaction() as conn:
-            insert = dialect_insert(conn)(rate_limits).values(key=hashed, window=window, hits=1)
-            hits = conn.execute(insert.on_conflict_do_update(
-                index_elements=["key", "window"], set_={"hits": rate_limits.c.hits + 1}).returning(rate_limits.c.hits)
-            ).scalar_one()
-            conn.execute(rate_limits.delete().where((rate_limits.c.key == hashed) & (rate_limits.c.window < window)))
-    elif conn is not None:
-        hits = (conn.execute(sa.select(rate_limits.c.hits).where(here)).scalar_one_or_none() or 0) + 1
-    else:
-        with ws.transaction(write=False) as conn:
-            hits = (conn.execute(sa.select(rate_limits.c.hits).where(here)).scalar_one_or_none() or 0) + 1
+    with ws.transaction() as conn:
+        insert = dialect_insert(conn)(rate_limits).values(key=hashed, window=window, hits=1)
+        hits = conn.execute(insert.on_conflict_do_update(
+            index_elements=["key", "window"], set_={"hits": rate_limits.c.hits + 1}).returning(rate_limits.c.hits)
+        ).scalar_one()
+        conn.execute(rate_limits.delete().where(rate_limits.c.window < now - MAX_WINDOW))  # every key's old windows
     if hits > allowed:
         raise Refused("too_many", "too many attempts; wait a few minutes and try again",
-                      retry_after=max(1, int((window + 1) * seconds - now)))
+                      retry_after=max(1, int(window + seconds - now)))

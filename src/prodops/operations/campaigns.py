@@ -22,7 +22,7 @@ from prodops.answers import NAME_LENGTH, NOTE_LENGTH, Respondent, Responses, ans
 from prodops.errors import Fix, InputError, Problem, Refused
 from prodops.model import MaturityModel
 from prodops.operations.access import digest, new_secret
-from prodops.safe_text import first_control
+from prodops.safe_text import first_control, is_email
 
 MAX_INVITEES = 5_000  # in one campaign
 
@@ -279,8 +279,8 @@ def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> 
             problems.append(Problem(f"{where}: unknown field {str(key)[:40]!r}; allowed: email, name, role, team"))
         name = _text(raw.get("name"), f"{where}: the name", NAME_LENGTH, problems, respondent=None)
         email = _text(raw.get("email"), f"{where}: the e-mail", 320, problems)
-        if email and ("@" not in email.strip("@") or any(c.isspace() for c in email)):
-            problems.append(Problem(f"{where}: {email[:80]!r} is not an e-mail address"))
+        if email and not is_email(email):
+            problems.append(Problem(f"{where}: {email[:80]!r} is not one e-mail address"))
         role = raw.get("role")
         if not isinstance(role, str) or role.strip() not in model.role:
             problems.append(Problem(f"{where}: unknown role {str(role)[:40]!r}; the model's roles are {', '.join(model.role)}"))
@@ -359,7 +359,10 @@ def reissue(ws, campaign_id: int, invite_id: int) -> Issued:
 
 # --- the respondent's form ----------------------------------------------------------------------
 
-INVITE_LOOKUPS = 30  # wrong links a client may try per LOOKUP_SECONDS before every lookup is refused
+# Wrong links a client may try per LOOKUP_SECONDS; past it, its wrong links answer "too many". A
+# right link always opens (a 256-bit token cannot be guessed; people behind one address must not
+# lock each other out with old links).
+INVITE_LOOKUPS = 30
 LOOKUP_SECONDS = 600
 
 
@@ -381,25 +384,25 @@ def _lookup(conn, token: str, lock: bool = False):
     return row, _campaign(head)
 
 
-def _check_rate(ws, client: str | None, count: bool, conn=None) -> None:
+def _wrong_link(ws, client: str | None) -> None:
+    """Count a wrong link against the client; past the limit, Refused("too_many")."""
     from prodops.operations.access import check_rate
 
     if client is not None:
-        check_rate(ws, f"invite:{client}", INVITE_LOOKUPS, LOOKUP_SECONDS, count=count, conn=conn)
+        check_rate(ws, f"invite:{client}", INVITE_LOOKUPS, LOOKUP_SECONDS)
 
 
 def form(ws, token: str, client: str | None = None, today: dt.date | None = None) -> Form:
     """The respondent's form as they left it, while the campaign takes answers. Wrong links count
-    towards the client's limit."""
+    towards the client's limit of them."""
     try:
         with ws.transaction(write=False) as conn:
-            _check_rate(ws, client, count=False, conn=conn)
             row, found = _lookup(conn, token)
             _taking(found, today or _today())
             return _form(conn, row, found)
     except Refused as refused:
         if refused.kind == "unknown":
-            _check_rate(ws, client, count=True)
+            _wrong_link(ws, client)
         raise
 
 
@@ -449,7 +452,6 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
     today, now = today or _today(), _now()
     try:
         with ws.transaction() as conn:
-            _check_rate(ws, client, count=False, conn=conn)
             row, found = _lookup(conn, token, lock=True)
             if form_token is not None and not hmac.compare_digest(form_token.encode(), row.csrf.encode()):
                 raise Refused("forbidden", "the form has expired or did not come from this site; reload the page")
@@ -476,7 +478,7 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
             return _form(conn, row, found)  # what was saved, as the transaction sees it
     except Refused as refused:
         if refused.kind == "unknown":
-            _check_rate(ws, client, count=True)
+            _wrong_link(ws, client)
         raise
 
 

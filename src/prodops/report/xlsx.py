@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from prodops.safe_text import FORMULA_START
 from openpyxl.writer.excel import ExcelWriter
 
 from prodops.report import layout
@@ -75,7 +77,7 @@ def _put_text(cell, value: str) -> None:
     cell.value = value if value else None
     if value:
         cell.data_type = "s"  # openpyxl makes "=..." a formula and "#N/A" an error: undo that
-        if value[0] in "=+-@":
+        if value[0] in FORMULA_START:
             cell.quotePrefix = True
 
 

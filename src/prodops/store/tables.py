@@ -219,6 +219,6 @@ invite_answers = sa.Table(
 rate_limits = sa.Table(
     "rate_limits", metadata,
     sa.Column("key", sa.String(400), primary_key=True),  # what is limited, e.g. a login's e-mail
-    sa.Column("window", sa.BigInteger, primary_key=True),  # which stretch of time (seconds // length)
+    sa.Column("window", sa.BigInteger, primary_key=True),  # when the counting window began, epoch seconds
     sa.Column("hits", sa.Integer, nullable=False),
 )

@@ -45,6 +45,7 @@ class Settings:
     secure_cookies: bool = False  # always mark cookies Secure (set it behind a TLS-terminating proxy)
     smtp: str | None = None  # smtp://user:password@host:port (smtps:// for TLS) to send invite links
     mail_from: str = "prodops@localhost"
+    base_url: str | None = None  # the public address invite links use (else the Host a request names)
 
     @classmethod
     def from_environment(cls, **given) -> Settings:
@@ -52,7 +53,8 @@ class Settings:
         env = os.environ
         values = dict(model=Path(env["PRODOPS_MODEL"]) if env.get("PRODOPS_MODEL") else None,
                       secure_cookies=env.get("PRODOPS_SECURE_COOKIES", "") in ("1", "true", "yes"),
-                      smtp=env.get("PRODOPS_SMTP_URL") or None, mail_from=env.get("PRODOPS_MAIL_FROM") or cls.mail_from)
+                      smtp=env.get("PRODOPS_SMTP_URL") or None, mail_from=env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
+                      base_url=env.get("PRODOPS_BASE_URL") or None)
         return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
 
 

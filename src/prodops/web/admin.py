@@ -6,14 +6,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import re
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from prodops.errors import InputError, Refused
-from prodops.web.app import page
-from prodops.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, admin, check_csrf, client, current_session,
+from prodops.safe_text import spreadsheet_text
+from prodops.web.app import page, personal_link
+from prodops.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
                                   form_data, set_cookie, viewer)
 
 router = APIRouter()
@@ -29,7 +32,7 @@ def _model(request: Request):
 
 
 def _link(request: Request, token: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/r/{token}"
+    return personal_link(request, token)
 
 
 # --- signing in and out -------------------------------------------------------------------------
@@ -74,6 +77,8 @@ def login(request: Request, data: dict = Depends(form_data)):
 def logout(request: Request, who: Caller = Depends(viewer)):
     from prodops.operations import logout as sign_out
 
+    if who.session is None:
+        raise Refused("forbidden", "signing out ends a browser session; an API token ends when its user is removed")
     sign_out(_ws(request), who.session.token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -141,12 +146,12 @@ def _dashboard(request: Request, campaign_id: int, status_code: int = 200, **ext
 
 
 @router.get("/campaigns/{campaign_id}")
-def dashboard(request: Request, campaign_id: int, who: Caller = Depends(viewer)):
+def dashboard(request: Request, campaign_id: Id, who: Caller = Depends(viewer)):
     return _dashboard(request, campaign_id)
 
 
 @router.get("/campaigns/{campaign_id}/progress")
-def live_progress(request: Request, campaign_id: int, who: Caller = Depends(viewer)):
+def live_progress(request: Request, campaign_id: Id, who: Caller = Depends(viewer)):
     """The response rates alone, polled by the dashboard every few seconds."""
     from prodops.operations import progress
 
@@ -154,7 +159,7 @@ def live_progress(request: Request, campaign_id: int, who: Caller = Depends(view
 
 
 @router.post("/campaigns/{campaign_id}/invites")
-def add_invites(request: Request, campaign_id: int, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
     """Invite one person from the form, or everyone in an uploaded CSV; the new links are shown once."""
     from prodops.operations import invite, read_invitees
 
@@ -182,7 +187,8 @@ def _links_csv(links) -> str:
     writer = csv.writer(out)
     writer.writerow(["name", "email", "role", "team", "respondent", "link"])
     for inv, url in links:
-        writer.writerow([inv.name or "", inv.email or "", inv.role, inv.team or "", inv.respondent, url])
+        writer.writerow([spreadsheet_text(v) for v in (inv.name or "", inv.email or "", inv.role, inv.team or "",
+                                                       inv.respondent, url)])
     return "data:text/csv;charset=utf-8," + quote(out.getvalue())
 
 
@@ -194,7 +200,7 @@ def _send(request: Request, issued) -> str:
 
 
 @router.post("/campaigns/{campaign_id}/invites/{invite_id}/revoke")
-def revoke(request: Request, campaign_id: int, invite_id: int, who: Caller = Depends(admin),
+def revoke(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depends(admin),
            data: dict = Depends(form_data)):
     from prodops.operations import revoke as stop
 
@@ -203,7 +209,7 @@ def revoke(request: Request, campaign_id: int, invite_id: int, who: Caller = Dep
 
 
 @router.post("/campaigns/{campaign_id}/invites/{invite_id}/reissue")
-def reissue(request: Request, campaign_id: int, invite_id: int, who: Caller = Depends(admin),
+def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depends(admin),
             data: dict = Depends(form_data)):
     from prodops.operations import reissue as renew
 
@@ -213,7 +219,7 @@ def reissue(request: Request, campaign_id: int, invite_id: int, who: Caller = De
 
 
 @router.post("/campaigns/{campaign_id}/close")
-def close(request: Request, campaign_id: int, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
     from prodops.operations import close as finish
 
     try:
@@ -232,37 +238,49 @@ def organizations(request: Request, who: Caller = Depends(viewer)):
     return page(request, "organizations.html", history=history(_ws(request)))
 
 
-REPORT_FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "xlsx":
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "json": "application/json"}
+# format -> (what the download is called, its media type); Markdown comes zipped with its charts
+REPORT_FORMATS = {"pdf": ("pdf", "application/pdf"), "html": ("html", "text/html; charset=utf-8"),
+                  "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                  "md": ("md.zip", "application/zip"), "json": ("json", "application/json")}
 
 
-@router.get("/organizations/{organization}")
-def organization(request: Request, organization: str, who: Caller = Depends(viewer)):
+@router.get("/organization")
+def organization(request: Request, name: str, who: Caller = Depends(viewer)):
     """The report's content as a page: summary, trajectory, roadmap, value; and its files."""
     from prodops.operations import history, report
 
     ws = _ws(request)
-    name = history(ws, organization)[-1].organization
+    name = history(ws, name[:200])[-1].organization
     made = report(ws, _model(request), name)
     return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS)
 
 
-@router.get("/organizations/{organization}/report.{fmt}")
-def download_report(request: Request, organization: str, fmt: str, who: Caller = Depends(viewer)):
+@router.get("/organization/report.{fmt}")
+def download_report(request: Request, name: str, fmt: str, who: Caller = Depends(viewer)):
+    """The report as `prodops report` writes it, as of the latest assessment: the same bytes."""
+    import zipfile
+
     from prodops.operations import history, report
     from prodops.report import render
 
     if fmt not in REPORT_FORMATS:
         raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(REPORT_FORMATS)}")
     ws = _ws(request)
-    name = history(ws, organization)[-1].organization
+    name = history(ws, name[:200])[-1].organization
     made = report(ws, _model(request), name)
-    body = render(made.document, [fmt], "a4", {fmt: "report"})
-    data = next(iter(body.values()))
-    filename = f"prodops-report-{made.document['as_of']}.{fmt}"
-    return Response(data, media_type=REPORT_FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    files = render(made.document, [fmt], "a4", {fmt: f"report.{fmt}"})
+    suffix, media = REPORT_FORMATS[fmt]
+    if len(files) == 1:
+        data = next(iter(files.values()))
+    else:  # Markdown and its chart SVGs
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path, content in sorted(files.items()):
+                archive.writestr(zipfile.ZipInfo(str(path), (1980, 1, 1, 0, 0, 0)), content)
+        data = buffer.getvalue()
+    filename = f"prodops-report-{made.document['as_of']}.{suffix}"  # a date: nothing of the user's in the header
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 # --- imports ------------------------------------------------------------------------------------
@@ -284,23 +302,23 @@ def imports(request: Request, who: Caller = Depends(admin), data: dict = Depends
     from prodops.sources import FORMATS
 
     kind, upload = data.get("kind", ""), data.get("file")
-    try:
-        if kind not in FORMATS:
-            raise InputError(f"choose what the file holds: one of {', '.join(sorted(FORMATS))}")
-        if upload is None or not getattr(upload, "filename", ""):
-            raise InputError("choose a file to upload")
-        raw = upload.file.read(MAX_UPLOAD + 1)
-        if len(raw) > MAX_UPLOAD:
-            raise InputError(f"{upload.filename}: larger than {MAX_UPLOAD // 2**20} MB; split it")
-        name = Path(upload.filename).name or "upload"
-        with tempfile.TemporaryDirectory() as folder:  # the import reads a file, named as the user's
+    with tempfile.TemporaryDirectory() as folder:  # the import reads a file, named as the user's
+        try:
+            if kind not in FORMATS:
+                raise InputError(f"choose what the file holds: one of {', '.join(sorted(FORMATS))}")
+            if upload is None or not getattr(upload, "filename", ""):
+                raise InputError("choose a file to upload")
+            raw = upload.file.read(MAX_UPLOAD + 1)
+            name = re.sub(r"[^\w.-]", "_", Path(upload.filename).name)[-100:].lstrip(".") or "upload"  # a name of ours
+            if len(raw) > MAX_UPLOAD:
+                raise InputError(f"{name}: larger than {MAX_UPLOAD // 2**20} MB; split it")
             path = Path(folder) / name
             path.write_bytes(raw)
             done = import_files(_ws(request), kind, [path], team=data.get("team") or None)
-    except InputError as e:
-        message = e.message.replace(str(Path(tempfile.gettempdir())), "")
-        return page(request, "imports.html", kinds=sorted(FORMATS), done=None, status_code=422, message=message,
-                    problems=[p.message for p in e.problems], fix=e.fix)
+        except InputError as e:
+            shown = lambda text: text.replace(f"{folder}{os.sep}", "")  # the file as the user named it  # noqa: E731
+            return page(request, "imports.html", kinds=sorted(FORMATS), done=None, status_code=422,
+                        message=shown(e.message), problems=[shown(p.message) for p in e.problems], fix=e.fix)
     return page(request, "imports.html", kinds=sorted(FORMATS), done=done, problems=(), message=None)
 
 
@@ -325,7 +343,7 @@ def add_user(request: Request, who: Caller = Depends(admin), data: dict = Depend
 
 
 @router.post("/users/{user_id}/remove")
-def remove_user(request: Request, user_id: int, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+def remove_user(request: Request, user_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
     from prodops.operations import list_users, remove_user as remove
 
     chosen = next((u for u in list_users(_ws(request)) if u.id == user_id), None)

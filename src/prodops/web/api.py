@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from prodops.web.security import Caller, api_admin, api_viewer, client
+from prodops.web.app import personal_link
+from prodops.web.security import Caller, Id, api_admin, api_viewer, client
 
 router = APIRouter(prefix="/api")
 v1 = "/v1"
@@ -83,25 +84,24 @@ def create_campaign(request: Request, body: NewCampaign, who: Caller = Depends(a
 
 
 @router.get(v1 + "/campaigns/{campaign_id}")
-def campaign_status(request: Request, campaign_id: int, who: Caller = Depends(api_viewer)) -> dict:
+def campaign_status(request: Request, campaign_id: Id, who: Caller = Depends(api_viewer)) -> dict:
     from prodops.operations import progress
 
     return progress(_ws(request), campaign_id).document()
 
 
 @router.post(v1 + "/campaigns/{campaign_id}/invites", status_code=201)
-def invite(request: Request, campaign_id: int, body: Invitees, who: Caller = Depends(api_admin)) -> list[dict]:
+def invite(request: Request, campaign_id: Id, body: Invitees, who: Caller = Depends(api_admin)) -> list[dict]:
     """Each invitee's personal link (`url`, whose last segment is the invite token), shown only here."""
     from prodops.operations import invite as issue
 
-    base = str(request.base_url).rstrip("/")
     issued = issue(_ws(request), _model(request), campaign_id, [i.model_dump() for i in body.invitees])
-    return [{"id": i.invite.id, "respondent": i.invite.respondent, "role": i.invite.role, "url": f"{base}/r/{i.token}"}
-            for i in issued]
+    return [{"id": i.invite.id, "respondent": i.invite.respondent, "role": i.invite.role,
+             "url": personal_link(request, i.token)} for i in issued]
 
 
 @router.get(v1 + "/campaigns/{campaign_id}/invites")
-def invites(request: Request, campaign_id: int, who: Caller = Depends(api_viewer)) -> list[dict]:
+def invites(request: Request, campaign_id: Id, who: Caller = Depends(api_viewer)) -> list[dict]:
     from prodops.operations import campaign, list_invites
 
     campaign(_ws(request), campaign_id)
@@ -109,7 +109,7 @@ def invites(request: Request, campaign_id: int, who: Caller = Depends(api_viewer
 
 
 @router.get(v1 + "/campaigns/{campaign_id}/result")
-def result(request: Request, campaign_id: int, who: Caller = Depends(api_viewer)) -> dict:
+def result(request: Request, campaign_id: Id, who: Caller = Depends(api_viewer)) -> dict:
     """The same document as `prodops assess --json` (not recorded until the campaign closes)."""
     from prodops.assessment import result_document
     from prodops.operations import result as scored
@@ -119,7 +119,7 @@ def result(request: Request, campaign_id: int, who: Caller = Depends(api_viewer)
 
 
 @router.post(v1 + "/campaigns/{campaign_id}/close")
-def close(request: Request, campaign_id: int, who: Caller = Depends(api_admin)) -> dict:
+def close(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) -> dict:
     from prodops.assessment import result_document
     from prodops.operations import close as finish
 

@@ -97,7 +97,8 @@ def build(settings: Settings) -> FastAPI:
 
 class SecurityHeaders:
     """Pure ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a queue per request):
-    refuses cross-site state changes, and puts the security headers on every response."""
+    refuses cross-site state changes and bodies past their size before any route reads them, and
+    puts the security headers on every response."""
 
     def __init__(self, app):
         self.app = app
@@ -105,11 +106,20 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        from prodops.web.security import cross_site
+        from prodops.web.security import body_limit, cross_site
 
         request = Request(scope)  # Starlette has put the app in the scope already
-        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and cross_site(request):
-            response = _problem(request, 403, "a request from another site was refused (cross-site request)")
+        refusal = None
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            length, limit = request.headers.get("content-length"), body_limit(scope["path"])
+            if cross_site(request):
+                refusal = 403, "a request from another site was refused (cross-site request)"
+            elif length is None and request.headers.get("transfer-encoding"):
+                refusal = 411, "send the request's length (Content-Length)"
+            elif length is not None and (not length.isdigit() or int(length) > limit):
+                refusal = 413, f"the request is larger than {limit // 2**20} MB"
+        if refusal:
+            response = _problem(request, *refusal)
             return await response(scope, receive, self._with_headers(scope, send))
         await self.app(scope, receive, self._with_headers(scope, send))
 
@@ -134,6 +144,12 @@ def _problem(request: Request, status: int, message: str, document: dict | None 
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                                "problems": problems, "fix": fix}, status_code=status)
+
+
+def personal_link(request: Request, token: str) -> str:
+    """A respondent's link: on the configured public address, else the one the request came to."""
+    base = request.app.state.settings.base_url or str(request.base_url)
+    return base.rstrip("/") + f"/r/{token}"
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:

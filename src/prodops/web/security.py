@@ -7,7 +7,9 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
 
 from prodops.errors import Refused
 
@@ -81,22 +83,20 @@ async def form_data(request: Request) -> dict:
     return {k: form.getlist(k)[-1] for k in form.keys()}
 
 
-def _signed_in(request: Request, data: dict, api: bool) -> Caller:
+async def viewer(request: Request) -> Caller:
+    """A signed-in user of any role (pages). Who is asking is settled before a body is read; then
+    a state change must carry the session's CSRF token."""
+    from starlette.concurrency import run_in_threadpool
+
     from prodops.web.app import LoginNeeded
 
-    found = caller(request)
+    found = await run_in_threadpool(caller, request)
     if found is None:
-        if api:
-            raise Refused("login", "sign in, or send an API token as Authorization: Bearer TOKEN")
         raise LoginNeeded()
     if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        data = await form_data(request)
         check_csrf(request, request.headers.get(CSRF_HEADER) or data.get("csrf"), found.session.csrf)
     return found
-
-
-def viewer(request: Request, data: dict = Depends(form_data)) -> Caller:
-    """A signed-in user of any role (pages)."""
-    return _signed_in(request, data, api=False)
 
 
 def admin(found: Caller = Depends(viewer)) -> Caller:
@@ -106,10 +106,25 @@ def admin(found: Caller = Depends(viewer)) -> Caller:
 
 
 def api_viewer(request: Request) -> Caller:
-    return _signed_in(request, {}, api=True)
+    found = caller(request)
+    if found is None:
+        raise Refused("login", "sign in, or send an API token as Authorization: Bearer TOKEN")
+    if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(request, request.headers.get(CSRF_HEADER), found.session.csrf)
+    return found
 
 
 def api_admin(found: Caller = Depends(api_viewer)) -> Caller:
     if not found.user.admin:
         raise Refused("forbidden", "only an admin may do this; viewers read dashboards and reports")
     return found
+
+
+# A database id in a path: a whole number the database can hold (larger ones are no id of ours).
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def body_limit(path: str) -> int:
+    """The most bytes a request to `path` may send: uploads 55 MB (files of 50 MB and the form's
+    overhead), everything else 1 MB (a page of answers with its notes is well under)."""
+    return 55 * 2**20 if path == "/imports" or (path.startswith("/campaigns/") and path.endswith("/invites")) else 2**20
