@@ -638,3 +638,18 @@ def test_links_use_the_configured_public_address_and_stay_text_in_a_spreadsheet(
 def tokens_for(app, email: str) -> str:
     with Workspace.open(app.state.settings.db) as ws:
         return operations.create_token(ws, email)[1]
+
+
+def test_a_form_posted_twice_does_not_invite_anyone_twice(app):
+    """A reload of the page after inviting posts the form again: refused, naming who."""
+    cid = new_campaign(app)
+    browser, csrf = sign_in(app)
+    for person in ({"name": "Ana", "email": "ana@example.com", "role": "pm"}, {"name": "Bo", "role": "pm"}):
+        first = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, **person})
+        again = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, **person})
+        assert first.status_code == 200 and again.status_code == 422 and "already invited" in again.text
+    twins = "name,email,role\nCy,cy@example.com,pm\nCy,cy2@example.com,design\n"  # two people named alike
+    assert browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf},
+                        files={"file": ("p.csv", twins, "text/csv")}).status_code == 200
+    with Workspace.open(app.state.settings.db) as ws:
+        assert [i.respondent for i in operations.list_invites(ws, cid)] == ["Ana", "Bo", "Cy", "Cy 2"]

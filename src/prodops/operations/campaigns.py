@@ -290,8 +290,19 @@ def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> 
     _raise("the invitees are not valid", problems)
     issued, now = [], _now()
     with ws.transaction() as conn:
-        taken = {r.casefold() for r in conn.execute(sa.select(invites.c.respondent)
-                                                    .where(invites.c.campaign_id == campaign_id)).scalars()}
+        earlier = conn.execute(sa.select(invites.c.respondent, invites.c.name, invites.c.email)
+                               .where(invites.c.campaign_id == campaign_id)).all()
+        taken = {r.respondent.casefold() for r in earlier}
+        # One person, one link: the same e-mail (or, without e-mails, the same name) again is a
+        # mistake or a form posted twice (a reload), not a second person.
+        seen = {("email", r.email.casefold()) if r.email else ("name", (r.name or "").casefold()) for r in earlier}
+        for i, (name, email, role, team) in enumerate(people, 1):
+            who = ("email", email.casefold()) if email else ("name", (name or "").casefold())
+            if who[1] and who in seen:
+                problems.append(Problem(f"invitee {i}: {email or name} is already invited to this campaign; "
+                                        "give them a new link from the list of invites instead"))
+            seen.add(who)
+        _raise("the invitees are not valid", problems)
         for name, email, role, team in people:
             respondent = _free_id(name or (email and email.split("@")[0]) or role, taken)
             token = new_secret()
