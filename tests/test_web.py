@@ -653,3 +653,4 @@ def test_a_form_posted_twice_does_not_invite_anyone_twice(app):
                         files={"file": ("p.csv", twins, "text/csv")}).status_code == 200
     with Workspace.open(app.state.settings.db) as ws:
         assert [i.respondent for i in operations.list_invites(ws, cid)] == ["Ana", "Bo", "Cy", "Cy 2"]
+    assert browser.get(f"/campaigns/{cid}/invites").headers["location"] == f"/campaigns/{cid}#invites"

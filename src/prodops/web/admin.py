@@ -158,6 +158,12 @@ def live_progress(request: Request, campaign_id: Id, who: Caller = Depends(viewe
     return page(request, "_rates.html", progress=progress(_ws(request), campaign_id))
 
 
+@router.get("/campaigns/{campaign_id}/invites")
+def invites_page(campaign_id: Id):
+    """The address the invite form posts to, opened again (a bookmark, a reload after a refusal)."""
+    return RedirectResponse(f"/campaigns/{campaign_id}#invites", status_code=303)
+
+
 @router.post("/campaigns/{campaign_id}/invites")
 def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
     """Invite one person from the form, or everyone in an uploaded CSV; the new links are shown once."""
