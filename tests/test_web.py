@@ -579,6 +579,9 @@ def test_crafted_requests_get_a_4xx_never_a_500(app, tmp_path):
     assert browser.get("/campaigns/0").status_code == 422
     admin_token, _ = tokens(app)
     assert api(app, admin_token).post("/logout").status_code == 403
+    login = client(app)
+    token = form_csrf(login.get("/login").text)
+    assert login.post("/login", data={"csrf": token}, files={"email": ("x", b"y")}).status_code == 401
     for name in ("..", "x\x00y.csv", "a" * 500 + ".csv"):
         page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"},
                             files={"file": (name, "team,sprint\nPay,S1\n", "text/csv")})

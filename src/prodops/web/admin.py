@@ -31,10 +31,6 @@ def _model(request: Request):
     return request.app.state.model
 
 
-def _link(request: Request, token: str) -> str:
-    return personal_link(request, token)
-
-
 # --- signing in and out -------------------------------------------------------------------------
 
 @router.get("/")
@@ -183,7 +179,7 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
     except InputError as e:
         return _dashboard(request, campaign_id, 422, problems=[p.message for p in e.problems] or [e.message])
     sent = _send(request, issued) if data.get("send") and request.app.state.settings.smtp else None
-    links = [(i.invite, _link(request, i.token)) for i in issued]
+    links = [(i.invite, personal_link(request, i.token)) for i in issued]
     return _dashboard(request, campaign_id, issued=links, sent=sent, links_csv=_links_csv(links))
 
 
@@ -201,7 +197,7 @@ def _links_csv(links) -> str:
 def _send(request: Request, issued) -> str:
     from prodops.web.mail import send_invites
 
-    found = [(i.invite, _link(request, i.token)) for i in issued]
+    found = [(i.invite, personal_link(request, i.token)) for i in issued]
     return send_invites(request.app.state.settings, found, request.app.state.model)
 
 
@@ -220,7 +216,7 @@ def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depe
     from prodops.operations import reissue as renew
 
     issued = renew(_ws(request), campaign_id, invite_id)
-    links = [(issued.invite, _link(request, issued.token))]
+    links = [(issued.invite, personal_link(request, issued.token))]
     return _dashboard(request, campaign_id, issued=links, links_csv=_links_csv(links))
 
 

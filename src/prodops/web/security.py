@@ -76,11 +76,12 @@ def check_csrf(request: Request, given: str | None, expected: str) -> None:
 
 
 async def form_data(request: Request) -> dict:
-    """The posted form's fields (the last value of each); an API's JSON body is read by its model."""
+    """The posted form's fields; an API's JSON body is read by its model."""
     if request.method in ("GET", "HEAD"):
         return {}
     form = await request.form(max_files=1, max_fields=2000, max_part_size=10 * 1024 * 1024)
-    return {k: form.getlist(k)[-1] for k in form.keys()}
+    # the last value of each field; a file only where a file is expected (a file sent as `email` is no e-mail)
+    return {k: v for k in form.keys() if isinstance(v := form.getlist(k)[-1], str) or k == "file"}
 
 
 async def viewer(request: Request) -> Caller:
