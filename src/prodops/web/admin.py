@@ -19,7 +19,7 @@ from prodops.web.app import page, personal_link
 from prodops.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
                                   form_data, set_cookie, viewer)
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 MAX_UPLOAD = 50 * 1024 * 1024  # as the command line reads at most
 
 

@@ -11,7 +11,7 @@ from prodops.errors import InputError
 from prodops.web.app import page
 from prodops.web.security import CSRF_HEADER, client, form_data
 
-router = APIRouter(prefix="/r")
+router = APIRouter(prefix="/r", include_in_schema=False)  # pages, not the API
 
 
 def _form(request: Request, token: str):
