@@ -68,6 +68,28 @@ def run(*args: str, input: str | None = None, env: dict | None = None, cwd: Path
     return subprocess.CompletedProcess(["prodops", *args], code, out, err)
 
 
+def ok(*args: str, **kw) -> subprocess.CompletedProcess:
+    """`prodops ARGS` that must succeed."""
+    p = run(*args, **kw)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def refused(*args: str, **kw) -> str:
+    """`prodops ARGS` that must be refused with exit code 2 and a message, never a traceback: its stderr."""
+    p = run(*args, **kw)
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr + p.stdout
+    return p.stderr
+
+
+def csrf_in(page: str) -> str:
+    """The CSRF token of a page's first form."""
+    import re
+
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
 def run_process(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The real `prodops` command in a child process: for what only a new process shows (its
     start-up, its time zone, a crash that takes the process down)."""

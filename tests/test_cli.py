@@ -6,26 +6,13 @@ import shutil
 import pytest
 import yaml
 
-from conftest import run, run_process
+from conftest import ok, refused, run, run_process
 from prodops.demo import demo_answers
 from prodops.interactive import interview_order
 from prodops.model import load_model
 
 MODEL = load_model()
 Q1, Q2, Q3 = demo_answers()
-
-
-def ok(*args, **kw):
-    p = run(*args, **kw)
-    assert p.returncode == 0, p.stderr
-    return p
-
-
-def refused(*args, **kw):
-    p = run(*args, **kw)
-    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
-    assert "Traceback" not in p.stderr + p.stdout
-    return p.stderr
 
 
 def test_version_and_help():

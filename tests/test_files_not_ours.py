@@ -3,19 +3,7 @@ files prodops did not write, no overwrite without --force (issue: hostile input 
 
 import os
 
-from conftest import run
-
-
-def ok(*args):
-    p = run(*args)
-    assert p.returncode == 0, p.stderr
-    return p
-
-
-def refused(*args):
-    p = run(*args)
-    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
-    return p.stderr
+from conftest import ok, refused
 
 
 def test_a_planted_link_does_not_redirect_the_report(demo, tmp_path):

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 import yaml
 
-from conftest import run, run_process
+from conftest import ok, refused, run_process
 from prodops.demo import EXAMPLES, demo_answers
 from prodops.report.charts import CHARTS
 
@@ -21,19 +21,6 @@ FORMATS = ("html", "pdf", "md", "xlsx", "json")
 SECTIONS = ["summary", "maturity", "criteria", "roadmap", "predictability", "launches", "time-value", "revenue",
             "symptoms", "trajectory", "methodology"]
 HOSTILE = '<script>alert(1)</script> & "Co" </style> =HYPERLINK("http://evil","x") | *bold* [l](http://evil) @octocat'
-
-
-def ok(*args):
-    p = run(*args)
-    assert p.returncode == 0, p.stderr
-    return p
-
-
-def refused(*args):
-    p = run(*args)
-    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
-    assert "Traceback" not in p.stderr + p.stdout
-    return p.stderr
 
 
 class Page(HTMLParser):

@@ -16,6 +16,7 @@ from prodops import operations
 from prodops.model import load_model
 from prodops.store import Workspace
 from prodops.web import Settings, create_app
+from tests.conftest import csrf_in
 
 MODEL = load_model()
 CRITERIA = list(MODEL.criterion)
@@ -45,11 +46,11 @@ def sign_in(app, email="admin@example.com", password=PASSWORD) -> tuple[TestClie
     """A browser signed in: (client, its CSRF token)."""
     browser = client(app)
     page = browser.get("/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    token = csrf_in(page.text)
     answer = browser.post("/login", data={"csrf": token, "email": email, "password": password})
     assert answer.status_code == 303, answer.text
     campaigns = browser.get("/campaigns")
-    return browser, re.search(r'name="csrf" value="([^"]+)"', campaigns.text).group(1)
+    return browser, csrf_in(campaigns.text)
 
 
 def new_campaign(app, **kw) -> int:
@@ -62,15 +63,11 @@ def invite(app, campaign_id: int, *people: dict) -> list[str]:
         return [i.token for i in operations.invite(ws, MODEL, campaign_id, list(people))]
 
 
-def form_csrf(page_text: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)
-
-
 # --- signing in, sessions -----------------------------------------------------------------------
 
 def test_sign_in_sets_a_session_cookie_that_is_httponly_and_samesite_lax(app):
     browser = client(app)
-    token = form_csrf(browser.get("/login").text)
+    token = csrf_in(browser.get("/login").text)
     answer = browser.post("/login", data={"csrf": token, "email": "ADMIN@example.com", "password": PASSWORD})
     assert answer.status_code == 303 and answer.headers["location"] == "/campaigns"
     cookie = [c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_session=")][0]
@@ -90,7 +87,7 @@ def test_cookies_are_secure_behind_tls(db, app):
 
 def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(app):
     browser = client(app)
-    token = form_csrf(browser.get("/login").text)
+    token = csrf_in(browser.get("/login").text)
     wrong = browser.post("/login", data={"csrf": token, "email": "admin@example.com", "password": "nope nope nope"})
     unknown = browser.post("/login", data={"csrf": token, "email": "who@example.com", "password": "nope nope nope"})
     assert wrong.status_code == unknown.status_code == 401
@@ -107,14 +104,14 @@ def test_login_without_its_csrf_token_is_refused(app):
 
 def test_logging_in_too_often_is_limited_for_every_worker(app, db):
     browser = client(app)
-    token = form_csrf(browser.get("/login").text)
+    token = csrf_in(browser.get("/login").text)
     codes = [browser.post("/login", data={"csrf": token, "email": "admin@example.com", "password": "wrong password"}).status_code
              for _ in range(11)]
     assert codes[:10] == [401] * 10 and codes[10] == 429
     # the count is in the workspace: another app (worker) over it refuses too, even the right password
     other = create_app(Settings(db=db))
     second = client(other)
-    token = form_csrf(second.get("/login").text)
+    token = csrf_in(second.get("/login").text)
     answer = second.post("/login", data={"csrf": token, "email": "admin@example.com", "password": PASSWORD})
     assert answer.status_code == 429 and int(answer.headers["retry-after"]) > 0
     other.state.ws.close()
@@ -254,7 +251,7 @@ def test_the_form_saves_each_answer_and_resumes_where_it_was_left(app):
     start = phone.get(f"/r/{token}")
     assert start.status_code == 200 and "Start" in start.text
     page = phone.get(f"/r/{token}/1").text
-    csrf = form_csrf(page)
+    csrf = csrf_in(page)
     first = [c.id for c in MODEL.criteria if c.dimension == MODEL.dimensions[0].id]
     saved = phone.post(f"/r/{token}/save/{first[0]}", data={f"answer-{first[0]}": "Fully", f"note-{first[0]}": "wiki/org"},
                        headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
@@ -270,7 +267,7 @@ def test_the_form_works_without_javascript(app):
     cid = new_campaign(app)
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
     phone = client(app)
-    csrf = form_csrf(phone.get(f"/r/{token}/1").text)
+    csrf = csrf_in(phone.get(f"/r/{token}/1").text)
     pages = [d for d in MODEL.dimensions if any(c.dimension == d.id for c in MODEL.criteria)]
     for n, dim in enumerate(pages, 1):
         data = {"csrf": csrf, "go": "next"}
@@ -290,7 +287,7 @@ def test_a_bad_answer_posted_without_javascript_saves_nothing_and_says_why(app):
     cid = new_campaign(app)
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
     phone = client(app)
-    csrf = form_csrf(phone.get(f"/r/{token}/1").text)
+    csrf = csrf_in(phone.get(f"/r/{token}/1").text)
     first = [c.id for c in MODEL.criteria if c.dimension == MODEL.dimensions[0].id]
     page = phone.post(f"/r/{token}/1", data={"csrf": csrf, f"answer-{first[0]}": "Fully", f"answer-{first[1]}": "Maybe"})
     assert page.status_code == 422 and "not on the answer scale" in page.text
@@ -325,7 +322,7 @@ def test_one_respondent_cannot_read_or_write_another_ones_answers(app):
     assert seen["answers"] == {} and "secret" not in str(seen)
     assert "secret" not in client(app).get(f"/r/{a}/1").text
     # A's form token does not let A post into B's form
-    csrf_a = form_csrf(client(app).get(f"/r/{a}/1").text)
+    csrf_a = csrf_in(client(app).get(f"/r/{a}/1").text)
     answer = client(app).post(f"/r/{b}/save/{CRITERIA[0]}", data={f"answer-{CRITERIA[0]}": "No"},
                               headers={"X-CSRF-Token": csrf_a})
     assert answer.status_code == 403
@@ -581,7 +578,7 @@ def test_crafted_requests_get_a_4xx_never_a_500(app, tmp_path):
     admin_token, _ = tokens(app)
     assert api(app, admin_token).post("/logout").status_code == 403
     login = client(app)
-    token = form_csrf(login.get("/login").text)
+    token = csrf_in(login.get("/login").text)
     assert login.post("/login", data={"csrf": token}, files={"email": ("x", b"y")}).status_code == 401
     for name in ("..", "x\x00y.csv", "a" * 500 + ".csv"):
         page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"},

@@ -19,6 +19,7 @@ from prodops import operations
 from prodops.model import load_model
 from prodops.store import Workspace
 from prodops.web import Settings, create_app
+from tests.conftest import csrf_in
 from tests.pgserver import free_port as _free_port
 
 MODEL = load_model()
@@ -45,10 +46,6 @@ def wait_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
     raise AssertionError(f"the server on {port} did not start")
 
 
-def csrf_of(text: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', text).group(1)
-
-
 def test_two_instances_over_postgresql_lose_nothing(postgres_url):
     # Both start at once on an empty database: the schema is made once, under a lock.
     ports = [_free_port(), _free_port()]
@@ -63,9 +60,9 @@ def test_two_instances_over_postgresql_lose_nothing(postgres_url):
                 assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar_one() == 1
         # the admin signs in on A and carries on on B; signing out on B ends it on A
         admin = httpx.Client(base_url=a, follow_redirects=False)
-        admin.post("/login", data={"csrf": csrf_of(admin.get("/login").text), "email": "admin@example.com",
+        admin.post("/login", data={"csrf": csrf_in(admin.get("/login").text), "email": "admin@example.com",
                                    "password": PASSWORD})
-        csrf = csrf_of(admin.get("/campaigns").text)
+        csrf = csrf_in(admin.get("/campaigns").text)
         made = httpx.post(f"{b}/campaigns", data={"csrf": csrf, "organization": "Acme", "name": "Q4"},
                           cookies=admin.cookies, follow_redirects=False)
         assert made.status_code == 303, made.text
@@ -73,7 +70,7 @@ def test_two_instances_over_postgresql_lose_nothing(postgres_url):
         page = httpx.post(f"{a}/campaigns/{cid}/invites", data={"csrf": csrf, "name": "Ana", "role": "pm"}, cookies=admin.cookies)
         token = re.search(r'value="http://[^"]+/r/([^"]+)"', page.text).group(1)
         # the respondent switches instance on every answer
-        form_csrf = csrf_of(httpx.get(f"{a}/r/{token}/1").text)
+        form_csrf = csrf_in(httpx.get(f"{a}/r/{token}/1").text)
         for i, cid_ in enumerate(CRITERIA):
             host = (a, b)[i % 2]
             saved = httpx.post(f"{host}/r/{token}/save/{cid_}", data={f"answer-{cid_}": "Mostly"},
@@ -186,9 +183,9 @@ def test_invite_links_are_sent_through_a_real_smtp_server(tmp_path):
             cid = operations.create_campaign(ws, MODEL, "Acme", "Q4").id
         app = create_app(Settings(db=db, smtp=f"smtp://127.0.0.1:{port}", mail_from="ops@acme.example"))
         browser = TestClient(app, follow_redirects=False)
-        browser.post("/login", data={"csrf": csrf_of(browser.get("/login").text), "email": "admin@example.com",
+        browser.post("/login", data={"csrf": csrf_in(browser.get("/login").text), "email": "admin@example.com",
                                      "password": PASSWORD})
-        csrf = csrf_of(browser.get(f"/campaigns/{cid}").text)
+        csrf = csrf_in(browser.get(f"/campaigns/{cid}").text)
         people = "name,email,role,team\nAna,ana@acme.example,pm,Pay\nBo,,engineering,Pay\n"
         page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, "send": "1"},
                             files={"file": ("people.csv", people, "text/csv")})

@@ -615,9 +615,10 @@ def serve(
             os.environ[name] = value
     with Workspace.open(db) as ws:  # the schema is brought up to date once, before the workers start
         ws.engine
+        where = ws.where
     _model(model)  # a bad model file fails here, not in every worker
-    typer.echo(f"Serving {database_url(db) if '://' in (db or '') else Path(database_url(db).split('///', 1)[-1])} "
-               f"at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} (Ctrl-C stops)", err=True)
+    typer.echo(f"Serving {where} at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} "
+               "(Ctrl-C stops)", err=True)
     uvicorn.run("prodops.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, server_header=False, log_level="warning")
 

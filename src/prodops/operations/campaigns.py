@@ -139,6 +139,7 @@ class Progress:
     by_role: dict[str, Count]
     by_team: dict[str, Count]
     waiting: list[Invite]  # invited, not submitted (for a reminder)
+    invites: list[Invite]  # everyone invited, revoked links included
 
     def document(self) -> dict:
         return {**self.campaign.document(), "responses": self.total.document(),
@@ -507,7 +508,8 @@ def _taking(found: Campaign, today: dt.date) -> None:
 def progress(ws, campaign_id: int) -> Progress:
     """Who was invited, who started, who submitted: in all, by role (with the targets), by team."""
     found = campaign(ws, campaign_id)
-    live = [i for i in list_invites(ws, campaign_id) if not i.revoked or i.submitted_at]
+    everyone = list_invites(ws, campaign_id)
+    live = [i for i in everyone if not i.revoked or i.submitted_at]
 
     def count(group: list[Invite], target: int | None = None) -> Count:
         return Count(len(group), sum(1 for i in group if i.answered or i.submitted_at),
@@ -520,6 +522,7 @@ def progress(ws, campaign_id: int) -> Progress:
         {r: count([i for i in live if i.role == r], found.targets.get(r)) for r in roles},
         {t: count([i for i in live if i.team == t]) for t in teams},
         [i for i in live if not i.submitted_at and not i.revoked],
+        everyone,
     )
 
 
@@ -547,16 +550,13 @@ def _responses(conn, found: Campaign, date: dt.date) -> Responses:
 def result(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = None):
     """The campaign's result as it stands (scored with the workspace's evidence, not recorded):
     an `operations.Assessed`, the same as assessing an answers file."""
-    from prodops.operations.assessments import assess
+    from prodops.operations.assessments import Assessed, Recorded, assess
 
     found = campaign(ws, campaign_id)
     _same_model(found, model)
-    if found.assessment_id is not None:
-        from prodops.operations.assessments import Recorded
-
-        responses = ws.responses(found.assessment_id)
-        done = assess(model, responses, ws, record=False)
-        return type(done)(done.result, Recorded(found.assessment_id, None))
+    if found.assessment_id is not None:  # closed: the assessment it recorded
+        done = assess(model, ws.responses(found.assessment_id), ws, record=False)
+        return Assessed(done.result, Recorded(found.assessment_id, None))
     with ws.transaction(write=False) as conn:
         responses = _responses(conn, found, found.assessment_date(today or _today()))
     return assess(model, responses, ws, record=False)

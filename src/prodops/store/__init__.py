@@ -96,7 +96,7 @@ class Workspace:
 
     def _schema(self) -> None:
         if not self._ready:
-            where = str(_sqlite_path(self.url) or _safe(self.url))
+            where = self.where
             with self._errors():
                 with self._engine.connect() as conn:
                     current = _at_head(conn)
@@ -115,6 +115,11 @@ class Workspace:
         to 100 ms, which many threads of a web server would spend waiting on each other."""
         with self._queue, self._engine.connect().execution_options(prodops_write=True) as conn, conn.begin():
             yield conn
+
+    @property
+    def where(self) -> str:
+        """The workspace as people name it: its file, or its URL without the password."""
+        return str(_sqlite_path(self.url) or _safe(self.url))
 
     @contextmanager
     def transaction(self, write: bool = True):

@@ -126,7 +126,7 @@ def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(
 
 
 def _dashboard(request: Request, campaign_id: int, status_code: int = 200, **extra):
-    from prodops.operations import list_invites, notes, progress, result
+    from prodops.operations import notes, progress, result
 
     ws, model = _ws(request), _model(request)
     shown = progress(ws, campaign_id)
@@ -137,7 +137,7 @@ def _dashboard(request: Request, campaign_id: int, status_code: int = 200, **ext
     extra.setdefault("issued", [])
     extra.setdefault("problems", ())
     return page(request, "campaign.html", status_code=status_code, progress=shown, campaign=shown.campaign,
-                invites=list_invites(ws, campaign_id), result=scored, empty=empty, notes=notes(ws, campaign_id),
+                invites=shown.invites, result=scored, empty=empty, notes=notes(ws, campaign_id),
                 smtp=bool(request.app.state.settings.smtp), **extra)
 
 
@@ -178,8 +178,8 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
         issued = invite(ws, model, campaign_id, people)
     except InputError as e:
         return _dashboard(request, campaign_id, 422, problems=[p.message for p in e.problems] or [e.message])
-    sent = _send(request, issued) if data.get("send") and request.app.state.settings.smtp else None
     links = [(i.invite, personal_link(request, i.token)) for i in issued]
+    sent = _send(request, links) if data.get("send") and request.app.state.settings.smtp else None
     return _dashboard(request, campaign_id, issued=links, sent=sent, links_csv=_links_csv(links))
 
 
@@ -194,11 +194,10 @@ def _links_csv(links) -> str:
     return "data:text/csv;charset=utf-8," + quote(out.getvalue())
 
 
-def _send(request: Request, issued) -> str:
+def _send(request: Request, links) -> str:
     from prodops.web.mail import send_invites
 
-    found = [(i.invite, personal_link(request, i.token)) for i in issued]
-    return send_invites(request.app.state.settings, found, request.app.state.model)
+    return send_invites(request.app.state.settings, links, request.app.state.model)
 
 
 @router.post("/campaigns/{campaign_id}/invites/{invite_id}/revoke")

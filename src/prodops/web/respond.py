@@ -46,8 +46,9 @@ def start(request: Request, token: str):
     found = _form(request, token)
     if not found.given:
         return page(request, "respond_start.html", form=found, token=token, pages=_pages(model))
+    missing = set(found.unanswered(model))
     for n, dim in enumerate(_pages(model), 1):
-        if any(c.id in found.unanswered(model) for c in _criteria(model, dim)):
+        if any(c.id in missing for c in _criteria(model, dim)):
             return RedirectResponse(f"/r/{token}/{n}", status_code=303)
     return RedirectResponse(f"/r/{token}/review", status_code=303)
 
