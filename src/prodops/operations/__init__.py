@@ -24,6 +24,8 @@ _WHERE = {
     **dict.fromkeys(("Campaign", "Form", "Invite", "Issued", "Progress", "campaign", "close", "create_campaign", "form",
                      "invite", "list_campaigns", "list_invites", "notes", "progress", "read_invitees", "reissue", "result",
                      "revoke", "save"), "campaigns"),
+    **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
+                     "new_guest", "practice"), "challenge"),
 }
 __all__ = sorted(_WHERE)
 

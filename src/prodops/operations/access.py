@@ -126,8 +126,8 @@ def list_users(ws) -> list[User]:
 
 
 def remove_user(ws, email: str) -> User:
-    """Remove a user with their sessions and tokens (foreign keys are not enforced on SQLite)."""
-    from prodops.store.tables import api_tokens, sessions, users
+    """Remove a user with their sessions, tokens and games (foreign keys are not enforced on SQLite)."""
+    from prodops.store.tables import api_tokens, challenge_games, sessions, users
 
     email = _email(email)
     with ws.transaction() as conn:
@@ -136,6 +136,7 @@ def remove_user(ws, email: str) -> User:
             raise InputError(f"{email} is not a user")
         for table in (sessions, api_tokens):
             conn.execute(table.delete().where(table.c.user_id == row.id))
+        conn.execute(challenge_games.delete().where(challenge_games.c.player == f"user:{row.id}"))
         conn.execute(users.delete().where(users.c.id == row.id))
         return _user(row)
 

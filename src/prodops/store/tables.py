@@ -222,3 +222,28 @@ rate_limits = sa.Table(
     sa.Column("window", sa.BigInteger, primary_key=True),  # when the counting window began, epoch seconds
     sa.Column("hits", sa.Integer, nullable=False),
 )
+
+# --- the Knowledge Challenge: players without an account, and every game played ---
+
+challenge_guests = sa.Table(
+    "challenge_guests", metadata,  # a browser playing without signing in (its cookie holds the token)
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)
+
+challenge_games = sa.Table(
+    "challenge_games", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("player", sa.String(40), nullable=False),  # user:ID, guest:ID, or terminal
+    sa.Column("model_id", sa.String(100), nullable=False),
+    sa.Column("day", sa.Date, nullable=True),  # the daily game's date; NULL: a practice game
+    sa.Column("answer", sa.String(5), nullable=False),
+    sa.Column("guesses", sa.String(40), nullable=False),  # comma-separated, in order
+    sa.Column("hard", sa.Boolean, nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("finished_at", _when, nullable=True),  # NULL: still being played
+    sa.UniqueConstraint("player", "model_id", "day", name="uq_challenge_daily"),  # one daily game a day
+)
+sa.Index("ix_challenge_games_player", challenge_games.c.player, challenge_games.c.model_id)

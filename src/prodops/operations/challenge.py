@@ -1,0 +1,163 @@
+"""The Knowledge Challenge on a workspace: every game is kept there, guess by guess, so a game goes
+on after a reload or a restart, and statistics come from the games themselves. The web app and the
+terminal both play through these calls; the rules are prodops.challenge's.
+
+A player is a key: `user:ID` (signed in), `guest:ID` (a browser without an account; its cookie
+holds a token only the hash of which is kept) or `terminal` (whoever plays in this workspace's
+terminal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from prodops.challenge import Answer, Game, NotAGuess, Played, Stats, answers, game_number, is_valid_guess, play, \
+    set_hard, share_text, stats, tie
+from prodops.challenge.words import answer_of_the_day
+from prodops.errors import InputError, Refused
+
+TITLE = "Knowledge Challenge"
+TERMINAL = "terminal"
+GUESTS_PER_HOUR = 30  # new guest players one address may start
+PRACTICE_PER_HOUR = 200  # practice games one player may start
+
+
+@dataclass(frozen=True)
+class Round:
+    """A game as a shell shows it: its rules' state, which day it is (None: practice), and once it is
+    over the answer with its place in the model."""
+
+    id: int
+    game: Game
+    day: dt.date | None
+    answer: Answer | None  # only when the game is over: never sent before
+
+    @property
+    def title(self) -> str:
+        return f"{TITLE} {game_number(self.day)}" if self.day else f"{TITLE} (practice)"
+
+    def share(self, high_contrast: bool = False) -> str:
+        return share_text(self.game, self.title, high_contrast)
+
+
+@dataclass(frozen=True)
+class Guest:
+    player: str
+    csrf: str
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _round(row, model) -> Round:
+    game = Game(row.answer, tuple(g for g in row.guesses.split(",") if g), row.hard)
+    return Round(row.id, game, row.day, (tie(row.answer, model) or Answer(row.answer, None, "")) if game.over else None)
+
+
+def daily(ws, model, player: str, day: dt.date) -> Round:
+    """The player's game of `day` (their calendar date: any date that is today somewhere on Earth),
+    the one started before or a new one."""
+    from prodops.store import dialect_insert
+    from prodops.store.tables import challenge_games as games
+
+    if abs((day - _now().date()).days) > 1:
+        raise InputError(f"{day.isoformat()} is not today anywhere; the game of the day is played on its day")
+    word = answer_of_the_day(day, model).word
+    with ws.transaction() as conn:
+        conn.execute(dialect_insert(conn)(games).values(
+            player=player, model_id=model.id, day=day, answer=word, guesses="", hard=False, created_at=_now()
+        ).on_conflict_do_nothing(index_elements=["player", "model_id", "day"]))
+        row = conn.execute(sa.select(games).where(games.c.player == player, games.c.model_id == model.id,
+                                                  games.c.day == day)).one()
+    return _round(row, model)
+
+
+def practice(ws, model, player: str, hard: bool = False) -> Round:
+    """A new practice game with an answer drawn at random from the model's."""
+    from prodops.store.tables import challenge_games as games
+    from prodops.operations.access import check_rate
+
+    check_rate(ws, f"challenge-practice:{player}", PRACTICE_PER_HOUR, 3600)
+    word = secrets.choice(answers(model)).word
+    with ws.transaction() as conn:
+        new_id = conn.execute(games.insert().values(player=player, model_id=model.id, day=None, answer=word,
+                                                    guesses="", hard=hard, created_at=_now())).inserted_primary_key[0]
+        return _round(conn.execute(sa.select(games).where(games.c.id == new_id)).one(), model)
+
+
+def game(ws, model, player: str, game_id: int) -> Round:
+    """One of the player's games; another player's is unknown here."""
+    from prodops.store.tables import challenge_games as games
+
+    with ws.transaction(write=False) as conn:
+        row = conn.execute(sa.select(games).where(games.c.id == game_id, games.c.player == player,
+                                                  games.c.model_id == model.id)).one_or_none()
+    if row is None:
+        raise Refused("unknown", "there is no such game")
+    return _round(row, model)
+
+
+def _change(ws, model, player: str, game_id: int, change) -> Round:
+    """Apply `change` (Game -> Game, or NotAGuess) to the stored game, if no other request changed it meanwhile."""
+    from prodops.store.tables import challenge_games as games
+
+    before = game(ws, model, player, game_id)
+    after = change(before.game)
+    with ws.transaction() as conn:
+        done = conn.execute(games.update().where(
+            games.c.id == game_id, games.c.guesses == ",".join(before.game.guesses), games.c.hard == before.game.hard
+        ).values(guesses=",".join(after.guesses), hard=after.hard, finished_at=_now() if after.over else None)).rowcount
+    if not done:
+        raise Refused("closed", "the game was changed elsewhere; reload it to see where it stands")
+    return game(ws, model, player, game_id)
+
+
+def guess(ws, model, player: str, game_id: int, word: str) -> Round:
+    """Play `word`: the game after it, or NotAGuess (no turn used)."""
+    return _change(ws, model, player, game_id, lambda g: play(g, word, is_valid_guess))
+
+
+def hard_mode(ws, model, player: str, game_id: int, on: bool) -> Round:
+    return _change(ws, model, player, game_id, lambda g: set_hard(g, on))
+
+
+def challenge_stats(ws, model, player: str, today: dt.date) -> tuple[Stats, Stats]:
+    """The player's statistics of daily games and of practice games, from their finished games."""
+    from prodops.store.tables import challenge_games as games
+
+    with ws.transaction(write=False) as conn:
+        rows = conn.execute(sa.select(games).where(games.c.player == player, games.c.model_id == model.id,
+                                                   games.c.finished_at.is_not(None)).order_by(games.c.id)).all()
+    played = [Played(r.guesses.split(",")[-1] == r.answer, len(r.guesses.split(",")), r.hard, r.day) for r in rows]
+    return stats([p for p in played if p.day], today), stats([p for p in played if not p.day])
+
+
+def new_guest(ws, client: str) -> tuple[str, Guest]:
+    """A player for a browser without an account: the cookie's token, and the player."""
+    from prodops.operations.access import check_rate, digest, new_secret
+    from prodops.store.tables import challenge_guests
+
+    check_rate(ws, f"challenge-guest:{client}", GUESTS_PER_HOUR, 3600)
+    token, csrf = new_secret(), new_secret()
+    with ws.transaction() as conn:
+        guest_id = conn.execute(challenge_guests.insert().values(token_hash=digest(token), csrf=csrf, created_at=_now())
+                                ).inserted_primary_key[0]
+    return token, Guest(f"guest:{guest_id}", csrf)
+
+
+def guest(ws, token: str | None) -> Guest | None:
+    """The guest player of a cookie's token, or None."""
+    from prodops.operations.access import digest
+    from prodops.store.tables import challenge_guests
+
+    if not token or len(token) > 100:
+        return None
+    with ws.transaction(write=False) as conn:
+        row = conn.execute(sa.select(challenge_guests).where(challenge_guests.c.token_hash == digest(token))).one_or_none()
+    return row and Guest(f"guest:{row.id}", row.csrf)
+
