@@ -534,6 +534,61 @@ def history(db: DbOpt = None, organization: OrgOpt = None, as_json: JsonOpt = Fa
     show_history(_console(), recorded, _model(None))
 
 
+# --- the Knowledge Challenge ------------------------------------------------------------------
+
+@app.command()
+def challenge(
+    practice: Annotated[bool, typer.Option("--practice", help="A practice game with a random word, instead of the word of the day.")] = False,
+    hard: Annotated[bool, typer.Option("--hard", help="Hard mode: every hint revealed must be used (only before the first guess).")] = False,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the game's result as JSON (the board goes to standard error).")] = False,
+) -> None:
+    """Play the Knowledge Challenge: guess the model's five-letter word in six tries.
+
+    Type a word and Enter. /hard off turns hard mode off; an empty line or Ctrl-D stops (the game is kept).
+    The word of the day follows your computer's calendar date."""
+    import datetime as dt
+
+    from prodops import operations as op
+    from prodops.challenge import NotAGuess
+    from prodops.terminal import escape, show_challenge, show_challenge_end
+
+    from rich.console import Console
+
+    chosen = _model(model)
+    console = Console(stderr=as_json, highlight=False)
+    with _workspace(db) as ws:
+        played = (op.practice(ws, chosen, op.TERMINAL, hard) if practice
+                  else op.daily(ws, chosen, op.TERMINAL, dt.date.today()))
+        if hard and not played.game.hard:
+            try:
+                played = op.hard_mode(ws, chosen, op.TERMINAL, played.id, True)
+            except NotAGuess as e:
+                console.print(f"[yellow]{escape(e.message)}[/]")
+        show_challenge(console, played)
+        while not played.game.over:
+            console.print(f"Guess {len(played.game.guesses) + 1} of 6: ", end="")
+            line = sys.stdin.readline()
+            if not line.strip():
+                console.print("\nstopped; the game is kept: run the same command to go on")
+                break
+            try:
+                if line.strip().lower() == "/hard off":
+                    played = op.hard_mode(ws, chosen, op.TERMINAL, played.id, False)
+                else:
+                    played = op.guess(ws, chosen, op.TERMINAL, played.id, line.strip())
+            except NotAGuess as e:
+                console.print(f"[yellow]{escape(e.message)}[/]: no turn used")
+                continue
+            show_challenge(console, played)
+        daily_stats, practice_stats = op.challenge_stats(ws, chosen, op.TERMINAL, dt.date.today())
+    if as_json:  # a game stopped half-way too: its guesses, no answer
+        _print_json({**played.document(), "stats": {"daily": daily_stats.document(), "practice": practice_stats.document()}})
+    elif played.game.over:
+        show_challenge_end(console, played, daily_stats, practice_stats)
+
+
 # --- demo --------------------------------------------------------------------------------------
 
 @app.command()

@@ -366,3 +366,53 @@ def _show_revenue(console: Console, r: dict, options) -> None:
 
 def _hours(x: float | None) -> str:
     return "–" if x is None else f"{half_up(x, 1)}"
+
+
+# --- the Knowledge Challenge -----------------------------------------------------------------------
+
+# Every tile carries a mark as well as a colour, for colour-blind players and plain terminals:
+# [A] right place, (A) elsewhere in the word, ·a· not in it.
+_TILE = {"correct": ("[{}]", "bold white on green4"), "present": ("({})", "bold black on yellow3"),
+         "absent": ("·{}·", "white on grey30"), None: (" {} ", "")}
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _tile(letter: str, mark: str | None, upper: bool = True) -> Text:
+    shape, style = _TILE[mark]
+    return Text(shape.format(letter.upper() if upper and mark != "absent" else letter.lower()), style=style)
+
+
+def show_challenge(console: Console, played) -> None:
+    """The board of a game (operations.Round): one row per guess, then the keyboard."""
+    from prodops.challenge import MAX_GUESSES
+
+    game = played.game
+    console.print(f"[bold]{escape(played.title)}[/]" + ("  [dim]hard mode[/]" if game.hard else ""))
+    for guess, marks in zip(game.guesses, game.rows):
+        console.print(Text("  ").join(_tile(g, m) for g, m in zip(guess, marks)))
+    for _ in range(MAX_GUESSES - len(game.guesses)):
+        console.print(Text("  ").join(_tile("_", None) for _ in range(5)), style="dim")
+    known = game.keys
+    for row in _KEY_ROWS:
+        console.print(Text(" ").join(_tile(k, known.get(k)) for k in row))
+    console.print("[dim][A] right place   (A) elsewhere in the word   ·a· not in the word[/]")
+
+
+def show_challenge_end(console: Console, played, daily_stats, practice_stats) -> None:
+    """The answer, where it sits in the model, the share text and the player's statistics."""
+    game, answer = played.game, played.answer
+    console.print(f"\n[bold]{'Solved' if game.won else 'The word was'} {escape(answer.word.upper())}[/]  {game.result}")
+    if answer.passage:
+        console.print(Panel(f"“{escape(answer.quote)}”", title=escape(answer.passage.title), title_align="left",
+                            expand=False))
+        console.print(f"[dim]Where it sits: `prodops model show` ({escape(answer.passage.kind)} "
+                      f"{escape(answer.passage.key)})[/]")
+    console.print("\n" + played.share())
+    for name, st in (("Daily games", daily_stats), ("Practice games", practice_stats)):
+        if not st.played:
+            continue
+        console.print(f"\n[bold]{name}[/]: played {st.played}, won {st.win_percent}%, "
+                      f"current streak {st.current_streak}, longest {st.max_streak}")
+        top = max(st.distribution.values()) or 1
+        for n, count in st.distribution.items():
+            console.print(f"  {n} {'█' * round(20 * count / top)} {count}")

@@ -43,6 +43,17 @@ class Round:
     def share(self, high_contrast: bool = False) -> str:
         return share_text(self.game, self.title, high_contrast)
 
+    def document(self) -> dict:
+        """The game as JSON: while it is played, no answer."""
+        found = self.answer
+        return {"game": self.id, "title": self.title, "day": self.day and self.day.isoformat(),
+                "hard": self.game.hard, "guesses": [{"word": g, "marks": m} for g, m in zip(self.game.guesses, self.game.rows)],
+                "over": self.game.over, "won": self.game.won, "result": self.game.result if self.game.over else None,
+                "answer": found and {"word": found.word, "quote": found.quote,
+                                     "place": found.passage and {"kind": found.passage.kind, "id": found.passage.key,
+                                                                 "title": found.passage.title}},
+                "share": self.share() if self.game.over else None}
+
 
 @dataclass(frozen=True)
 class Guest:
