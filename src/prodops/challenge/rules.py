@@ -50,6 +50,9 @@ class Game:
     guesses: tuple[str, ...] = ()
     hard: bool = False
 
+    def __post_init__(self):
+        object.__setattr__(self, "answer", self.answer.lower())  # guesses are lower case too (play)
+
     @property
     def rows(self) -> list[list[str]]:
         return [score(self.answer, g) for g in self.guesses]

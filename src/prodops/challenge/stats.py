@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from prodops.challenge.rules import MAX_GUESSES
+from prodops.numbers import half_up
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class Stats:
 
     @property
     def win_percent(self) -> int:
-        """Rounded to a whole percent, as the original shows it (0 before any game)."""
-        return round(100 * self.wins / self.played) if self.played else 0
+        """A whole percent, halves rounded up (1 win in 8 is 13%); 0 before any game."""
+        return int(half_up(100 * self.wins / self.played)) if self.played else 0
 
     def document(self) -> dict:
         return {"played": self.played, "wins": self.wins, "win_percent": self.win_percent,

@@ -103,6 +103,9 @@ def _curated() -> tuple[str, ...]:
     return tuple(line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip())
 
 
+_KNOWN: dict[int, tuple[object, list[Answer]]] = {}  # id(model) -> (model, its answers); the model kept alive
+
+
 def answers(model=None) -> list[Answer]:
     """The answers `model` gives, in alphabetical order: for the default model the curated list
     (answers.txt); for any other (an edited copy too), every dictionary word of its text not in the
@@ -111,12 +114,18 @@ def answers(model=None) -> list[Answer]:
 
     default = load_model(None)
     model = model or default
+    if id(model) in _KNOWN:
+        return _KNOWN[id(model)][1]
+    if len(_KNOWN) > 16:  # models loaded once each by a long-running server; a bound all the same
+        _KNOWN.clear()
     if model == default:
         words = _curated()
     else:
         text = " ".join(p.text for p in passages(model)).lower()
         words = sorted({w for w in re.findall(rf"\b[a-z]{{{LENGTH}}}\b", text) if w in dictionary() and w not in STOP})
-    return [found for w in words if (found := tie(w, model))]
+    found = [found for w in words if (found := tie(w, model))]
+    _KNOWN[id(model)] = (model, found)
+    return found
 
 
 def game_number(day: dt.date) -> int:

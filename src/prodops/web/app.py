@@ -37,7 +37,7 @@ class LoginNeeded(Exception):
 def build(settings: Settings) -> FastAPI:
     from prodops.model import load_model
     from prodops.store import Workspace
-    from prodops.web import admin, api, respond
+    from prodops.web import admin, api, challenge, respond
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="Assessment campaigns, invites and answers; the same results as the command line.")
@@ -90,6 +90,7 @@ def build(settings: Settings) -> FastAPI:
         return _problem(request, 405, "this address does not take that kind of request")
 
     app.include_router(respond.router)
+    app.include_router(challenge.router)
     app.include_router(api.router)
     app.include_router(admin.router)
     return app
