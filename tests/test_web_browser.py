@@ -5,8 +5,6 @@ page is closed, with JavaScript off; the admin's whole round; an accessibility s
 from __future__ import annotations
 
 import re
-import threading
-import time
 
 import pytest
 
@@ -14,39 +12,16 @@ from conftest import require_browser
 
 require_browser()
 
-import uvicorn  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from prodops import operations  # noqa: E402
 from prodops.model import load_model  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
-from prodops.web import Settings, create_app  # noqa: E402
-from tests.pgserver import free_port  # noqa: E402
+from tests.browsing import Server, serious, tab_to  # noqa: E402
 
 MODEL = load_model()
 PASSWORD = "correct horse battery staple"
 PHONE, LAPTOP = 390, 1280
-
-
-class Server:
-    """The app served by uvicorn in a thread, on a free port of 127.0.0.1."""
-
-    def __init__(self, db: str):
-        self.port = free_port()
-        self.app = create_app(Settings(db=db))
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self):
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.app.state.ws.close()
 
 
 @pytest.fixture(scope="module")
@@ -69,21 +44,6 @@ def link(server, **invitee) -> str:
 
 def first_page() -> list:
     return sorted((c for c in MODEL.criteria if c.dimension == MODEL.dimensions[0].id), key=lambda c: c.level)
-
-
-def tab_to(page, predicate: str, limit: int = 80) -> None:
-    """Press Tab until the focused element matches `predicate` (a JS expression on `el`)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached an element where {predicate}")
-
-
-def serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])

@@ -33,6 +33,11 @@ def is_valid_guess(word: str) -> bool:
     return isinstance(word, str) and word.lower() in dictionary()
 
 
+def anchor(kind: str, key: object) -> str:
+    """Where the model page shows a passage: `criterion-om-2-role`, `level-3`, `symptom-1-2`."""
+    return f"{kind}-{key}"
+
+
 @dataclass(frozen=True)
 class Passage:
     """A place in the model and its sentences: `kind` is model, level, symptom, dimension, criterion,
@@ -45,7 +50,7 @@ class Passage:
 
     @property
     def anchor(self) -> str:
-        return f"{self.kind}-{self.key}"
+        return anchor(self.kind, self.key)
 
     @property
     def text(self) -> str:

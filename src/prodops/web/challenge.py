@@ -17,6 +17,8 @@ from prodops.web.security import CSRF_HEADER, check_csrf, client, current_sessio
 router = APIRouter(include_in_schema=False)  # pages, not the API
 PLAYER_COOKIE = "prodops_player"
 PLAYER_DAYS = 400  # as long as browsers keep a cookie
+# A mark in words, the same on the tiles, the keys and in what a screen reader hears after a guess.
+SAID = {"correct": "right place", "present": "elsewhere in the word", "absent": "not in the word"}
 
 
 def _player(request: Request):
@@ -66,7 +68,7 @@ def _show(request: Request, played, day: dt.date, csrf: str | None, player: str 
     stats = op.challenge_stats(request.app.state.ws, request.app.state.model, player, day) if player else None
     return page(request, "_challenge_game.html" if fragment else "challenge.html", status_code=status_code,
                 played=played, day=day, player_csrf=csrf, stats=stats, message=message,
-                announce=announce or message, number=_number(day))
+                announce=announce or message, number=_number(day), said=SAID)
 
 
 def _number(day: dt.date) -> int:
@@ -135,7 +137,7 @@ def _announce(played) -> str:
     """What a screen reader hears after a guess: the word, each letter's mark, what is left."""
     game = played.game
     word, marks = game.guesses[-1], game.rows[-1]
-    said = f"{word.upper()}: " + ", ".join(f"{letter.upper()} {mark}" for letter, mark in zip(word, marks)) + "."
+    said = f"{word.upper()}: " + ", ".join(f"{letter.upper()} {SAID[mark]}" for letter, mark in zip(word, marks)) + "."
     if game.won:
         return f"{said} Solved in {len(game.guesses)}! The word is {game.answer.upper()}."
     if game.over:
@@ -172,7 +174,7 @@ def new_practice(request: Request, data: dict = Depends(form_data)):
 
 @router.get("/model")
 def model_page(request: Request):
-    """The maturity model to read, every passage with an anchor the game's answers link to."""
-    from prodops.challenge import passages
+    """The maturity model to read, every passage with the anchor the game's answers link to."""
+    from prodops.challenge.words import anchor
 
-    return page(request, "model.html", passages=passages(request.app.state.model))
+    return page(request, "model.html", anchor=anchor)

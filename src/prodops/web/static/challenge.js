@@ -48,8 +48,9 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
-    if (target.closest && target.closest("input, textarea, select, button, a")) return; // their own keys
-    if (event.key === "Enter" || event.key === "Backspace" || /^[a-z]$/i.test(event.key)) {
+    if (target.closest && target.closest("input, textarea, select")) return; // fields type their own letters
+    const onControl = target.closest && target.closest("button, a"); // Enter there presses it
+    if ((event.key === "Enter" && !onControl) || event.key === "Backspace" || /^[a-z]$/i.test(event.key)) {
       event.preventDefault();
       press(event.key);
     }
@@ -60,20 +61,42 @@
   });
   document.addEventListener("input", (event) => { if (event.target.id === "word") paint(); });
 
-  document.addEventListener("submit", async (event) => {
-    const sent = event.target;
-    if (sent.id !== "guess-form") return;
+  // Guesses go one at a time, in the order entered: one typed and entered while the one before is
+  // on its way waits for the board that answer brings.
+  let queue = Promise.resolve();
+  document.addEventListener("submit", (event) => {
+    if (event.target.id !== "guess-form") return;
     event.preventDefault();
     const typed = field().value;
     const hadFocus = document.activeElement === field();
+    field().value = ""; // letters typed meanwhile go to the next row
+    queue = queue.then(() => send(typed, hadFocus));
+  });
+
+  async function send(typed, hadFocus) {
+    const sent = form();
+    if (!sent) return; // the game ended with a guess before this one
+    const body = new FormData(sent);
+    body.set("word", typed);
     let response;
     try {
-      response = await fetch(sent.action, { method: "POST", body: new FormData(sent), headers: { "X-Challenge": "fragment" } });
+      response = await fetch(sent.action, { method: "POST", body, headers: { "X-Challenge": "fragment" } });
     } catch (e) {
+      field().value = typed;
       announce.textContent = "Not sent: no connection. Try again.";
       return;
     }
-    if (response.status !== 200 && response.status !== 422) { sent.submit(); return; } // the page says why
+    if (response.status !== 200 && response.status !== 422) { // refused (too many, expired): say so, keep the word
+      field().value = typed;
+      paint();
+      const alert = document.createElement("p");
+      alert.className = "alert";
+      alert.setAttribute("role", "alert");
+      alert.textContent = response.status === 429 ? "Too many games from here; wait a few minutes." : "Not sent; reload the page and try again.";
+      sent.before(alert);
+      return;
+    }
+    const early = field().value;
     document.getElementById("game").innerHTML = await response.text();
     const game = document.querySelector("#game .game");
     announce.textContent = game.dataset.announce || "";
@@ -84,11 +107,14 @@
       const row = document.querySelector(".guess-row.current");
       row.classList.add("shake");
       row.addEventListener("animationend", () => row.classList.remove("shake"), { once: true });
+    } else if (field()) {
+      field().value = early;
+      paint();
     }
     const heading = document.getElementById("result-title");
     if (heading) heading.focus();
     else if (hadFocus) field().focus();
-  });
+  }
 
   // High contrast: orange and blue instead of green and yellow, kept for this browser.
   const toggle = document.querySelector(".contrast-toggle");
@@ -100,14 +126,6 @@
   toggle.hidden = false;
   contrast(localStorage.getItem(CONTRAST) === "1");
   toggle.addEventListener("click", () => contrast(!root.classList.contains("contrast")));
-  // The share text copied is the one of the colours shown.
-  document.addEventListener("click", (event) => {
-    const copy = event.target.closest("button.copy[data-copy-contrast]");
-    if (copy && root.classList.contains("contrast") && !copy.dataset.swapped) {
-      [copy.dataset.copy, copy.dataset.copyContrast] = [copy.dataset.copyContrast, copy.dataset.copy];
-      copy.dataset.swapped = "1";
-    }
-  }, true);
   document.querySelectorAll(".local-day").forEach((f) => { f.value = localDay; });
   ready();
 })();
