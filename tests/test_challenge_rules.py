@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest

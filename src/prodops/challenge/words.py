@@ -78,7 +78,7 @@ def passages(model) -> list[Passage]:
     found = [_passage("model", model.id, model.name, f"{model.name}.", model.description)]
     for level in model.levels:
         found.append(_passage("level", str(level.number), f"Level {level.number}: {level.name}",
-                              f"Level {level.number}, {level.name}: {level.summary}", level.description))
+                              f"{level.name}: {level.summary}" if level.summary else "", level.description))
         found += [_passage("symptom", f"{level.number}-{n}", f"A symptom of level {level.number}, {level.name}", s.text)
                   for n, s in enumerate(level.symptoms, 1)]
     found += [_passage("dimension", d.id, d.name, f"{d.name}.", d.description) for d in model.dimensions]
@@ -133,6 +133,17 @@ def answers(model=None) -> list[Answer]:
     return found
 
 
+def playable(model) -> list[Answer]:
+    """The model's answers; none is a problem with the model, said as such."""
+    from prodops.errors import Fix, InputError
+
+    found = answers(model)
+    if not found:
+        raise InputError(f"the model {model.ref} has no five-letter dictionary word in its text to play",
+                         fix=Fix("model"))
+    return found
+
+
 def game_number(day: dt.date) -> int:
     return (day - EPOCH).days + 1
 
@@ -143,9 +154,7 @@ def answer_of_the_day(day: dt.date, model=None) -> Answer:
     from prodops.model import load_model
 
     model = model or load_model(None)
-    found = answers(model)
-    if not found:
-        raise ValueError("the model's text has no five-letter word to play")
+    found = playable(model)
     order = sorted(found, key=lambda a: hashlib.sha256(f"{model.id}:{a.word}".encode()).hexdigest())
     return order[(day - EPOCH).days % len(order)]
 

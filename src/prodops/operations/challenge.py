@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from prodops.challenge import Answer, Game, NotAGuess, Played, Stats, answers, game_number, is_valid_guess, play, \
+from prodops.challenge import Answer, Game, Played, Stats, game_number, is_valid_guess, play, \
     set_hard, share_text, stats, tie
-from prodops.challenge.words import answer_of_the_day
+from prodops.challenge.words import answer_of_the_day, playable
 from prodops.errors import InputError, Refused
 
 TITLE = "Knowledge Challenge"
@@ -94,7 +94,7 @@ def practice(ws, model, player: str, hard: bool = False) -> Round:
     from prodops.operations.access import check_rate
 
     check_rate(ws, f"challenge-practice:{player}", PRACTICE_PER_HOUR, 3600)
-    word = secrets.choice(answers(model)).word
+    word = secrets.choice(playable(model)).word
     with ws.transaction() as conn:
         new_id = conn.execute(games.insert().values(player=player, model_id=model.id, day=None, answer=word,
                                                     guesses="", hard=hard, created_at=_now())).inserted_primary_key[0]
