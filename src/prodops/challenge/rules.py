@@ -77,8 +77,10 @@ class Game:
 
     @property
     def result(self) -> str:
-        """The score as the share text writes it: 3/6, X/6, with * when hard mode was on throughout."""
-        return f"{len(self.guesses) if self.won else 'X'}/{MAX_GUESSES}{'*' if self.hard else ''}"
+        """The score as the share text writes it: 3/6, X/6 (lost), -/6 (still being played), with *
+        when hard mode was on throughout."""
+        played = len(self.guesses) if self.won else "X" if self.over else "-"
+        return f"{played}/{MAX_GUESSES}{'*' if self.hard else ''}"
 
 
 def hard_mode_miss(game: Game, guess: str) -> NotAGuess | None:
