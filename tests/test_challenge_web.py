@@ -142,7 +142,7 @@ def test_a_practice_game_is_its_players_own(app):
     bob_csrf = csrf_in(bob.get("/challenge").text)
     stolen = bob.post("/challenge/guess", data={"csrf": bob_csrf, "game": game_id, "day": TODAY.isoformat(), "word": "chart"})
     assert stolen.status_code == 404
-    assert client(app).get(made.headers["location"]).status_code == 422  # a stranger has no games
+    assert client(app).get(made.headers["location"]).status_code == 404  # a stranger has no games
 
 
 def test_a_known_player_must_send_their_csrf_token(app):

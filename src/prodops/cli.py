@@ -658,7 +658,8 @@ def serve(
         db = str(made.workspace)
         base = f"http://{host}:{port}"
         typer.echo(f"Demo workspace: {made.workspace}\nSign in at {base}/login as {made.email} "
-                   f"with password {made.password}\nTry the respondent's form: {base}/r/{made.link_token}", err=True)
+                   f"with password {made.password}\nTry the respondent's form: {base}/r/{made.link_token}\n"
+                   f"Play the Knowledge Challenge: {base}/challenge", err=True)
     # Every worker builds its app from the environment: the same workspace, model and settings.
     os.environ[ENV_URL] = database_url(db)
     if base_url and not base_url.startswith(("http://", "https://")):

@@ -10,7 +10,8 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from prodops.errors import InputError
+from prodops.challenge import MAX_GUESSES, NotAGuess, game_number
+from prodops.errors import InputError, Refused
 from prodops.web.app import page
 from prodops.web.security import CSRF_HEADER, check_csrf, client, current_session, form_data, set_cookie
 
@@ -51,7 +52,7 @@ def _state(request: Request, player: str | None, game_id: str | None, day: dt.da
     if game_id and player:
         return op.game(ws, model, player, _game_id(game_id))
     if game_id:
-        raise InputError("there is no such game here; start one from the Knowledge Challenge page")
+        raise Refused("unknown", "there is no such game here; start one from the Knowledge Challenge page")
     return op.daily(ws, model, player, day) if player else None
 
 
@@ -68,13 +69,7 @@ def _show(request: Request, played, day: dt.date, csrf: str | None, player: str 
     stats = op.challenge_stats(request.app.state.ws, request.app.state.model, player, day) if player else None
     return page(request, "_challenge_game.html" if fragment else "challenge.html", status_code=status_code,
                 played=played, day=day, player_csrf=csrf, stats=stats, message=message,
-                announce=announce or message, number=_number(day), said=SAID)
-
-
-def _number(day: dt.date) -> int:
-    from prodops.challenge import game_number
-
-    return game_number(day)
+                announce=announce or message, number=game_number(day), said=SAID)
 
 
 def _wants_fragment(request: Request) -> bool:
@@ -116,7 +111,6 @@ def guess(request: Request, data: dict = Depends(form_data)):
     """A guess: the board again (to the page's script), or the page (without it). A word the game does
     not take uses no turn and says why."""
     from prodops import operations as op
-    from prodops.challenge import NotAGuess
 
     ws, model = request.app.state.ws, request.app.state.model
     player, csrf, token = _playing(request, data)
@@ -142,7 +136,7 @@ def _announce(played) -> str:
         return f"{said} Solved in {len(game.guesses)}! The word is {game.answer.upper()}."
     if game.over:
         return f"{said} No guesses left. The word was {game.answer.upper()}."
-    left = 6 - len(game.guesses)
+    left = MAX_GUESSES - len(game.guesses)
     return f"{said} {left} guess{'es' if left > 1 else ''} left."
 
 
@@ -150,7 +144,6 @@ def _announce(played) -> str:
 def hard(request: Request, data: dict = Depends(form_data)):
     """Hard mode on (before the first guess) or off (at any time)."""
     from prodops import operations as op
-    from prodops.challenge import NotAGuess
 
     ws, model = request.app.state.ws, request.app.state.model
     player, csrf, token = _playing(request, data)
