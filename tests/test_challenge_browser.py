@@ -44,8 +44,8 @@ def context(browser, width=PHONE, **kw):
 def practice(page, server, answer=ANSWER) -> str:
     """A new practice game from the page's button, its answer set to `answer`: the game's URL."""
     page.get_by_role("button", name="New practice game").click()
-    page.wait_for_url(re.compile(r".*/challenge\?game=\d+$"))
-    game_id = int(page.url.rsplit("=", 1)[1])
+    page.wait_for_url(re.compile(r".*/challenge\?game=\d+&day=[0-9-]+$"))
+    game_id = int(re.search(r"game=(\d+)", page.url).group(1))
     with Workspace.open(server.app.state.settings.db) as ws, ws.transaction() as conn:
         conn.exec_driver_sql("UPDATE challenge_games SET answer = ? WHERE id = ?", (answer, game_id))
     page.reload()
@@ -134,8 +134,9 @@ def test_hard_mode_holds_the_hints_and_says_which(browser, server):
     guess_typed(page, "chart")  # C, H, R right place
     expect(page.locator(".guess-row.done")).to_have_count(1)
     guess_typed(page, "board")
-    expect(page.get_by_role("alert")).to_have_text("1st letter must be C: no turn used.")
-    expect(page.locator("#announce")).to_have_text("1st letter must be C")
+    expect(page.locator(".refusal")).to_have_text("1st letter must be C: no turn used.")  # shown...
+    expect(page.locator("#announce")).to_have_text("1st letter must be C")  # ...and said once, in the status region
+    expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.locator(".guess-row.done")).to_have_count(1)
     expect(page.locator("#word")).to_have_value("board")  # kept, to be corrected
     shot(page, "hard-refused-390")
@@ -163,7 +164,7 @@ def test_the_whole_game_with_the_keyboard_alone(browser, server, width):
     tab_to(page, "el.classList.contains('copy')")
     tab_to(page, "el.textContent.trim() === 'New practice game'")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/challenge\?game=\d+$"))
+    page.wait_for_url(re.compile(r".*/challenge\?game=\d+&day=[0-9-]+$"))
     ctx.close()
 
 
@@ -172,11 +173,12 @@ def test_the_game_plays_with_javascript_off(browser, server):
     page = ctx.new_page()
     page.goto(server.url + "/challenge")
     practice(page, server)
+    expect(page.locator(".keyboard")).to_be_hidden()  # the on-screen keys and the contrast switch need the script
+    expect(page.get_by_role("button", name="High contrast colours")).to_be_hidden()
     for word in ("board", "churn"):
         page.locator("#word").fill(word)
         page.get_by_role("button", name="Guess", exact=True).click()
     expect(page.get_by_role("heading", name="Solved in 2: CHURN")).to_be_visible()
-    expect(page.locator(".keyboard")).to_be_hidden()  # the on-screen keys need the script
     ctx.close()
 
 
@@ -226,3 +228,20 @@ def test_no_serious_accessibility_violation(browser, server, width, look):
 
 def test_the_misses_are_words_and_miss():
     assert all(is_valid_guess(w) and w != ANSWER for w in MISSES)
+
+
+def test_the_on_screen_keys_and_the_physical_keyboard_work_together(browser, server):
+    ctx = context(browser)
+    page = ctx.new_page()
+    page.goto(server.url + "/challenge")
+    practice(page, server)
+    for letter in "board":  # tapped...
+        page.locator(f".key[data-key='{letter}']").click()
+    page.keyboard.press("Enter")  # ...then Enter on the keyboard sends the row, not the last key again
+    expect(page.locator(".guess-row.done")).to_have_count(1)
+    page.keyboard.type("delta")
+    tab_to(page, "el.dataset && el.dataset.key === 'Enter'")  # the on-screen Enter, from the keyboard
+    page.keyboard.press("Enter")
+    expect(page.locator(".guess-row.done")).to_have_count(2)
+    expect(page.locator(".key[data-key='Enter']")).to_be_focused()  # the focus stays where it was
+    ctx.close()

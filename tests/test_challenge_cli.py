@@ -87,10 +87,9 @@ def test_hard_mode_holds_the_hints_and_can_be_turned_off(tmp_path, zoo):
 def test_stopping_keeps_the_game_for_the_next_run(tmp_path, zoo):
     first = play(tmp_path / "w.db", "chart", "", args=("--model", zoo), as_json=False)
     assert first.returncode == 0 and "the game is kept" in first.stdout
-    second = play(tmp_path / "w.db", "zebra", args=("--model", zoo))
+    second = play(tmp_path / "w.db", "zebra", args=("--model", zoo, "--hard"))
+    assert "hard mode can only be turned on before the first guess" in second.stderr
     assert json.loads(second.stdout)["result"] == "2/6"
-    late = play(tmp_path / "w.db", args=("--model", zoo, "--hard"))
-    assert "hard mode can only be turned on before the first guess" in late.stderr
 
 
 def test_a_model_without_a_word_to_play_is_refused_clearly(tmp_path):

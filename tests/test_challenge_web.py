@@ -162,12 +162,15 @@ def test_a_request_from_another_site_is_refused(app):
 
 
 def test_the_day_must_be_today_somewhere(app):
+    now = dt.datetime.now(dt.timezone.utc)
+    west, east = (now - dt.timedelta(hours=12)).date(), (now + dt.timedelta(hours=14)).date()  # Baker Island, Kiribati
     browser = client(app)
-    for day in (TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1)):
-        assert play(browser, "chart", day).status_code == 200  # Honolulu and Kiribati
-    ahead = browser.post("/challenge/guess", data={"csrf": csrf_in(browser.get("/challenge").text),
-                                                   "day": (TODAY + dt.timedelta(days=2)).isoformat(), "word": "chart"})
-    assert ahead.status_code == 422 and "is not today anywhere" in ahead.text
+    for day in {west, east}:
+        assert play(browser, "chart", day).status_code == 200
+    for day in (west - dt.timedelta(days=1), east + dt.timedelta(days=1)):
+        ahead = browser.post("/challenge/guess", data={"csrf": csrf_in(browser.get("/challenge").text),
+                                                       "day": day.isoformat(), "word": "chart"})
+        assert ahead.status_code == 422 and "is not today anywhere" in ahead.text
     assert browser.get("/challenge", params={"day": "tomorrow"}).status_code == 422
 
 
@@ -207,3 +210,46 @@ def test_the_model_page_has_every_passage_and_escapes_the_model(app):
     for passage in passages(MODEL):  # wherever an answer comes from, its link lands
         assert f'id="{passage.anchor}"' in page
     assert "<script>" not in page.split("</head>")[1].replace('<script src="/static/challenge.js"', "")
+
+
+def test_a_strangers_request_for_a_game_makes_nothing(app):
+    stranger = client(app)
+    for game in ("5", "²", "9" * 30, "-1"):
+        sent = stranger.post("/challenge/guess", data={"game": game, "day": TODAY.isoformat(), "word": "chart"})
+        assert sent.status_code == 404, (game, sent.status_code)
+        assert stranger.get("/challenge", params={"game": game}).status_code == 404
+    with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM challenge_guests")).scalar() == 0
+
+
+def test_looking_at_the_page_writes_nothing(app):
+    browser = client(app)
+    play(browser, "chart", TODAY)
+    before = games(app)
+    for day in {TODAY, (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()}:
+        browser.get("/challenge", params={"day": day.isoformat()})
+    assert games(app) == before
+
+
+def test_a_finished_game_stays_as_it_ended(app):
+    browser = client(app)
+    word = word_of_the_day(TODAY, MODEL)
+    on = browser.post("/challenge/hard", data={"csrf": "", "day": TODAY.isoformat(), "hard": "on"})
+    assert on.status_code == 303
+    play(browser, word)
+    csrf = csrf_in(browser.get("/challenge").text)
+    off = browser.post("/challenge/hard", data={"csrf": csrf, "day": TODAY.isoformat(), "hard": ""})
+    assert off.status_code == 422 and "the game is over" in off.text
+    assert games(app)[0].hard  # its 1/6* stands
+
+
+def test_practice_games_are_limited_per_address_too(app, monkeypatch):
+    from prodops.operations import challenge as game_operations
+
+    monkeypatch.setattr(game_operations, "PRACTICE_PER_HOUR", 3)
+    codes = []
+    for _ in range(2):  # two guests from one address
+        browser = client(app)
+        codes.append(browser.post("/challenge/practice", data={}).status_code)
+        codes.append(browser.post("/challenge/practice", data={"csrf": csrf_in(browser.get("/challenge").text)}).status_code)
+    assert codes == [303, 303, 303, 429]

@@ -551,7 +551,7 @@ def challenge(
     import datetime as dt
 
     from prodops import operations as op
-    from prodops.challenge import NotAGuess
+    from prodops.challenge import MAX_GUESSES, NotAGuess
     from prodops.terminal import escape, show_challenge, show_challenge_end
 
     from rich.console import Console
@@ -561,14 +561,14 @@ def challenge(
     with _workspace(db) as ws:
         played = (op.practice(ws, chosen, op.TERMINAL, hard) if practice
                   else op.daily(ws, chosen, op.TERMINAL, dt.date.today()))
-        if hard and not played.game.hard:
+        if hard and not played.game.hard and not played.game.over:
             try:
                 played = op.hard_mode(ws, chosen, op.TERMINAL, played.id, True)
             except NotAGuess as e:
                 console.print(f"[yellow]{escape(e.message)}[/]")
         show_challenge(console, played)
         while not played.game.over:
-            console.print(f"Guess {len(played.game.guesses) + 1} of 6: ", end="")
+            console.print(f"Guess {len(played.game.guesses) + 1} of {MAX_GUESSES}: ", end="")
             line = sys.stdin.readline()
             if not line.strip():
                 console.print("\nstopped; the game is kept: run the same command to go on")

@@ -384,14 +384,14 @@ def _tile(letter: str, mark: str | None, upper: bool = True) -> Text:
 
 def show_challenge(console: Console, played) -> None:
     """The board of a game (operations.Round): one row per guess, then the keyboard."""
-    from prodops.challenge import MAX_GUESSES
+    from prodops.challenge import LENGTH, MAX_GUESSES
 
     game = played.game
     console.print(f"[bold]{escape(played.title)}[/]" + ("  [dim]hard mode[/]" if game.hard else ""))
     for guess, marks in zip(game.guesses, game.rows):
         console.print(Text("  ").join(_tile(g, m) for g, m in zip(guess, marks)))
     for _ in range(MAX_GUESSES - len(game.guesses)):
-        console.print(Text("  ").join(_tile("_", None) for _ in range(5)), style="dim")
+        console.print(Text("  ").join(_tile("_", None) for _ in range(LENGTH)), style="dim")
     known = game.keys
     for row in _KEY_ROWS:
         console.print(Text(" ").join(_tile(k, known.get(k)) for k in row))

@@ -116,7 +116,9 @@ def play(game: Game, guess: str, is_word) -> Game:
 
 
 def set_hard(game: Game, hard: bool) -> Game:
-    """Hard mode is chosen before the first guess; it can be turned off at any time."""
+    """Hard mode is chosen before the first guess; it can be turned off at any time before the end."""
+    if game.over:
+        raise NotAGuess("over", "the game is over")
     if hard and not game.hard and game.guesses:
         raise NotAGuess("hard-on", "hard mode can only be turned on before the first guess")
     return replace(game, hard=hard)

@@ -15,7 +15,6 @@ class Played:
 
     won: bool
     guesses: int
-    hard: bool = False
     day: dt.date | None = None
 
 

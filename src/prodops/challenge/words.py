@@ -65,7 +65,8 @@ class Answer:
 
 
 def _passage(kind: str, key: str, title: str, *texts: str) -> Passage:
-    """A passage of `texts`, each cut into sentences (a full stop followed by a capital ends one)."""
+    """A passage of `texts`, each cut into sentences (a . ; ! or ? followed by a capital or a bracket
+    ends one, so "vs. stories" stays whole)."""
     return Passage(kind, key, title, tuple(s.strip() for t in texts if t
                                            for s in re.split(r"(?<=[.;!?])\s+(?=[A-Z(])", t.strip())))
 

@@ -25,7 +25,7 @@ _WHERE = {
                      "invite", "list_campaigns", "list_invites", "notes", "progress", "read_invitees", "reissue", "result",
                      "revoke", "save"), "campaigns"),
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
-                     "new_guest", "practice"), "challenge"),
+                     "new_guest", "practice", "today_somewhere"), "challenge"),
 }
 __all__ = sorted(_WHERE)
 

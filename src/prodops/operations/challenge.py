@@ -23,7 +23,8 @@ from prodops.errors import InputError, Refused
 TITLE = "Knowledge Challenge"
 TERMINAL = "terminal"
 GUESTS_PER_HOUR = 30  # new guest players one address may start
-PRACTICE_PER_HOUR = 200  # practice games one player may start
+PRACTICE_PER_HOUR = 200  # practice games one player, and one address, may start
+UNFINISHED_DAYS = 30  # a practice game left unfinished this long is deleted
 
 
 @dataclass(frozen=True)
@@ -70,32 +71,47 @@ def _round(row, model) -> Round:
     return Round(row.id, game, row.day, (tie(row.answer, model) or Answer(row.answer, None, "")) if game.over else None)
 
 
-def daily(ws, model, player: str, day: dt.date) -> Round:
-    """The player's game of `day` (their calendar date: any date that is today somewhere on Earth),
-    the one started before or a new one."""
+def today_somewhere(day: dt.date) -> dt.date:
+    """`day` if it is today somewhere on Earth (time zones run from UTC-12 to UTC+14), else InputError:
+    the game of a day is played on that day, by the player's own calendar."""
+    now = _now()
+    if not (now - dt.timedelta(hours=12)).date() <= day <= (now + dt.timedelta(hours=14)).date():
+        raise InputError(f"{day.isoformat()} is not today anywhere; the game of the day is played on its day")
+    return day
+
+
+def daily(ws, model, player: str, day: dt.date, start: bool = True) -> Round | None:
+    """The player's game of `day` (their calendar date): the one started before, else a new one (or
+    None with start=False: looking writes nothing)."""
     from prodops.store import dialect_insert
     from prodops.store.tables import challenge_games as games
 
-    if abs((day - _now().date()).days) > 1:
-        raise InputError(f"{day.isoformat()} is not today anywhere; the game of the day is played on its day")
+    today_somewhere(day)
+    mine = sa.select(games).where(games.c.player == player, games.c.model_id == model.id, games.c.day == day)
+    if not start:
+        with ws.transaction(write=False) as conn:
+            row = conn.execute(mine).one_or_none()
+        return row and _round(row, model)
     word = answer_of_the_day(day, model).word
     with ws.transaction() as conn:
         conn.execute(dialect_insert(conn)(games).values(
             player=player, model_id=model.id, day=day, answer=word, guesses="", hard=False, created_at=_now()
         ).on_conflict_do_nothing(index_elements=["player", "model_id", "day"]))
-        row = conn.execute(sa.select(games).where(games.c.player == player, games.c.model_id == model.id,
-                                                  games.c.day == day)).one()
-    return _round(row, model)
+        return _round(conn.execute(mine).one(), model)
 
 
-def practice(ws, model, player: str, hard: bool = False) -> Round:
-    """A new practice game with an answer drawn at random from the model's."""
+def practice(ws, model, player: str, hard: bool = False, client: str | None = None) -> Round:
+    """A new practice game with an answer drawn at random from the model's. Practice games left
+    unfinished for UNFINISHED_DAYS are deleted meanwhile (anyone may start them, on the web)."""
     from prodops.store.tables import challenge_games as games
     from prodops.operations.access import check_rate
 
-    check_rate(ws, f"challenge-practice:{player}", PRACTICE_PER_HOUR, 3600)
+    for key in [f"challenge-practice:{player}", *([f"challenge-practice-client:{client}"] if client else [])]:
+        check_rate(ws, key, PRACTICE_PER_HOUR, 3600)
     word = secrets.choice(playable(model)).word
     with ws.transaction() as conn:
+        conn.execute(games.delete().where(games.c.day.is_(None), games.c.finished_at.is_(None),
+                                          games.c.created_at < _now() - dt.timedelta(days=UNFINISHED_DAYS)))
         new_id = conn.execute(games.insert().values(player=player, model_id=model.id, day=None, answer=word,
                                                     guesses="", hard=hard, created_at=_now())).inserted_primary_key[0]
         return _round(conn.execute(sa.select(games).where(games.c.id == new_id)).one(), model)
@@ -144,7 +160,7 @@ def challenge_stats(ws, model, player: str, today: dt.date) -> tuple[Stats, Stat
     with ws.transaction(write=False) as conn:
         rows = conn.execute(sa.select(games).where(games.c.player == player, games.c.model_id == model.id,
                                                    games.c.finished_at.is_not(None)).order_by(games.c.id)).all()
-    played = [Played(r.guesses.split(",")[-1] == r.answer, len(r.guesses.split(",")), r.hard, r.day) for r in rows]
+    played = [Played(g.won, len(g.guesses), r.day) for r in rows for g in [_round(r, model).game]]
     return stats([p for p in played if p.day], today), stats([p for p in played if not p.day])
 
 

@@ -6,11 +6,13 @@ answer reaches the page only when the game is over."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from prodops.challenge import MAX_GUESSES, NotAGuess, game_number
+from prodops.challenge import LENGTH, MAX_GUESSES, NotAGuess, game_number
+from prodops.challenge.rules import ORDINALS
 from prodops.errors import InputError, Refused
 from prodops.web.app import page
 from prodops.web.security import CSRF_HEADER, check_csrf, client, current_session, form_data, set_cookie
@@ -34,42 +36,48 @@ def _player(request: Request):
 
 
 def _day(value: str | None) -> dt.date:
-    """The player's calendar date, as their browser sends it; the server's (UTC) before it does."""
+    """The player's calendar date, as their browser's script sends it; the server's (UTC) without it."""
+    from prodops.operations import today_somewhere
+
     if not value:
         return dt.datetime.now(dt.timezone.utc).date()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise InputError(f"{value[:20]!r} is not a date (YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(value[:10])
+        return today_somewhere(dt.date.fromisoformat(value))
     except ValueError:
-        raise InputError(f"{value[:20]!r} is not a date (YYYY-MM-DD)") from None
+        raise InputError(f"{value!r} is not a real day") from None
 
 
-def _state(request: Request, player: str | None, game_id: str | None, day: dt.date):
-    """The round to show: a game by its id (the player's own only), else the player's game of the day
-    (None before their first guess)."""
-    from prodops import operations as op
-
-    ws, model = request.app.state.ws, request.app.state.model
-    if game_id and player:
-        return op.game(ws, model, player, _game_id(game_id))
-    if game_id:
+def _game_id(value: str | None) -> int | None:
+    """A practice game's id from the page, or None (the game of the day)."""
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", value):
         raise Refused("unknown", "there is no such game here; start one from the Knowledge Challenge page")
-    return op.daily(ws, model, player, day) if player else None
-
-
-def _game_id(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 2**31:
-        raise InputError(f"{value[:20]!r} is no game")
     return int(value)
 
 
+def _state(request: Request, player: str | None, game_id: int | None, day: dt.date, start: bool):
+    """The round to show: a game by its id (the player's own only), else the player's game of the day
+    (None before it is started: looking at the page starts nothing)."""
+    from prodops import operations as op
+
+    ws, model = request.app.state.ws, request.app.state.model
+    if game_id is not None:
+        return op.game(ws, model, player or "", game_id)  # no player: no game of theirs
+    return op.daily(ws, model, player, day, start) if player else None
+
+
 def _show(request: Request, played, day: dt.date, csrf: str | None, player: str | None, message: str = "",
-          announce: str = "", status_code: int = 200, fragment: bool = False):
+          announce: str = "", status_code: int = 200, fragment: bool = False, flip: bool = False):
     from prodops import operations as op
 
     stats = op.challenge_stats(request.app.state.ws, request.app.state.model, player, day) if player else None
     return page(request, "_challenge_game.html" if fragment else "challenge.html", status_code=status_code,
-                played=played, day=day, player_csrf=csrf, stats=stats, message=message,
-                announce=announce or message, number=game_number(day), said=SAID)
+                played=played, day=day, player_csrf=csrf, stats=stats, message=message, fragment=fragment, flip=flip,
+                announce=announce or message, number=game_number(day), said=SAID, ordinals=ORDINALS,
+                length=LENGTH, tries=MAX_GUESSES)
 
 
 def _wants_fragment(request: Request) -> bool:
@@ -80,20 +88,24 @@ def _wants_fragment(request: Request) -> bool:
 def challenge_page(request: Request, game: str | None = None, day: str | None = None):
     player, csrf = _player(request)
     when = _day(day)
-    return _show(request, _state(request, player, game, when), when, csrf, player)
+    return _show(request, _state(request, player, _game_id(game), when, start=False), when, csrf, player)
 
 
 def _playing(request: Request, data: dict):
-    """The player of a state-changing request: a known one must send their CSRF token; a browser
-    not seen before becomes a guest (its cookie is set on the response)."""
+    """The player, game and day of a state-changing request. A known player must send their CSRF
+    token; a browser not seen before becomes a guest (its cookie set on the response), but only for
+    a request that is otherwise in order: a stranger's request makes no guest."""
     from prodops.operations import new_guest
 
+    day, game_id = _day(data.get("day")), _game_id(data.get("game"))
     player, csrf = _player(request)
     if player:
         check_csrf(request, request.headers.get(CSRF_HEADER) or data.get("csrf"), csrf)
-        return player, csrf, None
+        return player, csrf, None, game_id, day
+    if game_id is not None:
+        raise Refused("unknown", "there is no such game here; start one from the Knowledge Challenge page")
     token, made = new_guest(request.app.state.ws, client(request))
-    return made.player, made.csrf, token
+    return made.player, made.csrf, token, game_id, day
 
 
 def _respond(request: Request, response, token: str | None):
@@ -103,7 +115,8 @@ def _respond(request: Request, response, token: str | None):
 
 
 def _where(played, day: dt.date) -> str:
-    return f"/challenge?game={played.id}" if played.day is None else f"/challenge?day={day.isoformat()}"
+    game = f"game={played.id}&" if played.day is None else ""
+    return f"/challenge?{game}day={day.isoformat()}"
 
 
 @router.post("/challenge/guess")
@@ -113,9 +126,8 @@ def guess(request: Request, data: dict = Depends(form_data)):
     from prodops import operations as op
 
     ws, model = request.app.state.ws, request.app.state.model
-    player, csrf, token = _playing(request, data)
-    day = _day(data.get("day"))
-    played = _state(request, player, data.get("game"), day)
+    player, csrf, token, game_id, day = _playing(request, data)
+    played = _state(request, player, game_id, day, start=True)
     try:
         played = op.guess(ws, model, player, played.id, data.get("word", "")[:50])
     except NotAGuess as e:
@@ -123,7 +135,7 @@ def guess(request: Request, data: dict = Depends(form_data)):
                                        fragment=_wants_fragment(request)), token)
     if _wants_fragment(request):
         return _respond(request, _show(request, played, day, csrf, player, announce=_announce(played),
-                                       fragment=True), token)
+                                       fragment=True, flip=True), token)
     return _respond(request, RedirectResponse(_where(played, day), status_code=303), token)
 
 
@@ -146,9 +158,8 @@ def hard(request: Request, data: dict = Depends(form_data)):
     from prodops import operations as op
 
     ws, model = request.app.state.ws, request.app.state.model
-    player, csrf, token = _playing(request, data)
-    day = _day(data.get("day"))
-    played = _state(request, player, data.get("game"), day)
+    player, csrf, token, game_id, day = _playing(request, data)
+    played = _state(request, player, game_id, day, start=True)
     try:
         played = op.hard_mode(ws, model, player, played.id, data.get("hard") == "on")
     except NotAGuess as e:
@@ -160,9 +171,9 @@ def hard(request: Request, data: dict = Depends(form_data)):
 def new_practice(request: Request, data: dict = Depends(form_data)):
     from prodops import operations as op
 
-    player, _csrf, token = _playing(request, data)
-    played = op.practice(request.app.state.ws, request.app.state.model, player, data.get("hard") == "on")
-    return _respond(request, RedirectResponse(f"/challenge?game={played.id}", status_code=303), token)
+    player, _csrf, token, _game, day = _playing(request, data)
+    played = op.practice(request.app.state.ws, request.app.state.model, player, client=client(request))
+    return _respond(request, RedirectResponse(_where(played, day), status_code=303), token)
 
 
 @router.get("/model")

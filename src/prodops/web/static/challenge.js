@@ -12,8 +12,9 @@
   const pad = (n) => String(n).padStart(2, "0");
   const localDay = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
   const params = new URLSearchParams(location.search);
-  if (!body.dataset.practice && !params.has("game") && body.dataset.day !== localDay) {
-    location.replace(`/challenge?day=${localDay}`);
+  if (body.dataset.day !== localDay) { // the server knows the date only as its script says it
+    params.set("day", localDay);
+    location.replace(`/challenge?${params}`);
     return;
   }
 
@@ -55,9 +56,13 @@
       press(event.key);
     }
   });
+  let keyFocused = null; // the on-screen key to give the focus back to after the board is redrawn
   document.addEventListener("click", (event) => {
     const key = event.target.closest(".key");
-    if (key) press(key.dataset.key);
+    if (!key) return;
+    if (event.detail > 0) key.blur(); // tapped or clicked: a physical Enter must not press it again
+    else keyFocused = key.dataset.key; // pressed from the keyboard: it keeps the focus
+    press(key.dataset.key);
   });
   document.addEventListener("input", (event) => { if (event.target.id === "word") paint(); });
 
@@ -69,11 +74,29 @@
     event.preventDefault();
     const typed = field().value;
     const hadFocus = document.activeElement === field();
+    const key = keyFocused;
+    keyFocused = null;
     field().value = ""; // letters typed meanwhile go to the next row
-    queue = queue.then(() => send(typed, hadFocus));
+    queue = queue.then(() => send(typed, hadFocus, key));
   });
 
-  async function send(typed, hadFocus) {
+  function say(text) { // cleared first, so that the same words twice are heard twice
+    announce.textContent = "";
+    requestAnimationFrame(() => { announce.textContent = text; });
+  }
+
+  function refused(sent, typed, text) {
+    field().value = typed;
+    paint();
+    document.querySelectorAll(".alert.not-sent").forEach((old) => old.remove());
+    const alert = document.createElement("p");
+    alert.className = "alert not-sent";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    sent.before(alert);
+  }
+
+  async function send(typed, hadFocus, key) {
     const sent = form();
     if (!sent) return; // the game ended with a guess before this one
     const body = new FormData(sent);
@@ -82,24 +105,21 @@
     try {
       response = await fetch(sent.action, { method: "POST", body, headers: { "X-Challenge": "fragment" } });
     } catch (e) {
-      field().value = typed;
-      announce.textContent = "Not sent: no connection. Try again.";
+      refused(sent, typed, "Not sent: no connection. Try again.");
       return;
     }
-    if (response.status !== 200 && response.status !== 422) { // refused (too many, expired): say so, keep the word
-      field().value = typed;
-      paint();
-      const alert = document.createElement("p");
-      alert.className = "alert";
-      alert.setAttribute("role", "alert");
-      alert.textContent = response.status === 429 ? "Too many games from here; wait a few minutes." : "Not sent; reload the page and try again.";
-      sent.before(alert);
+    const reply = document.createElement("template");
+    reply.innerHTML = await response.text();
+    const game = reply.content.querySelector(".game");
+    if (!game) { // refused before any game (too many, expired, a date the server will not take): say why
+      const why = reply.content.querySelector(".message");
+      refused(sent, typed, response.status === 429 ? "Too many games from here; wait a few minutes."
+        : `Not sent: ${why ? why.textContent : "reload the page and try again"}.`);
       return;
     }
     const early = field().value;
-    document.getElementById("game").innerHTML = await response.text();
-    const game = document.querySelector("#game .game");
-    announce.textContent = game.dataset.announce || "";
+    document.getElementById("game").replaceChildren(reply.content);
+    say(game.dataset.announce || "");
     ready();
     if (game.dataset.refused) {
       field().value = typed;
@@ -112,7 +132,9 @@
       paint();
     }
     const heading = document.getElementById("result-title");
+    const again = key && document.querySelector(`.key[data-key="${key}"]`);
     if (heading) heading.focus();
+    else if (again) again.focus();
     else if (hadFocus) field().focus();
   }
 
