@@ -15,9 +15,9 @@ import yaml
 
 from conftest import ok, refused, run_process
 from prodops.demo import EXAMPLES, demo_answers
+from prodops.report import FORMATS
 from prodops.report.charts import CHARTS
 
-FORMATS = ("html", "pdf", "md", "xlsx", "json")
 SECTIONS = ["summary", "maturity", "criteria", "roadmap", "predictability", "launches", "time-value", "revenue",
             "symptoms", "trajectory", "methodology"]
 HOSTILE = '<script>alert(1)</script> & "Co" </style> =HYPERLINK("http://evil","x") | *bold* [l](http://evil) @octocat'
@@ -139,7 +139,7 @@ def test_out_names_a_file_a_stem_or_a_folder(demo, tmp_path):
     assert (tmp_path / "pack.html").is_file()
     assert "name it x.pdf" in refused("report", "--db", db, "-f", "pdf", "--out", str(tmp_path / "x.html"))
     assert "--out PATH: where to write the html report" in refused("report", "--db", db, "-f", "html")
-    assert "unknown report format 'docx'; one of html, pdf, md, xlsx, json" in refused("report", "--db", db, "-f", "docx", "--out", "x")
+    assert "unknown report format 'docx'; one of html, pdf, md, xlsx, pptx, json" in refused("report", "--db", db, "-f", "docx", "--out", "x")
     assert "unknown page size 'legal'; one of a4, letter" in refused("report", "--db", db, "-f", "pdf", "--page-size", "legal", "--out", "x")
     assert "give a name without a suffix" in refused("report", "--db", db, "-f", "html,pdf", "--out", str(tmp_path / "x.xlsx"))
     assert "the output path is empty" in refused("report", "--db", db, "-f", "html", "--out", "")

@@ -266,3 +266,20 @@ def write_files(outputs: dict[Path, bytes], force: bool = False, ours: set[Path]
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+def stable_zip(data: bytes) -> bytes:
+    """An Office file (a zip) again with fixed entry times, attributes and compression, in the same
+    order: the same document gives the same bytes, whenever it is written."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, src.read(item.filename), compresslevel=6)
+    return out.getvalue()

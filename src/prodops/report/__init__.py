@@ -10,8 +10,8 @@ from pathlib import Path
 from prodops.errors import Fix, InputError
 from prodops.files import dump_json, write_files
 
-FORMATS = ("html", "pdf", "md", "xlsx", "json")
-SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".xlsx": "xlsx", ".json": "json"}
+FORMATS = ("html", "pdf", "md", "xlsx", "pptx", "json")
+SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".xlsx": "xlsx", ".pptx": "pptx", ".json": "json"}
 
 
 def check(formats, page_size: str = "a4") -> None:
@@ -65,6 +65,12 @@ def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] |
         from prodops.report.xlsx import render_xlsx
 
         out[names["xlsx"]] = render_xlsx(report)
+    if "pptx" in formats:
+        from prodops.report.charts import render_pngs
+        from prodops.report.layout import sections
+        from prodops.report.slides import render_pptx
+
+        out[names["pptx"]] = render_pptx(report, render_pngs(report, [c for s in sections(report) for c in s.charts]))
     return out
 
 

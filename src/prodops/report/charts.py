@@ -304,6 +304,13 @@ def render_svgs(report: dict, names) -> dict[str, str]:
     return {name: _scope_ids(vlc.vegalite_to_svg(spec), name) for name, spec in specs(report, names).items()}
 
 
+def render_pngs(report: dict, names) -> dict[str, bytes]:
+    """name -> PNG at twice the spec's size (sharp on a projector), for the slides."""
+    import vl_convert as vlc
+
+    return {name: vlc.vegalite_to_png(spec, scale=2) for name, spec in specs(report, names).items()}
+
+
 def _scope_ids(svg: str, prefix: str) -> str:
     # Renumbered in order of appearance too: Vega's gradient counter runs on across calls.
     ids = {old: f"{prefix}-{i}" for i, old in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)), 1)}

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from prodops.safe_text import FORMULA_START
 from openpyxl.writer.excel import ExcelWriter
 
+from prodops.files import stable_zip
 from prodops.report import layout
 
 FORMATS = {
@@ -45,7 +46,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 _SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def clean(s: str) -> str:
@@ -212,17 +212,4 @@ def render_xlsx(report: dict) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not wb.save(): it sets properties.modified to now
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The archive again with fixed entry times, attributes and compression, in the same order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, src.read(item.filename), compresslevel=6)
-    return out.getvalue()
+    return stable_zip(raw.getvalue())

@@ -242,6 +242,7 @@ def organizations(request: Request, who: Caller = Depends(viewer)):
 # format -> (what the download is called, its media type); Markdown comes zipped with its charts
 REPORT_FORMATS = {"pdf": ("pdf", "application/pdf"), "html": ("html", "text/html; charset=utf-8"),
                   "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                  "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
                   "md": ("md.zip", "application/zip"), "json": ("json", "application/json")}
 
 
