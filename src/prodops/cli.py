@@ -589,6 +589,69 @@ def challenge(
         show_challenge_end(console, played, daily_stats, practice_stats)
 
 
+# --- the roadmap as a plan people run -----------------------------------------------------------
+
+investments_app = typer.Typer(help="Owners, costs, targets and status of the roadmap's investments.", **_PLAIN)
+app.add_typer(investments_app, name="investments")
+
+
+@investments_app.command("set")
+def investments_set(
+    investment: Annotated[str, typer.Argument(help="The investment's id (`prodops model show` lists them).")],
+    status: Annotated[Optional[str], typer.Option("--status", help="planned, in-progress, done or dropped.", show_default=False)] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", help="Who owns it ('' clears it).", show_default=False)] = None,
+    cost: Annotated[Optional[str], typer.Option("--cost", help="Estimated cost in the workspace's currency ('' clears it).", show_default=False)] = None,
+    weeks: Annotated[Optional[str], typer.Option("--weeks", help="Estimated effort in person-weeks ('' clears it).", show_default=False)] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="Target date, YYYY-MM-DD ('' clears it).", show_default=False)] = None,
+    done_on: Annotated[Optional[str], typer.Option("--done-on", help="With --status done: the day it was done (default today).", show_default=False)] = None,
+    organization: OrgOpt = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a change to an investment: only the options given change; every change is kept."""
+    from prodops.operations import track
+
+    given = {k: v for k, v in (("status", status), ("owner", owner), ("cost", cost), ("weeks", weeks),
+                               ("target", target), ("done_on", done_on)) if v is not None}
+    if not given:
+        raise InputError("nothing to change: give --status, --owner, --cost, --weeks, --target or --done-on")
+    with _workspace(db, create=False) as ws:
+        state = track(ws, _model(model), investment, organization, **given)
+    if as_json:
+        _print_json({"investment": investment, **state.document()})
+        return
+    from prodops.terminal import escape
+    from prodops.tracking import describe
+
+    _console().print(f"{escape(investment)}: {escape(describe(state.document()))}")
+
+
+@investments_app.command("list")
+def investments_list(
+    history: Annotated[bool, typer.Option("--history", help="Every change, oldest first, not only where each stands.")] = False,
+    organization: OrgOpt = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where each investment stands (owner, cost, target, status, and whether a done one worked)."""
+    from prodops.operations import changes, plan as make_plan
+
+    m = _model(model)
+    with _workspace(db, create=False) as ws:
+        roadmap, notes = make_plan(m, ws, None, organization)
+        past = changes(ws, roadmap.organization) if history else None
+    _notes(notes)
+    if as_json:
+        _print_json({"organization": roadmap.organization, "tracking": roadmap.tracking,
+                     **({"history": [{"investment": c.investment, **c.document()} for c in past]} if history else {})})
+        return
+    from prodops.terminal import show_tracking
+
+    show_tracking(_console(), roadmap, m, past)
+
+
 # --- demo --------------------------------------------------------------------------------------
 
 @app.command()

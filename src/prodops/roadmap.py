@@ -19,7 +19,7 @@ The rules:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prodops.assessment import AssessmentResult, staged_levels
 from prodops.model import Investment, MaturityModel
@@ -57,6 +57,7 @@ class Roadmap:
     uncovered: list[str]
     phase_days: int
     capacity: int
+    tracking: dict = field(default_factory=dict)  # investment id -> its owner, cost, status... (operations.tracking)
 
 
 def plan(model: MaturityModel, result: AssessmentResult, phase_days: int = DEFAULT_PHASE_DAYS,
@@ -150,4 +151,5 @@ def roadmap_document(roadmap: Roadmap, model: MaturityModel) -> dict:
         },
         "done": roadmap.done,
         "uncovered": roadmap.uncovered,
+        "tracking": roadmap.tracking,
     }

@@ -181,11 +181,15 @@ def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
         for p in ph.investments:
             inv = p.investment
             deps = f"\n[dim]after {', '.join(inv.depends_on)}[/]" if inv.depends_on else ""
-            t.add_row(f"[bold]{escape(inv.name)}[/]\n[dim]{inv.id}[/]{deps}", f"Level {p.unblocks_level}",
+            run = roadmap.tracking.get(inv.id)
+            run = (f"\n[cyan]{run['status']}[/]" + (f" · {escape(run['owner'])}" if run["owner"] else "")) if run else ""
+            t.add_row(f"[bold]{escape(inv.name)}[/]\n[dim]{inv.id}[/]{deps}{run}", f"Level {p.unblocks_level}",
                       f"{inv.effort} ({p.effort_days} d)", "\n".join(p.addresses), escape(inv.metric.name))
         console.print(t)
     if roadmap.uncovered:
         console.print(f"[yellow]No investment addresses these unmet criteria:[/] {', '.join(roadmap.uncovered)}")
+    if roadmap.tracking:
+        console.print("[dim]Owners, costs and whether the done ones worked: `prodops investments list`.[/]")
 
 
 def show_history(console: Console, recorded: list, model: MaturityModel, last: int = 8) -> None:
@@ -416,3 +420,25 @@ def show_challenge_end(console: Console, played, daily_stats, practice_stats) ->
         top = max(st.distribution.values()) or 1
         for n, count in st.distribution.items():
             console.print(f"  {n} {'█' * round(20 * count / top)} {count}")
+
+
+def show_tracking(console: Console, roadmap: Roadmap, model: MaturityModel, history=None) -> None:
+    """Where each investment stands as people run it, whether the done ones worked, and (given) every change."""
+    from prodops.tracking import describe, worked
+
+    tracking = roadmap.tracking
+    if not tracking:
+        console.print("Nothing recorded yet: `prodops investments set ID --owner NAME --status in-progress` starts.")
+    else:
+        console.print(f"[bold]Investments of {escape(roadmap.organization)}, as run[/]")
+        for inv in model.investments:
+            state = tracking.get(inv.id)
+            if state is not None:
+                console.print(f"\n[bold]{escape(inv.name)}[/] [dim]{inv.id}[/]\n  {escape(describe(state))}")
+                if state["verification"]:
+                    console.print(f"  Did it work? {escape(worked(state['verification']))}")
+    if history:
+        console.print("\n[bold]Every change[/]")
+        for c in history:
+            console.print(f"  {c.at.strftime('%Y-%m-%d %H:%M')} UTC  {c.investment}: {escape(describe(c.document()))}"
+                          + (f"  [dim]by {escape(c.by)}[/]" if c.by else ""))

@@ -13,7 +13,8 @@ from importlib import import_module
 # Each name is imported from its module when first used, so a command pays only for what it runs
 # (`prodops history` never imports Polars).
 _WHERE = {
-    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan", "read_responses"),
+    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan", "read_responses",
+                     "scored"),
                     "assessments"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
     **dict.fromkeys(("Report", "report", "report_json", "write_report"), "reports"),
@@ -26,6 +27,7 @@ _WHERE = {
                      "revoke", "save"), "campaigns"),
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
                      "new_guest", "practice", "today_somewhere"), "challenge"),
+    **dict.fromkeys(("changes", "plan_tracking", "track", "tracked"), "tracking"),
 }
 __all__ = sorted(_WHERE)
 

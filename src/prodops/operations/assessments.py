@@ -4,7 +4,7 @@ the latest one; the roadmap; the history."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prodops.answers import Responses
@@ -76,8 +76,6 @@ class Latest:
 
 def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None) -> Latest:
     """The newest assessment (on or before `as_of`) of `organization`, or of the only one recorded."""
-    from prodops.assessment import assess as score
-
     chosen = ws.latest(organization)
     if as_of is not None:
         earlier = [a for a in ws.assessments(chosen.organization) if a.date <= as_of]
@@ -88,6 +86,13 @@ def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     if chosen.model_id != model.id:
         raise InputError(f"the latest assessment (#{chosen.id}) was answered on model {chosen.model_id}@{chosen.model_version}, "
                          f"not {model.ref}; use that model", fix=Fix("model"))
+    return scored(ws, model, chosen)
+
+
+def scored(ws, model: MaturityModel, chosen) -> Latest:
+    """A recorded assessment scored again with `model` and the data as known on its day."""
+    from prodops.assessment import assess as score
+
     notes = []
     if chosen.model_version != model.version:
         notes.append(f"assessment #{chosen.id} was answered on {chosen.model_id}@{chosen.model_version}; "
@@ -100,6 +105,7 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
          phase_days: int = 90, capacity: int = 2) -> tuple[Roadmap, list[str]]:
     """The roadmap from answers files (scored with the workspace's evidence when there is one), or
     from the latest recorded assessment; and what the user should know about it."""
+    from prodops.operations.tracking import plan_tracking
     from prodops.roadmap import plan as make_plan
 
     if paths:
@@ -109,7 +115,10 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
             raise InputError("no answers given and no workspace to read the latest assessment from", fix=Fix("answers"))
         chosen = latest(ws, model, organization)
         result, notes = chosen.result, chosen.notes
-    return make_plan(model, result, phase_days=phase_days, capacity=capacity), notes
+    roadmap = make_plan(model, result, phase_days=phase_days, capacity=capacity)
+    if ws is not None and result.organization in ws.organizations():  # who runs it, and whether the done ones worked
+        roadmap = replace(roadmap, tracking=plan_tracking(ws, model, result.organization, result.date))
+    return roadmap, notes
 
 
 def history(ws, organization: str | None = None) -> list:

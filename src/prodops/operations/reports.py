@@ -20,7 +20,10 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     """The report as of `as_of` (default: the latest assessment's date, so the same workspace gives
     the same report): the latest assessment on or before it, the roadmap from it, and every value
     metric from the data as known on that day."""
+    from dataclasses import replace
+
     from prodops.operations.assessments import history, latest
+    from prodops.operations.tracking import plan_tracking
     from prodops.operations.value import value_metrics
     from prodops.report.model import ReportInputs, build_report
     from prodops.roadmap import plan
@@ -32,7 +35,8 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         model=model,
         latest=chosen.result,
         history=[a for a in history(ws, chosen.recorded.organization) if a.date <= as_of],
-        roadmap=plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
+        roadmap=replace(plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
+                        tracking=plan_tracking(ws, model, chosen.recorded.organization, as_of)),
         value=value.results,
         options=value.options,
         as_of=as_of,

@@ -117,7 +117,7 @@ def _date(s: str | None) -> dt.date | None:
 
 def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None,
            group: int | None = None) -> Table:
-    return Table(id, title, tuple(Column(t, k, wide=t == "Statement") for t, k in columns), rows, note, group)
+    return Table(id, title, tuple(Column(t, k, wide=t in ("Statement", "Did it work?")) for t, k in columns), rows, note, group)
 
 
 def sections(report: dict) -> list[Section]:
@@ -241,11 +241,28 @@ def criteria(report: dict) -> Section:
                 [(c["dimension_name"], *_criterion_row(c)) for c in report["criteria"]], group=0)])
 
 
+def _as_run(report: dict) -> list[Table]:
+    """The investments as people run them: owner, cost, effort, dates, status, and whether a done one worked."""
+    from prodops.tracking import worked
+
+    tracking = report["roadmap"]["tracking"]
+    if not tracking:
+        return []
+    return [_table("as-run", "Investments as run", [
+        ("Investment", "text"), ("Status", "text"), ("Owner", "text"), ("Cost", "money"), ("Person-weeks", "number"),
+        ("Target", "date"), ("Done on", "date"), ("Did it work?", "text")],
+        [(t["name"], t["status"], t["owner"] or "", _money(report, t["cost"]), t["person_weeks"], _date(t["target"]),
+          _date(t["done_on"]), worked(t["verification"])) for t in tracking.values()],
+        note="Did it work: the criteria it was meant to satisfy at the first assessment on or after its done date, and "
+             "the metric the model names for it in the quarter before and after that date.")]
+
+
 def roadmap(report: dict) -> Section:
     r = report["roadmap"]
     inv = r["investments"]
     if not r["phases"]:
-        return Section("roadmap", "Roadmap", ["Nothing left to invest in: every criterion of the model is met."])
+        return Section("roadmap", "Roadmap", ["Nothing left to invest in: every criterion of the model is met."],
+                       tables=_as_run(report))
     phases = _table("phases", "Phases", [("Phase", "int"), ("Start", "date"), ("End", "date"), ("Investments", "text"),
                                          ("Effort (days)", "int"), ("Projected level", "level")],
                     [(p["number"], _date(p["start"]), _date(p["end"]), "; ".join(inv[i]["name"] for i in p["investments"]),
@@ -260,7 +277,7 @@ def roadmap(report: dict) -> Section:
     return Section("roadmap", "Roadmap", [
         f"{count(len(inv), 'investment')} in {count(len(r['phases']), 'phase')} of {r['phase_days']} days, {r['capacity']} at a time, "
         f"ordered by the blockers they clear; Level {last['projected_level']} projected by {last['end']}."],
-        ["roadmap-levels"], [phases, investments])
+        ["roadmap-levels"], [phases, investments, *_as_run(report)])
 
 
 def predictability(report: dict) -> Section | None:

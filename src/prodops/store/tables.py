@@ -247,3 +247,20 @@ challenge_games = sa.Table(
     sa.UniqueConstraint("player", "model_id", "day", name="uq_challenge_daily"),  # one daily game a day
 )
 sa.Index("ix_challenge_games_player", challenge_games.c.player, challenge_games.c.model_id)
+
+# --- the roadmap as a plan people run: every change to an investment's owner, cost, target, status ---
+investment_changes = sa.Table(
+    "investment_changes", metadata,  # append-only: an investment's state is its latest row
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("investment", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("cost", sa.Float, nullable=True),
+    sa.Column("weeks", sa.Float, nullable=True),
+    sa.Column("target", sa.Date, nullable=True),
+    sa.Column("done_on", sa.Date, nullable=True),
+    sa.Column("changed_at", _when, nullable=False),
+    sa.Column("changed_by", sa.String(320), nullable=True),
+)
+sa.Index("ix_investment_changes", investment_changes.c.organization, investment_changes.c.investment)

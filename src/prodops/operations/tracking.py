@@ -1,0 +1,118 @@
+"""The roadmap as a plan people run, on a workspace: recording changes to an investment (owner,
+cost, target, status), its history, and whether a done investment worked. The rules are
+prodops.tracking's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from prodops.errors import Fix, InputError
+from prodops.tracking import Tracked, after_window, change, verify
+
+
+def _organization(ws, organization: str | None) -> str:
+    """The organisation as recorded (any case), or the only one: plans are kept per organisation."""
+    return ws.latest(organization).organization
+
+
+def _investment(model, investment: str):
+    found = model.investment.get(investment)
+    if found is None:
+        raise InputError(f"unknown investment {investment[:100]!r}; the model's are: {', '.join(model.investment)}",
+                         fix=Fix("model-ids"))
+    return found
+
+
+def _tracked(row) -> Tracked:
+    return Tracked(row.investment, row.status, row.owner, row.cost, row.weeks, row.target, row.done_on,
+                   row.changed_at.replace(tzinfo=dt.timezone.utc) if row.changed_at.tzinfo is None else row.changed_at,
+                   row.changed_by)
+
+
+def changes(ws, organization: str, investment: str | None = None) -> list[Tracked]:
+    """Every change, oldest first (of one investment, or of all)."""
+    from prodops.store.tables import investment_changes as table
+
+    query = sa.select(table).where(table.c.organization == organization).order_by(table.c.id)
+    if investment:
+        query = query.where(table.c.investment == investment)
+    with ws.transaction(write=False) as conn:
+        return [_tracked(r) for r in conn.execute(query)]
+
+
+def tracked(ws, organization: str) -> dict[str, Tracked]:
+    """Each investment's state: its latest change."""
+    return {t.investment: t for t in changes(ws, organization)}
+
+
+FIELDS = ("status", "owner", "cost", "weeks", "target", "done_on")
+
+
+def _parsed(fields: dict) -> dict:
+    """The fields as typed by a person (text from a command line or a form): an empty one clears it."""
+    from prodops.operations.settings import parse_date
+
+    out = {}
+    for name, value in fields.items():
+        if name not in FIELDS:
+            raise TypeError(f"no field {name}")
+        if not isinstance(value, str):
+            out[name] = value
+        elif name in ("cost", "weeks"):
+            try:
+                out[name] = float(value.replace(",", "")) if value.strip() else None
+            except ValueError:
+                raise InputError(f"{name.replace('weeks', 'person-weeks')}: {value[:40]!r} is not a number") from None
+            if out[name] is not None and out[name] != out[name]:  # NaN
+                raise InputError(f"{name}: {value[:40]!r} is not a number")
+        elif name in ("target", "done_on"):
+            out[name] = parse_date(value, name.replace("_", " ")) if value.strip() else None
+        else:
+            out[name] = value.strip()
+    return out
+
+
+def track(ws, model, investment: str, organization: str | None = None, by: str | None = None,
+          today: dt.date | None = None, **fields) -> Tracked:
+    """Record a change to `investment`'s plan (fields: status, owner, cost, weeks, target, done_on;
+    each one given is changed, as a value or as text a person typed) and return its state after it."""
+    from prodops.store.tables import investment_changes as table
+
+    _investment(model, investment)
+    fields = _parsed(fields)
+    organization = _organization(ws, organization)
+    now = dt.datetime.now(dt.timezone.utc)
+    with ws.transaction() as conn:  # read and write in one transaction: two changes at once both count
+        row = conn.execute(sa.select(table).where(table.c.organization == organization, table.c.investment == investment)
+                           .order_by(table.c.id.desc()).limit(1)).one_or_none()
+        before = _tracked(row) if row else Tracked(investment)
+        after = change(before, today or now.date(), now, by, **fields)
+        conn.execute(table.insert().values(
+            organization=organization, investment=investment, status=after.status, owner=after.owner, cost=after.cost,
+            weeks=after.weeks, target=after.target, done_on=after.done_on, changed_at=now, changed_by=by))
+    return after
+
+
+def plan_tracking(ws, model, organization: str, as_of: dt.date) -> dict[str, dict]:
+    """Each tracked investment's state, and for a done one whether it worked, with the assessments
+    and data known on `as_of` (so the same workspace gives the same plan and report)."""
+    from prodops.operations.assessments import evidence, scored
+
+    recorded = [a for a in ws.assessments(organization) if a.date <= as_of and a.model_id == model.id]
+    out = {}
+    states = tracked(ws, organization)
+    for investment in model.investment:  # in the model's order; one of another model version is left out
+        state = states.get(investment)
+        if state is None:
+            continue
+        document = {"name": model.investment[investment].name, **state.document(), "verification": None}
+        if state.status == "done" and state.done_on and state.done_on <= as_of:
+            since = next((a for a in recorded if a.date >= state.done_on), None)
+            until = after_window(state.done_on, as_of)
+            document["verification"] = verify(
+                model.investment[investment], state.done_on, since and scored(ws, model, since).result,
+                evidence(ws, state.done_on), until and evidence(ws, until), until).document()
+        out[investment] = document
+    return out
