@@ -657,3 +657,33 @@ def test_a_form_posted_twice_does_not_invite_anyone_twice(app):
     with Workspace.open(app.state.settings.db) as ws:
         assert [i.respondent for i in operations.list_invites(ws, cid)] == ["Ana", "Bo", "Cy", "Cy 2"]
     assert browser.get(f"/campaigns/{cid}/invites").headers["location"] == f"/campaigns/{cid}#invites"
+
+
+def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(tmp_path, demo):
+    import shutil
+
+    db = str(tmp_path / "web.db")
+    shutil.copy(demo / "prodops.db", db)
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
+        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
+    app = create_app(Settings(db=db))
+    admin_browser, csrf = sign_in(app)
+    where = "/organization/investments?name=Northwind%20Cloud"
+    sent = admin_browser.post(where, data={"csrf": csrf, "investment": "establish-product-ops", "status": "done",
+                                           "done_on": "2026-04-15", "owner": "Dana <b>Ruiz</b>", "cost": "125000"})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("#run-h")
+    wrong = admin_browser.post(where, data={"csrf": csrf, "investment": "establish-product-ops", "cost": "lots"})
+    assert wrong.status_code == 422 and "cost: &#39;lots&#39; is not a number" in wrong.text
+    forged = admin_browser.post(where, data={"csrf": "x" * 43, "investment": "establish-product-ops", "owner": "Eve"})
+    assert forged.status_code == 403
+    viewer_browser, viewer_csrf = sign_in(app, "viewer@example.com")
+    page = viewer_browser.get("/organization?name=Northwind%20Cloud").text
+    assert "done · owner Dana &lt;b&gt;Ruiz&lt;/b&gt; · cost 125,000 · done on 2026-04-15" in page  # escaped
+    assert "(changed by admin@example.com)" in page and "3 of 4 criteria met at the assessment of 2026-06-30" in page
+    assert "Record a change" not in page  # viewers read
+    assert viewer_browser.post(where, data={"csrf": viewer_csrf, "investment": "establish-product-ops",
+                                            "owner": "Eve"}).status_code == 403
+    with Workspace.open(db) as ws:
+        assert [c.owner for c in operations.changes(ws, "Northwind Cloud")] == ["Dana <b>Ruiz</b>"]
+    app.state.ws.close()

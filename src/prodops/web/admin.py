@@ -248,14 +248,36 @@ REPORT_FORMATS = {"pdf": ("pdf", "application/pdf"), "html": ("html", "text/html
 
 @router.get("/organization")
 def organization(request: Request, name: str, who: Caller = Depends(viewer)):
-    """The report's content as a page: summary, trajectory, roadmap, value; and its files."""
+    """The report's content as a page: summary, trajectory, roadmap and the investments as run, value; and its files."""
+    return _organization_page(request, name)
+
+
+def _organization_page(request: Request, name: str, problems=(), status_code: int = 200):
     from prodops.operations import history, report
+    from prodops.tracking import STATUSES, describe, worked
 
     ws = _ws(request)
     name = history(ws, name[:200])[-1].organization
     made = report(ws, _model(request), name)
     return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
-                formats=REPORT_FORMATS)
+                formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
+                status_code=status_code)
+
+
+@router.post("/organization/investments")
+def record_investment(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
+    """A change to one investment of the plan: the fields filled in change, the others stay."""
+    from prodops.operations import track
+    from prodops.operations.tracking import FIELDS
+
+    given = {k: data[k] for k in FIELDS if data.get(k, "").strip()}
+    try:
+        if not given:
+            raise InputError("nothing to change: fill in the status, owner, cost, person-weeks, target or done date")
+        track(_ws(request), _model(request), data.get("investment", "")[:100], name[:200], by=who.user.email, **given)
+    except InputError as e:
+        return _organization_page(request, name, [p.message for p in e.problems] or [e.message], 422)
+    return RedirectResponse(f"/organization?name={quote(name[:200])}#run-h", status_code=303)
 
 
 @router.get("/organization/report.{fmt}")
