@@ -124,3 +124,20 @@ def test_the_schema_catches_drift(validator, demo_report, mutation):
     mutation(drifted)
     assert drifted != demo_report
     assert problems(validator, drifted), "the drifted report passed the schema"
+
+
+def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, tmp_path):
+    import shutil
+
+    db = tmp_path / "w.db"
+    shutil.copy(demo / "prodops.db", db)
+    for args in (["events", "add", "2026-04-06", "Playbook adopted"], ["events", "add", "2025-11-03", "Lead hired"],
+                 ["investments", "set", "establish-product-ops", "--status", "done", "--done-on", "2026-04-15",
+                  "--owner", "Dana", "--cost", "125000", "--weeks", "12"],
+                 ["investments", "set", "metrics-alignment", "--status", "in-progress", "--target", "2027-01-31"],
+                 ["investments", "set", "okr-automation", "--status", "done"]):  # done today: after the report's date
+        assert run(*args, "--db", str(db)).returncode == 0
+    report = report_of(db)
+    assert problems(validator, report) == []
+    assert [e["label"] for e in report["value"]["events"]] == ["Lead hired", "Playbook adopted"]
+    assert report["roadmap"]["tracking"]["okr-automation"]["verification"] is None  # not done by the report's date

@@ -589,6 +589,55 @@ def challenge(
         show_challenge_end(console, played, daily_stats, practice_stats)
 
 
+# --- named events on the timeline -----------------------------------------------------------------
+
+events_app = typer.Typer(help="Named days on the timeline (\"2026-04-06 Playbook adopted\"): charts and sentences name them.", **_PLAIN)
+app.add_typer(events_app, name="events")
+
+
+@events_app.command("add")
+def events_add(
+    day: Annotated[str, typer.Argument(help="The day, YYYY-MM-DD.")],
+    label: Annotated[str, typer.Argument(help="What happened, e.g. \"Playbook adopted\".")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Name a day; the report's charts over time mark it and the change date's sentences say its name."""
+    from prodops.operations import add_event
+
+    with _workspace(db) as ws:
+        _show_events(add_event(ws, day, label), as_json)
+
+
+@events_app.command("list")
+def events_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """The named days, in order."""
+    from prodops.operations import events
+
+    with _workspace(db, create=False) as ws:
+        _show_events(events(ws), as_json)
+
+
+@events_app.command("remove")
+def events_remove(day: Annotated[str, typer.Argument(help="The day, YYYY-MM-DD: its events are removed.")],
+                  db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Remove the events of a day."""
+    from prodops.operations import remove_event
+
+    with _workspace(db, create=False) as ws:
+        _show_events(remove_event(ws, day), as_json)
+
+
+def _show_events(found, as_json: bool) -> None:
+    if as_json:
+        _print_json({"events": [e.document() for e in found]})
+        return
+    for e in found:
+        typer.echo(f"{e.day.isoformat()}  {printable(e.label)}")
+    if not found:
+        typer.echo("No named days yet: `prodops events add 2026-04-06 \"Playbook adopted\"` names one.")
+
+
 # --- the roadmap as a plan people run -----------------------------------------------------------
 
 investments_app = typer.Typer(help="Owners, costs, targets and status of the roadmap's investments.", **_PLAIN)

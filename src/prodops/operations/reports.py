@@ -23,6 +23,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     from dataclasses import replace
 
     from prodops.operations.assessments import history, latest
+    from prodops.operations.settings import events
     from prodops.operations.tracking import plan_tracking
     from prodops.operations.value import value_metrics
     from prodops.report.model import ReportInputs, build_report
@@ -41,6 +42,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         options=value.options,
         as_of=as_of,
         generated_at=generated_at,
+        events=tuple(events(ws)),
     )), chosen.notes)
 
 

@@ -112,3 +112,52 @@ def value_options(saved: dict[str, str | None], **given) -> Options:
                 raise InputError(f"{key}: {value!r} is not valid: {e}; {key} is the {SETTINGS[key].meaning}") from None
     values.update({k: v for k, v in given.items() if v is not None})
     return dataclasses.replace(Options(), **values)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A named day on the timeline ("2026-04-06 Playbook adopted"): charts over time mark it, and the
+    change date's sentences name it."""
+
+    day: dt.date
+    label: str
+
+    def document(self) -> dict:
+        return {"date": self.day.isoformat(), "label": self.label}
+
+
+def events(ws) -> list[Event]:
+    """The workspace's events, in order of day."""
+    import sqlalchemy as sa
+
+    from prodops.store.tables import events as table
+
+    with ws.transaction(write=False) as conn:
+        return [Event(r.day, r.label) for r in conn.execute(sa.select(table).order_by(table.c.day, table.c.id))]
+
+
+def add_event(ws, day: str | dt.date, label: str) -> list[Event]:
+    """Name a day; the same name on the same day once."""
+    from prodops.safe_text import first_control
+    from prodops.store import dialect_insert
+    from prodops.store.tables import events as table
+
+    day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
+    label = label.strip()
+    if not label or len(label) > 200 or first_control(label):
+        raise InputError("the event's name: 1 to 200 characters, without control characters")
+    with ws.transaction() as conn:
+        conn.execute(dialect_insert(conn)(table).values(day=day, label=label).on_conflict_do_nothing(
+            index_elements=["day", "label"]))
+    return events(ws)
+
+
+def remove_event(ws, day: str | dt.date) -> list[Event]:
+    """Remove the events of a day."""
+    from prodops.store.tables import events as table
+
+    day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
+    with ws.transaction() as conn:
+        if not conn.execute(table.delete().where(table.c.day == day)).rowcount:
+            raise InputError(f"no event on {day.isoformat()}")
+    return events(ws)

@@ -13,7 +13,7 @@ import re
 from prodops.metrics.predictability import headline
 from prodops.numbers import count, natural
 from prodops.safe_text import printable
-from prodops.report.layout import Typed, text
+from prodops.report.layout import Typed, named_day, text
 
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -178,18 +178,27 @@ def predictability_over_time(report: dict) -> dict:
             "strokeWidth": {"condition": {"test": "datum.overall", "value": 3.5}, "value": 1.3},
         }}]
     change = v.get("change_date")
-    if change:
-        marker = {"data": {"values": [{"date": change, "label": f"Change {change}"}]}}
-        layers += [
-            {**marker, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#000000"},
-             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}}},
-            {**marker, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom", "fontSize": 10},
-             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}}, "y": {"value": 10}, "text": {"field": "label"}}},
-        ]
+    named = {e["date"]: named_day(e["date"], v["events"]) for e in v["events"]}
+    marks = [{"date": d, "label": label, "change": d == change} for d, label in named.items()]
+    if change and change not in named:
+        marks.append({"date": change, "label": f"Change {change}", "change": True})
+    if marks:  # the change date dashed, other named days dotted; each labelled with its date and name
+        marks.sort(key=lambda m: m["date"])
+        on_x = {"field": "date", "type": "temporal", "scale": {"type": "utc"}}
+        layers.append({"data": {"values": marks}, "mark": {"type": "rule", "color": "#000000"},
+                       "encoding": {"x": on_x, "strokeDash": {"condition": {"test": "datum.change", "value": [4, 4]},
+                                                              "value": [1, 3]}}})
+        middle = sorted(r["quarter"] for r in rows)[len(rows) // 2] if rows else ""
+        for i, m in enumerate(marks):  # labels on three heights, so that close days do not overwrite each other
+            right = m["date"] > middle  # in the right half the label runs leftwards, inside the chart
+            layers.append({"data": {"values": [m]}, "mark": {
+                "type": "text", "align": "right" if right else "left", "dx": -4 if right else 4, "baseline": "top",
+                "fontSize": 10}, "encoding": {"x": on_x, "y": {"value": 4 + 14 * (i % 3)}, "text": {"field": "label"}}})
     return _spec("Planning accuracy by quarter",
                  ["Each team pooled over its sprints" + (f" ({note})" if note else "")
                   + "; all teams pooled, or the median sprint where teams count in different units",
-                  "The dashed line marks the change date" if change else ""],
+                  ("The dashed line marks the change date" if change else "")
+                  + ("; dotted lines mark named days" if any(not m["change"] for m in marks) else "")],
                  height=260, data={"values": rows}, layer=layers)
 
 

@@ -111,6 +111,12 @@ def text(value, kind: str = "text") -> str:
     return str(value)
 
 
+def named_day(day: str, events: list[dict]) -> str:
+    """A day as the report names it: with the names of its events, "2026-04-06 (Playbook adopted)"."""
+    names = [e["label"] for e in events if e["date"] == day]
+    return f"{day} ({'; '.join(names)})" if names else day
+
+
 def _date(s: str | None) -> dt.date | None:
     return dt.date.fromisoformat(s) if s else None
 
@@ -164,7 +170,7 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
         b, a = ba["before"], ba["after"]
         moved = (f"{text(Typed(b['value'], 'percent', b.get('bound')))} → {text(Typed(a['value'], 'percent', a.get('bound')))}")
         ci = (f"; 95% CI {text(ba['ci_low_pp'], 'pp')} to {text(ba['ci_high_pp'], 'pp')}" if ba["ci_low_pp"] is not None else "")
-        out.append((f"Planning accuracy before and after {ba['change_date']}", Typed(moved, "text"),
+        out.append((f"Planning accuracy before and after {named_day(ba['change_date'], v['events'])}", Typed(moved, "text"),
                     f"{text(ba['difference_pp'], 'pp')}{ci}; {b['n']} and {a['n']} sprints"))
     tv = v["time_value"]
     if tv and tv.get("hours_saved_per_pm_week") is not None:
@@ -320,8 +326,9 @@ def predictability(report: dict) -> Section | None:
                "A sprint counts in the quarter it started in. Pooled where the quarter's sprints count in one unit, else the median sprint.")]
     ba = p.get("before_after")
     if ba:
-        paragraphs.append(f"Since {ba['change_date']}: {ba['conclusion']}")
-        tables.append(_table("before-after", f"Before and after {ba['change_date']}",
+        change = named_day(ba["change_date"], report["value"]["events"])
+        paragraphs.append(f"Since {change}: {ba['conclusion']}")
+        tables.append(_table("before-after", f"Before and after {change}",
                              [("Period", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"), ("Excluded (zero commitment)", "int")],
                              [(name, ba[name]["n"], Typed(ba[name].get("value"), "percent", ba[name].get("bound")),
                                ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],

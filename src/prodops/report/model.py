@@ -17,6 +17,7 @@ from prodops.assessment import AssessmentResult, result_document
 from prodops.metrics import METRICS, Options
 from prodops.model import MaturityModel
 from prodops.numbers import count, half_up, money, pct
+from prodops.report.layout import named_day
 from prodops.roadmap import Roadmap, roadmap_document
 
 SCHEMA_VERSION = 1
@@ -32,6 +33,7 @@ class ReportInputs:
     options: Options  # how the value metrics were computed (change date, rates, currency...)
     as_of: dt.date
     generated_at: str | None = None  # only when asked for: otherwise the same workspace, the same bytes
+    events: tuple = ()  # operations.Event: named days on the timeline, up to as_of
 
 
 def build_report(inputs: ReportInputs) -> dict:
@@ -78,6 +80,7 @@ def build_report(inputs: ReportInputs) -> dict:
         ],
         "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
+                  "events": [e.document() for e in inputs.events if e.day <= inputs.as_of],
                   "currency": inputs.options.currency},
         "methodology": methodology(inputs),
     }
@@ -109,7 +112,7 @@ def summary(inputs: ReportInputs) -> list[str]:
                    f"in {count(len(inputs.roadmap.phases), 'phase')} of {inputs.roadmap.phase_days} days.")
     ba = (value.get("predictability") or {}).get("before_after")
     if ba and ba.get("conclusion"):
-        out.append(f"Since {ba['change_date']}: {ba['conclusion']}")
+        out.append(f"Since {named_day(ba['change_date'], [e.document() for e in inputs.events])}: {ba['conclusion']}")
     currency = inputs.options.currency
     tv = value.get("time-value")
     if tv and tv.get("hours_saved_per_pm_week") is not None:

@@ -264,3 +264,12 @@ investment_changes = sa.Table(
     sa.Column("changed_by", sa.String(320), nullable=True),
 )
 sa.Index("ix_investment_changes", investment_changes.c.organization, investment_changes.c.investment)
+
+# --- named events on the timeline ("2026-04-06 Playbook adopted"): the charts and sentences name them ---
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.UniqueConstraint("day", "label", name="uq_event"),
+)
