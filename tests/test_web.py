@@ -687,3 +687,28 @@ def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(tmp_path,
     with Workspace.open(db) as ws:
         assert [c.owner for c in operations.changes(ws, "Northwind Cloud")] == ["Dana <b>Ruiz</b>"]
     app.state.ws.close()
+
+
+def test_an_admin_writes_the_commentary_and_every_format_carries_it(tmp_path, demo):
+    import shutil
+
+    db = str(tmp_path / "web.db")
+    shutil.copy(demo / "prodops.db", db)
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
+        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
+    app = create_app(Settings(db=db))
+    browser, csrf = sign_in(app)
+    where = "/organization/commentary?name=Northwind%20Cloud"
+    wrong = browser.post(where, data={"csrf": csrf, "commentary": "# Outlook\r\nsoon"})
+    assert wrong.status_code == 422 and "line 1: &#39;Outlook&#39; is no section of the report" in wrong.text
+    assert "# Outlook\nsoon</textarea>" in html.unescape(wrong.text)  # what was written, kept to correct
+    sent = browser.post(where, data={"csrf": csrf, "commentary": "Q3: <b>the Playbook stuck</b>.\r\n\r\n# Roadmap\r\n- Dana owns it"})
+    assert sent.status_code == 303
+    viewer, _ = sign_in(app, "viewer@example.com")
+    page = viewer.get("/organization?name=Northwind%20Cloud").text
+    assert "Q3: &lt;b&gt;the Playbook stuck&lt;/b&gt;." in page and "Keep the commentary" not in page
+    document = viewer.get("/organization/report.json?name=Northwind%20Cloud").json()
+    assert document["commentary"] == {"summary": [["p", "Q3: <b>the Playbook stuck</b>."]], "roadmap": [["li", "Dana owns it"]]}
+    assert browser.post(where, data={"csrf": "x" * 43, "commentary": ""}).status_code == 403
+    app.state.ws.close()

@@ -224,6 +224,15 @@ def template_answers(model: ModelOpt = None, out: OutOpt = None, force: ForceOpt
     _emit(json.dumps(doc, indent=2) + "\n" if as_json else TEMPLATE_HEADER + dump_yaml(doc), out, force)
 
 
+@template_app.command("commentary")
+def template_commentary(out: OutOpt = None, force: ForceOpt = False) -> None:
+    """A commentary file to fill in: a heading per report section (`prodops commentary set FILE` keeps it)."""
+    from prodops.commentary import template
+    from prodops.report.layout import TITLES
+
+    _emit(template(TITLES), out, force)
+
+
 def _template_command(kind: str):
     def write_template(out: OutOpt = None, force: ForceOpt = False) -> None:
         from prodops.sources.tables import template_csv
@@ -587,6 +596,40 @@ def challenge(
         _print_json({**played.document(), "stats": {"daily": daily_stats.document(), "practice": practice_stats.document()}})
     elif played.game.over:
         show_challenge_end(console, played, daily_stats, practice_stats)
+
+
+# --- the lead's commentary -------------------------------------------------------------------------
+
+commentary_app = typer.Typer(help="Your own words beside the report's figures, per section (Markdown).", **_PLAIN)
+app.add_typer(commentary_app, name="commentary")
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The report's date (default: the latest assessment's).", show_default=False)]
+
+
+@commentary_app.command("set")
+def commentary_set(
+    file: Annotated[Path, typer.Argument(help="A Markdown file: a heading per section (`prodops template commentary` writes one); an empty file removes the commentary.")],
+    organization: OrgOpt = None,
+    as_of: AsOfOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Keep the commentary for the report; every format shows it beside the figures it speaks of."""
+    from prodops.files import read_text
+    from prodops.operations import set_commentary
+
+    text = read_text(file, "a Markdown commentary")
+    with _workspace(db, create=False) as ws:
+        said = set_commentary(ws, text, organization, _date(as_of, "--as-of"), file=str(file))
+    typer.echo(f"kept the commentary of {len(said)} section{'s' if len(said) != 1 else ''}" if said else "commentary removed",
+               err=True)
+
+
+@commentary_app.command("show")
+def commentary_show(organization: OrgOpt = None, as_of: AsOfOpt = None, db: DbOpt = None) -> None:
+    """Print the commentary as kept (Markdown)."""
+    from prodops.operations import commentary_text
+
+    with _workspace(db, create=False) as ws:
+        typer.echo(printable(commentary_text(ws, organization, _date(as_of, "--as-of"))), nl=False)
 
 
 # --- named events on the timeline -----------------------------------------------------------------

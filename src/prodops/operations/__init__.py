@@ -17,7 +17,7 @@ _WHERE = {
                      "scored"),
                     "assessments"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
-    **dict.fromkeys(("Report", "report", "report_json", "write_report"), "reports"),
+    **dict.fromkeys(("Report", "commentary_text", "report", "report_json", "set_commentary", "write_report"), "reports"),
     **dict.fromkeys(("SETTINGS", "Event", "add_event", "change_setting", "events", "parse_date", "read_settings",
                      "remove_event", "value_options"), "settings"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),

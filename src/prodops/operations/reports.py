@@ -23,8 +23,10 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     from dataclasses import replace
 
     from prodops.operations.assessments import history, latest
+    from prodops.commentary import parse
     from prodops.operations.settings import events
     from prodops.operations.tracking import plan_tracking
+    from prodops.report.layout import TITLES
     from prodops.operations.value import value_metrics
     from prodops.report.model import ReportInputs, build_report
     from prodops.roadmap import plan
@@ -43,6 +45,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         as_of=as_of,
         generated_at=generated_at,
         events=tuple(events(ws)),
+        commentary=parse(commentary_text(ws, chosen.recorded.organization, as_of), TITLES),
     )), chosen.notes)
 
 
@@ -60,3 +63,41 @@ def report_json(document: dict) -> bytes:
     from prodops.report import render
 
     return render(document, ["json"])["report.json"]
+
+
+def _report_day(ws, organization: str | None, as_of: dt.date | None) -> tuple[str, dt.date]:
+    """The organisation as recorded and the day its report is as of (its latest assessment's, unless given)."""
+    recorded = ws.latest(organization)
+    if as_of is None:
+        return recorded.organization, recorded.date
+    return recorded.organization, as_of
+
+
+def set_commentary(ws, text: str, organization: str | None = None, as_of: dt.date | None = None,
+                   by: str | None = None, file: str = "the commentary") -> dict:
+    """Keep the lead's commentary (Markdown, checked first) for the report of `organization` as of
+    `as_of`; an empty text removes it. Returns it as the report shows it."""
+    from prodops.commentary import parse
+    from prodops.report.layout import TITLES
+    from prodops.store.tables import commentary as table
+
+    organization, as_of = _report_day(ws, organization, as_of)
+    parsed = parse(text, TITLES, file)
+    with ws.transaction() as conn:  # one transaction: the old text is replaced, never lost half-way
+        conn.execute(table.delete().where(table.c.organization == organization, table.c.as_of == as_of))
+        if text.strip():
+            conn.execute(table.insert().values(organization=organization, as_of=as_of, text=text,
+                                               changed_at=dt.datetime.now(dt.timezone.utc), changed_by=by))
+    return parsed
+
+
+def commentary_text(ws, organization: str | None = None, as_of: dt.date | None = None) -> str:
+    """The commentary as written (Markdown), or an empty text."""
+    import sqlalchemy as sa
+
+    from prodops.store.tables import commentary as table
+
+    organization, as_of = _report_day(ws, organization, as_of)
+    with ws.transaction(write=False) as conn:
+        return conn.execute(sa.select(table.c.text).where(table.c.organization == organization,
+                                                           table.c.as_of == as_of)).scalar() or ""

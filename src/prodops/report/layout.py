@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prodops.numbers import count, half_up, pct
 
@@ -69,6 +69,13 @@ class Table:
         return out
 
 
+# Each section's id and title, in the report's order: the commentary's headings name them too.
+TITLES = {"summary": "Executive summary", "maturity": "Where we are", "criteria": "Criteria heat map",
+          "roadmap": "Roadmap", "predictability": "Sprint predictability", "launches": "Launch success",
+          "time-value": "Time saved for PMs", "revenue": "Revenue wins from feedback-driven work",
+          "symptoms": "Symptoms of low maturity", "trajectory": "Trajectory", "methodology": "Methodology"}
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -79,6 +86,7 @@ class Section:
     blocks: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (heading, prose())
     short: str | None = None  # a name where space is short (a worksheet's tab)
     warnings: list[str] = field(default_factory=list)  # what a figure rests on, shown before anything else
+    commentary: list[tuple[str, str]] = field(default_factory=list)  # the lead's own words: ("p" | "li", text)
 
 
 def text(value, kind: str = "text") -> str:
@@ -130,8 +138,10 @@ def sections(report: dict) -> list[Section]:
     from prodops.metrics import METRICS
 
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
-    return [s for s in (summary(report), maturity(report), criteria(report), roadmap(report), *value,
-                        trajectory(report), methodology(report)) if s]
+    said = report.get("commentary") or {}
+    return [replace(s, commentary=[tuple(item) for item in said.get(s.id, [])])
+            for s in (summary(report), maturity(report), criteria(report), roadmap(report), *value,
+                      trajectory(report), methodology(report)) if s]
 
 
 def generic(report: dict, metric) -> Section | None:
@@ -189,7 +199,7 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
 
 
 def summary(report: dict) -> Section:
-    return Section("summary", "Executive summary", paragraphs=report["summary"], warnings=[
+    return Section("summary", TITLES["summary"], paragraphs=report["summary"], warnings=[
         w["message"] for w in report["maturity"]["warnings"]], tables=[
         _table("headline", "Key figures", [("Figure", "text"), ("Value", "text"), ("Basis", "text")], headline(report))])
 
@@ -230,7 +240,7 @@ def maturity(report: dict) -> Section:
                               ("Measured", "score"), ("Rule", "text"), ("Data says", "text"), ("Decides", "flag")],
                              [(c["id"], c["text"], c["score"], c["data"]["value"], c["data"]["bound"],
                                "met" if c["data"]["holds"] else "unmet", c["data"]["decides"]) for c in m["data_conflicts"]]))
-    return Section("maturity", "Where we are", paragraphs, ["dimension-levels"], tables,
+    return Section("maturity", TITLES["maturity"], paragraphs, ["dimension-levels"], tables,
                    warnings=[w["message"] for w in m["warnings"]])
 
 
@@ -240,7 +250,7 @@ def _role_extremes(by_role: dict) -> tuple[str, str]:
 
 
 def criteria(report: dict) -> Section:
-    return Section("criteria", "Criteria heat map", [
+    return Section("criteria", TITLES["criteria"], [
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
         "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], ["criteria-heatmap"],
         [_table("criteria", "All criteria", [("Dimension", "text"), *_CRITERION_COLUMNS],
@@ -267,7 +277,7 @@ def roadmap(report: dict) -> Section:
     r = report["roadmap"]
     inv = r["investments"]
     if not r["phases"]:
-        return Section("roadmap", "Roadmap", ["Nothing left to invest in: every criterion of the model is met."],
+        return Section("roadmap", TITLES["roadmap"], ["Nothing left to invest in: every criterion of the model is met."],
                        tables=_as_run(report))
     phases = _table("phases", "Phases", [("Phase", "int"), ("Start", "date"), ("End", "date"), ("Investments", "text"),
                                          ("Effort (days)", "int"), ("Projected level", "level")],
@@ -280,7 +290,7 @@ def roadmap(report: dict) -> Section:
           ", ".join(i["criteria"]), ", ".join(i["depends_on"]), i["metric"]["description"] if i.get("metric") else "")
          for i in sorted(inv.values(), key=lambda i: (i["phase"], i["name"]))])
     last = r["phases"][-1]
-    return Section("roadmap", "Roadmap", [
+    return Section("roadmap", TITLES["roadmap"], [
         f"{count(len(inv), 'investment')} in {count(len(r['phases']), 'phase')} of {r['phase_days']} days, {r['capacity']} at a time, "
         f"ordered by the blockers they clear; Level {last['projected_level']} projected by {last['end']}."],
         ["roadmap-levels"], [phases, investments, *_as_run(report)])
@@ -335,7 +345,7 @@ def predictability(report: dict) -> Section | None:
                              f"Planning accuracy here is the {ba['statistic']} of each period; {len(ba['excluded_spanning_change'])} "
                              f"sprints spanning the change date and {ba['excluded_undated']} without dates are left out."))
     over_time = ["predictability-over-time"] if quarters else []  # dated sprints only
-    return Section("predictability", "Sprint predictability", paragraphs, over_time + ["predictability-by-team"], tables)
+    return Section("predictability", TITLES["predictability"], paragraphs, over_time + ["predictability-by-team"], tables)
 
 
 def launches(report: dict) -> Section | None:
@@ -358,7 +368,7 @@ def launches(report: dict) -> Section | None:
     if lv["pending"]:
         tables.append(_table("pending", "Pending launches", [("Launch", "text"), ("Name", "text"), ("Due", "date")],
                              [(x["launch"], x["name"], _date(x["original_date"])) for x in lv["pending"]]))
-    return Section("launches", "Launch success", [], ["launch-success"], tables)
+    return Section("launches", TITLES["launches"], [], ["launch-success"], tables)
 
 
 def time_value(report: dict) -> Section | None:
@@ -388,7 +398,7 @@ def time_value(report: dict) -> Section | None:
         ("Overhead share of working time, follow-up", Typed(tv["overhead_share_followup"], "percent")),
         ("Hourly rate", _money(report, tv["hourly_rate"])), ("PM headcount", tv["headcount"]),
         ("Monthly value", _money(report, tv["monthly_value"]))])
-    return Section("time-value", "Time saved for PMs", paragraphs, ["time-value"], [cats, basis])
+    return Section("time-value", TITLES["time-value"], paragraphs, ["time-value"], [cats, basis])
 
 
 def _change(before: float | None, after: float | None) -> float | None:
@@ -410,7 +420,7 @@ def revenue(report: dict) -> Section | None:
     tables = [_table("wins", "Wins", columns, rows(rv["wins"]), rv["label"])]
     if rv.get("losses"):
         tables.append(_table("losses", "Losses despite feedback-driven work", columns, rows(rv["losses"])))
-    return Section("revenue", "Revenue wins from feedback-driven work", short="Revenue wins", paragraphs=[
+    return Section("revenue", TITLES["revenue"], short="Revenue wins", paragraphs=[
         f"{text(_money(report, rv['attributed_arr']))} ARR in {count(len(rv['wins']), 'account')} "
         f"({text(_money(report, rv['renewed_arr']))} renewed, {text(_money(report, rv['expansion_arr']))} expansion) "
         f"within {rv['window_days']} days of a shipped item their feedback drove. {rv['label']}"],
@@ -422,7 +432,7 @@ def symptoms(report: dict) -> Section | None:
     if not sv:
         return None
     window = sv["window"]
-    return Section("symptoms", "Symptoms of low maturity", [
+    return Section("symptoms", TITLES["symptoms"], [
         f"Measured from the data of {window['from']} to {window['to']}; a symptom is present when its measure "
         "crosses the line of the criterion it is the absence of." if window else
         "The data has no dates, so no window to look for symptoms in."], [], [
@@ -434,7 +444,7 @@ def symptoms(report: dict) -> Section | None:
 def trajectory(report: dict) -> Section:
     t = report["trajectory"]
     dims = [(d["id"], d["name"]) for d in report["maturity"]["dimensions"]]
-    return Section("trajectory", "Trajectory", [
+    return Section("trajectory", TITLES["trajectory"], [
         (f"{len(t)} recorded assessments from {t[0]['date']} to {t[-1]['date']}." if len(t) > 1
          else f"One recorded assessment, on {t[0]['date']}: the trajectory starts here.")] if t else [],
         ["trajectory"],
@@ -468,7 +478,7 @@ def methodology(report: dict) -> Section:
     titles = {"scoring": "Scoring", "roadmap": "Roadmap", "predictability": "Sprint predictability",
               "before_after": "Before and after", "time_value": "Time value", "launches": "Launch success",
               "revenue": "Revenue attribution", "symptoms": "Symptoms"}
-    return Section("methodology", "Methodology", [
+    return Section("methodology", TITLES["methodology"], [
         f"How each figure is computed, quoted from the code that computes it. Data dated after {m['as_of']} is left "
         "out: a sprint counts once it has ended, a launch not yet due is pending."], [], tables,
         [(titles.get(k, k), prose(v)) for k, v in m["definitions"].items()])

@@ -52,6 +52,8 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
         out += [f"## {md_escape(s.title)}", ""]
         if s.warnings:
             out += ["> **Read with care:**", *(f"> - {md_escape(w)}" for w in s.warnings), ""]
+        if s.commentary:
+            out += ["> **Commentary**", ">", *_prose(s.commentary, "> ")]
         for p in s.paragraphs:
             out += [("- " if s.id == "summary" else "") + md_escape(p)] + ([] if s.id == "summary" else [""])
         if s.id == "summary":
@@ -67,12 +69,18 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
                 out += _pipe_table([t.columns[i] for i in shown], [[row[i] for i in shown] for row in rows]) + [""]
             out += [f"*{md_escape(t.note)}*", ""] if t.note else []
         for heading, items in s.blocks:
-            out += [f"### {md_escape(heading)}", ""]
-            for i, (kind, line) in enumerate(items):
-                out.append(f"- {md_escape(line)}" if kind == "li" else md_escape(line))
-                if kind == "p" or i + 1 == len(items) or items[i + 1][0] == "p":
-                    out.append("")
+            out += [f"### {md_escape(heading)}", "", *_prose(items)]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _prose(items: list[tuple[str, str]], quote: str = "") -> list[str]:
+    """Paragraphs and list items as Markdown lines (each line after `quote`, "> " in a quotation)."""
+    out = []
+    for i, (kind, line) in enumerate(items):
+        out.append(quote + (f"- {md_escape(line)}" if kind == "li" else md_escape(line)))
+        if kind == "p" or i + 1 == len(items) or items[i + 1][0] == "p":
+            out.append(quote.rstrip() if i + 1 < len(items) else "")
+    return out
 
 
 def _pipe_table(columns, rows) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prodops.assessment import AssessmentResult, result_document
 from prodops.metrics import METRICS, Options
@@ -34,6 +34,7 @@ class ReportInputs:
     as_of: dt.date
     generated_at: str | None = None  # only when asked for: otherwise the same workspace, the same bytes
     events: tuple = ()  # operations.Event: named days on the timeline, up to as_of
+    commentary: dict = field(default_factory=dict)  # section id -> the lead's words, [("p" | "li", text)]
 
 
 def build_report(inputs: ReportInputs) -> dict:
@@ -83,6 +84,7 @@ def build_report(inputs: ReportInputs) -> dict:
                   "events": [e.document() for e in inputs.events if e.day <= inputs.as_of],
                   "currency": inputs.options.currency},
         "methodology": methodology(inputs),
+        "commentary": {k: [list(item) for item in v] for k, v in inputs.commentary.items()},
     }
 
 

@@ -17,7 +17,7 @@ WIDE, HIGH = 13.333, 7.5  # inches: a 16:9 slide
 MARGIN = 0.5
 ROWS_PER_SLIDE = 12
 LEAD_PARAGRAPHS = 3  # sentences on a section's first slide; all of them are in its notes
-INK, MUTED, ACCENT, LINE = "1B1F24", "4A5563", "0B57D0", "D4D9E0"
+INK, MUTED, ACCENT_INK = "1B1F24", "4A5563", "0B3C8C"
 # Which definitions of the methodology each section's figures rest on.
 # Tables too long for the meeting itself: shown after the methodology, in the appendix.
 APPENDIX_TABLES = {("criteria", "criteria")}
@@ -110,6 +110,17 @@ def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str) 
     lead = [*(f"Read with care: {w}" for w in section.warnings), *section.paragraphs][:LEAD_PARAGRAPHS]
     tables = list(section.tables)
     slides = []
+    said = [f"• {text}" if kind == "li" else text for kind, text in section.commentary]
+    room, width = HIGH - 1.7, WIDE - 2 * MARGIN
+    while said:  # the lead's own words first, on slides of their own, then the figures
+        taken = 1
+        while taken < len(said) and _height(said[:taken + 1], width, 16) <= room:
+            taken += 1
+        slide = _blank(deck)
+        slides.append(slide)
+        _heading(slide, f"{section.title}: commentary" + (" (continued)" if len(slides) > 1 else ""))
+        _box(slide, MARGIN, 1.2, width, room, said[:taken], size=16, color=ACCENT_INK)
+        said = said[taken:]
     if lead or charts or not tables:
         slide = _blank(deck)
         slides.append(slide)

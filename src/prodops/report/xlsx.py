@@ -178,6 +178,10 @@ def _section(ws, section: layout.Section) -> None:
     sheet.line(section.title, TITLE_FONT)
     for w in section.warnings:
         sheet.line(f"Read with care: {w}", WARNING)
+    if section.commentary:
+        sheet.line("Commentary", BOLD)
+        for kind, line in section.commentary:
+            sheet.line(f"• {line}" if kind == "li" else line)
     for t in section.tables:
         sheet.row += 1
         sheet.table(t)

@@ -273,3 +273,13 @@ events = sa.Table(
     sa.Column("label", sa.String(200), nullable=False),
     sa.UniqueConstraint("day", "label", name="uq_event"),
 )
+
+# --- the lead's commentary on a report: per organisation and report date (the Markdown as written) ---
+commentary = sa.Table(
+    "commentary", metadata,
+    sa.Column("organization", sa.String(200), primary_key=True),
+    sa.Column("as_of", sa.Date, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("changed_at", _when, nullable=False),
+    sa.Column("changed_by", sa.String(320), nullable=True),
+)

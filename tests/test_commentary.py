@@ -1,0 +1,108 @@
+"""The lead's commentary: read as plain text under the report's section headings, kept per report,
+and shown beside the figures in every format, where nothing in it is ever markup."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import openpyxl
+import pytest
+from pptx import Presentation
+
+from conftest import ok, refused
+from prodops.commentary import MAX_CHARS, parse, template
+from prodops.errors import InputError
+from prodops.report.layout import TITLES
+
+HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://evil","x") | @octocat'
+
+
+def test_headings_name_sections_by_title_or_id_and_text_reads_as_written():
+    said = parse("""Before any heading: the summary's.
+
+## WHERE WE ARE
+A paragraph that
+runs over two lines.
+
+- an item
+- **bold** and *slanted* and `code`
+  still the second item
+1. numbered
+
+# revenue
+See [the plan](https://x.example/p) and [https://y.example](https://y.example).
+""", TITLES)
+    assert said == {
+        "summary": [("p", "Before any heading: the summary's.")],
+        "maturity": [("p", "A paragraph that runs over two lines."), ("li", "an item"),
+                     ("li", "bold and slanted and code still the second item"), ("li", "numbered")],
+        "revenue": [("p", "See the plan (https://x.example/p) and https://y.example.")],
+    }
+
+
+def test_html_stays_the_characters_typed_and_comments_are_hints():
+    assert parse(f"<!-- a hint\nover lines -->\n# Roadmap\n{HOSTILE}\n", TITLES) == {"roadmap": [("p", HOSTILE)]}
+
+
+def test_every_wrong_line_is_named():
+    with pytest.raises(InputError) as e:
+        parse("# Roadmap\nok\n# The future\nx\n# Trajectory\nbell \x07\n", TITLES, "q3.md")
+    assert [p.line for p in e.value.problems] == [3, 6]
+    assert "q3.md, line 3: 'The future' is no section of the report; headings name one of: Executive summary," in e.value.problems[0].message
+    with pytest.raises(InputError, match="the commentary holds at most 20,000"):
+        parse("x" * (MAX_CHARS + 1), TITLES)
+
+
+def test_the_template_is_read_back_as_empty():
+    assert parse(template(TITLES), TITLES) == {}
+
+
+@pytest.fixture
+def workspace(demo, tmp_path) -> str:
+    db = tmp_path / "w.db"
+    shutil.copy(demo / "prodops.db", db)
+    return str(db)
+
+
+def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, tmp_path):
+    note = tmp_path / "q3.md"
+    note.write_text(f"The Playbook stuck this quarter.\n\n# Roadmap\n- {HOSTILE}\n")
+    ok("commentary", "set", str(note), "--db", workspace)
+    assert ok("commentary", "show", "--db", workspace).stdout == note.read_text()
+    ok("report", "--db", workspace, "-f", "html,md,xlsx,pptx,json", "--out", str(tmp_path / "r"))
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["commentary"] == {"summary": [["p", "The Playbook stuck this quarter."]], "roadmap": [["li", HOSTILE]]}
+    html = (tmp_path / "r.html").read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.index("The Playbook stuck") < html.index('class="cards"')  # beside the figures, not instead of them
+    md = (tmp_path / "r.md").read_text()
+    assert "> **Commentary**\n>\n> The Playbook stuck this quarter.\n" in md and "&lt;script&gt;" in md and "`@octocat`" in md
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Roadmap"]
+    cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert f"• {HOSTILE}" in cells and sheet.cell(2, 1).data_type == "s"  # text, never a formula
+    slides = [s for s in Presentation(str(tmp_path / "r.pptx")).slides]
+    titles = [s.shapes[0].text_frame.text for s in slides]
+    assert titles.index("Roadmap: commentary") + 1 == titles.index("Roadmap")
+    said = slides[titles.index("Roadmap: commentary")].shapes[1].text_frame.text
+    assert said == f"• {HOSTILE}"
+    # an empty file removes it; a report of another day has none
+    note.write_text("")
+    ok("commentary", "set", str(note), "--db", workspace)
+    assert json.loads(ok("report", "--db", workspace).stdout)["commentary"] == {}
+
+
+def test_a_wrong_file_is_refused_and_nothing_kept(workspace, tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text("# Outlook\nsoon\n")
+    message = refused("commentary", "set", str(bad), "--db", workspace)
+    assert "'Outlook' is no section of the report" in message and "`prodops template commentary` writes one" in message
+    assert ok("commentary", "show", "--db", workspace).stdout == ""
+    assert "no such file" in refused("commentary", "set", str(tmp_path / "none.md"), "--db", workspace)
+    (tmp_path / "x.md").write_bytes(b"PK\x03\x04binary")
+    assert "not" in refused("commentary", "set", str(tmp_path / "x.md"), "--db", workspace)
+
+
+def test_the_template_command_writes_every_heading(tmp_path):
+    text = ok("template", "commentary").stdout
+    assert all(f"# {title}\n" in text for title in TITLES.values())
