@@ -598,6 +598,39 @@ def challenge(
         show_challenge_end(console, played, daily_stats, practice_stats)
 
 
+# --- the organisation's own look -----------------------------------------------------------------
+
+@app.command("brand")
+def brand_(
+    name: Annotated[Optional[str], typer.Option("--name", help="The organisation's name as the report shows it ('' removes it).", show_default=False)] = None,
+    accent: Annotated[Optional[str], typer.Option("--accent", help="Accent colour #rrggbb, with at least 4.5:1 contrast on white ('' removes it).", show_default=False)] = None,
+    logo: Annotated[Optional[Path], typer.Option("--logo", help="A PNG or SVG logo of at most 256 KB.", show_default=False)] = None,
+    no_logo: Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or change the report's display name, logo and accent colour (every format uses them)."""
+    from prodops.files import read_bytes
+    from prodops.operations import brand, set_brand
+
+    changes = {k: (v.strip() or None) for k, v in (("name", name), ("accent", accent)) if v is not None}
+    if logo is not None and no_logo:
+        raise InputError("--logo and --no-logo together: give one")
+    if logo is not None:
+        changes.update(logo=read_bytes(logo), logo_name=str(logo))
+    elif no_logo:
+        changes["logo"] = None
+    with _workspace(db, create=bool(changes)) as ws:
+        current = set_brand(ws, **changes) if changes else brand(ws)
+    shown = {"name": current.name, "accent": current.accent,
+             "logo": current.logo and f"{current.logo_type}, {len(current.logo):,} bytes"}
+    if as_json:
+        _print_json(shown)
+        return
+    for key, value in shown.items():
+        typer.echo(f"{key} = {printable(value) if value else '(not set)'}")
+
+
 # --- the lead's commentary -------------------------------------------------------------------------
 
 commentary_app = typer.Typer(help="Your own words beside the report's figures, per section (Markdown).", **_PLAIN)

@@ -24,7 +24,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
 
     from prodops.operations.assessments import history, latest
     from prodops.commentary import parse
-    from prodops.operations.settings import events
+    from prodops.operations.settings import brand, events
     from prodops.operations.tracking import plan_tracking
     from prodops.report.layout import TITLES
     from prodops.operations.value import value_metrics
@@ -46,6 +46,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         generated_at=generated_at,
         events=tuple(events(ws)),
         commentary=parse(commentary_text(ws, chosen.recorded.organization, as_of), TITLES),
+        brand=brand(ws).document(),
     )), chosen.notes)
 
 

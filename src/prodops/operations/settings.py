@@ -161,3 +161,52 @@ def remove_event(ws, day: str | dt.date) -> list[Event]:
         if not conn.execute(table.delete().where(table.c.day == day)).rowcount:
             raise InputError(f"no event on {day.isoformat()}")
     return events(ws)
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The organisation's own look in its report (prodops.brand holds the rules)."""
+
+    name: str | None = None
+    accent: str | None = None
+    logo_type: str | None = None
+    logo: bytes | None = None
+
+    def document(self) -> dict:
+        import base64
+
+        data = self.logo and f"data:{self.logo_type};base64,{base64.b64encode(self.logo).decode()}"
+        return {"name": self.name, "accent": self.accent, "logo": data}
+
+
+_KEEP = object()
+
+
+def brand(ws) -> Brand:
+    import sqlalchemy as sa
+
+    from prodops.store.tables import assets
+
+    saved = ws.settings()
+    with ws.transaction(write=False) as conn:
+        logo = conn.execute(sa.select(assets).where(assets.c.name == "logo")).one_or_none()
+    return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo and logo.media_type, logo and logo.data)
+
+
+def set_brand(ws, name=_KEEP, accent=_KEEP, logo=_KEEP, logo_name: str = "the logo") -> Brand:
+    """Change the given parts of the brand (None removes one): each checked before anything is kept."""
+    from prodops import brand as rules
+    from prodops.store.tables import assets
+
+    name = name if name in (_KEEP, None) else rules.display_name(name)
+    accent = accent if accent in (_KEEP, None) else rules.accent(accent)
+    logo = logo if logo is _KEEP or logo is None else rules.logo(logo, logo_name)
+    for key, value in (("brand_name", name), ("brand_accent", accent)):
+        if value is not _KEEP:
+            ws.set_setting(key, value)
+    if logo is not _KEEP:
+        with ws.transaction() as conn:
+            conn.execute(assets.delete().where(assets.c.name == "logo"))
+            if logo is not None:
+                conn.execute(assets.insert().values(name="logo", media_type=logo[0], data=logo[1]))
+    return brand(ws)

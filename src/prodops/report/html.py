@@ -7,6 +7,7 @@ Jinja2 escapes every value; the charts' SVG is vl-convert's, whose text is escap
 from __future__ import annotations
 
 import functools
+import re
 
 from prodops.report.layout import NUMERIC, sections, text
 
@@ -31,10 +32,14 @@ def css_string(s: str) -> str:
 def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> str:
     from markupsafe import Markup
 
+    brand = report["brand"]
+    # the brand was checked when kept; checked again here, where it meets CSS and a URL
+    accent = brand["accent"] if re.fullmatch(r"#[0-9a-f]{6}", brand["accent"] or "") else None
+    logo = brand["logo"] if re.fullmatch(r"data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+", brand["logo"] or "") else None
     return _environment().get_template("report.html").render(
         r=report, sections=sections(report), svgs=svgs, text=text, numeric=NUMERIC,
-        page_size=PAGE_SIZES[page_size],
-        footer_left=Markup(css_string(f"{_cut(report['organization'], 60)} · as of {report['as_of']}")))
+        page_size=PAGE_SIZES[page_size], accent=accent, logo=logo, name=brand["name"] or report["organization"],
+        footer_left=Markup(css_string(f"{_cut(brand['name'] or report['organization'], 60)} · as of {report['as_of']}")))
 
 
 def _cut(s: str, n: int) -> str:

@@ -35,6 +35,7 @@ class ReportInputs:
     generated_at: str | None = None  # only when asked for: otherwise the same workspace, the same bytes
     events: tuple = ()  # operations.Event: named days on the timeline, up to as_of
     commentary: dict = field(default_factory=dict)  # section id -> the lead's words, [("p" | "li", text)]
+    brand: dict = field(default_factory=lambda: {"name": None, "accent": None, "logo": None})  # operations.Brand
 
 
 def build_report(inputs: ReportInputs) -> dict:
@@ -54,7 +55,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "as_of": inputs.as_of.isoformat(),
         "assessed": latest.date.isoformat(),
         "generated_at": inputs.generated_at,
-        "title": f"Product Operations maturity and value: {latest.organization}",
+        "title": f"Product Operations maturity and value: {inputs.brand['name'] or latest.organization}",
         "summary": summary(inputs),
         "maturity": {
             "top_level": model.top_level,
@@ -85,6 +86,7 @@ def build_report(inputs: ReportInputs) -> dict:
                   "currency": inputs.options.currency},
         "methodology": methodology(inputs),
         "commentary": {k: [list(item) for item in v] for k, v in inputs.commentary.items()},
+        "brand": inputs.brand,
     }
 
 

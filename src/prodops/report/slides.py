@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import replace
 
 from prodops.numbers import count
@@ -35,7 +36,9 @@ def render_pptx(report: dict, pngs: dict[str, bytes]) -> bytes:
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDE), Inches(HIGH)
-    _title_slide(deck, report)
+    brand = report["brand"]
+    accent = brand["accent"][1:].upper() if re.fullmatch(r"#[0-9a-f]{6}", brand["accent"] or "") else INK
+    _title_slide(deck, report, accent)
     definitions = {k: layout.prose(v) for k, v in report["methodology"]["definitions"].items()}
     appendix = []
     for section in layout.sections(report):
@@ -45,9 +48,9 @@ def render_pptx(report: dict, pngs: dict[str, bytes]) -> bytes:
         appendix += [(replace(section, title=f"Appendix: {section.title}", paragraphs=[], charts=[], warnings=[],
                               tables=[t]), section) for t in later]
         _section(deck, replace(section, tables=[t for t in section.tables if t not in later]), pngs,
-                 _notes(report, section, definitions))
+                 _notes(report, section, definitions), accent)
     for shown, section in appendix:
-        _section(deck, shown, pngs, _notes(report, section, definitions))
+        _section(deck, shown, pngs, _notes(report, section, definitions), accent)
     props = deck.core_properties
     props.title = printable(report.get("title") or "")[:200]
     props.author = props.last_modified_by = "prodops"
@@ -78,10 +81,13 @@ def _box(slide, left, top, width, height, paragraphs, size=18, bold=False, color
     return frame
 
 
-def _title_slide(deck, report: dict) -> None:
+def _title_slide(deck, report: dict, accent: str) -> None:
     m = report["methodology"]
     slide = _blank(deck)
-    _box(slide, 0.8, 2.3, WIDE - 1.6, 1.5, [report["title"]], size=40, bold=True)
+    png = _logo_png(report["brand"]["logo"])
+    if png:
+        _picture(slide, png, WIDE - 3.3, 0.5, 2.5, 1.2)
+    _box(slide, 0.8, 2.3, WIDE - 1.6, 1.5, [report["title"]], size=40, bold=True, color=accent)
     assessed = f" · assessed {report['assessed']}" if report["assessed"] != report["as_of"] else ""
     _box(slide, 0.8, 3.9, WIDE - 1.6, 1.2, [
         f"As of {report['as_of']}{assessed}",
@@ -89,8 +95,23 @@ def _title_slide(deck, report: dict) -> None:
     slide.notes_slide.notes_text_frame.text = printable("\n".join(report["summary"]))
 
 
-def _heading(slide, title: str) -> None:
-    _box(slide, MARGIN, 0.3, WIDE - 2 * MARGIN, 0.8, [title], size=26 if len(title) <= 60 else 20, bold=True)
+def _logo_png(data_uri: str | None) -> bytes | None:
+    """The logo as a PNG: as given, or the (already cleaned) SVG drawn by vl-convert."""
+    import base64
+
+    found = re.fullmatch(r"data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=]+)", data_uri or "")
+    if not found:
+        return None
+    data = base64.b64decode(found[2])
+    if found[1] == "png":
+        return data
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(data.decode("utf-8"), scale=2)
+
+
+def _heading(slide, title: str, color: str = INK) -> None:
+    _box(slide, MARGIN, 0.3, WIDE - 2 * MARGIN, 0.8, [title], size=26 if len(title) <= 60 else 20, bold=True, color=color)
 
 
 def _lines(text: str, width: float, size: float) -> int:
@@ -105,7 +126,7 @@ def _height(paragraphs: list[str], width: float, size: float) -> float:
     return sum(_lines(p, width, size) * size * 1.2 / 72 + size * 0.5 / 72 for p in paragraphs) + 0.1
 
 
-def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str) -> None:
+def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str, accent: str = INK) -> None:
     charts = [c for c in section.charts if c in pngs]
     lead = [*(f"Read with care: {w}" for w in section.warnings), *section.paragraphs][:LEAD_PARAGRAPHS]
     tables = list(section.tables)
@@ -118,13 +139,13 @@ def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str) 
             taken += 1
         slide = _blank(deck)
         slides.append(slide)
-        _heading(slide, f"{section.title}: commentary" + (" (continued)" if len(slides) > 1 else ""))
+        _heading(slide, f"{section.title}: commentary" + (" (continued)" if len(slides) > 1 else ""), accent)
         _box(slide, MARGIN, 1.2, width, room, said[:taken], size=16, color=ACCENT_INK)
         said = said[taken:]
     if lead or charts or not tables:
         slide = _blank(deck)
         slides.append(slide)
-        _heading(slide, section.title)
+        _heading(slide, section.title, accent)
         top, width = 1.2, WIDE - 2 * MARGIN
         if lead:
             size = 16 if charts else 18
@@ -136,7 +157,7 @@ def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str) 
         for name in charts[1:]:
             more = _blank(deck)
             slides.append(more)
-            _heading(more, section.title)
+            _heading(more, section.title, accent)
             _picture(more, pngs[name], MARGIN, 1.2, WIDE - 2 * MARGIN, HIGH - 1.5)
     for table in tables:
         runs = [(head, row) for head, rows in table.runs() for row in rows]
@@ -144,7 +165,8 @@ def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str) 
             slide = _blank(deck)
             slides.append(slide)
             more = " (continued)" if n else ""
-            _heading(slide, f"{section.title}: {table.title}{more}" if table.title != section.title else section.title + more)
+            _heading(slide, f"{section.title}: {table.title}{more}" if table.title != section.title else section.title + more,
+                     accent)
             _table(slide, table, chunk)
             if table.note and chunk[-1] is runs[-1]:
                 _box(slide, MARGIN, HIGH - 0.6, WIDE - 2 * MARGIN, 0.4, [table.note], size=11, color=MUTED)

@@ -26,7 +26,7 @@ from prodops.store.tables import answers, assessments, dimension_levels, metadat
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0008"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0009"  # the newest migration; tests check it against Alembic's own head
 _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 

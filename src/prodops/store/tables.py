@@ -283,3 +283,11 @@ commentary = sa.Table(
     sa.Column("changed_at", _when, nullable=False),
     sa.Column("changed_by", sa.String(320), nullable=True),
 )
+
+# --- files the workspace keeps for its reports (the organisation's logo) ---
+assets = sa.Table(
+    "assets", metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)

@@ -1,0 +1,111 @@
+"""The organisation's own look in its report: a display name, a logo and an accent colour.
+
+- The accent colour must read as text on white and carry white text (contrast at least 4.5:1,
+  WCAG AA), so headings and rules in it stay legible on screen and in grayscale print.
+- The logo is a PNG or an SVG of at most 256 KB. An SVG is rebuilt from its drawing elements
+  only: no script, no event handler, no link to anything outside it, no style that loads
+  anything; a DOCTYPE or an entity is refused before it is parsed (no entity can expand).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import xml.etree.ElementTree as ET
+
+from prodops.errors import InputError
+
+MAX_LOGO = 256 * 1024
+MAX_SIDE = 4000  # pixels of a PNG logo, either side
+MIN_CONTRAST = 4.5
+SVG = "http://www.w3.org/2000/svg"
+_ELEMENTS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "defs", "lineargradient",
+             "radialgradient", "stop", "title", "desc", "text", "tspan", "clippath", "use", "symbol"}
+_ATTRIBUTES = {"viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points",
+               "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
+               "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "opacity", "transform", "offset",
+               "stop-color", "stop-opacity", "gradientunits", "gradienttransform", "id", "clip-path", "clip-rule",
+               "font-family", "font-size", "font-weight", "text-anchor", "preserveaspectratio", "href", "version"}
+
+
+def contrast(hex_colour: str, other: str = "#ffffff") -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(c: str) -> float:
+        channels = [int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(hex_colour), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def accent(text: str) -> str:
+    """A #rrggbb accent colour that reads on white, lower case; InputError saying why not."""
+    value = text.strip().lower()
+    if re.fullmatch(r"#[0-9a-f]{3}", value):
+        value = "#" + "".join(c * 2 for c in value[1:])
+    if not re.fullmatch(r"#[0-9a-f]{6}", value):
+        raise InputError(f"accent {text[:20]!r}: a colour as #rrggbb, such as #0b57d0")
+    ratio = contrast(value)
+    if ratio < MIN_CONTRAST:
+        raise InputError(f"accent {value}: its contrast with white is {ratio:.2f}:1; headings in it need at least "
+                         f"{MIN_CONTRAST}:1 to read on screen and in grayscale print: choose a darker shade")
+    return value
+
+
+def display_name(text: str) -> str:
+    from prodops.safe_text import first_control
+
+    value = text.strip()
+    if not value or len(value) > 100 or first_control(value):
+        raise InputError("the display name: 1 to 100 characters, without control characters")
+    return value
+
+
+def logo(data: bytes, name: str = "the logo") -> tuple[str, bytes]:
+    """(media type, bytes) of a logo fit to embed: a PNG as given, an SVG rebuilt safe."""
+    if len(data) > MAX_LOGO:
+        raise InputError(f"{name}: {len(data) // 1024:,} KB; a logo may be at most {MAX_LOGO // 1024} KB")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            raise InputError(f"{name}: a damaged PNG (no image header)")
+        width, height = struct.unpack(">II", data[16:24])
+        if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+            raise InputError(f"{name}: {width} x {height} pixels; a logo may be at most {MAX_SIDE} pixels a side")
+        return "image/png", data
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if "<svg" not in text[:2000].lower():
+        raise InputError(f"{name}: neither a PNG nor an SVG; export the logo as one of them")
+    return "image/svg+xml", _safe_svg(text, name)
+
+
+def _safe_svg(text: str, name: str) -> bytes:
+    if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.I):
+        raise InputError(f"{name}: an SVG with a DOCTYPE or entities is refused; export it again without them")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as e:
+        raise InputError(f"{name}: not a readable SVG ({e})") from None
+    if _local(root.tag) != "svg":
+        raise InputError(f"{name}: the file's root is <{_local(root.tag)}>, not <svg>")
+    ET.register_namespace("", SVG)  # <svg xmlns=...>, not <ns0:svg>
+    return ET.tostring(_clean(root), encoding="utf-8")
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _clean(element: ET.Element) -> ET.Element:
+    """The element again with only drawing elements and plain attributes: nothing that runs or loads."""
+    out = ET.Element(f"{{{SVG}}}{_local(element.tag)}")
+    for key, value in element.attrib.items():
+        local = _local(key)
+        if local in _ATTRIBUTES and (local != "href" or value.startswith("#")) and "url(" not in value.replace("url(#", ""):
+            out.set("href" if local == "href" else key if "}" not in key else local, value)
+    out.text = element.text if _local(element.tag) in ("text", "tspan", "title", "desc") else None
+    for child in element:
+        if _local(child.tag) in _ELEMENTS:
+            cleaned = _clean(child)
+            cleaned.tail = None
+            out.append(cleaned)
+    return out

@@ -1,0 +1,111 @@
+"""The organisation's own look: an accent colour that reads, a logo that cannot run or load anything,
+and a display name, in every format."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import struct
+import zlib
+
+import pytest
+from pptx import Presentation
+
+from conftest import ok, refused
+from prodops.brand import MAX_LOGO, accent, contrast, logo
+from prodops.errors import InputError
+
+
+def png(width: int, height: int) -> bytes:
+    """A real one-colour PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x0b\x57\xd0" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_contrast_is_wcags_on_known_pairs():
+    assert contrast("#000000") == pytest.approx(21.0)
+    assert contrast("#ffffff") == pytest.approx(1.0)
+    assert contrast("#767676") == pytest.approx(4.54, abs=0.01)  # the lightest grey that passes AA on white
+    assert contrast("#777777") == pytest.approx(4.48, abs=0.01)
+
+
+def test_an_accent_must_read_on_white():
+    assert accent(" #0B57D0 ") == "#0b57d0" and accent("#036") == "#003366"
+    with pytest.raises(InputError, match="contrast with white is 4.48:1"):
+        accent("#777777")
+    with pytest.raises(InputError, match="a colour as #rrggbb"):
+        accent("blue")
+
+
+def test_an_svg_logo_keeps_its_drawing_and_nothing_that_runs_or_loads():
+    kind, data = logo(b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10"
+        onload="alert(1)"><script>alert(2)</script><style>@import url(http://evil/x.css)</style>
+        <rect width="10" height="10" fill="#0b57d0" onclick="alert(3)"/><image xlink:href="http://evil/p.png"/>
+        <use xlink:href="http://evil/s.svg#a"/><use href="#r"/><circle r="2" fill="url(http://evil/#g)"/>
+        <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject></svg>""")
+    text = data.decode()
+    assert kind == "image/svg+xml" and text.startswith("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+    for gone in ("alert", "script", "onload", "onclick", "style", "@import", "evil", "image", "foreignObject", "div"):
+        assert gone not in text, gone
+    assert '<rect width="10" height="10" fill="#0b57d0" />' in text and '<use href="#r" />' in text
+
+
+@pytest.mark.parametrize("data, message", [
+    (b'<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg>&b;</svg>', "DOCTYPE or entities"),
+    (b"<svg><g>", "not a readable SVG"),
+    (b"<html><svg/></html>", "root is <html>"),
+    (b"GIF89a", "neither a PNG nor an SVG"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 8, "a damaged PNG"),
+    (b"<svg>" + b" " * MAX_LOGO + b"</svg>", "a logo may be at most 256 KB"),
+])
+def test_a_logo_that_is_not_fit_is_refused(data, message):
+    with pytest.raises(InputError, match=message):
+        logo(data)
+
+
+def test_a_png_logo_is_kept_as_it_is_within_its_size():
+    small = png(40, 20)
+    assert logo(small) == ("image/png", small)
+    with pytest.raises(InputError, match="4001 x 20 pixels"):
+        logo(png(4001, 20))
+
+
+@pytest.fixture
+def workspace(demo, tmp_path) -> str:
+    db = tmp_path / "w.db"
+    shutil.copy(demo / "prodops.db", db)
+    return str(db)
+
+
+def test_the_brand_shows_in_every_format(workspace, tmp_path):
+    (tmp_path / "logo.png").write_bytes(png(80, 40))
+    ok("brand", "--name", "Northwind <Ops>", "--accent", "#7a1f5c", "--logo", str(tmp_path / "logo.png"), "--db", workspace)
+    assert json.loads(ok("brand", "--json", "--db", workspace).stdout) == {
+        "name": "Northwind <Ops>", "accent": "#7a1f5c", "logo": f"image/png, {len(png(80, 40)):,} bytes"}
+    ok("report", "--db", workspace, "-f", "html,md,pptx,json", "--out", str(tmp_path / "r"))
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["brand"]["logo"] == "data:image/png;base64," + base64.b64encode(png(80, 40)).decode()
+    assert report["title"] == "Product Operations maturity and value: Northwind <Ops>"
+    html = (tmp_path / "r.html").read_text()
+    assert ":root { --accent: #7a1f5c; }" in html and '<img class="logo" src="data:image/png;base64,' in html
+    assert "<h1>Northwind &lt;Ops&gt;</h1>" in html
+    assert (tmp_path / "r.md").read_text().startswith("# Product Operations maturity and value: Northwind &lt;Ops&gt;")
+    title = Presentation(str(tmp_path / "r.pptx")).slides[0]
+    assert any(shape.shape_type == 13 for shape in title.shapes)  # the logo
+    heading = title.shapes[1].text_frame.paragraphs[0].runs[0]
+    assert heading.text.endswith("Northwind <Ops>") and str(heading.font.color.rgb) == "7A1F5C"
+    ok("brand", "--name", "", "--accent", "", "--no-logo", "--db", workspace)
+    report = json.loads(ok("report", "--db", workspace).stdout)
+    assert report["brand"] == {"name": None, "accent": None, "logo": None} and report["title"].endswith("Northwind Cloud")
+
+
+def test_a_wrong_brand_changes_nothing(workspace, tmp_path):
+    (tmp_path / "evil.svg").write_text('<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>')
+    message = refused("brand", "--name", "Good name", "--logo", str(tmp_path / "evil.svg"), "--db", workspace)
+    assert "DOCTYPE or entities" in message
+    assert json.loads(ok("brand", "--json", "--db", workspace).stdout)["name"] is None  # nothing half-kept
+    assert "contrast with white is 1.16:1" in refused("brand", "--accent", "#eeeeee", "--db", workspace)
