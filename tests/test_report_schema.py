@@ -141,3 +141,26 @@ def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, t
     assert problems(validator, report) == []
     assert [e["label"] for e in report["value"]["events"]] == ["Lead hired", "Playbook adopted"]
     assert report["roadmap"]["tracking"]["okr-automation"]["verification"] is None  # not done by the report's date
+
+
+def test_a_report_with_value_data_and_no_assessment_is_valid_and_says_so(validator, tmp_path):
+    from prodops.demo import EXAMPLES
+
+    db = str(tmp_path / "value.db")
+    for kind, name in (("sprint-summary", "sprints.csv"), ("launches", "launches.csv")):
+        assert run("import", kind, str(EXAMPLES / name), "--db", db).returncode == 0
+    report = report_of(db)
+    assert problems(validator, report) == []
+    assert report["maturity"] is None and report["roadmap"] is None and report["assessed"] is None
+    assert report["as_of"] == "2026-10-04"  # the last day with data
+    assert report["summary"][0].startswith("No assessment covers the period up to 2026-10-04")
+    assert report["title"] == "Product Operations value: All teams"
+    p = run("report", "--db", db, "-f", "html,pdf,md,xlsx,pptx", "--out", str(tmp_path / "r"))
+    assert p.returncode == 0, p.stderr
+    md = (tmp_path / "r.md").read_text()
+    assert "## Where we are" not in md and "## Sprint predictability" in md and "no assessment covers this period" in md
+    # an assessment dated later does not cover an earlier period: that period's report is the value alone
+    assert run("assess", str(demo_answers()[-1]), "--db", db, "--no-data").returncode == 0
+    assert report_of(db)["maturity"] is not None
+    earlier = report_of(db, "--as-of", "2026-06-30")
+    assert earlier["maturity"] is None and problems(validator, earlier) == []

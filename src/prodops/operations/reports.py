@@ -19,35 +19,62 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
            phase_days: int = 90, capacity: int = 2, generated_at: str | None = None) -> Report:
     """The report as of `as_of` (default: the latest assessment's date, so the same workspace gives
     the same report): the latest assessment on or before it, the roadmap from it, and every value
-    metric from the data as known on that day."""
+    metric from the data as known on that day. With value data but no assessment covering the
+    period, the value sections alone (as of the last day with data, unless given)."""
     from dataclasses import replace
 
-    from prodops.operations.assessments import history, latest
     from prodops.commentary import parse
+    from prodops.operations.assessments import history
     from prodops.operations.settings import brand, events
     from prodops.operations.tracking import plan_tracking
-    from prodops.report.layout import TITLES
     from prodops.operations.value import value_metrics
+    from prodops.report.layout import TITLES
     from prodops.report.model import ReportInputs, build_report
     from prodops.roadmap import plan
 
-    chosen = latest(ws, model, organization, as_of)
-    as_of = as_of or chosen.result.date
+    chosen = _assessed(ws, model, organization, as_of)
+    if chosen is None:
+        as_of = as_of or _last_data_day(ws)
+        name = organization or brand(ws).name or "All teams"
+    else:
+        as_of = as_of or chosen.result.date
+        name = chosen.recorded.organization
     value = value_metrics(ws, as_of=as_of, model=model)
     return Report(build_report(ReportInputs(
         model=model,
-        latest=chosen.result,
-        history=[a for a in history(ws, chosen.recorded.organization) if a.date <= as_of],
-        roadmap=replace(plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
-                        tracking=plan_tracking(ws, model, chosen.recorded.organization, as_of)),
+        latest=chosen and chosen.result,
+        history=[a for a in history(ws, name) if a.date <= as_of] if chosen else [],
+        roadmap=chosen and replace(plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
+                                   tracking=plan_tracking(ws, model, name, as_of)),
         value=value.results,
         options=value.options,
         as_of=as_of,
         generated_at=generated_at,
         events=tuple(events(ws)),
-        commentary=parse(commentary_text(ws, chosen.recorded.organization, as_of), TITLES),
+        commentary=parse(commentary_text(ws, name, as_of, recorded=chosen is not None), TITLES),
         brand=brand(ws).document(),
-    )), chosen.notes)
+        organization=name,
+    )), chosen.notes if chosen else [])
+
+
+def _assessed(ws, model, organization: str | None, as_of: dt.date | None):
+    """The latest assessment the report stands on; None when none covers the period (nothing is
+    assessed yet, or not by `as_of`) but the workspace holds value data: the value sections alone."""
+    from prodops.operations.assessments import latest
+
+    known = ws.organizations()
+    recorded = ws.assessments(organization) if known and (organization or len(known) == 1) else []
+    uncovered = not known or (recorded and as_of is not None and all(a.date > as_of for a in recorded))
+    if uncovered and _last_data_day(ws) is not None:
+        return None
+    return latest(ws, model, organization, as_of)  # and its errors: which organisation, which model
+
+
+def _last_data_day(ws) -> dt.date | None:
+    """The last day with sprint or survey data (the value-only report's day), or None without data."""
+    from prodops.metrics.symptoms import latest_data
+
+    return latest_data({t: ws.read(t) for t in ("sprints", "time_survey")}, None)
 
 
 def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4", force: bool = False) -> list[Path]:
@@ -66,12 +93,13 @@ def report_json(document: dict) -> bytes:
     return render(document, ["json"])["report.json"]
 
 
-def _report_day(ws, organization: str | None, as_of: dt.date | None) -> tuple[str, dt.date]:
-    """The organisation as recorded and the day its report is as of (its latest assessment's, unless given)."""
-    recorded = ws.latest(organization)
-    if as_of is None:
-        return recorded.organization, recorded.date
-    return recorded.organization, as_of
+def _report_day(ws, organization: str | None, as_of: dt.date | None, recorded: bool = True) -> tuple[str, dt.date]:
+    """The organisation as recorded and the day its report is as of (its latest assessment's, unless
+    given); for a report without an assessment, the name and day as given."""
+    if not recorded:
+        return organization, as_of
+    latest = ws.latest(organization)
+    return latest.organization, as_of or latest.date
 
 
 def set_commentary(ws, text: str, organization: str | None = None, as_of: dt.date | None = None,
@@ -92,13 +120,13 @@ def set_commentary(ws, text: str, organization: str | None = None, as_of: dt.dat
     return parsed
 
 
-def commentary_text(ws, organization: str | None = None, as_of: dt.date | None = None) -> str:
+def commentary_text(ws, organization: str | None = None, as_of: dt.date | None = None, recorded: bool = True) -> str:
     """The commentary as written (Markdown), or an empty text."""
     import sqlalchemy as sa
 
     from prodops.store.tables import commentary as table
 
-    organization, as_of = _report_day(ws, organization, as_of)
+    organization, as_of = _report_day(ws, organization, as_of, recorded)
     with ws.transaction(write=False) as conn:
         return conn.execute(sa.select(table.c.text).where(table.c.organization == organization,
                                                            table.c.as_of == as_of)).scalar() or ""

@@ -139,9 +139,10 @@ def sections(report: dict) -> list[Section]:
 
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
     said = report.get("commentary") or {}
+    assessed = [maturity(report), criteria(report), roadmap(report)] if report["maturity"] else []
     return [replace(s, commentary=[tuple(item) for item in said.get(s.id, [])])
-            for s in (summary(report), maturity(report), criteria(report), roadmap(report), *value,
-                      trajectory(report), methodology(report)) if s]
+            for s in (summary(report), *assessed, *value, trajectory(report) if report["trajectory"] else None,
+                      methodology(report)) if s]
 
 
 def generic(report: dict, metric) -> Section | None:
@@ -166,15 +167,20 @@ def _rate(row: dict, name: str, statistic: str | None = None) -> Typed:
     return Typed(value, "percent", bound=row.get(f"{name}_bound"))
 
 
-def headline(report: dict) -> list[tuple[str, Typed, str]]:
-    """(label, figure, basis) for the summary's key figures, in the order leadership asks."""
-    m, v = report["maturity"], report["value"]
+def _maturity_figures(m: dict) -> list[tuple[str, Typed, str]]:
     basis = f"since {m['since']}" + (f"; read with care: {len(m['warnings'])} warning{'s' if len(m['warnings']) > 1 else ''}"
                                      if m["warnings"] else "")
     out = [("Maturity", Typed(f"Level {m['level']} · {m['level_name']}", "text"), basis)]
     if m["next_level"]:
         out.append((f"Progress to Level {m['next_level']}", Typed(m["progress_to_next"], "percent"),
                     f"{count(len(m['blockers']), 'criterion', 'criteria')} block it"))
+    return out
+
+
+def headline(report: dict) -> list[tuple[str, Typed, str]]:
+    """(label, figure, basis) for the summary's key figures, in the order leadership asks."""
+    m, v = report["maturity"], report["value"]
+    out = _maturity_figures(m) if m else []
     ba = (v["predictability"] or {}).get("before_after")
     if ba and ba.get("difference_pp") is not None:
         b, a = ba["before"], ba["after"]
@@ -200,7 +206,7 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
 
 def summary(report: dict) -> Section:
     return Section("summary", TITLES["summary"], paragraphs=report["summary"], warnings=[
-        w["message"] for w in report["maturity"]["warnings"]], tables=[
+        w["message"] for w in (report["maturity"] or {}).get("warnings", [])], tables=[
         _table("headline", "Key figures", [("Figure", "text"), ("Value", "text"), ("Basis", "text")], headline(report))])
 
 

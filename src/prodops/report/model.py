@@ -26,9 +26,9 @@ SCHEMA_VERSION = 1
 @dataclass(frozen=True)
 class ReportInputs:
     model: MaturityModel
-    latest: AssessmentResult
+    latest: AssessmentResult | None  # None: no assessment covers the period; the value sections alone
     history: list  # store.RecordedAssessment, oldest first, of the same organisation
-    roadmap: Roadmap
+    roadmap: Roadmap | None
     value: dict  # metric name -> result (None when its data was not imported)
     options: Options  # how the value metrics were computed (change date, rates, currency...)
     as_of: dt.date
@@ -36,9 +36,34 @@ class ReportInputs:
     events: tuple = ()  # operations.Event: named days on the timeline, up to as_of
     commentary: dict = field(default_factory=dict)  # section id -> the lead's words, [("p" | "li", text)]
     brand: dict = field(default_factory=lambda: {"name": None, "accent": None, "logo": None})  # operations.Brand
+    organization: str | None = None  # the name shown without an assessment
 
 
 def build_report(inputs: ReportInputs) -> dict:
+    latest = inputs.latest
+    organization = latest.organization if latest else inputs.organization
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "organization": organization,
+        "as_of": inputs.as_of.isoformat(),
+        "assessed": latest and latest.date.isoformat(),
+        "generated_at": inputs.generated_at,
+        "title": (f"Product Operations {'maturity and value' if latest else 'value'}: "
+                  f"{inputs.brand['name'] or organization}"),
+        "summary": summary(inputs),
+        **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "trajectory": []}),
+        "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
+                  "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
+                  "events": [e.document() for e in inputs.events if e.day <= inputs.as_of],
+                  "currency": inputs.options.currency},
+        "methodology": methodology(inputs),
+        "commentary": {k: [list(item) for item in v] for k, v in inputs.commentary.items()},
+        "brand": inputs.brand,
+    }
+
+
+def _assessment(inputs: ReportInputs) -> dict:
+    """What the report says of the latest assessment: the level, the criteria, the plan, the trajectory."""
     model, latest = inputs.model, inputs.latest
     result = result_document(latest, model)
     dims = {d.id: d for d in model.dimensions}
@@ -50,13 +75,6 @@ def build_report(inputs: ReportInputs) -> dict:
         for c in model.criteria
     ]
     return {
-        "schema_version": SCHEMA_VERSION,
-        "organization": latest.organization,
-        "as_of": inputs.as_of.isoformat(),
-        "assessed": latest.date.isoformat(),
-        "generated_at": inputs.generated_at,
-        "title": f"Product Operations maturity and value: {inputs.brand['name'] or latest.organization}",
-        "summary": summary(inputs),
         "maturity": {
             "top_level": model.top_level,
             "level": latest.level,
@@ -80,13 +98,6 @@ def build_report(inputs: ReportInputs) -> dict:
              "dimensions": a.dimensions}
             for a in inputs.history
         ],
-        "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
-                  "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
-                  "events": [e.document() for e in inputs.events if e.day <= inputs.as_of],
-                  "currency": inputs.options.currency},
-        "methodology": methodology(inputs),
-        "commentary": {k: [list(item) for item in v] for k, v in inputs.commentary.items()},
-        "brand": inputs.brand,
     }
 
 
@@ -103,14 +114,18 @@ def since(inputs: ReportInputs) -> str:
 def summary(inputs: ReportInputs) -> list[str]:
     """A few sentences for the executive summary, each with its figure's uncertainty or basis."""
     model, latest, value = inputs.model, inputs.latest, inputs.value
-    out = [f"{latest.organization} is at Level {latest.level}, {model.level_name(latest.level)}, "
-           f"since {since(inputs)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
+    if latest is None:
+        out = [f"No assessment covers the period up to {inputs.as_of.isoformat()}: these are the value figures alone, "
+               "from the data; the maturity level, its criteria and the roadmap come with the first assessment."]
+    else:
+        out = [f"{latest.organization} is at Level {latest.level}, {model.level_name(latest.level)}, "
+               f"since {since(inputs)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
     if len(inputs.history) > 1:
         path = " → ".join(str(a.level) for a in inputs.history)
         higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
         out.append(f"Across {len(inputs.history)} assessments since {inputs.history[0].date.isoformat()} the level went "
                    f"{path}; {higher} of {len(latest.dimensions)} dimensions are already above it.")
-    if latest.next_level:
+    if latest and latest.next_level:
         out.append(f"{count(len(latest.blockers), 'criterion', 'criteria')} block Level {latest.next_level}; the plan reaches "
                    f"Level {inputs.roadmap.phases[-1].projected_level if inputs.roadmap.phases else latest.level} "
                    f"in {count(len(inputs.roadmap.phases), 'phase')} of {inputs.roadmap.phase_days} days.")
@@ -159,8 +174,8 @@ def methodology(inputs: ReportInputs) -> dict:
         "model": {"id": model.id, "version": model.version, "met_threshold": model.met_threshold,
                   "disagreement_spread": model.disagreement_spread, "data_precedence": model.data_precedence},
         "as_of": inputs.as_of.isoformat(),
-        "respondents": latest.respondents,
-        "respondents_by_role": dict(sorted(latest.roles.items())),
+        "respondents": latest.respondents if latest else 0,
+        "respondents_by_role": dict(sorted(latest.roles.items())) if latest else {},
         "sample_sizes": {
             "sprints": (pred.get("overall") or {}).get("sprints"),
             "time_survey": None if not value.get("time-value") else {

@@ -88,10 +88,11 @@ def _title_slide(deck, report: dict, accent: str) -> None:
     if png:
         _picture(slide, png, WIDE - 3.3, 0.5, 2.5, 1.2)
     _box(slide, 0.8, 2.3, WIDE - 1.6, 1.5, [report["title"]], size=40, bold=True, color=accent)
-    assessed = f" · assessed {report['assessed']}" if report["assessed"] != report["as_of"] else ""
+    assessed = f" · assessed {report['assessed']}" if report["assessed"] and report["assessed"] != report["as_of"] else ""
     _box(slide, 0.8, 3.9, WIDE - 1.6, 1.2, [
         f"As of {report['as_of']}{assessed}",
-        f"Model {m['model']['id']}@{m['model']['version']} · {count(m['respondents'], 'respondent')}"], size=20, color=MUTED)
+        f"Model {m['model']['id']}@{m['model']['version']} · {count(m['respondents'], 'respondent')}" if report["assessed"]
+        else "No assessment covers this period: the value figures alone"], size=20, color=MUTED)
     slide.notes_slide.notes_text_frame.text = printable("\n".join(report["summary"]))
 
 
