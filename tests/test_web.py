@@ -679,13 +679,14 @@ def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(tmp_path,
     assert forged.status_code == 403
     viewer_browser, viewer_csrf = sign_in(app, "viewer@example.com")
     page = viewer_browser.get("/organization?name=Northwind%20Cloud").text
-    assert "done · owner Dana &lt;b&gt;Ruiz&lt;/b&gt; · cost 125,000 · done on 2026-04-15" in page  # escaped
+    assert "done · owner Dana &lt;b&gt;Ruiz&lt;/b&gt; · cost 125,000 · 12 person-weeks · done on 2026-04-15" in page  # escaped
     assert "(changed by admin@example.com)" in page and "3 of 4 criteria met at the assessment of 2026-06-30" in page
     assert "Record a change" not in page  # viewers read
     assert viewer_browser.post(where, data={"csrf": viewer_csrf, "investment": "establish-product-ops",
                                             "owner": "Eve"}).status_code == 403
     with Workspace.open(db) as ws:
-        assert [c.owner for c in operations.changes(ws, "Northwind Cloud")] == ["Dana <b>Ruiz</b>"]
+        kept = operations.changes(ws, "Northwind Cloud", "establish-product-ops")
+        assert [(c.owner, c.by) for c in kept][-1] == ("Dana <b>Ruiz</b>", "admin@example.com")  # the refused ones not kept
     app.state.ws.close()
 
 

@@ -3,6 +3,7 @@ quarters), through the same operations as every other command."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +21,18 @@ DEMO_IMPORTS = {"sprint-summary": "sprints.csv", "sprint-issues": "sprint-issues
                 "launches": "launches.csv", "launch-checklist": "launch-checklist.csv",
                 "feedback": "feedback.csv", "roadmap-items": "roadmap-items.csv", "account-outcomes": "account-outcomes.csv"}
 DEMO_SETTINGS = {"change_date": "2026-04-06", "hourly_rate": "85", "headcount": "14", "currency": "USD"}
+DEMO_EVENTS = [("2025-11-03", "Product Ops lead hired"), ("2026-04-06", "Playbook adopted")]
+# How the lead runs the plan: (when the change was recorded, investment, what changed)
+DEMO_PLAN = [
+    ("2025-11-10", "establish-product-ops", {"owner": "Dana Ruiz", "status": "in-progress", "weeks": "12"}),
+    ("2026-04-15", "establish-product-ops", {"status": "done"}),
+    ("2026-01-12", "shared-sprint-template", {"owner": "Dana Ruiz", "status": "in-progress", "weeks": "4"}),
+    ("2026-04-06", "shared-sprint-template", {"status": "done"}),
+    ("2026-09-30", "metrics-alignment", {"owner": "Lee Chen", "status": "in-progress", "cost": "40000",
+                                         "target": "2027-01-31"}),
+    ("2026-09-30", "data-infrastructure", {"owner": "Sam Okafor", "cost": "180000", "weeks": "26",
+                                           "target": "2027-06-30"}),
+]
 
 
 def demo_answers() -> list[Path]:
@@ -66,6 +79,8 @@ def run_demo(out: Path) -> DemoRun:
             operations.import_files(ws, kind, [inputs / name])
         for key, value in DEMO_SETTINGS.items():
             operations.change_setting(ws, key, value)
+        for day, label in DEMO_EVENTS:
+            operations.add_event(ws, day, label)
         assessed = []
         for source in demo_answers():
             write_files({inputs / source.name: source.read_bytes()}, force=True)
@@ -75,6 +90,11 @@ def run_demo(out: Path) -> DemoRun:
 
             write(f"assessment-{done.result.date.isoformat()}.json", result_document(done.result, model))
         latest = assessed[-1].result
+        for day, investment, fields in DEMO_PLAN:  # dated as recorded, so the demo's report is the same every run
+            operations.track(ws, model, investment, by="dana@example.com",
+                             at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), dt.timezone.utc), **fields)
+        write_files({inputs / "commentary.md": (EXAMPLES / "commentary.md").read_bytes()}, force=True)
+        operations.set_commentary(ws, (inputs / "commentary.md").read_text(encoding="utf-8"), file="commentary.md")
         value = operations.value_metrics(ws, as_of=latest.date, model=model)
         write("metrics.json", value.document())
         roadmap, _ = operations.plan(model, ws)

@@ -75,20 +75,21 @@ def _parsed(fields: dict) -> dict:
 
 
 def track(ws, model, investment: str, organization: str | None = None, by: str | None = None,
-          today: dt.date | None = None, **fields) -> Tracked:
+          at: dt.datetime | None = None, **fields) -> Tracked:
     """Record a change to `investment`'s plan (fields: status, owner, cost, weeks, target, done_on;
-    each one given is changed, as a value or as text a person typed) and return its state after it."""
+    each one given is changed, as a value or as text a person typed) and return its state after it.
+    `at`: when the change was made (now, unless it is recorded after the fact)."""
     from prodops.store.tables import investment_changes as table
 
     _investment(model, investment)
     fields = _parsed(fields)
     organization = _organization(ws, organization)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = at or dt.datetime.now(dt.timezone.utc)
     with ws.transaction() as conn:  # read and write in one transaction: two changes at once both count
         row = conn.execute(sa.select(table).where(table.c.organization == organization, table.c.investment == investment)
                            .order_by(table.c.id.desc()).limit(1)).one_or_none()
         before = _tracked(row) if row else Tracked(investment)
-        after = change(before, today or now.date(), now, by, **fields)
+        after = change(before, now.date(), now, by, **fields)
         conn.execute(table.insert().values(
             organization=organization, investment=investment, status=after.status, owner=after.owner, cost=after.cost,
             weeks=after.weeks, target=after.target, done_on=after.done_on, changed_at=now, changed_by=by))

@@ -178,10 +178,6 @@ def _section(ws, section: layout.Section) -> None:
     sheet.line(section.title, TITLE_FONT)
     for w in section.warnings:
         sheet.line(f"Read with care: {w}", WARNING)
-    if section.commentary:
-        sheet.line("Commentary", BOLD)
-        for kind, line in section.commentary:
-            sheet.line(f"• {line}" if kind == "li" else line)
     for t in section.tables:
         sheet.row += 1
         sheet.table(t)
@@ -191,6 +187,11 @@ def _section(ws, section: layout.Section) -> None:
             sheet.line("Notes", BOLD)
         for p in section.paragraphs:
             sheet.line(p)
+    if section.commentary:  # after the tables too, with the section's own sentences
+        sheet.row += 1
+        sheet.line("Commentary", BOLD)
+        for kind, line in section.commentary:
+            sheet.line(f"• {line}" if kind == "li" else line)
     for heading, items in section.blocks:
         sheet.row += 1
         sheet.line(heading, BOLD)
