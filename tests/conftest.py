@@ -132,6 +132,14 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture
+def demo_workspace(demo, tmp_path) -> str:
+    """A copy of the demo's workspace, to change."""
+    db = tmp_path / "demo-copy.db"
+    shutil.copy(demo / "prodops.db", db)
+    return str(db)
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> Path:
     """`prodops demo`'s folder (workspace, reports), made once for the session: read it, don't change it."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import struct
 import zlib
 
@@ -75,10 +74,8 @@ def test_a_png_logo_is_kept_as_it_is_within_its_size():
 
 
 @pytest.fixture
-def workspace(demo, tmp_path) -> str:
-    db = tmp_path / "w.db"
-    shutil.copy(demo / "prodops.db", db)
-    return str(db)
+def workspace(demo_workspace) -> str:
+    return demo_workspace
 
 
 def test_the_brand_shows_in_every_format(workspace, tmp_path):

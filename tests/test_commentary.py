@@ -4,7 +4,6 @@ and shown beside the figures in every format, where nothing in it is ever markup
 from __future__ import annotations
 
 import json
-import shutil
 
 import openpyxl
 import pytest
@@ -59,10 +58,8 @@ def test_the_template_is_read_back_as_empty():
 
 
 @pytest.fixture
-def workspace(demo, tmp_path) -> str:
-    db = tmp_path / "w.db"
-    shutil.copy(demo / "prodops.db", db)
-    return str(db)
+def workspace(demo_workspace) -> str:
+    return demo_workspace
 
 
 def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, tmp_path):
@@ -79,8 +76,8 @@ def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, 
     md = (tmp_path / "r.md").read_text()
     assert "> **Commentary**\n>\n> The Playbook stuck this quarter.\n" in md and "&lt;script&gt;" in md and "`@octocat`" in md
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Roadmap"]
-    cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
-    assert f"• {HOSTILE}" in cells and sheet.cell(2, 1).data_type == "s"  # text, never a formula
+    said = [c for row in sheet.iter_rows() for c in row if c.value == f"• {HOSTILE}"]
+    assert len(said) == 1 and said[0].data_type == "s"  # text, never a formula
     slides = [s for s in Presentation(str(tmp_path / "r.pptx")).slides]
     titles = [s.shapes[0].text_frame.text for s in slides]
     assert titles.index("Roadmap: commentary") + 1 == titles.index("Roadmap")
@@ -93,11 +90,13 @@ def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, 
 
 
 def test_a_wrong_file_is_refused_and_nothing_kept(workspace, tmp_path):
+    before = ok("commentary", "show", "--db", workspace).stdout  # the demo's
+    assert before.startswith("<!-- The Head of Product Ops' own words")
     bad = tmp_path / "bad.md"
     bad.write_text("# Outlook\nsoon\n")
     message = refused("commentary", "set", str(bad), "--db", workspace)
     assert "'Outlook' is no section of the report" in message and "`prodops template commentary` writes one" in message
-    assert ok("commentary", "show", "--db", workspace).stdout == ""
+    assert ok("commentary", "show", "--db", workspace).stdout == before
     assert "no such file" in refused("commentary", "set", str(tmp_path / "none.md"), "--db", workspace)
     (tmp_path / "x.md").write_bytes(b"PK\x03\x04binary")
     assert "not" in refused("commentary", "set", str(tmp_path / "x.md"), "--db", workspace)

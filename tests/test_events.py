@@ -4,7 +4,6 @@ report speaks of the change date (sentences, tables, the chart over time) in eve
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -12,10 +11,11 @@ from conftest import ok, refused
 
 
 @pytest.fixture
-def workspace(demo, tmp_path) -> str:
-    db = tmp_path / "w.db"
-    shutil.copy(demo / "prodops.db", db)
-    return str(db)
+def workspace(demo_workspace) -> str:
+    """The demo's workspace without its named days."""
+    for day in ("2025-11-03", "2026-04-06"):
+        ok("events", "remove", day, "--db", demo_workspace)
+    return demo_workspace
 
 
 def test_events_are_added_listed_and_removed(workspace):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
 
@@ -62,10 +61,8 @@ def test_the_sentences_say_what_the_figures_say():
 
 
 @pytest.fixture
-def workspace(demo, tmp_path) -> str:
-    db = tmp_path / "w.db"
-    shutil.copy(demo / "prodops.db", db)
-    return str(db)
+def workspace(demo_workspace) -> str:
+    return demo_workspace
 
 
 def test_a_done_investment_is_checked_against_the_next_assessment_and_its_metric(workspace):

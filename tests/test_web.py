@@ -659,15 +659,17 @@ def test_a_form_posted_twice_does_not_invite_anyone_twice(app):
     assert browser.get(f"/campaigns/{cid}/invites").headers["location"] == f"/campaigns/{cid}#invites"
 
 
-def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(tmp_path, demo):
-    import shutil
-
-    db = str(tmp_path / "web.db")
-    shutil.copy(demo / "prodops.db", db)
+def demo_app(db: str):
+    """The app on a copy of the demo's workspace, with an admin and a viewer."""
     with Workspace.open(db) as ws:
         operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
         operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
-    app = create_app(Settings(db=db))
+    return create_app(Settings(db=db))
+
+
+def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(demo_workspace):
+    db = demo_workspace
+    app = demo_app(db)
     admin_browser, csrf = sign_in(app)
     where = "/organization/investments?name=Northwind%20Cloud"
     sent = admin_browser.post(where, data={"csrf": csrf, "investment": "establish-product-ops", "status": "done",
@@ -690,15 +692,8 @@ def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(tmp_path,
     app.state.ws.close()
 
 
-def test_an_admin_writes_the_commentary_and_every_format_carries_it(tmp_path, demo):
-    import shutil
-
-    db = str(tmp_path / "web.db")
-    shutil.copy(demo / "prodops.db", db)
-    with Workspace.open(db) as ws:
-        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
-        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
-    app = create_app(Settings(db=db))
+def test_an_admin_writes_the_commentary_and_every_format_carries_it(demo_workspace):
+    app = demo_app(demo_workspace)
     browser, csrf = sign_in(app)
     where = "/organization/commentary?name=Northwind%20Cloud"
     wrong = browser.post(where, data={"csrf": csrf, "commentary": "# Outlook\r\nsoon"})
