@@ -4,6 +4,7 @@ test that fails when it is taken away."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import re
@@ -707,4 +708,27 @@ def test_an_admin_writes_the_commentary_and_every_format_carries_it(demo_workspa
     document = viewer.get("/organization/report.json?name=Northwind%20Cloud").json()
     assert document["commentary"] == {"summary": [["p", "Q3: <b>the Playbook stuck</b>."]], "roadmap": [["li", "Dana owns it"]]}
     assert browser.post(where, data={"csrf": "x" * 43, "commentary": ""}).status_code == 403
+    app.state.ws.close()
+
+
+def test_an_admin_sets_the_reports_look_and_names_days(demo_workspace):
+    app = demo_app(demo_workspace)
+    browser, csrf = sign_in(app)
+    where = "/organization/look?name=Northwind%20Cloud"
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="4" height="4"/></svg>'
+    sent = browser.post(where, data={"csrf": csrf, "brand_name": "Northwind", "accent": "#7a1f5c"},
+                        files={"file": ("logo.svg", svg, "image/svg+xml")})
+    assert sent.status_code == 303
+    pale = browser.post(where, data={"csrf": csrf, "brand_name": "Northwind", "accent": "#eeeeee"})
+    assert pale.status_code == 422 and "contrast with white is 1.16:1" in pale.text
+    assert browser.post(where, data={"csrf": csrf, "event_day": "2026-07-01", "event_label": "QBR <redesigned>"}).status_code == 303
+    assert browser.post(where, data={"csrf": csrf, "event_remove": "2025-11-03"}).status_code == 303
+    viewer, viewer_csrf = sign_in(app, "viewer@example.com")
+    assert viewer.post(where, data={"csrf": viewer_csrf, "brand_name": "Eve"}).status_code == 403
+    report = viewer.get("/organization/report.json?name=Northwind%20Cloud").json()
+    assert report["brand"]["name"] == "Northwind" and report["brand"]["accent"] == "#7a1f5c"
+    assert "onload" not in base64.b64decode(report["brand"]["logo"].split(",", 1)[1]).decode()
+    assert [e["label"] for e in report["value"]["events"]] == ["Playbook adopted", "QBR <redesigned>"]
+    page = browser.get("/organization?name=Northwind%20Cloud").text
+    assert "2026-07-01 QBR &lt;redesigned&gt;" in page
     app.state.ws.close()

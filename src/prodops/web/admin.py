@@ -253,8 +253,8 @@ def organization(request: Request, name: str, who: Caller = Depends(viewer)):
 
 
 def _organization_page(request: Request, name: str, problems=(), status_code: int = 200, said_problems=(),
-                       said: str | None = None):
-    from prodops.operations import commentary_text, history, report
+                       said: str | None = None, look_problems=()):
+    from prodops.operations import brand, commentary_text, events, history, report
     from prodops.report.layout import TITLES
     from prodops.tracking import STATUSES, describe, worked
 
@@ -265,7 +265,8 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
         said = commentary_text(ws, name, dt.date.fromisoformat(made.document["as_of"]))
     return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
-                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES)
+                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws),
+                events=events(ws), look_problems=look_problems)
 
 
 @router.post("/organization/commentary")
@@ -297,6 +298,31 @@ def record_investment(request: Request, name: str, data: dict = Depends(form_dat
     except InputError as e:
         return _organization_page(request, name, [p.message for p in e.problems] or [e.message], 422)
     return RedirectResponse(f"/organization?name={quote(name[:200])}#run-h", status_code=303)
+
+
+@router.post("/organization/look")
+def save_look(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
+    """The reports' look, for every organisation of the workspace: display name, accent, logo; and
+    the named days on the timeline (one added or one day's removed)."""
+    from prodops.brand import MAX_LOGO
+    from prodops.operations import add_event, remove_event, set_brand
+
+    ws, upload = _ws(request), data.get("file")
+    try:
+        if data.get("event_remove"):
+            remove_event(ws, data["event_remove"])
+        elif data.get("event_day") or data.get("event_label"):
+            add_event(ws, data.get("event_day", ""), data.get("event_label", ""))
+        else:
+            changes = {"name": data.get("brand_name", "").strip() or None, "accent": data.get("accent", "").strip() or None}
+            if upload is not None and getattr(upload, "filename", ""):
+                changes.update(logo=upload.file.read(MAX_LOGO + 1), logo_name="the logo")
+            elif data.get("no_logo"):
+                changes["logo"] = None
+            set_brand(ws, **changes)
+    except InputError as e:
+        return _organization_page(request, name, status_code=422, look_problems=[p.message for p in e.problems] or [e.message])
+    return RedirectResponse(f"/organization?name={quote(name[:200])}#look-h", status_code=303)
 
 
 @router.get("/organization/report.{fmt}")
