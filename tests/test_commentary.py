@@ -105,3 +105,30 @@ def test_a_wrong_file_is_refused_and_nothing_kept(workspace, tmp_path):
 def test_the_template_command_writes_every_heading(tmp_path):
     text = ok("template", "commentary").stdout
     assert all(f"# {title}\n" in text for title in TITLES.values())
+
+
+@pytest.mark.parametrize("written, read", [
+    ("pm_overhead_share and 5*3*2 stay whole", "pm_overhead_share and 5*3*2 stay whole"),
+    ("**bold**, *slanted*, _em_ and `code`", "bold, slanted, em and code"),
+    ("the [Q3 plan](https://wiki.example/Q3_Plan_Final) now", "the Q3 plan (https://wiki.example/Q3_Plan_Final) now"),
+    ("[see](https://en.wikipedia.org/wiki/Foo_(bar)) ok", "see (https://en.wikipedia.org/wiki/Foo_(bar)) ok"),
+])
+def test_marks_drop_only_where_they_are_marks(written, read):
+    assert parse(f"# Roadmap\n{written}\n", TITLES) == {"roadmap": [("p", read)]}
+
+
+def test_a_report_without_an_assessment_carries_its_commentary(tmp_path):
+    from prodops.demo import EXAMPLES
+
+    db = str(tmp_path / "value.db")
+    ok("import", "launches", str(EXAMPLES / "launches.csv"), "--db", db)  # launches alone: value data all the same
+    note = tmp_path / "c.md"
+    note.write_text("Before our first assessment.\n\n# Launch success\n- Tiering starts in Q4.\n")
+    ok("commentary", "set", str(note), "--db", db)
+    report = json.loads(ok("report", "--db", db).stdout)
+    assert report["maturity"] is None and report["commentary"] == {
+        "summary": [["p", "Before our first assessment."]], "launches": [["li", "Tiering starts in Q4."]]}
+    template = tmp_path / "t.md"
+    template.write_text(ok("template", "commentary").stdout)
+    assert "commentary removed" in ok("commentary", "set", str(template), "--db", db).stderr  # an unedited template
+    assert ok("commentary", "show", "--db", db).stdout == ""

@@ -131,7 +131,7 @@ def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, t
 
     db = tmp_path / "w.db"
     shutil.copy(demo / "prodops.db", db)
-    for args in (["events", "add", "2026-04-06", "Playbook adopted"], ["events", "add", "2025-11-03", "Lead hired"],
+    for args in (["events", "add", "2026-04-06", "Playbook adopted"], ["events", "add", "2025-12-01", "Lead hired"],
                  ["investments", "set", "establish-product-ops", "--status", "done", "--done-on", "2026-04-15",
                   "--owner", "Dana", "--cost", "125000", "--weeks", "12"],
                  ["investments", "set", "metrics-alignment", "--status", "in-progress", "--target", "2027-01-31"],
@@ -139,7 +139,7 @@ def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, t
         assert run(*args, "--db", str(db)).returncode == 0
     report = report_of(db)
     assert problems(validator, report) == []
-    assert [e["label"] for e in report["value"]["events"]] == ["Lead hired", "Playbook adopted"]
+    assert [e["label"] for e in report["value"]["events"]] == ["Product Ops lead hired", "Lead hired", "Playbook adopted"]
     assert report["roadmap"]["tracking"]["okr-automation"]["verification"] is None  # not done by the report's date
 
 

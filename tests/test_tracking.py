@@ -109,3 +109,26 @@ def test_the_command_refuses_what_it_cannot_keep(workspace):
     assert "target: '2027-02-30' is not a real day" in refused(
         "investments", "set", "metrics-alignment", "--target", "2027-02-30", "--db", workspace)
     assert json.loads(ok("investments", "list", "--json", "--history", "--db", workspace).stdout) == before  # nothing kept
+
+
+def test_an_earlier_report_shows_the_plan_as_it_was_run_then(workspace):
+    """The demo records metrics-alignment's owner on 2026-09-30: a report as of 2026-05-01 does not
+    show it, and there the done investment's "after" holds no survey from before its done date."""
+    early = json.loads(ok("report", "--as-of", "2026-05-01", "--db", workspace).stdout)["roadmap"]["tracking"]
+    assert "metrics-alignment" not in early and early["establish-product-ops"]["status"] == "done"
+    v = early["establish-product-ops"]["verification"]
+    assert v["metric"] == "pm_overhead_share" and round(v["metric_before"], 2) == 0.36 and v["metric_after"] is None
+    assert v["metric_after_until"] == "2026-05-01" and v["assessed_on"] is None
+    later = json.loads(ok("report", "--db", workspace).stdout)["roadmap"]["tracking"]
+    assert later["metrics-alignment"]["owner"] == "Lee Chen"
+
+
+@pytest.mark.parametrize("weeks, message", [("2,5", "not a number"), ("1,00", "not a number"), ("abc", "not a number")])
+def test_a_comma_is_only_a_thousands_separator(workspace, weeks, message):
+    assert message in refused("investments", "set", "value-tracking", "--weeks", weeks, "--db", workspace)
+
+
+def test_thousands_are_read_with_their_commas(workspace):
+    ok("investments", "set", "value-tracking", "--cost", "1,250,000.50", "--db", workspace)
+    state = json.loads(ok("investments", "list", "--json", "--db", workspace).stdout)["tracking"]["value-tracking"]
+    assert state["cost"] == 1250000.5

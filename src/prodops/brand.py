@@ -19,13 +19,21 @@ MAX_LOGO = 256 * 1024
 MAX_SIDE = 4000  # pixels of a PNG logo, either side
 MIN_CONTRAST = 4.5
 SVG = "http://www.w3.org/2000/svg"
-_ELEMENTS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "defs", "lineargradient",
-             "radialgradient", "stop", "title", "desc", "text", "tspan", "clippath", "use", "symbol"}
+# Drawing elements kept, by their lower-case name (SVG's own spelling is mixed case). No <use>: a
+# few of them nested draw millions of shapes ("use bombs").
+_ELEMENTS = {name.lower(): name for name in (
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "defs", "linearGradient",
+    "radialGradient", "stop", "title", "desc", "text", "tspan", "clipPath")}
+MAX_ELEMENTS, MAX_DEPTH = 5_000, 50  # a logo's drawing is a few hundred at most
 _ATTRIBUTES = {"viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points",
                "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
                "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "opacity", "transform", "offset",
                "stop-color", "stop-opacity", "gradientunits", "gradienttransform", "id", "clip-path", "clip-rule",
-               "font-family", "font-size", "font-weight", "text-anchor", "preserveaspectratio", "href", "version"}
+               "font-family", "font-size", "font-weight", "text-anchor", "preserveaspectratio", "version"}
+_ATTRIBUTE_NAMES = {name.lower(): name for name in (
+    "viewBox", "gradientUnits", "gradientTransform", "preserveAspectRatio")}
+# A value may point inside the drawing (url(#id)) and nowhere else: no other url(, no escapes.
+_OUTSIDE = re.compile(r"url\s*\((?!\s*['\"]?#)|\\|@import|expression\s*\(|javascript:|data:", re.I)
 
 
 def contrast(hex_colour: str, other: str = "#ffffff") -> float:
@@ -71,11 +79,26 @@ def logo(data: bytes, name: str = "the logo") -> tuple[str, bytes]:
         width, height = struct.unpack(">II", data[16:24])
         if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
             raise InputError(f"{name}: {width} x {height} pixels; a logo may be at most {MAX_SIDE} pixels a side")
+        _whole_png(data, name)
         return "image/png", data
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     if "<svg" not in text[:2000].lower():
         raise InputError(f"{name}: neither a PNG nor an SVG; export the logo as one of them")
     return "image/svg+xml", _safe_svg(text, name)
+
+
+def _whole_png(data: bytes, name: str) -> None:
+    """The PNG decodes to its last pixel (Pillow, which WeasyPrint brings): a damaged one is refused now,
+    not found broken in a report later."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception as e:  # Pillow says a damaged file many ways (OSError, SyntaxError, ValueError...)
+        raise InputError(f"{name}: a damaged PNG ({str(e)[:80] or type(e).__name__}); export it again") from None
 
 
 def _safe_svg(text: str, name: str) -> bytes:
@@ -87,6 +110,15 @@ def _safe_svg(text: str, name: str) -> bytes:
         raise InputError(f"{name}: not a readable SVG ({e})") from None
     if _local(root.tag) != "svg":
         raise InputError(f"{name}: the file's root is <{_local(root.tag)}>, not <svg>")
+    count, deepest = 0, 0
+    stack = [(root, 1)]
+    while stack:  # measured without recursion: a deep file must not exhaust the stack
+        element, depth = stack.pop()
+        count, deepest = count + 1, max(deepest, depth)
+        if count > MAX_ELEMENTS or deepest > MAX_DEPTH:
+            raise InputError(f"{name}: more than {MAX_ELEMENTS:,} elements or {MAX_DEPTH} levels deep; "
+                             "simplify the drawing (a logo needs a few hundred)")
+        stack.extend((child, depth + 1) for child in element)
     ET.register_namespace("", SVG)  # <svg xmlns=...>, not <ns0:svg>
     return ET.tostring(_clean(root), encoding="utf-8")
 
@@ -97,15 +129,17 @@ def _local(tag) -> str:
 
 def _clean(element: ET.Element) -> ET.Element:
     """The element again with only drawing elements and plain attributes: nothing that runs or loads."""
-    out = ET.Element(f"{{{SVG}}}{_local(element.tag)}")
+    kind = _local(element.tag)
+    out = ET.Element(f"{{{SVG}}}{_ELEMENTS[kind]}")
     for key, value in element.attrib.items():
         local = _local(key)
-        if local in _ATTRIBUTES and (local != "href" or value.startswith("#")) and "url(" not in value.replace("url(#", ""):
-            out.set("href" if local == "href" else key if "}" not in key else local, value)
-    out.text = element.text if _local(element.tag) in ("text", "tspan", "title", "desc") else None
+        if "}" not in key and local in _ATTRIBUTES and not _OUTSIDE.search(value):
+            out.set(_ATTRIBUTE_NAMES.get(local, local), value)
+    texts = kind in ("text", "tspan", "title", "desc")
+    out.text = element.text if texts else None
     for child in element:
         if _local(child.tag) in _ELEMENTS:
             cleaned = _clean(child)
-            cleaned.tail = None
+            cleaned.tail = child.tail if texts else None  # words after a <tspan> stay
             out.append(cleaned)
     return out

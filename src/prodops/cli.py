@@ -470,7 +470,7 @@ def plan(
 
 @app.command()
 def report(
-    formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help="html, pdf, md, xlsx or json (the default); repeat it or separate with commas for several.", show_default=False)] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help="html, pdf, md, xlsx, pptx (slides) or json (the default); repeat it or separate with commas for several.", show_default=False)] = None,
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The report's date (YYYY-MM-DD): the latest assessment on or before it, data known by then. Default: the latest assessment's date.", show_default=False)] = None,
     page_size: Annotated[str, typer.Option("--page-size", help="PDF (and print) page size: a4 or letter.")] = "a4",
@@ -485,7 +485,7 @@ def report(
     as_json: JsonOpt = False,
 ) -> None:
     """The leadership report from the workspace: summary, maturity, criteria heat map, roadmap, value,
-    trajectory and methodology, as HTML, PDF, Markdown, XLSX or JSON. The same workspace gives the same bytes."""
+    trajectory and methodology, as HTML, PDF, Markdown, XLSX, slides (PPTX) or JSON. The same workspace gives the same bytes."""
     import datetime as dt
 
     from prodops.operations import report as make_report, report_json, write_report
@@ -643,6 +643,7 @@ def commentary_set(
     file: Annotated[Path, typer.Argument(help="A Markdown file: a heading per section (`prodops template commentary` writes one); an empty file removes the commentary.")],
     organization: OrgOpt = None,
     as_of: AsOfOpt = None,
+    model: ModelOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Keep the commentary for the report; every format shows it beside the figures it speaks of."""
@@ -651,18 +652,18 @@ def commentary_set(
 
     text = read_text(file, "a Markdown commentary")
     with _workspace(db, create=False) as ws:
-        said = set_commentary(ws, text, organization, _date(as_of, "--as-of"), file=str(file))
+        said = set_commentary(ws, _model(model), text, organization, _date(as_of, "--as-of"), file=str(file))
     typer.echo(f"kept the commentary of {len(said)} section{'s' if len(said) != 1 else ''}" if said else "commentary removed",
                err=True)
 
 
 @commentary_app.command("show")
-def commentary_show(organization: OrgOpt = None, as_of: AsOfOpt = None, db: DbOpt = None) -> None:
+def commentary_show(organization: OrgOpt = None, as_of: AsOfOpt = None, model: ModelOpt = None, db: DbOpt = None) -> None:
     """Print the commentary as kept (Markdown)."""
     from prodops.operations import commentary_text
 
     with _workspace(db, create=False) as ws:
-        typer.echo(printable(commentary_text(ws, organization, _date(as_of, "--as-of"))), nl=False)
+        typer.echo(printable(commentary_text(ws, _model(model), organization, _date(as_of, "--as-of"))), nl=False)
 
 
 # --- named events on the timeline -----------------------------------------------------------------

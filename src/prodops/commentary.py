@@ -23,13 +23,25 @@ from prodops.safe_text import first_control
 MAX_CHARS = 20_000  # a report's commentary, all sections: a few pages of text
 _HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)")  # an address may hold one level of brackets
+# Emphasis as CommonMark reads it: marks at word edges only, so pm_overhead_share and 5*3*2 stay whole.
+_EMPHASIS = re.compile(r"(?<![\w*`])(\*\*|__|\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])|`([^`]+)`")
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS.sub(lambda m: m[2] if m[2] is not None else m[3], text)
 
 
 def _inline(text: str) -> str:
-    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if m[2] and m[2] != m[1] else m[1], text)
-    return _EMPHASIS.sub(lambda m: m[2], text).strip()
+    """Text with its marks dropped; a link's address kept whole, never read for marks."""
+    out, at = [], 0
+    for link in _LINK.finditer(text):
+        out.append(_plain(text[at:link.start()]))
+        words, address = _plain(link[1]), link[2]
+        out.append(f"{words} ({address})" if address and address != link[1] else words)
+        at = link.end()
+    out.append(_plain(text[at:]))
+    return "".join(out).strip()
 
 
 def parse(text: str, titles: dict[str, str], file: str = "the commentary") -> dict[str, list[tuple[str, str]]]:

@@ -94,7 +94,7 @@ def run_demo(out: Path) -> DemoRun:
             operations.track(ws, model, investment, by="dana@example.com",
                              at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), dt.timezone.utc), **fields)
         write_files({inputs / "commentary.md": (EXAMPLES / "commentary.md").read_bytes()}, force=True)
-        operations.set_commentary(ws, (inputs / "commentary.md").read_text(encoding="utf-8"), file="commentary.md")
+        operations.set_commentary(ws, model, (inputs / "commentary.md").read_text(encoding="utf-8"), file="commentary.md")
         value = operations.value_metrics(ws, as_of=latest.date, model=model)
         write("metrics.json", value.document())
         roadmap, _ = operations.plan(model, ws)

@@ -32,29 +32,40 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     from prodops.report.model import ReportInputs, build_report
     from prodops.roadmap import plan
 
-    chosen = _assessed(ws, model, organization, as_of)
-    if chosen is None:
-        as_of = as_of or _last_data_day(ws)
-        name = organization or brand(ws).name or "All teams"
-    else:
-        as_of = as_of or chosen.result.date
-        name = chosen.recorded.organization
+    dated = as_of is not None
+    name, as_of, chosen = report_scope(ws, model, organization, as_of)
     value = value_metrics(ws, as_of=as_of, model=model)
     return Report(build_report(ReportInputs(
         model=model,
         latest=chosen and chosen.result,
         history=[a for a in history(ws, name) if a.date <= as_of] if chosen else [],
+        # an earlier report (--as-of) shows the plan as it was run then; the latest, as it is run now
         roadmap=chosen and replace(plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
-                                   tracking=plan_tracking(ws, model, name, as_of)),
+                                   tracking=plan_tracking(ws, model, name, as_of, as_of if dated else None)),
         value=value.results,
         options=value.options,
         as_of=as_of,
         generated_at=generated_at,
         events=tuple(events(ws)),
-        commentary=parse(commentary_text(ws, name, as_of, recorded=chosen is not None), TITLES),
+        commentary=parse(_commentary(ws, name, as_of), TITLES),
         brand=brand(ws).document(),
         organization=name,
     )), chosen.notes if chosen else [])
+
+
+def report_scope(ws, model, organization: str | None, as_of: dt.date | None):
+    """(organisation, day, assessment) of a report: the one rule for the report and its commentary.
+    Without an assessment covering the period: the organisation as recorded (or as named, or the
+    brand's name), the last day with data, and None."""
+    from prodops.operations.settings import brand
+
+    chosen = _assessed(ws, model, organization, as_of)
+    if chosen is not None:
+        return chosen.recorded.organization, as_of or chosen.result.date, chosen
+    known = {o.casefold(): o for o in ws.organizations()}
+    name = (known.get(organization.casefold(), organization) if organization
+            else next(iter(known.values())) if len(known) == 1 else brand(ws).name or "All teams")
+    return name, as_of or _last_data_day(ws), None
 
 
 def _assessed(ws, model, organization: str | None, as_of: dt.date | None):
@@ -71,10 +82,11 @@ def _assessed(ws, model, organization: str | None, as_of: dt.date | None):
 
 
 def _last_data_day(ws) -> dt.date | None:
-    """The last day with sprint or survey data (the value-only report's day), or None without data."""
-    from prodops.metrics.symptoms import latest_data
-
-    return latest_data({t: ws.read(t) for t in ("sprints", "time_survey")}, None)
+    """The last day with data (a sprint's end, a survey, a launch): the value-only report's day, or None."""
+    days = [day for table, column in (("sprints", "end"), ("time_survey", "date"), ("launches", "actual_date"),
+                                      ("launches", "original_date"))
+            if (day := ws.read(table)[column].max()) is not None]
+    return max(days) if days else None
 
 
 def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4", force: bool = False) -> list[Path]:
@@ -93,40 +105,36 @@ def report_json(document: dict) -> bytes:
     return render(document, ["json"])["report.json"]
 
 
-def _report_day(ws, organization: str | None, as_of: dt.date | None, recorded: bool = True) -> tuple[str, dt.date]:
-    """The organisation as recorded and the day its report is as of (its latest assessment's, unless
-    given); for a report without an assessment, the name and day as given."""
-    if not recorded:
-        return organization, as_of
-    latest = ws.latest(organization)
-    return latest.organization, as_of or latest.date
-
-
-def set_commentary(ws, text: str, organization: str | None = None, as_of: dt.date | None = None,
+def set_commentary(ws, model, text: str, organization: str | None = None, as_of: dt.date | None = None,
                    by: str | None = None, file: str = "the commentary") -> dict:
     """Keep the lead's commentary (Markdown, checked first) for the report of `organization` as of
-    `as_of`; an empty text removes it. Returns it as the report shows it."""
+    `as_of` (the report's own day by default); an empty text removes it. Returns it as the report
+    shows it."""
     from prodops.commentary import parse
     from prodops.report.layout import TITLES
     from prodops.store.tables import commentary as table
 
-    organization, as_of = _report_day(ws, organization, as_of)
+    name, day, _ = report_scope(ws, model, organization, as_of)
     parsed = parse(text, TITLES, file)
     with ws.transaction() as conn:  # one transaction: the old text is replaced, never lost half-way
-        conn.execute(table.delete().where(table.c.organization == organization, table.c.as_of == as_of))
-        if text.strip():
-            conn.execute(table.insert().values(organization=organization, as_of=as_of, text=text,
+        conn.execute(table.delete().where(table.c.organization == name, table.c.as_of == day))
+        if parsed:
+            conn.execute(table.insert().values(organization=name, as_of=day, text=text,
                                                changed_at=dt.datetime.now(dt.timezone.utc), changed_by=by))
     return parsed
 
 
-def commentary_text(ws, organization: str | None = None, as_of: dt.date | None = None, recorded: bool = True) -> str:
-    """The commentary as written (Markdown), or an empty text."""
+def commentary_text(ws, model, organization: str | None = None, as_of: dt.date | None = None) -> str:
+    """The commentary as written (Markdown) for the report of `organization` as of `as_of`, or an empty text."""
+    name, day, _ = report_scope(ws, model, organization, as_of)
+    return _commentary(ws, name, day)
+
+
+def _commentary(ws, organization: str, day: dt.date) -> str:
     import sqlalchemy as sa
 
     from prodops.store.tables import commentary as table
 
-    organization, as_of = _report_day(ws, organization, as_of, recorded)
     with ws.transaction(write=False) as conn:
         return conn.execute(sa.select(table.c.text).where(table.c.organization == organization,
-                                                           table.c.as_of == as_of)).scalar() or ""
+                                                           table.c.as_of == day)).scalar() or ""

@@ -5,6 +5,7 @@ prodops.tracking's."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
@@ -26,9 +27,9 @@ def _investment(model, investment: str):
 
 
 def _tracked(row) -> Tracked:
+    at = row.changed_at.replace(tzinfo=dt.timezone.utc) if row.changed_at.tzinfo is None else row.changed_at
     return Tracked(row.investment, row.status, row.owner, row.cost, row.weeks, row.target, row.done_on,
-                   row.changed_at.replace(tzinfo=dt.timezone.utc) if row.changed_at.tzinfo is None else row.changed_at,
-                   row.changed_by)
+                   at.astimezone(dt.timezone.utc), row.changed_by)  # UTC whatever the database's session zone
 
 
 def changes(ws, organization: str, investment: str | None = None) -> list[Tracked]:
@@ -42,9 +43,9 @@ def changes(ws, organization: str, investment: str | None = None) -> list[Tracke
         return [_tracked(r) for r in conn.execute(query)]
 
 
-def tracked(ws, organization: str) -> dict[str, Tracked]:
-    """Each investment's state: its latest change."""
-    return {t.investment: t for t in changes(ws, organization)}
+def tracked(ws, organization: str, until: dt.date | None = None) -> dict[str, Tracked]:
+    """Each investment's state: its latest change (made on or before `until`, when given)."""
+    return {t.investment: t for t in changes(ws, organization) if until is None or t.at.date() <= until}
 
 
 FIELDS = ("status", "owner", "cost", "weeks", "target", "done_on")
@@ -61,12 +62,12 @@ def _parsed(fields: dict) -> dict:
         if not isinstance(value, str):
             out[name] = value
         elif name in ("cost", "weeks"):
-            try:
-                out[name] = float(value.replace(",", "")) if value.strip() else None
-            except ValueError:
-                raise InputError(f"{name.replace('weeks', 'person-weeks')}: {value[:40]!r} is not a number") from None
-            if out[name] is not None and out[name] != out[name]:  # NaN
-                raise InputError(f"{name}: {value[:40]!r} is not a number")
+            figure = value.strip()
+            # a comma only between thousands: "2,5" is no figure here, not 25
+            if figure and not re.fullmatch(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", figure):
+                raise InputError(f"{name.replace('weeks', 'person-weeks')}: {value[:40]!r} is not a number "
+                                 "(digits, a point for decimals, commas only between thousands)")
+            out[name] = float(figure.replace(",", "")) if figure else None
         elif name in ("target", "done_on"):
             out[name] = parse_date(value, name.replace("_", " ")) if value.strip() else None
         else:
@@ -89,21 +90,22 @@ def track(ws, model, investment: str, organization: str | None = None, by: str |
         row = conn.execute(sa.select(table).where(table.c.organization == organization, table.c.investment == investment)
                            .order_by(table.c.id.desc()).limit(1)).one_or_none()
         before = _tracked(row) if row else Tracked(investment)
-        after = change(before, now.date(), now, by, **fields)
+        after = change(before, now.astimezone().date(), now, by, **fields)  # "today" by the local calendar
         conn.execute(table.insert().values(
             organization=organization, investment=investment, status=after.status, owner=after.owner, cost=after.cost,
             weeks=after.weeks, target=after.target, done_on=after.done_on, changed_at=now, changed_by=by))
     return after
 
 
-def plan_tracking(ws, model, organization: str, as_of: dt.date) -> dict[str, dict]:
-    """Each tracked investment's state, and for a done one whether it worked, with the assessments
-    and data known on `as_of` (so the same workspace gives the same plan and report)."""
+def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date | None = None) -> dict[str, dict]:
+    """Each tracked investment's state (its changes up to `until`, all by default), and for a done
+    one whether it worked, with the assessments and data known on `as_of` (so the same workspace
+    gives the same plan and report)."""
     from prodops.operations.assessments import evidence, scored
 
     recorded = [a for a in ws.assessments(organization) if a.date <= as_of and a.model_id == model.id]
     out = {}
-    states = tracked(ws, organization)
+    states = tracked(ws, organization, until)
     for investment in model.investment:  # in the model's order; one of another model version is left out
         state = states.get(investment)
         if state is None:
@@ -111,9 +113,22 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date) -> dict[str, dic
         document = {"name": model.investment[investment].name, **state.document(), "verification": None}
         if state.status == "done" and state.done_on and state.done_on <= as_of:
             since = next((a for a in recorded if a.date >= state.done_on), None)
-            until = after_window(state.done_on, as_of)
+            end = after_window(state.done_on, as_of)
             document["verification"] = verify(
                 model.investment[investment], state.done_on, since and scored(ws, model, since).result,
-                evidence(ws, state.done_on), until and evidence(ws, until), until).document()
+                evidence(ws, state.done_on), end and measured_after(ws, state.done_on, end), end).document()
         out[investment] = document
     return out
+
+
+def measured_after(ws, done_on: dt.date, until: dt.date) -> dict[str, float]:
+    """What the data measured after `done_on` only, up to `until`: the sprints that ended in between,
+    and the PM time survey only if one was taken after it (launches look back a year: not here)."""
+    import polars as pl
+
+    from prodops.metrics import known_by
+    from prodops.metrics.symptoms import measurements
+
+    known = known_by({t: ws.read(t) for t in ("sprints", "time_survey")}, until)
+    after = {"sprints": known["sprints"], "time_survey": known["time_survey"].filter(pl.col("date") > done_on)}
+    return measurements(after, until, window_days=(until - done_on).days)

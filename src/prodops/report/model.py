@@ -54,7 +54,7 @@ def build_report(inputs: ReportInputs) -> dict:
         **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "trajectory": []}),
         "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
-                  "events": [e.document() for e in inputs.events if e.day <= inputs.as_of],
+                  "events": shown_events(inputs),
                   "currency": inputs.options.currency},
         "methodology": methodology(inputs),
         "commentary": {k: [list(item) for item in v] for k, v in inputs.commentary.items()},
@@ -101,6 +101,11 @@ def _assessment(inputs: ReportInputs) -> dict:
     }
 
 
+def shown_events(inputs: ReportInputs) -> list[dict]:
+    """The named days the report shows: those up to its date."""
+    return [e.document() for e in inputs.events if e.day <= inputs.as_of]
+
+
 def since(inputs: ReportInputs) -> str:
     """The date of the first assessment in the latest unbroken run at the current level."""
     first = inputs.latest.date.isoformat()
@@ -131,7 +136,7 @@ def summary(inputs: ReportInputs) -> list[str]:
                    f"in {count(len(inputs.roadmap.phases), 'phase')} of {inputs.roadmap.phase_days} days.")
     ba = (value.get("predictability") or {}).get("before_after")
     if ba and ba.get("conclusion"):
-        out.append(f"Since {named_day(ba['change_date'], [e.document() for e in inputs.events])}: {ba['conclusion']}")
+        out.append(f"Since {named_day(ba['change_date'], shown_events(inputs))}: {ba['conclusion']}")
     currency = inputs.options.currency
     tv = value.get("time-value")
     if tv and tv.get("hours_saved_per_pm_week") is not None:

@@ -169,7 +169,7 @@ def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str, 
             _heading(slide, f"{section.title}: {table.title}{more}" if table.title != section.title else section.title + more,
                      accent)
             _table(slide, table, chunk)
-            if table.note and chunk[-1] is runs[-1]:
+            if table.note and (not runs or chunk[-1] is runs[-1]):
                 _box(slide, MARGIN, HIGH - 0.6, WIDE - 2 * MARGIN, 0.4, [table.note], size=11, color=MUTED)
     for slide in slides:
         slide.notes_slide.notes_text_frame.text = printable(notes)

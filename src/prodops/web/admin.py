@@ -262,7 +262,7 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     name = history(ws, name[:200])[-1].organization
     made = report(ws, _model(request), name)
     if said is None:
-        said = commentary_text(ws, name, dt.date.fromisoformat(made.document["as_of"]))
+        said = commentary_text(ws, _model(request), name, dt.date.fromisoformat(made.document["as_of"]))
     return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws),
@@ -277,7 +277,7 @@ def save_commentary(request: Request, name: str, data: dict = Depends(form_data)
     text = data.get("commentary", "").replace("\r\n", "\n")
     try:
         as_of = dt.date.fromisoformat(report(_ws(request), _model(request), name[:200]).document["as_of"])
-        set_commentary(_ws(request), text, name[:200], as_of, by=who.user.email)
+        set_commentary(_ws(request), _model(request), text, name[:200], as_of, by=who.user.email)
     except InputError as e:
         return _organization_page(request, name, status_code=422, said=text,
                                   said_problems=[p.message for p in e.problems] or [e.message])
