@@ -132,3 +132,15 @@ def test_a_report_without_an_assessment_carries_its_commentary(tmp_path):
     template.write_text(ok("template", "commentary").stdout)
     assert "commentary removed" in ok("commentary", "set", str(template), "--db", db).stderr  # an unedited template
     assert ok("commentary", "show", "--db", db).stdout == ""
+
+
+def test_commentary_on_a_section_the_report_lacks_is_kept_and_said(tmp_path):
+    from prodops.demo import EXAMPLES
+
+    db = str(tmp_path / "value.db")
+    ok("import", "launches", str(EXAMPLES / "launches.csv"), "--db", db)
+    note = tmp_path / "c.md"
+    note.write_text("# Roadmap\nNo plan before the first assessment.\n")
+    ok("commentary", "set", str(note), "--db", db)
+    p = ok("report", "--db", db)
+    assert "note: the commentary on Roadmap is kept, but this report has no such section" in p.stderr

@@ -35,7 +35,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     dated = as_of is not None
     name, as_of, chosen = report_scope(ws, model, organization, as_of)
     value = value_metrics(ws, as_of=as_of, model=model)
-    return Report(build_report(ReportInputs(
+    document = build_report(ReportInputs(
         model=model,
         latest=chosen and chosen.result,
         history=[a for a in history(ws, name) if a.date <= as_of] if chosen else [],
@@ -50,7 +50,18 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         commentary=parse(_commentary(ws, name, as_of), TITLES),
         brand=brand(ws).document(),
         organization=name,
-    )), chosen.notes if chosen else [])
+    ))
+    import json
+
+    from prodops.files import dump_json
+    from prodops.report.layout import sections
+
+    shown = {s.id for s in sections(json.loads(dump_json(document)))}  # laid out from the JSON, as every format is
+    unshown = [TITLES[k] for k in document["commentary"] if k not in shown]
+    notes = (chosen.notes if chosen else []) + ([
+        f"the commentary on {', '.join(unshown)} is kept, but this report has no such section (its data is not "
+        "imported, or no assessment covers the period)"] if unshown else [])
+    return Report(document, notes)
 
 
 def report_scope(ws, model, organization: str | None, as_of: dt.date | None):
