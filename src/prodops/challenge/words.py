@@ -145,6 +145,11 @@ def playable(model) -> list[Answer]:
     return found
 
 
+def answer_of(word: str, model) -> Answer | None:
+    """`word` with its place in `model`: from the model's answers (computed once), else looked up."""
+    return next((a for a in answers(model) if a.word == word), None) or tie(word, model)
+
+
 def game_number(day: dt.date) -> int:
     return (day - EPOCH).days + 1
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from prodops.challenge import Answer, Game, Played, Stats, game_number, is_valid_guess, play, \
-    set_hard, share_text, stats, tie
-from prodops.challenge.words import answer_of_the_day, playable
+    set_hard, share_text, stats
+from prodops.challenge.words import answer_of, answer_of_the_day, playable
 from prodops.errors import InputError, Refused
 
 TITLE = "Knowledge Challenge"
@@ -66,9 +66,18 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _game(row) -> Game:
+    return Game(row.answer, tuple(g for g in row.guesses.split(",") if g), row.hard)
+
+
+def _shown(game_id: int, game: Game, day: dt.date | None, model) -> Round:
+    """The round as shown: the answer's place in the model only once the game is over."""
+    answer = (answer_of(game.answer, model) or Answer(game.answer, None, "")) if game.over else None
+    return Round(game_id, game, day, answer)
+
+
 def _round(row, model) -> Round:
-    game = Game(row.answer, tuple(g for g in row.guesses.split(",") if g), row.hard)
-    return Round(row.id, game, row.day, (tie(row.answer, model) or Answer(row.answer, None, "")) if game.over else None)
+    return _shown(row.id, _game(row), row.day, model)
 
 
 def today_somewhere(day: dt.date) -> dt.date:
@@ -141,7 +150,7 @@ def _change(ws, model, player: str, game_id: int, change) -> Round:
         ).values(guesses=",".join(after.guesses), hard=after.hard, finished_at=_now() if after.over else None)).rowcount
     if not done:
         raise Refused("closed", "the game was changed elsewhere; reload it to see where it stands")
-    return game(ws, model, player, game_id)
+    return _shown(game_id, after, before.day, model)
 
 
 def guess(ws, model, player: str, game_id: int, word: str) -> Round:
@@ -160,7 +169,7 @@ def challenge_stats(ws, model, player: str, today: dt.date) -> tuple[Stats, Stat
     with ws.transaction(write=False) as conn:
         rows = conn.execute(sa.select(games).where(games.c.player == player, games.c.model_id == model.id,
                                                    games.c.finished_at.is_not(None)).order_by(games.c.id)).all()
-    played = [Played(g.won, len(g.guesses), r.day) for r in rows for g in [_round(r, model).game]]
+    played = [Played(g.won, len(g.guesses), r.day) for r in rows for g in [_game(r)]]
     return stats([p for p in played if p.day], today), stats([p for p in played if not p.day])
 
 

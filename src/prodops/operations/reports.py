@@ -47,20 +47,22 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         as_of=as_of,
         generated_at=generated_at,
         events=tuple(events(ws)),
-        commentary=parse(_commentary(ws, name, as_of), TITLES),
+        commentary=parse(kept_commentary(ws, name, as_of), TITLES),
         brand=brand(ws).document(),
         organization=name,
     ))
-    import json
+    notes = list(chosen.notes) if chosen else []
+    if document["commentary"]:  # said of a section this report lacks: kept, and the report says so
+        import json
 
-    from prodops.files import dump_json
-    from prodops.report.layout import sections
+        from prodops.files import dump_json
+        from prodops.report.layout import sections
 
-    shown = {s.id for s in sections(json.loads(dump_json(document)))}  # laid out from the JSON, as every format is
-    unshown = [TITLES[k] for k in document["commentary"] if k not in shown]
-    notes = (chosen.notes if chosen else []) + ([
-        f"the commentary on {', '.join(unshown)} is kept, but this report has no such section (its data is not "
-        "imported, or no assessment covers the period)"] if unshown else [])
+        shown = {s.id for s in sections(json.loads(dump_json(document)))}  # laid out from the JSON, as every format is
+        unshown = [TITLES[k] for k in document["commentary"] if k not in shown]
+        if unshown:
+            notes.append(f"the commentary on {', '.join(unshown)} is kept, but this report has no such section (its "
+                         "data is not imported, or no assessment covers the period)")
     return Report(document, notes)
 
 
@@ -138,10 +140,11 @@ def set_commentary(ws, model, text: str, organization: str | None = None, as_of:
 def commentary_text(ws, model, organization: str | None = None, as_of: dt.date | None = None) -> str:
     """The commentary as written (Markdown) for the report of `organization` as of `as_of`, or an empty text."""
     name, day, _ = report_scope(ws, model, organization, as_of)
-    return _commentary(ws, name, day)
+    return kept_commentary(ws, name, day)
 
 
-def _commentary(ws, organization: str, day: dt.date) -> str:
+def kept_commentary(ws, organization: str, day: dt.date) -> str:
+    """The commentary kept for the report of `organization` (as recorded) as of `day`, or an empty text."""
     import sqlalchemy as sa
 
     from prodops.store.tables import commentary as table

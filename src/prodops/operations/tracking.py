@@ -104,7 +104,7 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
     from prodops.operations.assessments import evidence, scored
 
     recorded = [a for a in ws.assessments(organization) if a.date <= as_of and a.model_id == model.id]
-    out = {}
+    out, results = {}, {}  # results: each assessment scored once, however many investments it checks
     states = tracked(ws, organization, until)
     for investment in model.investment:  # in the model's order; one of another model version is left out
         state = states.get(investment)
@@ -113,9 +113,11 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
         document = {"name": model.investment[investment].name, **state.document(), "verification": None}
         if state.status == "done" and state.done_on and state.done_on <= as_of:
             since = next((a for a in recorded if a.date >= state.done_on), None)
+            if since and since.id not in results:
+                results[since.id] = scored(ws, model, since).result
             end = after_window(state.done_on, as_of)
             document["verification"] = verify(
-                model.investment[investment], state.done_on, since and scored(ws, model, since).result,
+                model.investment[investment], state.done_on, since and results[since.id],
                 evidence(ws, state.done_on), end and measured_after(ws, state.done_on, end), end).document()
         out[investment] = document
     return out

@@ -254,7 +254,7 @@ def organization(request: Request, name: str, who: Caller = Depends(viewer)):
 
 def _organization_page(request: Request, name: str, problems=(), status_code: int = 200, said_problems=(),
                        said: str | None = None, look_problems=()):
-    from prodops.operations import brand, commentary_text, events, history, report
+    from prodops.operations import brand, events, history, kept_commentary, report
     from prodops.report.layout import TITLES
     from prodops.tracking import STATUSES, describe, worked
 
@@ -262,7 +262,7 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     name = history(ws, name[:200])[-1].organization
     made = report(ws, _model(request), name)
     if said is None:
-        said = commentary_text(ws, _model(request), name, dt.date.fromisoformat(made.document["as_of"]))
+        said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]))  # the page's own report
     return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws),
@@ -272,12 +272,11 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
 @router.post("/organization/commentary")
 def save_commentary(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
     """The lead's commentary for the report as of its date: checked, then kept (an empty text removes it)."""
-    from prodops.operations import report, set_commentary
+    from prodops.operations import set_commentary
 
     text = data.get("commentary", "").replace("\r\n", "\n")
-    try:
-        as_of = dt.date.fromisoformat(report(_ws(request), _model(request), name[:200]).document["as_of"])
-        set_commentary(_ws(request), _model(request), text, name[:200], as_of, by=who.user.email)
+    try:  # for the page's report: as of the organisation's latest assessment
+        set_commentary(_ws(request), _model(request), text, name[:200], by=who.user.email)
     except InputError as e:
         return _organization_page(request, name, status_code=422, said=text,
                                   said_problems=[p.message for p in e.problems] or [e.message])
