@@ -36,7 +36,7 @@ PEOPLE = [  # id, role, name, team
     ("eli", "product-ops", "Eli Novak", None),
     ("fay", "engineering", "Fay Lindqvist", "Payments"),
     ("gus", "engineering", "Gus Romero", "Platform"),
-    ("hana", "design", "Hana Ito", None),
+    ("hana", "design", "Hana Ito", "Onboarding"),
     ("ivan", "leadership", "Ivan Petrov (VP Product)", None),
     ("jo", "leadership", "Jo Adeyemi (CPO)", None),
     ("kim", "gtm", "Kim Larsen (Product Marketing)", None),
@@ -222,10 +222,15 @@ def write_time_survey(rng: random.Random) -> None:
             if period == "followup" and pm == "pm14":
                 continue  # left the company
             hours = [round(max(0.0, rng.gauss(mu * scale, 1.0)), 1) for mu in (6.0, 4.5, 2.0, 2.5)]
-            rows.append([pm, period, date, *hours, rng.choice([40, 40, 42, 45])])
-    rows.append(["pm15", "followup", dt.date(2026, 7, 16), 3.0, 2.5, 1.0, 1.5, 40])  # joined after the baseline
+            rows.append([pm, period, date, *hours, rng.choice([40, 40, 42, 45]), _team(int(pm[2:]))])
+    rows.append(["pm15", "followup", dt.date(2026, 7, 16), 3.0, 2.5, 1.0, 1.5, 40, ""])  # joined after the baseline
     _write_csv("time-survey.csv", ["respondent", "period", "date", "meeting_coordination", "reporting",
-                                   "tool_research", "process_design", "work_hours"], rows)
+                                   "tool_research", "process_design", "work_hours", "team"], rows)
+
+
+def _team(n: int) -> str:
+    """The n-th PM's or launch's team: the six teams in turn (a unit's report shows its own)."""
+    return (SUMMARY_TEAMS + ISSUE_TEAMS)[n % 6]
 
 
 def write_launches(rng: random.Random) -> None:
@@ -246,14 +251,14 @@ def write_launches(rng: random.Random) -> None:
         reached = round(target * (rng.uniform(0.5, 1.3) if later else rng.uniform(0.9, 1.6)))
         adoption_known = not (year == 2026 and i >= 16)  # the newest launches have no first quarter yet
         launches.append([f"L{i + 1:02d}", name, rng.choice([1, 2, 2, 3]), due, actual, "weekly active teams",
-                         target, reached if adoption_known else ""])
+                         target, reached if adoption_known else "", _team(i)])
         for function, items in functions.items():
             for item in items:
                 done = rng.random() < (0.85 if later else 0.97)
                 done_at = actual - dt.timedelta(days=rng.randint(-3 if later else 0, 10)) if done else ""
                 checklist.append([f"L{i + 1:02d}", function, item, f"{function.lower()}-lead", str(done).lower(), done_at])
     _write_csv("launches.csv", ["launch", "name", "tier", "original_date", "actual_date", "adoption_metric",
-                                "adoption_target", "adoption_q1"], launches)
+                                "adoption_target", "adoption_q1", "team"], launches)
     _write_csv("launch-checklist.csv", ["launch", "function", "item", "owner", "done", "done_at"], checklist)
 
 

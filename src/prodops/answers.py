@@ -31,7 +31,7 @@ from prodops.safe_text import first_control
 
 NA_SPELLINGS = {"n/a", "na", "not applicable"}
 _RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
-_TOP_FIELDS = {"organization", "date", "model", "respondents"}
+_TOP_FIELDS = {"organization", "unit", "date", "model", "respondents"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Responses:
     date: dt.date
     respondents: tuple[Respondent, ...]
     sources: tuple[str, ...] = ()
+    unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
 
 
 def answer_value(model: MaturityModel, raw: Any) -> float | None:
@@ -94,6 +95,9 @@ def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
         which = "; ".join(f"{r.sources[0]}: {r.organization!r}" for r in files)
         problems.append(Problem(f"the files are for different organizations ({which}); assess one organization at a "
                                 "time, and spell its name the same way in every file"))
+    if len({(r.unit or "").casefold() for r in files}) > 1:
+        which = "; ".join(f"{r.sources[0]}: {r.unit or 'the whole organization'}" for r in files)
+        problems.append(Problem(f"the files are for different units ({which}); assess one unit at a time"))
     seen: dict[str, str] = {}
     for r in files:
         for person in r.respondents:
@@ -109,6 +113,7 @@ def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
         date=max(r.date for r in files),
         respondents=tuple(p for r in files for p in r.respondents),
         sources=tuple(str(p) for p in paths),
+        unit=files[0].unit,
     )
 
 
@@ -169,6 +174,11 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
         problem(("organization",), "organization is required (the organisation's name)")
     else:
         _text_field(org, ("organization",), "organization", NAME_LENGTH, problem)
+    unit = data.get("unit")
+    if unit is not None and (not isinstance(unit, str) or not unit.strip()):
+        problem(("unit",), "unit names the team or business unit assessed; leave it out for the whole organization")
+    elif unit is not None:
+        _text_field(unit, ("unit",), "unit", NAME_LENGTH, problem)
     date, why = _date(data.get("date"))
     if date is None:
         problem(("date",), why)
@@ -189,7 +199,7 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
             problem(("respondents", i, "id"), f"respondent {respondents[i].id!r} appears twice in this file (ids ignore case)")
     if problems:
         return None, problems
-    return Responses(org.strip(), date, tuple(respondents), (str(doc.path),)), []
+    return Responses(org.strip(), date, tuple(respondents), (str(doc.path),), unit and unit.strip()), []
 
 
 def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -> Respondent | None:
@@ -320,8 +330,8 @@ def responses_document(responses: Responses, model: MaturityModel) -> dict[str, 
         if r.notes:
             person["notes"] = dict(r.notes)
         people.append(person)
-    return {"organization": responses.organization, "date": responses.date.isoformat(),
-            "model": model.ref, "respondents": people}
+    return {"organization": responses.organization, **({"unit": responses.unit} if responses.unit else {}),
+            "date": responses.date.isoformat(), "model": model.ref, "respondents": people}
 
 
 def dump_yaml(document: dict[str, Any]) -> str:

@@ -94,6 +94,7 @@ class AssessmentResult:
     roles: dict[str, int]
     measurements: dict[str, float] = field(default_factory=dict)  # what the data measured, as given
     warnings: tuple[Warning, ...] = ()
+    unit: str | None = None  # the team or business unit it is the result of; None: the organisation
 
 
 def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, dict[str, int]]:
@@ -149,6 +150,7 @@ def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str
         roles=dict(roles),
         measurements=dict(measurements),
         warnings=_warnings(model, responses, criteria, level),
+        unit=responses.unit,
     )
 
 
@@ -248,6 +250,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
 
     return {
         "organization": result.organization,
+        "unit": result.unit,
         "date": result.date.isoformat(),
         "model": {"id": result.model_id, "version": result.model_version},
         "level": result.level,

@@ -36,6 +36,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 PhaseDaysOpt = Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a roadmap phase in days.")]
 CapacityOpt = Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")]
 OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="Only this organisation's assessments.", show_default=False)]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="A team or business unit (`prodops units list`); default: the whole organisation.", show_default=False)]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")]
 
@@ -60,6 +61,7 @@ CLI_FIXES = {
     "import": "`prodops import {arg} FILE`",
     "history": "`prodops history` lists them",
     "setting": "`prodops settings {arg} VALUE`",
+    "units": "`prodops units list` lists them; `prodops units add NAME` declares one",
 }
 
 
@@ -389,6 +391,7 @@ def assess(
     with_notes: Annotated[bool, typer.Option("--with-notes", help="With --interactive: also ask for an evidence note per answer.")] = False,
     no_data: Annotated[bool, typer.Option("--no-data", help="Ignore imported data: let the answers alone decide.")] = False,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help="FILE is a Google Forms or Typeform export; this maps its columns to criteria.", show_default=False)] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="The team or business unit these answers are of (as the file's `unit:` says); default: the whole organisation.", show_default=False)] = None,
 ) -> None:
     """Score answers files: criterion scores, per-dimension and staged levels, blockers. Records the assessment."""
     if interactive and (files or as_json or no_record):
@@ -413,7 +416,7 @@ def assess(
     responses = read_responses(m, files or [], mapping)
     ws = _maybe_workspace(db) if no_record else _workspace(db)
     try:
-        done = score(m, responses, ws, record=not no_record, use_data=not no_data)
+        done = score(m, responses, ws, record=not no_record, use_data=not no_data, unit=unit)
     finally:
         if ws is not None:
             ws.close()
@@ -442,6 +445,7 @@ def plan(
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
+    unit: UnitOpt = None,
     phase_days: PhaseDaysOpt = 90,
     capacity: CapacityOpt = 2,
     as_json: JsonOpt = False,
@@ -453,7 +457,7 @@ def plan(
     m = _model(model)
     ws = _maybe_workspace(db) if files else _workspace(db, create=False)
     try:
-        roadmap, notes = make_plan(m, ws, files, organization, phase_days, capacity)
+        roadmap, notes = make_plan(m, ws, files, organization, phase_days, capacity, unit)
     finally:
         if ws is not None:
             ws.close()
@@ -480,6 +484,7 @@ def report(
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
+    unit: UnitOpt = None,
     phase_days: PhaseDaysOpt = 90,
     capacity: CapacityOpt = 2,
     as_json: JsonOpt = False,
@@ -509,7 +514,7 @@ def report(
     to_stdout = out is None or destination(out, chosen) is None  # checked before any work
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
     with _workspace(db, create=False) as ws:
-        made = make_report(ws, _model(model), organization, _date(as_of, "--as-of"), phase_days, capacity, stamp)
+        made = make_report(ws, _model(model), organization, _date(as_of, "--as-of"), phase_days, capacity, stamp, unit)
     _notes(made.notes)
     if to_stdout:
         sys.stdout.buffer.write(report_json(made.document))
@@ -527,12 +532,14 @@ def report(
 # --- history -----------------------------------------------------------------------------------
 
 @app.command()
-def history(db: DbOpt = None, organization: OrgOpt = None, as_json: JsonOpt = False) -> None:
-    """List the recorded assessments: date, model version, respondents, overall and dimension levels."""
+def history(db: DbOpt = None, organization: OrgOpt = None, unit: UnitOpt = None, model: ModelOpt = None,
+            as_json: JsonOpt = False) -> None:
+    """List the recorded assessments: date, model version, respondents, overall and dimension levels
+    (of a unit: its result on each day an assessment counting in it was recorded)."""
     from prodops.operations import history as recorded_assessments
 
     with _workspace(db, create=False) as ws:
-        recorded = recorded_assessments(ws, organization)
+        recorded = recorded_assessments(ws, organization, unit, _model(model) if model or unit else None)
     if as_json:
         from prodops.store import history_document
 
@@ -540,7 +547,7 @@ def history(db: DbOpt = None, organization: OrgOpt = None, as_json: JsonOpt = Fa
         return
     from prodops.terminal import show_history
 
-    show_history(_console(), recorded, _model(None))
+    show_history(_console(), recorded, _model(model))
 
 
 # --- the Knowledge Challenge ------------------------------------------------------------------
@@ -642,6 +649,7 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The report's da
 def commentary_set(
     file: Annotated[Path, typer.Argument(help="A Markdown file: a heading per section (`prodops template commentary` writes one); an empty file removes the commentary.")],
     organization: OrgOpt = None,
+    unit: UnitOpt = None,
     as_of: AsOfOpt = None,
     model: ModelOpt = None,
     db: DbOpt = None,
@@ -652,18 +660,73 @@ def commentary_set(
 
     text = read_text(file, "a Markdown commentary")
     with _workspace(db, create=False) as ws:
-        said = set_commentary(ws, _model(model), text, organization, _date(as_of, "--as-of"), file=str(file))
+        said = set_commentary(ws, _model(model), text, organization, _date(as_of, "--as-of"), file=str(file), unit=unit)
     typer.echo(f"kept the commentary of {len(said)} section{'s' if len(said) != 1 else ''}" if said else "commentary removed",
                err=True)
 
 
 @commentary_app.command("show")
-def commentary_show(organization: OrgOpt = None, as_of: AsOfOpt = None, model: ModelOpt = None, db: DbOpt = None) -> None:
+def commentary_show(organization: OrgOpt = None, unit: UnitOpt = None, as_of: AsOfOpt = None, model: ModelOpt = None,
+                    db: DbOpt = None) -> None:
     """Print the commentary as kept (Markdown)."""
     from prodops.operations import commentary_text
 
     with _workspace(db, create=False) as ws:
-        typer.echo(printable(commentary_text(ws, _model(model), organization, _date(as_of, "--as-of"))), nl=False)
+        typer.echo(printable(commentary_text(ws, _model(model), organization, _date(as_of, "--as-of"), unit)), nl=False)
+
+
+# --- teams and business units ----------------------------------------------------------------------
+
+units_app = typer.Typer(help="Teams and business units: declared once, nested; each gets its own result, report and plan.", **_PLAIN)
+app.add_typer(units_app, name="units")
+
+
+@units_app.command("add")
+def units_add(
+    name: Annotated[str, typer.Argument(help="The unit's name, e.g. Payments or \"Commerce BU\".")],
+    parent: Annotated[Optional[str], typer.Option("--parent", help="The unit it sits in (default: directly under the organisation).", show_default=False)] = None,
+    teams: Annotated[Optional[list[str]], typer.Option("--team", help="A data team (sprints, launches, time survey) that counts as this unit besides its own name; repeat for several.", show_default=False)] = None,
+    organization: OrgOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Declare a unit, or change its parent and teams. Respondents whose team names it count in it."""
+    from prodops.operations import declare_unit, organization_of, unit_tree
+
+    with _workspace(db) as ws:
+        declare_unit(ws, organization, name, parent, tuple(teams or ()))
+        _show_units(unit_tree(ws, organization_of(ws, organization)), as_json)
+
+
+@units_app.command("list")
+def units_list(organization: OrgOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """The units, each under the one it sits in, with the data teams that count as it."""
+    from prodops.operations import organization_of, unit_tree
+
+    with _workspace(db, create=False) as ws:
+        _show_units(unit_tree(ws, organization_of(ws, organization)), as_json)
+
+
+@units_app.command("remove")
+def units_remove(name: Annotated[str, typer.Argument(help="The unit to remove (none below it, no assessment or campaign of it).")],
+                 organization: OrgOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Remove a unit nothing depends on."""
+    from prodops.operations import organization_of, remove_unit, unit_tree
+
+    with _workspace(db, create=False) as ws:
+        remove_unit(ws, organization, name)
+        _show_units(unit_tree(ws, organization_of(ws, organization)), as_json)
+
+
+def _show_units(tree, as_json: bool) -> None:
+    if as_json:
+        _print_json({"units": [u.document() for u in tree]})
+        return
+    for u in tree:
+        extra = f"  (data teams: {', '.join(u.teams)})" if u.teams else ""
+        typer.echo(printable("  " * (tree.depth(u.name) - 1) + u.name + extra))
+    if not tree:
+        typer.echo("No units yet: `prodops units add \"Commerce\"` declares one, `--parent Commerce` nests another in it.")
 
 
 # --- named events on the timeline -----------------------------------------------------------------

@@ -21,6 +21,10 @@ DEMO_IMPORTS = {"sprint-summary": "sprints.csv", "sprint-issues": "sprint-issues
                 "launches": "launches.csv", "launch-checklist": "launch-checklist.csv",
                 "feedback": "feedback.csv", "roadmap-items": "roadmap-items.csv", "account-outcomes": "account-outcomes.csv"}
 DEMO_SETTINGS = {"change_date": "2026-04-06", "hourly_rate": "85", "headcount": "14", "currency": "USD"}
+# Three teams in two business units; Core also counts the Analytics team's data and people as its own.
+DEMO_UNITS = [("Commerce", None, ()), ("Payments", "Commerce", ()), ("Onboarding", "Commerce", ()),
+              ("Core", None, ("Analytics",)), ("Platform", "Core", ())]
+DEMO_UNIT_REPORT = "Commerce"  # a unit's own report, beside the organisation's
 DEMO_EVENTS = [("2025-11-03", "Product Ops lead hired"), ("2026-04-06", "Playbook adopted")]
 # How the lead runs the plan: (when the change was recorded, investment, what changed)
 DEMO_PLAN = [
@@ -81,6 +85,8 @@ def run_demo(out: Path) -> DemoRun:
             operations.change_setting(ws, key, value)
         for day, label in DEMO_EVENTS:
             operations.add_event(ws, day, label)
+        for unit, parent, teams in DEMO_UNITS:
+            operations.declare_unit(ws, "Northwind Cloud", unit, parent, teams)
         assessed = []
         for source in demo_answers():
             write_files({inputs / source.name: source.read_bytes()}, force=True)
@@ -101,6 +107,7 @@ def run_demo(out: Path) -> DemoRun:
         write("plan.json", roadmap_document(roadmap, model))
         history = operations.history(ws)
         report = operations.report(ws, model)
+        unit_report = operations.report(ws, model, unit=DEMO_UNIT_REPORT)
     try:
         written += [p for p in operations.write_report(report.document, list(FORMATS), str(out) + "/", force=True)
                     if p.parent == out]
@@ -108,6 +115,8 @@ def run_demo(out: Path) -> DemoRun:
         notes.append(f"no PDF: {e}")
         written += [p for p in operations.write_report(report.document, [f for f in FORMATS if f != "pdf"],
                                                        str(out) + "/", force=True) if p.parent == out]
+    name = f"report-{DEMO_UNIT_REPORT.lower()}.html"
+    written += operations.write_report(unit_report.document, ["html"], str(out / name), force=True)
     write("history.json", history_document(history))
     return DemoRun(model, out / "prodops.db", inputs, assessed, roadmap, value, history, written, notes)
 

@@ -42,6 +42,7 @@ FIXES = {
     "import": "import the data",
     "history": "look up the recorded assessments",
     "setting": "set a workspace setting",
+    "units": "declare the unit, or choose a declared one",
 }
 
 

@@ -58,6 +58,7 @@ class Roadmap:
     phase_days: int
     capacity: int
     tracking: dict = field(default_factory=dict)  # investment id -> its owner, cost, status... (operations.tracking)
+    unit: str | None = None  # the team or business unit planned for; None: the whole organisation
 
 
 def plan(model: MaturityModel, result: AssessmentResult, phase_days: int = DEFAULT_PHASE_DAYS,
@@ -108,13 +109,15 @@ def plan(model: MaturityModel, result: AssessmentResult, phase_days: int = DEFAU
 
     covered = {cid for inv in model.investments for cid in inv.criteria}
     uncovered = [c.id for c in model.criteria if not met[c.id] and c.id not in covered]
-    return Roadmap(result.organization, result.date, result.level, phases, done, uncovered, phase_days, capacity)
+    return Roadmap(result.organization, result.date, result.level, phases, done, uncovered, phase_days, capacity,
+                   unit=result.unit)
 
 
 def roadmap_document(roadmap: Roadmap, model: MaturityModel) -> dict:
     """The JSON form of a roadmap (`prodops plan --json`)."""
     return {
         "organization": roadmap.organization,
+        "unit": roadmap.unit,
         "assessment_date": roadmap.assessment_date.isoformat(),
         "current_level": roadmap.current_level,
         "current_level_name": model.level_name(roadmap.current_level),

@@ -110,6 +110,24 @@ def known_by(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dict[str
     return cut
 
 
+# A unit's data: the rows of its teams. Sprints, time surveys and launches carry a team; the rest
+# (feedback, roadmap items, accounts) belong to the organisation as a whole.
+TEAM_TABLES = ("sprints", "time_survey", "launches")
+
+
+def of_teams(tables: dict[str, pl.DataFrame], teams: set[str] | None) -> dict[str, pl.DataFrame]:
+    """The tables as a unit sees them: the rows of `teams` (case-folded; None: every row, the organisation's)."""
+    if teams is None:
+        return tables
+    import polars as pl
+
+    cut = {name: frame.filter(pl.col("team").str.to_lowercase().is_in(sorted(teams))) if name in TEAM_TABLES
+           else frame.clear() for name, frame in tables.items()}
+    if "launch_checklist" in tables and "launches" in cut:
+        cut["launch_checklist"] = tables["launch_checklist"].filter(pl.col("launch").is_in(cut["launches"]["launch"].implode()))
+    return cut
+
+
 def since(frame: pl.DataFrame, column: str | pl.Expr, options: Options) -> pl.DataFrame:
     """The rows dated on or after `options.since` (all without it)."""
     if options.since is None:

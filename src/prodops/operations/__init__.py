@@ -14,8 +14,10 @@ from importlib import import_module
 # (`prodops history` never imports Polars).
 _WHERE = {
     **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan", "read_responses",
-                     "scored"),
+                     "scoped"),
                     "assessments"),
+    **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
+                     "unit_named", "unit_tree"), "units"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
     **dict.fromkeys(("Report", "commentary_text", "kept_commentary", "report", "report_json", "set_commentary",
                      "write_report"), "reports"),

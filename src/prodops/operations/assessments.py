@@ -27,13 +27,25 @@ def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path 
     return load_responses(model, paths)
 
 
-def evidence(ws, as_of: dt.date) -> dict[str, float]:
-    """What the workspace's data measured in the quarter before `as_of`, as known on that day:
-    what data-bound criteria are checked against."""
-    from prodops.metrics import known_by
+def evidence(ws, as_of: dt.date, teams: set[str] | None = None) -> dict[str, float]:
+    """What the workspace's data (of `teams`, case-folded; None: all of it) measured in the quarter
+    before `as_of`, as known on that day: what data-bound criteria are checked against."""
+    from prodops.metrics import known_by, of_teams
     from prodops.metrics.symptoms import TABLES, measurements
 
-    return measurements(known_by({t: ws.read(t) for t in TABLES}, as_of), as_of)
+    return measurements(known_by(of_teams({t: ws.read(t) for t in TABLES}, teams), as_of), as_of)
+
+
+def scoped(ws, responses: Responses) -> tuple[Responses, set[str] | None]:
+    """`responses` with their unit named as declared, and the data teams their evidence comes from
+    (None: the whole organisation's data). An undeclared unit is refused."""
+    from prodops.operations.units import unit_named, unit_tree
+
+    if not responses.unit:
+        return responses, None
+    tree = unit_tree(ws, responses.organization)
+    unit = unit_named(tree, responses.unit, responses.organization)
+    return replace(responses, unit=unit), tree.teams(unit)
 
 
 @dataclass(frozen=True)
@@ -52,12 +64,24 @@ class Assessed:
     recorded: Recorded | None
 
 
-def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = True, use_data: bool = True) -> Assessed:
-    """Score `responses` (with the workspace's evidence unless `use_data` is off) and record the
-    result in the workspace (unless `record` is off, or there is no workspace)."""
+def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = True, use_data: bool = True,
+           unit: str | None = None) -> Assessed:
+    """Score `responses` (of `unit`, when given: a team or business unit declared in the workspace;
+    with its evidence unless `use_data` is off) and record the result in the workspace (unless
+    `record` is off, or there is no workspace)."""
     from prodops.assessment import assess as score
 
-    result = score(model, responses, evidence(ws, responses.date) if ws is not None and use_data else None)
+    if unit and responses.unit and unit.strip().casefold() != responses.unit.casefold():
+        raise InputError(f"the answers are of unit {responses.unit!r}, but {unit.strip()!r} was asked for; give one")
+    if unit and unit.strip():
+        responses = replace(responses, unit=unit.strip())
+    if responses.unit and ws is None:
+        raise InputError(f"the answers are of unit {responses.unit!r}: units are declared in a workspace; give one",
+                         fix=Fix("db"))
+    teams = None
+    if ws is not None:
+        responses, teams = scoped(ws, responses)
+    result = score(model, responses, evidence(ws, responses.date, teams) if ws is not None and use_data else None)
     recorded = None
     if ws is not None and record:
         recorded = Recorded(*ws.record(responses, result, model))
@@ -66,43 +90,39 @@ def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = T
 
 @dataclass(frozen=True)
 class Latest:
-    """The newest assessment of an organisation, scored again with the model and its evidence."""
+    """The newest assessment of an organisation (or of one of its units, by the roll-up rule),
+    scored again with the model and its evidence."""
 
-    recorded: object  # store.RecordedAssessment
+    recorded: object  # store.RecordedAssessment: the newest one it draws on
     responses: Responses
     result: AssessmentResult
     notes: list[str]
+    unit: str | None = None  # the unit it is the result of; None: the organisation
+    pool: object = None  # operations.units.Pool: what the units below are scored from
 
 
-def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None) -> Latest:
-    """The newest assessment (on or before `as_of`) of `organization`, or of the only one recorded."""
-    chosen = ws.latest(organization)
-    if as_of is not None:
-        earlier = [a for a in ws.assessments(chosen.organization) if a.date <= as_of]
-        if not earlier:
-            raise InputError(f"no assessment of {chosen.organization} on or before {as_of}; the first is of "
-                             f"{ws.assessments(chosen.organization)[0].date}")
-        chosen = earlier[-1]
-    if chosen.model_id != model.id:
-        raise InputError(f"the latest assessment (#{chosen.id}) was answered on model {chosen.model_id}@{chosen.model_version}, "
-                         f"not {model.ref}; use that model", fix=Fix("model"))
-    return scored(ws, model, chosen)
+def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
+           unit: str | None = None) -> Latest:
+    """The result on `as_of` (default: the newest assessment's day) of `unit` of `organization`
+    (None: the whole organisation; or the only one recorded): each scope's latest assessment on or
+    before it, rolled up (prodops.units)."""
+    from prodops.operations.units import pool, scored_unit, unit_named
 
-
-def scored(ws, model: MaturityModel, chosen) -> Latest:
-    """A recorded assessment scored again with `model` and the data as known on its day."""
-    from prodops.assessment import assess as score
-
-    notes = []
-    if chosen.model_version != model.version:
-        notes.append(f"assessment #{chosen.id} was answered on {chosen.model_id}@{chosen.model_version}; "
-                     f"scored with {model.ref}")
-    responses = ws.responses(chosen.id)
-    return Latest(chosen, responses, score(model, responses, evidence(ws, responses.date)), notes)
+    found = pool(ws, model, organization, as_of)
+    unit = unit_named(found.units, unit, found.organization)
+    scored = scored_unit(model, found, unit)
+    if scored is None:
+        raise InputError(f"nobody has answered for {unit} of {found.organization}"
+                         + (f" on or before {as_of}" if as_of else "")
+                         + f"; assess it (an answers file with 'unit: {unit}', or a campaign for it)", fix=Fix("assess"))
+    responses, result = scored
+    notes = [f"assessment #{a.id} was answered on {a.model_id}@{a.model_version}; scored with {model.ref}"
+             for a in [found.newest] if a.model_version != model.version]
+    return Latest(found.newest, responses, result, notes, unit, found)
 
 
 def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, organization: str | None = None,
-         phase_days: int = 90, capacity: int = 2) -> tuple[Roadmap, list[str]]:
+         phase_days: int = 90, capacity: int = 2, unit: str | None = None) -> tuple[Roadmap, list[str]]:
     """The roadmap from answers files (scored with the workspace's evidence when there is one), or
     from the latest recorded assessment; and what the user should know about it."""
     from prodops.operations.tracking import plan_tracking
@@ -113,7 +133,7 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
     else:
         if ws is None:
             raise InputError("no answers given and no workspace to read the latest assessment from", fix=Fix("answers"))
-        chosen = latest(ws, model, organization)
+        chosen = latest(ws, model, organization, unit=unit)
         result, notes = chosen.result, chosen.notes
     roadmap = make_plan(model, result, phase_days=phase_days, capacity=capacity)
     if ws is not None and result.organization in ws.organizations():  # who runs it, and whether the done ones worked
@@ -121,10 +141,32 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
     return roadmap, notes
 
 
-def history(ws, organization: str | None = None) -> list:
-    """The recorded assessments (of `organization`, any case), oldest first."""
+def history(ws, organization: str | None = None, unit: str | None = None, model: MaturityModel | None = None) -> list:
+    """The results of `organization` (any case), or of one of its units, oldest first: the recorded
+    assessments as they are while every one is of the whole organisation; otherwise the roll-up on
+    each day an assessment counting in it was recorded, scored with `model` (the default model)."""
+    from prodops.store import RecordedAssessment
+
     recorded = ws.assessments(organization)
     if organization and not recorded:
         raise InputError(f"no assessment of {organization!r} in the workspace; recorded: "
                          f"{', '.join(ws.organizations()) or 'none'}", fix=Fix("organization"))
-    return recorded
+    if unit is None and all(a.unit is None for a in recorded):
+        return recorded
+    if model is None:
+        from prodops.model import load_model
+
+        model = load_model()
+    out = []
+    for day in sorted({a.date for a in recorded if a.model_id == model.id}):
+        try:
+            found = latest(ws, model, organization, day, unit)
+        except InputError:  # nobody counts in the unit yet
+            continue
+        if found.responses.date != day:  # nothing new for it that day
+            continue
+        r = found.result
+        out.append(RecordedAssessment(
+            next(a.id for a in recorded if a.date == day), found.recorded.organization, day, r.model_id, r.model_version,
+            r.level, model.level_name(r.level), r.progress_to_next, r.respondents, dict(r.dimensions), found.unit))
+    return out

@@ -205,7 +205,14 @@ def create_campaign(ws, model: MaturityModel, organization: str, name: str, team
     problems: list[Problem] = []
     organization = _text(organization, "the organisation", NAME_LENGTH, problems, required=True)
     name = _text(name, "the campaign's name", NAME_LENGTH, problems, required=True)
-    team = _text(team, "the team", NAME_LENGTH, problems)
+    team = _text(team, "the team or business unit", NAME_LENGTH, problems)
+    if team and organization:  # the unit it is scoped to: declared, and named as declared
+        from prodops.operations.units import unit_named, unit_tree
+
+        try:
+            team = unit_named(unit_tree(ws, organization), team, organization)
+        except InputError as e:
+            problems.append(Problem(e.message, fix=e.fix))
     opens = opens or _today()
     if closes is not None and closes < opens:
         problems.append(Problem(f"it closes on {closes} before it opens on {opens}"))
@@ -544,7 +551,7 @@ def _responses(conn, found: Campaign, date: dt.date) -> Responses:
         answers={a.criterion: a.value for a in given.get(p.id, []) if a.value is not None or a.na},
         notes={a.criterion: a.note for a in given.get(p.id, []) if a.note},
     ) for p in people)
-    return Responses(found.organization, date, respondents, (f"campaign #{found.id}: {found.name}",))
+    return Responses(found.organization, date, respondents, (f"campaign #{found.id}: {found.name}",), found.team)
 
 
 def result(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = None):

@@ -16,29 +16,36 @@ class Report:
 
 
 def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
-           phase_days: int = 90, capacity: int = 2, generated_at: str | None = None) -> Report:
-    """The report as of `as_of` (default: the latest assessment's date, so the same workspace gives
-    the same report): the latest assessment on or before it, the roadmap from it, and every value
-    metric from the data as known on that day. With value data but no assessment covering the
-    period, the value sections alone (as of the last day with data, unless given)."""
+           phase_days: int = 90, capacity: int = 2, generated_at: str | None = None, unit: str | None = None) -> Report:
+    """The report of `organization`, or of its `unit` (its result by the roll-up rule, its units
+    side by side, and the value metrics of its teams' data), as of `as_of` (default: the latest
+    assessment's date, so the same workspace gives the same report): the latest assessment on or
+    before it, the roadmap from it, and every value metric from the data as known on that day. With
+    value data but no assessment covering the period, the value sections alone (as of the last day
+    with data, unless given)."""
     from dataclasses import replace
 
     from prodops.commentary import parse
     from prodops.operations.assessments import history
     from prodops.operations.settings import brand, events
     from prodops.operations.tracking import plan_tracking
+    from prodops.operations.units import compared
     from prodops.operations.value import value_metrics
     from prodops.report.layout import TITLES
     from prodops.report.model import ReportInputs, build_report
     from prodops.roadmap import plan
 
+    from prodops.units import comparison_document
+
     dated = as_of is not None
-    name, as_of, chosen = report_scope(ws, model, organization, as_of)
-    value = value_metrics(ws, as_of=as_of, model=model)
+    name, as_of, chosen = report_scope(ws, model, organization, as_of, unit)
+    unit = chosen and chosen.unit
+    value = value_metrics(ws, as_of=as_of, model=model, unit_teams=chosen and chosen.pool.units.teams(unit))
+    below = chosen and compared(model, chosen.pool, unit)
     document = build_report(ReportInputs(
         model=model,
         latest=chosen and chosen.result,
-        history=[a for a in history(ws, name) if a.date <= as_of] if chosen else [],
+        history=[a for a in history(ws, name, unit, model) if a.date <= as_of] if chosen else [],
         # an earlier report (--as-of) shows the plan as it was run then; the latest, as it is run now
         roadmap=chosen and replace(plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
                                    tracking=plan_tracking(ws, model, name, as_of, as_of if dated else None)),
@@ -47,9 +54,11 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         as_of=as_of,
         generated_at=generated_at,
         events=tuple(events(ws)),
-        commentary=parse(kept_commentary(ws, name, as_of), TITLES),
+        commentary=parse(kept_commentary(ws, name, as_of, unit), TITLES),
         brand=brand(ws).document(),
         organization=name,
+        unit=unit,
+        units=below and comparison_document(below, model.level_name),
     ))
     notes = list(chosen.notes) if chosen else []
     if document["commentary"]:  # said of a section this report lacks: kept, and the report says so
@@ -66,13 +75,14 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     return Report(document, notes)
 
 
-def report_scope(ws, model, organization: str | None, as_of: dt.date | None):
-    """(organisation, day, assessment) of a report: the one rule for the report and its commentary.
+def report_scope(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
+    """(organisation, day, latest result) of a report (of `unit`, whose name the result holds as
+    declared): the one rule for the report and its commentary.
     Without an assessment covering the period: the organisation as recorded (or as named, or the
     brand's name), the last day with data, and None."""
     from prodops.operations.settings import brand
 
-    chosen = _assessed(ws, model, organization, as_of)
+    chosen = _assessed(ws, model, organization, as_of, unit)
     if chosen is not None:
         return chosen.recorded.organization, as_of or chosen.result.date, chosen
     known = {o.casefold(): o for o in ws.organizations()}
@@ -81,7 +91,7 @@ def report_scope(ws, model, organization: str | None, as_of: dt.date | None):
     return name, as_of or _last_data_day(ws), None
 
 
-def _assessed(ws, model, organization: str | None, as_of: dt.date | None):
+def _assessed(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """The latest assessment the report stands on; None when none covers the period (nothing is
     assessed yet, or not by `as_of`) but the workspace holds value data: the value sections alone."""
     from prodops.operations.assessments import latest
@@ -89,9 +99,9 @@ def _assessed(ws, model, organization: str | None, as_of: dt.date | None):
     known = ws.organizations()
     recorded = ws.assessments(organization) if known and (organization or len(known) == 1) else []
     uncovered = not known or (recorded and as_of is not None and all(a.date > as_of for a in recorded))
-    if uncovered and _last_data_day(ws) is not None:
+    if uncovered and _last_data_day(ws) is not None and not unit:
         return None
-    return latest(ws, model, organization, as_of)  # and its errors: which organisation, which model
+    return latest(ws, model, organization, as_of, unit)  # and its errors: which organisation, which unit, which model
 
 
 def _last_data_day(ws) -> dt.date | None:
@@ -119,36 +129,38 @@ def report_json(document: dict) -> bytes:
 
 
 def set_commentary(ws, model, text: str, organization: str | None = None, as_of: dt.date | None = None,
-                   by: str | None = None, file: str = "the commentary") -> dict:
-    """Keep the lead's commentary (Markdown, checked first) for the report of `organization` as of
-    `as_of` (the report's own day by default); an empty text removes it. Returns it as the report
-    shows it."""
+                   by: str | None = None, file: str = "the commentary", unit: str | None = None) -> dict:
+    """Keep the lead's commentary (Markdown, checked first) for the report of `organization` (or of
+    its `unit`) as of `as_of` (the report's own day by default); an empty text removes it. Returns
+    it as the report shows it."""
     from prodops.commentary import parse
     from prodops.report.layout import TITLES
     from prodops.store.tables import commentary as table
 
-    name, day, _ = report_scope(ws, model, organization, as_of)
+    name, day, chosen = report_scope(ws, model, organization, as_of, unit)
     parsed = parse(text, TITLES, file)
+    key = (table.c.organization == name) & (table.c.unit == ((chosen and chosen.unit) or "")) & (table.c.as_of == day)
     with ws.transaction() as conn:  # one transaction: the old text is replaced, never lost half-way
-        conn.execute(table.delete().where(table.c.organization == name, table.c.as_of == day))
+        conn.execute(table.delete().where(key))
         if parsed:
-            conn.execute(table.insert().values(organization=name, as_of=day, text=text,
+            conn.execute(table.insert().values(organization=name, unit=(chosen and chosen.unit) or "", as_of=day, text=text,
                                                changed_at=dt.datetime.now(dt.timezone.utc), changed_by=by))
     return parsed
 
 
-def commentary_text(ws, model, organization: str | None = None, as_of: dt.date | None = None) -> str:
-    """The commentary as written (Markdown) for the report of `organization` as of `as_of`, or an empty text."""
-    name, day, _ = report_scope(ws, model, organization, as_of)
-    return kept_commentary(ws, name, day)
+def commentary_text(ws, model, organization: str | None = None, as_of: dt.date | None = None,
+                    unit: str | None = None) -> str:
+    """The commentary as written (Markdown) for the report of `organization` (or its `unit`) as of `as_of`, or an empty text."""
+    name, day, chosen = report_scope(ws, model, organization, as_of, unit)
+    return kept_commentary(ws, name, day, chosen and chosen.unit)
 
 
-def kept_commentary(ws, organization: str, day: dt.date) -> str:
-    """The commentary kept for the report of `organization` (as recorded) as of `day`, or an empty text."""
+def kept_commentary(ws, organization: str, day: dt.date, unit: str | None = None) -> str:
+    """The commentary kept for the report of `organization` (as recorded; of its `unit` as declared) as of `day`, or an empty text."""
     import sqlalchemy as sa
 
     from prodops.store.tables import commentary as table
 
     with ws.transaction(write=False) as conn:
-        return conn.execute(sa.select(table.c.text).where(table.c.organization == organization,
+        return conn.execute(sa.select(table.c.text).where(table.c.organization == organization, table.c.unit == (unit or ""),
                                                            table.c.as_of == day)).scalar() or ""

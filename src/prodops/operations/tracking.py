@@ -101,7 +101,7 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
     """Each tracked investment's state (its changes up to `until`, all by default), and for a done
     one whether it worked, with the assessments and data known on `as_of` (so the same workspace
     gives the same plan and report)."""
-    from prodops.operations.assessments import evidence, scored
+    from prodops.operations.assessments import evidence, latest
 
     recorded = [a for a in ws.assessments(organization) if a.date <= as_of and a.model_id == model.id]
     out, results = {}, {}  # results: each assessment scored once, however many investments it checks
@@ -113,8 +113,8 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
         document = {"name": model.investment[investment].name, **state.document(), "verification": None}
         if state.status == "done" and state.done_on and state.done_on <= as_of:
             since = next((a for a in recorded if a.date >= state.done_on), None)
-            if since and since.id not in results:
-                results[since.id] = scored(ws, model, since).result
+            if since and since.id not in results:  # the organisation's result on that day (roll-up)
+                results[since.id] = latest(ws, model, organization, since.date).result
             end = after_window(state.done_on, as_of)
             document["verification"] = verify(
                 model.investment[investment], state.done_on, since and results[since.id],

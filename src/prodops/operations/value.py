@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from prodops.errors import Fix, InputError
-from prodops.metrics import METRICS, Options, tables_for
+from prodops.metrics import METRICS, Options, of_teams, tables_for
 from prodops.numbers import natural
 from prodops.operations.settings import read_settings, value_options
 
@@ -22,10 +22,11 @@ class Value:
 
 
 def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None = None, since: dt.date | None = None,
-                  teams: tuple[str, ...] = (), model=None, **given) -> Value:
+                  teams: tuple[str, ...] = (), model=None, unit_teams: set[str] | None = None, **given) -> Value:
     """The metrics `names` (all by default) from the workspace's data as known on `as_of` (default
     today): `given` options (change_date, ratio, hourly_rate, headcount, grace_days) beat the
-    workspace's settings. `teams` match whatever their letter case."""
+    workspace's settings. `teams` match whatever their letter case; `unit_teams` (case-folded) are
+    a unit's, whose rows alone count (metrics.of_teams)."""
     from prodops.metrics.predictability import RATES
 
     names = list(names or METRICS)
@@ -38,7 +39,7 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     if since and since > as_of:
         raise InputError(f"the period starts on {since}, after it ends on {as_of}")
     options = value_options(read_settings(ws), as_of=as_of, since=since, model=model, **given)
-    tables = {t: ws.read(t) for t in tables_for(names)}
+    tables = of_teams({t: ws.read(t) for t in tables_for(names)}, unit_teams)
     if teams:
         options = dataclasses.replace(options, teams=_teams(ws, teams))
     return Value({n: METRICS[n].compute(tables, options) for n in names}, options)

@@ -116,6 +116,37 @@ def criteria_heatmap(report: dict) -> dict:
     ]})
 
 
+def unit_levels(report: dict) -> dict:
+    """The units x dimensions heat map: each unit's level per dimension, the lowest in a dimension framed."""
+    u, top = report["units"], report["maturity"]["top_level"]
+    dims = report["maturity"]["dimensions"]
+    whole = {"name": f"{report['unit'] or report['organization']} (everyone)", "depth": 0,
+             "dimensions": {d["id"]: d["level"] for d in dims}}  # the parent itself, beside its units
+    rows = [{"unit": _name(("· " * (row["depth"] - 1)) + row["name"]), "dimension": _name(d["name"]),
+             "level": row["dimensions"][d["id"]], "dark": row["dimensions"][d["id"]] >= (top + 1) / 2,
+             "weakest": row["depth"] > 0 and u["dimensions"][d["id"]]["spread"] > 0
+             and row["name"] in u["dimensions"][d["id"]]["weakest"]}
+            for row in [whole, *(r for r in u["units"] if r["level"] is not None)] for d in dims]
+    units = list(dict.fromkeys(r["unit"] for r in rows))
+    enc = {"y": {"field": "unit", "type": "nominal", "sort": units, "title": None, "axis": {"labelLimit": 200}},
+           "x": {"field": "dimension", "type": "nominal", "sort": [_name(d["name"]) for d in dims], "title": None,
+                 "axis": {"labelAngle": -35, "labelLimit": 280, "orient": "top"}}}
+    return _spec("Level by unit and dimension", ["Each unit scored from its own respondents and data; a unit within "
+                                                 "another is marked ·;", "a black frame marks the weakest unit in a "
+                                                 "dimension where the units differ"],
+                 data={"values": rows}, width={"step": 56}, height={"step": 30}, layer=[
+        {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+         "encoding": {**enc, "color": {"field": "level", "type": "quantitative", "title": "Level",
+                                       "scale": {"domain": [1, top], "scheme": "blues"},
+                                       "legend": {"direction": "horizontal", "gradientLength": 200, "values": list(range(1, top + 1))}}}},
+        {"transform": [{"filter": "datum.weakest"}],
+         "mark": {"type": "rect", "fill": None, "stroke": "black", "strokeWidth": 2.5}, "encoding": enc},
+        {"mark": {"type": "text", "fontSize": 12},
+         "encoding": {**enc, "text": {"field": "level"},
+                      "color": {"condition": {"test": "datum.dark", "value": "white"}, "value": "black"}}},
+    ])
+
+
 def roadmap_levels(report: dict) -> dict:
     r = report["roadmap"]
     points = [{"date": r["assessment_date"], "level": r["current_level"], "label": "Now"}] + [
@@ -291,6 +322,7 @@ def revenue_wins(report: dict) -> dict:
 CHARTS = {
     "dimension-levels": dimension_levels,
     "criteria-heatmap": criteria_heatmap,
+    "unit-levels": unit_levels,
     "roadmap-levels": roadmap_levels,
     "trajectory": trajectory,
     "predictability-over-time": predictability_over_time,

@@ -70,7 +70,8 @@ class Table:
 
 
 # Each section's id and title, in the report's order: the commentary's headings name them too.
-TITLES = {"summary": "Executive summary", "maturity": "Where we are", "criteria": "Criteria heat map",
+TITLES = {"summary": "Executive summary", "maturity": "Where we are", "units": "Teams and business units",
+          "criteria": "Criteria heat map",
           "roadmap": "Roadmap", "predictability": "Sprint predictability", "launches": "Launch success",
           "time-value": "Time saved for PMs", "revenue": "Revenue wins from feedback-driven work",
           "symptoms": "Symptoms of low maturity", "trajectory": "Trajectory", "methodology": "Methodology"}
@@ -139,7 +140,7 @@ def sections(report: dict) -> list[Section]:
 
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
     said = report.get("commentary") or {}
-    assessed = [maturity(report), criteria(report), roadmap(report)] if report["maturity"] else []
+    assessed = [maturity(report), units(report), criteria(report), roadmap(report)] if report["maturity"] else []
     return [replace(s, commentary=[tuple(item) for item in said.get(s.id, [])])
             for s in (summary(report), *assessed, *value, trajectory(report) if report["trajectory"] else None,
                       methodology(report)) if s]
@@ -248,6 +249,40 @@ def maturity(report: dict) -> Section:
                                "met" if c["data"]["holds"] else "unmet", c["data"]["decides"]) for c in m["data_conflicts"]]))
     return Section("maturity", TITLES["maturity"], paragraphs, ["dimension-levels"], tables,
                    warnings=[w["message"] for w in m["warnings"]])
+
+
+def units(report: dict) -> Section | None:
+    """The units below side by side: the heat map of units x dimensions, the spread, the weakest unit."""
+    u = report["units"]
+    if not u:
+        return None
+    dims = report["maturity"]["dimensions"]
+    assessed = [row for row in u["units"] if row["level"] is not None]
+    paragraphs = [f"{report['unit'] or report['organization']} is at Level {report['maturity']['level']}, scored from "
+                  f"everyone below it; its units are scored the same way, each from its own respondents and data."]
+    if assessed:
+        paragraphs.append(f"The lowest unit is at Level {u['lowest']['level']}: {', '.join(u['lowest']['units'])}. "
+                          + "; ".join(f"{count(n, 'unit')} at Level {level}" for level, n in u["distribution"].items()) + ".")
+    unassessed = [row["name"] for row in u["units"] if row["level"] is None]
+    if unassessed:
+        paragraphs.append(f"Not assessed yet: {', '.join(unassessed)}.")
+    heat = _table("unit-levels", "Level by unit and dimension",
+                  [("Unit", "text"), ("Part of", "text"), ("Level", "level"), *((d["name"], "level") for d in dims),
+                   ("n", "int"), ("Assessed", "date")],
+                  [(row["name"], row["parent"] or report["organization"], row["level"],
+                    *(row["dimensions"].get(d["id"]) for d in dims), row["respondents"], _date(row["date"]))
+                   for row in u["units"]],
+                  "Each unit is scored from its own respondents and those of the units it holds (n), and from its "
+                  "teams' data; – where nobody in it has answered yet.")
+    tables = [heat]
+    if assessed:
+        tables.append(_table("unit-spread", "Spread between units", [("Dimension", "text"), ("Spread", "int"),
+                                                                      ("Weakest", "text")],
+                             [(d["name"], u["dimensions"][d["id"]]["spread"],
+                               ", ".join(u["dimensions"][d["id"]]["weakest"]) if u["dimensions"][d["id"]]["spread"] else "all alike")
+                              for d in dims],
+                             "Spread: the highest unit's level minus the lowest's, in levels."))
+    return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units")
 
 
 def _role_extremes(by_role: dict) -> tuple[str, str]:

@@ -37,6 +37,8 @@ class ReportInputs:
     commentary: dict = field(default_factory=dict)  # section id -> the lead's words, [("p" | "li", text)]
     brand: dict = field(default_factory=lambda: {"name": None, "accent": None, "logo": None})  # operations.Brand
     organization: str | None = None  # the name shown without an assessment
+    unit: str | None = None  # the team or business unit the report is of; None: the whole organisation
+    units: dict | None = None  # the units below it side by side (units.comparison_document); None: none declared
 
 
 def build_report(inputs: ReportInputs) -> dict:
@@ -48,10 +50,12 @@ def build_report(inputs: ReportInputs) -> dict:
         "as_of": inputs.as_of.isoformat(),
         "assessed": latest and latest.date.isoformat(),
         "generated_at": inputs.generated_at,
+        "unit": inputs.unit,
         "title": (f"Product Operations {'maturity and value' if latest else 'value'}: "
-                  f"{inputs.brand['name'] or organization}"),
+                  f"{inputs.brand['name'] or organization}" + (f", {inputs.unit}" if inputs.unit else "")),
         "summary": summary(inputs),
-        **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "trajectory": []}),
+        **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
+                                               "trajectory": []}),
         "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
                   "events": shown_events(inputs),
@@ -92,6 +96,7 @@ def _assessment(inputs: ReportInputs) -> dict:
         },
         "criteria": criteria,
         "roadmap": roadmap_document(inputs.roadmap, model),
+        "units": inputs.units,
         "trajectory": [
             {"id": a.id, "date": a.date.isoformat(), "level": a.level, "level_name": a.level_name,
              "respondents": a.respondents, "progress_to_next": a.progress_to_next,
@@ -123,8 +128,14 @@ def summary(inputs: ReportInputs) -> list[str]:
         out = [f"No assessment covers the period up to {inputs.as_of.isoformat()}: these are the value figures alone, "
                "from the data; the maturity level, its criteria and the roadmap come with the first assessment."]
     else:
-        out = [f"{latest.organization} is at Level {latest.level}, {model.level_name(latest.level)}, "
+        who = f"{inputs.unit} ({latest.organization})" if inputs.unit else latest.organization
+        out = [f"{who} is at Level {latest.level}, {model.level_name(latest.level)}, "
                f"since {since(inputs)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
+        if inputs.units and inputs.units["lowest"]["level"] is not None:
+            lowest, assessed = inputs.units["lowest"], [u for u in inputs.units["units"] if u["level"] is not None]
+            out.append(f"Of its {count(len(assessed), 'unit')} assessed, the lowest is at Level {lowest['level']} "
+                       f"({', '.join(lowest['units'])}); " + ", ".join(
+                           f"{n} at Level {level}" for level, n in inputs.units["distribution"].items()) + ".")
     if len(inputs.history) > 1:
         path = " → ".join(str(a.level) for a in inputs.history)
         higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
@@ -161,7 +172,7 @@ def summary(inputs: ReportInputs) -> list[str]:
 def methodology(inputs: ReportInputs) -> dict:
     from importlib import import_module
 
-    from prodops import assessment, roadmap
+    from prodops import assessment, roadmap, units
     from prodops.metrics import stats
 
     model, latest, value = inputs.model, inputs.latest, inputs.value
@@ -169,7 +180,7 @@ def methodology(inputs: ReportInputs) -> dict:
     approximations = [f"{count(a['sprints'], 'sprint')}: {a['meaning']}." for a in pred.get("approximations", [])]
     if pred.get("overall") and pred["overall"]["planning_accuracy_pooled"] is None and "+" in pred["overall"]["unit"]:
         approximations.append("Teams count in different units: overall figures are medians of sprint ratios.")
-    definitions = {"scoring": assessment, "roadmap": roadmap}
+    definitions = {"scoring": assessment, **({"units": units} if inputs.units or inputs.unit else {}), "roadmap": roadmap}
     for name, metric in METRICS.items():
         definitions[metric.key] = import_module(f"prodops.metrics.{metric.module}")
         if name == "predictability":

@@ -153,8 +153,8 @@ def _fitting(column: str, length: int) -> pl.Expr:
 # name is a name within its team.
 NAMES = {
     "sprints": {"team": "team", "sprint": "sprint"},
-    "time_survey": {"respondent": "respondent"},
-    "launches": {"launch": "launch"},
+    "time_survey": {"respondent": "respondent", "team": "team"},
+    "launches": {"launch": "launch", "team": "team"},
     "launch_checklist": {"launch": "launch", "function": "function", "item": "item"},
     "feedback": {"feedback": "feedback", "account": "account", "roadmap_item": "roadmap_item"},
     "roadmap_items": {"roadmap_item": "roadmap_item"},

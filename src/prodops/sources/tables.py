@@ -109,6 +109,7 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         _num("tool_research", "Hours per week", maximum=HOURS),
         _num("process_design", "Hours per week", maximum=HOURS),
         _num("work_hours", "Total working hours per week, for the overhead share", required=False, maximum=HOURS),
+        Column("team", "text", required=False, help="The PM's team, for a unit's report; blank: the organisation only"),
     ), key=("respondent", "period"), rules=(
         ("work_hours", pl.col("work_hours") < overhead_hours(),
          "work_hours is less than the overhead hours it should include"),
@@ -123,6 +124,7 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("adoption_metric", "text", required=False, help="What adoption is measured by", length=500),
         _num("adoption_target", "First-quarter adoption target", required=False, maximum=MONEY),
         _num("adoption_q1", "Adoption reached in the first quarter after launch", required=False, maximum=MONEY),
+        Column("team", "text", required=False, help="The team that launched it, for a unit's report; blank: the organisation only"),
     ), key=("launch",)),
     Table("launch-checklist", "GTM readiness checklist items, one row per item per launch.", (
         Column("launch", "text", help="Launch id, as in the launches table"),

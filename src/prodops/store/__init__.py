@@ -26,7 +26,7 @@ from prodops.store.tables import answers, assessments, dimension_levels, metadat
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0009"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0010"  # the newest migration; tests check it against Alembic's own head
 _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 
@@ -58,12 +58,13 @@ class RecordedAssessment:
     progress_to_next: float | None
     respondents: int
     dimensions: dict[str, int]
+    unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
 
 
 def history_document(recorded: list[RecordedAssessment]) -> dict:
     """The JSON form of the history (`prodops history --json`, the demo's history.json)."""
     return {"assessments": [
-        {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "model_id": a.model_id,
+        {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "unit": a.unit, "model_id": a.model_id,
          "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
          "level_name": a.level_name,
          "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
@@ -169,12 +170,13 @@ class Workspace:
     def record(self, responses: Responses, result: AssessmentResult, model: MaturityModel,
                conn: sa.Connection | None = None) -> tuple[int, int | None]:
         """Store an assessment in one transaction (`conn`'s, when given). One assessment per
-        organisation, date and model: recording it again replaces it under the same id. Returns
+        organisation, unit, date and model: recording it again replaces it under the same id. Returns
         (id, respondents it had before or None)."""
-        key = (assessments.c.organization == result.organization) & (assessments.c.date == result.date) & (
-            assessments.c.model_id == result.model_id)
+        unit = responses.unit or ""
+        key = (assessments.c.organization == result.organization) & (assessments.c.unit == unit) & (
+            assessments.c.date == result.date) & (assessments.c.model_id == result.model_id)
         values = dict(
-            organization=result.organization, date=result.date, model_id=result.model_id,
+            organization=result.organization, unit=unit, date=result.date, model_id=result.model_id,
             model_version=result.model_version, level=result.level,
             progress_to_next=result.progress_to_next, respondent_count=result.respondents,
             sources=list(responses.sources), result=result_document(result, model),
@@ -187,8 +189,8 @@ class Workspace:
         insert = dialect_insert(conn)(assessments).values(**values)
         # a real upsert: two writers of the same assessment at once both succeed, the later wins
         aid = conn.execute(insert.on_conflict_do_update(
-            index_elements=["organization", "date", "model_id"],
-            set_={k: insert.excluded[k] for k in values if k not in ("organization", "date", "model_id")},
+            index_elements=["organization", "unit", "date", "model_id"],
+            set_={k: insert.excluded[k] for k in values if k not in ("organization", "unit", "date", "model_id")},
         ).returning(assessments.c.id)).scalar_one()
         for table in _CHILD_TABLES:
             conn.execute(table.delete().where(table.c.assessment_id == aid))
@@ -217,7 +219,7 @@ class Workspace:
                 dims.setdefault(aid, {})[dim] = level
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
-                                   dims.get(r.id, {})) for r in rows]
+                                   dims.get(r.id, {}), r.unit or None) for r in rows]
 
     def write(self, table_name: str, rows: "pl.DataFrame") -> tuple[int, int]:
         """Insert or update imported rows by the table's key, in one transaction: (new, updated).
@@ -321,6 +323,7 @@ class Workspace:
                 for p in people
             ),
             sources=tuple(head.sources),
+            unit=head.unit or None,
         )
 
 

@@ -8,6 +8,7 @@ assessments = sa.Table(
     "assessments", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("unit", sa.String(200), nullable=False, server_default=""),  # its scope; "": the whole organisation
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("model_id", sa.String(100), nullable=False),
     sa.Column("model_version", sa.String(50), nullable=False),
@@ -17,8 +18,8 @@ assessments = sa.Table(
     sa.Column("sources", sa.JSON, nullable=False),
     sa.Column("result", sa.JSON, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-    # One assessment per organisation, date and model: recording it again replaces it.
-    sa.UniqueConstraint("organization", "date", "model_id", name="uq_assessment"),
+    # One assessment per organisation, unit, date and model: recording it again replaces it.
+    sa.UniqueConstraint("organization", "unit", "date", "model_id", name="uq_assessment"),
 )
 
 dimension_levels = sa.Table(
@@ -83,6 +84,7 @@ time_survey = _imported(
     sa.Column("tool_research", sa.Float, nullable=False),
     sa.Column("process_design", sa.Float, nullable=False),
     sa.Column("work_hours", sa.Float, nullable=True),
+    sa.Column("team", sa.String(200), nullable=True),  # NULL: counts for the organisation only
 )
 
 launches = _imported(
@@ -95,6 +97,7 @@ launches = _imported(
     sa.Column("adoption_metric", sa.String(500), nullable=True),
     sa.Column("adoption_target", sa.Float, nullable=True),
     sa.Column("adoption_q1", sa.Float, nullable=True),
+    sa.Column("team", sa.String(200), nullable=True),  # NULL: counts for the organisation only
 )
 
 launch_checklist = _imported(
@@ -177,7 +180,7 @@ campaigns = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("organization", sa.String(200), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("team", sa.String(200), nullable=True),
+    sa.Column("team", sa.String(200), nullable=True),  # the unit it is scoped to; NULL: the organisation
     sa.Column("model_id", sa.String(100), nullable=False),
     sa.Column("model_version", sa.String(50), nullable=False),
     sa.Column("opens", sa.Date, nullable=False),
@@ -274,10 +277,11 @@ events = sa.Table(
     sa.UniqueConstraint("day", "label", name="uq_event"),
 )
 
-# --- the lead's commentary on a report: per organisation and report date (the Markdown as written) ---
+# --- the lead's commentary on a report: per organisation, unit and report date (the Markdown as written) ---
 commentary = sa.Table(
     "commentary", metadata,
     sa.Column("organization", sa.String(200), primary_key=True),
+    sa.Column("unit", sa.String(200), primary_key=True, server_default=""),  # "": the whole organisation's report
     sa.Column("as_of", sa.Date, primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("changed_at", _when, nullable=False),
@@ -290,4 +294,13 @@ assets = sa.Table(
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("media_type", sa.String(100), nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+# --- teams and business units, declared once per organisation (units.py holds the roll-up rule) ---
+units = sa.Table(
+    "units", metadata,
+    sa.Column("organization", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("parent", sa.String(200), nullable=True),  # NULL: directly under the organisation
+    sa.Column("teams", sa.JSON, nullable=False),  # data teams that count as it besides its own name
 )

@@ -34,6 +34,7 @@ WEB_FIXES = {
     "import": "import the data on the Imports page",
     "history": "look up the recorded assessments",
     "setting": "set a workspace setting",
+    "units": "declare the unit on the organisation's page, or choose a declared one",
 }
 assert WEB_FIXES.keys() == FIXES.keys()
 

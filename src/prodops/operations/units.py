@@ -1,0 +1,166 @@
+"""Teams and business units in a workspace: declare them, and score a unit and the units below it
+on a day by the roll-up rule (prodops.units)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from prodops.answers import NAME_LENGTH
+from prodops.errors import Fix, InputError
+from prodops.model import MaturityModel
+from prodops.safe_text import first_control
+from prodops.units import Comparison, Unit, Units
+
+
+def unit_tree(ws, organization: str) -> Units:
+    """The units declared for `organization` (any case)."""
+    import sqlalchemy as sa
+
+    from prodops.store.tables import units as table
+
+    with ws.transaction(write=False) as conn:
+        rows = conn.execute(sa.select(table).where(sa.func.lower(table.c.organization) == organization.lower())).all()
+    return Units(Unit(r.name, r.parent, tuple(r.teams)) for r in rows)
+
+
+def organization_of(ws, organization: str | None) -> str:
+    """The organisation units are declared for: as recorded (any case), as named, or the only one recorded."""
+    known = {o.casefold(): o for o in ws.organizations()}
+    if organization:
+        return known.get(organization.strip().casefold(), organization.strip())
+    if len(known) == 1:
+        return next(iter(known.values()))
+    raise InputError("name the organisation the units belong to" + (f"; recorded: {', '.join(known.values())}" if known else ""),
+                     fix=Fix("organization"))
+
+
+def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
+    """A unit's name as declared (None: the organisation), or a clear error naming the units there are."""
+    if name is None or not name.strip():
+        return None
+    found = tree.find(name.strip())
+    if found is None:
+        declared = ", ".join(u.name for u in tree) or "none yet"
+        raise InputError(f"no unit {name.strip()!r} in {organization}; declared: {declared}", fix=Fix("units"))
+    return found.name
+
+
+def declare_unit(ws, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
+    """Declare a unit (or change its parent and data teams): under `parent` (None: the organisation),
+    counting the data of `teams` besides its own name."""
+    import sqlalchemy as sa
+
+    from prodops.store import dialect_insert
+    from prodops.store.tables import units as table
+
+    org = organization_of(ws, organization)
+    tree = unit_tree(ws, org)
+    name = _name(name, "the unit's name")
+    teams = tuple(dict.fromkeys(_name(t, "a team") for t in teams if t.strip()))
+    parent = unit_named(tree, parent, org)
+    existing = tree.find(name)
+    name = existing.name if existing else name
+    if parent is not None and tree.within(parent, name):
+        raise InputError(f"{parent} lies within {name}; a unit cannot sit under itself or a unit below it")
+    for team in (name, *teams):
+        owner = tree.of_team(team)
+        if owner is not None and owner.name.casefold() != name.casefold():
+            raise InputError(f"{team!r} already counts as unit {owner.name}; a team counts in one unit")
+    row = dict(organization=org, name=name, parent=parent, teams=list(teams))
+    with ws.transaction() as conn:
+        insert = dialect_insert(conn)(table).values(**row)
+        conn.execute(insert.on_conflict_do_update(index_elements=["organization", "name"],
+                                                  set_={"parent": insert.excluded.parent, "teams": insert.excluded.teams}))
+        if existing is None:  # a unit declared in another spelling is the same unit
+            conn.execute(table.delete().where(sa.func.lower(table.c.organization) == org.lower(),
+                                              sa.func.lower(table.c.name) == name.lower(), table.c.name != name))
+    return Unit(name, parent, teams)
+
+
+def remove_unit(ws, organization: str | None, name: str) -> Unit:
+    """Remove a unit nothing depends on: no unit below it, no assessment or campaign scoped to it."""
+    import sqlalchemy as sa
+
+    from prodops.store.tables import campaigns, units as table
+
+    org = organization_of(ws, organization)
+    tree = unit_tree(ws, org)
+    found = tree.find(unit_named(tree, name, org))
+    below = tree.below(found.name)
+    if below:
+        raise InputError(f"{found.name} has units below it ({', '.join(u.name for u in below)}); remove or move them first")
+    scoped = [a for a in ws.assessments(org) if (a.unit or "").casefold() == found.name.casefold()]
+    if scoped:
+        raise InputError(f"{len(scoped)} assessment(s) are scoped to {found.name} (the first of {scoped[0].date}); "
+                         "a unit with assessments stays")
+    with ws.transaction() as conn:
+        if conn.execute(sa.select(sa.func.count()).select_from(campaigns).where(
+                sa.func.lower(campaigns.c.team) == found.name.lower(),
+                sa.func.lower(campaigns.c.organization) == org.lower())).scalar():
+            raise InputError(f"a campaign is scoped to {found.name}; a unit with campaigns stays")
+        conn.execute(table.delete().where(sa.func.lower(table.c.organization) == org.lower(), table.c.name == found.name))
+    return found
+
+
+def _name(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InputError(f"{what} is empty")
+    if len(text) > NAME_LENGTH or first_control(text) is not None:
+        raise InputError(f"{what} must be at most {NAME_LENGTH} characters, without control characters")
+    return text
+
+
+@dataclass(frozen=True)
+class Pool:
+    """What an organisation's results on a day are scored from: its units, the latest assessment
+    of each scope on or before the day with their answers, and the data."""
+    organization: str
+    units: Units
+    assessed: list  # (scope, Responses), oldest first
+    newest: object  # store.RecordedAssessment: the newest of them
+    tables: dict
+
+
+def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None) -> Pool:
+    from prodops.metrics.symptoms import TABLES
+    from prodops.units import latest_by_scope
+
+    newest = ws.latest(organization)  # which organisation, and its errors
+    recorded = ws.assessments(newest.organization)
+    picked = latest_by_scope(recorded, as_of)
+    if not picked:
+        raise InputError(f"no assessment of {newest.organization} on or before {as_of}; the first is of {recorded[0].date}")
+    newest = max(picked, key=lambda a: (a.date, a.id))
+    if newest.model_id != model.id:
+        raise InputError(f"the latest assessment (#{newest.id}) was answered on model {newest.model_id}@{newest.model_version}, "
+                         f"not {model.ref}; use that model", fix=Fix("model"))
+    picked = [a for a in picked if a.model_id == model.id]
+    return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.responses(a.id)) for a in picked],
+                newest, {t: ws.read(t) for t in TABLES})
+
+
+def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):
+    """(responses, result) of `unit` (None: the organisation) by the roll-up rule; None when nobody counts in it."""
+    from prodops.assessment import assess as score
+    from prodops.metrics import known_by, of_teams
+    from prodops.metrics.symptoms import measurements
+    from prodops.units import counted
+
+    responses = counted(pool.units, unit, pool.assessed)
+    if responses is None:
+        return None
+    tables = known_by(of_teams(pool.tables, pool.units.teams(unit)), responses.date)
+    return responses, score(model, responses, measurements(tables, responses.date))
+
+
+def compared(model: MaturityModel, pool: Pool, unit: str | None) -> Comparison | None:
+    """The units below `unit` side by side (None when none is declared below it)."""
+    from prodops.units import compare
+
+    below = pool.units.below(unit)
+    if not below:
+        return None
+    results = {u.name: found[1] for u in below if (found := scored_unit(model, pool, u.name))}
+    return compare(pool.units, unit, results)

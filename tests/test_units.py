@@ -1,0 +1,219 @@
+"""Teams and business units: the roll-up rule on hand-built cases, declaring units, a unit's
+assessment, history, plan and report, and the demo's three teams in two business units."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from prodops.answers import Respondent, Responses
+from prodops.assessment import assess
+from prodops.units import Unit, Units, compare, counted, latest_by_scope, placed
+from tests.conftest import ok, refused, tiny_model
+
+MODEL = tiny_model()
+ALL = [c.id for c in MODEL.criteria]
+TREE = Units([Unit("Commerce"), Unit("Payments", "Commerce"), Unit("Onboarding", "Commerce", ("growth",)),
+              Unit("Core", None, ("Analytics",))])
+
+
+def person(pid: str, team: str | None, answers: dict) -> Respondent:
+    return Respondent(pid, "pm", answers, team=team)
+
+
+def given(*people: Respondent, day=dt.date(2026, 9, 30), unit=None) -> Responses:
+    return Responses("Acme", day, tuple(people), (f"{day}.yaml",), unit)
+
+
+def levels(unit, assessed):
+    found = counted(TREE, unit, assessed)
+    return None if found is None else assess(MODEL, found)
+
+
+# --- the rule, by hand ---------------------------------------------------------------------------
+
+def test_a_respondent_counts_in_the_unit_their_team_names_within_the_scope():
+    assert placed(TREE, None, person("a", "payments", {})) == "Payments"  # any case
+    assert placed(TREE, None, person("a", "Growth", {})) == "Onboarding"  # a data team mapped to it
+    assert placed(TREE, None, person("a", "Marketing", {})) is None  # no such unit: the organisation
+    assert placed(TREE, "Commerce", person("a", None, {})) == "Commerce"  # no team: the assessment's scope
+    assert placed(TREE, "Core", person("a", "Payments", {})) == "Core"  # a unit outside the scope: the scope
+    assert TREE.within("Payments", "Commerce") and not TREE.within("Commerce", "Payments")
+    assert [u.name for u in TREE.below("Commerce")] == ["Onboarding", "Payments"]
+    assert TREE.teams("Commerce") == {"commerce", "payments", "onboarding", "growth"}
+
+
+def test_a_parent_is_scored_from_everyone_below_it_never_from_its_units_levels():
+    # Payments answers Fully to everything (Level 5), Onboarding No (Level 1): the mean is 0.5 on
+    # every criterion, below the 0.75 threshold, so Commerce is Level 1, not the average 3.
+    org = given(*[person(f"p{i}", "Payments", dict.fromkeys(ALL, 1.0)) for i in range(2)],
+                *[person(f"o{i}", "Onboarding", dict.fromkeys(ALL, 0.0)) for i in range(2)])
+    assessed = [(None, org)]
+    assert levels("Payments", assessed).level == 5
+    assert levels("Onboarding", assessed).level == 1
+    commerce = levels("Commerce", assessed)
+    assert (commerce.level, commerce.respondents) == (1, 4)
+    assert levels("Core", assessed) is None  # nobody in it
+    results = {u: levels(u, assessed) for u in ("Commerce", "Payments", "Onboarding", "Core")}
+    c = compare(TREE, None, {k: v for k, v in results.items() if v})
+    assert [(u.name, u.depth, u.level, u.respondents) for u in c.units] == [
+        ("Commerce", 1, 1, 4), ("Onboarding", 2, 1, 2), ("Payments", 2, 5, 2), ("Core", 1, None, 0)]
+    assert (c.lowest, c.lowest_units) == (1, ["Commerce", "Onboarding"])
+    assert c.distribution == {1: 2, 5: 1}
+    assert c.spread == {"a": 4, "b": 4} and c.weakest == {"a": ["Commerce", "Onboarding"], "b": ["Commerce", "Onboarding"]}
+
+
+def test_a_parent_can_stand_above_every_unit_so_the_units_are_shown_beside_it():
+    # Payments meets all of dimension a and only b2; Onboarding the reverse. Each is Level 2; pooled,
+    # every criterion scores 0.75 or more, so Commerce is Level 5: the units' levels show what it hides.
+    pay = {**dict.fromkeys(ALL, 0.5), "a2": 1.0, "a3": 1.0, "a4": 1.0, "a5": 1.0, "b2": 1.0}
+    onb = {**dict.fromkeys(ALL, 0.5), "b2": 1.0, "b3": 1.0, "b4": 1.0, "b5": 1.0, "a2": 1.0}
+    org = given(person("p", "Payments", pay), person("o", "Onboarding", onb))
+    assessed = [(None, org)]
+    assert levels("Payments", assessed).dimensions == {"a": 5, "b": 2}
+    assert levels("Onboarding", assessed).dimensions == {"a": 2, "b": 5}
+    assert levels("Commerce", assessed).level == 5
+    c = compare(TREE, "Commerce", {u: levels(u, assessed) for u in ("Payments", "Onboarding")})
+    assert (c.lowest, c.lowest_units, c.distribution) == (2, ["Onboarding", "Payments"], {2: 2})
+    assert c.spread == {"a": 3, "b": 3} and c.weakest == {"a": ["Onboarding"], "b": ["Payments"]}
+
+
+def test_each_scope_counts_with_its_latest_assessment_and_a_person_with_their_newest_answers():
+    @dataclass_like
+    class A:
+        id: int
+        unit: str | None
+        date: dt.date
+
+    recorded = [A(1, None, dt.date(2026, 3, 31)), A(2, "Payments", dt.date(2026, 5, 1)), A(3, None, dt.date(2026, 6, 30)),
+                A(4, "Payments", dt.date(2026, 9, 1))]
+    assert [a.id for a in latest_by_scope(recorded, dt.date(2026, 8, 1))] == [2, 3]
+    assert [a.id for a in latest_by_scope(recorded, None)] == [3, 4]
+    org = given(person("ana", "Payments", dict.fromkeys(ALL, 0.0)), person("bo", None, dict.fromkeys(ALL, 0.0)),
+                day=dt.date(2026, 6, 30))
+    team = given(person("ANA", None, dict.fromkeys(ALL, 1.0)), day=dt.date(2026, 9, 1), unit="Payments")
+    for order in ([(None, org), ("Payments", team)], [("Payments", team), (None, org)]):
+        pay = counted(TREE, "Payments", order)
+        assert [(r.id, r.answers["a2"]) for r in pay.respondents] == [("ANA", 1.0)]  # ids ignore case; newest wins
+        assert pay.date == dt.date(2026, 9, 1)
+        assert [r.id for r in counted(TREE, None, order).respondents] == ["ANA", "bo"]
+
+
+def dataclass_like(cls):
+    from dataclasses import dataclass
+
+    return dataclass(frozen=True)(cls)
+
+
+# --- in a workspace, through the command line ------------------------------------------------------
+
+def _answers(tmp_path, name, unit=None, team=None, value="Fully", day="2026-09-30", org="Northwind Cloud"):
+    from prodops.model import load_model
+
+    model = load_model()
+    doc = {"organization": org, **({"unit": unit} if unit else {}), "date": day,
+           "respondents": [{"id": name, "role": "pm", **({"team": team} if team else {}),
+                            "answers": {c.id: value for c in model.criteria}}]}
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_units_are_declared_once_nested_and_checked(tmp_path):
+    db = str(tmp_path / "w.db")
+    refused("units", "add", "Payments", "--db", db)  # which organisation? none is recorded yet
+    ok("units", "add", "Commerce", "--organization", "Acme", "--db", db)
+    ok("units", "add", "Payments", "--parent", "commerce", "--organization", "Acme", "--db", db)
+    listed = json.loads(ok("units", "list", "--organization", "acme", "--db", db, "--json").stdout)
+    assert listed == {"units": [{"name": "Commerce", "parent": None, "teams": []},
+                                {"name": "Payments", "parent": "Commerce", "teams": []}]}
+    assert "no unit 'Retail' in Acme; declared: Commerce, Payments" in refused(
+        "units", "add", "Web", "--parent", "Retail", "--organization", "Acme", "--db", db)
+    assert "cannot sit under itself" in refused("units", "add", "Commerce", "--parent", "Payments", "--organization", "Acme", "--db", db)
+    assert "already counts as unit Payments" in refused("units", "add", "Core", "--team", "payments", "--organization", "Acme", "--db", db)
+    assert "has units below it (Payments)" in refused("units", "remove", "Commerce", "--organization", "Acme", "--db", db)
+    ok("units", "remove", "Payments", "--organization", "Acme", "--db", db)
+    assert "Payments" not in ok("units", "list", "--organization", "Acme", "--db", db).stdout
+
+
+def test_a_unit_is_assessed_reported_and_planned_on_its_own(tmp_path):
+    db = str(tmp_path / "w.db")
+    ok("assess", _answers(tmp_path, "lead", value="Partly"), "--db", db)  # the organisation, all Partly: Level 1
+    assert "no unit 'Payments'" in refused("assess", _answers(tmp_path, "pay", unit="Payments"), "--db", db)
+    ok("units", "add", "Commerce", "--db", db)
+    ok("units", "add", "Payments", "--parent", "Commerce", "--db", db)
+    assert "but 'Commerce' was asked for" in refused("assess", _answers(tmp_path, "pay", unit="Payments"), "--unit", "Commerce", "--db", db)
+    done = json.loads(ok("assess", _answers(tmp_path, "pay", unit="payments"), "--db", db, "--json").stdout)
+    assert (done["unit"], done["level"], done["respondents"]) == ("Payments", 5, 1)
+    # the organisation: both people, each criterion at (0.5 + 1) / 2 = 0.75, met: Level 5
+    org = json.loads(ok("report", "--db", db).stdout)
+    assert (org["unit"], org["maturity"]["level"], org["methodology"]["respondents"]) == (None, 5, 2)
+    assert [(u["name"], u["level"], u["respondents"]) for u in org["units"]["units"]] == [("Commerce", 5, 1), ("Payments", 5, 1)]
+    pay = json.loads(ok("report", "--unit", "PAYMENTS", "--db", db).stdout)
+    assert (pay["unit"], pay["maturity"]["level"], pay["units"]) == ("Payments", 5, None)
+    assert pay["title"].endswith("Northwind Cloud, Payments")
+    plan = json.loads(ok("plan", "--unit", "Payments", "--db", db, "--json").stdout)
+    assert (plan["unit"], plan["current_level"]) == ("Payments", 5)
+    hist = json.loads(ok("history", "--unit", "Payments", "--db", db, "--json").stdout)["assessments"]
+    assert [(a["unit"], a["level"]) for a in hist] == [("Payments", 5)]
+    org_hist = json.loads(ok("history", "--db", db, "--json").stdout)["assessments"]
+    assert [(a["unit"], a["level"], a["respondents"]) for a in org_hist] == [(None, 5, 2)]  # the roll-up, once a day
+    assert "nobody has answered for Commerce" not in ok("report", "--unit", "Commerce", "--db", db).stderr
+    assert "a unit with assessments stays" in refused("units", "remove", "Payments", "--db", db)
+    assert "no unit 'Retail'" in refused("report", "--unit", "Retail", "--db", db)
+
+
+def test_a_unit_report_shows_its_own_teams_data(demo_workspace):
+    whole = json.loads(ok("report", "--db", demo_workspace).stdout)
+    commerce = json.loads(ok("report", "--db", demo_workspace, "--unit", "Commerce").stdout)
+    teams = {t["team"]: t["sprints"] for t in whole["value"]["predictability"]["teams"]}
+    assert {t["team"] for t in commerce["value"]["predictability"]["teams"]} == {"Payments", "Onboarding"}
+    assert commerce["value"]["predictability"]["overall"]["sprints"] == teams["Payments"] + teams["Onboarding"]
+    launches = sum(y["launches"] for y in commerce["value"]["launches"]["years"])
+    assert launches == 6  # the demo's 18 launches go to its six teams in turn: three each for two teams
+    assert commerce["value"]["revenue"] is None  # accounts belong to the organisation, not to a team
+    assert commerce["methodology"]["respondents"] == 4  # Payments: ana, fay; Onboarding: ben, hana
+
+
+def test_the_demo_has_three_teams_in_two_business_units(demo):
+    report = json.loads((demo / "report.json").read_text())
+    units = report["units"]
+    assert [(u["name"], u["parent"]) for u in units["units"]] == [
+        ("Commerce", None), ("Onboarding", "Commerce"), ("Payments", "Commerce"), ("Core", None), ("Platform", "Core")]
+    assert [u["respondents"] for u in units["units"]] == [4, 2, 2, 3, 2]  # Core counts Analytics' PM as its own
+    assert units["lowest"]["level"] == report["maturity"]["level"] == 2
+    assert units["dimensions"]["gtm"] == {"spread": 1, "weakest": ["Core", "Platform"]}
+    html = (demo / "report.html").read_text()
+    assert "Teams and business units" in html and "Spread between units" in html
+    assert (demo / "report-commerce.html").exists()
+    assert "Northwind Cloud, Commerce" in (demo / "report-commerce.html").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["md", "xlsx", "pptx"])
+def test_every_format_shows_the_units_heat_map(demo, tmp_path, fmt):
+    out = tmp_path / f"r.{fmt}"
+    ok("report", "--db", str(demo / "prodops.db"), "-f", fmt, "-o", str(out))
+    if fmt == "md":
+        assert "| Commerce | Northwind Cloud | 2 |" in out.read_text()
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        assert "Units" in load_workbook(out).sheetnames
+    else:
+        from pptx import Presentation
+
+        slides = Presentation(str(out)).slides
+        [heat] = [s for s in slides if s.shapes[0].text_frame.text == "Teams and business units: Level by unit and dimension"]
+        table = next(shape.table for shape in heat.shapes if shape.has_table)
+        assert [table.cell(0, c).text for c in range(3)] == ["Unit", "Part of", "Level"]  # a real, editable table
+        assert [table.cell(r, 0).text for r in range(1, 6)] == ["Commerce", "Onboarding", "Payments", "Core", "Platform"]
+
+
+def test_commentary_is_kept_per_unit(demo_workspace, tmp_path):
+    note = tmp_path / "c.md"
+    note.write_text("# Executive summary\n\nCommerce is on track.\n")
+    ok("commentary", "set", str(note), "--unit", "Commerce", "--db", demo_workspace)
+    assert "on track" in ok("commentary", "show", "--unit", "Commerce", "--db", demo_workspace).stdout
+    assert "on track" not in ok("commentary", "show", "--db", demo_workspace).stdout
+    commerce = json.loads(ok("report", "--unit", "Commerce", "--db", demo_workspace).stdout)
+    assert commerce["commentary"]["summary"] == [["p", "Commerce is on track."]]
