@@ -220,7 +220,8 @@ def test_demo(demo, tmp_path):
     written = sorted(f.name for f in out.iterdir())
     assert written == ["answers", "assessment-2026-03-31.json", "assessment-2026-06-30.json",
                        "assessment-2026-09-30.json", "history.json", "metrics.json", "plan.json", "prodops.db",
-                       "report-charts", "report.html", "report.json", "report.md", "report.pdf", "report.pptx", "report.xlsx"]
+                       "report-charts", "report-commerce.html", "report.html", "report.json", "report.md", "report.pdf",
+                       "report.pptx", "report.xlsx"]
     for name in ("report.html", "report.pdf", "report.md", "report.xlsx"):
         assert f"Wrote      {out / name}" in p.stdout
     value = json.loads((out / "metrics.json").read_text())

@@ -217,3 +217,81 @@ def test_commentary_is_kept_per_unit(demo_workspace, tmp_path):
     assert "on track" not in ok("commentary", "show", "--db", demo_workspace).stdout
     commerce = json.loads(ok("report", "--unit", "Commerce", "--db", demo_workspace).stdout)
     assert commerce["commentary"]["summary"] == [["p", "Commerce is on track."]]
+
+
+# --- in the web app ----------------------------------------------------------------------------------
+
+def test_an_admin_declares_units_on_the_organisation_page_and_a_viewer_reads_each_units_page(demo_workspace):
+    from tests.test_web import demo_app, sign_in
+
+    app = demo_app(demo_workspace)
+    admin, csrf = sign_in(app)
+    where = "/organization/units?name=Northwind%20Cloud"
+    sent = admin.post(where, data={"csrf": csrf, "unit": "Mobile <b>team</b>", "parent": "Core", "teams": "Mobile, Growth"})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("#units-h")
+    page = admin.get("/organization?name=Northwind%20Cloud").text
+    assert "Mobile &lt;b&gt;team&lt;/b&gt;" in page and "<b>team" not in page  # escaped
+    assert "(data teams: Mobile, Growth)" in page
+    cycle = admin.post(where, data={"csrf": csrf, "unit": "Core", "parent": "Platform"})
+    assert cycle.status_code == 422 and "cannot sit under itself" in cycle.text
+    assert admin.post(where, data={"csrf": "x" * 43, "unit": "Eve"}).status_code == 403
+    viewer, viewer_csrf = sign_in(app, "viewer@example.com")
+    assert viewer.post(where, data={"csrf": viewer_csrf, "unit": "Eve"}).status_code == 403
+    commerce = viewer.get("/organization?name=Northwind%20Cloud&unit=commerce").text
+    assert "<h1>Commerce</h1>" in commerce and "Commerce (Northwind Cloud) is at Level 2" in commerce
+    assert "Declare a unit" not in commerce and "Keep the look" not in commerce
+    pptx = viewer.get("/organization/report.json?name=Northwind%20Cloud&unit=Commerce")
+    assert pptx.status_code == 200 and json.loads(pptx.content)["unit"] == "Commerce"
+    assert viewer.get("/organization?name=Northwind%20Cloud&unit=Retail").status_code == 422
+    assert admin.post(where, data={"csrf": csrf, "unit_remove": "Mobile <b>team</b>"}).status_code == 303
+    assert "Mobile &lt;b&gt;" not in admin.get("/organization?name=Northwind%20Cloud").text
+
+
+def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_units_assessment(demo_workspace):
+    from prodops import operations
+    from prodops.model import load_model
+    from prodops.store import Workspace
+    from tests.test_web import demo_app, sign_in
+
+    app = demo_app(demo_workspace)
+    admin, csrf = sign_in(app)
+    form = admin.get("/campaigns").text
+    assert '<option value="Commerce">' in form  # the declared units are offered
+    refused_ = admin.post("/campaigns", data={"csrf": csrf, "organization": "Northwind Cloud", "name": "Q4", "team": "Retail"})
+    assert refused_.status_code == 422 and "no unit &#39;Retail&#39; in Northwind Cloud" in refused_.text
+    made = admin.post("/campaigns", data={"csrf": csrf, "organization": "Northwind Cloud", "name": "Q4", "team": "payments"})
+    assert made.status_code == 303
+    cid = int(made.headers["location"].rsplit("/", 1)[1])
+    model = load_model()
+    with Workspace.open(demo_workspace) as ws:
+        assert operations.campaign(ws, cid).team == "Payments"  # named as declared
+        [link] = operations.invite(ws, model, cid, [{"name": "Pia", "role": "pm"}])
+        operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
+        done = operations.close(ws, model, cid, today=dt.date(2026, 10, 15))
+        assert done.result.unit == "Payments"  # all Fully, yet the data of Payments' own sprints holds some criteria back:
+        held = [c.id for c in done.result.criteria.values() if c.data and c.data.decides and not c.met]
+        assert held and done.result.level < 5
+        pay = operations.latest(ws, model, unit="Payments")
+        assert pay.result.date == dt.date(2026, 10, 15) and {r.id for r in pay.responses.respondents} == {"ana", "fay", "Pia"}
+        whole = operations.latest(ws, model)
+        assert whole.result.respondents == 12  # the eleven of Q3 and Pia
+
+
+def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(tmp_path):
+    from prodops import operations
+    from prodops.demo import EXAMPLES
+    from prodops.store import Workspace
+    from tests.test_web import demo_app, sign_in
+
+    db = str(tmp_path / "w.db")
+    with Workspace.open(db) as ws:
+        operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"])
+    app = demo_app(db)
+    viewer, _ = sign_in(app, "viewer@example.com")
+    listed = viewer.get("/organizations").text
+    assert "The data imported so far gives the value figures alone" in listed
+    page = viewer.get("/organization?name=All%20teams")
+    assert page.status_code == 200 and "No assessment covers the period up to" in page.text
+    assert "Trajectory" not in page.text
+    report = viewer.get("/organization/report.json?name=All%20teams")
+    assert json.loads(report.content)["maturity"] is None

@@ -19,7 +19,7 @@ _WHERE = {
     **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
                      "unit_named", "unit_tree"), "units"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
-    **dict.fromkeys(("Report", "commentary_text", "kept_commentary", "report", "report_json", "set_commentary",
+    **dict.fromkeys(("Report", "commentary_text", "kept_commentary", "report", "report_json", "report_scope", "set_commentary",
                      "write_report"), "reports"),
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "set_brand", "value_options"), "settings"),

@@ -85,10 +85,17 @@ def logout(request: Request, who: Caller = Depends(viewer)):
 
 @router.get("/campaigns")
 def campaigns(request: Request, who: Caller = Depends(viewer)):
-    from prodops.operations import list_campaigns
+    return _campaigns_page(request)
 
-    return page(request, "campaigns.html", campaigns=list_campaigns(_ws(request)), problems=(), values={},
-                today=dt.date.today())
+
+def _campaigns_page(request: Request, problems=(), values=None, status_code: int = 200):
+    """The campaigns, and the form for a new one (offering the units declared so far)."""
+    from prodops.operations import list_campaigns, unit_tree
+
+    ws = _ws(request)
+    units = sorted({u.name for org in ws.organizations() for u in unit_tree(ws, org)})
+    return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
+                today=dt.date.today(), units=units, status_code=status_code)
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -113,15 +120,14 @@ def _targets(data: dict, model) -> dict[str, int]:
 
 @router.post("/campaigns")
 def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import create_campaign, list_campaigns
+    from prodops.operations import create_campaign
 
     try:
         made = create_campaign(_ws(request), _model(request), data.get("organization", ""), data.get("name", ""),
                                data.get("team") or None, _date(data.get("opens"), "the opening date"),
                                _date(data.get("closes"), "the closing date"), _targets(data, _model(request)))
     except InputError as e:
-        return page(request, "campaigns.html", campaigns=list_campaigns(_ws(request)), status_code=422,
-                    problems=[p.message for p in e.problems] or [e.message], values=data, today=dt.date.today())
+        return _campaigns_page(request, [p.message for p in e.problems] or [e.message], data, 422)
     return RedirectResponse(f"/campaigns/{made.id}", status_code=303)
 
 
@@ -234,9 +240,14 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
 
 @router.get("/organizations")
 def organizations(request: Request, who: Caller = Depends(viewer)):
-    from prodops.operations import history
+    """The recorded assessments; without one, the report of the value data alone, when there is some."""
+    from prodops.operations import history, report_scope
 
-    return page(request, "organizations.html", history=history(_ws(request)))
+    ws = _ws(request)
+    recorded = history(ws)
+    value_only = None if recorded else report_scope(ws, _model(request), None, None)
+    return page(request, "organizations.html", history=recorded,
+                value_only=value_only and value_only[1] and {"name": value_only[0], "as_of": value_only[1]})
 
 
 # format -> (what the download is called, its media type); Markdown comes zipped with its charts
@@ -247,40 +258,62 @@ REPORT_FORMATS = {"pdf": ("pdf", "application/pdf"), "html": ("html", "text/html
 
 
 @router.get("/organization")
-def organization(request: Request, name: str, who: Caller = Depends(viewer)):
-    """The report's content as a page: summary, trajectory, roadmap and the investments as run, value; and its files."""
-    return _organization_page(request, name)
+def organization(request: Request, name: str, unit: str | None = None, who: Caller = Depends(viewer)):
+    """The report's content as a page (of the organisation or of one unit): summary, units, trajectory,
+    roadmap and the investments as run, value; and its files."""
+    return _organization_page(request, name, unit=unit)
 
 
 def _organization_page(request: Request, name: str, problems=(), status_code: int = 200, said_problems=(),
-                       said: str | None = None, look_problems=()):
-    from prodops.operations import brand, events, history, kept_commentary, report
+                       said: str | None = None, look_problems=(), unit: str | None = None, unit_problems=()):
+    from prodops.operations import brand, events, kept_commentary, report, unit_tree
     from prodops.report.layout import TITLES
     from prodops.tracking import STATUSES, describe, worked
 
     ws = _ws(request)
-    name = history(ws, name[:200])[-1].organization
-    made = report(ws, _model(request), name)
-    if said is None:
-        said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]))  # the page's own report
-    return page(request, "organization.html", organization=name, report=made.document, notes=made.notes,
+    made = report(ws, _model(request), name[:200], unit=unit and unit[:200])  # without an assessment: the value alone
+    name, unit = made.document["organization"], made.document["unit"]  # as recorded and declared
+    if said is None:  # the page's own report's
+        said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]), unit)
+    here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
+    return page(request, "organization.html", organization=name, unit=unit, here=here, units=unit_tree(ws, name),
+                report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws),
-                events=events(ws), look_problems=look_problems)
+                events=events(ws), look_problems=look_problems, unit_problems=unit_problems)
+
+
+@router.post("/organization/units")
+def change_units(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
+    """Declare a unit (name, the unit it sits in, its data teams), or remove one nothing depends on."""
+    from prodops.operations import declare_unit, remove_unit
+
+    try:
+        if data.get("unit_remove"):
+            remove_unit(_ws(request), name[:200], data["unit_remove"][:200])
+        else:
+            teams = tuple(t.strip() for t in data.get("teams", "")[:2000].split(",") if t.strip())
+            declare_unit(_ws(request), name[:200], data.get("unit", "")[:200], data.get("parent") or None, teams)
+    except InputError as e:
+        return _organization_page(request, name, status_code=422, unit_problems=[p.message for p in e.problems] or [e.message])
+    return RedirectResponse(f"/organization?name={quote(name[:200])}#units-h", status_code=303)
 
 
 @router.post("/organization/commentary")
-def save_commentary(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
-    """The lead's commentary for the report as of its date: checked, then kept (an empty text removes it)."""
+def save_commentary(request: Request, name: str, unit: str | None = None, data: dict = Depends(form_data),
+                    who: Caller = Depends(admin)):
+    """The lead's commentary for the report (of the organisation or a unit) as of its date: checked,
+    then kept (an empty text removes it)."""
     from prodops.operations import set_commentary
 
     text = data.get("commentary", "").replace("\r\n", "\n")
-    try:  # for the page's report: as of the organisation's latest assessment
-        set_commentary(_ws(request), _model(request), text, name[:200], by=who.user.email)
+    try:  # for the page's report: as of the latest assessment
+        set_commentary(_ws(request), _model(request), text, name[:200], by=who.user.email, unit=unit and unit[:200])
     except InputError as e:
-        return _organization_page(request, name, status_code=422, said=text,
+        return _organization_page(request, name, status_code=422, said=text, unit=unit,
                                   said_problems=[p.message for p in e.problems] or [e.message])
-    return RedirectResponse(f"/organization?name={quote(name[:200])}#said-h", status_code=303)
+    return RedirectResponse(f"/organization?name={quote(name[:200])}" + (f"&unit={quote(unit[:200])}" if unit else "")
+                            + "#said-h", status_code=303)
 
 
 @router.post("/organization/investments")
@@ -325,18 +358,16 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
 
 
 @router.get("/organization/report.{fmt}")
-def download_report(request: Request, name: str, fmt: str, who: Caller = Depends(viewer)):
-    """The report as `prodops report` writes it, as of the latest assessment: the same bytes."""
+def download_report(request: Request, name: str, fmt: str, unit: str | None = None, who: Caller = Depends(viewer)):
+    """The report (of the organisation or a unit) as `prodops report` writes it, as of the latest assessment: the same bytes."""
     import zipfile
 
-    from prodops.operations import history, report
+    from prodops.operations import report
     from prodops.report import render
 
     if fmt not in REPORT_FORMATS:
         raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(REPORT_FORMATS)}")
-    ws = _ws(request)
-    name = history(ws, name[:200])[-1].organization
-    made = report(ws, _model(request), name)
+    made = report(_ws(request), _model(request), name[:200], unit=unit and unit[:200])
     files = render(made.document, [fmt], "a4", {fmt: f"report.{fmt}"})
     suffix, media = REPORT_FORMATS[fmt]
     if len(files) == 1:
