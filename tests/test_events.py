@@ -47,7 +47,7 @@ def test_the_report_names_the_change_date_everywhere(workspace, tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["value"]["events"] == [{"date": "2025-11-03", "label": "Lead <hired>"},
                                          {"date": "2026-04-06", "label": "Playbook adopted"}]
-    assert report["summary"][3].startswith("Since 2026-04-06 (Playbook adopted): Planning accuracy rose")
+    assert report["summary"][4].startswith("Since 2026-04-06 (Playbook adopted): Planning accuracy rose")
     md = (tmp_path / "r.md").read_text()
     assert "| Planning accuracy before and after 2026-04-06 (Playbook adopted) | 58% → 82% |" in md
     assert "### Before and after 2026-04-06 (Playbook adopted)" in md

@@ -23,7 +23,7 @@ def test_on_a_laptop_every_chart_fits_and_nothing_is_fetched(browser, demo):
     charts = page.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
         const s = f.querySelector('svg').getBoundingClientRect();
         return {id: f.id, w: s.width, h: s.height, overflow: f.scrollWidth > f.clientWidth + 1}; })""")
-    assert len(charts) == 9
+    assert len(charts) == 10
     for c in charts:
         assert c["w"] > 300 and c["h"] > 100 and not c["overflow"], c
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280

@@ -85,7 +85,8 @@ def test_pdf_pages_text_and_page_size(demo, tmp_path):
 def test_markdown_tables_and_chart_images_beside_it(demo):
     md = (demo / "report.md").read_text()
     assert md.startswith("# Product Operations maturity and value: Northwind Cloud\n")
-    assert [h[3:] for h in re.findall(r"^## .+$", md, re.M)][:3] == ["Executive summary", "Where we are", "Criteria heat map"]
+    assert [h[3:] for h in re.findall(r"^## .+$", md, re.M)][:4] == ["Executive summary", "Where we are",
+                                                                    "Teams and business units", "Criteria heat map"]
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert len(images) == len(CHARTS) and all((demo / i).is_file() for i in images)
     table = md[md.index("### Level by dimension"):].split("\n\n")[1].splitlines()

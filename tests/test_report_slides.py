@@ -102,3 +102,16 @@ def test_the_report_command_writes_the_deck(demo, tmp_path, formats):
     out = tmp_path / "board"
     ok("report", "--db", str(demo / "prodops.db"), "-f", formats, "--out", str(out))
     assert (tmp_path / "board.pptx").read_bytes() == (demo / "report.pptx").read_bytes()
+
+
+def test_a_long_commentary_paragraph_is_cut_to_fit_its_slides(demo):
+    from prodops.report.slides import render_pptx
+
+    report = json.loads((demo / "report.json").read_text())
+    long = " ".join(f"Sentence {i} of the lead's single very long paragraph about the quarter." for i in range(120))
+    report["commentary"] = {"summary": [["p", long]]}
+    slides = [s for s in Presentation(io.BytesIO(render_pptx(report, {}))).slides if title(s).startswith("Executive summary: commentary")]
+    assert len(slides) >= 4  # about 8,500 characters: more than one slide holds
+    said = [slide.shapes[1].text_frame.text for slide in slides]
+    assert all(len(text) <= 2200 for text in said)  # 21 lines of about 100 characters: what a box holds at 16 points
+    assert " ".join(" ".join(t.split("\n")) for t in said) == long  # every word, in order, once

@@ -34,7 +34,6 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     from prodops.report.layout import TITLES
     from prodops.report.model import ReportInputs, build_report
     from prodops.roadmap import plan
-
     from prodops.units import comparison_document
 
     dated = as_of is not None

@@ -127,13 +127,32 @@ def _height(paragraphs: list[str], width: float, size: float) -> float:
     return sum(_lines(p, width, size) * size * 1.2 / 72 + size * 0.5 / 72 for p in paragraphs) + 0.1
 
 
+def _fitting(paragraphs: list[str], width: float, size: float, room: float) -> list[str]:
+    """The paragraphs, each too tall for `room` cut at its sentences (or, failing that, its words)
+    into parts that fit, so no paragraph runs off a slide."""
+    out = []
+    for text in paragraphs:
+        parts = re.split(r"(?<=[.!?])\s+", text) if _height([text], width, size) > room else [text]
+        if any(_height([p], width, size) > room for p in parts):
+            parts = text.split()
+        piece = ""
+        for part in parts:
+            joined = f"{piece} {part}".strip()
+            if piece and _height([joined], width, size) > room:
+                out.append(piece)
+                joined = part
+            piece = joined
+        out.append(piece)
+    return out
+
+
 def _section(deck, section: layout.Section, pngs: dict[str, bytes], notes: str, accent: str = INK) -> None:
     charts = [c for c in section.charts if c in pngs]
     lead = [*(f"Read with care: {w}" for w in section.warnings), *section.paragraphs][:LEAD_PARAGRAPHS]
     tables = list(section.tables)
     slides = []
-    said = [f"• {text}" if kind == "li" else text for kind, text in section.commentary]
     room, width = HIGH - 1.7, WIDE - 2 * MARGIN
+    said = _fitting([f"• {text}" if kind == "li" else text for kind, text in section.commentary], width, 16, room)
     while said:  # the lead's own words first, on slides of their own, then the figures
         taken = 1
         while taken < len(said) and _height(said[:taken + 1], width, 16) <= room:
