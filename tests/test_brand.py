@@ -127,3 +127,18 @@ def test_a_wrong_brand_changes_nothing(workspace, tmp_path):
     assert "DOCTYPE or entities" in message
     assert json.loads(ok("brand", "--json", "--db", workspace).stdout)["name"] is None  # nothing half-kept
     assert "contrast with white is 1.16:1" in refused("brand", "--accent", "#eeeeee", "--db", workspace)
+
+
+def test_the_organisation_page_previews_the_reports_title_in_the_brand(demo_workspace):
+    from tests.test_web import demo_app, sign_in
+
+    app = demo_app(demo_workspace)
+    admin, csrf = sign_in(app)
+    before = admin.get("/organization?name=Northwind%20Cloud").text
+    assert 'fill="#08306b"' in before  # the report's own accent until the organisation has one
+    sent = admin.post("/organization/look?name=Northwind%20Cloud",
+                      data={"csrf": csrf, "brand_name": "North<wind> & Co", "accent": "#7A1F5C"})
+    assert sent.status_code == 303
+    page = admin.get("/organization?name=Northwind%20Cloud").text
+    preview = page[page.index('class="brand-preview"'):page.index("</figure>")]
+    assert 'fill="#7a1f5c"' in preview and "North&lt;wind&gt; &amp; Co" in preview and "<wind>" not in preview

@@ -153,3 +153,35 @@ def test_every_imported_text_fits_its_column_on_every_database():
                 db = table.c[column.name].type
                 limit = 10_000 if isinstance(db, sa.Text) else db.length
                 assert column.length == limit, (kind, column.name, column.length, limit)
+
+
+def test_a_workspace_of_the_previous_revision_keeps_its_assessments_and_commentary(db_url):
+    """0010 adds units: assessments of the whole organisation and the commentary kept before it stay."""
+    from alembic import command
+    from alembic.config import Config
+
+    from prodops.store import _MIGRATIONS
+
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009")
+        conn.execute(sa.text("INSERT INTO assessments (organization, date, model_id, model_version, level, respondent_count, "
+                             "sources, result, recorded_at) VALUES ('Acme', '2026-09-30', 'm', '1', 2, 3, '[]', '{}', "
+                             "'2026-10-01 00:00:00+00')"))
+        conn.execute(sa.text("INSERT INTO commentary (organization, as_of, text, changed_at) VALUES "
+                             "('Acme', '2026-09-30', 'Kept.', '2026-10-01 00:00:00+00')"))
+    engine.dispose()
+    ws = Workspace(db_url)  # upgrades to the head
+    [a] = ws.assessments()
+    assert (a.organization, a.unit, a.level) == ("Acme", None, 2)
+    from prodops.operations import kept_commentary
+
+    assert kept_commentary(ws, "Acme", dt.date(2026, 9, 30)) == "Kept."
+    given = _responses(dt.date(2026, 9, 30))
+    team = Responses("Acme", given.date, given.respondents, ("t.yaml",), "Payments")
+    ws.record(team, assess(MODEL, team), MODEL)  # the same day, another scope: a second assessment
+    assert [(x.unit, x.respondents) for x in ws.assessments()] == [(None, 3), ("Payments", 2)]
+    ws.close()

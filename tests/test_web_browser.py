@@ -149,3 +149,34 @@ def test_no_page_has_a_serious_accessibility_violation(browser, server, width):
     page.wait_for_load_state()
     found["/campaigns/N"] = serious(page)
     assert not {k: v for k, v in found.items() if v}
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_the_organisation_and_a_units_page_pass_the_scan_and_units_are_declared_by_keyboard(browser, demo_workspace, width):
+    with Workspace.open(demo_workspace) as ws:
+        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
+    running = Server(demo_workspace)
+    try:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        sign_in(page, running)
+        found = {}
+        for path in ("/organization?name=Northwind%20Cloud", "/organization?name=Northwind%20Cloud&unit=Commerce"):
+            page.goto(running.url + path)
+            found[path] = serious(page)
+        assert not {k: v for k, v in found.items() if v}
+        page.goto(running.url + "/organization?name=Northwind%20Cloud")
+        tab_to(page, "document.activeElement.id === 'unit-name'")
+        page.keyboard.type("Mobile")
+        page.keyboard.press("Tab")  # to "Part of"
+        page.keyboard.press("End")  # the last unit listed
+        page.keyboard.press("Tab")
+        page.keyboard.type("Growth")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"#units-h$"))
+        expect(page.locator("#units-h")).to_be_visible()
+        with Workspace.open(demo_workspace) as ws:
+            mobile = operations.unit_tree(ws, "Northwind Cloud").find("mobile")
+        assert (mobile.name, mobile.parent, mobile.teams) == ("Mobile", "Platform", ("Growth",))
+    finally:
+        running.stop()

@@ -18,6 +18,7 @@ from prodops.errors import InputError
 MAX_LOGO = 256 * 1024
 MAX_SIDE = 4000  # pixels of a PNG logo, either side
 MIN_CONTRAST = 4.5
+DEFAULT_ACCENT = "#08306b"  # the report's own, without one of the organisation's (report.css: --accent)
 SVG = "http://www.w3.org/2000/svg"
 # Drawing elements kept, by their lower-case name (SVG's own spelling is mixed case). No <use>: a
 # few of them nested draw millions of shapes ("use bombs").

@@ -266,6 +266,7 @@ def organization(request: Request, name: str, unit: str | None = None, who: Call
 
 def _organization_page(request: Request, name: str, problems=(), status_code: int = 200, said_problems=(),
                        said: str | None = None, look_problems=(), unit: str | None = None, unit_problems=()):
+    from prodops.brand import DEFAULT_ACCENT
     from prodops.operations import brand, events, kept_commentary, report, unit_tree
     from prodops.report.layout import TITLES
     from prodops.tracking import STATUSES, describe, worked
@@ -280,7 +281,7 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
                 report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws),
-                events=events(ws), look_problems=look_problems, unit_problems=unit_problems)
+                events=events(ws), look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
 
 
 @router.post("/organization/units")

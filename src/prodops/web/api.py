@@ -24,7 +24,8 @@ class _Body(BaseModel):
 class NewCampaign(_Body):
     organization: str = Field(max_length=200)
     name: str = Field(max_length=200)
-    team: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=200,
+                             description="the team or business unit it assesses, declared in the workspace (prodops units)")
     opens: dt.date | None = None
     closes: dt.date | None = None
     model: str | None = Field(default=None, max_length=160, description="id@version; must be the model the app serves")
@@ -35,7 +36,8 @@ class Invitee(_Body):
     name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     role: str = Field(max_length=100)
-    team: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=200,
+                             description="their team: the unit they count in when it names one within the campaign's")
 
 
 class Invitees(_Body):
