@@ -173,6 +173,10 @@ def test_a_unit_report_shows_its_own_teams_data(demo_workspace):
     assert launches == 6  # the demo's 18 launches go to its six teams in turn: three each for two teams
     assert commerce["value"]["revenue"] is None  # accounts belong to the organisation, not to a team
     assert commerce["methodology"]["respondents"] == 4  # Payments: ana, fay; Onboarding: ben, hana
+    alone = json.loads(ok("metrics", "launches", "--unit", "commerce", "--until", "2026-09-30", "--db", demo_workspace,
+                          "--json").stdout)
+    assert alone == commerce["value"]["launches"]  # the same rows, as `metrics` and the report count them
+    assert [y["launches"] for y in alone["years"]] == [4, 2]  # L01, L02, L07, L08 in 2025; L13, L14 in 2026
 
 
 def test_the_demo_has_three_teams_in_two_business_units(demo):

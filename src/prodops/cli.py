@@ -352,6 +352,8 @@ def metrics(
     hourly_rate: Annotated[Optional[float], typer.Option("--hourly-rate", min=0, help="PM cost per hour (or `prodops settings hourly_rate`).", show_default=False)] = None,
     headcount: Annotated[Optional[float], typer.Option("--headcount", min=0, help="Number of PMs (or `prodops settings headcount`).", show_default=False)] = None,
     grace_days: Annotated[Optional[int], typer.Option("--grace-days", min=0, help="Days a launch may slip and count as on time.", show_default=False)] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Only the rows of this unit's teams: sprints, launches, time survey (`prodops units list`).", show_default=False)] = None,
+    organization: OrgOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -368,7 +370,7 @@ def metrics(
         value = value_metrics(
             ws, [name] if name else None, as_of=_date(until, "--until"), since=_date(since, "--since"),
             teams=tuple(team or ()), change_date=_date(change_date, "--change-date"), ratio=ratio,
-            hourly_rate=hourly_rate, headcount=headcount, grace_days=grace_days)
+            hourly_rate=hourly_rate, headcount=headcount, grace_days=grace_days, unit=unit, organization=organization)
     if as_json:
         _print_json(value.results[name] if name else value.document())
         return

@@ -39,7 +39,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     dated = as_of is not None
     name, as_of, chosen = report_scope(ws, model, organization, as_of, unit)
     unit = chosen and chosen.unit
-    value = value_metrics(ws, as_of=as_of, model=model, unit_teams=chosen and chosen.pool.units.teams(unit))
+    value = value_metrics(ws, as_of=as_of, model=model, unit=unit, organization=name)
     below = chosen and compared(model, chosen.pool, unit)
     document = build_report(ReportInputs(
         model=model,

@@ -22,11 +22,12 @@ class Value:
 
 
 def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None = None, since: dt.date | None = None,
-                  teams: tuple[str, ...] = (), model=None, unit_teams: set[str] | None = None, **given) -> Value:
+                  teams: tuple[str, ...] = (), model=None, unit: str | None = None, organization: str | None = None,
+                  **given) -> Value:
     """The metrics `names` (all by default) from the workspace's data as known on `as_of` (default
     today): `given` options (change_date, ratio, hourly_rate, headcount, grace_days) beat the
-    workspace's settings. `teams` match whatever their letter case; `unit_teams` (case-folded) are
-    a unit's, whose rows alone count (metrics.of_teams)."""
+    workspace's settings. `teams` match whatever their letter case; of a `unit` (of `organization`),
+    only its teams' rows count (metrics.of_teams)."""
     from prodops.metrics.predictability import RATES
 
     names = list(names or METRICS)
@@ -39,10 +40,21 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     if since and since > as_of:
         raise InputError(f"the period starts on {since}, after it ends on {as_of}")
     options = value_options(read_settings(ws), as_of=as_of, since=since, model=model, **given)
-    tables = of_teams({t: ws.read(t) for t in tables_for(names)}, unit_teams)
+    tables = of_teams({t: ws.read(t) for t in tables_for(names)}, _unit_teams(ws, unit, organization))
     if teams:
         options = dataclasses.replace(options, teams=_teams(ws, teams))
     return Value({n: METRICS[n].compute(tables, options) for n in names}, options)
+
+
+def _unit_teams(ws, unit: str | None, organization: str | None) -> set[str] | None:
+    """The data teams of `unit` (None without one: every row counts)."""
+    if not unit:
+        return None
+    from prodops.operations.units import organization_of, unit_named, unit_tree
+
+    org = organization_of(ws, organization)
+    tree = unit_tree(ws, org)
+    return tree.teams(unit_named(tree, unit, org))
 
 
 def _teams(ws, asked: tuple[str, ...]) -> tuple[str, ...]:
