@@ -142,3 +142,18 @@ def test_the_organisation_page_previews_the_reports_title_in_the_brand(demo_work
     page = admin.get("/organization?name=Northwind%20Cloud").text
     preview = page[page.index('class="brand-preview"'):page.index("</figure>")]
     assert 'fill="#7a1f5c"' in preview and "North&lt;wind&gt; &amp; Co" in preview and "<wind>" not in preview
+
+
+@pytest.mark.parametrize("family", ['font-family="Helvetica"', 'font-family="Brand Sans, Arial"', ""])
+def test_an_svg_logos_words_are_drawn_on_the_title_slide_whatever_font_it_names(family):
+    import io
+
+    from PIL import Image
+
+    from prodops.report.slides import _logo_png
+
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="44" font-size="36" {family}>Acme</text></svg>'
+    kind, cleaned = logo(svg.encode())
+    drawn = Image.open(io.BytesIO(_logo_png(f"data:{kind};base64," + base64.b64encode(cleaned).decode()))).convert("LA")
+    inked = sum(1 for grey, alpha in drawn.getdata() if alpha > 128 and grey < 128)
+    assert inked > 500  # the word, not an empty picture

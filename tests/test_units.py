@@ -288,10 +288,12 @@ def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(t
     from tests.test_web import demo_app, sign_in
 
     db = str(tmp_path / "w.db")
-    with Workspace.open(db) as ws:
-        operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"])
     app = demo_app(db)
     viewer, _ = sign_in(app, "viewer@example.com")
+    empty = viewer.get("/organizations")  # nothing at all yet: the page, saying so
+    assert empty.status_code == 200 and "No assessment recorded yet" in empty.text
+    with Workspace.open(db) as ws:
+        operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"])
     listed = viewer.get("/organizations").text
     assert "The data imported so far gives the value figures alone" in listed
     page = viewer.get("/organization?name=All%20teams")
@@ -299,3 +301,119 @@ def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(t
     assert "Trajectory" not in page.text
     report = viewer.get("/organization/report.json?name=All%20teams")
     assert json.loads(report.content)["maturity"] is None
+
+
+# --- found in review: each failed before its fix ------------------------------------------------------
+
+def test_two_units_campaigns_with_people_named_alike_count_four_people(tmp_path):
+    from prodops import operations
+    from prodops.model import load_model
+    from prodops.store import Workspace
+
+    model = load_model()
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        for unit in ("Payments", "Core"):
+            operations.declare_unit(ws, "Acme", unit)
+        ids = []
+        for unit in ("Payments", "Core"):
+            made = operations.create_campaign(ws, model, "Acme", f"{unit} check", unit)
+            links = operations.invite(ws, model, made.id, [{"role": "pm"}, {"role": "pm"},
+                                                           {"role": "pm", "email": "lee@example.com"}])
+            for link in links:
+                operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
+                ids.append(link.invite.respondent)
+            operations.close(ws, model, made.id, today=dt.date(2026, 9, 30))
+        assert ids == ["pm", "pm 2", "lee", "pm 3", "pm 4", "lee"]  # the same e-mail keeps its id: one person
+        assert operations.latest(ws, model, "Acme").result.respondents == 5
+        assert operations.latest(ws, model, "Acme", unit="Payments").result.respondents == 2  # Lee answered Core's last
+
+
+def test_closing_a_units_campaign_records_what_its_dashboard_showed(demo_workspace):
+    from prodops import operations
+    from prodops.model import load_model
+    from prodops.store import Workspace
+
+    model = load_model()
+    with Workspace.open(demo_workspace) as ws:
+        made = operations.create_campaign(ws, model, "Northwind Cloud", "Core check", "Core")
+        [link] = operations.invite(ws, model, made.id, [{"name": "Pia", "role": "pm"}])
+        operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
+        shown = operations.result(ws, model, made.id, today=dt.date(2026, 10, 15)).result
+        kept = operations.close(ws, model, made.id, today=dt.date(2026, 10, 15)).result
+        assert kept.measurements == shown.measurements and kept.dimensions == shown.dimensions  # Core's data, both
+
+
+def test_a_unit_is_reported_as_of_the_newest_assessment_and_its_history_shows_who_left(tmp_path):
+    db = str(tmp_path / "w.db")
+    ok("units", "add", "Payments", "--organization", "Northwind Cloud", "--db", db)
+    ok("units", "add", "Core", "--organization", "Northwind Cloud", "--db", db)
+    pay = json.loads(open(_answers(tmp_path, "ana", unit="Payments", day="2026-03-31")).read())
+    pay["respondents"].append({**pay["respondents"][0], "id": "bo"})
+    (tmp_path / "pay.json").write_text(json.dumps(pay))
+    ok("assess", str(tmp_path / "pay.json"), "--db", db)
+    ok("assess", _answers(tmp_path, "ana", team="Core", value="No"), "--db", db)  # 09-30: Ana has moved to Core
+    report = json.loads(ok("report", "--unit", "Payments", "--db", db).stdout)
+    assert (report["as_of"], report["methodology"]["respondents"]) == ("2026-09-30", 1)  # Bo alone
+    again = json.loads(ok("report", "--unit", "Payments", "--as-of", "2026-09-30", "--db", db).stdout)
+    assert again["maturity"] == report["maturity"]
+    hist = json.loads(ok("history", "--unit", "Payments", "--db", db, "--json").stdout)["assessments"]
+    assert [(a["date"], a["respondents"]) for a in hist] == [("2026-03-31", 2), ("2026-09-30", 1)]
+    assert "no unit 'Retail'" in refused("history", "--unit", "Retail", "--db", db)
+
+
+def test_the_history_of_several_organisations_keeps_every_one(tmp_path):
+    db = str(tmp_path / "w.db")
+    ok("assess", _answers(tmp_path, "a", org="Acme"), "--db", db)
+    ok("units", "add", "Payments", "--organization", "Northwind Cloud", "--db", db)
+    ok("assess", _answers(tmp_path, "b", unit="Payments"), "--db", db)
+    hist = json.loads(ok("history", "--db", db, "--json").stdout)["assessments"]
+    assert [(a["organization"], a["unit"]) for a in hist] == [("Acme", None), ("Northwind Cloud", None)]
+
+
+def test_names_beyond_ascii_match_in_any_case(tmp_path):
+    from prodops import operations
+    from prodops.metrics import of_teams
+    from prodops.store import Workspace
+
+    import polars as pl
+
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        operations.declare_unit(ws, "Ärzte AG", "Straße")
+        assert [u.name for u in operations.unit_tree(ws, "ärzte ag")] == ["Straße"]
+        operations.create_campaign(ws, tiny_model(), "ÄRZTE AG", "Q4", "STRASSE".lower().replace("ss", "ß"))
+        assert "a campaign is scoped to Straße" in str(pytest.raises(Exception, operations.remove_unit, ws, "ärzte ag", "straße").value)
+        tree = operations.unit_tree(ws, "Ärzte AG")
+    rows = pl.DataFrame({"team": ["Straße", "STRASSE", "Other"]})
+    assert of_teams({"sprints": rows}, tree.teams("Straße"))["sprints"]["team"].to_list() == ["Straße"]
+
+
+def test_planning_answers_files_for_a_unit_uses_its_data(demo_workspace, tmp_path):
+    from prodops.demo import demo_answers
+
+    q3 = str(demo_answers()[-1])
+    whole = json.loads(ok("plan", q3, "--db", demo_workspace, "--json").stdout)
+    core = json.loads(ok("plan", q3, "--unit", "Core", "--db", demo_workspace, "--json").stdout)
+    assert (whole["unit"], core["unit"]) == (None, "Core")
+
+
+def test_the_migration_to_units_goes_back_down(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    import sqlalchemy as sa
+
+    from prodops.store import _MIGRATIONS
+
+    db = str(tmp_path / "w.db")
+    ok("assess", _answers(tmp_path, "a"), "--db", db)
+    ok("units", "add", "Payments", "--db", db)
+    ok("assess", _answers(tmp_path, "b", unit="Payments"), "--db", db)  # the same day, another scope
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+        assert conn.execute(sa.text("SELECT count(*) FROM assessments")).scalar() == 1  # the organisation's stays
+        assert conn.execute(sa.text("SELECT count(*) FROM respondents")).scalar() == 1
+    engine.dispose()

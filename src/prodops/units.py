@@ -6,7 +6,8 @@ The roll-up rule:
   when that unit lies within the scope of their assessment; otherwise in the assessment's scope
   (a unit, or the whole organisation).
 - On a day, each scope counts with its latest assessment on or before it; a person answering in
-  several counts once, with their newest answers.
+  several counts once (respondent ids name people across the organisation), with their newest
+  answers (of two on one day, the later recorded).
 - A unit's level is scored from every respondent counted in it or in a unit below it, with the
   evidence of its own data (the rows of its teams), exactly as one assessment is scored. The
   organisation's level is scored from every respondent.
@@ -81,10 +82,11 @@ class Units:
         return self._team.get(team.casefold()) if team else None
 
     def teams(self, name: str | None) -> set[str] | None:
-        """The data teams (case-folded) of `name` and every unit below it; None for the organisation: all data."""
+        """The data teams of `name` and every unit below it, in lower case as the data's rows are
+        matched (metrics.of_teams); None for the organisation: all data."""
         if name is None:
             return None
-        return {t.casefold() for u in (self.find(name), *self.below(name)) for t in (u.name, *u.teams)}
+        return {t.lower() for u in (self.find(name), *self.below(name)) for t in (u.name, *u.teams)}
 
 
 def placed(units: Units, scope: str | None, respondent: Respondent) -> str | None:
@@ -95,12 +97,12 @@ def placed(units: Units, scope: str | None, respondent: Respondent) -> str | Non
 
 def counted(units: Units, unit: str | None, assessed: list[tuple[str | None, Responses]]) -> Responses | None:
     """The responses a unit is scored from: every respondent counted in it or below it, from the
-    latest assessment of each scope (`assessed`); None when nobody counts in it."""
+    latest assessment of each scope (`assessed`, oldest first); None when nobody counts in it."""
     newest: dict[str, tuple[dt.date, str | None, Respondent, Responses]] = {}
     for scope, responses in assessed:
         for person in responses.respondents:
             key = person.id.casefold()
-            if key not in newest or newest[key][0] < responses.date:
+            if key not in newest or newest[key][0] <= responses.date:  # `assessed` is oldest first: a tie, the later recorded
                 newest[key] = (responses.date, placed(units, scope, person), person, responses)
     chosen = [(person, responses) for _, where, person, responses in newest.values() if units.within(where, unit)]
     if not chosen:

@@ -116,7 +116,8 @@ TEAM_TABLES = ("sprints", "time_survey", "launches")
 
 
 def of_teams(tables: dict[str, pl.DataFrame], teams: set[str] | None) -> dict[str, pl.DataFrame]:
-    """The tables as a unit sees them: the rows of `teams` (case-folded; None: every row, the organisation's)."""
+    """The tables as a unit sees them: the rows of `teams` (in lower case, as units.Units.teams
+    gives them; None: every row, the organisation's)."""
     if teams is None:
         return tables
     import polars as pl

@@ -28,7 +28,7 @@ def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path 
 
 
 def evidence(ws, as_of: dt.date, teams: set[str] | None = None) -> dict[str, float]:
-    """What the workspace's data (of `teams`, case-folded; None: all of it) measured in the quarter
+    """What the workspace's data (of `teams`, in lower case; None: all of it) measured in the quarter
     before `as_of`, as known on that day: what data-bound criteria are checked against."""
     from prodops.metrics import known_by, of_teams
     from prodops.metrics.symptoms import TABLES, measurements
@@ -100,6 +100,11 @@ class Latest:
     unit: str | None = None  # the unit it is the result of; None: the organisation
     pool: object = None  # operations.units.Pool: what the units below are scored from
 
+    @property
+    def day(self) -> dt.date:
+        """The day it is the result on: the newest assessment's then (its own answers may be older)."""
+        return self.pool.day
+
 
 def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
            unit: str | None = None) -> Latest:
@@ -116,9 +121,7 @@ def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
                          + (f" on or before {as_of}" if as_of else "")
                          + f"; assess it (an answers file with 'unit: {unit}', or a campaign for it)", fix=Fix("assess"))
     responses, result = scored
-    notes = [f"assessment #{a.id} was answered on {a.model_id}@{a.model_version}; scored with {model.ref}"
-             for a in [found.newest] if a.model_version != model.version]
-    return Latest(found.newest, responses, result, notes, unit, found)
+    return Latest(found.newest, responses, result, found.notes(model), unit, found)
 
 
 def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, organization: str | None = None,
@@ -129,7 +132,7 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
     from prodops.roadmap import plan as make_plan
 
     if paths:
-        result, notes = assess(model, read_responses(model, paths), ws, record=False).result, []
+        result, notes = assess(model, read_responses(model, paths), ws, record=False, unit=unit).result, []
     else:
         if ws is None:
             raise InputError("no answers given and no workspace to read the latest assessment from", fix=Fix("answers"))
@@ -142,9 +145,11 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
 
 
 def history(ws, organization: str | None = None, unit: str | None = None, model: MaturityModel | None = None) -> list:
-    """The results of `organization` (any case), or of one of its units, oldest first: the recorded
-    assessments as they are while every one is of the whole organisation; otherwise the roll-up on
-    each day an assessment counting in it was recorded, scored with `model` (the default model)."""
+    """The results of `organization` (any case; every one recorded without it), or of one of its
+    units, oldest first: the recorded assessments as they are while every one is of the whole
+    organisation; otherwise the roll-up on each day an assessment changed who or what counts in
+    it, scored with `model` (the default model)."""
+    from prodops.operations.units import pool, scored_unit, unit_named, unit_tree
     from prodops.store import RecordedAssessment
 
     recorded = ws.assessments(organization)
@@ -158,15 +163,27 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
 
         model = load_model()
     out = []
-    for day in sorted({a.date for a in recorded if a.model_id == model.id}):
-        try:
-            found = latest(ws, model, organization, day, unit)
-        except InputError:  # nobody counts in the unit yet
+    for org in dict.fromkeys(a.organization for a in recorded):
+        mine = [a for a in recorded if a.organization == org]
+        if unit is None and all(a.unit is None for a in mine):
+            out += mine
             continue
-        if found.responses.date != day:  # nothing new for it that day
-            continue
-        r = found.result
-        out.append(RecordedAssessment(
-            next(a.id for a in recorded if a.date == day), found.recorded.organization, day, r.model_id, r.model_version,
-            r.level, model.level_name(r.level), r.progress_to_next, r.respondents, dict(r.dimensions), found.unit))
+        named = unit_named(unit_tree(ws, org), unit, org)
+        if not any(a.model_id == model.id for a in mine):
+            raise InputError(f"the assessments of {org} were answered on model {mine[-1].model_id}, not {model.ref}; "
+                             "use that model", fix=Fix("model"))
+        counted_before = None
+        for day in sorted({a.date for a in mine}):
+            found = pool(ws, model, org, day)
+            scored = scored_unit(model, found, named)
+            if scored is None:  # nobody counts in it yet
+                continue
+            responses, r = scored
+            counted = (responses.date, frozenset(p.id.casefold() for p in responses.respondents))
+            if counted == counted_before:  # nobody new, nobody gone, no newer answers: nothing new for it that day
+                continue
+            counted_before = counted
+            out.append(RecordedAssessment(
+                next(a.id for a in reversed(found.picked) if a.date == day), org, day, r.model_id, r.model_version,
+                r.level, model.level_name(r.level), r.progress_to_next, r.respondents, dict(r.dimensions), named))
     return out

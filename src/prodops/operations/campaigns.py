@@ -265,7 +265,8 @@ def read_invitees(path: Path | str, data: bytes | None = None) -> list[dict]:
 
 def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> list[Issued]:
     """A personal link for each invitee ({name?, email?, role, team?}), all or none. An invitee's
-    id in the assessment is their name, or their e-mail, or their role and a number."""
+    id in the assessment is their name, or their e-mail, or their role, with a number where the
+    organisation's campaigns have it already; an e-mail invited before keeps its id."""
     from prodops.store.tables import invites
 
     found = campaign(ws, campaign_id)
@@ -300,7 +301,17 @@ def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> 
     with ws.transaction() as conn:
         earlier = conn.execute(sa.select(invites.c.respondent, invites.c.name, invites.c.email)
                                .where(invites.c.campaign_id == campaign_id)).all()
-        taken = {r.respondent.casefold() for r in earlier}
+        here = {r.respondent.casefold() for r in earlier}
+        # A respondent id names one person across the organisation's campaigns (the roll-up of units
+        # counts each person once): the same e-mail keeps its id, anyone else gets an id of their own.
+        from prodops.store.tables import campaigns
+
+        siblings = [c for c, org in conn.execute(sa.select(campaigns.c.id, campaigns.c.organization))
+                    if org.casefold() == found.organization.casefold() and c != campaign_id]
+        others = conn.execute(sa.select(invites.c.respondent, invites.c.email)
+                              .where(invites.c.campaign_id.in_(siblings))).all() if siblings else []
+        known = {r.email.casefold(): r.respondent for r in others if r.email}
+        taken = here | {r.respondent.casefold() for r in others}
         # One person, one link: the same e-mail (or, without e-mails, the same name) again is a
         # mistake or a form posted twice (a reload), not a second person.
         seen = {("email", r.email.casefold()) if r.email else ("name", (r.name or "").casefold()) for r in earlier}
@@ -312,7 +323,12 @@ def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> 
             seen.add(who)
         _raise("the invitees are not valid", problems)
         for name, email, role, team in people:
-            respondent = _free_id(name or (email and email.split("@")[0]) or role, taken)
+            same = email and known.get(email.casefold())
+            if same and same.casefold() not in here:
+                respondent = same
+            else:
+                respondent = _free_id(name or (email and email.split("@")[0]) or role, taken)
+            here.add(respondent.casefold())
             token = new_secret()
             iid = conn.execute(invites.insert().values(
                 campaign_id=campaign_id, token_hash=digest(token), csrf=new_secret(), respondent=respondent, name=name,
@@ -573,7 +589,7 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
     """Stop taking answers and record the assessment of what was submitted, in one transaction:
     an answer saved before the close is in it, one arriving after is refused. Returns the
     `operations.Assessed` with its `recorded` id."""
-    from prodops.operations.assessments import Assessed, Recorded, evidence
+    from prodops.operations.assessments import Assessed, Recorded, evidence, scoped
     from prodops.assessment import assess as score
     from prodops.store.tables import campaigns
 
@@ -587,8 +603,8 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
         if found.closed_at is not None:
             raise Refused("closed", f"campaign #{found.id} was closed on {found.closed_at.date()}; "
                                     f"it recorded assessment #{found.assessment_id}")
-        responses = _responses(conn, found, found.assessment_date(today))
-        scored = score(model, responses, evidence(ws, responses.date))
+        responses, teams = scoped(ws, _responses(conn, found, found.assessment_date(today)))  # a unit's: its own data
+        scored = score(model, responses, evidence(ws, responses.date, teams))
         recorded = Recorded(*ws.record(responses, scored, model, conn))
         conn.execute(campaigns.update().where(campaigns.c.id == campaign_id).values(
             closed_at=_now(), assessment_id=recorded.id))

@@ -83,7 +83,7 @@ def report_scope(ws, model, organization: str | None, as_of: dt.date | None, uni
 
     chosen = _assessed(ws, model, organization, as_of, unit)
     if chosen is not None:
-        return chosen.recorded.organization, as_of or chosen.result.date, chosen
+        return chosen.recorded.organization, as_of or chosen.day, chosen
     known = {o.casefold(): o for o in ws.organizations()}
     name = (known.get(organization.casefold(), organization) if organization
             else next(iter(known.values())) if len(known) == 1 else brand(ws).name or "All teams")

@@ -15,13 +15,18 @@ from prodops.units import Comparison, Unit, Units
 
 def unit_tree(ws, organization: str) -> Units:
     """The units declared for `organization` (any case)."""
+    return Units(Unit(r.name, r.parent, tuple(r.teams)) for r in _rows(ws, organization))
+
+
+def _rows(ws, organization: str) -> list:
+    """The units' rows of `organization`, its name matched in any case here (SQLite's lower() folds ASCII only)."""
     import sqlalchemy as sa
 
     from prodops.store.tables import units as table
 
     with ws.transaction(write=False) as conn:
-        rows = conn.execute(sa.select(table).where(sa.func.lower(table.c.organization) == organization.lower())).all()
-    return Units(Unit(r.name, r.parent, tuple(r.teams)) for r in rows)
+        rows = conn.execute(sa.select(table)).all()
+    return [r for r in rows if r.organization.casefold() == organization.casefold()]
 
 
 def organization_of(ws, organization: str | None) -> str:
@@ -49,8 +54,6 @@ def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
 def declare_unit(ws, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
     """Declare a unit (or change its parent and data teams): under `parent` (None: the organisation),
     counting the data of `teams` besides its own name."""
-    import sqlalchemy as sa
-
     from prodops.store import dialect_insert
     from prodops.store.tables import units as table
 
@@ -69,12 +72,12 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
             raise InputError(f"{team!r} already counts as unit {owner.name}; a team counts in one unit")
     row = dict(organization=org, name=name, parent=parent, teams=list(teams))
     with ws.transaction() as conn:
+        for r in _rows(ws, org):  # the organisation as first spelled: one tree, whatever the case given
+            row["organization"] = r.organization
+            break
         insert = dialect_insert(conn)(table).values(**row)
         conn.execute(insert.on_conflict_do_update(index_elements=["organization", "name"],
                                                   set_={"parent": insert.excluded.parent, "teams": insert.excluded.teams}))
-        if existing is None:  # a unit declared in another spelling is the same unit
-            conn.execute(table.delete().where(sa.func.lower(table.c.organization) == org.lower(),
-                                              sa.func.lower(table.c.name) == name.lower(), table.c.name != name))
     return Unit(name, parent, teams)
 
 
@@ -95,11 +98,13 @@ def remove_unit(ws, organization: str | None, name: str) -> Unit:
         raise InputError(f"{len(scoped)} assessment(s) are scoped to {found.name} (the first of {scoped[0].date}); "
                          "a unit with assessments stays")
     with ws.transaction() as conn:
-        if conn.execute(sa.select(sa.func.count()).select_from(campaigns).where(
-                sa.func.lower(campaigns.c.team) == found.name.lower(),
-                sa.func.lower(campaigns.c.organization) == org.lower())).scalar():
+        scoped_campaigns = conn.execute(sa.select(campaigns.c.organization, campaigns.c.team)
+                                        .where(campaigns.c.team.is_not(None))).all()
+        if any(o.casefold() == org.casefold() and t.casefold() == found.name.casefold() for o, t in scoped_campaigns):
             raise InputError(f"a campaign is scoped to {found.name}; a unit with campaigns stays")
-        conn.execute(table.delete().where(sa.func.lower(table.c.organization) == org.lower(), table.c.name == found.name))
+        for r in _rows(ws, org):
+            if r.name == found.name:
+                conn.execute(table.delete().where(table.c.organization == r.organization, table.c.name == r.name))
     return found
 
 
@@ -121,24 +126,36 @@ class Pool:
     assessed: list  # (scope, Responses), oldest first
     newest: object  # store.RecordedAssessment: the newest of them
     tables: dict
+    picked: list  # store.RecordedAssessment: the assessments `assessed` holds, oldest first
+
+    @property
+    def day(self):
+        """The day the results are of: the newest assessment's."""
+        return self.newest.date
+
+    def notes(self, model: MaturityModel) -> list[str]:
+        return [f"assessment #{a.id} was answered on {a.model_id}@{a.model_version}; scored with {model.ref}"
+                for a in self.picked if a.model_version != model.version]
 
 
 def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None) -> Pool:
+    """Of `organization` (or the only one recorded), each scope's latest assessment on `model` on or
+    before `as_of`; refused when the newest assessment by then is of another model."""
     from prodops.metrics.symptoms import TABLES
     from prodops.units import latest_by_scope
 
     newest = ws.latest(organization)  # which organisation, and its errors
-    recorded = ws.assessments(newest.organization)
-    picked = latest_by_scope(recorded, as_of)
-    if not picked:
-        raise InputError(f"no assessment of {newest.organization} on or before {as_of}; the first is of {recorded[0].date}")
-    newest = max(picked, key=lambda a: (a.date, a.id))
+    recorded = [a for a in ws.assessments(newest.organization) if as_of is None or a.date <= as_of]
+    if not recorded:
+        raise InputError(f"no assessment of {newest.organization} on or before {as_of}; the first is of "
+                         f"{ws.assessments(newest.organization)[0].date}")
+    newest = recorded[-1]
     if newest.model_id != model.id:
         raise InputError(f"the latest assessment (#{newest.id}) was answered on model {newest.model_id}@{newest.model_version}, "
                          f"not {model.ref}; use that model", fix=Fix("model"))
-    picked = [a for a in picked if a.model_id == model.id]
+    picked = latest_by_scope([a for a in recorded if a.model_id == model.id], None)
     return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.responses(a.id)) for a in picked],
-                newest, {t: ws.read(t) for t in TABLES})
+                newest, {t: ws.read(t) for t in TABLES}, picked)
 
 
 def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):

@@ -108,7 +108,20 @@ def _logo_png(data_uri: str | None) -> bytes | None:
         return data
     import vl_convert as vlc
 
-    return vlc.svg_to_png(data.decode("utf-8"), scale=2)
+    return vlc.svg_to_png(_with_fallback_font(data.decode("utf-8")), scale=2)
+
+
+# The SVG renderer draws text only in a font it finds, and a logo names the brand's own (Helvetica,
+# a web font): every family list ends with the font the report's charts are drawn in.
+FALLBACK_FONT = "DejaVu Sans"
+
+
+def _with_fallback_font(svg: str) -> str:
+    svg = re.sub(r'font-family="([^"]*)"', lambda m: f'font-family="{m[1]}, {FALLBACK_FONT}"', svg)
+    root = re.match(r"<svg\b[^>]*>", svg)
+    if root and "font-family=" not in root[0]:
+        svg = f'<svg font-family="{FALLBACK_FONT}"' + svg[4:]
+    return svg
 
 
 def _heading(slide, title: str, color: str = INK) -> None:

@@ -243,11 +243,16 @@ def organizations(request: Request, who: Caller = Depends(viewer)):
     """The recorded assessments; without one, the report of the value data alone, when there is some."""
     from prodops.operations import history, report_scope
 
-    ws = _ws(request)
-    recorded = history(ws)
-    value_only = None if recorded else report_scope(ws, _model(request), None, None)
-    return page(request, "organizations.html", history=recorded,
-                value_only=value_only and value_only[1] and {"name": value_only[0], "as_of": value_only[1]})
+    ws, model = _ws(request), _model(request)
+    recorded = history(ws, model=model)
+    value_only = None
+    if not recorded:
+        try:  # the value figures of the data imported so far, when there is some
+            name, day, _ = report_scope(ws, model, None, None)
+            value_only = {"name": name, "as_of": day}
+        except InputError:
+            pass  # no data either
+    return page(request, "organizations.html", history=recorded, value_only=value_only)
 
 
 # format -> (what the download is called, its media type); Markdown comes zipped with its charts

@@ -56,6 +56,10 @@ def downgrade() -> None:
     for table in ("launches", "time_survey"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("team")
+    scoped = "SELECT id FROM assessments WHERE unit != ''"  # the units' assessments have no place before 0010
+    for child in ("answers", "respondents", "dimension_levels"):
+        op.execute(f"DELETE FROM {child} WHERE assessment_id IN ({scoped})")
+    op.execute("DELETE FROM assessments WHERE unit != ''")
     with op.batch_alter_table("assessments") as batch:
         batch.drop_constraint("uq_assessment", type_="unique")
         batch.create_unique_constraint("uq_assessment", ["organization", "date", "model_id"])
