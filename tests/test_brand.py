@@ -155,5 +155,14 @@ def test_an_svg_logos_words_are_drawn_on_the_title_slide_whatever_font_it_names(
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="44" font-size="36" {family}>Acme</text></svg>'
     kind, cleaned = logo(svg.encode())
     drawn = Image.open(io.BytesIO(_logo_png(f"data:{kind};base64," + base64.b64encode(cleaned).decode()))).convert("LA")
-    inked = sum(1 for grey, alpha in drawn.getdata() if alpha > 128 and grey < 128)
+    pixels = drawn.tobytes()  # grey, alpha, grey, alpha...
+    inked = sum(1 for grey, alpha in zip(pixels[::2], pixels[1::2]) if alpha > 128 and grey < 128)
     assert inked > 500  # the word, not an empty picture
+
+
+def test_a_damaged_png_is_refused_even_after_a_pdf_was_made_in_the_same_process():
+    import weasyprint.images  # noqa: F401  (it tells Pillow to load truncated images, for the whole process)
+
+    for damaged in (png(4, 4)[:-30], png(40, 40)[:-40]):  # cut inside the image data
+        with pytest.raises(InputError, match="a damaged PNG"):
+            logo(damaged)

@@ -97,6 +97,8 @@ def _whole_png(data: bytes, name: str) -> None:
 
     try:
         with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # every chunk whole, its checksum right: whatever WeasyPrint's import told Pillow
+        with Image.open(io.BytesIO(data)) as image:  # (it lets truncated images load) in this process
             image.load()
     except Exception as e:  # Pillow says a damaged file many ways (OSError, SyntaxError, ValueError...)
         raise InputError(f"{name}: a damaged PNG ({str(e)[:80] or type(e).__name__}); export it again") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
-from prodops.report.layout import NUMERIC, sections, text
+from prodops.report.layout import NUMERIC, sections, shown_name, text
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
@@ -38,8 +38,8 @@ def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> st
     logo = brand["logo"] if re.fullmatch(r"data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+", brand["logo"] or "") else None
     return _environment().get_template("report.html").render(
         r=report, sections=sections(report), svgs=svgs, text=text, numeric=NUMERIC,
-        page_size=PAGE_SIZES[page_size], accent=accent, logo=logo, name=brand["name"] or report["organization"],
-        footer_left=Markup(css_string(f"{_cut(brand['name'] or report['organization'], 60)} · as of {report['as_of']}")))
+        page_size=PAGE_SIZES[page_size], accent=accent, logo=logo, name=shown_name(report),
+        footer_left=Markup(css_string(f"{_cut(shown_name(report), 60)} · as of {report['as_of']}")))
 
 
 def _cut(s: str, n: int) -> str:

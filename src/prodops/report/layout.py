@@ -120,6 +120,11 @@ def text(value, kind: str = "text") -> str:
     return str(value)
 
 
+def shown_name(report: dict) -> str:
+    """Whom the report is of, as it names them: the brand's name (or the organisation's), and the unit."""
+    return (report["brand"]["name"] or report["organization"]) + (f", {report['unit']}" if report.get("unit") else "")
+
+
 def named_day(day: str, events: list[dict]) -> str:
     """A day as the report names it: with the names of its events, "2026-04-06 (Playbook adopted)"."""
     names = [e["label"] for e in events if e["date"] == day]

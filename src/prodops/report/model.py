@@ -17,7 +17,7 @@ from prodops.assessment import AssessmentResult, result_document
 from prodops.metrics import METRICS, Options
 from prodops.model import MaturityModel
 from prodops.numbers import count, half_up, money, pct
-from prodops.report.layout import named_day
+from prodops.report.layout import named_day, shown_name
 from prodops.roadmap import Roadmap, roadmap_document
 
 SCHEMA_VERSION = 1
@@ -52,7 +52,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "generated_at": inputs.generated_at,
         "unit": inputs.unit,
         "title": (f"Product Operations {'maturity and value' if latest else 'value'}: "
-                  f"{inputs.brand['name'] or organization}" + (f", {inputs.unit}" if inputs.unit else "")),
+                  + shown_name({"brand": inputs.brand, "organization": organization, "unit": inputs.unit})),
         "summary": summary(inputs),
         **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
                                                "trajectory": []}),
