@@ -163,7 +163,9 @@ def report(results: dict) -> bool:
         t = p["times"]["autosave"]
         print(f"    at a person's pace ({PACE[0]:.0f} to {PACE[1]:.0f} s an answer, {PACED_ANSWERS} answers each): "
               f"autosave p50 {_percentile(t, 50) * 1000:.0f} ms, p95 {_percentile(t, 95) * 1000:.0f} ms, "
-              f"p99 {_percentile(t, 99) * 1000:.0f} ms; errors {len(p['errors'])}")
+              f"p99 {_percentile(t, 99) * 1000:.0f} ms; errors {len(p['errors'])}"
+              + (f" ({', '.join(sorted(set(p['errors']))[:3])})" if p["errors"] else ""))
+        ok = ok and not p["errors"]
     return ok
 
 

@@ -196,3 +196,33 @@ def test_invite_links_are_sent_through_a_real_smtp_server(tmp_path):
         app.state.ws.close()
     finally:
         smtp.stop()
+
+
+def test_a_respondent_reading_for_seconds_keeps_their_connection(tmp_path):
+    """A person reads a statement before tapping the next answer: `prodops serve` keeps an idle
+    connection open longer than that (uvicorn alone closes it after 5 s, and a save sent just then
+    fails)."""
+    import socket
+
+    port = _free_port()
+    process = start_instance(f"sqlite:///{tmp_path / 'w.db'}", port)
+    try:
+        wait_up(port, process)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            stream = conn.makefile("rb")
+
+            def answered() -> bytes:  # one whole response: status line, headers, the body they announce
+                conn.sendall(f"GET /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                status, length = stream.readline(), 0
+                while (line := stream.readline()) not in (b"\r\n", b""):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                stream.read(length)
+                return status
+
+            assert answered().startswith(b"HTTP/1.1 200")
+            time.sleep(6)  # reading the next statement
+            assert answered().startswith(b"HTTP/1.1 200")  # the same connection still serves
+    finally:
+        process.terminate()
+        process.wait(30)

@@ -886,6 +886,9 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 
 
+KEEP_ALIVE = 75  # seconds an idle connection of the web app stays open
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; behind a proxy keep 127.0.0.1.")] = "127.0.0.1",
@@ -929,8 +932,10 @@ def serve(
     _model(model)  # a bad model file fails here, not in every worker
     typer.echo(f"Serving {where} at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} "
                "(Ctrl-C stops)", err=True)
+    # A respondent reads a statement for seconds before the next autosave: a connection kept open
+    # 75 s (as proxies do), not uvicorn's 5 s, is not closed just as their browser sends on it.
     uvicorn.run("prodops.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, server_header=False, log_level="warning")
+                proxy_headers=True, server_header=False, log_level="warning", timeout_keep_alive=KEEP_ALIVE)
 
 
 @users_app.command("add")
