@@ -31,9 +31,10 @@ def evidence(ws, as_of: dt.date, teams: set[str] | None = None) -> dict[str, flo
     """What the workspace's data (of `teams`, in lower case; None: all of it) measured in the quarter
     before `as_of`, as known on that day: what data-bound criteria are checked against."""
     from prodops.metrics import known_by, of_teams
-    from prodops.metrics.symptoms import TABLES, measurements
+    from prodops.metrics.symptoms import measurements
+    from prodops.operations.units import data_tables
 
-    return measurements(known_by(of_teams({t: ws.read(t) for t in TABLES}, teams), as_of), as_of)
+    return measurements(known_by(of_teams(data_tables(ws), teams), as_of), as_of)
 
 
 def scoped(ws, responses: Responses) -> tuple[Responses, set[str] | None]:
@@ -149,7 +150,7 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
     units, oldest first: the recorded assessments as they are while every one is of the whole
     organisation; otherwise the roll-up on each day an assessment changed who or what counts in
     it, scored with `model` (the default model)."""
-    from prodops.operations.units import pool, scored_unit, unit_named, unit_tree
+    from prodops.operations.units import data_tables, pool, scored_unit, unit_named, unit_tree
     from prodops.store import RecordedAssessment
 
     recorded = ws.assessments(organization)
@@ -162,7 +163,7 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
         from prodops.model import load_model
 
         model = load_model()
-    out = []
+    out, tables = [], data_tables(ws)  # read once, for every day
     for org in dict.fromkeys(a.organization for a in recorded):
         mine = [a for a in recorded if a.organization == org]
         if unit is None and all(a.unit is None for a in mine):
@@ -174,7 +175,7 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
                              "use that model", fix=Fix("model"))
         counted_before = None
         for day in sorted({a.date for a in mine}):
-            found = pool(ws, model, org, day)
+            found = pool(ws, model, org, day, tables)
             scored = scored_unit(model, found, named)
             if scored is None:  # nobody counts in it yet
                 continue

@@ -138,10 +138,11 @@ class Pool:
                 for a in self.picked if a.model_version != model.version]
 
 
-def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None) -> Pool:
+def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
+         tables: dict | None = None) -> Pool:
     """Of `organization` (or the only one recorded), each scope's latest assessment on `model` on or
-    before `as_of`; refused when the newest assessment by then is of another model."""
-    from prodops.metrics.symptoms import TABLES
+    before `as_of`; refused when the newest assessment by then is of another model. `tables`: the
+    data tables when already read (a history reads them once for all its days)."""
     from prodops.units import latest_by_scope
 
     newest = ws.latest(organization)  # which organisation, and its errors
@@ -155,7 +156,14 @@ def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.da
                          f"not {model.ref}; use that model", fix=Fix("model"))
     picked = latest_by_scope([a for a in recorded if a.model_id == model.id], None)
     return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.responses(a.id)) for a in picked],
-                newest, {t: ws.read(t) for t in TABLES}, picked)
+                newest, tables or data_tables(ws), picked)
+
+
+def data_tables(ws) -> dict:
+    """The tables evidence is measured from, as the workspace holds them."""
+    from prodops.metrics.symptoms import TABLES
+
+    return {t: ws.read(t) for t in TABLES}
 
 
 def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):
