@@ -156,6 +156,7 @@ def test_a_unit_is_assessed_reported_and_planned_on_its_own(tmp_path):
     assert (plan["unit"], plan["current_level"]) == ("Payments", 5)
     hist = json.loads(ok("history", "--unit", "Payments", "--db", db, "--json").stdout)["assessments"]
     assert [(a["unit"], a["level"]) for a in hist] == [("Payments", 5)]
+    assert "Levels over time: Northwind Cloud › Payments" in ok("history", "--unit", "Payments", "--db", db).stdout
     org_hist = json.loads(ok("history", "--db", db, "--json").stdout)["assessments"]
     assert [(a["unit"], a["level"], a["respondents"]) for a in org_hist] == [(None, 5, 2)]  # the roll-up, once a day
     assert "nobody has answered for Commerce" not in ok("report", "--unit", "Commerce", "--db", db).stderr

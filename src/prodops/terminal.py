@@ -96,7 +96,7 @@ def show_model(console: Console, model: MaturityModel) -> None:
 def show_result(console: Console, result: AssessmentResult, model: MaturityModel) -> None:
     roles = ", ".join(f"{n} {r}" for r, n in sorted(result.roles.items()))
     head = Text.from_markup(
-        f"[bold]{escape(result.organization + (' › ' + result.unit if result.unit else ''))}[/]  assessed {result.date.isoformat()} on {escape(model.ref)}\n"
+        f"[bold]{escape(_who(result.organization, result.unit))}[/]  assessed {result.date.isoformat()} on {escape(model.ref)}\n"
         f"{result.respondents} respondent{'s' if result.respondents != 1 else ''} ({escape(roles)})\n\n"
         f"[bold]Overall: {_level(model, result.level)}[/]")
     if result.next_level:
@@ -164,7 +164,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
 
 def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
     console.print(Panel(
-        f"[bold]{escape(roadmap.organization + (' › ' + roadmap.unit if roadmap.unit else ''))}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
+        f"[bold]{escape(_who(roadmap.organization, roadmap.unit))}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
         f"(assessed {roadmap.assessment_date.isoformat()}).\nPhases of {roadmap.phase_days} days with "
         f"{roadmap.capacity} parallel workstream{'s' if roadmap.capacity != 1 else ''} "
         f"({roadmap.phase_days * roadmap.capacity} effort-days each).", title="What do we invest in next?", expand=False))
@@ -192,6 +192,11 @@ def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
         console.print("[dim]Owners, costs and whether the done ones worked: `prodops investments list`.[/]")
 
 
+def _who(organization: str, unit: str | None) -> str:
+    """An organisation, or one of its units: "Northwind Cloud › Commerce"."""
+    return f"{organization} › {unit}" if unit else organization
+
+
 def show_history(console: Console, recorded: list, model: MaturityModel, last: int = 8) -> None:
     if not recorded:
         console.print("No assessments recorded yet; `prodops assess FILE` records one.")
@@ -200,16 +205,16 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
     for col in ("#", "Date", "Organization", "Model", "Respondents", "Level", "Progress to next"):
         t.add_column(col)
     for a in recorded:
-        t.add_row(str(a.id), a.date.isoformat(), escape(a.organization + (f" › {a.unit}" if a.unit else "")),
+        t.add_row(str(a.id), a.date.isoformat(), escape(_who(a.organization, a.unit)),
                   f"{a.model_id}@{a.model_version}",
                   str(a.respondents), f"{a.level} {escape(a.level_name)}", _pct(a.progress_to_next))
     console.print(t)
 
-    # Levels over time, one table per organisation: one column per assessment, the latest `last`.
+    # Levels over time, one table per organisation (or unit): one column per assessment, the latest `last`.
     names = {d.id: d.name for d in model.dimensions}
-    for org in dict.fromkeys(a.organization for a in recorded):
-        shown = [a for a in recorded if a.organization == org][-last:]
-        trend = Table(title=f"Levels over time: {escape(org)}")
+    for who in dict.fromkeys(_who(a.organization, a.unit) for a in recorded):
+        shown = [a for a in recorded if _who(a.organization, a.unit) == who][-last:]
+        trend = Table(title=f"Levels over time: {escape(who)}")
         trend.add_column("Dimension")
         for a in shown:
             trend.add_column(f"#{a.id}\n{a.date.isoformat()}", justify="center")
