@@ -202,12 +202,14 @@ def summarize(batch: Batch) -> None:
     must agree on its start and end: two answers for one sprint are refused, never merged."""
     from prodops.metrics.predictability import summarize_issues
 
-    split = batch.rows.filter((pl.col("start").n_unique() > 1).over("team", "sprint")
-                              | (pl.col("end").n_unique() > 1).over("team", "sprint"))
+    sprints = batch.rows.group_by("team", "sprint").agg(pl.col("source").first(), starts=pl.col("start").n_unique(),
+                                                        ends=pl.col("end").n_unique())
+    split = sprints.filter((pl.col("starts") > 1) | (pl.col("ends") > 1))
     if split.height:
-        first = split.sort("team", "sprint").head(1).row(0, named=True)
-        other = split.filter((pl.col("team") == first["team"]) & (pl.col("sprint") == first["sprint"])
-                             & ((pl.col("start") != first["start"]) | (pl.col("end") != first["end"]))).row(0, named=True)
+        name = split.sort("team", "sprint").row(0, named=True)
+        split = batch.rows.filter((pl.col("team") == name["team"]) & (pl.col("sprint") == name["sprint"]))
+        first = split.head(1).row(0, named=True)
+        other = split.filter((pl.col("start") != first["start"]) | (pl.col("end") != first["end"])).row(0, named=True)
 
         def at(r: dict) -> str:
             return f"{r['source']}" + (f" row {r['row']}" if r.get("row") is not None else f" (issue {r['issue']})")
@@ -216,9 +218,8 @@ def summarize(batch: Batch) -> None:
                          f"{first['end']} in {at(first)}, {other['start']} to {other['end']} in {at(other)}; give each "
                          "sprint one start and one end; nothing was imported")
 
-    sources = batch.rows.group_by("team", "sprint").agg(pl.col("source").first())
-    sprints, units = summarize_issues(batch.rows)
-    batch.rows = sprints.join(sources, on=["team", "sprint"])
+    summed, units = summarize_issues(batch.rows)
+    batch.rows = summed.join(sprints.select("team", "sprint", "source"), on=["team", "sprint"])
     for u in units.iter_rows(named=True):
         if u["unit"] == "issues" and u["unestimated"] < u["rows"]:
             batch.notes.append(f"team {u['team']}: {u['unestimated']} of {u['rows']} issues have no estimate, "

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-if TYPE_CHECKING:
+from prodops.errors import Fix, InputError
+
+if TYPE_CHECKING:  # imported where used: a command that only imports data never loads pydantic
     import polars as pl
 
-from prodops.answers import Respondent, Responses
-from prodops.assessment import AssessmentResult, result_document
-from prodops.errors import Fix, InputError
-from prodops.model import MaturityModel
+    from prodops.answers import Responses
+    from prodops.assessment import AssessmentResult
+    from prodops.model import MaturityModel
+
 from prodops.store.tables import answers, assessments, dimension_levels, metadata, respondents, settings
 
 DEFAULT_DB = "prodops.db"
@@ -172,6 +174,8 @@ class Workspace:
         """Store an assessment in one transaction (`conn`'s, when given). One assessment per
         organisation, unit, date and model: recording it again replaces it under the same id. Returns
         (id, respondents it had before or None)."""
+        from prodops.assessment import result_document
+
         unit = responses.unit or ""
         key = (assessments.c.organization == result.organization) & (assessments.c.unit == unit) & (
             assessments.c.date == result.date) & (assessments.c.model_id == result.model_id)
@@ -304,6 +308,8 @@ class Workspace:
 
     def responses(self, assessment_id: int) -> Responses:
         """The answers of a recorded assessment, to score again (with the same or a newer model)."""
+        from prodops.answers import Respondent, Responses
+
         with self._errors(), self.engine.connect() as conn:
             head = conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).one_or_none()
             if head is None:
