@@ -164,6 +164,22 @@ def test_a_new_workspace_has_the_schema_the_migrations_build(db_url, tmp_path):
     engine.dispose()
 
 
+def test_a_sqlite_workspace_keeps_a_write_ahead_log_flushed_at_checkpoints(tmp_path):
+    """WAL, so readers never wait for a writer; synchronous=NORMAL, as SQLite advises with WAL, so a
+    commit (an autosave) is not a flush to the disk each time. A database in another journal mode
+    keeps the safe default."""
+    ws = Workspace(f"sqlite:///{tmp_path / 'w.db'}")
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    ws.close()
+    memory = Workspace("sqlite://")
+    with memory.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    memory.close()
+
+
 def test_imported_rows_read_back_as_written(db_url):
     """Rows reach the driver, and come back, with each column converted once per distinct value
     (dates are text in SQLite): every type, and empty cells, read back as written."""

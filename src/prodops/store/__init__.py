@@ -363,7 +363,10 @@ def _engine(url: str) -> sa.Engine:
     """The database's engine. SQLite gets what many writers need: a write-ahead log (readers never
     wait for a writer), a minute's patience for a busy database instead of "database is locked",
     and real transactions (pysqlite's own begin late and silently): BEGIN IMMEDIATE for a writer,
-    which takes the write lock up front, so two writers queue instead of deadlocking."""
+    which takes the write lock up front, so two writers queue instead of deadlocking. With the
+    write-ahead log, a commit is written but not flushed to the disk (synchronous=NORMAL, as SQLite
+    advises for WAL): the workspace stays whole whatever happens, and survives any crash of
+    prodops; only a power cut may lose the last commits. It halves the cost of an autosave."""
     backend = sa.engine.make_url(url).get_backend_name()
     if backend != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
@@ -372,6 +375,8 @@ def _engine(url: str) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi, _record):
         dbapi.isolation_level = None  # prodops says when a transaction begins
+        if dbapi.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            dbapi.execute("PRAGMA synchronous=NORMAL")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
@@ -392,6 +397,7 @@ def _write_ahead(engine: sa.Engine) -> None:
         pass
     finally:
         raw.close()
+    engine.dispose()  # connections made before it reopen knowing the journal (and flush as it allows)
 
 
 def _memory(url: str) -> bool:
