@@ -18,6 +18,7 @@ import polars as pl
 
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import read_bytes, refuse_binary
+from prodops.columns import each_distinct
 from prodops.safe_text import CONTROL
 from prodops.metrics.time_value import overhead_hours
 
@@ -313,12 +314,12 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
             bad = ~blank & ~looks & typed.is_null()
             reason = "is not a date as YYYY-MM-DD"
         elif c.kind == "bool":
-            value = pl.when(raw.is_null()).then(False).otherwise(_each_distinct(
+            value = pl.when(raw.is_null()).then(False).otherwise(each_distinct(
                 frame[c.name], lambda v: True if v.lower() in TRUE else False if v.lower() in FALSE else None, pl.Boolean))
             bad = ~blank & typed.is_null()
             reason = "is not true or false (true/false, yes/no, 1/0)"
         elif c.kind == "choice":
-            value = _each_distinct(frame[c.name], str.lower, pl.String)
+            value = each_distinct(frame[c.name], str.lower, pl.String)
             bad = ~blank & ~typed.is_in(c.choices)
             reason = f"is not one of {', '.join(c.choices)}"
         else:
@@ -335,14 +336,6 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
     typed = both.select("row", *[pl.col(f"{c.name}{_TYPED}").alias(c.name) for c in table.columns])
     return typed.select(table.header + ["row"]), [(column, bad.select(["row", *table.header]), reason)
                                                   for column, bad, reason in problems]
-
-
-def _each_distinct(values: pl.Series, convert, dtype) -> pl.Expr:
-    """`values` converted by `convert`, called once per distinct value (a million yes/no cells
-    hold a handful): lower-casing each cell took a fifth of a second a column."""
-    distinct = values.unique().drop_nulls().to_list()
-    return pl.col(values.name).replace_strict(distinct, pl.Series([convert(v) for v in distinct], dtype=dtype),
-                                               default=None, return_dtype=dtype)
 
 
 _TYPED = "\u0000typed"  # the typed twin of a column, beside its text while checking

@@ -253,6 +253,8 @@ class Workspace:
         """A whole imported table as a typed frame (empty, with its columns, when nothing was imported)."""
         import polars as pl
 
+        from prodops.columns import each_distinct
+
         table = metadata.tables[table_name]
         types = {sa.Date: pl.Date, sa.Float: pl.Float64, sa.Boolean: pl.Boolean, sa.DateTime: pl.Datetime("us", "UTC")}
         schema = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String) for c in table.columns}
@@ -264,7 +266,8 @@ class Workspace:
             frame = pl.DataFrame(result.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
             for c, driver_type in zip(table.columns, driver_types):
                 convert = c.type.dialect_impl(conn.dialect).result_processor(conn.dialect, driver_type)
-                frame = frame.with_columns(_converted(frame[c.name], convert, schema[c.name]))
+                value = pl.col(c.name) if convert is None else each_distinct(frame[c.name], convert, schema[c.name])
+                frame = frame.with_columns(value.cast(schema[c.name], strict=False))
         return frame
 
     def distinct(self, table_name: str, *columns: str) -> list[tuple]:
@@ -410,35 +413,20 @@ def _at_head(conn: sa.Connection) -> bool:
         conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]
 
 
-def _converted(values: "pl.Series", convert, dtype) -> "pl.Series":
-    """`values` through a type conversion of SQLAlchemy's (`convert`, or none), applied once per
-    distinct value, as `dtype`."""
-    import polars as pl
-
-    if convert is None:
-        return values.cast(dtype, strict=False)
-    distinct = values.unique().drop_nulls().to_list()
-    return values.replace_strict(distinct, pl.Series([convert(v) for v in distinct], dtype=dtype, strict=False),
-                                 default=None, return_dtype=dtype)
-
-
 def _execute_many(conn: sa.Connection, statement, table: sa.Table, rows: "pl.DataFrame") -> None:
     """Run `statement` once per row, with each column converted as SQLAlchemy would bind it (SQLite
     keeps dates as text) but once per distinct value, and the rows handed to the driver as they
     are: SQLAlchemy's per-row parameter handling took four times the database's own time."""
     import polars as pl
 
-    names = [c.name for c in table.columns]
-    compiled = statement.compile(dialect=conn.dialect, column_keys=names)
+    from prodops.columns import each_distinct
+
+    compiled = statement.compile(dialect=conn.dialect, column_keys=[c.name for c in table.columns])
     columns = []
     for c in table.columns:
         convert = c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        if convert is None:
-            columns.append(rows[c.name])
-        else:
-            distinct = rows[c.name].unique().drop_nulls().to_list()
-            columns.append(rows[c.name].replace_strict(distinct, pl.Series([convert(v) for v in distinct]), default=None))
-    frame = pl.DataFrame(columns)
+        columns.append(pl.col(c.name) if convert is None else each_distinct(rows[c.name], convert))
+    frame = rows.select(columns)
     params = frame.select(list(compiled.positiontup)).rows() if compiled.positional else frame.to_dicts()
     for i in range(0, len(params), 10_000):
         conn.exec_driver_sql(compiled.string, params[i:i + 10_000])
