@@ -81,7 +81,10 @@ def summarize_issues(issues: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def sprint_rates(sprints: pl.DataFrame) -> pl.DataFrame:
     """Each sprint with its ratios (null where a figure is not available) and each ratio's bound
-    rank; `excluded` marks zero-commitment sprints (ratios null)."""
+    rank; `excluded` marks zero-commitment sprints (ratios null). Sprints in the order of their key
+    (team, sprint), whatever order they were stored or read in: the bootstrap draws sprints by
+    position, and sums of floats differ in their last digit with the order of their terms."""
+    sprints = sprints.sort("team", "sprint")
     if "approximation" not in sprints.columns:
         sprints = sprints.with_columns(approximation=pl.lit(None, pl.String))
     excluded = pl.col("committed") <= 0
