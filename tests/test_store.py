@@ -118,14 +118,11 @@ def test_unreachable_database_is_a_clear_error(tmp_path):
 
 
 def test_head_revision_constant_is_alembics_head():
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from prodops.store import _MIGRATIONS, HEAD_REVISION
+    from prodops.store import migrations
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(_MIGRATIONS))
-    assert ScriptDirectory.from_config(cfg).get_heads() == [HEAD_REVISION]
+    assert ScriptDirectory.from_config(migrations()).get_heads() == [HEAD_REVISION]
 
 
 def _differences(conn) -> list:
@@ -143,10 +140,9 @@ def test_a_new_workspace_has_the_schema_the_migrations_build(db_url, tmp_path):
     """A new workspace gets the declared tables in one step, stamped at the head, without loading
     Alembic; the migrations, run from nothing, must build exactly the same schema."""
     from alembic import command
-    from alembic.config import Config
     from alembic.migration import MigrationContext
 
-    from prodops.store import _MIGRATIONS
+    from prodops.store import migrations
 
     ws = Workspace(db_url)
     with ws.engine.connect() as conn:
@@ -156,10 +152,7 @@ def test_a_new_workspace_has_the_schema_the_migrations_build(db_url, tmp_path):
     migrated = f"sqlite:///{tmp_path / 'migrated.db'}" if db_url.startswith("sqlite") else new_database(db_url.rsplit("/", 1)[0])
     engine = sa.create_engine(migrated)
     with engine.begin() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(_MIGRATIONS))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(migrations(conn), "head")
         assert _differences(conn) == []
     engine.dispose()
 
@@ -225,16 +218,12 @@ def test_every_imported_text_fits_its_column_on_every_database():
 def test_a_workspace_of_the_previous_revision_keeps_its_assessments_and_commentary(db_url):
     """0010 adds units: assessments of the whole organisation and the commentary kept before it stay."""
     from alembic import command
-    from alembic.config import Config
 
-    from prodops.store import _MIGRATIONS
+    from prodops.store import migrations
 
     engine = sa.create_engine(db_url)
     with engine.begin() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(_MIGRATIONS))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0009")
+        command.upgrade(migrations(conn), "0009")
         conn.execute(sa.text("INSERT INTO assessments (organization, date, model_id, model_version, level, respondent_count, "
                              "sources, result, recorded_at) VALUES ('Acme', '2026-09-30', 'm', '1', 2, 3, '[]', '{}', "
                              "'2026-10-01 00:00:00+00')"))

@@ -400,11 +400,10 @@ def test_planning_answers_files_for_a_unit_uses_its_data(demo_workspace, tmp_pat
 
 def test_the_migration_to_units_goes_back_down(tmp_path):
     from alembic import command
-    from alembic.config import Config
 
     import sqlalchemy as sa
 
-    from prodops.store import _MIGRATIONS
+    from prodops.store import migrations
 
     db = str(tmp_path / "w.db")
     ok("assess", _answers(tmp_path, "a"), "--db", db)
@@ -412,10 +411,7 @@ def test_the_migration_to_units_goes_back_down(tmp_path):
     ok("assess", _answers(tmp_path, "b", unit="Payments"), "--db", db)  # the same day, another scope
     engine = sa.create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(_MIGRATIONS))
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0009")
+        command.downgrade(migrations(conn), "0009")
         assert conn.execute(sa.text("SELECT count(*) FROM assessments")).scalar() == 1  # the organisation's stays
         assert conn.execute(sa.text("SELECT count(*) FROM respondents")).scalar() == 1
     engine.dispose()

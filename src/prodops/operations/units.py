@@ -15,7 +15,11 @@ from prodops.units import Comparison, Unit, Units
 
 def unit_tree(ws, organization: str) -> Units:
     """The units declared for `organization` (any case)."""
-    return Units(Unit(r.name, r.parent, tuple(r.teams)) for r in _rows(ws, organization))
+    return _tree(_rows(ws, organization))
+
+
+def _tree(rows: list) -> Units:
+    return Units(Unit(r.name, r.parent, tuple(r.teams)) for r in rows)
 
 
 def _rows(ws, organization: str) -> list:
@@ -58,7 +62,8 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
     from prodops.store.tables import units as table
 
     org = organization_of(ws, organization)
-    tree = unit_tree(ws, org)
+    rows = _rows(ws, org)
+    tree = _tree(rows)
     name = _name(name, "the unit's name")
     teams = tuple(dict.fromkeys(_name(t, "a team") for t in teams if t.strip()))
     parent = unit_named(tree, parent, org)
@@ -70,11 +75,9 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
         owner = tree.of_team(team)
         if owner is not None and owner.name.casefold() != name.casefold():
             raise InputError(f"{team!r} already counts as unit {owner.name}; a team counts in one unit")
-    row = dict(organization=org, name=name, parent=parent, teams=list(teams))
+    # the organisation as its units already spell it: one tree, whatever the case given
+    row = dict(organization=rows[0].organization if rows else org, name=name, parent=parent, teams=list(teams))
     with ws.transaction() as conn:
-        for r in _rows(ws, org):  # the organisation as first spelled: one tree, whatever the case given
-            row["organization"] = r.organization
-            break
         insert = dialect_insert(conn)(table).values(**row)
         conn.execute(insert.on_conflict_do_update(index_elements=["organization", "name"],
                                                   set_={"parent": insert.excluded.parent, "teams": insert.excluded.teams}))
@@ -88,7 +91,8 @@ def remove_unit(ws, organization: str | None, name: str) -> Unit:
     from prodops.store.tables import campaigns, units as table
 
     org = organization_of(ws, organization)
-    tree = unit_tree(ws, org)
+    rows = _rows(ws, org)
+    tree = _tree(rows)
     found = tree.find(unit_named(tree, name, org))
     below = tree.below(found.name)
     if below:
@@ -102,9 +106,8 @@ def remove_unit(ws, organization: str | None, name: str) -> Unit:
                                         .where(campaigns.c.team.is_not(None))).all()
         if any(o.casefold() == org.casefold() and t.casefold() == found.name.casefold() for o, t in scoped_campaigns):
             raise InputError(f"a campaign is scoped to {found.name}; a unit with campaigns stays")
-        for r in _rows(ws, org):
-            if r.name == found.name:
-                conn.execute(table.delete().where(table.c.organization == r.organization, table.c.name == r.name))
+        stored = next(r.organization for r in rows if r.name == found.name)
+        conn.execute(table.delete().where(table.c.organization == stored, table.c.name == found.name))
     return found
 
 

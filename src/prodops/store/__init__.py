@@ -266,8 +266,8 @@ class Workspace:
             frame = pl.DataFrame(result.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
             for c, driver_type in zip(table.columns, driver_types):
                 convert = c.type.dialect_impl(conn.dialect).result_processor(conn.dialect, driver_type)
-                value = pl.col(c.name) if convert is None else each_distinct(frame[c.name], convert, schema[c.name])
-                frame = frame.with_columns(value.cast(schema[c.name], strict=False))
+                frame = frame.with_columns(pl.col(c.name).cast(schema[c.name], strict=False) if convert is None
+                                           else each_distinct(frame[c.name], convert, schema[c.name]))
         return frame
 
     def distinct(self, table_name: str, *columns: str) -> list[tuple]:
@@ -461,12 +461,19 @@ def _migrate(conn: sa.Connection, create: bool, where: str) -> None:
         conn.execute(_ALEMBIC_VERSION.insert().values(version_num=HEAD_REVISION))
         return
     from alembic import command
+
+    command.upgrade(migrations(conn), "head")
+
+
+def migrations(conn: sa.Connection | None = None):
+    """Alembic's configuration of prodops' migrations, run on `conn` when given."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    cfg.attributes["connection"] = conn
-    command.upgrade(cfg, "head")
+    if conn is not None:
+        cfg.attributes["connection"] = conn
+    return cfg
 
 
 def _safe(url: str) -> str:
