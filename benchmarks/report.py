@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from prodops import operations
-from prodops.demo import DEMO_IMPORTS, DEMO_SETTINGS, EXAMPLES, demo_answers
+from prodops.demo import DEMO_IMPORTS, DEMO_ORGANIZATION, DEMO_SETTINGS, EXAMPLES, demo_answers
 from prodops.model import load_model
 from prodops.report import FORMATS
 from prodops.store import Workspace, database_url
@@ -50,7 +50,7 @@ def workspace(folder: Path) -> Path:
     with Workspace(database_url(str(db))) as ws:
         for kind, name in DEMO_IMPORTS.items():  # the demo's launches, surveys and accounts
             if kind not in ("sprint-summary", "sprint-issues"):
-                operations.import_files(ws, kind, [EXAMPLES / name])
+                operations.import_files(ws, kind, [EXAMPLES / name], organization=DEMO_ORGANIZATION)
         operations.import_files(ws, "sprint-summary", [path])
         for key, value in DEMO_SETTINGS.items():
             operations.change_setting(ws, key, value)

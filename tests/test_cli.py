@@ -108,7 +108,7 @@ def test_plan_on_an_empty_workspace(tmp_path):
     from prodops.store import Workspace
 
     db = tmp_path / "w.db"
-    Workspace(f"sqlite:///{db}").settings()  # a use creates it
+    Workspace(f"sqlite:///{db}").organizations()  # a use creates it
     assert "no assessment recorded" in refused("plan", "--db", str(db))
 
 
@@ -350,7 +350,7 @@ def test_figures_for_one_run_obey_the_settings_bounds(tmp_path):
     db = str(tmp_path / "w.db")
     assert "headcount: 0.0 is not valid: a number more than 0" in refused("metrics", "--headcount", "0", "--db", db) or \
         "no workspace" in refused("metrics", "--headcount", "0", "--db", db)
-    ok("settings", "currency", "EUR", "--db", db)
+    ok("settings", "currency", "EUR", "--organization", "Acme", "--db", db)
     assert "headcount: 0.0 is not valid: a number more than 0" in refused("metrics", "--headcount", "0", "--db", db)
     assert "a whole number from 0 to 3,650" in refused("metrics", "--grace-days", "99999", "--db", db)
 

@@ -121,7 +121,7 @@ def test_a_report_without_an_assessment_carries_its_commentary(tmp_path):
     from prodops.demo import EXAMPLES
 
     db = str(tmp_path / "value.db")
-    ok("import", "launches", str(EXAMPLES / "launches.csv"), "--db", db)  # launches alone: value data all the same
+    ok("import", "--organization", "Acme", "launches", str(EXAMPLES / "launches.csv"), "--db", db)  # launches alone: value data all the same
     note = tmp_path / "c.md"
     note.write_text("Before our first assessment.\n\n# Launch success\n- Tiering starts in Q4.\n")
     ok("commentary", "set", str(note), "--db", db)
@@ -138,7 +138,7 @@ def test_commentary_on_a_section_the_report_lacks_is_kept_and_said(tmp_path):
     from prodops.demo import EXAMPLES
 
     db = str(tmp_path / "value.db")
-    ok("import", "launches", str(EXAMPLES / "launches.csv"), "--db", db)
+    ok("import", "--organization", "Acme", "launches", str(EXAMPLES / "launches.csv"), "--db", db)
     note = tmp_path / "c.md"
     note.write_text("# Roadmap\nNo plan before the first assessment.\n")
     ok("commentary", "set", str(note), "--db", db)

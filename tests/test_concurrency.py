@@ -23,20 +23,20 @@ def _writer(url: str, task: str, i: int, folder: str, start, results) -> None:
     try:
         with Workspace(url) as ws:
             if task == "same-import":
-                done = operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"])
+                done = operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"], organization="Acme")
                 results.put((i, "ok", done.new + done.updated))
             elif task == "own-import":
                 rows = (EXAMPLES / "sprints.csv").read_text().splitlines()
                 path = Path(folder) / f"writer-{i}.csv"
                 path.write_text("\n".join([rows[0], *[r.replace(r.split(",")[0], f"Team {i}", 1) for r in rows[1:]]]) + "\n")
-                done = operations.import_files(ws, "sprint-summary", [path])
+                done = operations.import_files(ws, "sprint-summary", [path], organization="Acme")
                 results.put((i, "ok", done.new))
             elif task == "same-assessment":
                 model = load_model()
                 done = operations.assess(model, operations.read_responses(model, [demo_answers()[i % 3]]), ws, use_data=False)
                 results.put((i, "ok", done.result.respondents))
             elif task == "setting":
-                operations.change_setting(ws, "hourly_rate", str(80 + i))
+                operations.change_setting(ws, "hourly_rate", str(80 + i), "Acme")
                 results.put((i, "ok", 80 + i))
     except Exception as e:  # noqa: BLE001 - the parent reports whatever a writer met
         results.put((i, "error", f"{type(e).__name__}: {e}"))
@@ -64,7 +64,7 @@ def test_writers_at_once_on_a_new_workspace(db_url, task, tmp_path):
 
     out = _run_together(db_url, task, tmp_path)
     with Workspace(db_url) as ws:
-        sprints = ws.read("sprints")
+        sprints = ws.read("sprints", "Acme")
         recorded = ws.assessments()
         if task == "same-import":
             assert sprints.height == len((EXAMPLES / "sprints.csv").read_text().splitlines()) - 1
@@ -79,4 +79,4 @@ def test_writers_at_once_on_a_new_workspace(db_url, task, tmp_path):
                 responses = ws.responses(a.id)
                 assert len(responses.respondents) == a.respondents
         elif task == "setting":
-            assert ws.settings()["hourly_rate"] in {str(float(80 + i)) for i in range(WRITERS)}
+            assert ws.settings("Acme")[""]["hourly_rate"] in {str(float(80 + i)) for i in range(WRITERS)}

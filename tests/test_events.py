@@ -33,7 +33,7 @@ def test_events_are_added_listed_and_removed(workspace):
     (["add", "2026-02-30", "x"], "the event's day: '2026-02-30' is not a real day"),
     (["add", "2026-04-06", ""], "the event's name: 1 to 200 characters"),
     (["add", "2026-04-06", "a\x1bb"], "without control characters"),
-    (["remove", "2026-01-01"], "no event on 2026-01-01"),
+    (["remove", "2026-01-01"], "no event of Northwind Cloud on 2026-01-01"),
 ])
 def test_a_wrong_event_is_refused(workspace, args, message):
     assert message in refused("events", *args, "--db", workspace)

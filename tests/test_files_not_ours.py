@@ -64,13 +64,13 @@ def test_user_text_cannot_drive_the_terminal(tmp_path):
     names = ["[link=http://evil.example]Payments[/link]", "[/]", "[bold red]Mobile"]
     csv = tmp_path / "s.csv"
     csv.write_text(template_csv("sprint-summary") + "".join(f'"{n}",S1,2026-01-05,2026-01-18,points,10,8,7,1,0\n' for n in names))
-    ok("import", "sprint-summary", str(csv), "--db", db)
+    ok("import", "--organization", "Acme", "sprint-summary", str(csv), "--db", db)
     out = ok("metrics", "predictability", "--db", db, "--until", "2026-02-01").stdout
     for name in names:  # shown as typed: no link, no style, no crash on a closing tag
         assert name in out
     escaped = tmp_path / "esc.csv"
     escaped.write_text(template_csv("sprint-summary") + '"Pay\x1b]8;;http://evil\x07ments",S1,,,points,1,1,,,\n')
-    err = refused("import", "sprint-summary", str(escaped), "--db", db)
+    err = refused("import", "--organization", "Acme", "sprint-summary", str(escaped), "--db", db)
     assert "holds a control character" in err and "\x1b" not in err and "\x07" not in err
 
 

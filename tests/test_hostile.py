@@ -40,14 +40,14 @@ def _tried(kind: str, path: Path, tmp: Path) -> None:
     """Import `path` as `kind` into a workspace that already holds a row: all of it or nothing."""
     db = f"sqlite:///{tmp / 'w.db'}"
     with Workspace(db) as ws:
-        ws.set_setting("currency", "EUR")
-        before = {t: ws.read(t).height for t in ("sprints", "time_survey", "launches", "launch_checklist")}
+        ws.set_setting("Hostile", "currency", "EUR")
+        before = {t: ws.read(t, "Hostile").height for t in ("sprints", "time_survey", "launches", "launch_checklist")}
         try:
             operations.import_files(ws, kind, [path], team="Hostile", mapping=tmp / "map.yaml",
-                                    points_field="customfield_10105")
+                                    points_field="customfield_10105", organization="Hostile")
         except InputError as e:
             _refused_cleanly(e, path)
-            after = {t: ws.read(t).height for t in before}
+            after = {t: ws.read(t, "Hostile").height for t in before}
             assert after == before, "a refused import wrote rows"
 
 

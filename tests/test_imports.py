@@ -102,23 +102,23 @@ def test_demo_inputs_import_and_reimport_as_updates(db_url):
     ws = Workspace(db_url)
     for kind, name in DEMO_IMPORTS.items():
         batch = load(kind, [EXAMPLES / name])
-        new, updated = ws.write(batch.table, batch.rows)
+        new, updated = ws.write(batch.table, batch.rows, "Acme")
         assert new > 0 and updated == 0
     batch = load("sprint-summary", [EXAMPLES / "sprints.csv"])
-    assert ws.write(batch.table, batch.rows) == (0, batch.rows.height)
-    sprints = ws.read("sprints")
+    assert ws.write(batch.table, batch.rows, "acme") == (0, batch.rows.height)  # any case
+    sprints = ws.read("sprints", "Acme")
     assert sprints.height == batch.rows.height + load("sprint-issues", [EXAMPLES / "sprint-issues.csv"]).rows.height
     assert sprints["start"].dtype.is_temporal() and set(sprints["team"]) >= {"Payments", "Mobile", "Growth"}
-    assert ws.read("time_survey").height == 28 and ws.read("launch_checklist")["done"].dtype.to_python() is bool
+    assert ws.read("time_survey", "Acme").height == 28 and ws.read("launch_checklist", "Acme")["done"].dtype.to_python() is bool
     ws.close()
 
 
 def test_import_and_metrics_through_the_cli(tmp_path):
     db = str(tmp_path / "w.db")
     for kind, name in DEMO_IMPORTS.items():
-        p = run("import", kind, str(EXAMPLES / name), "--db", db, "--json")
+        p = run("import", "--organization", "Acme", kind, str(EXAMPLES / name), "--db", db, "--json")
         assert p.returncode == 0, p.stderr
-    issues = json.loads(run("import", "sprint-issues", str(EXAMPLES / "sprint-issues.csv"), "--db", db, "--json").stdout)
+    issues = json.loads(run("import", "--organization", "Acme", "sprint-issues", str(EXAMPLES / "sprint-issues.csv"), "--db", db, "--json").stdout)
     assert issues["updated"] == issues["new"] + issues["updated"] and any("Growth" in n for n in issues["notes"])
     p = run("metrics", "predictability", "--db", db, "--change-date", "2026-04-06", "--json")
     doc = json.loads(p.stdout)
@@ -145,16 +145,16 @@ def test_import_and_metrics_through_the_cli(tmp_path):
 def test_bad_imports_write_nothing(tmp_path):
     db = tmp_path / "w.db"
     good, bad = write(tmp_path, HEADER + ROW, "good.csv"), write(tmp_path, HEADER + ROW.replace("S1", "S2").replace(",20,", ",x,"), "bad.csv")
-    p = run("import", "sprint-summary", str(good), str(bad), "--db", str(db))
+    p = run("import", "--organization", "Acme", "sprint-summary", str(good), str(bad), "--db", str(db))
     assert p.returncode == 2 and "Traceback" not in p.stderr and "row 2, column committed" in p.stderr
     assert not db.exists()
-    p = run("import", "sprint-report", str(good), "--db", str(db))
+    p = run("import", "--organization", "Acme", "sprint-report", str(good), "--db", str(db))
     assert p.returncode == 2 and "unknown import kind" in p.stderr
 
 
 def test_metrics_on_an_empty_workspace_say_what_to_import(tmp_path):
     db = str(tmp_path / "w.db")
-    Workspace(f"sqlite:///{db}").settings()  # a use creates it
+    Workspace(f"sqlite:///{db}").organizations()  # a use creates it
     out = run("metrics", "--db", db).stdout
     assert "KIND one of sprint-summary, sprint-issues" in out and "KIND one of time-survey" in out
     assert json.loads(run("metrics", "launches", "--db", db, "--json").stdout) is None
@@ -169,7 +169,7 @@ def test_settings_are_checked(tmp_path):
                            (("settings", "currency", "US Dollar"), "1 to 8 letters or a sign")]:
         p = run(*args, "--db", db)
         assert p.returncode == 2 and expected in p.stderr
-    assert run("settings", "change_date", "2026-04-06", "--db", db).returncode == 0
+    assert run("settings", "change_date", "2026-04-06", "--organization", "Acme", "--db", db).returncode == 0
     assert json.loads(run("settings", "--db", db, "--json").stdout)["change_date"] == "2026-04-06"
 
 
@@ -183,7 +183,7 @@ def test_assess_checks_answers_against_the_data(tmp_path):
     from prodops.demo import demo_answers
 
     db = str(tmp_path / "w.db")
-    run("import", "time-survey", str(EXAMPLES / "time-survey.csv"), "--db", db)
+    run("import", "--organization", "Northwind Cloud", "time-survey", str(EXAMPLES / "time-survey.csv"), "--db", db)
     q2 = str(demo_answers()[1])
     doc = json.loads(run("assess", q2, "--db", db, "--json", "--no-record").stdout)
     data = doc["criteria"]["om-2-overhead"]["data"]
@@ -232,7 +232,7 @@ def test_values_that_would_give_wrong_numbers_are_refused(tmp_path, kind, text, 
 
 def test_metrics_options_are_checked(tmp_path):
     db = str(tmp_path / "w.db")
-    run("import", "sprint-summary", str(EXAMPLES / "sprints.csv"), "--db", db)
+    run("import", "--organization", "Acme", "sprint-summary", str(EXAMPLES / "sprints.csv"), "--db", db)
     p = run("metrics", "--db", db, "--team", "payments", "--json")  # any case
     assert p.returncode == 0 and [t["team"] for t in json.loads(p.stdout)["predictability"]["teams"]] == ["Payments"]
     p = run("metrics", "--db", db, "--team", "Nobody")
@@ -249,7 +249,7 @@ def test_metrics_options_are_checked(tmp_path):
 def test_machine_readable_figures_carry_full_precision(tmp_path):
     db = str(tmp_path / "w.db")
     path = write(tmp_path, HEADER + "A,S1,2026-01-05,2026-01-18,points,30,25,23,2,0\n")
-    assert run("import", "sprint-summary", str(path), "--db", db).returncode == 0
+    assert run("import", "--organization", "Acme", "sprint-summary", str(path), "--db", db).returncode == 0
     doc = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)
     assert doc["overall"]["planning_accuracy_pooled"] == 23 / 30 == 0.7666666666666667  # not 0.7667
     shown = run("metrics", "predictability", "--db", db).stdout
@@ -259,7 +259,7 @@ def test_machine_readable_figures_carry_full_precision(tmp_path):
 def test_a_velocity_chart_with_commitment_and_completed_only_imports(tmp_path):
     db = str(tmp_path / "w.db")
     path = write(tmp_path, HEADER + "A,S1,2026-01-05,2026-01-18,points,30,24,,,\nA,S2,2026-01-19,2026-02-01,points,20,20,18,1,0\n")
-    p = run("import", "sprint-summary", str(path), "--db", db, "--json")
+    p = run("import", "--organization", "Acme", "sprint-summary", str(path), "--db", db, "--json")
     assert p.returncode == 0 and json.loads(p.stdout)["new"] == 2
     team = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)["teams"][0]
     assert (team["say_do_sprints"], team["say_do_pooled"]) == (2, 44 / 50)
@@ -271,10 +271,10 @@ def test_names_match_whatever_their_letter_case(tmp_path):
     from prodops import operations
 
     with Workspace(f"sqlite:///{tmp_path / 'w.db'}") as ws:
-        operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW, "a.csv")])
+        operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW, "a.csv")], organization="Acme")
         again = operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments,S1", "PAYMENTS,s1"), "b.csv")])
         assert (again.new, again.updated) == (0, 1)  # the same sprint of the same team
-        assert ws.distinct("sprints", "team", "sprint") == [("Payments", "S1")]  # the first spelling stays
+        assert ws.distinct("sprints", "Acme", "team", "sprint") == [("Payments", "S1")]  # the first spelling stays
         launches = write(tmp_path, template_csv("launches") + "L1,Payouts,1,2026-01-10,2026-01-10,,,\n", "l.csv")
         checklist = write(tmp_path, template_csv("launch-checklist") + "l1,CS,FAQ,,yes,\n", "c.csv")
         operations.import_files(ws, "launches", [launches])
@@ -363,12 +363,12 @@ def test_both_databases_take_and_refuse_the_same_rows(db_url, tmp_path):
         deep = deep / (f"{i}" * 100)
     deep.mkdir(parents=True)
     with Workspace(db_url) as ws:
-        done = operations.import_files(ws, "sprint-summary", [write(deep, HEADER + ROW)])
+        done = operations.import_files(ws, "sprint-summary", [write(deep, HEADER + ROW)], organization="Acme")
         assert done.new == 1
-        (source,) = ws.distinct("sprints", "source")[0]
+        (source,) = ws.distinct("sprints", "Acme", "source")[0]
         assert len(source) == 500 and source.startswith("…") and source.endswith("s.csv")
         for cell, why in (("P" * 201, "is longer than 200 characters"), ("Pay\x00", "this is binary data"),
                           ("Pay\x1b", "holds a control character")):
             with pytest.raises(InputError, match=why):
                 operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments", cell))])
-        assert ws.read("sprints").height == 1
+        assert ws.read("sprints", "Acme").height == 1

@@ -86,22 +86,22 @@ def test_sync_pages_retries_and_reads_every_sprint(jira, monkeypatch):
 def test_sync_through_the_cli_writes_the_sprints(jira, tmp_path):
     db = str(tmp_path / "w.db")
     env = {"JIRA_TOKEN": "secret-token", "JIRA_EMAIL": "me@x.io"}
-    p = run("sync", "jira", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env)
+    p = run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env)
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert (doc["sprints"], doc["issues"], doc["new"]) == (3, 9, 3)
     team = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)["teams"][0]
     # each sprint: committed 5 + 3, completed committed 5, added 1
     assert (team["team"], team["planning_accuracy_pooled"], team["scope_creep_pooled"]) == ("POW", 0.625, 0.125)
-    again = json.loads(run("sync", "jira", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env).stdout)
+    again = json.loads(run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env).stdout)
     assert (again["new"], again["updated"]) == (0, 3)
     assert "secret-token" not in p.stdout + p.stderr
 
 
 def test_a_wrong_token_or_none(jira, tmp_path, monkeypatch):
-    p = run("sync", "jira", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "wrong", "JIRA_EMAIL": ""})
+    p = run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "wrong", "JIRA_EMAIL": ""})
     assert p.returncode == 2 and "401: Jira refused the token" in p.stderr and "Traceback" not in p.stderr
-    p = run("sync", "jira", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": ""})
+    p = run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": ""})
     assert p.returncode == 2 and "no Jira API token (set $JIRA_TOKEN to an API token" in p.stderr
     assert not (tmp_path / "w.db").exists()
 
@@ -207,7 +207,7 @@ def test_no_secret_is_shown_or_stored(hostile, tmp_path):
     Hostile.mode = ""
     db = str(tmp_path / "w.db")
     url = hostile.replace("http://", "http://admin:PASS@")
-    p = run("sync", "jira", "--url", url, "--board", "7", "--team", "POW", "--db", db, "--json", env={"JIRA_TOKEN": "secret-token"})
+    p = run("sync", "jira", "--organization", "Acme", "--url", url, "--board", "7", "--team", "POW", "--db", db, "--json", env={"JIRA_TOKEN": "secret-token"})
     assert p.returncode == 0, p.stderr
     assert "PASS" not in p.stdout + p.stderr and json.loads(p.stdout)["url"] == hostile
     assert "left out" in " ".join(json.loads(p.stdout)["notes"])
@@ -215,11 +215,11 @@ def test_no_secret_is_shown_or_stored(hostile, tmp_path):
 
     assert {s for (s,) in sqlite3.connect(db).execute("select distinct source from sprints")} == {f"{hostile} board 7"}
     Hostile.mode = "echo"
-    p = run_process("sync", "jira", "--url", hostile, "--board", "7", "--db", db, env={"JIRA_TOKEN": "secret-token"})
+    p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", db, env={"JIRA_TOKEN": "secret-token"})
     assert p.returncode == 2 and "secret-token" not in p.stderr and "Bearer [hidden]" in p.stderr
 
 
 def test_an_answer_that_would_drive_the_terminal_is_shown_inert(hostile, tmp_path):
     Hostile.mode = "escape"
-    p = run_process("sync", "jira", "--url", hostile, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "t"})
+    p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "t"})
     assert p.returncode == 2 and "Jira answered 400" in p.stderr and "\x1b" not in p.stderr and "\x07" not in p.stderr

@@ -58,7 +58,7 @@ def test_the_same_sprints_from_two_t_files_are_refused():
 
 def test_real_sprints_through_the_cli(tmp_path):
     db = str(tmp_path / "w.db")
-    p = run("import", "tse2017-sprints", *map(str, tse_files()), "--db", db, "--json")
+    p = run("import", "--organization", "Acme", "tse2017-sprints", *map(str, tse_files()), "--db", db, "--json")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["new"] == 3834
     doc = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)

@@ -177,7 +177,7 @@ def _hostile_workspace(tmp_path: Path) -> str:
         row[0] = HOSTILE if row[0] == "Payments" else row[0]
     with open(tmp_path / "sprints.csv", "w", newline="") as f:
         csv.writer(f).writerows(rows)
-    ok("import", "sprint-summary", str(tmp_path / "sprints.csv"), "--db", db)
+    ok("import", "--organization", HOSTILE, "sprint-summary", str(tmp_path / "sprints.csv"), "--db", db)
     ok("assess", str(tmp_path / "answers.yaml"), "--db", db, "--no-data")
     return db
 

@@ -148,13 +148,13 @@ def test_a_report_with_value_data_and_no_assessment_is_valid_and_says_so(validat
 
     db = str(tmp_path / "value.db")
     for kind, name in (("sprint-summary", "sprints.csv"), ("launches", "launches.csv")):
-        assert run("import", kind, str(EXAMPLES / name), "--db", db).returncode == 0
+        assert run("import", "--organization", "Northwind Cloud", kind, str(EXAMPLES / name), "--db", db).returncode == 0
     report = report_of(db)
     assert problems(validator, report) == []
     assert report["maturity"] is None and report["roadmap"] is None and report["assessed"] is None
     assert report["as_of"] == "2026-10-04"  # the last day with data
     assert report["summary"][0].startswith("No assessment covers the period up to 2026-10-04")
-    assert report["title"] == "Product Operations value: All teams"
+    assert report["title"] == "Product Operations value: Northwind Cloud"  # whose data it is
     p = run("report", "--db", db, "-f", "html,pdf,md,xlsx,pptx", "--out", str(tmp_path / "r"))
     assert p.returncode == 0, p.stderr
     md = (tmp_path / "r.md").read_text()

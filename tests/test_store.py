@@ -114,7 +114,7 @@ def test_database_url_resolution(tmp_path, monkeypatch):
 
 def test_unreachable_database_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match="cannot use the workspace database .* check that its folder exists"):
-        Workspace(f"sqlite:///{tmp_path}/no/such/folder/x.db").settings()  # opening alone touches nothing
+        Workspace(f"sqlite:///{tmp_path}/no/such/folder/x.db").organizations()  # opening alone touches nothing
 
 
 def test_head_revision_constant_is_alembics_head():
@@ -183,17 +183,17 @@ def test_imported_rows_read_back_as_written(db_url):
                          "owner": [None, "Ana", "Ivan"], "done": [True, False, True],
                          "done_at": [dt.date(2026, 1, 2), None, dt.date(2026, 1, 2)], "source": ["c.csv"] * 3})
     before = dt.datetime.now(dt.timezone.utc)
-    assert ws.write("launch_checklist", rows) == (3, 0)
-    assert ws.write("launch_checklist", rows.head(1).with_columns(done=pl.lit(False))) == (0, 1)
-    back = ws.read("launch_checklist").sort("launch", "function")
+    assert ws.write("launch_checklist", rows, "Acme") == (3, 0)
+    assert ws.write("launch_checklist", rows.head(1).with_columns(done=pl.lit(False)), "Acme") == (0, 1)
+    back = ws.read("launch_checklist", "Acme").sort("launch", "function")
     assert back.drop("imported_at").equals(rows.with_columns(done=pl.Series([False, False, True])))
     assert all(before - dt.timedelta(seconds=1) <= t <= dt.datetime.now(dt.timezone.utc) for t in back["imported_at"])
     sprints = pl.DataFrame({"team": ["A"], "sprint": ["1"], "start": [dt.date(2026, 1, 5)], "end": [None],
                             "unit": ["points"], "committed": [20.5], "completed": [0.0], "completed_committed": [None],
                             "added": [3.0], "removed": [0.0], "approximation": [None], "source": ["s.csv"]},
                            schema_overrides={"end": pl.Date, "completed_committed": pl.Float64, "approximation": pl.String})
-    ws.write("sprints", sprints)
-    assert ws.read("sprints").drop("imported_at").equals(sprints)
+    ws.write("sprints", sprints, "Acme")
+    assert ws.read("sprints", "Acme").drop("imported_at").equals(sprints)
     ws.close()
 
 

@@ -295,13 +295,13 @@ def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(t
     empty = viewer.get("/organizations")  # nothing at all yet: the page, saying so
     assert empty.status_code == 200 and "No assessment recorded yet" in empty.text
     with Workspace.open(db) as ws:
-        operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"])
+        operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"], organization="Northwind Cloud")
     listed = viewer.get("/organizations").text
     assert "The data imported so far gives the value figures alone" in listed
-    page = viewer.get("/organization?name=All%20teams")
+    page = viewer.get("/organization?name=Northwind%20Cloud")
     assert page.status_code == 200 and "No assessment covers the period up to" in page.text
     assert "Trajectory" not in page.text
-    report = viewer.get("/organization/report.json?name=All%20teams")
+    report = viewer.get("/organization/report.json?name=Northwind%20Cloud")
     assert json.loads(report.content)["maturity"] is None
 
 

@@ -515,18 +515,24 @@ def test_an_upload_imports_through_the_same_code_and_messages_as_the_command_lin
 
     browser, csrf = sign_in(app)
     bad = "team,sprint,start,end,unit,committed,completed\nPay,S1,2026-01-01,2026-01-14,points,10,x\n"
-    page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"}, files={"file": ("sprints.csv", bad, "text/csv")})
+    page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary", "organization": "Acme"},
+                        files={"file": ("sprints.csv", bad, "text/csv")})
     path = tmp_path / "sprints.csv"
     path.write_text(bad)
-    cli = run("import", "sprint-summary", str(path), "--db", str(tmp_path / "other.db"))
+    cli = run("import", "--organization", "Acme", "sprint-summary", str(path), "--db", str(tmp_path / "other.db"))
     assert page.status_code == 422 and cli.returncode == 2
     problem = cli.stderr.splitlines()[1].strip().replace(str(path), "sprints.csv")
     assert problem in page.text.replace("&#34;", '"').replace("&#39;", "'")
     with Workspace.open(db) as ws:
-        assert ws.read("sprints").height == 0  # nothing half-imported
+        assert ws.read("sprints", "Acme").height == 0 and ws.held() == []  # nothing half-imported
     good = bad.replace(",x\n", ",8\n")
-    page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"}, files={"file": ("sprints.csv", good, "text/csv")})
-    assert page.status_code == 200 and "1 new" in page.text
+    nobody = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"}, files={"file": ("sprints.csv", good, "text/csv")})
+    assert nobody.status_code == 422 and "holds no organisation yet" in nobody.text
+    page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary", "organization": "Acme"},
+                        files={"file": ("sprints.csv", good, "text/csv")})
+    assert page.status_code == 200 and "1 new" in page.text and "into Acme's sprints" in page.text
+    form = browser.get("/imports").text
+    assert 'name="organization"' in form and 'value="Acme"' in form  # the only one: offered as given
 
 
 def test_reports_download_in_every_format(tmp_path, demo):

@@ -66,7 +66,7 @@ def cases() -> list[dict]:
             file = "x_iteration_80" + suffix if kind == "tse2017-sprints" else "in" + suffix
             extra = ["--team", "T"] if kind.startswith("jira") else ["--mapping", "{dir}/map.yaml"] if kind == "survey-export" else []
             out.append({"name": f"{kind}/{name}", "files": {file: data, "map.yaml": MAPPING.encode()},
-                        "args": ["import", kind, "{dir}/" + file, *extra]})
+                        "args": ["import", kind, "{dir}/" + file, "--organization", "Hostile", *extra]})
     cells = {"1e308": "1e308", "nan": "nan", "negative": "-1", "not-a-day": "2026-02-30", "escape": "A\x1b[2J",
              "long": "L" * 300, "link": "[link=http://evil]x[/link]", "formula": "=HYPERLINK(\"http://e\")"}
     for kind, header in HEADERS.items():
@@ -77,9 +77,9 @@ def cases() -> list[dict]:
                 row = list(base)
                 row[i] = value
                 out.append({"name": f"{kind}/{columns[i]}={name}", "files": {"in.csv": f"{header}\n{','.join(row)}\n".encode()},
-                            "args": ["import", kind, "{dir}/in.csv"]})
+                            "args": ["import", kind, "{dir}/in.csv", "--organization", "Hostile"]})
         twice = f"{header}\n{ROWS[kind]}\n{ROWS[kind].upper()}\n"
-        out.append({"name": f"{kind}/key-twice-any-case", "files": {"in.csv": twice.encode()}, "args": ["import", kind, "{dir}/in.csv"]})
+        out.append({"name": f"{kind}/key-twice-any-case", "files": {"in.csv": twice.encode()}, "args": ["import", kind, "{dir}/in.csv", "--organization", "Hostile"]})
     import yaml
 
     model = yaml.safe_load((ROOT / "src" / "prodops" / "model" / "default.yaml").read_text())

@@ -35,7 +35,7 @@ DbOpt = Annotated[Optional[str], typer.Option("--db", help="Workspace: a SQLite 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
 PhaseDaysOpt = Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a roadmap phase in days.")]
 CapacityOpt = Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")]
-OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="Only this organisation's assessments.", show_default=False)]
+OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="The organisation (any case); needed when the workspace holds several.", show_default=False)]
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="A team or business unit (`prodops units list`); default: the whole organisation.", show_default=False)]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")]
@@ -62,6 +62,7 @@ CLI_FIXES = {
     "history": "`prodops history` lists them",
     "setting": "`prodops settings {arg} VALUE`",
     "units": "`prodops units list` lists them; `prodops units add NAME` declares one",
+    "upgrade": "`prodops upgrade --organization NAME`",
 }
 
 
@@ -261,10 +262,11 @@ def import_(
     team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report, jira-issues).", show_default=False)] = None,
     mapping: Annotated[Optional[Path], typer.Option("--mapping", help="Which export column is which (survey-export).", show_default=False)] = None,
     points_field: Annotated[Optional[str], typer.Option("--points-field", help="The story points field of jira-sprint-issues, e.g. customfield_10105.", show_default=False)] = None,
+    organization: Annotated[Optional[str], typer.Option("--organization", help="The organisation the data belongs to; needed unless the workspace holds exactly one.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import value-metric data into the workspace. Rows already imported (same key) are updated.
+    """Import value-metric data of an organisation into the workspace. Rows already imported for it (same key) are updated.
 
     KIND: sprint-summary, sprint-issues, time-survey, launches, launch-checklist, feedback,
     roadmap-items, account-outcomes (CSV, `prodops template KIND`); tse2017-sprints;
@@ -273,12 +275,12 @@ def import_(
     from prodops.operations import import_files
 
     with _workspace(db) as ws:
-        done = import_files(ws, kind, files, team, mapping, points_field)
+        done = import_files(ws, kind, files, team, mapping, points_field, organization)
     if as_json:
         _print_json(done.document())
         return
-    typer.echo(f"{kind}: read {done.rows_read} rows from {len(done.files)} file{'s' if len(done.files) > 1 else ''}; "
-               f"{done.table}: {done.new} new, {done.updated} updated")
+    typer.echo(printable(f"{kind}: read {done.rows_read} rows from {len(done.files)} file{'s' if len(done.files) > 1 else ''}; "
+                         f"{done.table} of {done.organization}: {done.new} new, {done.updated} updated"))
     _notes(done.notes, "  ", err=False)
 
 
@@ -289,6 +291,7 @@ def sync_jira(
     team: Annotated[Optional[str], typer.Option("--team", help="The team name to record; default: board-ID.", show_default=False)] = None,
     token_env: Annotated[str, typer.Option("--token-env", help="Environment variable holding the API token.")] = "JIRA_TOKEN",
     email_env: Annotated[str, typer.Option("--email-env", help="Environment variable holding the e-mail (Jira Cloud).")] = "JIRA_EMAIL",
+    organization: Annotated[Optional[str], typer.Option("--organization", help="The organisation the board belongs to; needed unless the workspace holds exactly one.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -306,12 +309,12 @@ def sync_jira(
             Progress(console=Console(stderr=True), transient=True, disable=as_json) as bar:
         task = bar.add_task("sprint reports", total=None)
         done = sync(ws, client, board, team,
-                    lambda n, total, name: bar.update(task, completed=n, total=total, description=name))
+                    lambda n, total, name: bar.update(task, completed=n, total=total, description=name), organization)
     if as_json:
         _print_json(done.document())
         return
     typer.echo(printable(f"jira board {board} ({done.team}): {done.sprints} closed sprints, {done.issues} issue rows; "
-                         f"sprints: {done.new} new, {done.updated} updated"))
+                         f"sprints of {done.organization}: {done.new} new, {done.updated} updated"))
     _notes(done.notes, "  ", err=False)
 
 
@@ -320,11 +323,16 @@ def settings_(
     key: Annotated[Optional[str], typer.Argument(help="hourly_rate, headcount, currency, change_date or grace_days", show_default=False)] = None,
     value: Annotated[Optional[str], typer.Argument(help="The new value; without it, show the current one.", show_default=False)] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Remove the setting.")] = False,
+    organization: OrgOpt = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="A team or business unit's own value, beside its organisation's (`prodops units list`).", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show or set workspace settings used by `prodops metrics` and the report when no option is given."""
-    from prodops.operations import SETTINGS, change_setting, read_settings
+    """Show or set an organisation's settings (or a unit's own), used by `prodops metrics` and the report when no option is given.
+
+    A unit takes its organisation's settings unless it has its own, but not the headcount: a
+    unit's money is at its own scale (its own headcount, else the PMs its time survey counts)."""
+    from prodops.operations import SETTINGS, change_setting, scope_settings
 
     if unset and value is not None:
         raise InputError("--unset takes no value: `prodops settings KEY --unset`")
@@ -332,7 +340,7 @@ def settings_(
         raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({s.meaning})" for k, s in SETTINGS.items()))
     changing = key is not None and (value is not None or unset)
     with _workspace(db, create=changing) as ws:
-        current = change_setting(ws, key, value) if changing else read_settings(ws)
+        current = change_setting(ws, key, value, organization, unit) if changing else scope_settings(ws, organization, unit)
     shown = {k: current[k] for k in ([key] if key else SETTINGS)}
     if as_json:
         _print_json(shown)
@@ -615,10 +623,11 @@ def brand_(
     accent: Annotated[Optional[str], typer.Option("--accent", help="Accent colour #rrggbb, with at least 4.5:1 contrast on white ('' removes it).", show_default=False)] = None,
     logo: Annotated[Optional[Path], typer.Option("--logo", help="A PNG or SVG logo of at most 256 KB.", show_default=False)] = None,
     no_logo: Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")] = False,
+    organization: OrgOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show or change the report's display name, logo and accent colour (every format uses them)."""
+    """Show or change an organisation's display name, logo and accent colour in its reports (every format uses them)."""
     from prodops.files import read_bytes
     from prodops.operations import brand, set_brand
 
@@ -630,7 +639,7 @@ def brand_(
     elif no_logo:
         changes["logo"] = None
     with _workspace(db, create=bool(changes)) as ws:
-        current = set_brand(ws, **changes) if changes else brand(ws)
+        current = set_brand(ws, organization, **changes)[1] if changes else brand(ws, organization)
     shown = {"name": current.name, "accent": current.accent,
              "logo": current.logo and f"{current.logo_type}, {len(current.logo):,} bytes"}
     if as_json:
@@ -741,33 +750,34 @@ app.add_typer(events_app, name="events")
 def events_add(
     day: Annotated[str, typer.Argument(help="The day, YYYY-MM-DD.")],
     label: Annotated[str, typer.Argument(help="What happened, e.g. \"Playbook adopted\".")],
+    organization: OrgOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Name a day; the report's charts over time mark it and the change date's sentences say its name."""
+    """Name a day of an organisation; its report's charts over time mark it and the change date's sentences say its name."""
     from prodops.operations import add_event
 
     with _workspace(db) as ws:
-        _show_events(add_event(ws, day, label), as_json)
+        _show_events(add_event(ws, day, label, organization)[1], as_json)
 
 
 @events_app.command("list")
-def events_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """The named days, in order."""
+def events_list(organization: OrgOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """An organisation's named days, in order."""
     from prodops.operations import events
 
     with _workspace(db, create=False) as ws:
-        _show_events(events(ws), as_json)
+        _show_events(events(ws, organization), as_json)
 
 
 @events_app.command("remove")
 def events_remove(day: Annotated[str, typer.Argument(help="The day, YYYY-MM-DD: its events are removed.")],
-                  db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Remove the events of a day."""
+                  organization: OrgOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Remove an organisation's events of a day."""
     from prodops.operations import remove_event
 
     with _workspace(db, create=False) as ws:
-        _show_events(remove_event(ws, day), as_json)
+        _show_events(remove_event(ws, day, organization)[1], as_json)
 
 
 def _show_events(found, as_json: bool) -> None:
@@ -879,6 +889,26 @@ def demo(
 
 
 # --- the web app and who may use it --------------------------------------------------------------
+
+@app.command()
+def upgrade(
+    organization: Annotated[Optional[str], typer.Option("--organization", help="The organisation that data, settings, events and brand kept for the whole workspace belong to, where the workspace holds none or several.", show_default=False)] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring the workspace's schema up to date now (every command does so when it opens the workspace).
+
+    Since revision 0011 each organisation has its own value data, settings, events and brand. Those
+    kept before go to the workspace's only organisation; where it holds none or several, the
+    upgrade is refused with nothing changed until --organization names whose they are."""
+    with _workspace(db, create=False) as ws:
+        before, now = ws.upgrade(organization)
+        where = ws.where
+    if as_json:
+        _print_json({"workspace": where, "before": before, "now": now})
+        return
+    typer.echo(printable(f"{where}: " + (f"at revision {now} already" if before == now else f"revision {before} -> {now}")))
+
 
 users_app = typer.Typer(help="Manage who may sign in to the web app (admins change, viewers read).", **_PLAIN)
 tokens_app = typer.Typer(help="API tokens for automation (Authorization: Bearer TOKEN).", **_PLAIN)

@@ -20,6 +20,7 @@ EXAMPLES = Path(str(files("prodops.examples") / "demo"))
 DEMO_IMPORTS = {"sprint-summary": "sprints.csv", "sprint-issues": "sprint-issues.csv", "time-survey": "time-survey.csv",
                 "launches": "launches.csv", "launch-checklist": "launch-checklist.csv",
                 "feedback": "feedback.csv", "roadmap-items": "roadmap-items.csv", "account-outcomes": "account-outcomes.csv"}
+DEMO_ORGANIZATION = "Northwind Cloud"  # the fictional company whose data and answers the demo holds
 DEMO_SETTINGS = {"change_date": "2026-04-06", "hourly_rate": "85", "headcount": "14", "currency": "USD"}
 # Three teams in two business units; Core also counts the Analytics team's data and people as its own.
 DEMO_UNITS = [("Commerce", None, ()), ("Payments", "Commerce", ()), ("Onboarding", "Commerce", ()),
@@ -80,13 +81,13 @@ def run_demo(out: Path) -> DemoRun:
     with Workspace(database_url(str(out / "prodops.db"))) as ws:
         for kind, name in DEMO_IMPORTS.items():
             write_files({inputs / name: (EXAMPLES / name).read_bytes()}, force=True)
-            operations.import_files(ws, kind, [inputs / name])
+            operations.import_files(ws, kind, [inputs / name], organization=DEMO_ORGANIZATION)
         for key, value in DEMO_SETTINGS.items():
             operations.change_setting(ws, key, value)
         for day, label in DEMO_EVENTS:
             operations.add_event(ws, day, label)
         for unit, parent, teams in DEMO_UNITS:
-            operations.declare_unit(ws, "Northwind Cloud", unit, parent, teams)
+            operations.declare_unit(ws, DEMO_ORGANIZATION, unit, parent, teams)
         assessed = []
         for source in demo_answers():
             write_files({inputs / source.name: source.read_bytes()}, force=True)
@@ -165,7 +166,7 @@ def prepare_web_demo(out: Path) -> WebDemo:
         operations.add_user(ws, DEMO_ADMIN, "admin", password)
         found = next((c for c in operations.list_campaigns(ws) if c.name == DEMO_CAMPAIGN and c.closed_at is None), None)
         if found is None:
-            found = operations.create_campaign(ws, model, "Northwind Cloud", DEMO_CAMPAIGN,
+            found = operations.create_campaign(ws, model, DEMO_ORGANIZATION, DEMO_CAMPAIGN,
                                                closes=dt.date.today() + dt.timedelta(days=30),
                                                targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1})
             issued = operations.invite(ws, model, found.id, DEMO_INVITEES)

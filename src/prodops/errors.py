@@ -43,6 +43,7 @@ FIXES = {
     "history": "look up the recorded assessments",
     "setting": "set a workspace setting",
     "units": "declare the unit, or choose a declared one",
+    "upgrade": "upgrade the workspace, naming the organisation its data belongs to",
 }
 
 

@@ -305,7 +305,9 @@ def _show_time_value(console: Console, r: dict, options) -> None:
     line = f"Hours saved per PM per week: [bold]{_hours(saved)}[/] ({how})."
     if r["monthly_value"] is not None:
         line += (f" Monthly time value: [bold]{escape(_money(r['monthly_value'], r.get('currency')))}[/] "
-                 f"(× {escape(_money(r['hourly_rate'], r.get('currency')))}/hour × {r['headcount']:g} PMs × 52/12).")
+                 f"(× {escape(_money(r['hourly_rate'], r.get('currency')))}/hour × {r['headcount']:g} PMs × 52/12"
+                 + ("; the PMs its survey counts, as no headcount is set for it" if r.get("headcount_basis") == "surveyed"
+                    else "") + ").")
     else:
         line += " Give the hourly rate and the PM headcount (`prodops settings`) for the monthly value."
     console.print(line)

@@ -35,6 +35,8 @@ class Options:
     ratio: str = "planning_accuracy"
     hourly_rate: float | None = None
     headcount: float | None = None
+    # a unit's money is at its own scale: without a headcount of its own, the PMs its survey counts
+    surveyed_headcount: bool = False
     currency: str | None = None
     grace_days: int = 0
     revenue_window_days: int = 180

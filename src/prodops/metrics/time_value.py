@@ -7,7 +7,9 @@
   (baseline - followup): paired, so that who answered does not pass for what changed. With no
   respondent in both, the difference of the period means is used, and `paired` says so.
 - monthly_value = hours_saved_per_pm_week x hourly rate x PM headcount x 52 / 12, in the
-  workspace's currency.
+  organisation's currency. The headcount is the one set (`headcount_basis` "set"); a team or
+  business unit, whose PMs are not the organisation's, takes its own set headcount, else the PMs
+  its survey counts: everyone who answered either survey (`headcount_basis` "surveyed").
 - overhead_share = the mean over respondents of overhead hours / work hours (those who gave work
   hours); the Level 1 symptom is a share above 30 %.
 """
@@ -33,8 +35,11 @@ def overhead_share() -> pl.Expr:
 
 
 def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount: float | None = None,
-               currency: str | None = None) -> dict:
+               currency: str | None = None, surveyed_headcount: bool = False) -> dict:
     rows = survey.with_columns(overhead=overhead_hours(), share=overhead_share())
+    basis = "set" if headcount is not None else None
+    if headcount is None and surveyed_headcount:
+        headcount, basis = float(rows["respondent"].n_unique()), "surveyed"
     period = {p: rows.filter(pl.col("period") == p) for p in ("baseline", "followup")}
     both = period["baseline"].join(period["followup"], on="respondent", suffix="_f")
 
@@ -57,6 +62,7 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
         "monthly_value": value,
         "hourly_rate": hourly_rate,
         "headcount": headcount,
+        "headcount_basis": basis,
         "currency": currency,
         "overhead_share_baseline": mean(period["baseline"], "share"),
         "overhead_share_followup": mean(period["followup"], "share"),
@@ -70,4 +76,5 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
 
 def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
     survey = since(tables["time_survey"], "date", options)
-    return time_value(survey, options.hourly_rate, options.headcount, options.currency) if survey.height else None
+    return time_value(survey, options.hourly_rate, options.headcount, options.currency,
+                      options.surveyed_headcount) if survey.height else None

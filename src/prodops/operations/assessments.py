@@ -27,21 +27,24 @@ def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path 
     return load_responses(model, paths)
 
 
-def evidence(ws, as_of: dt.date, teams: set[str] | None = None) -> dict[str, float]:
-    """What the workspace's data (of `teams`, in lower case; None: all of it) measured in the quarter
-    before `as_of`, as known on that day: what data-bound criteria are checked against."""
+def evidence(ws, organization: str, as_of: dt.date, teams: set[str] | None = None) -> dict[str, float]:
+    """What `organization`'s data (of `teams`, in lower case; None: all of it) measured in the
+    quarter before `as_of`, as known on that day: what data-bound criteria are checked against."""
     from prodops.metrics import known_by, of_teams
     from prodops.metrics.symptoms import measurements
     from prodops.operations.units import data_tables
 
-    return measurements(known_by(of_teams(data_tables(ws), teams), as_of), as_of)
+    return measurements(known_by(of_teams(data_tables(ws, organization), teams), as_of), as_of)
 
 
 def scoped(ws, responses: Responses) -> tuple[Responses, set[str] | None]:
-    """`responses` with their unit named as declared, and the data teams their evidence comes from
-    (None: the whole organisation's data). An undeclared unit is refused."""
+    """`responses` with their organisation as the workspace spells it and their unit as declared,
+    and the data teams their evidence comes from (None: the whole organisation's data). An
+    undeclared unit is refused."""
+    from prodops.operations.organizations import organization_for
     from prodops.operations.units import unit_named, unit_tree
 
+    responses = replace(responses, organization=organization_for(ws, responses.organization, new=True))
     if not responses.unit:
         return responses, None
     tree = unit_tree(ws, responses.organization)
@@ -82,7 +85,8 @@ def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = T
     teams = None
     if ws is not None:
         responses, teams = scoped(ws, responses)
-    result = score(model, responses, evidence(ws, responses.date, teams) if ws is not None and use_data else None)
+    result = score(model, responses,
+                   evidence(ws, responses.organization, responses.date, teams) if ws is not None and use_data else None)
     recorded = None
     if ws is not None and record:
         recorded = Recorded(*ws.record(responses, result, model))
@@ -163,12 +167,13 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
         from prodops.model import load_model
 
         model = load_model()
-    out, tables = [], data_tables(ws)  # read once, for every day
+    out = []
     for org in dict.fromkeys(a.organization for a in recorded):
         mine = [a for a in recorded if a.organization == org]
         if unit is None and all(a.unit is None for a in mine):
             out += mine
             continue
+        tables = data_tables(ws, org)  # read once, for every day
         named = unit_named(unit_tree(ws, org), unit, org)
         if not any(a.model_id == model.id for a in mine):
             raise InputError(f"the assessments of {org} were answered on model {mine[-1].model_id}, not {model.ref}; "

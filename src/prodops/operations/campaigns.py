@@ -223,9 +223,12 @@ def create_campaign(ws, model: MaturityModel, organization: str, name: str, team
         elif not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_INVITEES:
             problems.append(Problem(f"the target for {role} must be a whole number from 0 to {MAX_INVITEES:,}"))
     _raise("the campaign is not valid", problems)
+    from prodops.store import register
+
     with ws.transaction() as conn:
         cid = conn.execute(campaigns.insert().values(
-            organization=organization, name=name, team=team, model_id=model.id, model_version=model.version,
+            organization=register(conn, organization),  # as the workspace spells it
+            name=name, team=team, model_id=model.id, model_version=model.version,
             opens=opens, closes=closes, targets={r: n for r, n in targets.items() if n}, created_at=_now(),
         ).returning(campaigns.c.id)).scalar_one()
     return campaign(ws, cid)
@@ -604,7 +607,7 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
             raise Refused("closed", f"campaign #{found.id} was closed on {found.closed_at.date()}; "
                                     f"it recorded assessment #{found.assessment_id}")
         responses, teams = scoped(ws, _responses(conn, found, found.assessment_date(today)))  # a unit's: its own data
-        scored = score(model, responses, evidence(ws, responses.date, teams))
+        scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
         recorded = Recorded(*ws.record(responses, scored, model, conn))
         conn.execute(campaigns.update().where(campaigns.c.id == campaign_id).values(
             closed_at=_now(), assessment_id=recorded.id))

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from prodops.operations.organizations import organization_for
 from prodops.sources import FORMATS, NAMES, SCOPED, Batch, Format, load, prepare
 
 
 @dataclass(frozen=True)
 class Imported:
+    organization: str
     kind: str
     files: list[str]
     rows_read: int
@@ -24,14 +26,17 @@ class Imported:
 
 
 def import_files(ws, kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None,
-                 points_field: str | None = None) -> Imported:
-    """Read and check every file of `kind`, then write their rows in one transaction: all or nothing.
-    Rows already imported (same key, whatever its letter case) are updated."""
-    return _write(ws, load(kind, paths, team, mapping, points_field))
+                 points_field: str | None = None, organization: str | None = None) -> Imported:
+    """Read and check every file of `kind`, then write their rows in one transaction as data of
+    `organization` (the only one the workspace holds, when not given): all or nothing. Rows
+    already imported for it (same key, whatever its letter case) are updated."""
+    owner = organization_for(ws, organization, new=True)
+    return _write(ws, load(kind, paths, team, mapping, points_field), owner)
 
 
 @dataclass(frozen=True)
 class Synced:
+    organization: str
     url: str
     board: int
     team: str
@@ -46,13 +51,16 @@ class Synced:
 
 
 def sync_jira(ws, client, board: int, team: str | None = None,
-              progress: Callable[[int, int, str], None] = lambda done, total, name: None) -> Synced:
+              progress: Callable[[int, int, str], None] = lambda done, total, name: None,
+              organization: str | None = None) -> Synced:
     """A board's closed sprints and their sprint reports, read over Jira's REST API and written as a
-    jira-sprint-report import would write them: the same checks, the same summing into sprints."""
+    jira-sprint-report import would write them, as data of `organization`: the same checks, the
+    same summing into sprints."""
     import polars as pl
 
     from prodops.sources.jira_sync import sync_board
 
+    owner = organization_for(ws, organization, new=True)  # before anything is read from Jira
     team = team or f"board-{board}"
     rows, sprints = sync_board(client, board, team, progress)
     fmt: Format = FORMATS["jira-sprint-report"]
@@ -60,11 +68,13 @@ def sync_jira(ws, client, board: int, team: str | None = None,
     issues = rows.height
     notes = ["the user name and password in the address were left out: the token signs in, and the address is "
              "shown and stored without them"] if client.dropped_credentials else []
-    done = _write(ws, prepare("jira-sync", fmt, rows, [client.base], notes))
-    return Synced(client.base, board, team, sprints, issues, done.new, done.updated, done.notes)
+    done = _write(ws, prepare("jira-sync", fmt, rows, [client.base], notes), owner)
+    return Synced(owner, client.base, board, team, sprints, issues, done.new, done.updated, done.notes)
 
 
-def _write(ws, batch: Batch) -> Imported:
+def _write(ws, batch: Batch, organization: str) -> Imported:
+    """The batch written as `organization`'s rows, its names spelled as that organisation's data
+    already spells them."""
     from prodops.sources import spell_alike
 
     known = {}
@@ -75,9 +85,9 @@ def _write(ws, batch: Batch) -> Imported:
                 if other_domain != domain:
                     continue
                 scope = SCOPED.get(domain)
-                found = ws.distinct(table, scope, other) if scope else ws.distinct(table, other)
+                found = ws.distinct(table, organization, *((scope, other) if scope else (other,)))
                 spellings += ["\t".join(v) for v in found if None not in v]
         known[domain] = spellings
     rows = spell_alike(batch.rows, batch.table, known)
-    new, updated = ws.write(batch.table, rows)
-    return Imported(batch.kind, batch.files, batch.read, batch.table, new, updated, batch.notes)
+    new, updated = ws.write(batch.table, rows, organization)
+    return Imported(organization, batch.kind, batch.files, batch.read, batch.table, new, updated, batch.notes)

@@ -47,14 +47,14 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         history=[a for a in history(ws, name, unit, model) if a.date <= as_of] if chosen else [],
         # an earlier report (--as-of) shows the plan as it was run then; the latest, as it is run now
         roadmap=chosen and replace(plan(model, chosen.result, phase_days=phase_days, capacity=capacity),
-                                   tracking=plan_tracking(ws, model, name, as_of, as_of if dated else None)),
+                                   tracking=plan_tracking(ws, model, name, as_of, as_of if dated else None, unit)),
         value=value.results,
         options=value.options,
         as_of=as_of,
         generated_at=generated_at,
-        events=tuple(events(ws)),
+        events=tuple(events(ws, name)),
         commentary=parse(kept_commentary(ws, name, as_of, unit), TITLES),
-        brand=brand(ws).document(),
+        brand=brand(ws, name).document(),
         organization=name,
         unit=unit,
         units=below and comparison_document(below, model.level_name),
@@ -77,37 +77,55 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
 def report_scope(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """(organisation, day, latest result) of a report (of `unit`, whose name the result holds as
     declared): the one rule for the report and its commentary.
-    Without an assessment covering the period: the organisation as recorded (or as named, or the
-    brand's name), the last day with data, and None."""
-    from prodops.operations.settings import brand
+    Without an assessment covering the period: the organisation (as the workspace spells it), the
+    last day with its data, and None."""
+    from prodops.operations.organizations import organization_for
 
     chosen = _assessed(ws, model, organization, as_of, unit)
     if chosen is not None:
         return chosen.recorded.organization, as_of or chosen.day, chosen
-    known = {o.casefold(): o for o in ws.organizations()}
-    name = (known.get(organization.casefold(), organization) if organization
-            else next(iter(known.values())) if len(known) == 1 else brand(ws).name or "All teams")
-    return name, as_of or _last_data_day(ws), None
+    name = organization_for(ws, organization)
+    return name, as_of or _last_data_day(ws, name), None
+
+
+def value_only(ws, model) -> list[tuple[str, dt.date]]:
+    """(organisation, day) of each organisation with value data but no assessment: its report is
+    the value sections alone, as of its last day with data."""
+    from prodops.errors import InputError
+
+    assessed = {o.casefold() for o in ws.organizations()}
+    out = []
+    for name in ws.held():
+        if name.casefold() in assessed:
+            continue
+        try:
+            found, day, _ = report_scope(ws, model, name, None)
+        except InputError:  # nothing of it to report yet (a campaign still open, a setting)
+            continue
+        out.append((found, day))
+    return out
 
 
 def _assessed(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """The latest assessment the report stands on; None when none covers the period (nothing is
-    assessed yet, or not by `as_of`) but the workspace holds value data: the value sections alone."""
+    assessed yet, or not by `as_of`) but the organisation holds value data: the value sections alone."""
     from prodops.operations.assessments import latest
+    from prodops.operations.organizations import organization_for
 
-    known = ws.organizations()
-    recorded = ws.assessments(organization) if known and (organization or len(known) == 1) else []
-    uncovered = not known or (recorded and as_of is not None and all(a.date > as_of for a in recorded))
-    if uncovered and _last_data_day(ws) is not None and not unit:
+    held = ws.held()
+    name = organization_for(ws, organization) if held and (organization or len(held) == 1) else None
+    recorded = ws.assessments(name) if name else []
+    uncovered = not recorded or (as_of is not None and all(a.date > as_of for a in recorded))
+    if uncovered and name and not unit and _last_data_day(ws, name) is not None:
         return None
     return latest(ws, model, organization, as_of, unit)  # and its errors: which organisation, which unit, which model
 
 
-def _last_data_day(ws) -> dt.date | None:
-    """The last day with data (a sprint's end, a survey, a launch): the value-only report's day, or None."""
+def _last_data_day(ws, organization: str) -> dt.date | None:
+    """The last day with `organization`'s data (a sprint's end, a survey, a launch): the value-only report's day, or None."""
     days = [day for table, column in (("sprints", "end"), ("time_survey", "date"), ("launches", "actual_date"),
                                       ("launches", "original_date"))
-            if (day := ws.read(table)[column].max()) is not None]
+            if (day := ws.read(table, organization)[column].max()) is not None]
     return max(days) if days else None
 
 

@@ -73,21 +73,53 @@ def _parse_date(text: str) -> dt.date:
         raise ValueError("not a date as YYYY-MM-DD") from None
 
 
-def read_settings(ws) -> dict[str, str | None]:
-    saved = ws.settings()
-    return {k: saved.get(k) for k in SETTINGS}
+def read_settings(ws, organization: str, unit: str | None = None) -> dict[str, str | None]:
+    """The settings of `organization` (as the workspace spells it), or of its `unit` (as declared):
+    a unit's own, else those of the units it lies in, else the organisation's. Not the headcount:
+    a unit's PMs are its own, never the whole organisation's (None when it has none set)."""
+    saved = ws.settings(organization)
+    chain = [""]
+    if unit:
+        from prodops.operations.units import unit_tree
+
+        tree = unit_tree(ws, organization)
+        chain = [u.name for u in tree.path(unit)] + [""]  # nearest first
+    out: dict[str, str | None] = {}
+    for key in SETTINGS:
+        scopes = chain[:1] if key in OWN_SCOPE_ONLY else chain
+        out[key] = next((saved[s][key] for s in scopes if key in saved.get(s, {})), None)
+    return out
 
 
-def change_setting(ws, key: str, value: str | None) -> dict[str, str | None]:
-    """Set `key` to `value` (None removes it), checked first; returns every setting."""
+OWN_SCOPE_ONLY = ("headcount",)  # a unit does not take its organisation's (or parent's) value
+
+
+def change_setting(ws, key: str, value: str | None, organization: str | None = None,
+                   unit: str | None = None) -> dict[str, str | None]:
+    """Set `key` to `value` (None removes it) for `organization` (the only one the workspace holds,
+    when not given), or for its `unit`; checked first. Returns every setting of that scope."""
+    from prodops.operations.organizations import organization_for
+    from prodops.operations.units import unit_named, unit_tree
+
     setting = _known(key)
     if value is not None:
         try:
             value = setting.parse(value)
         except (ValueError, InputError) as e:
             raise InputError(f"{key}: {value!r} is not valid: {e}; {key} is the {setting.meaning}") from None
-    ws.set_setting(key, value)
-    return read_settings(ws)
+    owner = organization_for(ws, organization, new=True)
+    named = unit_named(unit_tree(ws, owner), unit, owner)
+    ws.set_setting(owner, key, value, named or "")
+    return read_settings(ws, owner, named)
+
+
+def scope_settings(ws, organization: str | None = None, unit: str | None = None) -> dict[str, str | None]:
+    """The settings of `organization` (the only one the workspace holds, when not given), or of its `unit`."""
+    from prodops.operations.organizations import organization_for
+    from prodops.operations.units import unit_named, unit_tree
+
+    owner = organization_for(ws, organization)
+    return read_settings(ws, owner, unit_named(unit_tree(ws, owner), unit, owner))
 
 
 def _known(key: str) -> Setting:
@@ -126,41 +158,50 @@ class Event:
         return {"date": self.day.isoformat(), "label": self.label}
 
 
-def events(ws) -> list[Event]:
-    """The workspace's events, in order of day."""
+def events(ws, organization: str | None = None) -> list[Event]:
+    """The events of `organization` (the only one the workspace holds, when not given), in order of day."""
     import sqlalchemy as sa
 
+    from prodops.operations.organizations import organization_for
     from prodops.store.tables import events as table
 
+    owner = organization_for(ws, organization)
     with ws.transaction(write=False) as conn:
-        return [Event(r.day, r.label) for r in conn.execute(sa.select(table).order_by(table.c.day, table.c.id))]
+        return [Event(r.day, r.label) for r in conn.execute(
+            sa.select(table).where(table.c.organization == owner).order_by(table.c.day, table.c.id))]
 
 
-def add_event(ws, day: str | dt.date, label: str) -> list[Event]:
-    """Name a day; the same name on the same day once."""
+def add_event(ws, day: str | dt.date, label: str, organization: str | None = None) -> tuple[str, list[Event]]:
+    """Name a day of `organization` (the only one the workspace holds, when not given); the same
+    name on the same day once. Returns the organisation and its events."""
+    from prodops.operations.organizations import organization_for
     from prodops.safe_text import first_control
-    from prodops.store import dialect_insert
+    from prodops.store import dialect_insert, register
     from prodops.store.tables import events as table
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
     label = label.strip()
     if not label or len(label) > 200 or first_control(label):
         raise InputError("the event's name: 1 to 200 characters, without control characters")
+    owner = organization_for(ws, organization, new=True)
     with ws.transaction() as conn:
-        conn.execute(dialect_insert(conn)(table).values(day=day, label=label).on_conflict_do_nothing(
-            index_elements=["day", "label"]))
-    return events(ws)
+        owner = register(conn, owner)
+        conn.execute(dialect_insert(conn)(table).values(organization=owner, day=day, label=label).on_conflict_do_nothing(
+            index_elements=["organization", "day", "label"]))
+    return owner, events(ws, owner)
 
 
-def remove_event(ws, day: str | dt.date) -> list[Event]:
-    """Remove the events of a day."""
+def remove_event(ws, day: str | dt.date, organization: str | None = None) -> tuple[str, list[Event]]:
+    """Remove the events of a day of `organization` (the only one, when not given)."""
+    from prodops.operations.organizations import organization_for
     from prodops.store.tables import events as table
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
+    owner = organization_for(ws, organization)
     with ws.transaction() as conn:
-        if not conn.execute(table.delete().where(table.c.day == day)).rowcount:
-            raise InputError(f"no event on {day.isoformat()}")
-    return events(ws)
+        if not conn.execute(table.delete().where(table.c.organization == owner, table.c.day == day)).rowcount:
+            raise InputError(f"no event of {owner} on {day.isoformat()}")
+    return owner, events(ws, owner)
 
 
 @dataclass(frozen=True)
@@ -182,31 +223,40 @@ class Brand:
 _KEEP = object()
 
 
-def brand(ws) -> Brand:
+def brand(ws, organization: str | None = None) -> Brand:
+    """The look of `organization`'s reports (the only one's the workspace holds, when not given)."""
     import sqlalchemy as sa
 
+    from prodops.operations.organizations import organization_for
     from prodops.store.tables import assets
 
-    saved = ws.settings()
+    owner = organization_for(ws, organization)
+    saved = ws.settings(owner).get("", {})
     with ws.transaction(write=False) as conn:
-        logo = conn.execute(sa.select(assets).where(assets.c.name == "logo")).one_or_none()
+        logo = conn.execute(sa.select(assets).where(assets.c.organization == owner, assets.c.name == "logo")).one_or_none()
     return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo and logo.media_type, logo and logo.data)
 
 
-def set_brand(ws, name=_KEEP, accent=_KEEP, logo=_KEEP, logo_name: str = "the logo") -> Brand:
-    """Change the given parts of the brand (None removes one): each checked before anything is kept."""
+def set_brand(ws, organization: str | None = None, name=_KEEP, accent=_KEEP, logo=_KEEP,
+              logo_name: str = "the logo") -> tuple[str, Brand]:
+    """Change the given parts of `organization`'s brand (the only one's, when not given; None
+    removes a part): each checked before anything is kept. Returns the organisation and its brand."""
     from prodops import brand as rules
+    from prodops.operations.organizations import organization_for
+    from prodops.store import register
     from prodops.store.tables import assets
 
     name = name if name in (_KEEP, None) else rules.display_name(name)
     accent = accent if accent in (_KEEP, None) else rules.accent(accent)
     logo = logo if logo is _KEEP or logo is None else rules.logo(logo, logo_name)
+    owner = organization_for(ws, organization, new=True)
     for key, value in (("brand_name", name), ("brand_accent", accent)):
         if value is not _KEEP:
-            ws.set_setting(key, value)
+            ws.set_setting(owner, key, value)
     if logo is not _KEEP:
         with ws.transaction() as conn:
-            conn.execute(assets.delete().where(assets.c.name == "logo"))
+            owner = register(conn, owner)
+            conn.execute(assets.delete().where(assets.c.organization == owner, assets.c.name == "logo"))
             if logo is not None:
-                conn.execute(assets.insert().values(name="logo", media_type=logo[0], data=logo[1]))
-    return brand(ws)
+                conn.execute(assets.insert().values(organization=owner, name="logo", media_type=logo[0], data=logo[1]))
+    return owner, brand(ws, owner)

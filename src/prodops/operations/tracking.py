@@ -97,13 +97,17 @@ def track(ws, model, investment: str, organization: str | None = None, by: str |
     return after
 
 
-def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date | None = None) -> dict[str, dict]:
+def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date | None = None,
+                  unit: str | None = None) -> dict[str, dict]:
     """Each tracked investment's state (its changes up to `until`, all by default), and for a done
     one whether it worked, with the assessments and data known on `as_of` (so the same workspace
-    gives the same plan and report)."""
-    from prodops.operations.assessments import evidence, latest
+    gives the same plan and report). Investments are run for the whole organisation; of a `unit`,
+    whether they worked there: its criteria at its next result, its own teams' data."""
+    from prodops.operations.assessments import evidence
+    from prodops.operations.units import unit_tree
 
     recorded = [a for a in ws.assessments(organization) if a.date <= as_of and a.model_id == model.id]
+    teams = unit_tree(ws, organization).teams(unit)
     out, results = {}, {}  # results: each assessment scored once, however many investments it checks
     states = tracked(ws, organization, until)
     for investment in model.investment:  # in the model's order; one of another model version is left out
@@ -113,24 +117,38 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
         document = {"name": model.investment[investment].name, **state.document(), "verification": None}
         if state.status == "done" and state.done_on and state.done_on <= as_of:
             since = next((a for a in recorded if a.date >= state.done_on), None)
-            if since and since.id not in results:  # the organisation's result on that day (roll-up)
-                results[since.id] = latest(ws, model, organization, since.date).result
+            if since and since.id not in results:  # the organisation's (or unit's) result on that day (roll-up)
+                results[since.id] = _result_on(ws, model, organization, since.date, unit)
             end = after_window(state.done_on, as_of)
             document["verification"] = verify(
                 model.investment[investment], state.done_on, since and results[since.id],
-                evidence(ws, state.done_on), end and measured_after(ws, state.done_on, end), end).document()
+                evidence(ws, organization, state.done_on, teams),
+                end and measured_after(ws, organization, state.done_on, end, teams), end).document()
         out[investment] = document
     return out
 
 
-def measured_after(ws, done_on: dt.date, until: dt.date) -> dict[str, float]:
-    """What the data measured after `done_on` only, up to `until`: the sprints that ended in between,
-    and the PM time survey only if one was taken after it (launches look back a year: not here)."""
+def _result_on(ws, model, organization: str, day: dt.date, unit: str | None):
+    """The result of the organisation (or of its unit) on `day`; None when nobody counted in the unit yet."""
+    from prodops.operations.assessments import latest
+
+    try:
+        return latest(ws, model, organization, day, unit).result
+    except InputError:
+        if unit is None:
+            raise
+        return None
+
+
+def measured_after(ws, organization: str, done_on: dt.date, until: dt.date, teams: set[str] | None = None) -> dict[str, float]:
+    """What `organization`'s data (of `teams`; None: all of it) measured after `done_on` only, up to
+    `until`: the sprints that ended in between, and the PM time survey only if one was taken after
+    it (launches look back a year: not here)."""
     import polars as pl
 
-    from prodops.metrics import known_by
+    from prodops.metrics import known_by, of_teams
     from prodops.metrics.symptoms import measurements
 
-    known = known_by({t: ws.read(t) for t in ("sprints", "time_survey")}, until)
+    known = known_by(of_teams({t: ws.read(t, organization) for t in ("sprints", "time_survey")}, teams), until)
     after = {"sprints": known["sprints"], "time_survey": known["time_survey"].filter(pl.col("date") > done_on)}
     return measurements(after, until, window_days=(until - done_on).days)

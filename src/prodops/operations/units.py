@@ -34,14 +34,10 @@ def _rows(ws, organization: str) -> list:
 
 
 def organization_of(ws, organization: str | None) -> str:
-    """The organisation units are declared for: as recorded (any case), as named, or the only one recorded."""
-    known = {o.casefold(): o for o in ws.organizations()}
-    if organization:
-        return known.get(organization.strip().casefold(), organization.strip())
-    if len(known) == 1:
-        return next(iter(known.values()))
-    raise InputError("name the organisation the units belong to" + (f"; recorded: {', '.join(known.values())}" if known else ""),
-                     fix=Fix("organization"))
+    """The organisation units are declared for: as the workspace spells it (any case), as named, or the only one it holds."""
+    from prodops.operations.organizations import organization_for
+
+    return organization_for(ws, organization, new=True)
 
 
 def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
@@ -58,7 +54,7 @@ def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
 def declare_unit(ws, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
     """Declare a unit (or change its parent and data teams): under `parent` (None: the organisation),
     counting the data of `teams` besides its own name."""
-    from prodops.store import dialect_insert
+    from prodops.store import dialect_insert, register
     from prodops.store.tables import units as table
 
     org = organization_of(ws, organization)
@@ -75,9 +71,9 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
         owner = tree.of_team(team)
         if owner is not None and owner.name.casefold() != name.casefold():
             raise InputError(f"{team!r} already counts as unit {owner.name}; a team counts in one unit")
-    # the organisation as its units already spell it: one tree, whatever the case given
-    row = dict(organization=rows[0].organization if rows else org, name=name, parent=parent, teams=list(teams))
     with ws.transaction() as conn:
+        # the organisation as the workspace spells it: one tree, whatever the case given
+        row = dict(organization=register(conn, org), name=name, parent=parent, teams=list(teams))
         insert = dialect_insert(conn)(table).values(**row)
         conn.execute(insert.on_conflict_do_update(index_elements=["organization", "name"],
                                                   set_={"parent": insert.excluded.parent, "teams": insert.excluded.teams}))
@@ -159,14 +155,14 @@ def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.da
                          f"not {model.ref}; use that model", fix=Fix("model"))
     picked = latest_by_scope([a for a in recorded if a.model_id == model.id], None)
     return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.responses(a.id)) for a in picked],
-                newest, tables or data_tables(ws), picked)
+                newest, tables or data_tables(ws, newest.organization), picked)
 
 
-def data_tables(ws) -> dict:
-    """The tables evidence is measured from, as the workspace holds them."""
+def data_tables(ws, organization: str) -> dict:
+    """The tables evidence is measured from: `organization`'s rows, as the workspace holds them."""
     from prodops.metrics.symptoms import TABLES
 
-    return {t: ws.read(t) for t in TABLES}
+    return {t: ws.read(t, organization) for t in TABLES}
 
 
 def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):

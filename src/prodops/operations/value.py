@@ -16,6 +16,8 @@ from prodops.operations.settings import read_settings, value_options
 class Value:
     results: dict[str, dict | None]  # metric name -> result, None where its data was not imported
     options: Options
+    organization: str  # whose data it is, as the workspace spells it
+    unit: str | None = None  # the unit whose teams' rows it counts; None: the whole organisation
 
     def document(self) -> dict:
         return {METRICS[n].key: r for n, r in self.results.items()}
@@ -24,11 +26,14 @@ class Value:
 def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None = None, since: dt.date | None = None,
                   teams: tuple[str, ...] = (), model=None, unit: str | None = None, organization: str | None = None,
                   **given) -> Value:
-    """The metrics `names` (all by default) from the workspace's data as known on `as_of` (default
-    today): `given` options (change_date, ratio, hourly_rate, headcount, grace_days) beat the
-    workspace's settings. `teams` match whatever their letter case; of a `unit` (of `organization`),
-    only its teams' rows count (metrics.of_teams)."""
+    """The metrics `names` (all by default) from `organization`'s data (the only organisation's,
+    when not given) as known on `as_of` (default today): `given` options (change_date, ratio,
+    hourly_rate, headcount, grace_days) beat its settings. `teams` match whatever their letter
+    case; of a `unit`, only its teams' rows count (metrics.of_teams), at its own scale: its own
+    headcount, else the PMs its time survey counts."""
     from prodops.metrics.predictability import RATES
+    from prodops.operations.organizations import organization_for
+    from prodops.operations.units import unit_named, unit_tree
 
     names = list(names or METRICS)
     unknown = [n for n in names if n not in METRICS]
@@ -39,26 +44,20 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     as_of = as_of or dt.date.today()
     if since and since > as_of:
         raise InputError(f"the period starts on {since}, after it ends on {as_of}")
-    options = value_options(read_settings(ws), as_of=as_of, since=since, model=model, **given)
-    tables = of_teams({t: ws.read(t) for t in tables_for(names)}, _unit_teams(ws, unit, organization))
+    # a workspace that holds nobody yet has no data: every metric says what to import
+    owner = organization_for(ws, organization) if organization or ws.held() else ""
+    tree = unit_tree(ws, owner)
+    unit = unit_named(tree, unit, owner)
+    options = value_options(read_settings(ws, owner, unit), as_of=as_of, since=since, model=model,
+                            surveyed_headcount=unit is not None, **given)
+    tables = of_teams({t: ws.read(t, owner) for t in tables_for(names)}, tree.teams(unit))
     if teams:
-        options = dataclasses.replace(options, teams=_teams(ws, teams))
-    return Value({n: METRICS[n].compute(tables, options) for n in names}, options)
+        options = dataclasses.replace(options, teams=_teams(ws, owner, teams))
+    return Value({n: METRICS[n].compute(tables, options) for n in names}, options, owner, unit)
 
 
-def _unit_teams(ws, unit: str | None, organization: str | None) -> set[str] | None:
-    """The data teams of `unit` (None without one: every row counts)."""
-    if not unit:
-        return None
-    from prodops.operations.units import organization_of, unit_named, unit_tree
-
-    org = organization_of(ws, organization)
-    tree = unit_tree(ws, org)
-    return tree.teams(unit_named(tree, unit, org))
-
-
-def _teams(ws, asked: tuple[str, ...]) -> tuple[str, ...]:
-    known = {t.casefold(): t for (t,) in ws.distinct("sprints", "team")}
+def _teams(ws, organization: str, asked: tuple[str, ...]) -> tuple[str, ...]:
+    known = {t.casefold(): t for (t,) in ws.distinct("sprints", organization, "team")}
     unknown = [t for t in asked if t.casefold() not in known]
     if unknown:
         raise InputError(f"no team {', '.join(map(repr, unknown))} in the imported sprints; teams: "

@@ -425,8 +425,10 @@ def time_value(report: dict) -> Section | None:
     if tv.get("hours_saved_per_pm_week") is not None:
         line = f"PMs spend {half_up(tv['hours_saved_per_pm_week'], 1)} fewer hours a week on operational overhead"
         if tv.get("monthly_value") is not None:
-            line += (f": at {text(_money(report, tv['hourly_rate']))} an hour for {text(tv['headcount'], 'number')} PMs, "
-                     f"{text(_money(report, tv['monthly_value']))} a month")
+            line += (f": at {text(_money(report, tv['hourly_rate']))} an hour for {text(tv['headcount'], 'number')} PMs"
+                     + (" (those its time survey counts: no headcount is set for it)"
+                        if tv.get("headcount_basis") == "surveyed" else "")
+                     + f", {text(_money(report, tv['monthly_value']))} a month")
         paragraphs.append(line + ".")
     cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"),
                                                         ("Change", "number")],
@@ -442,7 +444,8 @@ def time_value(report: dict) -> Section | None:
         ("Respondents, follow-up", Typed(tv["respondents_followup"], "int")), ("Paired respondents", Typed(tv["paired"], "int")),
         ("Overhead share of working time, baseline", Typed(tv["overhead_share_baseline"], "percent")),
         ("Overhead share of working time, follow-up", Typed(tv["overhead_share_followup"], "percent")),
-        ("Hourly rate", _money(report, tv["hourly_rate"])), ("PM headcount", tv["headcount"]),
+        ("Hourly rate", _money(report, tv["hourly_rate"])),
+        ("PM headcount" + (", surveyed (none set)" if tv.get("headcount_basis") == "surveyed" else ""), tv["headcount"]),
         ("Monthly value", _money(report, tv["monthly_value"]))])
     return Section("time-value", TITLES["time-value"], paragraphs, ["time-value"], [cats, basis])
 

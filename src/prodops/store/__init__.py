@@ -23,12 +23,12 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.assessment import AssessmentResult
     from prodops.model import MaturityModel
 
-from prodops.store.tables import answers, assessments, dimension_levels, metadata, respondents, settings
+from prodops.store.tables import answers, assessments, dimension_levels, metadata, organizations, respondents, settings
 
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0010"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0011"  # the newest migration; tests check it against Alembic's own head
 _CHILD_TABLES = (answers, respondents, dimension_levels)
 
 
@@ -89,6 +89,7 @@ class Workspace:
         self._queue = threading.Lock() if self._engine.dialect.name == "sqlite" else contextlib.nullcontext()
         self._ready = False
         self._create = create
+        self._owner: str | None = None  # the organisation the upgrade to 0011 gives the workspace's data
 
     @property
     def engine(self) -> sa.Engine:
@@ -106,7 +107,7 @@ class Workspace:
                 if not current:  # one process at a time brings the schema up to date; the others wait
                     with self._writing() as conn:
                         _lock_schema(conn)
-                        _migrate(conn, self._create, where)
+                        _migrate(conn, self._create, where, self._owner)
                     _write_ahead(self._engine)
             self._ready = True
 
@@ -118,6 +119,16 @@ class Workspace:
         to 100 ms, which many threads of a web server would spend waiting on each other."""
         with self._queue, self._engine.connect().execution_options(prodops_write=True) as conn, conn.begin():
             yield conn
+
+    def upgrade(self, organization: str | None = None) -> tuple[str | None, str]:
+        """Bring the schema up to date now (every use does, first), giving the data, settings,
+        events and brand kept for the whole workspace to `organization` where the workspace cannot
+        tell whose they are. Returns (the revision before, the revision now)."""
+        with self._errors(), self._engine.connect() as conn:
+            before = _revision(conn)
+        self._owner = organization
+        self._schema()
+        return before, HEAD_REVISION
 
     @property
     def where(self) -> str:
@@ -176,19 +187,20 @@ class Workspace:
         (id, respondents it had before or None)."""
         from prodops.assessment import result_document
 
+        if conn is None:
+            with self.transaction() as conn:
+                return self.record(responses, result, model, conn)
+        organization = register(conn, result.organization)  # as the workspace spells it
         unit = responses.unit or ""
-        key = (assessments.c.organization == result.organization) & (assessments.c.unit == unit) & (
+        key = (assessments.c.organization == organization) & (assessments.c.unit == unit) & (
             assessments.c.date == result.date) & (assessments.c.model_id == result.model_id)
         values = dict(
-            organization=result.organization, unit=unit, date=result.date, model_id=result.model_id,
+            organization=organization, unit=unit, date=result.date, model_id=result.model_id,
             model_version=result.model_version, level=result.level,
             progress_to_next=result.progress_to_next, respondent_count=result.respondents,
             sources=list(responses.sources), result=result_document(result, model),
             recorded_at=dt.datetime.now(dt.timezone.utc),
         )
-        if conn is None:
-            with self.transaction() as conn:
-                return self.record(responses, result, model, conn)
         old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
         insert = dialect_insert(conn)(assessments).values(**values)
         # a real upsert: two writers of the same assessment at once both succeed, the later wins
@@ -225,14 +237,13 @@ class Workspace:
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
                                    dims.get(r.id, {}), r.unit or None) for r in rows]
 
-    def write(self, table_name: str, rows: "pl.DataFrame") -> tuple[int, int]:
-        """Insert or update imported rows by the table's key, in one transaction: (new, updated).
-        A real upsert (INSERT ... ON CONFLICT DO UPDATE) on SQLite and PostgreSQL alike."""
+    def write(self, table_name: str, rows: "pl.DataFrame", organization: str) -> tuple[int, int]:
+        """Insert or update imported rows of `organization` by the table's key, in one transaction:
+        (new, updated). A real upsert (INSERT ... ON CONFLICT DO UPDATE) on SQLite and PostgreSQL alike."""
         import polars as pl
 
         table = metadata.tables[table_name]
         key = [c.name for c in table.primary_key.columns]
-        rows = rows.with_columns(imported_at=pl.lit(dt.datetime.now(dt.timezone.utc)))
         count = sa.select(sa.func.count()).select_from(table)
         self._schema()  # first, in its own transaction
         with self._errors(), self._writing() as conn:
@@ -240,6 +251,8 @@ class Workspace:
             # table that lets readers read), so rows counted before and after are its own.
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE')
+            rows = rows.with_columns(organization=pl.lit(register(conn, organization)),
+                                     imported_at=pl.lit(dt.datetime.now(dt.timezone.utc)))
             before = conn.execute(count).scalar_one()
             if rows.height:
                 insert = dialect_insert(conn)(table)
@@ -249,45 +262,69 @@ class Workspace:
             new = conn.execute(count).scalar_one() - before
         return new, rows.height - new
 
-    def read(self, table_name: str) -> "pl.DataFrame":
-        """A whole imported table as a typed frame (empty, with its columns, when nothing was imported)."""
+    def read(self, table_name: str, organization: str) -> "pl.DataFrame":
+        """An imported table's rows of `organization` (as the workspace spells it) as a typed frame,
+        without the organisation (empty, with its columns, when it has none)."""
         import polars as pl
 
         from prodops.columns import each_distinct
 
         table = metadata.tables[table_name]
+        columns = [c for c in table.columns if c.name != "organization"]
         types = {sa.Date: pl.Date, sa.Float: pl.Float64, sa.Boolean: pl.Boolean, sa.DateTime: pl.Datetime("us", "UTC")}
-        schema = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String) for c in table.columns}
+        schema = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String) for c in columns}
         with self._errors(), self.engine.connect() as conn:
+            query = sa.select(*columns).where(table.c.organization == spelled(conn, organization))
             # the driver's rows, each column's type conversion applied once per distinct value:
             # SQLAlchemy's own conversion row by row takes most of a second for 25,000 sprints
-            result = conn.exec_driver_sql(str(sa.select(table).compile(dialect=conn.dialect)))
+            compiled = query.compile(dialect=conn.dialect)
+            result = conn.exec_driver_sql(compiled.string, _driver_params(compiled))
             driver_types = [d[1] for d in result.cursor.description]
             frame = pl.DataFrame(result.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
-            for c, driver_type in zip(table.columns, driver_types):
+            for c, driver_type in zip(columns, driver_types):
                 convert = c.type.dialect_impl(conn.dialect).result_processor(conn.dialect, driver_type)
                 frame = frame.with_columns(pl.col(c.name).cast(schema[c.name], strict=False) if convert is None
                                            else each_distinct(frame[c.name], convert, schema[c.name]))
         return frame
 
-    def distinct(self, table_name: str, *columns: str) -> list[tuple]:
-        """The distinct values of `columns` in an imported table, in no particular order."""
+    def distinct(self, table_name: str, organization: str, *columns: str) -> list[tuple]:
+        """The distinct values of `columns` in an imported table's rows of `organization`, in no particular order."""
         table = metadata.tables[table_name]
         with self._errors(), self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.select(*[table.c[c] for c in columns]).distinct())]
+            return [tuple(r) for r in conn.execute(sa.select(*[table.c[c] for c in columns])
+                                                   .where(table.c.organization == spelled(conn, organization)).distinct())]
 
-    def settings(self) -> dict[str, str]:
+    def settings(self, organization: str) -> dict[str, dict[str, str]]:
+        """The settings of `organization` (as the workspace spells it): unit ("" for the organisation
+        itself) -> key -> value."""
+        out: dict[str, dict[str, str]] = {}
         with self._errors(), self.engine.connect() as conn:
-            return dict(conn.execute(sa.select(settings.c.key, settings.c.value)).all())
+            for unit, key, value in conn.execute(sa.select(settings.c.unit, settings.c.key, settings.c.value)
+                                                 .where(settings.c.organization == spelled(conn, organization))):
+                out.setdefault(unit, {})[key] = value
+        return out
 
-    def set_setting(self, key: str, value: str | None) -> None:
+    def set_setting(self, organization: str, key: str, value: str | None, unit: str = "") -> None:
+        """Set (None: remove) a setting of `organization`, or of its `unit`."""
         self._schema()  # first, in its own transaction
         with self._errors(), self._writing() as conn:
+            organization = register(conn, organization)
             if value is None:
-                conn.execute(settings.delete().where(settings.c.key == key))
+                conn.execute(settings.delete().where(settings.c.organization == organization, settings.c.unit == unit,
+                                                     settings.c.key == key))
             else:
-                insert = dialect_insert(conn)(settings).values(key=key, value=value)
-                conn.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"value": insert.excluded.value}))
+                insert = dialect_insert(conn)(settings).values(organization=organization, unit=unit, key=key, value=value)
+                conn.execute(insert.on_conflict_do_update(index_elements=["organization", "unit", "key"],
+                                                          set_={"value": insert.excluded.value}))
+
+    def held(self) -> list[str]:
+        """Every organisation the workspace holds (assessed, campaigned for, or with data or
+        settings of its own), as first spelled, in name order. Asking makes no workspace."""
+        path = _sqlite_path(self.url)
+        if path is not None and not path.exists():
+            return []
+        with self._errors(), self.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(organizations.c.name)).scalars(), key=str.casefold)
 
     def organizations(self) -> list[str]:
         with self._errors(), self.engine.connect() as conn:
@@ -339,6 +376,29 @@ class Workspace:
             sources=tuple(head.sources),
             unit=head.unit or None,
         )
+
+
+def spelled(conn: sa.Connection, organization: str) -> str:
+    """`organization` as the workspace spells it (names match whatever their case; in Python, as
+    SQLite's lower() folds ASCII only), or as given when the workspace does not hold it."""
+    name = organization.strip()
+    return next((known for known in conn.execute(sa.select(organizations.c.name)).scalars()
+                 if known.casefold() == name.casefold()), name)
+
+
+def register(conn: sa.Connection, organization: str) -> str:
+    """`organization` as the workspace spells it, added to those it holds when new: every writer
+    of a row that names an organisation calls it, in its own transaction."""
+    name = spelled(conn, organization)
+    conn.execute(dialect_insert(conn)(organizations).values(name=name, added_at=dt.datetime.now(dt.timezone.utc))
+                 .on_conflict_do_nothing(index_elements=["name"]))
+    return name
+
+
+def _driver_params(compiled: sa.sql.compiler.Compiled):
+    """A compiled statement's parameters as its driver takes them (positional or named)."""
+    params = compiled.construct_params()
+    return tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
 
 
 def dialect_insert(conn: sa.Connection):
@@ -408,9 +468,15 @@ def _memory(url: str) -> bool:
     return not database or database == ":memory:" or database.startswith("file::memory:")
 
 
+def _revision(conn: sa.Connection) -> str | None:
+    """The schema's revision; None for a database without prodops' schema."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def _at_head(conn: sa.Connection) -> bool:
-    return sa.inspect(conn).has_table("alembic_version") and \
-        conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]
+    return _revision(conn) == HEAD_REVISION
 
 
 def _execute_many(conn: sa.Connection, statement, table: sa.Table, rows: "pl.DataFrame") -> None:
@@ -444,11 +510,12 @@ _ALEMBIC_VERSION = sa.Table("alembic_version", sa.MetaData(), sa.Column("version
                             sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
 
 
-def _migrate(conn: sa.Connection, create: bool, where: str) -> None:
+def _migrate(conn: sa.Connection, create: bool, where: str, owner: str | None = None) -> None:
     """Bring the schema to the newest migration. At head already (the usual case) or new, skip
     loading Alembic: it costs most of a second. A database without prodops' schema gets
     one only when `create` (a command that writes): a command that only reads never writes a
-    schema into an empty file or someone else's database."""
+    schema into an empty file or someone else's database. `owner`: the organisation the rows kept
+    for the whole workspace go to, where the workspace cannot tell (revision 0011)."""
     if sa.inspect(conn).has_table("alembic_version"):
         if conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]:
             return
@@ -462,17 +529,19 @@ def _migrate(conn: sa.Connection, create: bool, where: str) -> None:
         return
     from alembic import command
 
-    command.upgrade(migrations(conn), "head")
+    command.upgrade(migrations(conn, owner), "head")
 
 
-def migrations(conn: sa.Connection | None = None):
-    """Alembic's configuration of prodops' migrations, run on `conn` when given."""
+def migrations(conn: sa.Connection | None = None, owner: str | None = None):
+    """Alembic's configuration of prodops' migrations, run on `conn` when given; `owner`: the
+    organisation that rows kept for the whole workspace go to where the workspace cannot tell."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     if conn is not None:
         cfg.attributes["connection"] = conn
+    cfg.attributes["organization"] = owner
     return cfg
 
 
@@ -484,4 +553,4 @@ def _safe(url: str) -> str:
         return url
 
 
-__all__ = ["Workspace", "dialect_insert", "RecordedAssessment", "database_url", "history_document", "metadata", "DEFAULT_DB", "ENV_URL"]
+__all__ = ["Workspace", "dialect_insert", "register", "spelled", "RecordedAssessment", "database_url", "history_document", "metadata", "DEFAULT_DB", "ENV_URL"]

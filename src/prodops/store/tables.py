@@ -49,11 +49,27 @@ answers = sa.Table(
 )
 
 
+# --- the organisations a workspace holds: every table that names one names one of these ---------
+organizations = sa.Table(
+    "organizations", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),  # as first spelled; matched whatever its case
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+ORGANIZATION_LENGTH = 200
+
+
+def _organization() -> sa.Column:
+    """The organisation a row belongs to: its data, settings, events and brand are its own."""
+    return sa.Column("organization", sa.String(ORGANIZATION_LENGTH), primary_key=True)
+
+
 # --- imported value-metric data: one table per canonical input (sources/tables.py) ------------
-# Each row remembers the file it came from; importing rows with the same key updates them.
+# Each row belongs to one organisation and remembers the file it came from; importing rows with
+# the same key (in the same organisation) updates them.
 
 def _imported(name: str, *columns: sa.Column) -> sa.Table:
-    return sa.Table(name, metadata, *columns,
+    return sa.Table(name, metadata, _organization(), *columns,
                     sa.Column("source", sa.String(500), nullable=False),
                     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False))
 
@@ -136,7 +152,9 @@ account_outcomes = _imported(
 )
 
 settings = sa.Table(
-    "settings", metadata,
+    "settings", metadata,  # of an organisation, or of one of its units
+    _organization(),
+    sa.Column("unit", sa.String(200), primary_key=True, server_default=""),  # "": the whole organisation
     sa.Column("key", sa.String(100), primary_key=True),
     sa.Column("value", sa.String(500), nullable=False),
 )
@@ -272,9 +290,10 @@ sa.Index("ix_investment_changes", investment_changes.c.organization, investment_
 events = sa.Table(
     "events", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("organization", sa.String(ORGANIZATION_LENGTH), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("label", sa.String(200), nullable=False),
-    sa.UniqueConstraint("day", "label", name="uq_event"),
+    sa.UniqueConstraint("organization", "day", "label", name="uq_event"),
 )
 
 # --- the lead's commentary on a report: per organisation, unit and report date (the Markdown as written) ---
@@ -288,9 +307,10 @@ commentary = sa.Table(
     sa.Column("changed_by", sa.String(320), nullable=True),
 )
 
-# --- files the workspace keeps for its reports (the organisation's logo) ---
+# --- files an organisation keeps for its reports (its logo) ---
 assets = sa.Table(
     "assets", metadata,
+    _organization(),
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("media_type", sa.String(100), nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),

@@ -19,7 +19,7 @@ WEB_FIXES = {
     "team": "name the team (board) the data belongs to",
     "mapping": "import the export through the command line with its mapping file",
     "points_field": "import the Jira payload through the command line, naming the story points field",
-    "organization": "choose one organisation",
+    "organization": "name the organisation",
     "db": "check the workspace the app serves",
     "out": "choose another output path",
     "force": "allow overwriting the file",
@@ -35,6 +35,7 @@ WEB_FIXES = {
     "history": "look up the recorded assessments",
     "setting": "set a workspace setting",
     "units": "declare the unit on the organisation's page, or choose a declared one",
+    "upgrade": "upgrade the workspace with `prodops upgrade --organization NAME`, then start the app again",
 }
 assert WEB_FIXES.keys() == FIXES.keys()
 

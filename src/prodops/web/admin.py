@@ -240,19 +240,12 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
 
 @router.get("/organizations")
 def organizations(request: Request, who: Caller = Depends(viewer)):
-    """The recorded assessments; without one, the report of the value data alone, when there is some."""
-    from prodops.operations import history, report_scope
+    """The recorded assessments; and each organisation with value data but no assessment yet, whose
+    report is its value figures alone."""
+    from prodops.operations import history, value_only
 
     ws, model = _ws(request), _model(request)
-    recorded = history(ws, model=model)
-    value_only = None
-    if not recorded:
-        try:  # the value figures of the data imported so far, when there is some
-            name, day, _ = report_scope(ws, model, None, None)
-            value_only = {"name": name, "as_of": day}
-        except InputError:
-            pass  # no data either
-    return page(request, "organizations.html", history=recorded, value_only=value_only)
+    return page(request, "organizations.html", history=history(ws, model=model), value_only=value_only(ws, model))
 
 
 # format -> (what the download is called, its media type); Markdown comes zipped with its charts
@@ -285,8 +278,8 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     return page(request, "organization.html", organization=name, unit=unit, here=here, units=unit_tree(ws, name),
                 report=made.document, notes=made.notes,
                 formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
-                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws),
-                events=events(ws), look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
+                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws, name),
+                events=events(ws, name), look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
 
 
 @router.post("/organization/units")
@@ -340,24 +333,24 @@ def record_investment(request: Request, name: str, data: dict = Depends(form_dat
 
 @router.post("/organization/look")
 def save_look(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
-    """The reports' look, for every organisation of the workspace: display name, accent, logo; and
-    the named days on the timeline (one added or one day's removed)."""
+    """The look of the organisation's reports: display name, accent, logo; and its named days on
+    the timeline (one added or one day's removed)."""
     from prodops.brand import MAX_LOGO
     from prodops.operations import add_event, remove_event, set_brand
 
     ws, upload = _ws(request), data.get("file")
     try:
         if data.get("event_remove"):
-            remove_event(ws, data["event_remove"])
+            remove_event(ws, data["event_remove"], name[:200])
         elif data.get("event_day") or data.get("event_label"):
-            add_event(ws, data.get("event_day", ""), data.get("event_label", ""))
+            add_event(ws, data.get("event_day", ""), data.get("event_label", ""), name[:200])
         else:
             changes = {"name": data.get("brand_name", "").strip() or None, "accent": data.get("accent", "").strip() or None}
             if upload is not None and getattr(upload, "filename", ""):
                 changes.update(logo=upload.file.read(MAX_LOGO + 1), logo_name="the logo")
             elif data.get("no_logo"):
                 changes["logo"] = None
-            set_brand(ws, **changes)
+            set_brand(ws, name[:200], **changes)
     except InputError as e:
         return _organization_page(request, name, status_code=422, look_problems=[p.message for p in e.problems] or [e.message])
     return RedirectResponse(f"/organization?name={quote(name[:200])}#look-h", status_code=303)
@@ -390,11 +383,19 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
 
 # --- imports ------------------------------------------------------------------------------------
 
-@router.get("/imports")
-def imports_form(request: Request, who: Caller = Depends(admin)):
+def _imports_page(request: Request, status_code: int = 200, **shown):
+    """The import form: what the file holds, whose data it is (chosen from the organisations the
+    workspace holds, or named), and what the last upload did."""
     from prodops.sources import FORMATS
 
-    return page(request, "imports.html", kinds=sorted(FORMATS), done=None, problems=(), message=None)
+    shown = {"done": None, "problems": (), "message": None, "values": {}, **shown}
+    return page(request, "imports.html", kinds=sorted(FORMATS), organizations=_ws(request).held(),
+                status_code=status_code, **shown)
+
+
+@router.get("/imports")
+def imports_form(request: Request, who: Caller = Depends(admin)):
+    return _imports_page(request)
 
 
 @router.post("/imports")
@@ -419,12 +420,13 @@ def imports(request: Request, who: Caller = Depends(admin), data: dict = Depends
                 raise InputError(f"{name}: larger than {MAX_UPLOAD // 2**20} MB; split it")
             path = Path(folder) / name
             path.write_bytes(raw)
-            done = import_files(_ws(request), kind, [path], team=data.get("team") or None)
+            done = import_files(_ws(request), kind, [path], team=data.get("team") or None,
+                                organization=(data.get("organization") or "")[:1000] or None)
         except InputError as e:
             shown = lambda text: text.replace(f"{folder}{os.sep}", "")  # the file as the user named it  # noqa: E731
-            return page(request, "imports.html", kinds=sorted(FORMATS), done=None, status_code=422,
-                        message=shown(e.message), problems=[shown(p.message) for p in e.problems], fix=e.fix)
-    return page(request, "imports.html", kinds=sorted(FORMATS), done=done, problems=(), message=None)
+            return _imports_page(request, 422, message=shown(e.message), problems=[shown(p.message) for p in e.problems],
+                                 fix=e.fix, values={k: data.get(k) for k in ("kind", "team", "organization")})
+    return _imports_page(request, done=done)
 
 
 # --- users --------------------------------------------------------------------------------------

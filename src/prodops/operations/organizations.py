@@ -1,0 +1,31 @@
+"""The organisations a workspace holds. Each has its own data, settings, events, brand, units,
+assessments and campaigns: nothing of one is ever read for another."""
+
+from __future__ import annotations
+
+from prodops.answers import NAME_LENGTH
+from prodops.errors import Fix, InputError
+from prodops.safe_text import first_control
+
+
+def organization_for(ws, given: str | None, new: bool = False) -> str:
+    """The organisation an operation acts for, as the workspace spells it: `given` (any case), else
+    the only one the workspace holds; required when it holds none or several. With `new`, a name
+    the workspace does not hold yet is taken as given (the first data, setting or unit of it)."""
+    held = ws.held()
+    if given is not None and given.strip():
+        name = given.strip()
+        if len(name) > NAME_LENGTH or first_control(name) is not None:
+            raise InputError(f"the organisation's name must be at most {NAME_LENGTH} characters, without control characters",
+                             fix=Fix("organization"))
+        known = next((o for o in held if o.casefold() == name.casefold()), None)
+        if known is not None or new:
+            return known or name
+        raise InputError(f"no organisation {name!r} in the workspace; it holds: {', '.join(held) or 'none yet'}",
+                         fix=Fix("organization"))
+    if len(held) == 1:
+        return held[0]
+    if held:
+        raise InputError(f"the workspace holds several organisations ({', '.join(held)}); name the one meant",
+                         fix=Fix("organization"))
+    raise InputError("the workspace holds no organisation yet; name the one this is for", fix=Fix("organization"))
