@@ -254,6 +254,26 @@ def test_a_weekend_between_sprints_is_not_a_planning_delay():
     assert measurements({"sprints": s}, as_of=D(2026, 3, 1))["planning_delay_share"] == 0.0
 
 
+@pytest.mark.parametrize("ended, started, late", [
+    (D(2025, 12, 28), D(2025, 12, 29), False),  # Sunday -> Monday, the first working day after
+    (D(2025, 12, 28), D(2025, 12, 30), True),   # Sunday -> Tuesday (MOB 29 -> MOB 30 in the demo)
+    (D(2025, 12, 27), D(2025, 12, 29), False),  # Saturday -> Monday
+    (D(2025, 12, 27), D(2025, 12, 30), True),   # Saturday -> Tuesday
+    (D(2025, 12, 26), D(2025, 12, 29), False),  # Friday -> Monday
+    (D(2025, 12, 26), D(2025, 12, 30), True),   # Friday -> Tuesday
+    (D(2025, 12, 24), D(2025, 12, 25), False),  # Wednesday -> Thursday
+    (D(2025, 12, 24), D(2025, 12, 26), True),   # Wednesday -> Friday
+    (D(2025, 12, 25), D(2025, 12, 29), True),   # Thursday -> Monday: Friday was the first working day
+    (D(2025, 12, 24), D(2025, 12, 24), False),  # starting on the last day of the previous one is early, not late
+])
+def test_a_sprint_is_late_when_it_starts_after_the_first_working_day_after_the_previous_one(ended, started, late):
+    from prodops.metrics.symptoms import measurements
+
+    s = sprints(("T", "1", ended - dt.timedelta(days=13), ended, "points", 10.0, 8.0, 8.0, 0.0, 0.0),
+                ("T", "2", started, started + dt.timedelta(days=13), "points", 10.0, 8.0, 8.0, 0.0, 0.0))
+    assert measurements({"sprints": s}, as_of=D(2026, 1, 31))["planning_delay_share"] == (1.0 if late else 0.0)
+
+
 def test_revenue_names_stay_with_their_items():
     from prodops.metrics.revenue import revenue_wins
 

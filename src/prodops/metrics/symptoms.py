@@ -7,8 +7,11 @@ partial figures.
 - sprint_cadence_consistency: the share of the window's sprints whose length and start weekday are
   the most common ones across all teams (1 = every team on one cadence).
 - planning_delay_share: the share of sprints that started later than the first working day after
-  the team's previous sprint ended (planning that slipped; a weekend in between is no delay). A gap longer than the previous sprint is a pause
-  (holidays, a team formed again), not a delay: such sprints are left out of this share.
+  the team's previous sprint ended (planning that slipped): the day after it, or the Monday after
+  when that day is a Saturday or Sunday, so a sprint ending on a Friday, Saturday or Sunday is
+  followed on time by one starting on the Monday, and one starting on the Tuesday is late. A gap
+  longer than the previous sprint is a pause (holidays, a team formed again), not a delay: such
+  sprints are left out of this share.
 - pm_overhead_share: the mean overhead share of working time in the most recent time survey up to
   `as_of` (any age: a survey is rare; its date is reported).
 - planning_accuracy: pooled over the window's sprints (the median of sprint ratios when units mix),
@@ -85,9 +88,9 @@ def _sprint_measures(sprints: pl.DataFrame, since: dt.date, as_of: dt.date) -> d
         length=(pl.col("end") - pl.col("start")).dt.total_days() + 1,
         weekday=pl.col("start").dt.weekday(),
         gap=(pl.col("start") - pl.col("end").shift(1).over("team")).dt.total_days() - 1,
-        # the first working day after the previous sprint: Friday's successor is Monday
-        due=pl.col("end").shift(1).over("team").dt.add_business_days(1, roll="forward")
-        .clip(lower_bound=pl.col("end").shift(1).over("team") + pl.duration(days=1)),
+        # the first working day after the previous sprint: the day after it, or the Monday after
+        # when that is a Saturday or Sunday (Friday's, Saturday's and Sunday's successor is Monday)
+        due=(pl.col("end").shift(1).over("team") + pl.duration(days=1)).dt.add_business_days(0, roll="forward"),
     ).with_columns(
         late=pl.when(pl.col("gap") > pl.col("length").shift(1).over("team")).then(None)
         .otherwise(pl.col("start") > pl.col("due")),
