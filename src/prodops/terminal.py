@@ -340,7 +340,10 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
         where = f"between {r['window']['from']} and {r['window']['to']}" if r["window"] else "with dates"
         console.print(f"[bold]symptoms[/]: [dim]no sprints or time survey {where} to look for Level 1 symptoms in[/]")
         return
-    t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
+    survey = r.get("pm_overhead_survey")
+    t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})",
+              caption=f"sprints that ended from {r['window']['from']} to {r['window']['to']}, both days included"
+                      + (f"; the time survey of {survey}" if survey else ""))
     for col in ("Symptom", "Measure", "Value", "Line", "Present"):
         t.add_column(col)
     for s in r["symptoms"]:
@@ -348,7 +351,7 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
                   "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
     if "gtm_ready_rate" in r["measurements"]:
-        console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}: "
+        console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}, both days included: "
                       f"{_pct(r['measurements']['gtm_ready_rate'])} (the launch table counts calendar years).[/]")
 
 
