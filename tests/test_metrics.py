@@ -238,6 +238,34 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
     assert revenue_wins(feedback, items, outcomes, window_days=400)["attributed_arr"] == 50 + 80 + 10
 
 
+@pytest.mark.parametrize("received, drove", [(D(2026, 1, 31), True),    # the day before the item shipped
+                                             (D(2026, 2, 1), False),    # the ship day: it cannot have driven it
+                                             (D(2026, 2, 2), False)])
+def test_feedback_drives_an_item_only_when_received_before_the_ship_day(received, drove):
+    from prodops.metrics.revenue import revenue_wins
+
+    feedback = pl.DataFrame([("F1", "acme", received, "R1")], schema=["feedback", "account", "received", "roadmap_item"],
+                            orient="row")
+    items = pl.DataFrame([("R1", "One", D(2026, 2, 1))], schema=["roadmap_item", "name", "shipped"], orient="row")
+    outcomes = pl.DataFrame([("acme", D(2026, 4, 1), "expanded", 100.0, 150.0)],
+                            schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
+    assert revenue_wins(feedback, items, outcomes)["attributed_arr"] == (50.0 if drove else 0.0)
+
+
+@pytest.mark.parametrize("day, counts", [(D(2026, 1, 31), False), (D(2026, 2, 1), True),   # the ship day counts
+                                        (D(2026, 7, 31), True), (D(2026, 8, 1), False)])  # 180 days after, not 181
+def test_an_outcome_counts_from_the_ship_day_to_180_days_after(day, counts):
+    from prodops.metrics.revenue import revenue_wins
+
+    feedback = pl.DataFrame([("F1", "acme", D(2026, 1, 5), "R1")], schema=["feedback", "account", "received", "roadmap_item"],
+                            orient="row")
+    items = pl.DataFrame([("R1", "One", D(2026, 2, 1))], schema=["roadmap_item", "name", "shipped"], orient="row")
+    outcomes = pl.DataFrame([("acme", day, "renewed", 80.0, 80.0)],
+                            schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
+    assert (D(2026, 7, 31) - D(2026, 2, 1)).days == 180
+    assert revenue_wins(feedback, items, outcomes)["attributed_arr"] == (80.0 if counts else 0.0)
+
+
 def test_a_team_counted_in_two_units_gets_no_pooled_figure():
     s = sprints(("G", "1", D(2026, 1, 5), D(2026, 1, 18), "issues", 3.0, 1.0, 1.0, 0.0, 0.0),
                 ("G", "2", D(2026, 1, 19), D(2026, 2, 1), "points", 13.0, 5.0, 5.0, 0.0, 0.0))

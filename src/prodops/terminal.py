@@ -367,7 +367,7 @@ def _show_revenue(console: Console, r: dict, options) -> None:
     console.print(t)
     console.print(f"Expansion {escape(_money(r['expansion_arr'], currency))}, renewals {escape(_money(r['renewed_arr'], currency))}, "
                   f"within {r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
-                  f"feedback items drove {r['items_driven_by_feedback']} roadmap items; "
+                  f"feedback items are linked to {r['items_driven_by_feedback']} roadmap items; "
                   f"{r['items_shipped_from_feedback']} of those have shipped.")
     if r["unknown_roadmap_items"]:
         console.print(f"[yellow]Feedback names roadmap items that were not imported: {escape(', '.join(r['unknown_roadmap_items']))}; "
