@@ -112,6 +112,7 @@ def test_the_real_greenhopper_report_keeps_the_initial_estimate():
     assert (row["sprint"], row["committed"], row["completed_committed"], row["completed"], row["added"]) == (
         "POW Sprint 1", 5.0, 5.0, 5.0, 2.0)
     assert str(row["start"]) == "2022-07-28"
+    assert str(row["end"]) == "2022-07-28"  # completed 07-28 07:50, a day before its planned end (07-29)
 
 
 @pytest.mark.parametrize("name,reason", [
