@@ -149,7 +149,12 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         console.print(f"[yellow]Unanswered by everyone ({len(unanswered)}), so not met:[/] {', '.join(unanswered)}")
     checked = [r for r in result.criteria.values() if r.data]
     if checked:
-        t = Table(title="Evidence from data (the quarter before the assessment)")
+        from prodops.metrics.symptoms import window
+
+        first, last = window(result.date)
+        t = Table(title="Evidence from data (the quarter up to the assessment)",
+                  caption=f"sprints that ended from {first} to {last}, both days included; the latest time survey; "
+                          f"launches in the 365 days up to {last}")
         t.add_column("Criterion", min_width=_longest_id(model))
         for col in ("Bound", "Measured", "Data says", "Answers", "Decides"):
             t.add_column(col)
