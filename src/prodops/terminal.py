@@ -152,9 +152,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         from prodops.metrics.symptoms import window
 
         first, last = window(result.date)
-        t = Table(title="Evidence from data (the quarter up to the assessment)",
-                  caption=f"sprints that ended from {first} to {last}, both days included; the latest time survey; "
-                          f"launches in the 365 days up to {last}")
+        t = Table(title="Evidence from data (the quarter up to the assessment)")
         t.add_column("Criterion", min_width=_longest_id(model))
         for col in ("Bound", "Measured", "Data says", "Answers", "Decides"):
             t.add_column(col)
@@ -165,6 +163,8 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
                       verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
                       "data" if r.data.decides else "answers")
         console.print(t)
+        console.print(f"[dim]Measured from the sprints that ended from {first} to {last}, both days included; "
+                      f"the latest time survey; the launches in the 365 days up to {last}.[/]")
 
 
 def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
@@ -346,15 +346,15 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
         console.print(f"[bold]symptoms[/]: [dim]no sprints or time survey {where} to look for Level 1 symptoms in[/]")
         return
     survey = r.get("pm_overhead_survey")
-    t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})",
-              caption=f"sprints that ended from {r['window']['from']} to {r['window']['to']}, both days included"
-                      + (f"; the time survey of {survey}" if survey else ""))
+    t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
     for col in ("Symptom", "Measure", "Value", "Line", "Present"):
         t.add_column(col)
     for s in r["symptoms"]:
         t.add_row(escape(s["symptom"]), s["measure"], _pct(s["value"]), escape(s["line"]),
                   "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
+    console.print(f"[dim]Measured from the sprints that ended from {r['window']['from']} to {r['window']['to']}, "
+                  "both days included" + (f", and the time survey of {survey}" if survey else "") + ".[/]")
     if "gtm_ready_rate" in r["measurements"]:
         console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}, both days included: "
                       f"{_pct(r['measurements']['gtm_ready_rate'])} (the launch table counts calendar years).[/]")
