@@ -191,6 +191,8 @@ def test_assess_checks_answers_against_the_data(tmp_path):
     assert doc["level"] == 1 and doc["measurements"]["pm_overhead_share"] == data["value"]
     out = run("assess", q2, "--db", db, "--no-record").stdout
     assert "Evidence from data" in out and "conflict" in out
+    # the days measured, both ends in: the 91 days up to the assessment of 2026-06-30
+    assert "sprints that ended from 2026-04-01 to 2026-06-30, both days included" in " ".join(out.split())
     answers_only = json.loads(run("assess", q2, "--db", db, "--json", "--no-record", "--no-data").stdout)
     assert answers_only["level"] == 2 and answers_only["criteria"]["om-2-overhead"]["data"] is None
     assert json.loads(run("plan", q2, "--db", db, "--json").stdout)["current_level"] == 1
@@ -372,3 +374,28 @@ def test_both_databases_take_and_refuse_the_same_rows(db_url, tmp_path):
             with pytest.raises(InputError, match=why):
                 operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments", cell))])
         assert ws.read("sprints", "Acme").height == 1
+
+
+def test_tse2017_completed_committed_is_an_upper_bound(tmp_path):
+    """Committed work done is at most all work done, and at most the commitment less the committed
+    work removed, which is at least the removed points beyond the added ones (removed points may be
+    added work). Subtracting every removed point took too much off: 8 committed, 60 added, 29
+    removed, 58 done gave 0 % (apache board 1, sprint 143), though all 8 may have been done."""
+    from prodops.sources.tse2017 import HEADER as TSE_HEADER, read_tse2017
+
+    def row(sprint, committed, added, removed, completed):
+        values = dict.fromkeys(TSE_HEADER, "0") | {"boardid": "1", "sprintid": str(sprint), "name": f"S{sprint}",
+                                                     "vel_starttime": str(committed), "vel_added": str(added),
+                                                     "vel_removed": str(removed),
+                                                     "vel_diff": str(completed - committed - added + removed)}
+        return ",".join(values[h] for h in TSE_HEADER)
+
+    rows = [row(1, 8, 60, 29, 58),   # removed < added: any removed point may have been added work
+            row(2, 44, 4, 27, 15),   # at least 23 committed points removed; 15 done caps it
+            row(3, 83, 43, 62, 82),  # at least 19 committed points removed: 83 - 19 = 64
+            row(4, 10, 0, 0, 4),     # nothing removed: what was done
+            row(5, 3, 1, 10, 0)]     # more removed than committed and added (estimates changed): 0
+    path = write(tmp_path, ",".join(TSE_HEADER) + "\n" + "\n".join(rows) + "\n", name="x_iteration_80.csv")
+    frame, _ = read_tse2017(path)
+    assert frame["completed"].to_list() == [58, 15, 82, 4, 0]
+    assert frame["completed_committed"].to_list() == [8, 15, 64, 4, 0]

@@ -201,3 +201,57 @@ def test_a_jira_payload_passes_the_checks_of_an_imported_file(tmp_path):
     negative.write_text(json.dumps(data))
     with pytest.raises(InputError, match="the sprint ends before it starts"):
         load("jira-sprint-report", [negative], team="T")
+
+
+@pytest.mark.parametrize("complete, end", [("2026-03-12T16:00:00+0000", "2026-03-12"),   # closed three days early
+                                           ("2026-03-17T10:00:00+0000", "2026-03-17"),   # closed two days late
+                                           (None, "2026-03-15")])                         # no completion: the planned end
+def test_a_sprint_report_ends_on_the_day_the_sprint_was_completed(tmp_path, complete, end):
+    path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
+    data = json.loads(path.read_text())
+    if complete:
+        data["sprint"]["isoCompleteDate"] = complete
+    path.write_text(json.dumps(data))
+    row = load("jira-sprint-report", [path], team="T").rows.row(0, named=True)
+    assert (str(row["start"]), str(row["end"])) == ("2026-03-02", end)
+
+
+def test_a_sprint_in_utc_plus_10_near_midnight_keeps_the_days_of_its_own_offset(tmp_path):
+    """Started Monday 2 March 00:15 and completed Monday 16 March 00:10 in UTC+10 (Sunday 14:15 and
+    14:10 in UTC): it runs from 2 to 16 March in every format that carries the dates. Done or not
+    compares moments: resolved at 00:05 (+10:00) it was done by the completion; at 00:20, not."""
+    start, complete = "2026-03-02T00:15:00.000+10:00", "2026-03-16T00:10:00.000+10:00"
+    # the sprint report, and a report without its own completion date synced with its sprint list's
+    path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
+    data = json.loads(path.read_text())
+    data["sprint"].update(isoStartDate=start.replace(".000", "").replace("+10:00", "+1000"),
+                          isoEndDate="2026-03-15T17:00:00+1000", isoCompleteDate=complete.replace(".000", "").replace("+10:00", "+1000"))
+    path.write_text(json.dumps(data))
+    row = load("jira-sprint-report", [path], team="T").rows.row(0, named=True)
+    assert (str(row["start"]), str(row["end"])) == ("2026-03-02", "2026-03-16")
+    from prodops.sources.jira import sprint_report_rows
+
+    del data["sprint"]["isoCompleteDate"]
+    synced = sprint_report_rows(data, "sync", "T", completed=complete)
+    assert {str(d) for d in synced["end"]} == {"2026-03-16"}
+    # issues with changelog and the board's sprint list
+    sprints = tmp_path / "sprints.json"
+    sprints.write_text(json.dumps({"isLast": True, "values": [
+        {"id": 5, "state": "closed", "name": "S5", "startDate": start, "endDate": "2026-03-15T17:00:00.000+10:00",
+         "completeDate": complete}]}))
+    issues = tmp_path / "issues.json"
+    issues.write_text(json.dumps({"issues": [
+        _changelog_issue("T-1", ("2026-03-01T10:00:00.000+10:00", "Sprint", "", "", "5", "S5"),
+                         resolved="2026-03-15T14:05:00.000+0000"),   # 00:05 on 16 March in UTC+10: done in time
+        _changelog_issue("T-2", ("2026-03-01T10:00:00.000+10:00", "Sprint", "", "", "5", "S5"),
+                         resolved="2026-03-15T14:20:00.000+0000")]}))  # 00:20: after the completion
+    row = load("jira-issues", [sprints, issues], team="T").rows.row(0, named=True)
+    assert (str(row["start"]), str(row["end"]), row["committed"], row["completed"]) == ("2026-03-02", "2026-03-16", 2, 1)
+    # the agile API's issue list
+    listed = tmp_path / "listed.json"
+    listed.write_text(json.dumps({"issues": [{"key": "T-1", "fields": {
+        "resolutiondate": "2026-03-15T14:05:00.000+0000",
+        "closedSprints": [{"id": 5, "state": "closed", "name": "S5", "startDate": start,
+                           "endDate": "2026-03-15T17:00:00.000+10:00", "completeDate": complete}]}}]}))
+    row = load("jira-sprint-issues", [listed], team="T").rows.row(0, named=True)
+    assert (str(row["start"]), str(row["end"]), row["completed"]) == ("2026-03-02", "2026-03-16", 1)

@@ -83,6 +83,24 @@ def test_sync_pages_retries_and_reads_every_sprint(jira, monkeypatch):
     assert set(Jira.seen_auth) == {"Bearer secret-token"}
 
 
+def test_a_synced_sprint_ends_on_the_day_it_was_completed(jira, monkeypatch):
+    """Each sprint closed two days before its planned end: it ends that day, from the report's
+    isoCompleteDate, or from the sprint list's completeDate where the report has only Jira's
+    display form of it."""
+    import sys
+
+    early = [{**s, "completeDate": s["endDate"].replace("-15T17:00", "-13T16:00")} for s in SPRINTS]
+    here = sys.modules[__name__]
+    monkeypatch.setattr(here, "SPRINTS", early)
+    Jira.failures = {}
+    client = Client(jira, "secret-token", backoff=0.01)
+    assert sorted({str(d) for d in sync_board(client, 7, "POW")[0]["end"]}) == ["2026-01-13", "2026-02-13", "2026-03-13"]
+    plain = here.report
+    monkeypatch.setattr(here, "report", lambda sprint: {**plain(sprint), "sprint": {
+        **plain(sprint)["sprint"], "completeDate": "13/Jan/26 4:00 PM"}})  # the display form, and no isoCompleteDate
+    assert sorted({str(d) for d in sync_board(client, 7, "POW")[0]["end"]}) == ["2026-01-13", "2026-02-13", "2026-03-13"]
+
+
 def test_sync_through_the_cli_writes_the_sprints(jira, tmp_path):
     db = str(tmp_path / "w.db")
     env = {"JIRA_TOKEN": "secret-token", "JIRA_EMAIL": "me@x.io"}

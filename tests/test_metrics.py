@@ -238,6 +238,34 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
     assert revenue_wins(feedback, items, outcomes, window_days=400)["attributed_arr"] == 50 + 80 + 10
 
 
+@pytest.mark.parametrize("received, drove", [(D(2026, 1, 31), True),    # the day before the item shipped
+                                             (D(2026, 2, 1), False),    # the ship day: it cannot have driven it
+                                             (D(2026, 2, 2), False)])
+def test_feedback_drives_an_item_only_when_received_before_the_ship_day(received, drove):
+    from prodops.metrics.revenue import revenue_wins
+
+    feedback = pl.DataFrame([("F1", "acme", received, "R1")], schema=["feedback", "account", "received", "roadmap_item"],
+                            orient="row")
+    items = pl.DataFrame([("R1", "One", D(2026, 2, 1))], schema=["roadmap_item", "name", "shipped"], orient="row")
+    outcomes = pl.DataFrame([("acme", D(2026, 4, 1), "expanded", 100.0, 150.0)],
+                            schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
+    assert revenue_wins(feedback, items, outcomes)["attributed_arr"] == (50.0 if drove else 0.0)
+
+
+@pytest.mark.parametrize("day, counts", [(D(2026, 1, 31), False), (D(2026, 2, 1), True),   # the ship day counts
+                                        (D(2026, 7, 31), True), (D(2026, 8, 1), False)])  # 180 days after, not 181
+def test_an_outcome_counts_from_the_ship_day_to_180_days_after(day, counts):
+    from prodops.metrics.revenue import revenue_wins
+
+    feedback = pl.DataFrame([("F1", "acme", D(2026, 1, 5), "R1")], schema=["feedback", "account", "received", "roadmap_item"],
+                            orient="row")
+    items = pl.DataFrame([("R1", "One", D(2026, 2, 1))], schema=["roadmap_item", "name", "shipped"], orient="row")
+    outcomes = pl.DataFrame([("acme", day, "renewed", 80.0, 80.0)],
+                            schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
+    assert (D(2026, 7, 31) - D(2026, 2, 1)).days == 180
+    assert revenue_wins(feedback, items, outcomes)["attributed_arr"] == (80.0 if counts else 0.0)
+
+
 def test_a_team_counted_in_two_units_gets_no_pooled_figure():
     s = sprints(("G", "1", D(2026, 1, 5), D(2026, 1, 18), "issues", 3.0, 1.0, 1.0, 0.0, 0.0),
                 ("G", "2", D(2026, 1, 19), D(2026, 2, 1), "points", 13.0, 5.0, 5.0, 0.0, 0.0))
@@ -252,6 +280,82 @@ def test_a_weekend_between_sprints_is_not_a_planning_delay():
     weeks = [D(2026, 1, 5) + dt.timedelta(days=14 * i) for i in range(4)]  # Monday to Friday of the next week
     s = sprints(*[("T", str(i), w, w + dt.timedelta(days=11), "points", 10.0, 8.0, 8.0, 0.0, 0.0) for i, w in enumerate(weeks)])
     assert measurements({"sprints": s}, as_of=D(2026, 3, 1))["planning_delay_share"] == 0.0
+
+
+@pytest.mark.parametrize("ended, started, late", [
+    (D(2025, 12, 28), D(2025, 12, 29), False),  # Sunday -> Monday, the first working day after
+    (D(2025, 12, 28), D(2025, 12, 30), True),   # Sunday -> Tuesday (MOB 29 -> MOB 30 in the demo)
+    (D(2025, 12, 27), D(2025, 12, 29), False),  # Saturday -> Monday
+    (D(2025, 12, 27), D(2025, 12, 30), True),   # Saturday -> Tuesday
+    (D(2025, 12, 26), D(2025, 12, 29), False),  # Friday -> Monday
+    (D(2025, 12, 26), D(2025, 12, 30), True),   # Friday -> Tuesday
+    (D(2025, 12, 24), D(2025, 12, 25), False),  # Wednesday -> Thursday
+    (D(2025, 12, 24), D(2025, 12, 26), True),   # Wednesday -> Friday
+    (D(2025, 12, 25), D(2025, 12, 29), True),   # Thursday -> Monday: Friday was the first working day
+    (D(2025, 12, 24), D(2025, 12, 24), False),  # starting on the last day of the previous one is early, not late
+])
+def test_a_sprint_is_late_when_it_starts_after_the_first_working_day_after_the_previous_one(ended, started, late):
+    from prodops.metrics.symptoms import measurements
+
+    s = sprints(("T", "1", ended - dt.timedelta(days=13), ended, "points", 10.0, 8.0, 8.0, 0.0, 0.0),
+                ("T", "2", started, started + dt.timedelta(days=13), "points", 10.0, 8.0, 8.0, 0.0, 0.0))
+    assert measurements({"sprints": s}, as_of=D(2026, 1, 31))["planning_delay_share"] == (1.0 if late else 0.0)
+
+
+def test_cadence_consistency_is_the_share_of_the_most_common_length_and_weekday_pair():
+    from prodops.metrics.symptoms import measurements
+
+    def cadence(*pairs):  # (length, start) per sprint, each on a team of its own: no predecessor
+        s = sprints(*[(f"T{i}", "1", start, start + dt.timedelta(days=length - 1), "points", 10.0, 8.0, 8.0, 0.0, 0.0)
+                      for i, (length, start) in enumerate(pairs)])
+        return measurements({"sprints": s}, as_of=D(2026, 3, 31))["sprint_cadence_consistency"]
+
+    mon, tue, wed, thu = D(2026, 2, 2), D(2026, 2, 3), D(2026, 2, 4), D(2026, 2, 5)
+    # 14 days is the most common length and Monday the most common weekday, but no sprint is both:
+    # the pair (10 days, Monday) is the most common, 2 of 6
+    assert cadence((14, tue), (14, wed), (14, thu), (10, mon), (10, mon), (7, mon)) == pytest.approx(2 / 6)
+    # two pairs tie at 2 of 4, whichever is taken; the two modes apart (10 days, Monday) gave 0
+    assert cadence((14, mon), (14, mon), (10, wed), (10, wed)) == 0.5
+    assert cadence((10, wed), (10, wed), (14, mon), (14, mon)) == 0.5
+    assert cadence((14, mon), (14, mon), (14, mon)) == 1.0
+
+
+def test_the_91_day_window_holds_both_its_ends():
+    from prodops.metrics.symptoms import measurements, symptoms, window
+
+    as_of = D(2026, 3, 31)
+    assert window(as_of) == (D(2025, 12, 31), as_of)  # 91 days, both included
+    ends = {D(2025, 12, 30): 0.0, D(2025, 12, 31): 1.0, D(2026, 3, 31): 3.0, D(2026, 4, 1): 0.0}  # accuracy as a tag
+    s = sprints(*[(f"T{i}", "1", end - dt.timedelta(days=13), end, "points", 10.0, done, done, 0.0, 0.0)
+                  for i, (end, done) in enumerate(ends.items())])
+    assert measurements({"sprints": s}, as_of)["planning_accuracy"] == (1.0 + 3.0) / 20  # the first and last day's sprints
+    # the window printed is the one measured: its first and last day, up to the latest data
+    assert symptoms({"sprints": s}, MODEL, as_of)["window"] == {"from": "2025-12-31", "to": "2026-03-31"}
+    assert symptoms({"sprints": s}, MODEL, D(2026, 3, 30))["window"] == {"from": "2025-10-02", "to": "2025-12-31"}
+
+
+def test_a_sprint_counts_in_the_quarter_it_started_in():
+    from prodops.metrics.predictability import by_quarter
+
+    s = sprints(("T", "1", D(2026, 3, 23), D(2026, 4, 5), "points", 10.0, 5.0, 5.0, 0.0, 0.0),
+                ("T", "2", D(2026, 4, 6), D(2026, 4, 19), "points", 10.0, 9.0, 9.0, 0.0, 0.0))
+    assert [(q["quarter"], q["planning_accuracy"]) for q in by_quarter(s)] == [("2026-Q1", 0.5), ("2026-Q2", 0.9)]
+
+
+def test_the_gtm_ready_rate_takes_the_365_days_up_to_the_day():
+    from prodops.metrics.symptoms import measurements
+
+    launches = pl.DataFrame([("L1", "Old", D(2025, 3, 31), D(2025, 3, 31), "T"),     # 366 days before: out
+                             ("L2", "Edge", D(2025, 4, 1), D(2025, 4, 1), "T"),     # 365th day back: in
+                             ("L3", "Last", D(2026, 3, 31), D(2026, 3, 31), "T")],  # the day itself: in
+                            schema=["launch", "name", "original_date", "actual_date", "team"], orient="row").with_columns(
+        tier=pl.lit(1), adoption_metric=pl.lit(None, pl.String), adoption_target=pl.lit(None, pl.Float64),
+        adoption_q1=pl.lit(None, pl.Float64))
+    checklist = pl.DataFrame([("L1", "PM", "Notes", "pm", True, None), ("L2", "PM", "Notes", "pm", False, None),
+                              ("L3", "PM", "Notes", "pm", True, None)],
+                             schema=["launch", "function", "item", "owner", "done", "done_at"], orient="row").with_columns(
+        pl.col("done_at").cast(pl.Date))
+    assert measurements({"launches": launches, "launch_checklist": checklist}, D(2026, 3, 31))["gtm_ready_rate"] == 0.5
 
 
 def test_revenue_names_stay_with_their_items():

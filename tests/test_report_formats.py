@@ -337,3 +337,35 @@ def test_a_team_called_all_teams_keeps_its_own_line(demo):
         row["team"] = "All teams" if row["team"] == first else row["team"]
     domain = predictability_over_time(report)["layer"][0]["encoding"]["color"]["scale"]["domain"]
     assert domain[-1] == "All teams (overall)" and "All teams" in domain[:-1]
+
+
+def test_the_symptoms_window_printed_is_the_one_measured(demo):
+    """The window is printed as its first and last day, both in it: the report's symptoms were
+    measured over the sprints that ended from 2026-06-29 (not 06-28: the sprints that ended that
+    day are not in it) to 2026-09-27, the latest data up to the report's day, in every format."""
+    import datetime as dt
+    import json
+
+    import openpyxl
+    import polars as pl
+    from pptx import Presentation
+
+    from prodops.store import Workspace
+
+    symptoms = json.loads((demo / "report.json").read_text())["value"]["symptoms"]
+    assert symptoms["window"] == {"from": "2026-06-29", "to": "2026-09-27"}
+    with Workspace.open(str(demo / "prodops.db")) as ws:
+        sprints = ws.read("sprints", "Northwind Cloud")
+    ended = sprints.filter(pl.col("end").is_between(dt.date(2026, 6, 29), dt.date(2026, 9, 27)))
+    # 13 fortnights of 3 teams each; units mix (Growth counts issues), so the median sprint
+    assert ended.height == 39 and sprints.filter(pl.col("end") == dt.date(2026, 6, 28)).height == 3
+    assert symptoms["measurements"]["planning_accuracy"] == (ended["completed_committed"] / ended["committed"]).median()
+    said = "sprints that ended from 2026-06-29 to 2026-09-27, both days included, and the time survey of 2026-07-16"
+    assert said in " ".join(Page((demo / "report.html").read_text()).text)
+    assert said in (demo / "report.md").read_text()
+    assert said in " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(demo / "report.pdf").pages)
+    assert any(said in str(c.value) for ws in openpyxl.load_workbook(demo / "report.xlsx") for row in ws.iter_rows() for c in row)
+    assert any(said in shape.text_frame.text for slide in Presentation(str(demo / "report.pptx")).slides
+               for shape in slide.shapes if shape.has_text_frame)
+    shown = " ".join(ok("metrics", "symptoms", "--db", str(demo / "prodops.db"), "--until", "2026-09-30").stdout.split())
+    assert "(2026-06-29 to 2026-09-27)" in shown and said in shown

@@ -198,6 +198,21 @@ def test_a_sound_assessment_has_no_warnings():
         "counted as unmet, the level would be 4, not 5"
 
 
+@pytest.mark.parametrize("a, level, said", [
+    # a3 N/A lifts dimension a (a4 unmet) from 2 to 3, so the level from 2 to 3
+    ({"a2": 1.0, "a3": None, "a4": 0.0, "a5": 0.0}, 3, "counted as unmet, the level would be 2, not 3"),
+    # a4 N/A sits above an unmet a3: counted unmet, the level is the same, and the message says so
+    ({"a2": 1.0, "a3": 0.0, "a4": None, "a5": 1.0}, 2, "counted as unmet, the level would still be 2"),
+])
+def test_the_na_warning_gives_the_level_the_criteria_would_give_if_counted_unmet(a, level, said):
+    """docs/scoring.md: the message gives the level they would give if counted unmet, whether
+    lower or the same (b is met throughout, so dimension a alone sets the level)."""
+    people = [("pm", {**a, **{f"b{n}": 1.0 for n in range(2, 6)}})] * 2
+    r = assess(TINY, responses(*people))
+    assert r.level == level
+    assert [w.message for w in r.warnings] == [f"1 of 8 criteria count as met only because everyone answered N/A; {said}"]
+
+
 # --- properties --------------------------------------------------------------------------------
 
 SCALE = [0.0, 0.25, 0.5, 0.75, 1.0]

@@ -18,8 +18,9 @@ The rules:
 - Progress to next level = mean score of the next level's criteria, N/A criteria left out,
   unanswered ones counted as 0 and criteria decided by data as 1 (meets) or 0 (does not).
 - Warnings say what a level rests on when it rests on little: criteria met only because everyone
-  answered N/A (and the level they would give if counted unmet), dimensions whose criteria are all
-  N/A, a single respondent, respondents who gave no scored answer.
+  answered N/A (and the overall level if they were counted unmet instead, lower or the same),
+  dimensions whose criteria are all N/A, a single respondent, respondents who gave no scored
+  answer.
 """
 
 from __future__ import annotations
@@ -159,9 +160,10 @@ def _warnings(model: MaturityModel, responses: Responses, criteria: dict[str, Cr
     na = [cid for cid, r in criteria.items() if r.na]
     if na:
         without, _ = staged_levels(model, {cid: r.met and not r.na for cid, r in criteria.items()})
-        lower = f"; counted as unmet, the level would be {without}, not {level}" if without < level else ""
+        # the level they would give if counted unmet, said whether it is lower or the same
+        unmet = f"would be {without}, not {level}" if without < level else f"would still be {level}"
         out.append(Warning("met_through_na", f"{len(na)} of {len(criteria)} criteria count as met only because "
-                           f"everyone answered N/A{lower}", criteria=tuple(na)))
+                           f"everyone answered N/A; counted as unmet, the level {unmet}", criteria=tuple(na)))
     empty = [d.id for d in model.dimensions
              if all(criteria[c.id].na for c in model.criteria if c.dimension == d.id)]
     if empty:

@@ -149,7 +149,10 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         console.print(f"[yellow]Unanswered by everyone ({len(unanswered)}), so not met:[/] {', '.join(unanswered)}")
     checked = [r for r in result.criteria.values() if r.data]
     if checked:
-        t = Table(title="Evidence from data (the quarter before the assessment)")
+        from prodops.metrics.symptoms import window
+
+        first, last = window(result.date)
+        t = Table(title="Evidence from data (the quarter up to the assessment)")
         t.add_column("Criterion", min_width=_longest_id(model))
         for col in ("Bound", "Measured", "Data says", "Answers", "Decides"):
             t.add_column(col)
@@ -160,6 +163,8 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
                       verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
                       "data" if r.data.decides else "answers")
         console.print(t)
+        console.print(f"[dim]Measured from the sprints that ended from {first} to {last}, both days included; "
+                      f"the latest time survey; the launches in the 365 days up to {last}.[/]")
 
 
 def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
@@ -342,6 +347,7 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
         where = f"between {r['window']['from']} and {r['window']['to']}" if r["window"] else "with dates"
         console.print(f"[bold]symptoms[/]: [dim]no sprints or time survey {where} to look for Level 1 symptoms in[/]")
         return
+    survey = r.get("pm_overhead_survey")
     t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
     for col in ("Symptom", "Measure", "Value", "Line", "Present"):
         t.add_column(col)
@@ -349,8 +355,10 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
         t.add_row(escape(s["symptom"]), s["measure"], _pct(s["value"]), escape(s["line"]),
                   "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
+    console.print(f"[dim]Measured from the sprints that ended from {r['window']['from']} to {r['window']['to']}, "
+                  "both days included" + (f", and the time survey of {survey}" if survey else "") + ".[/]")
     if "gtm_ready_rate" in r["measurements"]:
-        console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}: "
+        console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}, both days included: "
                       f"{_pct(r['measurements']['gtm_ready_rate'])} (the launch table counts calendar years).[/]")
 
 
@@ -366,7 +374,7 @@ def _show_revenue(console: Console, r: dict, options) -> None:
     console.print(t)
     console.print(f"Expansion {escape(_money(r['expansion_arr'], currency))}, renewals {escape(_money(r['renewed_arr'], currency))}, "
                   f"within {r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
-                  f"feedback items drove {r['items_driven_by_feedback']} roadmap items; "
+                  f"feedback items are linked to {r['items_driven_by_feedback']} roadmap items; "
                   f"{r['items_shipped_from_feedback']} of those have shipped.")
     if r["unknown_roadmap_items"]:
         console.print(f"[yellow]Feedback names roadmap items that were not imported: {escape(', '.join(r['unknown_roadmap_items']))}; "

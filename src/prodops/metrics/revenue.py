@@ -1,11 +1,12 @@
 """Revenue wins from feedback-driven work ("revenue connections").
 
-A win is a chain: a feedback item from an account -> the roadmap item it drove (received no later
-than the item shipped: feedback that came after cannot have driven it) -> that item shipped -> the
-same account renewed or expanded within `window_days` (default 180) after the ship date. Attributed ARR of a win: for an expansion, arr_after - arr_before; for a renewal, arr_after
-(the revenue kept). An account outcome is counted once, even when several shipped items led to
-it; they are all listed. Contractions and churns are listed as losses after feedback-driven work,
-never netted into the wins.
+A win is a chain: a feedback item from an account -> the roadmap item it drove (received before
+the item shipped, on an earlier day: feedback received on the ship day or later cannot have
+driven it) -> that item shipped -> the same account renewed or expanded on the ship day or within
+`window_days` (default 180) after it. Attributed ARR of a win: for an expansion, arr_after -
+arr_before; for a renewal, arr_after (the revenue kept). An account outcome is counted once, even
+when several shipped items led to it; they are all listed. Contractions and churns are listed as
+losses after feedback-driven work, never netted into the wins.
 
 This is attribution, not causation: it records that Product Ops made sure the feedback was
 collected, prioritised and acted on before the account's revenue moved, not that the item alone
@@ -19,8 +20,8 @@ import polars as pl
 from prodops.metrics import Options, since
 
 WINDOW_DAYS = 180
-LABEL = ("Attribution, not causation: each win is an account whose feedback drove a roadmap item that "
-         "shipped before the account renewed or expanded.")
+LABEL = ("Attribution, not causation: each win is an account whose feedback, received before a roadmap item "
+         "shipped, drove that item, and that renewed or expanded from the ship day on.")
 
 
 def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataFrame, window_days: int = WINDOW_DAYS) -> dict:
@@ -28,7 +29,7 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
     chains = (feedback.filter(pl.col("roadmap_item").is_not_null())
               .join(shipped.select("roadmap_item", pl.col("name").alias("item_name"), "shipped"), on="roadmap_item")
               .join(outcomes, on="account")
-              .filter((pl.col("received") <= pl.col("shipped")) & (pl.col("date") >= pl.col("shipped"))
+              .filter((pl.col("received") < pl.col("shipped")) & (pl.col("date") >= pl.col("shipped"))
                       & (pl.col("date") <= pl.col("shipped") + pl.duration(days=window_days))))
     per_outcome = chains.group_by("account", "date", "outcome", "arr_before", "arr_after").agg(
         items=pl.struct("roadmap_item", "item_name").unique().sort(),

@@ -1,19 +1,30 @@
 """Level 1 symptoms measured from data, and the measurements that data-bound criteria check.
 
-Measured over a window before a date (`as_of`; for the symptoms alone, the latest data up to
-it; `window_days` 91, a quarter), so that each assessment is compared with the data of its own
-time. A sprint belongs to the window when it *ended* in it: one still running on `as_of` has
-partial figures.
-- sprint_cadence_consistency: the share of the window's sprints whose length and start weekday are
-  the most common ones across all teams (1 = every team on one cadence).
+Measured over a window of `window_days` (91, a quarter) days up to a date (`as_of`; for the
+symptoms alone, the latest day with sprint or survey data up to it), both ends included: from 90
+days before `as_of` to `as_of` (up to 2026-03-31: 2025-12-31 to 2026-03-31), so that each
+assessment is compared with the data of its own time. A sprint belongs to the window when it
+*ended* in it: one still running on `as_of` has partial figures. (This quarter is not a calendar
+quarter; the by-quarter figures of predictability count a sprint in the calendar quarter it
+*started* in.) The window is reported as its first and last day, both in it.
+- sprint_cadence_consistency: the share of the window's sprints, across all teams, whose (length,
+  start weekday) pair is the most common pair (1 = every team on one cadence), a sprint's length
+  being its days from start to end, both included. The pair is counted whole, not the most
+  common length and the most common weekday apart (two modes that may never occur together);
+  where pairs tie for most common, the share is the same whichever is taken.
 - planning_delay_share: the share of sprints that started later than the first working day after
-  the team's previous sprint ended (planning that slipped; a weekend in between is no delay). A gap longer than the previous sprint is a pause
-  (holidays, a team formed again), not a delay: such sprints are left out of this share.
+  the team's previous sprint ended (planning that slipped): the day after it, or the Monday after
+  when that day is a Saturday or Sunday, so a sprint ending on a Friday, Saturday or Sunday is
+  followed on time by one starting on the Monday, and one starting on the Tuesday is late. A gap
+  longer than the previous sprint is a pause (holidays, a team formed again), not a delay: such
+  sprints are left out of this share.
 - pm_overhead_share: the mean overhead share of working time in the most recent time survey up to
   `as_of` (any age: a survey is rare; its date is reported).
 - planning_accuracy: pooled over the window's sprints (the median of sprint ratios when units mix),
   from the sprints that give it exactly (an approximate figure never decides a criterion).
-- gtm_ready_rate: the share of launches in the year up to `as_of` whose checklist was complete.
+- gtm_ready_rate: the share of launches in the 365 days up to `as_of` (both ends included: from
+  364 days before `as_of` to `as_of`) whose checklist was complete, of those whose checklist is
+  known.
 A symptom is present when its measure crosses the line of the data-bound criterion the model
 ties it to (in the default model: planning delays above 0.2, cadence consistency below 0.8, PM
 overhead above 0.3), so a criterion and its symptom always agree.
@@ -38,6 +49,11 @@ def measurements(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: i
     return {k: v for k, v in _measure(tables, as_of, window_days).items() if not k.startswith("_")}
 
 
+def window(as_of: dt.date, days: int = WINDOW_DAYS) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the `days` days up to `as_of`, both in the window."""
+    return as_of - dt.timedelta(days=days - 1), as_of
+
+
 def latest_data(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dt.date | None:
     """The last day with sprint or survey data, up to `as_of`."""
     dates = []
@@ -53,11 +69,11 @@ def latest_data(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dt.da
 def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) -> dict:
     """The measurements, and (keys starting with _) the window and survey they came from."""
     out: dict = {}
-    since = as_of - dt.timedelta(days=window_days)
-    out["_window"] = {"from": since.isoformat(), "to": as_of.isoformat()}
+    first, last = window(as_of, window_days)
+    out["_window"] = {"from": first.isoformat(), "to": last.isoformat()}
     sprints = tables.get("sprints")
     if sprints is not None and sprints.height:
-        out.update(_sprint_measures(sprints, since, as_of))
+        out.update(_sprint_measures(sprints, first, last))
     survey = tables.get("time_survey")
     if survey is not None and survey.height:
         recent = survey.filter(pl.col("date") <= as_of)
@@ -72,38 +88,37 @@ def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) 
         from prodops.metrics.launches import launch_outcomes
 
         year = launch_outcomes(launches, checklist, as_of=as_of).filter(
-            pl.col("actual_date").is_between(as_of - dt.timedelta(days=365), as_of) & pl.col("gtm_ready").is_not_null())
+            pl.col("actual_date").is_between(*window(as_of, 365)) & pl.col("gtm_ready").is_not_null())
         if year.height:
             out["gtm_ready_rate"] = year["gtm_ready"].mean()
     return out
 
 
-def _sprint_measures(sprints: pl.DataFrame, since: dt.date, as_of: dt.date) -> dict:
+def _sprint_measures(sprints: pl.DataFrame, first: dt.date, last: dt.date) -> dict:
     from prodops.metrics.predictability import headline, predictability
 
     ordered = sprints.sort("team", "start").with_columns(
         length=(pl.col("end") - pl.col("start")).dt.total_days() + 1,
         weekday=pl.col("start").dt.weekday(),
         gap=(pl.col("start") - pl.col("end").shift(1).over("team")).dt.total_days() - 1,
-        # the first working day after the previous sprint: Friday's successor is Monday
-        due=pl.col("end").shift(1).over("team").dt.add_business_days(1, roll="forward")
-        .clip(lower_bound=pl.col("end").shift(1).over("team") + pl.duration(days=1)),
+        # the first working day after the previous sprint: the day after it, or the Monday after
+        # when that is a Saturday or Sunday (Friday's, Saturday's and Sunday's successor is Monday)
+        due=(pl.col("end").shift(1).over("team") + pl.duration(days=1)).dt.add_business_days(0, roll="forward"),
     ).with_columns(
         late=pl.when(pl.col("gap") > pl.col("length").shift(1).over("team")).then(None)
         .otherwise(pl.col("start") > pl.col("due")),
     )
-    window = ordered.filter((pl.col("end") > since) & (pl.col("end") <= as_of))
-    if not window.height:
+    ended = ordered.filter(pl.col("end").is_between(first, last))
+    if not ended.height:
         return {}
-    common_length = window["length"].mode().sort()[0]
-    common_day = window["weekday"].mode().sort()[0]
+    # the most common (length, weekday) pair's count: the same whichever of tied pairs is the mode
+    common_pair = ended.group_by("length", "weekday").len()["len"].max()
     out = {
-        "sprint_cadence_consistency": window.select(
-            ((pl.col("length") == common_length) & (pl.col("weekday") == common_day)).mean()).item(),
-        "planning_delay_share": window["late"].drop_nulls().mean() or 0.0,
-        "_sprints": window.height,
+        "sprint_cadence_consistency": common_pair / ended.height,
+        "planning_delay_share": ended["late"].drop_nulls().mean() or 0.0,
+        "_sprints": ended.height,
     }
-    exact = window.filter(pl.col("approximation").is_null()) if "approximation" in window.columns else window
+    exact = ended.filter(pl.col("approximation").is_null()) if "approximation" in ended.columns else ended
     if exact.height:
         accuracy = headline(predictability(exact.select([c for c in sprints.columns if c in exact.columns]))["overall"],
                             "planning_accuracy")

@@ -480,10 +480,11 @@ def symptoms(report: dict) -> Section | None:
     sv = report["value"]["symptoms"]
     if not sv:
         return None
-    window = sv["window"]
+    window, survey = sv["window"], sv.get("pm_overhead_survey")
     return Section("symptoms", TITLES["symptoms"], [
-        f"Measured from the data of {window['from']} to {window['to']}; a symptom is present when its measure "
-        "crosses the line of the criterion it is the absence of." if window else
+        f"Measured over the sprints that ended from {window['from']} to {window['to']}, both days included"
+        + (f", and the time survey of {survey}" if survey else "")
+        + "; a symptom is present when its measure crosses the line of the criterion it is the absence of." if window else
         "The data has no dates, so no window to look for symptoms in."], [], [
         _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Line", "text"),
                                         ("Present", "text")],

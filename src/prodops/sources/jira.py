@@ -11,6 +11,16 @@ The greenhopper sprint report (`GET /rest/greenhopper/latest/rapid/charts/sprint
   velocity chart uses), not `currentEstimateStatistic`: a re-estimate does not change the commitment.
 A report without the issue lists (only the `*EstimateSum` totals) cannot tell committed from added
 work and is refused, as is one without its `sprint` (no name, no dates).
+
+A sprint's dates, in every Jira format that carries them: it starts on its `startDate` and ends
+on its `completeDate`, the day it was closed, when it has one (closed early or late, that is when
+its work stopped counting), else on its planned `endDate` (a sprint still active). Each is the
+calendar day of the timestamp in the offset the payload writes it with: Jira Server and Data
+Center write the site's time zone, so for a site in UTC+10 a sprint completed at
+2026-03-16T00:10+10:00 ends on 16 March, although it was still 15 March in UTC. A payload written
+in UTC (`Z` or `+0000`, as Jira Cloud's agile API writes its sprints) gives UTC days. Whether an
+issue was done or in the sprint by its start or end compares the moments themselves, whatever
+their offsets.
 """
 
 from __future__ import annotations
@@ -79,6 +89,8 @@ class _ReportSprint(_Payload):
     startDate: Text | None = None
     isoEndDate: Text | None = None
     endDate: Text | None = None
+    isoCompleteDate: Text | None = None
+    completeDate: Text | None = None
 
 
 class SprintReport(_Payload):
@@ -176,8 +188,10 @@ def read_sprint_report(path: Path, team: str | None) -> pl.DataFrame:
     return sprint_report_rows(_json(path), path, team)
 
 
-def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.DataFrame:
-    """A greenhopper sprint report payload (from a file or the live API) -> sprint-issues rows."""
+def sprint_report_rows(data: Any, path: Path | str, team: str | None, completed: str | None = None) -> pl.DataFrame:
+    """A greenhopper sprint report payload (from a file or the live API) -> sprint-issues rows.
+    `completed`: the sprint's completeDate from the board's sprint list, for a report without
+    its own `isoCompleteDate`."""
     contents = data.get("contents") if isinstance(data, dict) else None
     if not isinstance(contents, dict):
         raise InputError(f"{path}: not a Jira sprint report (no `contents`); export "
@@ -193,7 +207,9 @@ def sprint_report_rows(data: Any, path: Path | str, team: str | None) -> pl.Data
         raise InputError(f"{path}: a sprint report does not name its board's team", fix=Fix("team"))
     checked(SprintReport, data, path, "Jira sprint report")
     start = _date(sprint.get("isoStartDate") or sprint.get("startDate"), path, "sprint.isoStartDate")
-    end = _date(sprint.get("isoEndDate") or sprint.get("endDate"), path, "sprint.isoEndDate")
+    complete = sprint.get("isoCompleteDate") or completed or sprint.get("completeDate")
+    end = (_date(complete, path, "sprint.isoCompleteDate") if complete  # closed: the day it was closed
+           else _date(sprint.get("isoEndDate") or sprint.get("endDate"), path, "sprint.isoEndDate"))
     added = set((contents.get("issueKeysAddedDuringSprint") or {}).keys())
     rows = []
     for name in LISTS[:3]:

@@ -3,7 +3,9 @@
 - Sprints: GET /rest/agile/1.0/board/{board}/sprint?state=closed, page by page (startAt,
   maxResults, isLast).
 - For each: GET /rest/greenhopper/latest/rapid/charts/sprintreport?rapidViewId={board}&sprintId={id},
-  turned into issue rows by the same code as an imported report file (sources/jira.py).
+  turned into issue rows by the same code as an imported report file (sources/jira.py): the
+  sprint ends on the day it was completed (the report's isoCompleteDate, else the sprint list's
+  completeDate), not its planned end.
 - Authentication: an API token; with an e-mail as well, Jira Cloud's basic auth (e-mail + API
   token), otherwise a bearer token (Server and Data Center personal access tokens). The CLI reads
   both from the environment, never from the command line.
@@ -141,7 +143,7 @@ def sync_board(client: Client, board: int, team: str,
     for i, sprint in enumerate(sprints, 1):
         report = client.get("/rest/greenhopper/latest/rapid/charts/sprintreport",
                             {"rapidViewId": board, "sprintId": sprint["id"]})  # `id` checked in the sprint list
-        frames.append(sprint_report_rows(report, f"{client.base} sprint {sprint['id']}", team))
+        frames.append(sprint_report_rows(report, f"{client.base} sprint {sprint['id']}", team, sprint.get("completeDate")))
         progress(i, len(sprints), str(sprint.get("name", sprint["id"])))
     if not frames:
         raise InputError(f"board {board} has no closed sprints at {client.base}")

@@ -11,9 +11,15 @@ length. The conversion, column by column:
   removed, added work too, not only committed work), so left blank.
 - completed = vel_diff + vel_starttime + vel_added - vel_removed: all points delivered by the end,
   added work included (the paper's definition; the same from every t file).
-- completed_committed is not in the data. It is approximated by min(completed, committed - removed),
-  an upper bound, and every row is marked so: say/do and scope creep are exact, planning
-  accuracy is at most what is shown.
+- completed_committed is not in the data; an upper bound of it takes its place, and every row is
+  marked so (say/do and scope creep are exact, planning accuracy is at most what is shown). The
+  bound: min(completed, committed - max(vel_removed - vel_added, 0)), and 0 where that is below
+  0. Committed work done by the end is at most all work done, and at most the commitment less
+  the committed work removed; of the points removed, at most vel_added were added work, so at
+  least vel_removed - vel_added were committed work. (committed - vel_removed would not be a
+  bound: where added work was removed, it takes too much off.) The clamp at 0 only matters
+  where more points were removed than were committed and added, which an estimate changed
+  during the sprint can do.
 Quirks handled: sprint names with unquoted commas (rows with too many fields: the extra fields
 belong to the name), names that are not valid UTF-8 or hold control characters (replaced by �,
 counted), and sprints with
@@ -86,7 +92,9 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
         unit=pl.lit("points"),
         committed=pl.col("vel_starttime"),
         completed=completed,
-        completed_committed=pl.min_horizontal(completed, pl.max_horizontal(pl.col("vel_starttime") - pl.col("vel_removed"), 0.0)),
+        # an upper bound (see above): at least vel_removed - vel_added of the removed points were committed
+        completed_committed=pl.min_horizontal(completed, pl.max_horizontal(
+            pl.col("vel_starttime") - pl.max_horizontal(pl.col("vel_removed") - pl.col("vel_added"), 0.0), 0.0)),
         added=pl.col("vel_added"),
         removed=pl.lit(None, pl.Float64),
         approximation=pl.lit("completed_committed_upper_bound"),
