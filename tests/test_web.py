@@ -228,6 +228,15 @@ def test_an_admin_creates_a_campaign_invites_and_sees_the_link_once(app):
     assert token not in again and "Ana" in again
 
 
+def test_a_new_campaign_opens_on_the_utc_day_whatever_the_servers_time_zone(app, clock, local_zone):
+    local_zone("Etc/GMT-14")  # at 23:50 UTC the server's own calendar (UTC+14) says tomorrow
+    browser, csrf = sign_in(app)
+    assert 'name="opens" type="date" value="2026-12-07"' in browser.get("/campaigns").text
+    made = browser.post("/campaigns", data={"csrf": csrf, "organization": "Acme", "name": "Q4"})
+    with Workspace.open(app.state.settings.db) as ws:
+        assert operations.campaign(ws, int(made.headers["location"].rsplit("/", 1)[1])).opens == dt.date(2026, 12, 7)
+
+
 def test_invitees_from_a_csv_get_row_level_messages_like_the_command_line(app):
     cid = new_campaign(app)
     browser, csrf = sign_in(app)

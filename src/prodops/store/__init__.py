@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from prodops import clock
 from prodops.errors import Fix, InputError
 
 if TYPE_CHECKING:  # imported where used: a command that only imports data never loads pydantic
@@ -184,7 +185,7 @@ class Workspace:
             model_version=result.model_version, level=result.level,
             progress_to_next=result.progress_to_next, respondent_count=result.respondents,
             sources=list(responses.sources), result=result_document(result, model),
-            recorded_at=dt.datetime.now(dt.timezone.utc),
+            recorded_at=clock.now(),
         )
         if conn is None:
             with self.transaction() as conn:
@@ -232,7 +233,7 @@ class Workspace:
 
         table = metadata.tables[table_name]
         key = [c.name for c in table.primary_key.columns]
-        rows = rows.with_columns(imported_at=pl.lit(dt.datetime.now(dt.timezone.utc)))
+        rows = rows.with_columns(imported_at=pl.lit(clock.now()))
         count = sa.select(sa.func.count()).select_from(table)
         self._schema()  # first, in its own transaction
         with self._errors(), self._writing() as conn:
