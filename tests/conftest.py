@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,50 @@ def needs(what: str, present: bool, switch: str, how: str) -> None:
         if os.environ.get(switch):
             pytest.fail(f"{switch} is set but {message}")
         pytest.skip(message)
+
+
+# --- the clock: tests set it, never read it ----------------------------------------------------
+
+# The instant a test's clock stands at unless it sets another: late in the UTC day, when the day is
+# already tomorrow in UTC+14 (the hour at which the daily game's test used to fail).
+CLOCK_START = dt.datetime(2026, 12, 7, 23, 50, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def clock():
+    """The program's clock (prodops.clock), standing at CLOCK_START for this test: `clock.freeze(instant)`
+    moves it; the wall clock again after the test. A test that takes it is marked `clock`, and CI runs
+    those again under faketime at other hours and in far time zones (.ci/run)."""
+    from prodops import clock as program_clock
+
+    program_clock.freeze(CLOCK_START)
+    yield program_clock
+    program_clock.unfreeze()
+
+
+@pytest.fixture
+def local_zone():
+    """Set this machine's time zone for the test, as TZ does for a process: `local_zone("Etc/GMT-14")`
+    (that is UTC+14); prodops.clock.local_today() follows it. The zone before it comes back after."""
+    before = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that sets the clock depends on the day or the hour: it carries the `clock` mark."""
+    for item in items:
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.clock)
 
 
 # --- PostgreSQL: a throwaway server started by the tests --------------------------------------

@@ -79,3 +79,43 @@ def test_the_check_itself_sees_an_import_inside_a_function(tmp_path):
         assert "prodops.terminal.show_result" in imported(sample)
     finally:
         sample.unlink()
+
+
+# --- one clock (prodops.clock) ---------------------------------------------------------------------
+
+# Calls that read the wall clock themselves. time.monotonic() and time.perf_counter() measure
+# durations and are left alone.
+WALL_CLOCK = {"date.today", "datetime.today", "datetime.now", "datetime.utcnow", "time.time", "time.time_ns"}
+
+
+def wall_clock_reads(source: str) -> list[str]:
+    """Where `source` reads the wall clock other than through prodops.clock: 'line N: name()'."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if f"{owner_name}.{node.func.attr}" in WALL_CLOCK:
+                found.append((node.lineno, f"{owner_name}.{node.func.attr}()"))
+        elif isinstance(node, ast.ImportFrom) and node.module == "time":  # `from time import time`, then time()
+            found += [(node.lineno, f"from time import {a.name}") for a in node.names if f"time.{a.name}" in WALL_CLOCK]
+    return [f"line {line}: {what}" for line, what in sorted(found)]
+
+
+def test_only_the_clock_reads_the_wall_clock():
+    """Every "now" and "today" goes through prodops.clock, so that a test can set it; and no test
+    reads the wall clock either: a test that depends on the day sets the clock (the `clock` fixture)."""
+    tests = Path(__file__).parent
+    places = [p for p in sorted(SRC.rglob("*.py")) if p != SRC / "clock.py"] + sorted(tests.glob("*.py"))
+    found = [f"{p.relative_to(SRC.parents[1])} {read}" for p in places for read in wall_clock_reads(p.read_text())]
+    assert not found, "read the time through prodops.clock:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("source", [
+    "import datetime as dt\ndt.date.today()", "import datetime\ndatetime.datetime.now(datetime.timezone.utc)",
+    "from datetime import datetime\ndatetime.utcnow()", "from datetime import date\ndate.today()",
+    "import time\ntime.time()", "from time import time\n", "import datetime as dt\ndt.datetime.today()",
+])
+def test_the_clock_check_itself_sees_each_way_of_reading_the_wall_clock(source):
+    assert wall_clock_reads(source)
+    assert not wall_clock_reads("import time\ntime.monotonic()\nfrom prodops import clock\nclock.today()")

@@ -182,14 +182,16 @@ def test_the_game_plays_with_javascript_off(browser, server):
     ctx.close()
 
 
-@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
-def test_the_word_of_the_day_follows_the_players_calendar(browser, server, zone):
-    from zoneinfo import ZoneInfo
-
+@pytest.mark.parametrize(("zone", "local"), [("Pacific/Kiritimati", dt.date(2026, 12, 8)),  # UTC+14: 00:30
+                                             ("Pacific/Pago_Pago", dt.date(2026, 12, 6))],  # UTC-11: 23:30
+                         ids=["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_word_of_the_day_follows_the_players_calendar(browser, server, clock, zone, local):
+    now = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.timezone.utc)
+    clock.freeze(now)  # the server's clock...
     ctx = context(browser, timezone_id=zone)
+    ctx.clock.set_fixed_time(now)  # ...and the browser's
     page = ctx.new_page()
     page.goto(server.url + "/challenge")
-    local = dt.datetime.now(ZoneInfo(zone)).date()
     expect(page.locator("body")).to_have_attribute("data-day", local.isoformat())
     expect(page.locator(".game .meta")).to_contain_text(f"Game {(local - dt.date(2026, 1, 1)).days + 1} ·")
     ctx.close()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 
 import pytest
 
 from prodops.challenge import word_of_the_day
 from prodops.model import load_model
-from tests.conftest import PRODOPS
+from tests.conftest import PRODOPS, needs
 
 ZOO = """\
 id: zoo-model
@@ -28,11 +29,17 @@ criteria: [{id: z-2, dimension: zoo, level: 2, text: Has a zebra.}]
 """
 
 
-def play(db, *words: str, args=(), as_json=True) -> subprocess.CompletedProcess:
-    """The command with `words` typed, one a line, then the end of input."""
-    return subprocess.run([PRODOPS, "challenge", "--db", str(db), *args, *(["--json"] if as_json else [])],
+def play(db, *words: str, args=(), as_json=True, at: str | None = None, zone: str | None = None) -> subprocess.CompletedProcess:
+    """The command with `words` typed, one a line, then the end of input; with `at` ("2026-12-07
+    23:50:00 UTC") under faketime, its clock starting then, in the time zone `zone` (a child process
+    does not see the tests' clock)."""
+    clock = []
+    if at:
+        needs("faketime", bool(shutil.which("faketime")), "PRODOPS_REQUIRE_FAKETIME", "apt-get install faketime")
+        clock = ["faketime", at]
+    return subprocess.run([*clock, PRODOPS, "challenge", "--db", str(db), *args, *(["--json"] if as_json else [])],
                           input="".join(f"{w}\n" for w in words), capture_output=True, text=True, timeout=120,
-                          env={"COLUMNS": "100", "PATH": "/usr/bin:/bin", "TERM": "dumb"})
+                          env={"COLUMNS": "100", "PATH": "/usr/bin:/bin", "TERM": "dumb", **({"TZ": zone} if zone else {})})
 
 
 @pytest.fixture
@@ -42,17 +49,23 @@ def zoo(tmp_path):
     return str(path)
 
 
-def test_the_word_of_the_day_won_in_two_with_statistics_kept(tmp_path):
-    answer = word_of_the_day(dt.date.today(), load_model())
+@pytest.mark.clock
+@pytest.mark.parametrize(("at", "zone", "local_day"), [
+    ("2026-12-07 23:50:00 UTC", "Etc/GMT-14", dt.date(2026, 12, 8)),  # UTC+14: tomorrow already
+    ("2026-12-07 10:30:00 UTC", "Etc/GMT+12", dt.date(2026, 12, 6)),  # UTC-12: yesterday still
+], ids=["UTC+14", "UTC-12"])
+def test_the_word_of_the_day_won_in_two_with_statistics_kept(tmp_path, at, zone, local_day):
+    """The word of the player's own calendar day: the computer's (its time zone), not UTC's."""
+    answer = word_of_the_day(local_day, load_model())
     miss = "chart" if answer != "chart" else "board"
-    p = play(tmp_path / "w.db", miss, answer)
+    p = play(tmp_path / "w.db", miss, answer, at=at, zone=zone)
     assert p.returncode == 0, p.stderr
     result = json.loads(p.stdout)
     assert result["won"] and result["result"] == "2/6" and result["answer"]["word"] == answer
     assert result["answer"]["quote"] and result["answer"]["place"]["kind"]
     assert result["stats"]["daily"] == {"played": 1, "wins": 1, "win_percent": 100, "current_streak": 1,
                                         "max_streak": 1, "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0, "6": 0}}
-    again = play(tmp_path / "w.db")  # the day's game is played: shown as it ended, not played twice
+    again = play(tmp_path / "w.db", at=at, zone=zone)  # the day's game is played: shown as it ended, not played twice
     assert json.loads(again.stdout)["guesses"] == result["guesses"]
 
 
@@ -84,10 +97,12 @@ def test_hard_mode_holds_the_hints_and_can_be_turned_off(tmp_path, zoo):
     assert json.loads(hard.stdout)["result"] == "1/6*"
 
 
+@pytest.mark.clock
 def test_stopping_keeps_the_game_for_the_next_run(tmp_path, zoo):
-    first = play(tmp_path / "w.db", "chart", "", args=("--model", zoo), as_json=False)
+    at = "2026-12-07 12:00:00 UTC"  # both runs on one day, whatever the hour the tests run at
+    first = play(tmp_path / "w.db", "chart", "", args=("--model", zoo), as_json=False, at=at, zone="UTC")
     assert first.returncode == 0 and "the game is kept" in first.stdout
-    second = play(tmp_path / "w.db", "zebra", args=("--model", zoo, "--hard"))
+    second = play(tmp_path / "w.db", "zebra", args=("--model", zoo, "--hard"), at=at, zone="UTC")
     assert "hard mode can only be turned on before the first guess" in second.stderr
     assert json.loads(second.stdout)["result"] == "2/6"
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from prodops import operations as op
 from prodops.challenge import NotAGuess, word_of_the_day
 from prodops.errors import Refused
@@ -14,7 +16,13 @@ from prodops.model import load_model
 from prodops.store import Workspace
 
 MODEL = load_model()
-TODAY = dt.datetime.now(dt.timezone.utc).date()
+NOW = dt.datetime(2026, 12, 7, 21, 50, tzinfo=dt.timezone.utc)  # an evening: when yesterday is no longer today anywhere
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _evening(clock):
+    clock.freeze(NOW)
 
 
 def test_one_daily_game_however_many_start_it_at_once(db_url):
@@ -43,20 +51,12 @@ def test_guesses_arriving_together_are_applied_once_each_or_refused(db_url):
         assert 1 <= len(accepted) and len(kept) == len(accepted) and len(set(kept)) == len(kept)
 
 
-def test_statistics_come_from_the_finished_games(db_url):
+def test_statistics_come_from_the_finished_games(db_url, clock):
     with Workspace.open(db_url) as ws:
         for back, won in ((3, True), (2, True), (1, False), (0, True)):
             day = TODAY - dt.timedelta(days=back)
-            game = op.daily(ws, MODEL, "terminal", day) if back <= 1 else None
-            if game is None:  # older days cannot be started now: kept as played then
-                from prodops.store.tables import challenge_games
-
-                with ws.transaction() as conn:
-                    conn.execute(challenge_games.insert().values(
-                        player="terminal", model_id=MODEL.id, day=day, answer=word_of_the_day(day, MODEL),
-                        guesses=word_of_the_day(day, MODEL), hard=False, created_at=dt.datetime.now(dt.timezone.utc),
-                        finished_at=dt.datetime.now(dt.timezone.utc)))
-                continue
+            clock.freeze(NOW - dt.timedelta(days=back))  # each day's game played on its day, as a player can
+            game = op.daily(ws, MODEL, "terminal", day)
             answer = game.game.answer
             misses = [w for w in ("chart", "board", "delta", "value", "teams", "north", "sales") if w != answer]
             for word in ([answer] if won else misses[:6]):

@@ -21,7 +21,14 @@ from tests.conftest import csrf_in
 
 MODEL = load_model()
 PASSWORD = "correct horse battery staple"
-TODAY = dt.datetime.now(dt.timezone.utc).date()
+NOW = dt.datetime(2026, 12, 7, 23, 50, tzinfo=dt.timezone.utc)  # already tomorrow in UTC+14
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _late(clock):
+    """Every test here depends on the day (the game of the day) or the hour (the limits per hour)."""
+    clock.freeze(NOW)
 
 
 @pytest.fixture
@@ -72,8 +79,8 @@ def test_a_visitor_sees_the_board_and_becomes_a_guest_with_the_first_guess(app):
 
 def test_the_answer_reaches_the_page_only_when_the_game_is_over(app):
     # a day whose answer the page's own text never says, so that finding it means it leaked
-    day = next(TODAY + dt.timedelta(days=k) for k in (-1, 0, 1)
-               if word_of_the_day(TODAY + dt.timedelta(days=k), MODEL) not in client(app).get("/challenge").text.lower())
+    somewhere = sorted({(NOW + dt.timedelta(hours=h)).date() for h in (-12, 0, 14)})  # the days it is today somewhere
+    day = next(d for d in somewhere if word_of_the_day(d, MODEL) not in client(app).get("/challenge").text.lower())
     answer = word_of_the_day(day, MODEL)
     browser = client(app)
     for word in wrong_words(answer, 5):
@@ -161,8 +168,10 @@ def test_a_request_from_another_site_is_refused(app):
     assert sent.status_code == 403 and games(app) == []
 
 
-def test_the_day_must_be_today_somewhere(app):
-    now = dt.datetime.now(dt.timezone.utc)
+@pytest.mark.parametrize("hour", [0, 11, 12, 23])
+def test_the_day_must_be_today_somewhere(app, clock, hour):
+    now = clock.now().replace(hour=hour, minute=30)
+    clock.freeze(now)
     west, east = (now - dt.timedelta(hours=12)).date(), (now + dt.timedelta(hours=14)).date()  # Baker Island, Kiribati
     browser = client(app)
     for day in {west, east}:
@@ -226,7 +235,7 @@ def test_looking_at_the_page_writes_nothing(app):
     browser = client(app)
     play(browser, "chart", TODAY)
     before = games(app)
-    for day in {TODAY, (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()}:
+    for day in {TODAY, (NOW + dt.timedelta(hours=14)).date()}:
         browser.get("/challenge", params={"day": day.isoformat()})
     assert games(app) == before
 

@@ -126,7 +126,7 @@ def test_the_schema_catches_drift(validator, demo_report, mutation):
     assert problems(validator, drifted), "the drifted report passed the schema"
 
 
-def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, tmp_path):
+def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, tmp_path, clock):
     import shutil
 
     db = tmp_path / "w.db"

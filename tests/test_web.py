@@ -103,7 +103,7 @@ def test_login_without_its_csrf_token_is_refused(app):
     assert "prodops_session" not in answer.headers.get("set-cookie", "")
 
 
-def test_logging_in_too_often_is_limited_for_every_worker(app, db):
+def test_logging_in_too_often_is_limited_for_every_worker(app, db, clock):  # the clock: no window ends mid-test
     browser = client(app)
     token = csrf_in(browser.get("/login").text)
     codes = [browser.post("/login", data={"csrf": token, "email": "admin@example.com", "password": "wrong password"}).status_code
@@ -127,10 +127,24 @@ def test_signing_out_ends_the_session_for_good(app):
     assert thief.get("/campaigns").status_code == 303  # to the login page
 
 
-def test_an_idle_session_ends(app, db):
+def test_an_idle_session_ends(app, db, clock):
+    from prodops.operations.access import SESSION_IDLE
+
     browser, _ = sign_in(app)
-    with Workspace.open(db) as ws, ws.transaction() as conn:
-        conn.execute(sa.text("UPDATE sessions SET seen_at = :t"), {"t": dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)})
+    clock.freeze(clock.now() + SESSION_IDLE - dt.timedelta(minutes=1))
+    assert browser.get("/campaigns").status_code == 200  # used within the idle time: it goes on
+    clock.freeze(clock.now() + SESSION_IDLE + dt.timedelta(seconds=1))
+    assert browser.get("/campaigns").status_code == 303
+
+
+def test_every_session_ends_after_its_life(app, clock):
+    from prodops.operations.access import SESSION_IDLE, SESSION_LIFE
+
+    browser, _ = sign_in(app)
+    for _ in range(SESSION_LIFE // SESSION_IDLE):  # in use all along
+        clock.freeze(clock.now() + SESSION_IDLE - dt.timedelta(minutes=1))
+        assert browser.get("/campaigns").status_code == 200
+    clock.freeze(clock.now() + SESSION_IDLE - dt.timedelta(minutes=1))
     assert browser.get("/campaigns").status_code == 303
 
 
@@ -226,6 +240,15 @@ def test_an_admin_creates_a_campaign_invites_and_sees_the_link_once(app):
     assert token not in dump  # stored only as a hash
     again = browser.get(f"/campaigns/{cid}").text
     assert token not in again and "Ana" in again
+
+
+def test_a_new_campaign_opens_on_the_utc_day_whatever_the_servers_time_zone(app, clock, local_zone):
+    local_zone("Etc/GMT-14")  # at 23:50 UTC the server's own calendar (UTC+14) says tomorrow
+    browser, csrf = sign_in(app)
+    assert 'name="opens" type="date" value="2026-12-07"' in browser.get("/campaigns").text
+    made = browser.post("/campaigns", data={"csrf": csrf, "organization": "Acme", "name": "Q4"})
+    with Workspace.open(app.state.settings.db) as ws:
+        assert operations.campaign(ws, int(made.headers["location"].rsplit("/", 1)[1])).opens == dt.date(2026, 12, 7)
 
 
 def test_invitees_from_a_csv_get_row_level_messages_like_the_command_line(app):
@@ -344,7 +367,7 @@ def test_a_revoked_or_closed_link_opens_nothing(app):
         assert client(app).put(f"/api/v1/respond/{token}", json={"answers": {CRITERIA[0]: "Fully"}}).status_code == 404
 
 
-def test_guessing_invite_links_is_limited(app):
+def test_guessing_invite_links_is_limited(app, clock):  # the clock: no window ends mid-test
     cid = new_campaign(app)
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
     guesser = client(app)
@@ -383,7 +406,7 @@ def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
 
 # --- closing records the assessment as `prodops assess` would ---------------------------------
 
-def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, db):
+def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, db, clock):
     from prodops.answers import dump_yaml, responses_document
     from prodops.assessment import result_document
     from tests.conftest import run
@@ -403,7 +426,7 @@ def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, 
     with Workspace.open(db) as ws:
         recorded = ws.latest("Acme")
         replay = ws.responses(recorded.id)
-    assert recorded.respondents == 3 and recorded.date == dt.date.today()
+    assert recorded.respondents == 3 and recorded.date == clock.today()
     # the same answers as an answers file, assessed by the command line in another workspace
     answers = tmp_path / "answers.yaml"
     answers.write_text(dump_yaml(responses_document(replay, MODEL)))
@@ -558,7 +581,7 @@ def test_reports_download_in_every_format(tmp_path, demo):
 
 # --- found by a review of the web app's security -------------------------------------------------
 
-def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db):
+def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db, clock):  # no window ends mid-test
     from prodops.errors import Refused
 
     with Workspace.open(db) as ws:

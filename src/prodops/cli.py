@@ -501,8 +501,7 @@ def report(
 ) -> None:
     """The leadership report from the workspace: summary, maturity, criteria heat map, roadmap, value,
     trajectory and methodology, as HTML, PDF, Markdown, XLSX, slides (PPTX) or JSON. The same workspace gives the same bytes."""
-    import datetime as dt
-
+    from prodops import clock
     from prodops.operations import report as make_report, report_json, write_report
     from prodops.report import FORMATS, check, destination
 
@@ -522,7 +521,7 @@ def report(
         raise InputError(f"--out PATH: where to write the {', '.join(chosen)} report "
                          f"(e.g. --out report.{chosen[0]}, or --out reports/ for a folder)")
     to_stdout = out is None or destination(out, chosen) is None  # checked before any work
-    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
+    stamp = clock.now().isoformat(timespec="seconds") if timestamp else None
     with _workspace(db, create=False) as ws:
         made = make_report(ws, _model(model), organization, _date(as_of, "--as-of"), phase_days, capacity, stamp, unit)
     _notes(made.notes)
@@ -574,9 +573,7 @@ def challenge(
 
     Type a word and Enter. /hard off turns hard mode off; an empty line or Ctrl-D stops (the game is kept).
     The word of the day follows your computer's calendar date."""
-    import datetime as dt
-
-    from prodops import operations as op
+    from prodops import clock, operations as op
     from prodops.challenge import MAX_GUESSES, NotAGuess
     from prodops.terminal import escape, show_challenge, show_challenge_end
 
@@ -586,7 +583,7 @@ def challenge(
     console = Console(stderr=as_json, highlight=False)
     with _workspace(db) as ws:
         played = (op.practice(ws, chosen, op.TERMINAL, hard) if practice
-                  else op.daily(ws, chosen, op.TERMINAL, dt.date.today()))
+                  else op.daily(ws, chosen, op.TERMINAL, clock.local_today()))
         if hard and not played.game.hard and not played.game.over:
             try:
                 played = op.hard_mode(ws, chosen, op.TERMINAL, played.id, True)
@@ -608,7 +605,7 @@ def challenge(
                 console.print(f"[yellow]{escape(e.message)}[/]: no turn used")
                 continue
             show_challenge(console, played)
-        daily_stats, practice_stats = op.challenge_stats(ws, chosen, op.TERMINAL, dt.date.today())
+        daily_stats, practice_stats = op.challenge_stats(ws, chosen, op.TERMINAL, clock.local_today())
     if as_json:  # a game stopped half-way too: its guesses, no answer
         _print_json({**played.document(), "stats": {"daily": daily_stats.document(), "practice": practice_stats.document()}})
     elif played.game.over:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from prodops import operations
+from prodops import clock, operations
 from prodops.files import dump_json, write_files
 from prodops.model import MaturityModel, load_model
 from prodops.roadmap import Roadmap, roadmap_document
@@ -167,7 +167,7 @@ def prepare_web_demo(out: Path) -> WebDemo:
         found = next((c for c in operations.list_campaigns(ws) if c.name == DEMO_CAMPAIGN and c.closed_at is None), None)
         if found is None:
             found = operations.create_campaign(ws, model, DEMO_ORGANIZATION, DEMO_CAMPAIGN,
-                                               closes=dt.date.today() + dt.timedelta(days=30),
+                                               closes=clock.today() + dt.timedelta(days=30),
                                                targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1})
             issued = operations.invite(ws, model, found.id, DEMO_INVITEES)
             earlier = operations.read_responses(model, [demo_answers()[-1]])

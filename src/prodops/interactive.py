@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from prodops import clock
 from prodops.answers import Respondent, Responses, answer_value, dump_yaml, responses_document, scale_help
 from prodops.errors import Fix, InputError
 from prodops.model import MaturityModel
@@ -26,7 +27,7 @@ def blank_answers(model: MaturityModel) -> dict[str, Any]:
     Organisation and id are left empty so that an unedited template is refused, not recorded."""
     return {
         "organization": "",
-        "date": dt.date.today().isoformat(),
+        "date": clock.local_today().isoformat(),  # the day of whoever fills it in
         "model": model.ref,
         "respondents": [{
             "id": "",
@@ -139,7 +140,7 @@ def interview_order(model: MaturityModel) -> list:
 def _ask_date(ask) -> dt.date:
     prompt = "Assessment date (YYYY-MM-DD)"
     while True:
-        reply = ask(prompt, dt.date.today().isoformat())
+        reply = ask(prompt, clock.local_today().isoformat())  # the respondent's own day
         try:
             return dt.date.fromisoformat(reply)
         except ValueError as e:

@@ -12,12 +12,12 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
 
+from prodops import clock
 from prodops.errors import InputError, Refused
 from prodops.safe_text import is_email
 
@@ -80,10 +80,6 @@ def _decoy() -> str:
     return _hasher().hash(new_secret())
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _aware(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)  # SQLite gives naive UTC
 
@@ -114,7 +110,7 @@ def add_user(ws, email: str, role: str, password: str | None) -> User:
     with ws.transaction() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.email == email)).first():
             raise InputError(f"{email} is already a user; remove them first to change their role or password")
-        conn.execute(users.insert().values(email=email, role=role, password_hash=hashed, created_at=_now()))
+        conn.execute(users.insert().values(email=email, role=role, password_hash=hashed, created_at=clock.now()))
         return _user(conn.execute(sa.select(users).where(users.c.email == email)).one())
 
 
@@ -151,7 +147,7 @@ def create_token(ws, email: str, name: str | None = None) -> tuple[User, str]:
         row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
         if row is None:
             raise InputError(f"{email} is not a user; add them first")
-        conn.execute(api_tokens.insert().values(token_hash=digest(token), user_id=row.id, name=name, created_at=_now()))
+        conn.execute(api_tokens.insert().values(token_hash=digest(token), user_id=row.id, name=name, created_at=clock.now()))
     return _user(row), token
 
 
@@ -182,7 +178,7 @@ def login(ws, email: str, password: str, client: str) -> Session:
     ok = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy())
     if not ok or stored is None:
         raise Refused("login", "wrong e-mail or password")
-    token, csrf, now = new_secret(), new_secret(), _now()
+    token, csrf, now = new_secret(), new_secret(), clock.now()
     with ws.transaction() as conn:
         conn.execute(sessions.delete().where(sessions.c.created_at < now - SESSION_LIFE))  # everyone's ended ones
         conn.execute(sessions.insert().values(id_hash=digest(token), user_id=row.id, csrf=csrf, created_at=now, seen_at=now))
@@ -195,7 +191,7 @@ def session(ws, token: str | None) -> Session | None:
 
     if not token or len(token) > 100:
         return None
-    hashed, now = digest(token), _now()
+    hashed, now = digest(token), clock.now()
     with ws.transaction(write=False) as conn:
         row = conn.execute(sa.select(users, sessions.c.id_hash, sessions.c.csrf, sessions.c.created_at.label("started"),
                                      sessions.c.seen_at).join(sessions, sessions.c.user_id == users.c.id)
@@ -224,7 +220,7 @@ def check_rate(ws, key: str, allowed: int, seconds: int) -> None:
     from prodops.store import dialect_insert
     from prodops.store.tables import rate_limits
 
-    now = time.time()
+    now = clock.now().timestamp()
     window = int(now // seconds) * seconds  # when the current window began (epoch seconds)
     hashed = digest(key)  # e-mails and addresses are not kept in clear
     with ws.transaction() as conn:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from prodops import clock
 from prodops.answers import NAME_LENGTH, NOTE_LENGTH, Respondent, Responses, answer_value, scale_help
 from prodops.errors import Fix, InputError, Problem, Refused
 from prodops.model import MaturityModel
@@ -164,14 +165,6 @@ def _invite(row, answered: int = 0) -> Invite:
                   row.revoked_at is not None, _aware(row.saved_at), _aware(row.submitted_at), answered)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _today() -> dt.date:
-    return _now().date()
-
-
 def _text(value: Any, what: str, length: int, problems: list[Problem], required: bool = False, **where) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -213,7 +206,7 @@ def create_campaign(ws, model: MaturityModel, organization: str, name: str, team
             team = unit_named(unit_tree(ws, organization), team, organization)
         except InputError as e:
             problems.append(Problem(e.message, fix=e.fix))
-    opens = opens or _today()
+    opens = opens or clock.today()
     if closes is not None and closes < opens:
         problems.append(Problem(f"it closes on {closes} before it opens on {opens}"))
     targets = dict(targets or {})
@@ -229,7 +222,7 @@ def create_campaign(ws, model: MaturityModel, organization: str, name: str, team
         cid = conn.execute(campaigns.insert().values(
             organization=register(conn, organization),  # as the workspace spells it
             name=name, team=team, model_id=model.id, model_version=model.version,
-            opens=opens, closes=closes, targets={r: n for r, n in targets.items() if n}, created_at=_now(),
+            opens=opens, closes=closes, targets={r: n for r, n in targets.items() if n}, created_at=clock.now(),
         ).returning(campaigns.c.id)).scalar_one()
     return campaign(ws, cid)
 
@@ -300,7 +293,7 @@ def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> 
         team = _text(raw.get("team"), f"{where}: the team", NAME_LENGTH, problems) or found.team
         people.append((name, email, role.strip(), team))
     _raise("the invitees are not valid", problems)
-    issued, now = [], _now()
+    issued, now = [], clock.now()
     with ws.transaction() as conn:
         earlier = conn.execute(sa.select(invites.c.respondent, invites.c.name, invites.c.email)
                                .where(invites.c.campaign_id == campaign_id)).all()
@@ -379,7 +372,7 @@ def revoke(ws, campaign_id: int, invite_id: int) -> Invite:
 
     with ws.transaction() as conn:
         _invite_of(conn, campaign_id, invite_id)
-        conn.execute(invites.update().where(invites.c.id == invite_id).values(revoked_at=_now()))
+        conn.execute(invites.update().where(invites.c.id == invite_id).values(revoked_at=clock.now()))
         return _invite(_invite_of(conn, campaign_id, invite_id))
 
 
@@ -436,7 +429,7 @@ def form(ws, token: str, client: str | None = None, today: dt.date | None = None
     try:
         with ws.transaction(write=False) as conn:
             row, found = _lookup(conn, token)
-            _taking(found, today or _today())
+            _taking(found, today or clock.today())
             return _form(conn, row, found)
     except Refused as refused:
         if refused.kind == "unknown":
@@ -487,7 +480,7 @@ def save(ws, model: MaturityModel, token: str, answers: dict[str, Any] | None = 
             texts[cid] = _text(raw, f"the note on {cid}", NOTE_LENGTH, problems, criterion=cid)
     _raise("the answers are not valid", problems)
 
-    today, now = today or _today(), _now()
+    today, now = today or clock.today(), clock.now()
     try:
         with ws.transaction() as conn:
             row, found = _lookup(conn, token, lock=True)
@@ -584,7 +577,7 @@ def result(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = N
         done = assess(model, ws.responses(found.assessment_id), ws, record=False)
         return Assessed(done.result, Recorded(found.assessment_id, None))
     with ws.transaction(write=False) as conn:
-        responses = _responses(conn, found, found.assessment_date(today or _today()))
+        responses = _responses(conn, found, found.assessment_date(today or clock.today()))
     return assess(model, responses, ws, record=False)
 
 
@@ -596,7 +589,7 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
     from prodops.assessment import assess as score
     from prodops.store.tables import campaigns
 
-    today = today or _today()
+    today = today or clock.today()
     with ws.transaction() as conn:
         head = conn.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id).with_for_update()).one_or_none()
         if head is None:
@@ -610,7 +603,7 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
         recorded = Recorded(*ws.record(responses, scored, model, conn))
         conn.execute(campaigns.update().where(campaigns.c.id == campaign_id).values(
-            closed_at=_now(), assessment_id=recorded.id))
+            closed_at=clock.now(), assessment_id=recorded.id))
     return Assessed(scored, recorded)
 
 

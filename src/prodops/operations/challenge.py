@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from prodops import clock
 from prodops.challenge import Answer, Game, Played, Stats, game_number, is_valid_guess, play, \
     set_hard, share_text, stats
 from prodops.challenge.words import answer_of, answer_of_the_day, playable
@@ -62,10 +63,6 @@ class Guest:
     csrf: str
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def _game(row) -> Game:
     return Game(row.answer, tuple(g for g in row.guesses.split(",") if g), row.hard)
 
@@ -83,7 +80,7 @@ def _round(row, model) -> Round:
 def today_somewhere(day: dt.date) -> dt.date:
     """`day` if it is today somewhere on Earth (time zones run from UTC-12 to UTC+14), else InputError:
     the game of a day is played on that day, by the player's own calendar."""
-    now = _now()
+    now = clock.now()
     if not (now - dt.timedelta(hours=12)).date() <= day <= (now + dt.timedelta(hours=14)).date():
         raise InputError(f"{day.isoformat()} is not today anywhere; the game of the day is played on its day")
     return day
@@ -104,7 +101,7 @@ def daily(ws, model, player: str, day: dt.date, start: bool = True) -> Round | N
     word = answer_of_the_day(day, model).word
     with ws.transaction() as conn:
         conn.execute(dialect_insert(conn)(games).values(
-            player=player, model_id=model.id, day=day, answer=word, guesses="", hard=False, created_at=_now()
+            player=player, model_id=model.id, day=day, answer=word, guesses="", hard=False, created_at=clock.now()
         ).on_conflict_do_nothing(index_elements=["player", "model_id", "day"]))
         return _round(conn.execute(mine).one(), model)
 
@@ -120,9 +117,9 @@ def practice(ws, model, player: str, hard: bool = False, client: str | None = No
     word = secrets.choice(playable(model)).word
     with ws.transaction() as conn:
         conn.execute(games.delete().where(games.c.day.is_(None), games.c.finished_at.is_(None),
-                                          games.c.created_at < _now() - dt.timedelta(days=UNFINISHED_DAYS)))
+                                          games.c.created_at < clock.now() - dt.timedelta(days=UNFINISHED_DAYS)))
         new_id = conn.execute(games.insert().values(player=player, model_id=model.id, day=None, answer=word,
-                                                    guesses="", hard=hard, created_at=_now())).inserted_primary_key[0]
+                                                    guesses="", hard=hard, created_at=clock.now())).inserted_primary_key[0]
         return _round(conn.execute(sa.select(games).where(games.c.id == new_id)).one(), model)
 
 
@@ -147,7 +144,7 @@ def _change(ws, model, player: str, game_id: int, change) -> Round:
     with ws.transaction() as conn:
         done = conn.execute(games.update().where(
             games.c.id == game_id, games.c.guesses == ",".join(before.game.guesses), games.c.hard == before.game.hard
-        ).values(guesses=",".join(after.guesses), hard=after.hard, finished_at=_now() if after.over else None)).rowcount
+        ).values(guesses=",".join(after.guesses), hard=after.hard, finished_at=clock.now() if after.over else None)).rowcount
     if not done:
         raise Refused("closed", "the game was changed elsewhere; reload it to see where it stands")
     return _shown(game_id, after, before.day, model)
@@ -181,7 +178,7 @@ def new_guest(ws, client: str) -> tuple[str, Guest]:
     check_rate(ws, f"challenge-guest:{client}", GUESTS_PER_HOUR, 3600)
     token, csrf = new_secret(), new_secret()
     with ws.transaction() as conn:
-        guest_id = conn.execute(challenge_guests.insert().values(token_hash=digest(token), csrf=csrf, created_at=_now())
+        guest_id = conn.execute(challenge_guests.insert().values(token_hash=digest(token), csrf=csrf, created_at=clock.now())
                                 ).inserted_primary_key[0]
     return token, Guest(f"guest:{guest_id}", csrf)
 

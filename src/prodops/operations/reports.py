@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodops import clock
 from prodops.model import MaturityModel
 
 
@@ -161,7 +162,7 @@ def set_commentary(ws, model, text: str, organization: str | None = None, as_of:
         conn.execute(table.delete().where(key))
         if parsed:
             conn.execute(table.insert().values(organization=name, unit=(chosen and chosen.unit) or "", as_of=day, text=text,
-                                               changed_at=dt.datetime.now(dt.timezone.utc), changed_by=by))
+                                               changed_at=clock.now(), changed_by=by))
     return parsed
 
 

@@ -9,6 +9,7 @@ import re
 
 import sqlalchemy as sa
 
+from prodops import clock
 from prodops.errors import Fix, InputError
 from prodops.tracking import Tracked, after_window, change, verify
 
@@ -85,12 +86,12 @@ def track(ws, model, investment: str, organization: str | None = None, by: str |
     _investment(model, investment)
     fields = _parsed(fields)
     organization = _organization(ws, organization)
-    now = at or dt.datetime.now(dt.timezone.utc)
+    now = at or clock.now()
     with ws.transaction() as conn:  # read and write in one transaction: two changes at once both count
         row = conn.execute(sa.select(table).where(table.c.organization == organization, table.c.investment == investment)
                            .order_by(table.c.id.desc()).limit(1)).one_or_none()
         before = _tracked(row) if row else Tracked(investment)
-        after = change(before, now.astimezone().date(), now, by, **fields)  # "today" by the local calendar
+        after = change(before, now.astimezone(dt.timezone.utc).date(), now, by, **fields)  # the UTC day, as every stored day
         conn.execute(table.insert().values(
             organization=organization, investment=investment, status=after.status, owner=after.owner, cost=after.cost,
             weeks=after.weeks, target=after.target, done_on=after.done_on, changed_at=now, changed_by=by))

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from prodops import clock
 from prodops.errors import Fix, InputError
 from prodops.metrics import METRICS, Options, of_teams, tables_for
 from prodops.numbers import natural
@@ -41,7 +42,7 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
         raise InputError(f"unknown metric {unknown[0]!r}; one of {', '.join(METRICS)}")
     if given.get("ratio") is not None and given["ratio"] not in RATES:
         raise InputError(f"unknown ratio {given['ratio']!r}; one of {', '.join(RATES)}")
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     if since and since > as_of:
         raise InputError(f"the period starts on {since}, after it ends on {as_of}")
     # a workspace that holds nobody yet has no data: every metric says what to import

@@ -42,6 +42,7 @@ from typing import Annotated, Any, Literal
 
 import polars as pl
 
+from prodops import clock
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from prodops.errors import InputError, Problem
@@ -228,7 +229,7 @@ def read_answers(export_path: Path, mapping_path: Path, model) -> Any:
         raise InputError(f"{export_path}: the responses name {len(named)} organisations ("
                          + "; ".join(f"{o!r} first in row {n}" for o, n in list(rows.items())[:5])
                          + "); assess one organisation at a time: split the export, or filter it")
-    dates = _iso_dates(export.column(mapping.get("date", {"value": dt.date.today().isoformat()}), "date", mapping_path),
+    dates = _iso_dates(export.column(mapping.get("date", {"value": clock.today().isoformat()}), "date", mapping_path),
                        mapping.get("date_format"), export_path, export.numbers, "date")
     who = export.column(mapping["respondent"], "respondent", mapping_path)
     roles = export.column(mapping["role"], "role", mapping_path)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from prodops import clock
 from prodops.errors import Fix, InputError
 
 if TYPE_CHECKING:  # imported where used: a command that only imports data never loads pydantic
@@ -199,7 +200,7 @@ class Workspace:
             model_version=result.model_version, level=result.level,
             progress_to_next=result.progress_to_next, respondent_count=result.respondents,
             sources=list(responses.sources), result=result_document(result, model),
-            recorded_at=dt.datetime.now(dt.timezone.utc),
+            recorded_at=clock.now(),
         )
         old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
         insert = dialect_insert(conn)(assessments).values(**values)
@@ -252,7 +253,7 @@ class Workspace:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE')
             rows = rows.with_columns(organization=pl.lit(register(conn, organization)),
-                                     imported_at=pl.lit(dt.datetime.now(dt.timezone.utc)))
+                                     imported_at=pl.lit(clock.now()))
             before = conn.execute(count).scalar_one()
             if rows.height:
                 insert = dialect_insert(conn)(table)
@@ -390,7 +391,7 @@ def register(conn: sa.Connection, organization: str) -> str:
     """`organization` as the workspace spells it, added to those it holds when new: every writer
     of a row that names an organisation calls it, in its own transaction."""
     name = spelled(conn, organization)
-    conn.execute(dialect_insert(conn)(organizations).values(name=name, added_at=dt.datetime.now(dt.timezone.utc))
+    conn.execute(dialect_insert(conn)(organizations).values(name=name, added_at=clock.now())
                  .on_conflict_do_nothing(index_elements=["name"]))
     return name
 

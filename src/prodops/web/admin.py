@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from prodops import clock
 from prodops.errors import InputError, Refused
 from prodops.safe_text import spreadsheet_text
 from prodops.web.app import page, personal_link
@@ -95,7 +96,7 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
     ws = _ws(request)
     units = sorted({u.name for org in ws.organizations() for u in unit_tree(ws, org)})
     return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
-                today=dt.date.today(), units=units, status_code=status_code)
+                today=clock.today(), units=units, status_code=status_code)
 
 
 def _date(text: str | None, what: str) -> dt.date | None:

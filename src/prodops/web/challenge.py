@@ -11,6 +11,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from prodops import clock
 from prodops.challenge import LENGTH, MAX_GUESSES, NotAGuess, game_number
 from prodops.challenge.rules import ORDINALS
 from prodops.errors import InputError, Refused
@@ -40,7 +41,7 @@ def _day(value: str | None) -> dt.date:
     from prodops.operations import today_somewhere
 
     if not value:
-        return dt.datetime.now(dt.timezone.utc).date()
+        return clock.today()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise InputError(f"{value[:20]!r} is not a date (YYYY-MM-DD)")
     try:

@@ -9,13 +9,13 @@ Revision ID: 0011
 Revises: 0010
 """
 
-import datetime as dt
 import warnings
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import context, op
 
+from prodops import clock
 from prodops.errors import Fix, InputError
 
 revision = "0011"
@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), primary_key=True),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
     )
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     if known:
         op.bulk_insert(registry, [{"name": n, "added_at": now} for n in known.values()])
     for table, key in OWNED.items():
