@@ -272,7 +272,7 @@ def test_an_organisation_with_data_but_no_assessment_is_listed_with_its_value_re
     ok("import", "sprint-summary", _write(tmp_path, "s.csv", SPRINTS), "--organization", ACME, "--db", demo_workspace)
     viewer, _ = sign_in(demo_app(demo_workspace), "viewer@example.com")
     listed = viewer.get("/organizations").text
-    assert "Northwind Cloud" in listed and "the report of Acme Software as of 2026-09-03" in listed
+    assert "Northwind Cloud" in listed and "Acme Software: its report as of 2026-09-03" in listed
     report = json.loads(viewer.get("/organization/report.json?name=Acme%20Software").content)
     assert report["maturity"] is None and report["value"]["predictability"]["overall"]["sprints"] == 4
 

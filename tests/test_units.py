@@ -297,7 +297,7 @@ def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(t
     with Workspace.open(db) as ws:
         operations.import_files(ws, "sprint-summary", [EXAMPLES / "sprints.csv"], organization="Northwind Cloud")
     listed = viewer.get("/organizations").text
-    assert "The data imported so far gives the value figures alone" in listed
+    assert "The data imported so far gives these organisations" in listed
     page = viewer.get("/organization?name=Northwind%20Cloud")
     assert page.status_code == 200 and "No assessment covers the period up to" in page.text
     assert "Trajectory" not in page.text
