@@ -73,6 +73,9 @@ def _parse_date(text: str) -> dt.date:
         raise ValueError("not a date as YYYY-MM-DD") from None
 
 
+OWN_SCOPE_ONLY = ("headcount",)  # a unit does not take its organisation's (or parent's) value
+
+
 def read_settings(ws, organization: str, unit: str | None = None) -> dict[str, str | None]:
     """The settings of `organization` (as the workspace spells it), or of its `unit` (as declared):
     a unit's own, else those of the units it lies in, else the organisation's. Not the headcount:
@@ -89,9 +92,6 @@ def read_settings(ws, organization: str, unit: str | None = None) -> dict[str, s
         scopes = chain[:1] if key in OWN_SCOPE_ONLY else chain
         out[key] = next((saved[s][key] for s in scopes if key in saved.get(s, {})), None)
     return out
-
-
-OWN_SCOPE_ONLY = ("headcount",)  # a unit does not take its organisation's (or parent's) value
 
 
 def change_setting(ws, key: str, value: str | None, organization: str | None = None,
