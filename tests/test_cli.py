@@ -394,3 +394,47 @@ def test_every_command_line_in_the_readme_and_docs_names_real_commands_and_optio
                         assert flag in known | {"--help"}, f"{doc.name}: {flag} is not an option of prodops {words[0]}: {line!r}"
                     checked += 1
     assert checked > 20
+
+
+def test_every_numeric_option_has_a_range():
+    """`prodops serve --port 99999` once printed "Serving" and hung: every number a command takes is bounded."""
+    import click
+    import typer
+
+    from prodops.cli import app
+
+    def commands(group: click.Command):
+        yield group
+        for sub in getattr(group, "commands", {}).values():
+            yield from commands(sub)
+
+    unbounded = [(c.name, p.name) for c in commands(typer.main.get_command(app)) for p in c.params
+                 if isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType))
+                 and not isinstance(p.type, (click.IntRange, click.FloatRange))]
+    assert unbounded == []
+    assert "not in the range 1<=x<=65535" in refused("serve", "--port", "99999")
+
+
+def test_an_unexpected_error_is_one_line_and_its_report_a_file(tmp_path, monkeypatch):
+    """A fault of prodops: no traceback on the terminal, one line saying where the whole story is;
+    option values (which may hold secrets) stay out of it."""
+    import tempfile
+
+    from prodops import cli
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    @cli.app.command("fault-for-a-test", hidden=True)
+    def fault(url: str) -> None:
+        raise KeyError("the fault")
+
+    try:
+        p = run("fault-for-a-test", "smtp://user:secret@mail.example")
+    finally:
+        cli.app.registered_commands.pop()
+    assert p.returncode == 1 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+    assert p.stderr.startswith("error: prodops met an unexpected problem (KeyError); the details are in ")
+    (report,) = tmp_path.glob("prodops-crash-*.txt")
+    text = report.read_text()
+    assert str(report) in p.stderr and "command: prodops fault-for-a-test\n" in text
+    assert "Traceback" in text and "KeyError: 'the fault'" in text and "secret" not in text

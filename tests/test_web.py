@@ -761,3 +761,21 @@ def test_an_admin_sets_the_reports_look_and_names_days(demo_workspace):
     page = browser.get("/organization?name=Northwind%20Cloud").text
     assert "2026-07-01 QBR &lt;redesigned&gt;" in page
     app.state.ws.close()
+
+
+def test_a_fault_shows_a_page_with_an_id_that_the_log_carries(app, caplog):
+    """A fault of ours never shows a traceback: a page (or JSON under /api/) with an id, and the log
+    line with the same id and the traceback for whoever runs the server."""
+    def fault():
+        raise RuntimeError("the fault")
+
+    app.add_api_route("/fault-for-a-test", fault)
+    app.add_api_route("/api/v1/fault-for-a-test", fault)
+    browser = client(app, raise_server_exceptions=False)
+    page = browser.get("/fault-for-a-test")
+    assert page.status_code == 500 and "Something went wrong on our side" in page.text and "Traceback" not in page.text
+    error_id = re.search(r"error ([0-9a-f]{12})", page.text).group(1)
+    assert f"error {error_id} on GET /fault-for-a-test" in caplog.text and "RuntimeError: the fault" in caplog.text
+    answer = browser.get("/api/v1/fault-for-a-test")
+    assert answer.status_code == 500 and answer.json()["error"] == "internal error" and len(answer.json()["id"]) == 12
+    assert page.headers["Content-Security-Policy"] == answer.headers["Content-Security-Policy"]  # headers as on every page

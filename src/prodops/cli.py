@@ -287,7 +287,7 @@ def import_(
 @sync_app.command("jira")
 def sync_jira(
     url: Annotated[str, typer.Option("--url", help="The Jira site, e.g. https://acme.atlassian.net")],
-    board: Annotated[int, typer.Option("--board", help="The board (rapid view) id.")],
+    board: Annotated[int, typer.Option("--board", min=1, max=2**31 - 1, help="The board (rapid view) id.")],
     team: Annotated[Optional[str], typer.Option("--team", help="The team name to record; default: board-ID.", show_default=False)] = None,
     token_env: Annotated[str, typer.Option("--token-env", help="Environment variable holding the API token.")] = "JIRA_TOKEN",
     email_env: Annotated[str, typer.Option("--email-env", help="Environment variable holding the e-mail (Jira Cloud).")] = "JIRA_EMAIL",
@@ -919,7 +919,7 @@ KEEP_ALIVE = 75  # seconds an idle connection of the web app stays open
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; behind a proxy keep 127.0.0.1.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     db: DbOpt = None,
     model: ModelOpt = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (several need PostgreSQL to scale; SQLite serves one team).")] = 1,
@@ -1037,3 +1037,29 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"error: cannot write or read {e.filename or 'a file'}: {e.strerror or e}; "
                    "check that the folder exists and is writable", err=True)
         sys.exit(2)
+    except Exception as e:  # noqa: BLE001 - a fault of prodops: one line here, the whole story in a file
+        typer.echo(f"error: prodops met an unexpected problem ({type(e).__name__}); {crash_report(e, argv)}", err=True)
+        sys.exit(1)
+
+
+def crash_report(error: BaseException, argv: list[str] | None) -> str:
+    """Write what a maintainer needs about an unexpected error (version, command, traceback) to a
+    file of its own; say where. The command's option values stay out: they may hold secrets."""
+    import platform
+    import tempfile
+    import traceback
+
+    from prodops import clock
+
+    words = sys.argv[1:] if argv is None else argv
+    command = " ".join(w for w in words[:3] if not w.startswith("-") and "/" not in w and "://" not in w)
+    text = (f"prodops {__version__}, Python {platform.python_version()} on {platform.platform()}\n"
+            f"command: prodops {command}\nat: {clock.now().isoformat(timespec='seconds')}\n\n"
+            + "".join(traceback.format_exception(error)))
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="prodops-crash-", suffix=".txt", delete=False,
+                                         encoding="utf-8") as report:
+            report.write(text)
+    except OSError as e:
+        return f"no report could be written ({e.strerror or e})"
+    return f"the details are in {report.name}; please attach that file when you report it"

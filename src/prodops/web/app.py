@@ -90,6 +90,21 @@ def build(settings: Settings) -> FastAPI:
     async def not_allowed(request: Request, _e):
         return _problem(request, 405, "this address does not take that kind of request")
 
+    @app.exception_handler(Exception)
+    async def fault(request: Request, e: Exception):
+        """A fault of ours: the page says so with an id, the log carries the same id and the traceback."""
+        import logging
+        import secrets
+
+        error_id = secrets.token_hex(6)
+        logging.getLogger("prodops.web").error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=e)
+        response = _problem(request, 500, f"something went wrong on our side (error {error_id}); nothing you sent was "
+                                          "half-saved. Try again, and if it happens again give the error id to whoever "
+                                          "runs this server",
+                            {"error": "internal error", "id": error_id, "problems": []})
+        response.headers.update({**HEADERS, "Cache-Control": "no-store"})  # answered outside the middleware
+        return response
+
     app.include_router(respond.router)
     app.include_router(challenge.router)
     app.include_router(api.router)
