@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo serve test bench clean
+.PHONY: setup demo serve test test-fast bench clean
 
 setup: $(VENV)/.installed
 
@@ -19,8 +19,13 @@ demo: setup
 serve: setup
 	$(BIN)/prodops serve --demo
 
+# Every test, on every core (pytest-xdist); each worker starts its own PostgreSQL and browser.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# The quick loop while editing: no PostgreSQL, no browser, nothing slow (under a minute).
+test-fast: setup
+	$(BIN)/python -m pytest -n auto -m "not postgres and not browser and not slow"
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

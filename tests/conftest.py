@@ -145,10 +145,18 @@ def local_zone():
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """A test that sets the clock depends on the day or the hour: it carries the `clock` mark."""
+    """Marks from what a test uses, so a run can be narrowed (`make test-fast`): `clock` (it sets the
+    clock: it depends on the day or the hour), `postgres` (a real PostgreSQL server), `browser`
+    (Chromium)."""
     for item in items:
-        if "clock" in getattr(item, "fixturenames", ()):
+        uses = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "clock" in uses:
             item.add_marker(pytest.mark.clock)
+        if uses & {"postgres_server", "postgres_url"} or params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+        if "browser" in uses:
+            item.add_marker(pytest.mark.browser)
 
 
 # --- PostgreSQL: a throwaway server started by the tests --------------------------------------
@@ -187,10 +195,19 @@ def demo_workspace(demo, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> Path:
-    """`prodops demo`'s folder (workspace, reports), made once for the session: read it, don't change it."""
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    p = run("demo", "--out", str(out))
-    assert p.returncode == 0, p.stderr
+    """`prodops demo`'s folder (workspace, reports), made once for the whole run (the workers of
+    `pytest -n` share it): read it, don't change it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, above each worker's
+    out = shared / "demo"
+    with open(shared / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker makes it; the others wait, then read it
+        if not (shared / "demo.made").exists():
+            p = run("demo", "--out", str(out))
+            assert p.returncode == 0, p.stderr
+            (shared / "demo.made").touch()
     return out
 
 

@@ -99,6 +99,7 @@ def workspace(demo_workspace) -> str:
     return demo_workspace
 
 
+@pytest.mark.slow
 def test_the_brand_shows_in_every_format(workspace, tmp_path):
     (tmp_path / "logo.png").write_bytes(png(80, 40))
     ok("brand", "--name", "Northwind <Ops>", "--accent", "#7a1f5c", "--logo", str(tmp_path / "logo.png"), "--db", workspace)

@@ -54,6 +54,7 @@ def zoo(tmp_path):
     ("2026-12-07 23:50:00 UTC", "Etc/GMT-14", dt.date(2026, 12, 8)),  # UTC+14: tomorrow already
     ("2026-12-07 10:30:00 UTC", "Etc/GMT+12", dt.date(2026, 12, 6)),  # UTC-12: yesterday still
 ], ids=["UTC+14", "UTC-12"])
+@pytest.mark.slow
 def test_the_word_of_the_day_won_in_two_with_statistics_kept(tmp_path, at, zone, local_day):
     """The word of the player's own calendar day: the computer's (its time zone), not UTC's."""
     answer = word_of_the_day(local_day, load_model())

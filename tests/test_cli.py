@@ -207,6 +207,7 @@ def test_template_answers_fills_in_and_scores(tmp_path):
     assert json.loads(ok("assess", str(path), "--no-record", "--json").stdout)["level"] == 5
 
 
+@pytest.mark.slow
 def test_demo(demo, tmp_path):
     out = tmp_path / "demo"
     shutil.copytree(demo, out)

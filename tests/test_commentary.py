@@ -62,6 +62,7 @@ def workspace(demo_workspace) -> str:
     return demo_workspace
 
 
+@pytest.mark.slow
 def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, tmp_path):
     note = tmp_path / "q3.md"
     note.write_text(f"The Playbook stuck this quarter.\n\n# Roadmap\n- {HOSTILE}\n")

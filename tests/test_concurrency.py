@@ -10,6 +10,9 @@ import pytest
 
 from prodops.demo import EXAMPLES, demo_answers
 
+pytestmark = pytest.mark.slow  # many processes at once: seconds a test
+
+
 WRITERS = 6
 
 

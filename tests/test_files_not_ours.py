@@ -3,9 +3,12 @@ files prodops did not write, no overwrite without --force (issue: hostile input 
 
 import os
 
+import pytest
+
 from conftest import ok, refused
 
 
+@pytest.mark.slow
 def test_a_planted_link_does_not_redirect_the_report(demo, tmp_path):
     db = str(demo / "prodops.db")
     out, victim = tmp_path / "out", tmp_path / "victim.txt"
@@ -23,6 +26,7 @@ def test_a_planted_link_does_not_redirect_the_report(demo, tmp_path):
     assert not [p for p in out.iterdir() if p.name.endswith(".partial") and not p.is_symlink()]
 
 
+@pytest.mark.slow
 def test_the_markdown_clean_up_removes_only_charts_it_wrote(demo, tmp_path):
     db = str(demo / "prodops.db")
     site = tmp_path / "site"

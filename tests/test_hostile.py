@@ -20,6 +20,9 @@ from prodops.sources import FORMATS
 from prodops.sources.tables import TABLES
 from prodops.store import Workspace
 
+pytestmark = pytest.mark.slow  # hundreds of hostile inputs each: seconds a test
+
+
 MODEL = load_model()
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 HOSTILE_TEXT = ["", " ", "NaN", "inf", "-1", "1e308", "2026-02-30", "0000-00-00", "yes", "x", "=cmd|' /C calc'!A0",

@@ -200,6 +200,7 @@ def test_a_malformed_answer_is_refused_with_what_is_wrong(hostile, mode, expecte
         sync_board(Client(hostile, "secret-token", retries=0), 7, "POW")
 
 
+@pytest.mark.slow
 def test_every_wait_is_bounded(hostile, monkeypatch):
     import time
 

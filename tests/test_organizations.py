@@ -153,6 +153,7 @@ def _texts(folder: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow
 def test_every_format_of_each_organisations_report_shows_its_own_figures(two, tmp_path):
     ok("events", "add", "2026-08-03", "Acme's playbook", "--organization", ACME, "--db", two)
     ok("settings", "change_date", "2026-08-03", "--organization", ACME, "--db", two)

@@ -18,6 +18,9 @@ from prodops.demo import EXAMPLES, demo_answers
 from prodops.report import FORMATS
 from prodops.report.charts import CHARTS
 
+pytestmark = pytest.mark.slow  # every report format rendered: seconds a test
+
+
 SECTIONS = ["summary", "maturity", "criteria", "roadmap", "predictability", "launches", "time-value", "revenue",
             "symptoms", "trajectory", "methodology"]
 HOSTILE = '<script>alert(1)</script> & "Co" </style> =HYPERLINK("http://evil","x") | *bold* [l](http://evil) @octocat'

@@ -143,6 +143,7 @@ def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, t
     assert report["roadmap"]["tracking"]["okr-automation"]["verification"] is None  # not done by the report's date
 
 
+@pytest.mark.slow
 def test_a_report_with_value_data_and_no_assessment_is_valid_and_says_so(validator, tmp_path):
     from prodops.demo import EXAMPLES
 

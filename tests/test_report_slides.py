@@ -17,6 +17,9 @@ from conftest import PRODOPS, needs, ok
 from prodops.report import layout
 from prodops.report.charts import CHARTS
 
+pytestmark = pytest.mark.slow  # slide decks rendered and read back: seconds a test
+
+
 HOSTILE = '<script>alert(1)</script> & "Co" =HYPERLINK("http://evil","x") *bold*'
 
 

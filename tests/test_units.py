@@ -195,6 +195,7 @@ def test_the_demo_has_three_teams_in_two_business_units(demo):
     assert r"Northwind\000020Cloud\00002c\000020Commerce" in commerce  # the printed page's footer, escaped for CSS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["md", "xlsx", "pptx"])
 def test_every_format_shows_the_units_heat_map(demo, tmp_path, fmt):
     out = tmp_path / f"r.{fmt}"

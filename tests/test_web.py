@@ -558,6 +558,7 @@ def test_an_upload_imports_through_the_same_code_and_messages_as_the_command_lin
     assert 'name="organization"' in form and 'value="Acme"' in form  # the only one: offered as given
 
 
+@pytest.mark.slow
 def test_reports_download_in_every_format(tmp_path, demo):
     import shutil
 
@@ -581,6 +582,7 @@ def test_reports_download_in_every_format(tmp_path, demo):
 
 # --- found by a review of the web app's security -------------------------------------------------
 
+@pytest.mark.slow
 def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db, clock):  # no window ends mid-test
     from prodops.errors import Refused
 
@@ -722,6 +724,7 @@ def test_an_admin_records_who_runs_an_investment_and_a_viewer_reads_it(demo_work
     app.state.ws.close()
 
 
+@pytest.mark.slow
 def test_an_admin_writes_the_commentary_and_every_format_carries_it(demo_workspace):
     app = demo_app(demo_workspace)
     browser, csrf = sign_in(app)

@@ -22,6 +22,9 @@ from prodops.web import Settings, create_app
 from tests.conftest import csrf_in
 from tests.pgserver import free_port as _free_port
 
+pytestmark = pytest.mark.slow  # real servers under load: seconds a test
+
+
 MODEL = load_model()
 CRITERIA = list(MODEL.criterion)
 PASSWORD = "correct horse battery staple"
