@@ -92,7 +92,7 @@ def test_before_after_difference_ci_and_p_value_are_stable():
     assert 0 < r["ci_low_pp"] < r["difference_pp"] < r["ci_high_pp"]
     assert r["p_value"] < 0.01
     assert before_after(s, change) == r  # seeded: the same numbers every run
-    assert r["conclusion"].startswith("Planning accuracy rose by 25.8 points (95% CI")
+    assert r["conclusion"].startswith("Planning accuracy (pooled) rose by 25.8 points (95% CI")
 
 
 def test_the_same_sprints_in_any_order_give_the_same_numbers():

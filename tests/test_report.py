@@ -20,7 +20,7 @@ def test_the_demo_report_is_complete_and_deterministic(demo):
     assert r["roadmap"]["phases"][-1]["projected_level"] == 5
     assert r["value"]["change_date"] == "2026-04-06" and len(r["value"]["predictability"]["by_quarter"]) == 8
     assert any("attribution, not causation" in s for s in r["summary"])
-    assert any("Planning accuracy rose" in s for s in r["summary"])
+    assert any("Planning accuracy (median of sprint ratios) rose" in s for s in r["summary"])
     m = r["methodology"]
     assert m["model"]["id"] == "prodops-maturity" and m["respondents_by_role"]["pm"] == 4
     # Sprints that had not ended by the as-of day are left out (three of the 276 end on 2026-10-04)

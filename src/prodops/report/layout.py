@@ -192,7 +192,8 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
         b, a = ba["before"], ba["after"]
         moved = (f"{text(Typed(b['value'], 'percent', b.get('bound')))} → {text(Typed(a['value'], 'percent', a.get('bound')))}")
         ci = (f"; 95% CI {text(ba['ci_low_pp'], 'pp')} to {text(ba['ci_high_pp'], 'pp')}" if ba["ci_low_pp"] is not None else "")
-        out.append((f"Planning accuracy before and after {named_day(ba['change_date'], v['events'])}", Typed(moved, "text"),
+        out.append((f"Planning accuracy ({ba['statistic']}) before and after {named_day(ba['change_date'], v['events'])}",
+                    Typed(moved, "text"),
                     f"{text(ba['difference_pp'], 'pp')}{ci}; {b['n']} and {a['n']} sprints"))
     tv = v["time_value"]
     if tv and tv.get("hours_saved_per_pm_week") is not None:

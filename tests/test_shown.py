@@ -1,0 +1,58 @@
+"""Figures that mislead as shown (issue 18 §4). Each figure is checked by hand, on cases made right
+at and around their lines, and on the demo, in every format people read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ok
+from prodops.model import load_model
+
+MODEL = load_model()
+ORG = "Lineside"
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _answers(folder: Path, **people) -> str:
+    """An answers file of Lineside on 2026-09-30: `people` id -> (role, team, one answer for every criterion)."""
+    return _write(folder, "answers.yaml", yaml.safe_dump({"organization": ORG, "date": "2026-09-30", "respondents": [
+        {"id": pid, "role": role, "team": team, "answers": {c.id: value for c in MODEL.criteria}}
+        for pid, (role, team, value) in people.items()]}))
+
+
+# --- 6. the before/after figure is the group figure of every other place, and says which -------
+
+def test_mixed_units_compare_the_median_sprint_as_every_group_figure_does():
+    import numpy as np
+
+    from prodops.metrics.stats import compare
+
+    before = (np.array([2.0, 5.0, 9.0]), np.array([10.0, 10.0, 10.0]))  # ratios 0.2, 0.5, 0.9: median 0.5, mean 0.533
+    after = (np.array([6.0, 7.0, 10.0, 5.0]), np.array([10.0, 10.0, 10.0, 5.0]))  # 0.6, 0.7, 1.0, 1.0: median 0.85
+    mixed = compare(before, after, pooled=False)
+    assert (mixed["before"]["value"], mixed["after"]["value"]) == (0.5, 0.85)
+    assert mixed["statistic"] == "median of sprint ratios" and mixed["difference_pp"] == pytest.approx(35.0)
+    assert mixed["ci_low_pp"] <= 35.0 <= mixed["ci_high_pp"]
+    pooled = compare(before, after, pooled=True)
+    assert (pooled["before"]["value"], pooled["after"]["value"]) == (16 / 30, 28 / 35) and pooled["statistic"] == "pooled"
+
+
+def test_the_demos_before_and_after_is_the_median_sprint_and_says_so(demo):
+    report = json.loads((demo / "report.json").read_text())
+    ba = report["value"]["predictability"]["before_after"]
+    # by hand from the 200 and 71 sprints: medians 0.5973 and 0.8333 (the means were 0.5833 and 0.8167)
+    assert ba["statistic"] == "median of sprint ratios"
+    assert round(ba["before"]["value"], 4) == 0.5973 and round(ba["after"]["value"], 4) == 0.8333
+    md = (demo / "report.md").read_text()
+    assert ("| Planning accuracy (median of sprint ratios) before and after 2026-04-06 (Playbook adopted) | 60% → 83% "
+            "| +23.6 pp;") in md
+    assert "Planning accuracy (median of sprint ratios) rose by 23.6 points" in md
