@@ -29,6 +29,27 @@ def _answers(folder: Path, **people) -> str:
         for pid, (role, team, value) in people.items()]}))
 
 
+# --- 4. a unit's n counts only those who gave a scored answer ----------------------------------
+
+def test_a_unit_resting_on_one_person_counts_one_and_says_so(tmp_path):
+    db = str(tmp_path / "w.db")
+    answers = _answers(tmp_path, ana=("pm", "Payments", "Fully"), bo=("engineering", "Payments", "N/A"),
+                       cy=("pm", "Growth", "Partly"))
+    ok("assess", answers, "--db", db)
+    ok("units", "add", "Payments", "--db", db)
+    ok("units", "add", "Growth", "--db", db)
+    report = json.loads(ok("report", "-f", "json", "--db", db).stdout)
+    rows = {u["name"]: u for u in report["units"]["units"]}
+    assert (rows["Payments"]["respondents"], rows["Growth"]["respondents"]) == (1, 1)  # bo answered only N/A
+    said = "one of 2 respondents gave a scored answer (the others only N/A or blanks): the levels are one person's view"
+    assert any(said in w for w in rows["Payments"]["warnings"])
+    assert any("one respondent" in w for w in rows["Growth"]["warnings"])
+    md = ok("report", "-f", "md", "--db", db, "--out", str(tmp_path / "r.md")) and (tmp_path / "r.md").read_text()
+    assert f"> **Read with care:**\n> - Growth: one respondent" in md and f"> - Payments: {said}" in md
+    alone = json.loads(ok("report", "-f", "json", "--unit", "Payments", "--db", db).stdout)
+    assert any(w["code"] == "single_respondent" for w in alone["maturity"]["warnings"])
+
+
 # --- 6. the before/after figure is the group figure of every other place, and says which -------
 
 def test_mixed_units_compare_the_median_sprint_as_every_group_figure_does():

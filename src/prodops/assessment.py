@@ -19,8 +19,8 @@ The rules:
   unanswered ones counted as 0 and criteria decided by data as 1 (meets) or 0 (does not).
 - Warnings say what a level rests on when it rests on little: criteria met only because everyone
   answered N/A (and the overall level if they were counted unmet instead, lower or the same),
-  dimensions whose criteria are all N/A, a single respondent, respondents who gave no scored
-  answer.
+  dimensions whose criteria are all N/A, a single respondent (or a single one who gave a scored
+  answer), respondents who gave no scored answer.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ class AssessmentResult:
     progress_to_next: float | None
     respondents: int
     roles: dict[str, int]
+    scored_by: int = 0  # respondents who gave at least one scored answer (not only N/A or blanks)
     measurements: dict[str, float] = field(default_factory=dict)  # what the data measured, as given
     warnings: tuple[Warning, ...] = ()
     unit: str | None = None  # the team or business unit it is the result of; None: the organisation
@@ -149,6 +150,7 @@ def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str
         progress_to_next=_progress(model, criteria, next_level),
         respondents=n,
         roles=dict(roles),
+        scored_by=sum(1 for p in responses.respondents if _scored(p)),
         measurements=dict(measurements),
         warnings=_warnings(model, responses, criteria, level),
         unit=responses.unit,
@@ -172,14 +174,24 @@ def _warnings(model: MaturityModel, responses: Responses, criteria: dict[str, Cr
         out.append(Warning("dimension_all_na", f"every criterion of {names} was answered N/A: "
                            f"{'its level rests' if len(empty) == 1 else 'their levels rest'} on no answer at all",
                            dimensions=tuple(empty)))
+    scoring = [p.id for p in responses.respondents if _scored(p)]
     if len(responses.respondents) == 1:
         out.append(Warning("single_respondent", "one respondent: the levels are one person's view; "
                            "ask people in other roles too", respondents=(responses.respondents[0].id,)))
-    silent = [p.id for p in responses.respondents if not any(v is not None for v in p.answers.values())]
+    elif len(scoring) == 1:  # the others gave only N/A or blanks: the levels still rest on one person
+        out.append(Warning("single_respondent", f"one of {len(responses.respondents)} respondents gave a scored answer "
+                           "(the others only N/A or blanks): the levels are one person's view; ask people in other "
+                           "roles too", respondents=tuple(scoring)))
+    silent = [p.id for p in responses.respondents if not _scored(p)]
     if silent:
         out.append(Warning("respondent_without_scores", f"{len(silent)} respondent{'s' if len(silent) > 1 else ''} gave "
                            f"no scored answer (only N/A or blanks): {', '.join(silent)}", respondents=tuple(silent)))
     return tuple(out)
+
+
+def _scored(person) -> bool:
+    """Whether a respondent gave at least one scored answer (not only N/A or blanks)."""
+    return any(v is not None for v in person.answers.values())
 
 
 def _criterion(model, criterion, scored, na_count, n, measurements) -> CriterionResult:

@@ -278,8 +278,8 @@ def units(report: dict) -> Section | None:
                   [(row["name"], row["parent"] or report["organization"], row["level"],
                     *(row["dimensions"].get(d["id"]) for d in dims), row["respondents"], _date(row["date"]))
                    for row in u["units"]],
-                  "Each unit is scored from its own respondents and those of the units it holds (n), and from its "
-                  "teams' data; – where nobody in it has answered yet.")
+                  "Each unit is scored from its own respondents and those of the units it holds (n: those who gave a "
+                  "scored answer), and from its teams' data; – where nobody in it has answered yet.")
     tables = [heat]
     if assessed:
         tables.append(_table("unit-spread", "Spread between units", [("Dimension", "text"), ("Spread", "int"),
@@ -288,7 +288,8 @@ def units(report: dict) -> Section | None:
                                ", ".join(u["dimensions"][d["id"]]["weakest"]) if u["dimensions"][d["id"]]["spread"] else "all alike")
                               for d in dims],
                              "Spread: the highest unit's level minus the lowest's, in levels."))
-    return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units")
+    return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units",
+                   warnings=[f"{row['name']}: {w}" for row in u["units"] for w in row.get("warnings", [])])
 
 
 def _role_extremes(by_role: dict) -> tuple[str, str]:
