@@ -322,7 +322,7 @@ def test_edge_cases_render_in_every_format(demo):
     assert "The 15 teams with the most sprints of 25; the table lists all" in by_team and ">Board 4<" not in by_team and ">Board 19<" in by_team
     assert "Board 1<" in out["r.html"].decode()  # the table still lists every team
     assert "](my%20report%20%28v2%29-charts/trajectory.svg)" in out["my report (v2).md"].decode()
-    assert "Means of everyone who answered each survey." in html
+    assert "Each activity and the unpaired total are means of everyone who answered each survey" in html
     # A code span's fence is longer than any run of backticks inside it: the link stays text.
     assert md_escape("www.x``[click](https://evil.example)") == "``` www.x``[click](https://evil.example ```)"
     # Brackets and stops around a link-like word stay outside its code span.

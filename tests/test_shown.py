@@ -50,6 +50,49 @@ def test_a_unit_resting_on_one_person_counts_one_and_says_so(tmp_path):
     assert any(w["code"] == "single_respondent" for w in alone["maturity"]["warnings"])
 
 
+# --- 5. the n of a year, which total is which, tied roles, one number of decimals a column -------
+
+def test_the_demos_launch_sentence_gives_each_years_n(demo):
+    md = (demo / "report.md").read_text()
+    assert ("- Launch success went from 0% in 2025 (0 of 10 with a known outcome) to 43% in 2026 "
+            "(3 of 7 with a known outcome, of 8 launches).") in md
+    assert "| 2026 | 8 | 7 | 3 | 43% | 88% of 8 | 63% of 8 | 83% of 6 |" in md  # each part's rate says of how many
+
+
+def test_the_demos_time_table_labels_the_unpaired_and_the_paired_total(demo):
+    md = (demo / "report.md").read_text()
+    assert "| Total, unpaired: everyone who answered each survey | 15.3 | 8.9 | -6.4 |" in md
+    assert "| Total, paired: the 13 PMs who answered both | 15.3 | 9.0 | -6.3 |" in md
+    report = json.loads((demo / "report.json").read_text())
+    tv = report["value"]["time_value"]
+    assert tv["paired_baseline_hours"] - tv["paired_followup_hours"] == pytest.approx(tv["hours_saved_per_pm_week"])
+
+
+def test_every_tied_role_is_named(demo):
+    md = (demo / "report.md").read_text()
+    row = next(line for line in md.splitlines() if line.startswith("| pp-4-process-measures |") and "role" not in line
+               and line.count("|") == 7)
+    # design 0.00 is lowest; engineering, gtm, leadership, pm and product-ops all 0.25 are highest
+    assert row.endswith("| design 0.00 | engineering, gtm, leadership, pm, product-ops 0.25 |")
+
+
+def test_a_column_of_hours_takes_one_number_of_decimals():
+    from prodops.report import layout
+
+    tv = {"by_category": {"meeting_coordination": {"baseline": 6.0, "followup": 2.96}},
+          "baseline_hours": 6.0, "followup_hours": 2.96, "hours_saved_per_pm_week": 3.04, "paired": 0,
+          "respondents_baseline": 1, "respondents_followup": 1, "overhead_share_baseline": 0.15,
+          "overhead_share_followup": 0.074, "hourly_rate": None, "headcount": None, "monthly_value": None}
+    section = layout.time_value({"value": {"time_value": tv, "currency": None}})
+    table = section.tables[0]
+    assert [[layout.text(v, c.kind) for v, c in zip(row[1:], table.columns[1:])] for row in table.rows] == [
+        ["6.0", "3.0", "-3.0"], ["6.0", "3.0", "-3.0"]]
+    people = layout._table("t", "T", [("Who", "text"), ("Person-weeks", "number")], [("a", 12), ("b", 2.5)])
+    assert [layout.text(row[1], people.columns[1].kind) for row in people.rows] == ["12.0", "2.5"]
+    whole = layout._table("t", "T", [("Who", "text"), ("Person-weeks", "number")], [("a", 12), ("b", 4)])
+    assert [layout.text(row[1], whole.columns[1].kind) for row in whole.rows] == ["12", "4"]
+
+
 # --- 6. the before/after figure is the group figure of every other place, and says which -------
 
 def test_mixed_units_compare_the_median_sprint_as_every_group_figure_does():

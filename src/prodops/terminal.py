@@ -301,7 +301,10 @@ def _show_time_value(console: Console, r: dict, options) -> None:
         t.add_column(col, justify="right" if col else "left")
     for cat, v in r["by_category"].items():
         t.add_row(cat.replace("_", " ").capitalize(), _hours(v["baseline"]), _hours(v["followup"]))
-    t.add_row("[bold]Total[/]", _hours(r["baseline_hours"]), _hours(r["followup_hours"]))
+    t.add_row("[bold]Total[/], unpaired: everyone who answered", _hours(r["baseline_hours"]), _hours(r["followup_hours"]))
+    if r["paired"]:
+        t.add_row(f"[bold]Total[/], paired: the {r['paired']} PMs in both", _hours(r.get("paired_baseline_hours")),
+                  _hours(r.get("paired_followup_hours")))
     t.add_row("Share of working time", _pct(r["overhead_share_baseline"]), _pct(r["overhead_share_followup"]))
     t.add_row("Respondents", str(r["respondents_baseline"]), str(r["respondents_followup"]))
     console.print(t)
@@ -327,7 +330,8 @@ def _show_launches(console: Console, r: dict, options) -> None:
     for y in r["years"]:
         change = f"{signed(y['change_pp'], 0)} pts" if y.get("change_pp") is not None else "–"
         t.add_row(str(y["year"]), str(y["launches"]), str(y["known"]), str(y["succeeded"]), _pct(y["rate"]), change,
-                  _pct(y["on_time_rate"]), _pct(y["gtm_ready_rate"]), _pct(y["adoption_met_rate"]))
+                  *(_pct(y[f"{part}_rate"]) + (f" of {y[f'{part}_known']}" if y[f"{part}_rate"] is not None else "")
+                    for part in ("on_time", "gtm_ready", "adoption_met")))
     console.print(t)
     if r["failures"]:
         console.print("Failed: " + "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])

@@ -13,20 +13,23 @@ from dataclasses import dataclass, field, replace
 
 from prodops.numbers import count, half_up, pct
 
-# Column kinds: text, int, number (1 decimal), money (0 decimals), score (0..1, 2 decimals),
-# percent (0..1 share), pp (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
-KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "hours", "date", "year", "level", "flag")
-NUMERIC = ("int", "number", "money", "score", "percent", "pp", "hours", "year", "level")  # right-aligned, numbers in XLSX
+# Column kinds: text, int, number (whole, or 1 decimal where a column holds fractions: _table),
+# decimal (1 decimal), money (0 decimals), score (0..1, 2 decimals), percent (0..1 share), pp
+# (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
+KINDS = ("text", "int", "number", "decimal", "money", "score", "percent", "pp", "hours", "date", "year", "level", "flag")
+NUMERIC = ("int", "number", "decimal", "money", "score", "percent", "pp", "hours", "year", "level")  # right-aligned, numbers in XLSX
 
 
 @dataclass(frozen=True)
 class Typed:
     """A cell of another kind than its column's (key figures, bases), or a figure that is only a
-    bound ("at most", "approximate") or carries a unit (money's currency)."""
+    bound ("at most", "approximate"), carries a unit (money's currency), or says of how many it is
+    ("63% of 8": `of`)."""
     value: object
     kind: str
     bound: str | None = None
     unit: str | None = None
+    of: int | None = None
 
 
 BOUND_MARKS = {"at most": "≤ ", "approximate": "≈ "}
@@ -96,7 +99,8 @@ def text(value, kind: str = "text") -> str:
         shown = text(value.value, value.kind)
         if value.value is None or value.value == "":
             return shown
-        return BOUND_MARKS.get(value.bound, "") + shown + (f" {value.unit}" if value.unit else "")
+        return (BOUND_MARKS.get(value.bound, "") + shown + (f" {value.unit}" if value.unit else "")
+                + (f" of {value.of:,}" if value.of is not None else ""))
     if value is None or value == "":
         return "–" if kind != "flag" else ""
     if kind == "percent":
@@ -109,6 +113,8 @@ def text(value, kind: str = "text") -> str:
         return f"{half_up(value, 2)}"
     if kind == "number":  # whole numbers (counts, headcounts) without a decimal
         return f"{half_up(value, 0 if float(value).is_integer() else 1):,}"
+    if kind == "decimal":
+        return f"{half_up(value, 1):,}"
     if kind == "money":
         return f"{half_up(value):,}"
     if kind in ("int", "level", "year"):
@@ -137,7 +143,13 @@ def _date(s: str | None) -> dt.date | None:
 
 def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None,
            group: int | None = None) -> Table:
-    return Table(id, title, tuple(Column(t, k, wide=t in ("Statement", "Did it work?")) for t, k in columns), rows, note, group)
+    """A table; a column of numbers takes one number of decimals throughout ("6.0" beside "3.0", never "6")."""
+    def uniform(i: int, kind: str) -> str:
+        plain = [row[i] for row in rows if isinstance(row[i], (int, float)) and not isinstance(row[i], bool)]
+        return "decimal" if kind == "number" and any(not float(v).is_integer() for v in plain) else kind
+
+    return Table(id, title, tuple(Column(t, uniform(i, k), wide=t in ("Statement", "Did it work?"))
+                                  for i, (t, k) in enumerate(columns)), rows, note, group)
 
 
 def sections(report: dict) -> list[Section]:
@@ -197,9 +209,10 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
                     f"{text(ba['difference_pp'], 'pp')}{ci}; {b['n']} and {a['n']} sprints"))
     tv = v["time_value"]
     if tv and tv.get("hours_saved_per_pm_week") is not None:
+        pairs = f"paired over {count(tv['paired'], 'PM')}" if tv["paired"] else "unpaired: no PM answered both surveys"
         out.append(("PM time saved, per PM per week", Typed(tv["hours_saved_per_pm_week"], "hours"),
-                    f"{text(_money(report, tv['monthly_value']))} a month" if tv.get("monthly_value") is not None
-                    else f"{tv['paired']} PMs paired"))
+                    f"{text(_money(report, tv['monthly_value']))} a month; {pairs}" if tv.get("monthly_value") is not None
+                    else pairs))
     years = (v["launches"] or {}).get("years") or []
     if years and years[-1]["rate"] is not None:
         y = years[-1]
@@ -293,8 +306,15 @@ def units(report: dict) -> Section | None:
 
 
 def _role_extremes(by_role: dict) -> tuple[str, str]:
-    ranked = sorted(by_role.items(), key=lambda kv: (kv[1], kv[0]))
-    return tuple(f"{role} {half_up(score, 2)}" for role, score in (ranked[0], ranked[-1])) if ranked else ("", "")
+    """The lowest and the highest role with their mean, every role named where several tie."""
+    if not by_role:
+        return ("", "")
+
+    def named(score: float) -> str:
+        tied = sorted(role for role, s in by_role.items() if abs(s - score) <= 1e-9)  # means land a hair apart
+        return f"{', '.join(tied)} {half_up(score, 2)}"
+
+    return named(min(by_role.values())), named(max(by_role.values()))
 
 
 def criteria(report: dict) -> Section:
@@ -403,9 +423,12 @@ def launches(report: dict) -> Section | None:
     years = _table("years", "By year", [("Year", "year"), ("Launches", "int"), ("Known outcome", "int"), ("Succeeded", "int"),
                                         ("Success rate", "percent"), ("On time", "percent"), ("GTM-ready", "percent"),
                                         ("Adoption target met", "percent")],
-                   [(y["year"], y["launches"], y["known"], y["succeeded"], y["rate"], y["on_time_rate"],
-                     y["gtm_ready_rate"], y["adoption_met_rate"]) for y in lv["years"]],
-                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target. Launches not yet due "
+                   [(y["year"], y["launches"], y["known"], y["succeeded"], y["rate"],
+                     *(Typed(y[f"{part}_rate"], "percent", of=y.get(f"{part}_known")) for part in
+                       ("on_time", "gtm_ready", "adoption_met"))) for y in lv["years"]],
+                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target; the success rate is "
+                   "over the launches with a known outcome, each part's rate over those where that part is known "
+                   "(\"63% of 8\"). Launches not yet due "
                    f"on {lv['as_of'] or 'the report date'} are pending and left out; those past their date and not "
                    "launched are late.")
     tables = [years]
@@ -432,14 +455,19 @@ def time_value(report: dict) -> Section | None:
                         if tv.get("headcount_basis") == "surveyed" else "")
                      + f", {text(_money(report, tv['monthly_value']))} a month")
         paragraphs.append(line + ".")
-    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"),
-                                                        ("Change", "number")],
+    paired = ([(f"Total, paired: the {count(tv['paired'], 'PM')} who answered both", tv.get("paired_baseline_hours"),
+                tv.get("paired_followup_hours"), -tv["hours_saved_per_pm_week"])] if tv["paired"] else [])
+    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "decimal"),
+                                                        ("Follow-up", "decimal"), ("Change", "decimal")],
                   [(name.replace("_", " "), c["baseline"], c["followup"], _change(c["baseline"], c["followup"]))
                    for name, c in tv["by_category"].items()]
-                  + [("Total", tv["baseline_hours"], tv["followup_hours"], _change(tv["baseline_hours"], tv["followup_hours"]))],
-                  "Means of everyone who answered each survey."
+                  + [("Total, unpaired: everyone who answered each survey", tv["baseline_hours"], tv["followup_hours"],
+                      _change(tv["baseline_hours"], tv["followup_hours"]))] + paired,
+                  "Each activity and the unpaired total are means of everyone who answered each survey, so a change in "
+                  "who answered moves them too."
                   + (" The hours saved per PM are the mean change of the " + (
-                      f"{tv['paired']} PMs who answered both" if tv["paired"] else "period means (no PM answered both)")
+                      f"{tv['paired']} PMs who answered both (the paired total)" if tv["paired"]
+                      else "period means (no PM answered both)")
                      + f": {text(tv['hours_saved_per_pm_week'], 'hours')}." if tv["hours_saved_per_pm_week"] is not None else ""))
     basis = _table("basis", "Basis", [("Figure", "text"), ("Value", "number")], [
         ("Respondents, baseline", Typed(tv["respondents_baseline"], "int")),

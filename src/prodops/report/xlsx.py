@@ -27,6 +27,7 @@ FORMATS = {
     "percent": "0%",
     "score": "0.00",
     "number": "#,##0.0",
+    "decimal": "#,##0.0",
     "money": "#,##0",
     "int": "0",
     "year": "0",
@@ -86,7 +87,8 @@ def _put(cell, value, kind: str) -> None:
     in the format so that the cell stays a number)."""
     mark = unit = ""
     if isinstance(value, layout.Typed):
-        mark, unit = layout.BOUND_MARKS.get(value.bound, ""), value.unit or ""
+        mark, unit = layout.BOUND_MARKS.get(value.bound, ""), " ".join(
+            filter(None, [value.unit, f"of {value.of:,}" if value.of is not None else None]))
         value, kind = value.value, value.kind
     if value is None or value == "":
         return
