@@ -3,13 +3,16 @@ at and around their lines, and on the demo, in every format people read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ok
+from conftest import ok, responses, tiny_model
+from prodops.assessment import assess
+from prodops.metrics import Measurement
 from prodops.model import load_model
 
 MODEL = load_model()
@@ -27,6 +30,34 @@ def _answers(folder: Path, **people) -> str:
     return _write(folder, "answers.yaml", yaml.safe_dump({"organization": ORG, "date": "2026-09-30", "respondents": [
         {"id": pid, "role": role, "team": team, "answers": {c.id: value for c in MODEL.criteria}}
         for pid, (role, team, value) in people.items()]}))
+
+
+# --- 3. tiny samples do not decide levels silently ---------------------------------------------
+
+def test_a_minimum_below_which_data_judges_nothing_is_part_of_the_binding():
+    model = tiny_model(criteria=[
+        {"id": f"{d}{n}", "dimension": d, "level": n, "text": "t",
+         **({"data": {"metric": "gtm_ready_rate", "op": ">=", "threshold": 0.8}} if (d, n) == ("a", 2) else {})}
+        for d in "ab" for n in range(2, 6)])
+    two = Measurement(1.0, 2, "launches", dt.date(2025, 10, 1), dt.date(2026, 9, 30), minimum=5)
+    c = assess(model, responses(("pm", {"a2": 0.0})), {"gtm_ready_rate": two}).criteria["a2"]
+    assert c.status == "unmet" and c.data.holds is None and not c.data.decides and not c.data.conflict
+    assert c.data.document()["needed"] == 5
+    five = Measurement(1.0, 5, "launches", dt.date(2025, 10, 1), dt.date(2026, 9, 30), minimum=5)
+    c = assess(model, responses(("pm", {"a2": 0.0})), {"gtm_ready_rate": five}).criteria["a2"]
+    assert c.status == "met" and c.data.decides and c.data.conflict  # five launches judge
+    lenient = model.model_copy(deep=True)
+    lenient.criterion["a2"].data.minimum = 2  # the model may ask for fewer (or more)
+    c = assess(lenient, responses(("pm", {"a2": 0.0})), {"gtm_ready_rate": two}).criteria["a2"]
+    assert c.status == "met" and c.data.decides and c.data.document()["needed"] == 2
+    nobody = assess(model, responses(("pm", {})), {"gtm_ready_rate": two}).criteria["a2"]
+    assert nobody.status == "unanswered"  # too few does not fill in for nobody either
+
+
+def test_the_demos_units_do_not_reach_gtm_level_4_on_one_or_two_launches(demo):
+    report = json.loads((demo / "report.json").read_text())
+    levels = {u["name"]: u["dimensions"]["gtm"] for u in report["units"]["units"]}
+    assert levels == {"Commerce": 3, "Onboarding": 3, "Payments": 3, "Core": 3, "Platform": 3}
 
 
 # --- 4. a unit's n counts only those who gave a scored answer ----------------------------------

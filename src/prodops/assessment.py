@@ -10,7 +10,9 @@ The rules:
 - A criterion bound to data (metric, comparison, threshold) gets the data's verdict when that
   metric was measured. With `data_precedence: data` (the default) the data decides met/unmet;
   with `answers` the answers decide, and the data decides only when nobody answered. A verdict
-  that contradicts the answers is flagged as a conflict either way.
+  that contradicts the answers is flagged as a conflict either way. A figure resting on fewer
+  sprints, launches or respondents than the binding's minimum gives no verdict: it is shown
+  ("too few launches to judge"), and the answers decide.
 - Dimension level = highest L such that every criterion of the dimension at levels 2..L is met
   (1 is the floor). Overall (staged) level = the same over all dimensions = the minimum of the
   dimension levels.
@@ -32,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from prodops.answers import Responses
+from prodops.metrics import Measurement
 from prodops.model import MaturityModel
 
 EPS = 1e-9  # weighted means of scale values land a hair off the threshold in binary floats
@@ -42,9 +45,25 @@ class DataVerdict:
     metric: str
     value: float
     bound: str  # e.g. "pm_overhead_share <= 0.3"
-    holds: bool
+    holds: bool | None  # None: too few to judge (n below `needed`)
     decides: bool  # the data, not the answers, gates this criterion
     conflict: bool  # the answers say the opposite
+    op: str  # the line, as the model gives it: op and threshold
+    threshold: float
+    measured: Measurement  # the figure with its n and days
+    needed: int  # the fewest sprints, launches or respondents it judges from
+
+    @property
+    def enough(self) -> bool:
+        return self.holds is not None
+
+    def document(self) -> dict:
+        """Its JSON form: the verdict, and the figure with what it rests on (n, what n counts, its days)."""
+        m = self.measured
+        return {"metric": self.metric, "value": self.value, "bound": self.bound, "op": self.op,
+                "threshold": self.threshold, "holds": self.holds, "decides": self.decides, "conflict": self.conflict,
+                "n": m.n, "counts": m.counts or None, "from": m.first and m.first.isoformat(),
+                "to": m.last and m.last.isoformat(), "needed": self.needed}
 
 
 @dataclass(frozen=True)
@@ -94,7 +113,7 @@ class AssessmentResult:
     respondents: int
     roles: dict[str, int]
     scored_by: int = 0  # respondents who gave at least one scored answer (not only N/A or blanks)
-    measurements: dict[str, float] = field(default_factory=dict)  # what the data measured, as given
+    measurements: dict[str, Measurement] = field(default_factory=dict)  # what the data measured, with n and days
     warnings: tuple[Warning, ...] = ()
     unit: str | None = None  # the team or business unit it is the result of; None: the organisation
 
@@ -115,8 +134,11 @@ def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, d
     return min(dims.values()), dims
 
 
-def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str, float] | None = None) -> AssessmentResult:
-    measurements = measurements or {}
+def assess(model: MaturityModel, responses: Responses,
+           measurements: Mapping[str, Measurement | float] | None = None) -> AssessmentResult:
+    """Score `responses`, checking data-bound criteria against `measurements` (metrics.symptoms; a
+    bare float is a figure given as it is, without its n)."""
+    measurements = {k: v if isinstance(v, Measurement) else Measurement(float(v)) for k, v in (measurements or {}).items()}
     answers: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     na_counts: dict[str, int] = defaultdict(int)
     for person in responses.respondents:
@@ -214,11 +236,12 @@ def _criterion(model, criterion, scored, na_count, n, measurements) -> Criterion
     verdict = None
     binding = criterion.data
     if binding is not None and binding.metric in measurements:
-        value = float(measurements[binding.metric])
-        holds = binding.holds(value)
-        decides = model.data_precedence == "data" or status == "unanswered"
-        conflict = status in ("met", "unmet") and (status == "met") != holds
-        verdict = DataVerdict(binding.metric, value, str(binding), holds, decides, conflict)
+        measured = measurements[binding.metric]
+        holds = binding.holds(measured.value) if binding.enough(measured) else None  # too few: no verdict
+        decides = holds is not None and (model.data_precedence == "data" or status == "unanswered")
+        conflict = holds is not None and status in ("met", "unmet") and (status == "met") != holds
+        verdict = DataVerdict(binding.metric, measured.value, str(binding), holds, decides, conflict, binding.op,
+                              binding.threshold, measured, binding.needed(measured))
         if decides:
             status = "met" if holds else "unmet"
 
@@ -275,7 +298,8 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "blockers": result.blockers,
         "respondents": result.respondents,
         "roles": result.roles,
-        "measurements": result.measurements,
+        "measurements": {k: m.value for k, m in result.measurements.items()},
+        "samples": {k: {key: v for key, v in m.document().items() if key != "value"} for k, m in result.measurements.items()},
         "warnings": [warning_document(w) for w in result.warnings],
         "criteria": {
             cid: {
@@ -293,10 +317,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
                 "na_count": r.na_count,
                 "unanswered_count": r.blank_count,
                 "by_role": {k: num(v) for k, v in r.by_role.items()},
-                "data": None if r.data is None else {
-                    "metric": r.data.metric, "value": r.data.value, "bound": r.data.bound,
-                    "holds": r.data.holds, "decides": r.data.decides, "conflict": r.data.conflict,
-                },
+                "data": None if r.data is None else r.data.document(),
             }
             for cid, r in result.criteria.items()
         },

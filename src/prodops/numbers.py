@@ -21,6 +21,9 @@ def signed(x: float, places: int = 1) -> str:
     return f"{d + 0:+}" if d else f"{abs(d)}"
 
 
+NOUNS = {"sprints": "sprint", "launches": "launch", "respondents": "respondent"}  # what a measurement's n counts
+
+
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """1 sprint, 2 sprints, 1 respondent."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
