@@ -37,9 +37,12 @@ def test_a_criterion_the_data_decides_says_so(demo):
     r = json.loads((demo / "report.json").read_text())
     rows = {row[1]: row for row in criteria(r).tables[0].rows}
     # Measured over the sprints that had ended by 2026-09-30: 0.794, below the 0.8 line, as the answers say.
-    assert rows["pp-4-predictability"][7] == "unmet (data)" and rows["pp-4-predictability"][4] < 0.1
+    assert rows["pp-4-predictability"][7] == "unmet (data)" and rows["pp-4-predictability"][4].value < 0.1
     data = next(c for c in r["criteria"] if c["id"] == "pp-4-predictability")["data"]
     assert round(data["value"], 3) == 0.794 and not data["holds"] and not data["conflict"]
+    # the figure that decides, its n and its days stand beside the verdict
+    assert (data["n"], data["counts"], data["from"], data["to"]) == (39, "sprints", "2026-07-02", "2026-09-30")
+    assert rows["pp-4-predictability"][9] == "79% (line ≥ 80%) from 39 sprints, 2026-07-02 to 2026-09-30"
     assert "0.02*" in (demo / "report-charts" / "criteria-heatmap.svg").read_text()
 
 

@@ -74,7 +74,7 @@ def _assessment(inputs: ReportInputs) -> dict:
     criteria = [
         {"id": c.id, "dimension": c.dimension, "dimension_name": dims[c.dimension].name, "level": c.level,
          "text": c.text, **{k: result["criteria"][c.id][k] for k in (
-             "status", "score", "met", "spread", "stdev", "disagreement", "respondents", "na_count",
+             "status", "score", "met", "answers_met", "spread", "stdev", "disagreement", "respondents", "na_count",
              "unanswered_count", "by_role", "data")}}
         for c in model.criteria
     ]
