@@ -47,9 +47,9 @@ def test_the_report_names_the_change_date_everywhere(workspace, tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["value"]["events"] == [{"date": "2025-11-03", "label": "Lead <hired>"},
                                          {"date": "2026-04-06", "label": "Playbook adopted"}]
-    assert report["summary"][4].startswith("Since 2026-04-06 (Playbook adopted): Planning accuracy rose")
+    assert report["summary"][4].startswith("Since 2026-04-06 (Playbook adopted): Planning accuracy (median of sprint ratios) rose")
     md = (tmp_path / "r.md").read_text()
-    assert "| Planning accuracy before and after 2026-04-06 (Playbook adopted) | 58% → 82% |" in md
+    assert "| Planning accuracy (median of sprint ratios) before and after 2026-04-06 (Playbook adopted) | 60% → 83% |" in md
     assert "### Before and after 2026-04-06 (Playbook adopted)" in md
     chart = (tmp_path / "r-charts" / "predictability-over-time.svg").read_text()
     assert "2026-04-06 (Playbook adopted)" in chart and "2025-11-03 (Lead &lt;hired&gt;)" in chart and "Later" not in chart

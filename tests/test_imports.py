@@ -191,8 +191,8 @@ def test_assess_checks_answers_against_the_data(tmp_path):
     assert doc["level"] == 1 and doc["measurements"]["pm_overhead_share"] == data["value"]
     out = run("assess", q2, "--db", db, "--no-record").stdout
     assert "Evidence from data" in out and "conflict" in out
-    # the days measured, both ends in: the 91 days up to the assessment of 2026-06-30
-    assert "sprints that ended from 2026-04-01 to 2026-06-30, both days included" in " ".join(out.split())
+    # what the figure rests on, beside it: the latest survey's 14 respondents and its day
+    assert "│ 36% │ 14 respondents, 2026-04-15 │ misses conflict │" in " ".join(out.split())
     answers_only = json.loads(run("assess", q2, "--db", db, "--json", "--no-record", "--no-data").stdout)
     assert answers_only["level"] == 2 and answers_only["criteria"]["om-2-overhead"]["data"] is None
     assert json.loads(run("plan", q2, "--db", db, "--json").stdout)["current_level"] == 1

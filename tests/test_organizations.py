@@ -257,7 +257,7 @@ def test_a_campaign_of_the_second_organisation_closes_on_its_own_data_and_its_pa
         shown = operations.result(ws, MODEL, made.id, today=dt.date(2026, 9, 30)).result
         closed = operations.close(ws, MODEL, made.id, today=dt.date(2026, 9, 30)).result
     for result in (shown, closed):  # the dashboard's result, and what closing recorded
-        assert result.measurements["pm_overhead_share"] == pytest.approx(0.4)
+        assert result.measurements["pm_overhead_share"].value == pytest.approx(0.4)
         assert not result.criteria["om-2-overhead"].met and not result.criteria["dp-2-planning-on-time"].met
     app = demo_app(two)
     viewer, _ = sign_in(app, "viewer@example.com")

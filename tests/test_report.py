@@ -20,7 +20,7 @@ def test_the_demo_report_is_complete_and_deterministic(demo):
     assert r["roadmap"]["phases"][-1]["projected_level"] == 5
     assert r["value"]["change_date"] == "2026-04-06" and len(r["value"]["predictability"]["by_quarter"]) == 8
     assert any("attribution, not causation" in s for s in r["summary"])
-    assert any("Planning accuracy rose" in s for s in r["summary"])
+    assert any("Planning accuracy (median of sprint ratios) rose" in s for s in r["summary"])
     m = r["methodology"]
     assert m["model"]["id"] == "prodops-maturity" and m["respondents_by_role"]["pm"] == 4
     # Sprints that had not ended by the as-of day are left out (three of the 276 end on 2026-10-04)
@@ -37,9 +37,12 @@ def test_a_criterion_the_data_decides_says_so(demo):
     r = json.loads((demo / "report.json").read_text())
     rows = {row[1]: row for row in criteria(r).tables[0].rows}
     # Measured over the sprints that had ended by 2026-09-30: 0.794, below the 0.8 line, as the answers say.
-    assert rows["pp-4-predictability"][7] == "unmet (data)" and rows["pp-4-predictability"][4] < 0.1
+    assert rows["pp-4-predictability"][7] == "unmet (data)" and rows["pp-4-predictability"][4].value < 0.1
     data = next(c for c in r["criteria"] if c["id"] == "pp-4-predictability")["data"]
     assert round(data["value"], 3) == 0.794 and not data["holds"] and not data["conflict"]
+    # the figure that decides, its n and its days stand beside the verdict
+    assert (data["n"], data["counts"], data["from"], data["to"]) == (39, "sprints", "2026-07-02", "2026-09-30")
+    assert rows["pp-4-predictability"][9] == "79% (line ≥ 80%) from 39 sprints, 2026-07-02 to 2026-09-30"
     assert "0.02*" in (demo / "report-charts" / "criteria-heatmap.svg").read_text()
 
 

@@ -64,7 +64,7 @@ def test_html_is_one_self_contained_page_with_every_section_and_chart(demo):
     for title in ("Level by dimension", "Criteria heat map", "Planning accuracy by quarter", "Launch success by year",
                   "Where PM hours go", "Revenue wins after feedback-driven work", "Maturity over time", "Projected level by phase"):
         assert title in text  # chart titles, drawn as SVG text
-    assert "Level 2 · Emerging" in text and "58% → 82%" in text and "+23.3 pp" in text and "190,552 USD" in text
+    assert "Level 2 · Emerging" in text and "60% → 83%" in text and "+23.6 pp" in text and "190,552 USD" in text
     assert "2026-04-06 (Playbook adopted)" in text  # the change date marked, and named, on the predictability chart
     assert "2025-11-03 (Product Ops lead hired)" in text  # another named day
     assert "Commentary" in text and "Q3 is the quarter the Playbook stuck" in text  # the lead's own words
@@ -322,7 +322,7 @@ def test_edge_cases_render_in_every_format(demo):
     assert "The 15 teams with the most sprints of 25; the table lists all" in by_team and ">Board 4<" not in by_team and ">Board 19<" in by_team
     assert "Board 1<" in out["r.html"].decode()  # the table still lists every team
     assert "](my%20report%20%28v2%29-charts/trajectory.svg)" in out["my report (v2).md"].decode()
-    assert "Means of everyone who answered each survey." in html
+    assert "Each activity and the unpaired total are means of everyone who answered each survey" in html
     # A code span's fence is longer than any run of backticks inside it: the link stays text.
     assert md_escape("www.x``[click](https://evil.example)") == "``` www.x``[click](https://evil.example ```)"
     # Brackets and stops around a link-like word stay outside its code span.

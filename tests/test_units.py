@@ -187,7 +187,9 @@ def test_the_demo_has_three_teams_in_two_business_units(demo):
         ("Commerce", None), ("Onboarding", "Commerce"), ("Payments", "Commerce"), ("Core", None), ("Platform", "Core")]
     assert [u["respondents"] for u in units["units"]] == [4, 2, 2, 3, 2]  # Core counts Analytics' PM as its own
     assert units["lowest"]["level"] == report["maturity"]["level"] == 2
-    assert units["dimensions"]["gtm"] == {"spread": 1, "weakest": ["Core", "Platform"]}
+    # GTM-ready rates of 100 % from 2, 1 and 1 launches are too few to judge: Commerce, Onboarding and
+    # Payments stay at GTM Level 3 by their answers, as Core and Platform do
+    assert units["dimensions"]["gtm"] == {"spread": 0, "weakest": ["Commerce", "Onboarding", "Payments", "Core", "Platform"]}
     html = (demo / "report.html").read_text()
     assert "Teams and business units" in html and "Spread between units" in html
     commerce = (demo / "report-commerce.html").read_text()

@@ -569,7 +569,7 @@ def test_reports_download_in_every_format(tmp_path, demo):
     app = create_app(Settings(db=db))
     browser, _ = sign_in(app, "viewer@example.com")
     page = browser.get("/organization?name=northwind%20cloud")  # any letter case
-    assert page.status_code == 200 and "Level 2" in page.text and "Planning accuracy rose" in page.text
+    assert page.status_code == 200 and "Level 2" in page.text and "Planning accuracy (median of sprint ratios) rose" in page.text
     for fmt, start in (("pdf", b"%PDF"), ("html", b"<!doctype html"), ("xlsx", b"PK"), ("pptx", b"PK"), ("md", b"PK"),
                        ("json", b"{")):
         got = browser.get(f"/organization/report.{fmt}?name=Northwind%20Cloud")

@@ -10,7 +10,9 @@ The rules:
 - A criterion bound to data (metric, comparison, threshold) gets the data's verdict when that
   metric was measured. With `data_precedence: data` (the default) the data decides met/unmet;
   with `answers` the answers decide, and the data decides only when nobody answered. A verdict
-  that contradicts the answers is flagged as a conflict either way.
+  that contradicts the answers is flagged as a conflict either way. A figure resting on fewer
+  sprints, launches or respondents than the binding's minimum gives no verdict: it is shown
+  ("too few launches to judge"), and the answers decide.
 - Dimension level = highest L such that every criterion of the dimension at levels 2..L is met
   (1 is the floor). Overall (staged) level = the same over all dimensions = the minimum of the
   dimension levels.
@@ -19,8 +21,8 @@ The rules:
   unanswered ones counted as 0 and criteria decided by data as 1 (meets) or 0 (does not).
 - Warnings say what a level rests on when it rests on little: criteria met only because everyone
   answered N/A (and the overall level if they were counted unmet instead, lower or the same),
-  dimensions whose criteria are all N/A, a single respondent, respondents who gave no scored
-  answer.
+  dimensions whose criteria are all N/A, a single respondent (or a single one who gave a scored
+  answer), respondents who gave no scored answer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from prodops.answers import Responses
+from prodops.metrics import Measurement
 from prodops.model import MaturityModel
 
 EPS = 1e-9  # weighted means of scale values land a hair off the threshold in binary floats
@@ -42,9 +45,25 @@ class DataVerdict:
     metric: str
     value: float
     bound: str  # e.g. "pm_overhead_share <= 0.3"
-    holds: bool
+    holds: bool | None  # None: too few to judge (n below `needed`)
     decides: bool  # the data, not the answers, gates this criterion
     conflict: bool  # the answers say the opposite
+    op: str  # the line, as the model gives it: op and threshold
+    threshold: float
+    measured: Measurement  # the figure with its n and days
+    needed: int  # the fewest sprints, launches or respondents it judges from
+
+    @property
+    def enough(self) -> bool:
+        return self.holds is not None
+
+    def document(self) -> dict:
+        """Its JSON form: the verdict, and the figure with what it rests on (n, what n counts, its days)."""
+        m = self.measured
+        return {"metric": self.metric, "value": self.value, "bound": self.bound, "op": self.op,
+                "threshold": self.threshold, "holds": self.holds, "decides": self.decides, "conflict": self.conflict,
+                "n": m.n, "counts": m.counts or None, "from": m.first and m.first.isoformat(),
+                "to": m.last and m.last.isoformat(), "needed": self.needed}
 
 
 @dataclass(frozen=True)
@@ -93,7 +112,8 @@ class AssessmentResult:
     progress_to_next: float | None
     respondents: int
     roles: dict[str, int]
-    measurements: dict[str, float] = field(default_factory=dict)  # what the data measured, as given
+    scored_by: int = 0  # respondents who gave at least one scored answer (not only N/A or blanks)
+    measurements: dict[str, Measurement] = field(default_factory=dict)  # what the data measured, with n and days
     warnings: tuple[Warning, ...] = ()
     unit: str | None = None  # the team or business unit it is the result of; None: the organisation
 
@@ -114,8 +134,11 @@ def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, d
     return min(dims.values()), dims
 
 
-def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str, float] | None = None) -> AssessmentResult:
-    measurements = measurements or {}
+def assess(model: MaturityModel, responses: Responses,
+           measurements: Mapping[str, Measurement | float] | None = None) -> AssessmentResult:
+    """Score `responses`, checking data-bound criteria against `measurements` (metrics.symptoms; a
+    bare float is a figure given as it is, without its n)."""
+    measurements = {k: v if isinstance(v, Measurement) else Measurement(float(v)) for k, v in (measurements or {}).items()}
     answers: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     na_counts: dict[str, int] = defaultdict(int)
     for person in responses.respondents:
@@ -149,6 +172,7 @@ def assess(model: MaturityModel, responses: Responses, measurements: Mapping[str
         progress_to_next=_progress(model, criteria, next_level),
         respondents=n,
         roles=dict(roles),
+        scored_by=sum(1 for p in responses.respondents if _scored(p)),
         measurements=dict(measurements),
         warnings=_warnings(model, responses, criteria, level),
         unit=responses.unit,
@@ -172,14 +196,24 @@ def _warnings(model: MaturityModel, responses: Responses, criteria: dict[str, Cr
         out.append(Warning("dimension_all_na", f"every criterion of {names} was answered N/A: "
                            f"{'its level rests' if len(empty) == 1 else 'their levels rest'} on no answer at all",
                            dimensions=tuple(empty)))
+    scoring = [p.id for p in responses.respondents if _scored(p)]
     if len(responses.respondents) == 1:
         out.append(Warning("single_respondent", "one respondent: the levels are one person's view; "
                            "ask people in other roles too", respondents=(responses.respondents[0].id,)))
-    silent = [p.id for p in responses.respondents if not any(v is not None for v in p.answers.values())]
+    elif len(scoring) == 1:  # the others gave only N/A or blanks: the levels still rest on one person
+        out.append(Warning("single_respondent", f"one of {len(responses.respondents)} respondents gave a scored answer "
+                           "(the others only N/A or blanks): the levels are one person's view; ask people in other "
+                           "roles too", respondents=tuple(scoring)))
+    silent = [p.id for p in responses.respondents if not _scored(p)]
     if silent:
         out.append(Warning("respondent_without_scores", f"{len(silent)} respondent{'s' if len(silent) > 1 else ''} gave "
                            f"no scored answer (only N/A or blanks): {', '.join(silent)}", respondents=tuple(silent)))
     return tuple(out)
+
+
+def _scored(person) -> bool:
+    """Whether a respondent gave at least one scored answer (not only N/A or blanks)."""
+    return any(v is not None for v in person.answers.values())
 
 
 def _criterion(model, criterion, scored, na_count, n, measurements) -> CriterionResult:
@@ -202,11 +236,12 @@ def _criterion(model, criterion, scored, na_count, n, measurements) -> Criterion
     verdict = None
     binding = criterion.data
     if binding is not None and binding.metric in measurements:
-        value = float(measurements[binding.metric])
-        holds = binding.holds(value)
-        decides = model.data_precedence == "data" or status == "unanswered"
-        conflict = status in ("met", "unmet") and (status == "met") != holds
-        verdict = DataVerdict(binding.metric, value, str(binding), holds, decides, conflict)
+        measured = measurements[binding.metric]
+        holds = binding.holds(measured.value) if binding.enough(measured) else None  # too few: no verdict
+        decides = holds is not None and (model.data_precedence == "data" or status == "unanswered")
+        conflict = holds is not None and status in ("met", "unmet") and (status == "met") != holds
+        verdict = DataVerdict(binding.metric, measured.value, str(binding), holds, decides, conflict, binding.op,
+                              binding.threshold, measured, binding.needed(measured))
         if decides:
             status = "met" if holds else "unmet"
 
@@ -263,7 +298,8 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "blockers": result.blockers,
         "respondents": result.respondents,
         "roles": result.roles,
-        "measurements": result.measurements,
+        "measurements": {k: m.value for k, m in result.measurements.items()},
+        "samples": {k: {key: v for key, v in m.document().items() if key != "value"} for k, m in result.measurements.items()},
         "warnings": [warning_document(w) for w in result.warnings],
         "criteria": {
             cid: {
@@ -281,10 +317,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
                 "na_count": r.na_count,
                 "unanswered_count": r.blank_count,
                 "by_role": {k: num(v) for k, v in r.by_role.items()},
-                "data": None if r.data is None else {
-                    "metric": r.data.metric, "value": r.data.value, "bound": r.data.bound,
-                    "holds": r.data.holds, "decides": r.data.decides, "conflict": r.data.conflict,
-                },
+                "data": None if r.data is None else r.data.document(),
             }
             for cid, r in result.criteria.items()
         },

@@ -14,7 +14,7 @@ from rich.text import Text
 from prodops.assessment import AssessmentResult
 from prodops.safe_text import printable
 from prodops.model import MaturityModel
-from prodops.numbers import half_up, pct as _pct, signed
+from prodops.numbers import beside, evidence, half_up, line, pct as _pct, rests_on, signed, too_few
 from prodops.roadmap import Roadmap
 
 def escape(text: object) -> str:
@@ -32,6 +32,19 @@ def _bar(fraction: float, width: int = 20) -> str:
 
 def _score(x: float | None) -> str:
     return "–" if x is None else f"{half_up(x, 2)}"
+
+
+def _judged(r, model: MaturityModel) -> str:
+    """A criterion's score beside the met threshold, with the digits that show which side it is on."""
+    return "–" if r.score is None else beside(r.score, ">=", model.met_threshold, r.answers_met, 2)
+
+
+def _status(r) -> str:
+    """A criterion's status, and where data decides it the figure, its n and its days (or why it does not)."""
+    if r.data is None:
+        return _STATUS[r.status]
+    decided = " (data)" if r.data.decides else ""
+    return f"{_STATUS[r.status]}{decided} [dim]{escape(evidence(r.data.document()))}[/]"
 
 
 NARROW = 110  # columns below which criterion tables become lists
@@ -121,7 +134,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
             console.print(f"[bold]{title}[/]")
             for cid in result.blockers:
                 r = result.criteria[cid]
-                console.print(f"[bold]{cid}[/] ({r.dimension}) {_STATUS[r.status]} · score {_score(r.score)} · spread {_score(r.spread)}")
+                console.print(f"[bold]{cid}[/] ({r.dimension}) {_status(r)} · score {_judged(r, model)} · spread {_score(r.spread)}")
                 console.print(Padding(escape(model.criterion[cid].text), (0, 0, 0, 2)))
         else:
             t = Table(title=title)
@@ -130,7 +143,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
                 t.add_column(col, overflow="fold")
             for cid in result.blockers:
                 r = result.criteria[cid]
-                t.add_row(cid, r.dimension, _STATUS[r.status], _score(r.score), _score(r.spread), escape(model.criterion[cid].text))
+                t.add_row(cid, r.dimension, _status(r), _judged(r, model), _score(r.spread), escape(model.criterion[cid].text))
             console.print(t)
 
     split = [r for r in result.criteria.values() if r.disagreement]
@@ -149,22 +162,33 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         console.print(f"[yellow]Unanswered by everyone ({len(unanswered)}), so not met:[/] {', '.join(unanswered)}")
     checked = [r for r in result.criteria.values() if r.data]
     if checked:
-        from prodops.metrics.symptoms import window
-
-        first, last = window(result.date)
-        t = Table(title="Evidence from data (the quarter up to the assessment)")
-        t.add_column("Criterion", min_width=_longest_id(model))
-        for col in ("Bound", "Measured", "Data says", "Answers", "Decides"):
-            t.add_column(col)
+        title = "Evidence from data (up to the assessment)"
+        rows = []
         for r in checked:
-            said = "–" if r.score is None else f"{_score(r.score)} ({'met' if r.answers_met else 'unmet'})"
-            verdict = "[green]meets[/]" if r.data.holds else "[red]misses[/]"
-            t.add_row(r.id, r.data.bound, f"{half_up(r.data.value, 2)}",
-                      verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
-                      "data" if r.data.decides else "answers")
-        console.print(t)
-        console.print(f"[dim]Measured from the sprints that ended from {first} to {last}, both days included; "
-                      f"the latest time survey; the launches in the 365 days up to {last}.[/]")
+            d = r.data.document()
+            said = "–" if r.score is None else f"{_judged(r, model)} ({'met' if r.answers_met else 'unmet'})"
+            few = too_few(d)
+            verdict = f"[yellow]{escape(few)}[/]" if few else "[green]meets[/]" if r.data.holds else "[red]misses[/]"
+            measured = _pct(d["value"]) if few else beside(d["value"], d["op"], d["threshold"], d["holds"], percent=True)
+            rows.append((r.id, f"{d['metric']} {line(d['op'], d['threshold'], True)}", measured, rests_on(d),
+                         verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
+                         "data" if r.data.decides else "answers"))
+        if console.width < NARROW:  # seven columns would leave each a few letters wide: a list instead
+            console.print(f"[bold]{title}[/]")
+            for cid, bound, measured, basis, verdict, said, decides in rows:
+                console.print(f"[bold]{cid}[/] {bound}: {measured} from {basis} · data says {verdict} · "
+                              f"answers {said} · {decides} decide{'s' if decides == 'data' else ''}")
+        else:
+            t = Table(title=title)
+            t.add_column("Criterion", min_width=_longest_id(model))
+            for col in ("Line", "Measured", "Rests on", "Data says", "Answers", "Decides"):
+                t.add_column(col)
+            for row in rows:
+                t.add_row(*row)
+            console.print(t)
+        console.print("[dim]The data: the sprints that ended, the time survey's respondents, or the launches with a "
+                      "known checklist, from the first to the last day given; below its line's minimum the data "
+                      "judges nothing and the answers decide.[/]")
 
 
 def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
@@ -301,7 +325,10 @@ def _show_time_value(console: Console, r: dict, options) -> None:
         t.add_column(col, justify="right" if col else "left")
     for cat, v in r["by_category"].items():
         t.add_row(cat.replace("_", " ").capitalize(), _hours(v["baseline"]), _hours(v["followup"]))
-    t.add_row("[bold]Total[/]", _hours(r["baseline_hours"]), _hours(r["followup_hours"]))
+    t.add_row("[bold]Total[/], unpaired: everyone who answered", _hours(r["baseline_hours"]), _hours(r["followup_hours"]))
+    if r["paired"]:
+        t.add_row(f"[bold]Total[/], paired: the {r['paired']} PMs in both", _hours(r.get("paired_baseline_hours")),
+                  _hours(r.get("paired_followup_hours")))
     t.add_row("Share of working time", _pct(r["overhead_share_baseline"]), _pct(r["overhead_share_followup"]))
     t.add_row("Respondents", str(r["respondents_baseline"]), str(r["respondents_followup"]))
     console.print(t)
@@ -327,7 +354,8 @@ def _show_launches(console: Console, r: dict, options) -> None:
     for y in r["years"]:
         change = f"{signed(y['change_pp'], 0)} pts" if y.get("change_pp") is not None else "–"
         t.add_row(str(y["year"]), str(y["launches"]), str(y["known"]), str(y["succeeded"]), _pct(y["rate"]), change,
-                  _pct(y["on_time_rate"]), _pct(y["gtm_ready_rate"]), _pct(y["adoption_met_rate"]))
+                  *(_pct(y[f"{part}_rate"]) + (f" of {y[f'{part}_known']}" if y[f"{part}_rate"] is not None else "")
+                    for part in ("on_time", "gtm_ready", "adoption_met")))
     console.print(t)
     if r["failures"]:
         console.print("Failed: " + "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])
@@ -349,17 +377,21 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
         return
     survey = r.get("pm_overhead_survey")
     t = Table(title=f"Level 1 symptoms in the data ({r['window']['from']} to {r['window']['to']})")
-    for col in ("Symptom", "Measure", "Value", "Line", "Present"):
+    for col in ("Symptom", "Measure", "Value", "Line", "Rests on", "Present"):
         t.add_column(col)
     for s in r["symptoms"]:
-        t.add_row(escape(s["symptom"]), s["measure"], _pct(s["value"]), escape(s["line"]),
-                  "[red]yes[/]" if s["present"] else "[green]no[/]")
+        few = too_few(s)
+        value = _pct(s["value"]) if few else beside(s["value"], s["op"], s["threshold"], not s["present"], percent=True)
+        t.add_row(escape(s["symptom"]), s["measure"], value, line(s["op"], s["threshold"], True), rests_on(s),
+                  f"[yellow]{escape(few)}[/]" if few else "[red]yes[/]" if s["present"] else "[green]no[/]")
     console.print(t)
     console.print(f"[dim]Measured from the sprints that ended from {r['window']['from']} to {r['window']['to']}, "
                   "both days included" + (f", and the time survey of {survey}" if survey else "") + ".[/]")
     if "gtm_ready_rate" in r["measurements"]:
+        sample = r["samples"]["gtm_ready_rate"]
         console.print(f"[dim]GTM-ready rate of the launches in the 365 days up to {r['window']['to']}, both days included: "
-                      f"{_pct(r['measurements']['gtm_ready_rate'])} (the launch table counts calendar years).[/]")
+                      f"{_pct(r['measurements']['gtm_ready_rate'])} of {rests_on(sample)} "
+                      "(the launch table counts calendar years).[/]")
 
 
 def _show_revenue(console: Console, r: dict, options) -> None:

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from prodops.errors import InputError, Problem
+from prodops.metrics import Measurement
 from prodops.safe_text import first_control
 
 STATUSES = ("planned", "in-progress", "done", "dropped")
@@ -88,8 +89,8 @@ class Verification:
     assessed_on: dt.date | None  # None: no assessment since it was done
     criteria: dict[str, str]  # criterion -> its status then (met, unmet, na, unanswered)
     metric: str
-    before: float | None
-    after: float | None
+    before: Measurement | None
+    after: Measurement | None
     after_until: dt.date | None  # the end of the "after" window: short of a quarter while data is young
 
     @property
@@ -99,8 +100,12 @@ class Verification:
     def document(self) -> dict:
         return {"done_on": self.done_on.isoformat(), "assessed_on": self.assessed_on and self.assessed_on.isoformat(),
                 "criteria": self.criteria, "criteria_met": self.met, "criteria_total": len(self.criteria),
-                "metric": self.metric, "metric_before": self.before, "metric_after": self.after,
-                "metric_after_until": self.after_until and self.after_until.isoformat()}
+                "metric": self.metric, "metric_before": self.before and self.before.value,
+                "metric_after": self.after and self.after.value,
+                "metric_after_until": self.after_until and self.after_until.isoformat(),
+                # what each figure rests on: n sprints or survey respondents
+                "metric_counts": (self.before or self.after) and (self.before or self.after).counts or None,
+                "metric_before_n": self.before and self.before.n, "metric_after_n": self.after and self.after.n}
 
 
 def after_window(done_on: dt.date, as_of: dt.date) -> dt.date | None:
@@ -110,7 +115,7 @@ def after_window(done_on: dt.date, as_of: dt.date) -> dt.date | None:
     return until if until > done_on else None
 
 
-def verify(investment, done_on: dt.date, assessed, before: dict[str, float], after: dict[str, float] | None,
+def verify(investment, done_on: dt.date, assessed, before: dict[str, Measurement], after: dict[str, Measurement] | None,
            after_until: dt.date | None) -> Verification:
     """`assessed`: the AssessmentResult of the first assessment on or after `done_on` (or None);
     `before`/`after`: what the data measured in the quarter before `done_on` and up to `after_until`."""
@@ -134,7 +139,7 @@ def describe(state: dict) -> str:
 def worked(verification: dict | None) -> str:
     """Whether a done investment worked, in one sentence (its JSON `verification`), the same in every
     format: its criteria at the next assessment, its metric before → after."""
-    from prodops.numbers import pct
+    from prodops.numbers import NOUNS, count, pct
 
     if not verification:
         return ""
@@ -144,6 +149,11 @@ def worked(verification: dict | None) -> str:
     if v["metric_before"] is None and v["metric_after"] is None:
         metric = f"{v['metric']} is not measured from the data"
     else:
-        metric = (f"{v['metric']} {pct(v['metric_before'])} in the quarter before, {pct(v['metric_after'])} after"
-                  + (f" (to {v['metric_after_until']})" if v["metric_after_until"] else ""))
+        def of(n: int | None) -> str:  # what a figure rests on, where the data counted it
+            return f" ({count(n, NOUNS.get(v['metric_counts'], 'sprint'), v['metric_counts'])})" if n is not None else ""
+
+        until = f"to {v['metric_after_until']}" if v["metric_after_until"] else ""
+        after = "; ".join(filter(None, [of(v.get("metric_after_n")).strip(" ()"), until]))
+        metric = (f"{v['metric']} {pct(v['metric_before'])} in the quarter before{of(v.get('metric_before_n'))}, "
+                  f"{pct(v['metric_after'])} after" + (f" ({after})" if after else ""))
     return f"{criteria}; {metric}."

@@ -15,6 +15,8 @@ The roll-up rule:
   lowest level and which units hold it, how many units are at each level, and per dimension the
   spread (highest level minus lowest) and the weakest units. A parent's level is never an average
   of its units' levels, so one lagging team stays visible.
+- A unit's n counts the respondents who gave a scored answer (one who answered only N/A is no part
+  of its level), and a unit resting on one of them says so, as one assessment does.
 """
 
 from __future__ import annotations
@@ -130,9 +132,10 @@ class UnitLevel:
     parent: str | None
     depth: int  # 1 directly under the compared parent
     date: dt.date | None
-    respondents: int
+    respondents: int  # those who gave a scored answer: one who answered only N/A is no part of its level
     level: int | None
     dimensions: dict[str, int]
+    warnings: tuple[str, ...] = ()  # what its level rests on (assessment.Warning messages), e.g. one person
 
 
 @dataclass(frozen=True)
@@ -153,8 +156,9 @@ def compare(units: Units, unit: str | None, results: dict[str, object]) -> Compa
     rows = []
     for u in units.below(unit):
         r = results.get(u.name)
-        rows.append(UnitLevel(u.name, u.parent, units.depth(u.name) - top, r and r.date, r.respondents if r else 0,
-                              r and r.level, dict(r.dimensions) if r else {}))
+        rows.append(UnitLevel(u.name, u.parent, units.depth(u.name) - top, r and r.date, r.scored_by if r else 0,
+                              r and r.level, dict(r.dimensions) if r else {},
+                              tuple(w.message for w in r.warnings) if r else ()))
     assessed = [r for r in rows if r.level is not None]
     lowest = min((r.level for r in assessed), default=None)
     dims = list(assessed[0].dimensions) if assessed else []
@@ -176,7 +180,7 @@ def comparison_document(c: Comparison, level_name) -> dict:
         "unit": c.unit,
         "units": [{"name": r.name, "parent": r.parent, "depth": r.depth, "date": r.date and r.date.isoformat(),
                    "respondents": r.respondents, "level": r.level, "level_name": r.level and level_name(r.level),
-                   "dimensions": r.dimensions} for r in c.units],
+                   "dimensions": r.dimensions, "warnings": list(r.warnings)} for r in c.units],
         "lowest": {"level": c.lowest, "units": c.lowest_units},
         "distribution": {str(k): v for k, v in c.distribution.items()},
         "dimensions": {d: {"spread": c.spread[d], "weakest": c.weakest[d]} for d in c.spread},

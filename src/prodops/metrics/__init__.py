@@ -44,6 +44,27 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """A figure the data measured, with what it rests on: `n` sprints, launches or survey
+    respondents (`counts`), from its `first` to its `last` day (both in it), and the fewest of them
+    the figure is judged from (`minimum`, the metric's own; a data binding of the model may ask for
+    another). Measured shares are 0..1 fractions."""
+
+    value: float
+    n: int | None = None  # None: a figure given as it is, not counted from data (then no minimum applies)
+    counts: str = ""  # what n counts, plural: sprints, launches, respondents
+    first: dt.date | None = None
+    last: dt.date | None = None
+    minimum: int = 1
+
+    def document(self) -> dict:
+        """Its JSON form, at full precision."""
+        return {"value": self.value, "n": self.n, "counts": self.counts or None,
+                "from": self.first and self.first.isoformat(), "to": self.last and self.last.isoformat(),
+                "minimum": self.minimum}
+
+
+@dataclass(frozen=True)
 class Metric:
     name: str  # as people and the CLI name it: time-value
     title: str

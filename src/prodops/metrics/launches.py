@@ -12,8 +12,8 @@ Launches are judged as of a day (the report's or the assessment's; today for the
 a launch that has not happened by then and is not yet past its original date plus the grace days
 is *pending*: left out of every rate and listed. One that has not happened and is past that date
 is *late*: not on time, so failed, whatever its checklist says.
-Rates are over the launches whose answer is known. The date of a launch is the day it launched,
-or the day it was due if it has not; its year is that date's.
+Rates are over the launches whose answer is known, and say how many those are. The date of a
+launch is the day it launched, or the day it was due if it has not; its year is that date's.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ def launch_success(launches: pl.DataFrame, checklist: pl.DataFrame, grace_days: 
         succeeded=pl.col("succeeded").sum(),
         rate=pl.col("succeeded").sum() / pl.col("succeeded").is_not_null().sum(),
         **{f"{c}_rate": rate(c) for c in CHECKS},
+        **{f"{c}_known": pl.col(c).is_not_null().sum() for c in CHECKS},  # what each part's rate is over
         **{f"failed_{c}": (pl.col(c) == False).sum() for c in CHECKS},  # noqa: E712
     ).sort("year")
     rows = [_clean(r) for r in years.iter_rows(named=True)]

@@ -2,10 +2,12 @@
 
 - A respondent's overhead hours per week = meeting coordination + reporting + tool research +
   process design, from the `time-survey` table (period `baseline`, then `followup` ~90 days on).
-- baseline_hours / followup_hours = the mean overhead hours of each period's respondents.
+- baseline_hours / followup_hours = the mean overhead hours of each period's respondents
+  (unpaired: everyone who answered that survey).
 - hours_saved_per_pm_week = the mean, over respondents who answered both surveys, of
-  (baseline - followup): paired, so that who answered does not pass for what changed. With no
-  respondent in both, the difference of the period means is used, and `paired` says so.
+  (baseline - followup): paired, so that who answered does not pass for what changed; their own
+  means are paired_baseline_hours and paired_followup_hours. With no respondent in both, the
+  difference of the period means is used, and `paired` says so.
 - monthly_value = hours_saved_per_pm_week x hourly rate x PM headcount x 52 / 12, in the
   organisation's currency. The headcount is the one set (`headcount_basis` "set"); a team or
   business unit, whose PMs are not the organisation's, takes its own set headcount, else the PMs
@@ -48,8 +50,10 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
         return None if value is None else float(value)
 
     baseline, followup = mean(period["baseline"], "overhead"), mean(period["followup"], "overhead")
+    paired_baseline = paired_followup = None
     if both.height:
         saved = float((both["overhead"] - both["overhead_f"]).mean())
+        paired_baseline, paired_followup = float(both["overhead"].mean()), float(both["overhead_f"].mean())
     else:
         saved = None if baseline is None or followup is None else baseline - followup
     value = None
@@ -59,6 +63,8 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
         "baseline_hours": baseline,
         "followup_hours": followup,
         "hours_saved_per_pm_week": saved,
+        "paired_baseline_hours": paired_baseline,  # the means of the PMs in both surveys, whose change is `saved`
+        "paired_followup_hours": paired_followup,
         "monthly_value": value,
         "hourly_rate": hourly_rate,
         "headcount": headcount,

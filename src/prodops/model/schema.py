@@ -58,14 +58,27 @@ class Dimension(_Strict):
 
 
 class DataBinding(_Strict):
-    """A measured figure that can confirm or contradict the answers, e.g. pm_overhead_share <= 0.30."""
+    """A measured figure that can confirm or contradict the answers, e.g. pm_overhead_share <= 0.30.
+    A figure resting on fewer sprints, launches or respondents than `minimum` (by default the
+    metric's own: metrics/symptoms.py MEASURES) judges nothing: the answers decide."""
 
     metric: str = Field(min_length=1)
     op: Literal["<=", ">=", "<", ">"]
     threshold: float
+    minimum: int | None = Field(default=None, ge=1, description=(
+        "The fewest sprints, launches or survey respondents the figure must rest on to judge the criterion; "
+        "default: the metric's own (5 sprints, 5 launches, 3 respondents)"))
 
     def holds(self, value: float) -> bool:
         return _OPS[self.op](value, self.threshold)
+
+    def needed(self, measured: Any) -> int:
+        """The fewest the figure `measured` (a metrics.Measurement) must rest on: ours, else its metric's."""
+        return self.minimum if self.minimum is not None else measured.minimum
+
+    def enough(self, measured: Any) -> bool:
+        """Whether `measured` rests on enough to judge by; a figure given without its count is taken as it is."""
+        return measured.n is None or measured.n >= self.needed(measured)
 
     def __str__(self) -> str:
         return f"{self.metric} {self.op} {self.threshold:g}"

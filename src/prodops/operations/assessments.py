@@ -27,9 +27,10 @@ def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path 
     return load_responses(model, paths)
 
 
-def evidence(ws, organization: str, as_of: dt.date, teams: set[str] | None = None) -> dict[str, float]:
+def evidence(ws, organization: str, as_of: dt.date, teams: set[str] | None = None) -> dict:
     """What `organization`'s data (of `teams`, in lower case; None: all of it) measured in the
-    quarter before `as_of`, as known on that day: what data-bound criteria are checked against."""
+    quarter before `as_of`, as known on that day: what data-bound criteria are checked against
+    ({metric: metrics.Measurement}, each with its n and days)."""
     from prodops.metrics import known_by, of_teams
     from prodops.metrics.symptoms import measurements
     from prodops.operations.units import data_tables

@@ -141,7 +141,7 @@ def _result_on(ws, model, organization: str, day: dt.date, unit: str | None):
         return None
 
 
-def measured_after(ws, organization: str, done_on: dt.date, until: dt.date, teams: set[str] | None = None) -> dict[str, float]:
+def measured_after(ws, organization: str, done_on: dt.date, until: dt.date, teams: set[str] | None = None) -> dict:
     """What `organization`'s data (of `teams`; None: all of it) measured after `done_on` only, up to
     `until`: the sprints that ended in between, and the PM time survey only if one was taken after
     it (launches look back a year: not here)."""

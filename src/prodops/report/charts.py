@@ -13,7 +13,7 @@ import re
 from prodops.metrics.predictability import headline
 from prodops.numbers import count, natural
 from prodops.safe_text import printable
-from prodops.report.layout import Typed, named_day, text
+from prodops.report.layout import Typed, named_day, score_beside, text
 
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -91,7 +91,7 @@ def criteria_heatmap(report: dict) -> dict:
         shown = {"na": "N/A", "unanswered": "?"}.get(c["status"])
         rows.append({"dimension": _name(c["dimension_name"]), "level": f"Level {c['level']}", "slot": slots[key],
                      "score": c["score"], "disagreement": c["disagreement"],
-                     "label": (shown or text(c["score"], "score")) + ("*" if c["data"] and c["data"]["decides"] else ""),
+                     "label": (shown or text(score_beside(c, report))) + ("*" if c["data"] and c["data"]["decides"] else ""),
                      "dark": c["score"] is not None and c["score"] >= 0.55})
     order = list(dict.fromkeys(r["dimension"] for r in rows))
     enc = {"y": {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 200}},

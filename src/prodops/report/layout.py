@@ -11,22 +11,27 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from prodops.numbers import count, half_up, pct
+from prodops.numbers import beside, count, evidence, half_up, line, pct, places_beside, rests_on, too_few
 
-# Column kinds: text, int, number (1 decimal), money (0 decimals), score (0..1, 2 decimals),
-# percent (0..1 share), pp (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
-KINDS = ("text", "int", "number", "money", "score", "percent", "pp", "hours", "date", "year", "level", "flag")
-NUMERIC = ("int", "number", "money", "score", "percent", "pp", "hours", "year", "level")  # right-aligned, numbers in XLSX
+# Column kinds: text, int, number (whole, or 1 decimal where a column holds fractions: _table),
+# decimal (1 decimal), money (0 decimals), score (0..1, 2 decimals), percent (0..1 share), pp
+# (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
+KINDS = ("text", "int", "number", "decimal", "money", "score", "percent", "pp", "hours", "date", "year", "level", "flag")
+NUMERIC = ("int", "number", "decimal", "money", "score", "percent", "pp", "hours", "year", "level")  # right-aligned, numbers in XLSX
+PLACES = {"score": 2, "percent": 0}  # their usual decimals; a figure beside its line may take more (`Typed.places`)
 
 
 @dataclass(frozen=True)
 class Typed:
     """A cell of another kind than its column's (key figures, bases), or a figure that is only a
-    bound ("at most", "approximate") or carries a unit (money's currency)."""
+    bound ("at most", "approximate"), carries a unit (money's currency), says of how many it is
+    ("63% of 8": `of`), or takes the decimals that show which side of its line it is on (`places`)."""
     value: object
     kind: str
     bound: str | None = None
     unit: str | None = None
+    places: int | None = None
+    of: int | None = None
 
 
 BOUND_MARKS = {"at most": "≤ ", "approximate": "≈ "}
@@ -90,25 +95,28 @@ class Section:
     commentary: list[tuple[str, str]] = field(default_factory=list)  # the lead's own words: ("p" | "li", text)
 
 
-def text(value, kind: str = "text") -> str:
+def text(value, kind: str = "text", places: int | None = None) -> str:
     """A typed value as people read it."""
     if isinstance(value, Typed):
-        shown = text(value.value, value.kind)
+        shown = text(value.value, value.kind, value.places)
         if value.value is None or value.value == "":
             return shown
-        return BOUND_MARKS.get(value.bound, "") + shown + (f" {value.unit}" if value.unit else "")
+        return (BOUND_MARKS.get(value.bound, "") + shown + (f" {value.unit}" if value.unit else "")
+                + (f" of {value.of:,}" if value.of is not None else ""))
     if value is None or value == "":
         return "–" if kind != "flag" else ""
     if kind == "percent":
-        return pct(value)
+        return pct(value) if places is None else f"{half_up(value, places, 2)}%"
     if kind == "pp":
         return f"{half_up(value, 1):+} pp"
     if kind == "hours":
         return f"{half_up(value, 1)} h"
     if kind == "score":
-        return f"{half_up(value, 2)}"
+        return f"{half_up(value, 2 if places is None else places)}"
     if kind == "number":  # whole numbers (counts, headcounts) without a decimal
         return f"{half_up(value, 0 if float(value).is_integer() else 1):,}"
+    if kind == "decimal":
+        return f"{half_up(value, 1):,}"
     if kind == "money":
         return f"{half_up(value):,}"
     if kind in ("int", "level", "year"):
@@ -137,7 +145,24 @@ def _date(s: str | None) -> dt.date | None:
 
 def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple], note: str | None = None,
            group: int | None = None) -> Table:
-    return Table(id, title, tuple(Column(t, k, wide=t in ("Statement", "Did it work?")) for t, k in columns), rows, note, group)
+    """A table; a column of numbers takes one number of decimals throughout ("6.0" beside "3.0", never "6")."""
+    def uniform(i: int, kind: str) -> str:
+        plain = [row[i] for row in rows if isinstance(row[i], (int, float)) and not isinstance(row[i], bool)]
+        return "decimal" if kind == "number" and any(not float(v).is_integer() for v in plain) else kind
+
+    return Table(id, title, tuple(Column(t, uniform(i, k), wide=t in ("Statement", "Did it work?", "Data"))
+                                  for i, (t, k) in enumerate(columns)), rows, note, group)
+
+
+def _beside(value: float | None, kind: str, op: str, threshold: float, holds: bool | None) -> Typed:
+    """A figure judged against a line, with the decimals that show which side of it it is on (numbers.beside)."""
+    if value is None or holds is None:
+        return Typed(value, kind)
+    shift = 2 if kind == "percent" else 0
+    places = places_beside(value, op, threshold, holds, PLACES[kind], shift)
+    if places is None:  # no digits show it: say it in words
+        return Typed(beside(value, op, threshold, holds, PLACES[kind], kind == "percent"), "text")
+    return Typed(value, kind, places=places)
 
 
 def sections(report: dict) -> list[Section]:
@@ -192,13 +217,15 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
         b, a = ba["before"], ba["after"]
         moved = (f"{text(Typed(b['value'], 'percent', b.get('bound')))} → {text(Typed(a['value'], 'percent', a.get('bound')))}")
         ci = (f"; 95% CI {text(ba['ci_low_pp'], 'pp')} to {text(ba['ci_high_pp'], 'pp')}" if ba["ci_low_pp"] is not None else "")
-        out.append((f"Planning accuracy before and after {named_day(ba['change_date'], v['events'])}", Typed(moved, "text"),
+        out.append((f"Planning accuracy ({ba['statistic']}) before and after {named_day(ba['change_date'], v['events'])}",
+                    Typed(moved, "text"),
                     f"{text(ba['difference_pp'], 'pp')}{ci}; {b['n']} and {a['n']} sprints"))
     tv = v["time_value"]
     if tv and tv.get("hours_saved_per_pm_week") is not None:
+        pairs = f"paired over {count(tv['paired'], 'PM')}" if tv["paired"] else "unpaired: no PM answered both surveys"
         out.append(("PM time saved, per PM per week", Typed(tv["hours_saved_per_pm_week"], "hours"),
-                    f"{text(_money(report, tv['monthly_value']))} a month" if tv.get("monthly_value") is not None
-                    else f"{tv['paired']} PMs paired"))
+                    f"{text(_money(report, tv['monthly_value']))} a month; {pairs}" if tv.get("monthly_value") is not None
+                    else pairs))
     years = (v["launches"] or {}).get("years") or []
     if years and years[-1]["rate"] is not None:
         y = years[-1]
@@ -216,13 +243,25 @@ def summary(report: dict) -> Section:
         _table("headline", "Key figures", [("Figure", "text"), ("Value", "text"), ("Basis", "text")], headline(report))])
 
 
-def _criterion_row(c: dict) -> tuple:
+def score_beside(c: dict, report: dict) -> Typed:
+    """A criterion's score beside the model's met threshold: it never reads as met when it is not."""
+    return _beside(c["score"], "score", ">=", report["methodology"]["model"]["met_threshold"], c["answers_met"])
+
+
+def _criterion_row(c: dict, report: dict, data: bool) -> tuple:
+    """A criterion as a row; with `data`, the figure that decides it, its n and days (or why it does not)."""
     status = f"{c['status']} (data)" if c["data"] and c["data"]["decides"] else c["status"]
-    return (c["id"], c["level"], c["text"], c["score"], c["spread"], c["respondents"], status, c["disagreement"])
+    return (c["id"], c["level"], c["text"], score_beside(c, report), c["spread"], c["respondents"], status, c["disagreement"],
+            *([evidence(c["data"]) if c["data"] else ""] if data else []))
 
 
-_CRITERION_COLUMNS = [("Criterion", "text"), ("Level", "level"), ("Statement", "text"), ("Score", "score"),
-                      ("Spread", "score"), ("n", "int"), ("Status", "text"), ("Disagree", "flag")]
+def _criterion_columns(data: bool) -> list[tuple[str, str]]:
+    return [("Criterion", "text"), ("Level", "level"), ("Statement", "text"), ("Score", "score"), ("Spread", "score"),
+            ("n", "int"), ("Status", "text"), ("Disagree", "flag"), *([("Data", "text")] if data else [])]
+
+
+DATA_NOTE = ("Data: the measured figure beside its line, and the sprints, launches or survey respondents it rests on "
+             "with their first and last day; below the model's minimum it judges nothing and the answers decide.")
 
 
 def maturity(report: dict) -> Section:
@@ -234,11 +273,13 @@ def maturity(report: dict) -> Section:
     tables = [_table("dimensions", "Level by dimension", [("Dimension", "text"), ("Level", "level"), ("Level name", "text")],
                      [(d["name"], d["level"], d["level_name"]) for d in m["dimensions"]])]
     if m["blockers"]:
+        data = any(c["data"] for c in m["blockers"])
         tables.append(_table("blockers", f"What blocks Level {m['next_level']}",
-                             [("Dimension", "text"), *(col for col in _CRITERION_COLUMNS if col[0] != "Level")],
-                             [(c["dimension_name"], *(v for i, v in enumerate(_criterion_row(c)) if i != 1)) for c in m["blockers"]],
+                             [("Dimension", "text"), *(col for col in _criterion_columns(data) if col[0] != "Level")],
+                             [(c["dimension_name"], *(v for i, v in enumerate(_criterion_row(c, report, data)) if i != 1))
+                              for c in m["blockers"]],
                              "A criterion is met when its weighted score reaches the model's threshold; "
-                             "unanswered criteria block until someone answers."))
+                             "unanswered criteria block until someone answers." + (f" {DATA_NOTE}" if data else "")))
     if m["disagreements"]:
         tables.append(_table("disagreements", "Where respondents disagree",
                              [("Criterion", "text"), ("Statement", "text"), ("Score", "score"), ("Spread", "score"),
@@ -249,9 +290,13 @@ def maturity(report: dict) -> Section:
     if m["data_conflicts"]:
         tables.append(_table("data-conflicts", "Where the data and the answers differ",
                              [("Criterion", "text"), ("Statement", "text"), ("Answers' score", "score"),
-                              ("Measured", "score"), ("Rule", "text"), ("Data says", "text"), ("Decides", "flag")],
-                             [(c["id"], c["text"], c["score"], c["data"]["value"], c["data"]["bound"],
-                               "met" if c["data"]["holds"] else "unmet", c["data"]["decides"]) for c in m["data_conflicts"]]))
+                              ("Measured", "percent"), ("Line", "text"), ("Rests on", "text"), ("Data says", "text"),
+                              ("Decides", "flag")],
+                             [(c["id"], c["text"], score_beside(c, report), _measured(c["data"]),
+                               f"{c['data']['metric']} {line(c['data']['op'], c['data']['threshold'], True)}",
+                               rests_on(c["data"]), "met" if c["data"]["holds"] else "unmet", c["data"]["decides"])
+                              for c in m["data_conflicts"]],
+                             "Rests on: the sprints, launches or survey respondents measured, and their first and last day."))
     return Section("maturity", TITLES["maturity"], paragraphs, ["dimension-levels"], tables,
                    warnings=[w["message"] for w in m["warnings"]])
 
@@ -277,8 +322,8 @@ def units(report: dict) -> Section | None:
                   [(row["name"], row["parent"] or report["organization"], row["level"],
                     *(row["dimensions"].get(d["id"]) for d in dims), row["respondents"], _date(row["date"]))
                    for row in u["units"]],
-                  "Each unit is scored from its own respondents and those of the units it holds (n), and from its "
-                  "teams' data; – where nobody in it has answered yet.")
+                  "Each unit is scored from its own respondents and those of the units it holds (n: those who gave a "
+                  "scored answer), and from its teams' data; – where nobody in it has answered yet.")
     tables = [heat]
     if assessed:
         tables.append(_table("unit-spread", "Spread between units", [("Dimension", "text"), ("Spread", "int"),
@@ -287,20 +332,35 @@ def units(report: dict) -> Section | None:
                                ", ".join(u["dimensions"][d["id"]]["weakest"]) if u["dimensions"][d["id"]]["spread"] else "all alike")
                               for d in dims],
                              "Spread: the highest unit's level minus the lowest's, in levels."))
-    return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units")
+    return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units",
+                   warnings=[f"{row['name']}: {w}" for row in u["units"] for w in row.get("warnings", [])])
 
 
 def _role_extremes(by_role: dict) -> tuple[str, str]:
-    ranked = sorted(by_role.items(), key=lambda kv: (kv[1], kv[0]))
-    return tuple(f"{role} {half_up(score, 2)}" for role, score in (ranked[0], ranked[-1])) if ranked else ("", "")
+    """The lowest and the highest role with their mean, every role named where several tie."""
+    if not by_role:
+        return ("", "")
+
+    def named(score: float) -> str:
+        tied = sorted(role for role, s in by_role.items() if abs(s - score) <= 1e-9)  # means land a hair apart
+        return f"{', '.join(tied)} {half_up(score, 2)}"
+
+    return named(min(by_role.values())), named(max(by_role.values()))
 
 
 def criteria(report: dict) -> Section:
+    data = any(c["data"] for c in report["criteria"])
     return Section("criteria", TITLES["criteria"], [
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
         "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], ["criteria-heatmap"],
-        [_table("criteria", "All criteria", [("Dimension", "text"), *_CRITERION_COLUMNS],
-                [(c["dimension_name"], *_criterion_row(c)) for c in report["criteria"]], group=0)])
+        [_table("criteria", "All criteria", [("Dimension", "text"), *_criterion_columns(data)],
+                [(c["dimension_name"], *_criterion_row(c, report, data)) for c in report["criteria"]],
+                DATA_NOTE if data else None, group=0)])
+
+
+def _measured(d: dict) -> Typed:
+    """A data verdict's figure (a share) beside its line; as measured when it is too few to judge."""
+    return _beside(d["value"], "percent", d["op"], d["threshold"], d["holds"])
 
 
 def _as_run(report: dict) -> list[Table]:
@@ -401,9 +461,12 @@ def launches(report: dict) -> Section | None:
     years = _table("years", "By year", [("Year", "year"), ("Launches", "int"), ("Known outcome", "int"), ("Succeeded", "int"),
                                         ("Success rate", "percent"), ("On time", "percent"), ("GTM-ready", "percent"),
                                         ("Adoption target met", "percent")],
-                   [(y["year"], y["launches"], y["known"], y["succeeded"], y["rate"], y["on_time_rate"],
-                     y["gtm_ready_rate"], y["adoption_met_rate"]) for y in lv["years"]],
-                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target. Launches not yet due "
+                   [(y["year"], y["launches"], y["known"], y["succeeded"], y["rate"],
+                     *(Typed(y[f"{part}_rate"], "percent", of=y.get(f"{part}_known")) for part in
+                       ("on_time", "gtm_ready", "adoption_met"))) for y in lv["years"]],
+                   "A launch succeeds when it is on time, GTM-ready and meets its adoption target; the success rate is "
+                   "over the launches with a known outcome, each part's rate over those where that part is known "
+                   "(\"63% of 8\"). Launches not yet due "
                    f"on {lv['as_of'] or 'the report date'} are pending and left out; those past their date and not "
                    "launched are late.")
     tables = [years]
@@ -430,14 +493,19 @@ def time_value(report: dict) -> Section | None:
                         if tv.get("headcount_basis") == "surveyed" else "")
                      + f", {text(_money(report, tv['monthly_value']))} a month")
         paragraphs.append(line + ".")
-    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "number"), ("Follow-up", "number"),
-                                                        ("Change", "number")],
+    paired = ([(f"Total, paired: the {count(tv['paired'], 'PM')} who answered both", tv.get("paired_baseline_hours"),
+                tv.get("paired_followup_hours"), -tv["hours_saved_per_pm_week"])] if tv["paired"] else [])
+    cats = _table("categories", "Hours per PM per week", [("Activity", "text"), ("Baseline", "decimal"),
+                                                        ("Follow-up", "decimal"), ("Change", "decimal")],
                   [(name.replace("_", " "), c["baseline"], c["followup"], _change(c["baseline"], c["followup"]))
                    for name, c in tv["by_category"].items()]
-                  + [("Total", tv["baseline_hours"], tv["followup_hours"], _change(tv["baseline_hours"], tv["followup_hours"]))],
-                  "Means of everyone who answered each survey."
+                  + [("Total, unpaired: everyone who answered each survey", tv["baseline_hours"], tv["followup_hours"],
+                      _change(tv["baseline_hours"], tv["followup_hours"]))] + paired,
+                  "Each activity and the unpaired total are means of everyone who answered each survey, so a change in "
+                  "who answered moves them too."
                   + (" The hours saved per PM are the mean change of the " + (
-                      f"{tv['paired']} PMs who answered both" if tv["paired"] else "period means (no PM answered both)")
+                      f"{tv['paired']} PMs who answered both (the paired total)" if tv["paired"]
+                      else "period means (no PM answered both)")
                      + f": {text(tv['hours_saved_per_pm_week'], 'hours')}." if tv["hours_saved_per_pm_week"] is not None else ""))
     basis = _table("basis", "Basis", [("Figure", "text"), ("Value", "number")], [
         ("Respondents, baseline", Typed(tv["respondents_baseline"], "int")),
@@ -487,8 +555,13 @@ def symptoms(report: dict) -> Section | None:
         + "; a symptom is present when its measure crosses the line of the criterion it is the absence of." if window else
         "The data has no dates, so no window to look for symptoms in."], [], [
         _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Line", "text"),
-                                        ("Present", "text")],
-               [(s["symptom"], s["measure"], s["value"], s["line"], "yes" if s["present"] else "no") for s in sv["symptoms"]])])
+                                        ("Rests on", "text"), ("Present", "text")],
+               [(s["symptom"], s["measure"], _beside(s["value"], "percent", s["op"], s["threshold"],
+                                                     None if s["present"] is None else not s["present"]),
+                 line(s["op"], s["threshold"], True), rests_on(s),
+                 too_few(s) or ("yes" if s["present"] else "no")) for s in sv["symptoms"]],
+               "Rests on: the sprints, launches or survey respondents measured, and their first and last day; "
+               "below the line's minimum a measure judges nothing.")])
 
 
 def trajectory(report: dict) -> Section:

@@ -74,7 +74,7 @@ def _assessment(inputs: ReportInputs) -> dict:
     criteria = [
         {"id": c.id, "dimension": c.dimension, "dimension_name": dims[c.dimension].name, "level": c.level,
          "text": c.text, **{k: result["criteria"][c.id][k] for k in (
-             "status", "score", "met", "spread", "stdev", "disagreement", "respondents", "na_count",
+             "status", "score", "met", "answers_met", "spread", "stdev", "disagreement", "respondents", "na_count",
              "unanswered_count", "by_role", "data")}}
         for c in model.criteria
     ]
@@ -158,9 +158,14 @@ def summary(inputs: ReportInputs) -> list[str]:
     launches = value.get("launches")
     if launches and len(launches["years"]) >= 2:
         a, b = launches["years"][-2], launches["years"][-1]
+
+        def rests(y: dict) -> str:  # each year's rate with what it rests on
+            return (f"{y['succeeded']} of {y['known']} with a known outcome"
+                    + (f", of {count(y['launches'], 'launch', 'launches')}" if y["known"] != y["launches"] else ""))
+
         if a["rate"] is not None and b["rate"] is not None:
-            out.append(f"Launch success went from {pct(a['rate'])} in {a['year']} to {pct(b['rate'])} in {b['year']} "
-                       f"({b['known']} of {count(b['launches'], 'launch', 'launches')} with a known outcome"
+            out.append(f"Launch success went from {pct(a['rate'])} in {a['year']} ({rests(a)}) to {pct(b['rate'])} in "
+                       f"{b['year']} ({rests(b)}"
                        + (f"; {len(launches['pending'])} more pending" if launches["pending"] else "") + ").")
     revenue = value.get("revenue")
     if revenue and revenue["wins"]:

@@ -27,6 +27,7 @@ FORMATS = {
     "percent": "0%",
     "score": "0.00",
     "number": "#,##0.0",
+    "decimal": "#,##0.0",
     "money": "#,##0",
     "int": "0",
     "year": "0",
@@ -85,9 +86,11 @@ def _put(cell, value, kind: str) -> None:
     """A typed value in a cell, with the number format of its kind (and its bound or unit, written
     in the format so that the cell stays a number)."""
     mark = unit = ""
+    places = None
     if isinstance(value, layout.Typed):
-        mark, unit = layout.BOUND_MARKS.get(value.bound, ""), value.unit or ""
-        value, kind = value.value, value.kind
+        mark, unit = layout.BOUND_MARKS.get(value.bound, ""), " ".join(
+            filter(None, [value.unit, f"of {value.of:,}" if value.of is not None else None]))
+        value, kind, places = value.value, value.kind, value.places
     if value is None or value == "":
         return
     if kind == "flag":
@@ -103,9 +106,17 @@ def _put(cell, value, kind: str) -> None:
             return
         cell.value = value
         whole = kind == "number" and float(value).is_integer()  # counts without a decimal, as layout.text
-        cell.number_format = _decorated("#,##0" if whole else FORMATS[kind], mark, unit)
+        cell.number_format = _decorated("#,##0" if whole else _places(kind, places), mark, unit)
         return
     _put_text(cell, str(value))
+
+
+def _places(kind: str, places: int | None) -> str:
+    """The kind's number format, with the decimals a figure beside its line takes to show its side."""
+    if places is None or kind not in layout.PLACES:
+        return FORMATS[kind]
+    digits = f"0.{'0' * places}" if places else "0"
+    return digits + ("%" if kind == "percent" else "")
 
 
 def _decorated(number_format: str, mark: str, unit: str) -> str:

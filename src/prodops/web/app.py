@@ -36,6 +36,7 @@ class LoginNeeded(Exception):
 
 def build(settings: Settings) -> FastAPI:
     from prodops.model import load_model
+    from prodops.numbers import beside, evidence, pct
     from prodops.store import Workspace
     from prodops.web import admin, api, challenge, respond
 
@@ -48,7 +49,12 @@ def build(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=str(files("prodops.web") / "templates"))
     templates.env.auto_reload = False  # the package's templates never change while it runs: no stat() of each file on every page
     templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model)
-    templates.env.filters["percent"] = lambda x: "–" if x is None else f"{x:.0%}"
+    templates.env.filters["percent"] = pct  # halves up, as every format writes a share
+    templates.env.globals.update(
+        # a score beside the met threshold and a data verdict with its n and days, as every format shows them
+        judged=lambda r: "–" if r.score is None else beside(r.score, ">=", app.state.model.met_threshold, r.answers_met,
+                                                           percent=True),
+        evidence=lambda verdict: evidence(verdict.document()))
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(files("prodops.web") / "static")), name="static")
 
