@@ -7,10 +7,13 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins the versions the tests and the byte-identical outputs were checked with
+# (pyproject.toml keeps the ranges a user's install may take); after changing a range:
+#   pip-compile --all-extras --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("prodops needs Python 3.11 or newer; set PYTHON=python3.11" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
 demo: setup

@@ -439,3 +439,19 @@ def test_an_unexpected_error_is_one_line_and_its_report_a_file(tmp_path, monkeyp
     text = report.read_text()
     assert str(report) in p.stderr and "command: prodops fault-for-a-test\n" in text
     assert "Traceback" in text and "KeyError: 'the fault'" in text and "secret" not in text
+
+
+def test_an_install_without_an_extra_says_which_to_install(tmp_path, monkeypatch):
+    """The web server and the PDF are extras (`prodops-maturity[web]`, `[pdf]`): without them, a clear
+    line and exit 2, and the rest works."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if never installed: importing it fails
+    assert "the web app needs uvicorn, which is not installed: pip install 'prodops-maturity[web]'" in refused("serve")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    db = str(tmp_path / "w.db")
+    ok("assess", str(demo_answers()[-1]), "--db", db)
+    said = refused("report", "-f", "html,pdf", "--out", str(tmp_path / "r"), "--db", db)
+    assert "PDF needs WeasyPrint, which is not installed: pip install 'prodops-maturity[pdf]'" in said
+    assert not (tmp_path / "r.html").exists()  # all or nothing
+    ok("report", "-f", "html", "--out", str(tmp_path / "r"), "--db", db)

@@ -929,7 +929,12 @@ def serve(
     demo: Annotated[bool, typer.Option("--demo", help="Serve the demo workspace (prodops-demo/) with a new admin password and an open campaign.")] = False,
 ) -> None:
     """Serve the web app: campaigns with invite links, the respondent's form, dashboards, reports, the JSON API."""
-    import uvicorn
+    try:
+        import fastapi  # noqa: F401 - the web app's
+        import uvicorn
+    except ImportError as e:  # an install without the extra
+        raise InputError(f"the web app needs {e.name}, which is not installed: pip install 'prodops-maturity[web]' "
+                         "(or [all])") from None
 
     from prodops.store import ENV_URL, Workspace, database_url
 

@@ -20,7 +20,7 @@ _CLOCK = threading.Lock()  # SOURCE_DATE_EPOCH is process-wide: one PDF at a tim
 
 
 class PdfUnavailable(InputError):
-    """WeasyPrint is installed but the system's Pango library it draws text with is not."""
+    """WeasyPrint (the `pdf` extra) is not installed, or the system's Pango library it draws text with is not."""
 
 
 def render_pdf(html: str, as_of: str = "2000-01-01") -> bytes:
@@ -29,6 +29,9 @@ def render_pdf(html: str, as_of: str = "2000-01-01") -> bytes:
 
     try:
         from weasyprint import HTML
+    except ImportError:  # an install without the extra
+        raise PdfUnavailable("PDF needs WeasyPrint, which is not installed: pip install 'prodops-maturity[pdf]' "
+                             "(or [all]), or ask for html, md, xlsx or json") from None
     except OSError as e:  # WeasyPrint loads Pango when imported
         raise PdfUnavailable(f"PDF needs the Pango library ({e}); install it (Debian/Ubuntu: "
                              "apt-get install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew install pango) "
