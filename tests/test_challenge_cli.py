@@ -1,6 +1,7 @@
-"""`prodops challenge`, the game in the terminal, through the real command in a child process (its
-standard input typed, its output read): a win, a loss, a refused word, hard mode, stopping and going
-on, statistics kept in the workspace, a custom model's own words."""
+"""`prodops challenge`, the game in the terminal, through the command (its standard input typed, its
+output read): a win, a loss, a refused word, hard mode, stopping and going on, statistics kept in the
+workspace, a custom model's own words. In this process, but for the games that need another clock
+and time zone: those run the real command in a child process under faketime."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from prodops.challenge import word_of_the_day
 from prodops.model import load_model
-from tests.conftest import PRODOPS, needs
+from tests.conftest import PRODOPS, needs, run
 
 ZOO = """\
 id: zoo-model
@@ -31,14 +32,14 @@ criteria: [{id: z-2, dimension: zoo, level: 2, text: Has a zebra.}]
 
 def play(db, *words: str, args=(), as_json=True, at: str | None = None, zone: str | None = None) -> subprocess.CompletedProcess:
     """The command with `words` typed, one a line, then the end of input; with `at` ("2026-12-07
-    23:50:00 UTC") under faketime, its clock starting then, in the time zone `zone` (a child process
-    does not see the tests' clock)."""
-    clock = []
-    if at:
-        needs("faketime", bool(shutil.which("faketime")), "PRODOPS_REQUIRE_FAKETIME", "apt-get install faketime")
-        clock = ["faketime", at]
-    return subprocess.run([*clock, PRODOPS, "challenge", "--db", str(db), *args, *(["--json"] if as_json else [])],
-                          input="".join(f"{w}\n" for w in words), capture_output=True, text=True, timeout=120,
+    23:50:00 UTC"), a real process under faketime, its clock starting then, in the time zone `zone`
+    (a child process does not see the tests' clock)."""
+    command = ["challenge", "--db", str(db), *args, *(["--json"] if as_json else [])]
+    typed = "".join(f"{w}\n" for w in words)
+    if not at:
+        return run(*command, input=typed, env={"COLUMNS": "100", "TERM": "dumb"})
+    needs("faketime", bool(shutil.which("faketime")), "PRODOPS_REQUIRE_FAKETIME", "apt-get install faketime")
+    return subprocess.run(["faketime", at, PRODOPS, *command], input=typed, capture_output=True, text=True, timeout=120,
                           env={"COLUMNS": "100", "PATH": "/usr/bin:/bin", "TERM": "dumb", **({"TZ": zone} if zone else {})})
 
 
