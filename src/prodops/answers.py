@@ -27,7 +27,7 @@ import yaml
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import Document, read_document
 from prodops.model import MaturityModel
-from prodops.safe_text import first_control
+from prodops.safe_text import NAME_LENGTH, NOTE_LENGTH, text_problem
 
 NA_SPELLINGS = {"n/a", "na", "not applicable"}
 _RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
@@ -260,16 +260,10 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
     )
 
 
-NAME_LENGTH = 200  # ids, names, teams, organisations: as wide as the workspace's columns
-NOTE_LENGTH = 10_000  # an evidence note: a link or a comment
-
-
 def _text_field(value: str, loc, what: str, length: int, problem, **where) -> None:
-    """A text an answers file gives: not too long, and without control characters (tabs and newlines are fine)."""
-    if len(value) > length:
-        problem(loc, f"{what} is {len(value):,} characters long; at most {length:,}", **where)
-    elif (control := first_control(value)) is not None:
-        problem(loc, f"{what} holds a control character ({control}); remove it", **where)
+    """A text an answers file gives, as it is kept (its spaces too): not too long, and without control characters."""
+    if (wrong := text_problem(value, what, length)) is not None:
+        problem(loc, wrong, **where)
 
 
 def _kind(value: Any) -> str:

@@ -175,14 +175,12 @@ def add_event(ws, day: str | dt.date, label: str, organization: str | None = Non
     """Name a day of `organization` (the only one the workspace holds, when not given); the same
     name on the same day once. Returns the organisation and its events."""
     from prodops.operations.organizations import organization_for
-    from prodops.safe_text import first_control
+    from prodops.safe_text import checked_text
     from prodops.store import dialect_insert, register
     from prodops.store.tables import events as table
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
-    label = label.strip()
-    if not label or len(label) > 200 or first_control(label):
-        raise InputError("the event's name: 1 to 200 characters, without control characters")
+    label = checked_text(label, "the event's name", required=True)
     owner = organization_for(ws, organization, new=True)
     with ws.transaction() as conn:
         owner = register(conn, owner)

@@ -37,6 +37,7 @@ class LoginNeeded(Exception):
 def build(settings: Settings) -> FastAPI:
     from prodops.model import load_model
     from prodops.numbers import beside, evidence, pct
+    from prodops.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
     from prodops.web import admin, api, challenge, respond
 
@@ -48,7 +49,8 @@ def build(settings: Settings) -> FastAPI:
     app.state.ws.engine  # the schema is made or brought up to date now, once, under a lock
     templates = Jinja2Templates(directory=str(files("prodops.web") / "templates"))
     templates.env.auto_reload = False  # the package's templates never change while it runs: no stat() of each file on every page
-    templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model)
+    templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model,
+                                 name_length=NAME_LENGTH, email_length=EMAIL_LENGTH)  # the forms' maxlength
     templates.env.filters["percent"] = pct  # halves up, as every format writes a share
     templates.env.globals.update(
         # a score beside the met threshold and a data verdict with its n and days, as every format shows them
