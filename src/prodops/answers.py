@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ import yaml
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import Document, read_document
 from prodops.model import MaturityModel
+from prodops.dates import NotADate, parse_day
 from prodops.safe_text import NAME_LENGTH, NOTE_LENGTH, text_problem
 
 NA_SPELLINGS = {"n/a", "na", "not applicable"}
@@ -306,10 +306,10 @@ def _date(value: Any) -> tuple[dt.date | None, str]:
         return value, ""
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text), ""
-    except ValueError as e:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return None, f"{text} is not a real date ({e}); give the day of the assessment as YYYY-MM-DD"
+        return parse_day(text), ""
+    except NotADate as e:
+        if e.well_formed:
+            return None, f"{text} is not a real date ({e.detail}); give the day of the assessment as YYYY-MM-DD"
         return None, f"date {_show(value)} is not in the form YYYY-MM-DD"
 
 

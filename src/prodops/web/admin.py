@@ -100,11 +100,13 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
+    from prodops.dates import NotADate, parse_day
+
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+        return parse_day(text)
+    except NotADate:
         raise InputError(f"{what} {text[:40]!r} is not a date (YYYY-MM-DD)") from None
 
 
