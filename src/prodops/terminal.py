@@ -13,6 +13,7 @@ from rich.text import Text
 
 from prodops.assessment import AssessmentResult
 from prodops.safe_text import printable
+from prodops.metrics import METRICS
 from prodops.model import MaturityModel
 from prodops.numbers import beside, evidence, half_up, line, pct as _pct, rests_on, signed, too_few
 from prodops.roadmap import Roadmap
@@ -254,8 +255,6 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
 
 
 def show_metrics(console: Console, results: dict, options) -> None:
-    from prodops.metrics import METRICS
-
     views = {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
              "symptoms": _show_symptoms, "revenue": _show_revenue}
     for name, result in results.items():
@@ -282,7 +281,7 @@ def _rate(row: dict, name: str, statistic: str) -> str:
 
 
 def _show_predictability(console: Console, r: dict, options) -> None:
-    t = Table(title="Sprint predictability", caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios; "
+    t = Table(title=METRICS["predictability"].title, caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios; "
                                                       "(n) = sprints that give the figure")
     for col in ("Team", "Unit", "Sprints", "Excluded (0 committed)", "Planning accuracy\npooled / median (n)",
                 "Say/do\npooled / median (n)", "Scope creep\npooled / median (n)"):
@@ -346,7 +345,7 @@ def _show_time_value(console: Console, r: dict, options) -> None:
 
 
 def _show_launches(console: Console, r: dict, options) -> None:
-    t = Table(title="Launch success", caption=f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
+    t = Table(title=METRICS["launches"].title, caption=f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
                                                 "date; the success rate is over launches whose outcome is known, each part's "
                                                 "rate over launches where that part is known; pending launches are left out")
     for col in ("Year", "Launches", "Known", "Succeeded", "Success rate", "Change", "On time", "GTM-ready", "Adoption met"):
@@ -396,7 +395,7 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
 
 def _show_revenue(console: Console, r: dict, options) -> None:
     currency = r.get("currency")
-    t = Table(title=f"Revenue wins from feedback-driven work: {escape(_money(r['attributed_arr'], currency))} ARR attributed",
+    t = Table(title=f"{METRICS['revenue'].title}: {escape(_money(r['attributed_arr'], currency))} ARR attributed",
               caption=r["label"])
     for col in ("Account", "Outcome", "Date", "ARR", "Roadmap items (shipped from its feedback)"):
         t.add_column(col, justify="right" if col == "ARR" else "left")

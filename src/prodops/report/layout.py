@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from prodops.metrics import METRICS
 from prodops.numbers import beside, count, evidence, half_up, line, pct, places_beside, rests_on, too_few
 
 # Column kinds: text, int, number (whole, or 1 decimal where a column holds fractions: _table),
@@ -74,12 +75,12 @@ class Table:
         return out
 
 
-# Each section's id and title, in the report's order: the commentary's headings name them too.
+# Each section's id and title, in the report's order: the commentary's headings name them too. A
+# value metric's section is titled as the metric registry titles it.
 TITLES = {"summary": "Executive summary", "maturity": "Where we are", "units": "Teams and business units",
-          "criteria": "Criteria heat map",
-          "roadmap": "Roadmap", "predictability": "Sprint predictability", "launches": "Launch success",
-          "time-value": "Time saved for PMs", "revenue": "Revenue wins from feedback-driven work",
-          "symptoms": "Symptoms of low maturity", "trajectory": "Trajectory", "methodology": "Methodology"}
+          "criteria": "Criteria heat map", "roadmap": "Roadmap",
+          **{m.name: m.title for m in METRICS.values()},
+          "trajectory": "Trajectory", "methodology": "Methodology"}
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,6 @@ def _beside(value: float | None, kind: str, op: str, threshold: float, holds: bo
 
 
 def sections(report: dict) -> list[Section]:
-    from prodops.metrics import METRICS
-
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
     said = report.get("commentary") or {}
     assessed = [maturity(report), units(report), criteria(report), roadmap(report)] if report["maturity"] else []
@@ -598,9 +597,8 @@ def methodology(report: dict) -> Section:
     ]
     if m["approximations"]:
         tables.append(_table("approximations", "Approximations", [("Approximation", "text")], [(a,) for a in m["approximations"]]))
-    titles = {"scoring": "Scoring", "roadmap": "Roadmap", "predictability": "Sprint predictability",
-              "before_after": "Before and after", "time_value": "Time value", "launches": "Launch success",
-              "revenue": "Revenue attribution", "symptoms": "Symptoms"}
+    titles = {"scoring": "Scoring", "roadmap": "Roadmap", "before_after": "Before and after",
+              **{m.key: m.method_title for m in METRICS.values()}}
     return Section("methodology", TITLES["methodology"], [
         f"How each figure is computed, quoted from the code that computes it. Data dated after {m['as_of']} is left "
         "out: a sprint counts once it has ended, a launch not yet due is pending."], [], tables,
