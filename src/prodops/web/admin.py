@@ -251,11 +251,17 @@ def organizations(request: Request, who: Caller = Depends(viewer)):
     return page(request, "organizations.html", history=history(ws, model=model), value_only=value_only(ws, model))
 
 
-# format -> (what the download is called, its media type); Markdown comes zipped with its charts
-REPORT_FORMATS = {"pdf": ("pdf", "application/pdf"), "html": ("html", "text/html; charset=utf-8"),
-                  "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                  "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-                  "md": ("md.zip", "application/zip"), "json": ("json", "application/json")}
+# The order the organisation page offers the report's formats in (report.RENDERERS): what people read
+# first; a format not named here follows the others.
+OFFERED_FIRST = ("pdf", "html", "xlsx", "pptx", "md", "json")
+
+
+def _offered() -> list:
+    """The report's formats (report.Renderer) as the page offers them."""
+    from prodops.report import RENDERERS
+
+    return sorted(RENDERERS.values(), key=lambda r: OFFERED_FIRST.index(r.name) if r.name in OFFERED_FIRST
+                  else len(OFFERED_FIRST))
 
 
 @router.get("/organization")
@@ -280,7 +286,7 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
     return page(request, "organization.html", organization=name, unit=unit, here=here, units=unit_tree(ws, name),
                 report=made.document, notes=made.notes,
-                formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
+                formats=_offered(), statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws, name),
                 events=events(ws, name), look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
 
@@ -365,16 +371,18 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
     import zipfile
 
     from prodops.operations import report
-    from prodops.report import render
+    from prodops.report import RENDERERS, render
 
-    if fmt not in REPORT_FORMATS:
-        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(REPORT_FORMATS)}")
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(r.name for r in _offered())}")
     made = report(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
-    files = render(made.document, [fmt], "a4", {fmt: f"report.{fmt}"})
-    suffix, media = REPORT_FORMATS[fmt]
-    if len(files) == 1:
+    files = render(made.document, [fmt])  # report.<suffix>, and Markdown's charts in report-charts/
+    suffix, media = renderer.suffix, renderer.media_type
+    if not renderer.charts_beside:
         data = next(iter(files.values()))
-    else:  # Markdown and its chart SVGs
+    else:  # the report and its charts beside it (Markdown), zipped
+        suffix, media = f"{suffix}.zip", "application/zip"
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path, content in sorted(files.items()):
