@@ -162,7 +162,7 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         dims.add_row(escape(d.name), f"{n} {escape(model.level_name(n))}", "■" * n + "□" * (model.top_level - n))
     console.print(dims)
 
-    if result.blockers:  # the rows and words of the report's table
+    if result.blockers and result.next_level is not None:  # the rows and words of the report's table
         criteria = criteria_document(result, model)
         _show_layout_table(console, blockers_table(blocking(criteria, result), result.next_level, model.met_threshold))
 

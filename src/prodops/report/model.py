@@ -54,7 +54,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "title": (f"Product Operations {'maturity and value' if latest else 'value'}: "
                   + shown_name({"brand": inputs.brand, "organization": organization, "unit": inputs.unit})),
         "summary": summary(inputs),
-        **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
+        **(_assessment(inputs, latest) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
                                                "trajectory": []}),
         "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
@@ -85,9 +85,9 @@ def blocking(criteria: list[dict], latest: AssessmentResult) -> list[dict]:
     return [c for c in criteria if c["id"] in set(latest.blockers)]
 
 
-def _assessment(inputs: ReportInputs) -> dict:
+def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
     """What the report says of the latest assessment: the level, the criteria, the plan, the trajectory."""
-    model, latest = inputs.model, inputs.latest
+    model = inputs.model
     result = result_document(latest, model)
     criteria = criteria_document(latest, model)
     return {
