@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "prodops"
-CORE = ["errors.py", "numbers.py", "files.py", "answers.py", "assessment.py", "roadmap.py", "model", "metrics", "sources",
+CORE = ["errors.py", "numbers.py", "files.py", "safe_text.py", "dates.py", "answers.py", "assessment.py", "roadmap.py", "model", "metrics", "sources",
         "report/model.py", "report/layout.py"]
 LAYER = ["operations"]
 SHELLS = ("prodops.cli", "prodops.terminal", "prodops.store", "prodops.demo", "prodops.interactive", "prodops.web",

@@ -67,7 +67,7 @@ def test_assess_json_and_recording(tmp_path):
 def test_assess_prints_a_readable_result(tmp_path):
     out = ok("assess", str(Q3), "--db", str(tmp_path / "ws.db")).stdout
     for text in ("Northwind Cloud", "Overall: Level 2 Emerging", "Progress to Level 3 Defined",
-                 "Blocking Level 3 Defined", "Respondents disagree", "recorded as assessment #1"):
+                 "What blocks Level 3", "Respondents disagree", "recorded as assessment #1"):
         assert text in out
 
 
@@ -303,7 +303,7 @@ def test_several_organisations(tmp_path):
 
 def test_blockers_read_on_an_80_column_terminal():
     out = ok("assess", str(Q3), "--no-record", env={"COLUMNS": "80"}).stdout
-    assert "pp-3-playbook-practiced (process) unmet · score 0.50 · spread 0.75" in out
+    assert "Process and Playbook · pp-3-playbook-practiced · Score 0.50 · Spread 0.75" in out  # the report's words
     assert "  The documented practices are consistently followed across teams" in out  # whole words, not a sliver
 
 

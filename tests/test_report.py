@@ -55,3 +55,19 @@ def test_definitions_quoted_in_the_methodology_state_the_code_s_constants():
     from prodops.metrics import stats
 
     assert f"fewer than {stats.MIN_SPRINTS} sprints in a period" in stats.__doc__
+
+
+def test_each_value_section_and_its_terminal_table_are_titled_by_the_metric_registry(demo, tmp_path):
+    from prodops.metrics import METRICS
+    from prodops.report.layout import TITLES, sections
+
+    r = json.loads((demo / "report.json").read_text())
+    shown = {s.id: s.title for s in sections(r)}
+    assert {name: shown[name] for name in METRICS} == {name: m.title for name, m in METRICS.items()}
+    assert all(TITLES[name] == m.title for name, m in METRICS.items())
+    methodology = next(s for s in sections(r) if s.id == "methodology")
+    headings = [heading for heading, _ in methodology.blocks]
+    assert all(m.method_title in headings for m in METRICS.values())
+    terminal = run("metrics", "--db", str(demo / "prodops.db"), "--until", "2026-09-30", env={"COLUMNS": "200"}).stdout
+    for name in ("predictability", "launches", "revenue"):
+        assert METRICS[name].title in terminal, name

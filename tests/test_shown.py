@@ -216,8 +216,10 @@ def test_the_dashboard_shows_each_verdict_with_its_figure_n_and_days(app, db, tm
     browser, _ = sign_in(app, "viewer@example.com")
     page = " ".join(browser.get(f"/campaigns/{cid}").text.split())
     first = today - dt.timedelta(days=90)
-    assert f"unmet (data)<br><span class=\"small\">Data: 79.95% (line ≥ 80%) from 5 sprints, {first} to {today}</span>" in page
-    assert f"Data: 30.03% (line ≤ 30%) from 3 respondents, {today - dt.timedelta(days=20)}" in page
+    # the heat map's row, in the report's words: status, then the figure that decides it
+    assert (f'<td role="cell" data-label="Status">unmet (data)</td><td role="cell" data-label="Disagree" class="flag"></td>'
+            f'<td role="cell" data-label="Data" class="wide">79.95% (line ≥ 80%) from 5 sprints, {first} to {today}</td>') in page
+    assert f">30.03% (line ≤ 30%) from 3 respondents, {today - dt.timedelta(days=20)}</td>" in page
     assert f"(om-2-overhead; data: 30.03% (line ≤ 30%) from 3 respondents, {today - dt.timedelta(days=20)})" in page  # a blocker
 
 

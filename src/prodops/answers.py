@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,8 @@ import yaml
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import Document, read_document
 from prodops.model import MaturityModel
-from prodops.safe_text import first_control
+from prodops.dates import NotADate, parse_day
+from prodops.safe_text import NAME_LENGTH, NOTE_LENGTH, text_problem
 
 NA_SPELLINGS = {"n/a", "na", "not applicable"}
 _RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
@@ -260,16 +260,10 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
     )
 
 
-NAME_LENGTH = 200  # ids, names, teams, organisations: as wide as the workspace's columns
-NOTE_LENGTH = 10_000  # an evidence note: a link or a comment
-
-
 def _text_field(value: str, loc, what: str, length: int, problem, **where) -> None:
-    """A text an answers file gives: not too long, and without control characters (tabs and newlines are fine)."""
-    if len(value) > length:
-        problem(loc, f"{what} is {len(value):,} characters long; at most {length:,}", **where)
-    elif (control := first_control(value)) is not None:
-        problem(loc, f"{what} holds a control character ({control}); remove it", **where)
+    """A text an answers file gives, as it is kept (its spaces too): not too long, and without control characters."""
+    if (wrong := text_problem(value, what, length)) is not None:
+        problem(loc, wrong, **where)
 
 
 def _kind(value: Any) -> str:
@@ -312,10 +306,10 @@ def _date(value: Any) -> tuple[dt.date | None, str]:
         return value, ""
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text), ""
-    except ValueError as e:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return None, f"{text} is not a real date ({e}); give the day of the assessment as YYYY-MM-DD"
+        return parse_day(text), ""
+    except NotADate as e:
+        if e.well_formed:
+            return None, f"{text} is not a real date ({e.detail}); give the day of the assessment as YYYY-MM-DD"
         return None, f"date {_show(value)} is not in the form YYYY-MM-DD"
 
 

@@ -61,13 +61,13 @@ def accent(text: str) -> str:
     return value
 
 
-def display_name(text: str) -> str:
-    from prodops.safe_text import first_control
+DISPLAY_NAME_LENGTH = 100  # the name every report is titled with
 
-    value = text.strip()
-    if not value or len(value) > 100 or first_control(value):
-        raise InputError("the display name: 1 to 100 characters, without control characters")
-    return value
+
+def display_name(text: str) -> str:
+    from prodops.safe_text import checked_text
+
+    return checked_text(text, "the display name", DISPLAY_NAME_LENGTH, required=True)
 
 
 def logo(data: bytes, name: str = "the logo") -> tuple[str, bytes]:

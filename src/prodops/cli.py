@@ -503,7 +503,7 @@ def report(
     trajectory and methodology, as HTML, PDF, Markdown, XLSX, slides (PPTX) or JSON. The same workspace gives the same bytes."""
     from prodops import clock
     from prodops.operations import report as make_report, report_json, write_report
-    from prodops.report import FORMATS, check, destination
+    from prodops.report import RENDERERS, check, destination
 
     if schema:
         from importlib.resources import files
@@ -515,7 +515,7 @@ def report(
     chosen = ["json"] if as_json or formats is None else list(dict.fromkeys(
         f.strip().lower() for item in formats for f in item.split(",") if f.strip()))
     if not chosen:
-        raise InputError(f"--format is empty: give one or more of {', '.join(FORMATS)}")
+        raise InputError(f"--format is empty: give one or more of {', '.join(RENDERERS)}")
     check(chosen, page_size.lower())
     if out is None and chosen != ["json"]:
         raise InputError(f"--out PATH: where to write the {', '.join(chosen)} report "

@@ -65,7 +65,7 @@ class DemoRun:
 def run_demo(out: Path) -> DemoRun:
     """Import the example data, assess each quarter, plan from the latest, write every output under
     `out` (the inputs too, beside them, to read and edit)."""
-    from prodops.report import FORMATS
+    from prodops.report import RENDERERS
     from prodops.report.pdf import PdfUnavailable
 
     model = load_model()
@@ -110,11 +110,11 @@ def run_demo(out: Path) -> DemoRun:
         report = operations.report(ws, model)
         unit_report = operations.report(ws, model, unit=DEMO_UNIT_REPORT)
     try:
-        written += [p for p in operations.write_report(report.document, list(FORMATS), str(out) + "/", force=True)
+        written += [p for p in operations.write_report(report.document, list(RENDERERS), str(out) + "/", force=True)
                     if p.parent == out]
     except PdfUnavailable as e:  # the rest of the demo is worth having without the PDF
         notes.append(f"no PDF: {e}")
-        written += [p for p in operations.write_report(report.document, [f for f in FORMATS if f != "pdf"],
+        written += [p for p in operations.write_report(report.document, [f for f in RENDERERS if f != "pdf"],
                                                        str(out) + "/", force=True) if p.parent == out]
     name = f"report-{DEMO_UNIT_REPORT.lower()}.html"
     written += operations.write_report(unit_report.document, ["html"], str(out / name), force=True)

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from prodops import clock
 from prodops.answers import Respondent, Responses, answer_value, dump_yaml, responses_document, scale_help
+from prodops.dates import NotADate, parse_day
 from prodops.errors import Fix, InputError
 from prodops.model import MaturityModel
 
@@ -142,6 +143,6 @@ def _ask_date(ask) -> dt.date:
     while True:
         reply = ask(prompt, clock.local_today().isoformat())  # the respondent's own day
         try:
-            return dt.date.fromisoformat(reply)
-        except ValueError as e:
-            prompt = f"{reply!r} is not a date ({e}); assessment date (YYYY-MM-DD)"
+            return parse_day(reply)
+        except NotADate as e:
+            prompt = f"{reply!r} is not a date ({e.detail}); assessment date (YYYY-MM-DD)"

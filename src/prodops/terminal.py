@@ -13,16 +13,17 @@ from rich.text import Text
 
 from prodops.assessment import AssessmentResult
 from prodops.safe_text import printable
+from prodops.metrics import METRICS
 from prodops.model import MaturityModel
-from prodops.numbers import beside, evidence, half_up, line, pct as _pct, rests_on, signed, too_few
+from prodops.report.layout import NUMERIC, blockers_table, text
+from prodops.report.layout import Table as LayoutTable
+from prodops.report.model import blocking, criteria_document
+from prodops.numbers import beside, half_up, line, pct as _pct, rests_on, signed, too_few
 from prodops.roadmap import Roadmap
 
 def escape(text: object) -> str:
     """User text as Rich shows it: no markup read into it, no control character left in it."""
     return _markup_escape(printable(text))
-
-
-_STATUS = {"met": "[green]met[/]", "unmet": "[red]unmet[/]", "na": "[dim]N/A[/]", "unanswered": "[yellow]unanswered[/]"}
 
 
 def _bar(fraction: float, width: int = 20) -> str:
@@ -39,12 +40,45 @@ def _judged(r, model: MaturityModel) -> str:
     return "–" if r.score is None else beside(r.score, ">=", model.met_threshold, r.answers_met, 2)
 
 
-def _status(r) -> str:
-    """A criterion's status, and where data decides it the figure, its n and its days (or why it does not)."""
-    if r.data is None:
-        return _STATUS[r.status]
-    decided = " (data)" if r.data.decides else ""
-    return f"{_STATUS[r.status]}{decided} [dim]{escape(evidence(r.data.document()))}[/]"
+def _show_layout_table(console: Console, table: LayoutTable) -> None:
+    """A table of the report's layout (report.layout.Table): its columns, rows and words, a status in
+    its colour. Where a table would leave long text a few letters wide, a list: each row's short
+    cells on one line (the names it leads with in bold), its long ones (the statement, the data) below."""
+    shown = table.shown()
+    short = [i for i in shown if not table.columns[i].wide]
+    names = next((n for n, i in enumerate(short) if table.columns[i].kind != "text"), len(short))
+
+    def cell(row: tuple, i: int) -> str:
+        kind = table.columns[i].kind
+        value = escape(text(row[i], kind))
+        if table.columns[i].title == "Status":
+            colour = _STATUS_COLOUR.get(value.split(" ")[0])
+            return f"[{colour}]{value}[/]" if colour else value
+        return value
+
+    if console.width < NARROW:
+        console.print(f"[bold]{escape(table.title)}[/]")
+        for row in table.rows:
+            console.print(" · ".join([f"[bold]{cell(row, i)}[/]" for i in short[:names]]
+                                     + [f"{escape(table.columns[i].title)} {cell(row, i)}" for i in short[names:]
+                                        if text(row[i], table.columns[i].kind)]))
+            for i in shown:
+                if table.columns[i].wide and text(row[i], table.columns[i].kind) not in ("", "–"):
+                    console.print(Padding(cell(row, i), (0, 0, 0, 2)))
+    else:
+        t = Table(title=escape(table.title), caption=escape(table.note) if table.note else None)
+        for i in shown:
+            column = table.columns[i]
+            t.add_column(escape(column.title), justify="right" if column.kind in NUMERIC else "left",
+                         ratio=3 if column.wide else None, overflow="fold")
+        for row in table.rows:
+            t.add_row(*(cell(row, i) for i in shown))
+        console.print(t)
+    if console.width < NARROW and table.note:
+        console.print(f"[dim]{escape(table.note)}[/]")
+
+
+_STATUS_COLOUR = {"met": "green", "unmet": "red", "unanswered": "yellow", "na": "dim"}  # a status's first word
 
 
 NARROW = 110  # columns below which criterion tables become lists
@@ -128,23 +162,9 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         dims.add_row(escape(d.name), f"{n} {escape(model.level_name(n))}", "■" * n + "□" * (model.top_level - n))
     console.print(dims)
 
-    if result.blockers:
-        title = f"Blocking {_level(model, result.next_level)} ({len(result.blockers)})"
-        if console.width < NARROW:  # a table would leave the statement a few letters wide: a list instead
-            console.print(f"[bold]{title}[/]")
-            for cid in result.blockers:
-                r = result.criteria[cid]
-                console.print(f"[bold]{cid}[/] ({r.dimension}) {_status(r)} · score {_judged(r, model)} · spread {_score(r.spread)}")
-                console.print(Padding(escape(model.criterion[cid].text), (0, 0, 0, 2)))
-        else:
-            t = Table(title=title)
-            t.add_column("Criterion", min_width=_longest_id(model))
-            for col in ("Dimension", "Status", "Score", "Spread", "What must be true"):
-                t.add_column(col, overflow="fold")
-            for cid in result.blockers:
-                r = result.criteria[cid]
-                t.add_row(cid, r.dimension, _status(r), _judged(r, model), _score(r.spread), escape(model.criterion[cid].text))
-            console.print(t)
+    if result.blockers and result.next_level is not None:  # the rows and words of the report's table
+        criteria = criteria_document(result, model)
+        _show_layout_table(console, blockers_table(blocking(criteria, result), result.next_level, model.met_threshold))
 
     split = [r for r in result.criteria.values() if r.disagreement]
     if split:
@@ -254,8 +274,6 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
 
 
 def show_metrics(console: Console, results: dict, options) -> None:
-    from prodops.metrics import METRICS
-
     views = {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
              "symptoms": _show_symptoms, "revenue": _show_revenue}
     for name, result in results.items():
@@ -282,7 +300,7 @@ def _rate(row: dict, name: str, statistic: str) -> str:
 
 
 def _show_predictability(console: Console, r: dict, options) -> None:
-    t = Table(title="Sprint predictability", caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios; "
+    t = Table(title=METRICS["predictability"].title, caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios; "
                                                       "(n) = sprints that give the figure")
     for col in ("Team", "Unit", "Sprints", "Excluded (0 committed)", "Planning accuracy\npooled / median (n)",
                 "Say/do\npooled / median (n)", "Scope creep\npooled / median (n)"):
@@ -346,7 +364,7 @@ def _show_time_value(console: Console, r: dict, options) -> None:
 
 
 def _show_launches(console: Console, r: dict, options) -> None:
-    t = Table(title="Launch success", caption=f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
+    t = Table(title=METRICS["launches"].title, caption=f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
                                                 "date; the success rate is over launches whose outcome is known, each part's "
                                                 "rate over launches where that part is known; pending launches are left out")
     for col in ("Year", "Launches", "Known", "Succeeded", "Success rate", "Change", "On time", "GTM-ready", "Adoption met"):
@@ -396,7 +414,7 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
 
 def _show_revenue(console: Console, r: dict, options) -> None:
     currency = r.get("currency")
-    t = Table(title=f"Revenue wins from feedback-driven work: {escape(_money(r['attributed_arr'], currency))} ARR attributed",
+    t = Table(title=f"{METRICS['revenue'].title}: {escape(_money(r['attributed_arr'], currency))} ARR attributed",
               caption=r["label"])
     for col in ("Account", "Outcome", "Date", "ARR", "Roadmap items (shipped from its feedback)"):
         t.add_column(col, justify="right" if col == "ARR" else "left")

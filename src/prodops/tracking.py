@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from prodops.errors import InputError, Problem
 from prodops.metrics import Measurement
-from prodops.safe_text import first_control
+from prodops.safe_text import checked_text
 
 STATUSES = ("planned", "in-progress", "done", "dropped")
 MAX_COST = 1e12  # no investment costs more: a larger figure is a typo
@@ -54,9 +54,10 @@ def change(before: Tracked, today: dt.date, at: dt.datetime, by: str | None = No
     if status is not _KEEP and status not in STATUSES:
         problems.append(Problem(f"status {status!r}: one of {', '.join(STATUSES)}", column="status"))
     if owner is not _KEEP and owner is not None:
-        owner = owner.strip() or None
-        if owner and (len(owner) > 200 or first_control(owner)):
-            problems.append(Problem("owner: a name of at most 200 characters, without control characters", column="owner"))
+        try:
+            owner = checked_text(owner, "owner")
+        except InputError as e:
+            problems.append(Problem(e.message, column="owner"))
     for name, value, top in (("cost", cost, MAX_COST), ("person-weeks", weeks, MAX_WEEKS)):
         if value is not _KEEP and value is not None and not 0 <= value <= top:
             problems.append(Problem(f"{name} {value:g}: a figure from 0 to {top:,.0f}", column=name))

@@ -67,10 +67,15 @@ class Measurement:
 @dataclass(frozen=True)
 class Metric:
     name: str  # as people and the CLI name it: time-value
-    title: str
+    title: str  # the heading of its section in every format of the report, and of its table in the terminal
     module: str  # prodops.metrics.<module>: its docstring defines it, its compute() computes it
     tables: tuple[str, ...]  # the workspace tables it reads
     imports: tuple[str, ...]  # the import kinds that fill them, for "nothing imported yet" hints
+    method: str | None = None  # the heading of its definition in the methodology, where that names the method; else the title
+
+    @property
+    def method_title(self) -> str:
+        return self.method or self.title
 
     @property
     def key(self) -> str:
@@ -85,11 +90,12 @@ class Metric:
 METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("predictability", "Sprint predictability", "predictability", ("sprints",), ("sprint-summary", "sprint-issues")),
     Metric("launches", "Launch success", "launches", ("launches", "launch_checklist"), ("launches", "launch-checklist")),
-    Metric("time-value", "PM time saved", "time_value", ("time_survey",), ("time-survey", "survey-export")),
+    Metric("time-value", "Time saved for PMs", "time_value", ("time_survey",), ("time-survey", "survey-export"),
+           method="Time value"),
     Metric("revenue", "Revenue wins from feedback-driven work", "revenue", ("feedback", "roadmap_items", "account_outcomes"),
-           ("feedback", "roadmap-items", "account-outcomes")),
-    Metric("symptoms", "Level 1 symptoms", "symptoms", ("sprints", "time_survey", "launches", "launch_checklist"),
-           ("sprint-summary", "time-survey")),
+           ("feedback", "roadmap-items", "account-outcomes"), method="Revenue attribution"),
+    Metric("symptoms", "Symptoms of low maturity", "symptoms", ("sprints", "time_survey", "launches", "launch_checklist"),
+           ("sprint-summary", "time-survey"), method="Symptoms"),
 )}
 NAMES = tuple(METRICS)
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from prodops import clock
 from prodops.errors import InputError, Refused
-from prodops.safe_text import is_email
+from prodops.safe_text import EMAIL_LENGTH, is_email
 
 ROLES = ("admin", "viewer")  # admin: changes things; viewer: reads dashboards and reports
 PASSWORD_LENGTH = (12, 1024)  # ASVS 2.1: at least 12 characters; long passphrases welcome
@@ -169,7 +169,7 @@ def login(ws, email: str, password: str, client: str) -> Session:
     "too_many" past the limits per e-mail and per client)."""
     from prodops.store.tables import sessions, users
 
-    email = (email or "").strip().lower()[:320]
+    email = (email or "").strip().lower()[:EMAIL_LENGTH]
     for kind, allowed in LOGIN_LIMITS:
         check_rate(ws, f"{kind}:{email if kind == 'login' else client}", allowed, LIMIT_SECONDS)
     with ws.transaction(write=False) as conn:

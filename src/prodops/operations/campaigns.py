@@ -19,11 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from prodops import clock
-from prodops.answers import NAME_LENGTH, NOTE_LENGTH, Respondent, Responses, answer_value, scale_help
+from prodops.answers import Respondent, Responses, answer_value, scale_help
 from prodops.errors import Fix, InputError, Problem, Refused
 from prodops.model import MaturityModel
 from prodops.operations.access import digest, new_secret
-from prodops.safe_text import first_control, is_email
+from prodops.safe_text import EMAIL_LENGTH, NAME_LENGTH, NOTE_LENGTH, checked_text, is_email
 
 MAX_INVITEES = 5_000  # in one campaign
 
@@ -166,19 +166,12 @@ def _invite(row, answered: int = 0) -> Invite:
 
 
 def _text(value: Any, what: str, length: int, problems: list[Problem], required: bool = False, **where) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append(Problem(f"{what} is required", **where))
-        return None
-    if not isinstance(value, str):
-        problems.append(Problem(f"{what} is one text, not {type(value).__name__}", **where))
-        return None
-    text = value.strip()
-    if len(text) > length:
-        problems.append(Problem(f"{what} is {len(text):,} characters long; at most {length:,}", **where))
-    elif (control := first_control(text)) is not None:
-        problems.append(Problem(f"{what} holds a control character ({control}); remove it", **where))
-    return text
+    """`checked_text`, its problem added to `problems`; the text goes on being checked, so that every problem is listed."""
+    try:
+        return checked_text(value, what, length, required)
+    except InputError as e:
+        problems.append(Problem(e.message, **where))
+        return value.strip() if isinstance(value, str) else None
 
 
 def _raise(what: str, problems: list[Problem]) -> None:
@@ -283,7 +276,7 @@ def invite(ws, model: MaturityModel, campaign_id: int, invitees: list[dict]) -> 
         for key in sorted(set(raw) - {"name", "email", "role", "team"}, key=str):
             problems.append(Problem(f"{where}: unknown field {str(key)[:40]!r}; allowed: email, name, role, team"))
         name = _text(raw.get("name"), f"{where}: the name", NAME_LENGTH, problems, respondent=None)
-        email = _text(raw.get("email"), f"{where}: the e-mail", 320, problems)
+        email = _text(raw.get("email"), f"{where}: the e-mail", EMAIL_LENGTH, problems)
         if email and not is_email(email):
             problems.append(Problem(f"{where}: {email[:80]!r} is not one e-mail address"))
         role = raw.get("role")

@@ -3,9 +3,8 @@ assessments and campaigns: nothing of one is ever read for another."""
 
 from __future__ import annotations
 
-from prodops.answers import NAME_LENGTH
 from prodops.errors import Fix, InputError
-from prodops.safe_text import first_control
+from prodops.safe_text import checked_text
 
 
 def organization_for(ws, given: str | None, new: bool = False) -> str:
@@ -13,11 +12,8 @@ def organization_for(ws, given: str | None, new: bool = False) -> str:
     the only one the workspace holds; required when it holds none or several. With `new`, a name
     the workspace does not hold yet is taken as given (the first data, setting or unit of it)."""
     held = ws.held()
-    if given is not None and given.strip():
-        name = given.strip()
-        if len(name) > NAME_LENGTH or first_control(name) is not None:
-            raise InputError(f"the organisation's name must be at most {NAME_LENGTH} characters, without control characters",
-                             fix=Fix("organization"))
+    name = checked_text(given, "the organisation's name", fix=Fix("organization"))
+    if name is not None:
         known = next((o for o in held if o.casefold() == name.casefold()), None)
         if known is not None or new:
             return known or name

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prodops.dates import NotADate, parse_day
 from prodops.errors import InputError
 from prodops.metrics import Options
 
@@ -30,7 +30,7 @@ def _number(low: float, high: float, whole: bool = False, above: bool = False) -
 
 
 def _date(text: str) -> str:
-    return _parse_date(text).isoformat()
+    return parse_day(text).isoformat()
 
 
 def _currency(text: str) -> str:
@@ -59,18 +59,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
 def parse_date(text: str, what: str) -> dt.date:
     """A YYYY-MM-DD date, or an InputError that says whether the form or the day is wrong."""
     try:
-        return _parse_date(text)
-    except ValueError as e:
+        return parse_day(text)
+    except NotADate as e:
         raise InputError(f"{what}: {text!r} is {e}") from None
-
-
-def _parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise ValueError("not a real day") from None
-        raise ValueError("not a date as YYYY-MM-DD") from None
 
 
 OWN_SCOPE_ONLY = ("headcount",)  # a unit does not take its organisation's (or parent's) value
@@ -175,14 +166,12 @@ def add_event(ws, day: str | dt.date, label: str, organization: str | None = Non
     """Name a day of `organization` (the only one the workspace holds, when not given); the same
     name on the same day once. Returns the organisation and its events."""
     from prodops.operations.organizations import organization_for
-    from prodops.safe_text import first_control
+    from prodops.safe_text import checked_text
     from prodops.store import dialect_insert, register
     from prodops.store.tables import events as table
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
-    label = label.strip()
-    if not label or len(label) > 200 or first_control(label):
-        raise InputError("the event's name: 1 to 200 characters, without control characters")
+    label = checked_text(label, "the event's name", required=True)
     owner = organization_for(ws, organization, new=True)
     with ws.transaction() as conn:
         owner = register(conn, owner)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from prodops.answers import NAME_LENGTH
 from prodops.errors import Fix, InputError
 from prodops.model import MaturityModel
-from prodops.safe_text import first_control
+from prodops.safe_text import checked_text
 from prodops.units import Comparison, Unit, Units
 
 
@@ -60,8 +59,8 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
     org = organization_of(ws, organization)
     rows = _rows(ws, org)
     tree = _tree(rows)
-    name = _name(name, "the unit's name")
-    teams = tuple(dict.fromkeys(_name(t, "a team") for t in teams if t.strip()))
+    name = checked_text(name, "the unit's name", required=True)
+    teams = tuple(dict.fromkeys(checked_text(t, "a team", required=True) for t in teams if t.strip()))
     parent = unit_named(tree, parent, org)
     existing = tree.find(name)
     name = existing.name if existing else name
@@ -105,15 +104,6 @@ def remove_unit(ws, organization: str | None, name: str) -> Unit:
         stored = next(r.organization for r in rows if r.name == found.name)
         conn.execute(table.delete().where(table.c.organization == stored, table.c.name == found.name))
     return found
-
-
-def _name(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise InputError(f"{what} is empty")
-    if len(text) > NAME_LENGTH or first_control(text) is not None:
-        raise InputError(f"{what} must be at most {NAME_LENGTH} characters, without control characters")
-    return text
 
 
 @dataclass(frozen=True)

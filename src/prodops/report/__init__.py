@@ -1,76 +1,118 @@
 """The report's renderers: the one report model (report.model, built by operations.report) in
-each format, and where the files go."""
+each format, and where the files go.
+
+Every format is one entry of `RENDERERS` (as datasette registers an output renderer): its name (the
+command line's --format, the web app's download), its suffix and media type, and the module whose
+`render(report, drawing, name)` makes its files. The command line, the web app and the demo read
+the formats from here; adding one is its module and its entry."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from prodops.errors import Fix, InputError
 from prodops.files import dump_json, write_files
 
-FORMATS = ("html", "pdf", "md", "xlsx", "pptx", "json")
-SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md", ".xlsx": "xlsx", ".pptx": "pptx", ".json": "json"}
+
+class Drawing:
+    """What several formats draw from, made once however many ask and only when one does: the report
+    as its JSON document (every renderer sees exactly that: strings for dates), its charts as SVG
+    (HTML, PDF, Markdown) and as PNG (slides), and the HTML page (the PDF prints it)."""
+
+    def __init__(self, report: dict, page_size: str = "a4"):
+        self.document = dump_json(report)
+        self.report: dict = json.loads(self.document)
+        self.page_size = page_size
+
+    @functools.cached_property
+    def charts(self) -> list[str]:
+        """The charts the report's sections show, in their order."""
+        from prodops.report.layout import sections
+
+        return [c for s in sections(self.report) for c in s.charts]
+
+    @functools.cached_property
+    def svgs(self) -> dict[str, str]:
+        from prodops.report.charts import render_svgs
+
+        return render_svgs(self.report, self.charts)
+
+    @functools.cached_property
+    def pngs(self) -> dict[str, bytes]:
+        from prodops.report.charts import render_pngs
+
+        return render_pngs(self.report, self.charts)
+
+    @functools.cached_property
+    def html(self) -> str:
+        from prodops.report.html import render_html
+
+        return render_html(self.report, self.svgs, self.page_size)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str  # as --format and the web app's download name it
+    title: str  # as people call it
+    suffix: str  # of its file
+    media_type: str  # of its file, served
+    module: str  # whose render(report, drawing, file name) -> {file name: bytes} makes its files
+    also: tuple[str, ...] = ()  # other suffixes its file may be named with
+    charts_beside: bool = False  # its charts are files of their own beside it (the web app sends them zipped)
+
+    def render(self, report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
+        """Its files, `name` the report's own, each name relative to the output folder."""
+        return import_module(self.module).render(report, drawing, name)
+
+
+RENDERERS: dict[str, Renderer] = {r.name: r for r in (
+    Renderer("html", "HTML", "html", "text/html; charset=utf-8", "prodops.report.html", also=("htm",)),
+    Renderer("pdf", "PDF", "pdf", "application/pdf", "prodops.report.pdf"),
+    Renderer("md", "Markdown", "md", "text/markdown; charset=utf-8", "prodops.report.markdown", charts_beside=True),
+    Renderer("xlsx", "XLSX", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "prodops.report.xlsx"),
+    Renderer("pptx", "PPTX", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             "prodops.report.slides"),
+    Renderer("json", "JSON", "json", "application/json", "prodops.report.json_document"),
+)}
+FORMATS = tuple(RENDERERS)  # their names, in order
+
+
+def _format_named(suffix: str) -> str | None:
+    """The format whose files end in `suffix` (".htm"), if one does."""
+    return next((r.name for r in RENDERERS.values() if suffix.lower() in (f".{s}" for s in (r.suffix, *r.also))), None)
 
 
 def check(formats, page_size: str = "a4") -> None:
     from prodops.report.html import PAGE_SIZES
 
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in RENDERERS]
     if unknown:
-        raise InputError(f"unknown report format {unknown[0]!r}; one of {', '.join(FORMATS)}")
+        raise InputError(f"unknown report format {unknown[0]!r}; one of {', '.join(RENDERERS)}")
     if page_size not in PAGE_SIZES:
         raise InputError(f"unknown page size {page_size!r}; one of {', '.join(PAGE_SIZES)}")
 
 
 def file_names(formats, stem: str = "report") -> dict[str, str]:
-    return {f: f"{stem}.{f}" for f in formats}
+    return {f: f"{stem}.{RENDERERS[f].suffix}" for f in formats}
 
 
 def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] | None = None) -> dict[str, bytes]:
     """The report in each of `formats`, as {file name relative to the output folder: bytes}, the
-    names from `names` (format -> file name; report.<format> by default). Charts are drawn once for
+    names from `names` (format -> file name; report.<suffix> by default). Charts are drawn once for
     every format that shows them; Markdown's SVGs go in `<its name without suffix>-charts/`."""
     check(formats, page_size)
     names = names or file_names(formats)
-    document = dump_json(report)
-    report = json.loads(document)  # every renderer sees exactly the documented JSON: strings for dates
+    drawing = Drawing(report, page_size)
     out: dict[str, bytes] = {}
-    svgs = {}
-    if {"html", "pdf", "md"} & set(formats):
-        from prodops.report.charts import render_svgs
-        from prodops.report.layout import sections
-
-        svgs = render_svgs(report, [c for s in sections(report) for c in s.charts])
-    if "json" in formats:
-        out[names["json"]] = document.encode("utf-8")
-    if "html" in formats or "pdf" in formats:
-        from prodops.report.html import render_html
-
-        html = render_html(report, svgs, page_size)
-        if "html" in formats:
-            out[names["html"]] = html.encode("utf-8")
-        if "pdf" in formats:
-            from prodops.report.pdf import render_pdf
-
-            out[names["pdf"]] = render_pdf(html, report["as_of"])
-    if "md" in formats:
-        from prodops.report.markdown import render_markdown
-
-        folder = f"{Path(names['md']).stem}-charts"
-        out[names["md"]] = render_markdown(report, {n: f"{folder}/{n}.svg" for n in svgs}).encode("utf-8")
-        out.update({f"{folder}/{n}.svg": svg.encode("utf-8") for n, svg in svgs.items()})
-    if "xlsx" in formats:
-        from prodops.report.xlsx import render_xlsx
-
-        out[names["xlsx"]] = render_xlsx(report)
-    if "pptx" in formats:
-        from prodops.report.charts import render_pngs
-        from prodops.report.layout import sections
-        from prodops.report.slides import render_pptx
-
-        out[names["pptx"]] = render_pptx(report, render_pngs(report, [c for s in sections(report) for c in s.charts]))
+    for renderer in RENDERERS.values():
+        if renderer.name in formats:
+            out.update(renderer.render(drawing.report, drawing, names[renderer.name]))
     return out
 
 
@@ -89,12 +131,13 @@ def destination(given: str, formats) -> tuple[Path, dict[str, str]] | None:
     out = Path(given)
     if out.is_dir() or given.endswith(("/", os.sep)):
         return out, file_names(formats)
-    named = SUFFIXES.get(out.suffix.lower())
+    named = _format_named(out.suffix) if out.suffix else None
     if len(formats) == 1:
+        suffix = RENDERERS[formats[0]].suffix
         if named and named != formats[0]:
             raise InputError(f"{given}: the name ends in {out.suffix} but the format is {formats[0]}; "
-                             f"name it {out.with_suffix('.' + formats[0]).name}", fix=Fix("out"))
-        return out.parent, {formats[0]: out.name if out.suffix else f"{out.name}.{formats[0]}"}
+                             f"name it {out.with_suffix('.' + suffix).name}", fix=Fix("out"))
+        return out.parent, {formats[0]: out.name if out.suffix else f"{out.name}.{suffix}"}
     if named:
         raise InputError(f"{given} names one {named} file but the formats are {', '.join(formats)}; "
                          f"give a name without a suffix ({out.with_suffix('')}) or a folder", fix=Fix("out"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from prodops.report import Drawing
 from prodops.report.layout import NUMERIC, sections, shown_name, text
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
@@ -44,3 +45,7 @@ def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> st
 
 def _cut(s: str, n: int) -> str:
     return s if len(s) <= n else s[:n - 1].rstrip() + "…"
+
+
+def render(report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
+    return {name: drawing.html.encode("utf-8")}

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from prodops.metrics import METRICS
 from prodops.numbers import beside, count, evidence, half_up, line, pct, places_beside, rests_on, too_few
 
 # Column kinds: text, int, number (whole, or 1 decimal where a column holds fractions: _table),
@@ -74,12 +75,12 @@ class Table:
         return out
 
 
-# Each section's id and title, in the report's order: the commentary's headings name them too.
+# Each section's id and title, in the report's order: the commentary's headings name them too. A
+# value metric's section is titled as the metric registry titles it.
 TITLES = {"summary": "Executive summary", "maturity": "Where we are", "units": "Teams and business units",
-          "criteria": "Criteria heat map",
-          "roadmap": "Roadmap", "predictability": "Sprint predictability", "launches": "Launch success",
-          "time-value": "Time saved for PMs", "revenue": "Revenue wins from feedback-driven work",
-          "symptoms": "Symptoms of low maturity", "trajectory": "Trajectory", "methodology": "Methodology"}
+          "criteria": "Criteria heat map", "roadmap": "Roadmap",
+          **{m.name: m.title for m in METRICS.values()},
+          "trajectory": "Trajectory", "methodology": "Methodology"}
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,6 @@ def _beside(value: float | None, kind: str, op: str, threshold: float, holds: bo
 
 
 def sections(report: dict) -> list[Section]:
-    from prodops.metrics import METRICS
-
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
     said = report.get("commentary") or {}
     assessed = [maturity(report), units(report), criteria(report), roadmap(report)] if report["maturity"] else []
@@ -245,14 +244,22 @@ def summary(report: dict) -> Section:
 
 def score_beside(c: dict, report: dict) -> Typed:
     """A criterion's score beside the model's met threshold: it never reads as met when it is not."""
-    return _beside(c["score"], "score", ">=", report["methodology"]["model"]["met_threshold"], c["answers_met"])
+    return _judged(c, _met_threshold(report))
 
 
-def _criterion_row(c: dict, report: dict, data: bool) -> tuple:
+def _met_threshold(report: dict) -> float:
+    return report["methodology"]["model"]["met_threshold"]
+
+
+def _judged(c: dict, met_threshold: float) -> Typed:
+    return _beside(c["score"], "score", ">=", met_threshold, c["answers_met"])
+
+
+def _criterion_row(c: dict, met_threshold: float, data: bool) -> tuple:
     """A criterion as a row; with `data`, the figure that decides it, its n and days (or why it does not)."""
     status = f"{c['status']} (data)" if c["data"] and c["data"]["decides"] else c["status"]
-    return (c["id"], c["level"], c["text"], score_beside(c, report), c["spread"], c["respondents"], status, c["disagreement"],
-            *([evidence(c["data"]) if c["data"] else ""] if data else []))
+    return (c["id"], c["level"], c["text"], _judged(c, met_threshold), c["spread"], c["respondents"], status,
+            c["disagreement"], *([evidence(c["data"]) if c["data"] else ""] if data else []))
 
 
 def _criterion_columns(data: bool) -> list[tuple[str, str]]:
@@ -273,13 +280,7 @@ def maturity(report: dict) -> Section:
     tables = [_table("dimensions", "Level by dimension", [("Dimension", "text"), ("Level", "level"), ("Level name", "text")],
                      [(d["name"], d["level"], d["level_name"]) for d in m["dimensions"]])]
     if m["blockers"]:
-        data = any(c["data"] for c in m["blockers"])
-        tables.append(_table("blockers", f"What blocks Level {m['next_level']}",
-                             [("Dimension", "text"), *(col for col in _criterion_columns(data) if col[0] != "Level")],
-                             [(c["dimension_name"], *(v for i, v in enumerate(_criterion_row(c, report, data)) if i != 1))
-                              for c in m["blockers"]],
-                             "A criterion is met when its weighted score reaches the model's threshold; "
-                             "unanswered criteria block until someone answers." + (f" {DATA_NOTE}" if data else "")))
+        tables.append(blockers_table(m["blockers"], m["next_level"], _met_threshold(report)))
     if m["disagreements"]:
         tables.append(_table("disagreements", "Where respondents disagree",
                              [("Criterion", "text"), ("Statement", "text"), ("Score", "score"), ("Spread", "score"),
@@ -348,13 +349,30 @@ def _role_extremes(by_role: dict) -> tuple[str, str]:
     return named(min(by_role.values())), named(max(by_role.values()))
 
 
+def blockers_table(blockers: list[dict], next_level: int, met_threshold: float) -> Table:
+    """The criteria that block the next level (report.model.blocking), as the report and the terminal show them."""
+    data = any(c["data"] for c in blockers)
+    return _table("blockers", f"What blocks Level {next_level}",
+                  [("Dimension", "text"), *(col for col in _criterion_columns(data) if col[0] != "Level")],
+                  [(c["dimension_name"], *(v for i, v in enumerate(_criterion_row(c, met_threshold, data)) if i != 1))
+                   for c in blockers],
+                  "A criterion is met when its weighted score reaches the model's threshold; "
+                  "unanswered criteria block until someone answers." + (f" {DATA_NOTE}" if data else ""))
+
+
 def criteria(report: dict) -> Section:
-    data = any(c["data"] for c in report["criteria"])
+    return criteria_section(report["criteria"], _met_threshold(report))
+
+
+def criteria_section(criteria: list[dict], met_threshold: float) -> Section:
+    """The heat map of every criterion (report.model.criteria_document), by dimension and level: the
+    report's, and the campaign dashboard's of its result as it stands."""
+    data = any(c["data"] for c in criteria)
     return Section("criteria", TITLES["criteria"], [
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
         "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], ["criteria-heatmap"],
         [_table("criteria", "All criteria", [("Dimension", "text"), *_criterion_columns(data)],
-                [(c["dimension_name"], *_criterion_row(c, report, data)) for c in report["criteria"]],
+                [(c["dimension_name"], *_criterion_row(c, met_threshold, data)) for c in criteria],
                 DATA_NOTE if data else None, group=0)])
 
 
@@ -598,9 +616,8 @@ def methodology(report: dict) -> Section:
     ]
     if m["approximations"]:
         tables.append(_table("approximations", "Approximations", [("Approximation", "text")], [(a,) for a in m["approximations"]]))
-    titles = {"scoring": "Scoring", "roadmap": "Roadmap", "predictability": "Sprint predictability",
-              "before_after": "Before and after", "time_value": "Time value", "launches": "Launch success",
-              "revenue": "Revenue attribution", "symptoms": "Symptoms"}
+    titles = {"scoring": "Scoring", "roadmap": "Roadmap", "before_after": "Before and after",
+              **{m.key: m.method_title for m in METRICS.values()}}
     return Section("methodology", TITLES["methodology"], [
         f"How each figure is computed, quoted from the code that computes it. Data dated after {m['as_of']} is left "
         "out: a sprint counts once it has ended, a launch not yet due is pending."], [], tables,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from urllib.parse import quote
 
 from prodops.numbers import count
+from prodops.report import Drawing
 from prodops.report.layout import NUMERIC, sections, text
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -89,3 +91,10 @@ def _pipe_table(columns, rows) -> list[str]:
     return (["| " + " | ".join(md_escape(c.title) for c in columns) + " |",
              "|" + "|".join("---:" if c.kind in NUMERIC else "---" for c in columns) + "|"]
             + ["| " + " | ".join(md_escape(text(v, c.kind)) for v, c in zip(row, columns)) + " |" for row in rows])
+
+
+def render(report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
+    """The Markdown, and its charts as SVG files in `<name without suffix>-charts/` beside it."""
+    folder = f"{PurePath(name).stem}-charts"
+    return {name: render_markdown(report, {n: f"{folder}/{n}.svg" for n in drawing.svgs}).encode("utf-8"),
+            **{f"{folder}/{n}.svg": svg.encode("utf-8") for n, svg in drawing.svgs.items()}}

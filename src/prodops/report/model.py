@@ -54,7 +54,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "title": (f"Product Operations {'maturity and value' if latest else 'value'}: "
                   + shown_name({"brand": inputs.brand, "organization": organization, "unit": inputs.unit})),
         "summary": summary(inputs),
-        **(_assessment(inputs) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
+        **(_assessment(inputs, latest) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
                                                "trajectory": []}),
         "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
@@ -66,18 +66,30 @@ def build_report(inputs: ReportInputs) -> dict:
     }
 
 
-def _assessment(inputs: ReportInputs) -> dict:
-    """What the report says of the latest assessment: the level, the criteria, the plan, the trajectory."""
-    model, latest = inputs.model, inputs.latest
+def criteria_document(latest: AssessmentResult, model: MaturityModel) -> list[dict]:
+    """Every criterion of `model` with its result, in the model's order: the report's `criteria`, and
+    what the campaign dashboard and the terminal lay out a result's criteria from (report.layout)."""
     result = result_document(latest, model)
     dims = {d.id: d for d in model.dimensions}
-    criteria = [
+    return [
         {"id": c.id, "dimension": c.dimension, "dimension_name": dims[c.dimension].name, "level": c.level,
          "text": c.text, **{k: result["criteria"][c.id][k] for k in (
              "status", "score", "met", "answers_met", "spread", "stdev", "disagreement", "respondents", "na_count",
              "unanswered_count", "by_role", "data")}}
         for c in model.criteria
     ]
+
+
+def blocking(criteria: list[dict], latest: AssessmentResult) -> list[dict]:
+    """The criteria (of criteria_document) that block the next level, in the model's order."""
+    return [c for c in criteria if c["id"] in set(latest.blockers)]
+
+
+def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
+    """What the report says of the latest assessment: the level, the criteria, the plan, the trajectory."""
+    model = inputs.model
+    result = result_document(latest, model)
+    criteria = criteria_document(latest, model)
     return {
         "maturity": {
             "top_level": model.top_level,
@@ -90,7 +102,7 @@ def _assessment(inputs: ReportInputs) -> dict:
             "warnings": result["warnings"],
             "dimensions": [{"id": d.id, "name": d.name, "level": latest.dimensions[d.id],
                             "level_name": model.level_name(latest.dimensions[d.id])} for d in model.dimensions],
-            "blockers": [c for c in criteria if c["id"] in set(latest.blockers)],
+            "blockers": blocking(criteria, latest),
             "disagreements": [c for c in criteria if c["disagreement"]],
             "data_conflicts": [c for c in criteria if c["data"] and c["data"]["conflict"]],
         },

@@ -15,6 +15,7 @@ import os
 import threading
 
 from prodops.errors import InputError
+from prodops.report import Drawing
 
 _CLOCK = threading.Lock()  # SOURCE_DATE_EPOCH is process-wide: one PDF at a time sets it
 
@@ -47,3 +48,7 @@ def render_pdf(html: str, as_of: str = "2000-01-01") -> bytes:
         finally:
             if given is None:
                 del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def render(report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
+    return {name: render_pdf(drawing.html, report["as_of"])}

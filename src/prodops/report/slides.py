@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from prodops.numbers import count
-from prodops.report import layout
+from prodops.report import Drawing, layout
 from prodops.safe_text import printable
 
 WIDE, HIGH = 13.333, 7.5  # inches: a 16:9 slide
@@ -312,3 +312,7 @@ def _notes(report: dict, section: layout.Section, definitions: dict) -> str:
     lines += ["", f"Sample sizes: {count(m['respondents'], 'respondent')}; {count(sizes['sprints'] or 0, 'sprint')}; "
                   f"{count(sizes['launches'] or 0, 'launch', 'launches')}; time survey paired: {time_survey.get('paired') or 0}."]
     return "\n".join(lines).strip()
+
+
+def render(report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
+    return {name: render_pptx(report, drawing.pngs)}

@@ -21,7 +21,7 @@ from prodops.safe_text import FORMULA_START
 from openpyxl.writer.excel import ExcelWriter
 
 from prodops.files import stable_zip
-from prodops.report import layout
+from prodops.report import Drawing, layout
 
 FORMATS = {
     "percent": "0%",
@@ -229,3 +229,7 @@ def render_xlsx(report: dict) -> bytes:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not wb.save(): it sets properties.modified to now
     return stable_zip(raw.getvalue())
+
+
+def render(report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
+    return {name: render_xlsx(report)}

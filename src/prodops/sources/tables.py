@@ -19,7 +19,7 @@ import polars as pl
 from prodops.errors import Fix, InputError, Problem
 from prodops.files import read_bytes, refuse_binary
 from prodops.columns import each_distinct
-from prodops.safe_text import CONTROL
+from prodops.safe_text import CONTROL, EMAIL_LENGTH, NAME_LENGTH
 from prodops.metrics.time_value import overhead_hours
 
 TRUE = ("true", "yes", "y", "1", "done", "x")
@@ -35,7 +35,7 @@ class Column:
     choices: tuple[str, ...] = ()
     minimum: float | None = 0.0  # numbers: the smallest value allowed
     maximum: float = 1e6  # numbers: the largest plausible value (story points, issues, hours, money...)
-    length: int = 200  # text: the most characters (the workspace's column is as wide, on every database)
+    length: int = NAME_LENGTH  # text: the most characters (the workspace's column is as wide, on every database)
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ OTHER_TABLES: dict[str, Table] = {t.kind: t for t in (
     Table("invitees", "The people a campaign invites, one row each: a personal link is made for every row.", (
         Column("name", "text", required=False, help="Their name or a pseudonym; it is their id in the assessment"),
         Column("email", "text", required=False, help="Where the link is sent; blank to hand it out yourself",
-               length=320),
+               length=EMAIL_LENGTH),
         Column("role", "text", help="Their role, one of the model's roles (pm, eng, design, lead, ops, gtm)",
                length=100),
         Column("team", "text", required=False, help="Their team, for the response rate by team"),

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from prodops import clock
 from prodops.errors import InputError, Refused
-from prodops.safe_text import spreadsheet_text
+from prodops.safe_text import NAME_LENGTH, spreadsheet_text
 from prodops.web.app import page, personal_link
 from prodops.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
                                   form_data, set_cookie, viewer)
@@ -100,11 +100,13 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
+    from prodops.dates import NotADate, parse_day
+
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+        return parse_day(text)
+    except NotADate:
         raise InputError(f"{what} {text[:40]!r} is not a date (YYYY-MM-DD)") from None
 
 
@@ -249,11 +251,17 @@ def organizations(request: Request, who: Caller = Depends(viewer)):
     return page(request, "organizations.html", history=history(ws, model=model), value_only=value_only(ws, model))
 
 
-# format -> (what the download is called, its media type); Markdown comes zipped with its charts
-REPORT_FORMATS = {"pdf": ("pdf", "application/pdf"), "html": ("html", "text/html; charset=utf-8"),
-                  "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                  "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-                  "md": ("md.zip", "application/zip"), "json": ("json", "application/json")}
+# The order the organisation page offers the report's formats in (report.RENDERERS): what people read
+# first; a format not named here follows the others.
+OFFERED_FIRST = ("pdf", "html", "xlsx", "pptx", "md", "json")
+
+
+def _offered() -> list:
+    """The report's formats (report.Renderer) as the page offers them."""
+    from prodops.report import RENDERERS
+
+    return sorted(RENDERERS.values(), key=lambda r: OFFERED_FIRST.index(r.name) if r.name in OFFERED_FIRST
+                  else len(OFFERED_FIRST))
 
 
 @router.get("/organization")
@@ -271,14 +279,14 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     from prodops.tracking import STATUSES, describe, worked
 
     ws = _ws(request)
-    made = report(ws, _model(request), name[:200], unit=unit and unit[:200])  # without an assessment: the value alone
+    made = report(ws, _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])  # without an assessment: the value alone
     name, unit = made.document["organization"], made.document["unit"]  # as recorded and declared
     if said is None:  # the page's own report's
         said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]), unit)
     here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
     return page(request, "organization.html", organization=name, unit=unit, here=here, units=unit_tree(ws, name),
                 report=made.document, notes=made.notes,
-                formats=REPORT_FORMATS, statuses=STATUSES, describe=describe, worked=worked, problems=problems,
+                formats=_offered(), statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws, name),
                 events=events(ws, name), look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
 
@@ -290,13 +298,13 @@ def change_units(request: Request, name: str, data: dict = Depends(form_data), w
 
     try:
         if data.get("unit_remove"):
-            remove_unit(_ws(request), name[:200], data["unit_remove"][:200])
+            remove_unit(_ws(request), name[:NAME_LENGTH], data["unit_remove"][:NAME_LENGTH])
         else:
             teams = tuple(t.strip() for t in data.get("teams", "")[:2000].split(",") if t.strip())
-            declare_unit(_ws(request), name[:200], data.get("unit", "")[:200], data.get("parent") or None, teams)
+            declare_unit(_ws(request), name[:NAME_LENGTH], data.get("unit", "")[:NAME_LENGTH], data.get("parent") or None, teams)
     except InputError as e:
         return _organization_page(request, name, status_code=422, unit_problems=[p.message for p in e.problems] or [e.message])
-    return RedirectResponse(f"/organization?name={quote(name[:200])}#units-h", status_code=303)
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#units-h", status_code=303)
 
 
 @router.post("/organization/commentary")
@@ -308,11 +316,11 @@ def save_commentary(request: Request, name: str, unit: str | None = None, data: 
 
     text = data.get("commentary", "").replace("\r\n", "\n")
     try:  # for the page's report: as of the latest assessment
-        set_commentary(_ws(request), _model(request), text, name[:200], by=who.user.email, unit=unit and unit[:200])
+        set_commentary(_ws(request), _model(request), text, name[:NAME_LENGTH], by=who.user.email, unit=unit and unit[:NAME_LENGTH])
     except InputError as e:
         return _organization_page(request, name, status_code=422, said=text, unit=unit,
                                   said_problems=[p.message for p in e.problems] or [e.message])
-    return RedirectResponse(f"/organization?name={quote(name[:200])}" + (f"&unit={quote(unit[:200])}" if unit else "")
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}" + (f"&unit={quote(unit[:NAME_LENGTH])}" if unit else "")
                             + "#said-h", status_code=303)
 
 
@@ -326,10 +334,10 @@ def record_investment(request: Request, name: str, data: dict = Depends(form_dat
     try:
         if not given:
             raise InputError("nothing to change: fill in the status, owner, cost, person-weeks, target or done date")
-        track(_ws(request), _model(request), data.get("investment", "")[:100], name[:200], by=who.user.email, **given)
+        track(_ws(request), _model(request), data.get("investment", "")[:100], name[:NAME_LENGTH], by=who.user.email, **given)
     except InputError as e:
         return _organization_page(request, name, [p.message for p in e.problems] or [e.message], 422)
-    return RedirectResponse(f"/organization?name={quote(name[:200])}#run-h", status_code=303)
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#run-h", status_code=303)
 
 
 @router.post("/organization/look")
@@ -342,19 +350,19 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
     ws, upload = _ws(request), data.get("file")
     try:
         if data.get("event_remove"):
-            remove_event(ws, data["event_remove"], name[:200])
+            remove_event(ws, data["event_remove"], name[:NAME_LENGTH])
         elif data.get("event_day") or data.get("event_label"):
-            add_event(ws, data.get("event_day", ""), data.get("event_label", ""), name[:200])
+            add_event(ws, data.get("event_day", ""), data.get("event_label", ""), name[:NAME_LENGTH])
         else:
             changes = {"name": data.get("brand_name", "").strip() or None, "accent": data.get("accent", "").strip() or None}
             if upload is not None and getattr(upload, "filename", ""):
                 changes.update(logo=upload.file.read(MAX_LOGO + 1), logo_name="the logo")
             elif data.get("no_logo"):
                 changes["logo"] = None
-            set_brand(ws, name[:200], **changes)
+            set_brand(ws, name[:NAME_LENGTH], **changes)
     except InputError as e:
         return _organization_page(request, name, status_code=422, look_problems=[p.message for p in e.problems] or [e.message])
-    return RedirectResponse(f"/organization?name={quote(name[:200])}#look-h", status_code=303)
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#look-h", status_code=303)
 
 
 @router.get("/organization/report.{fmt}")
@@ -363,16 +371,18 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
     import zipfile
 
     from prodops.operations import report
-    from prodops.report import render
+    from prodops.report import RENDERERS, render
 
-    if fmt not in REPORT_FORMATS:
-        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(REPORT_FORMATS)}")
-    made = report(_ws(request), _model(request), name[:200], unit=unit and unit[:200])
-    files = render(made.document, [fmt], "a4", {fmt: f"report.{fmt}"})
-    suffix, media = REPORT_FORMATS[fmt]
-    if len(files) == 1:
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(r.name for r in _offered())}")
+    made = report(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
+    files = render(made.document, [fmt])  # report.<suffix>, and Markdown's charts in report-charts/
+    suffix, media = renderer.suffix, renderer.media_type
+    if not renderer.charts_beside:
         data = next(iter(files.values()))
-    else:  # Markdown and its chart SVGs
+    else:  # the report and its charts beside it (Markdown), zipped
+        suffix, media = f"{suffix}.zip", "application/zip"
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path, content in sorted(files.items()):

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from prodops.safe_text import EMAIL_LENGTH, NAME_LENGTH
 from prodops.web.app import personal_link
 from prodops.web.security import Caller, Id, api_admin, api_viewer, client
 
@@ -22,9 +23,9 @@ class _Body(BaseModel):
 
 
 class NewCampaign(_Body):
-    organization: str = Field(max_length=200)
-    name: str = Field(max_length=200)
-    team: str | None = Field(default=None, max_length=200,
+    organization: str = Field(max_length=NAME_LENGTH)
+    name: str = Field(max_length=NAME_LENGTH)
+    team: str | None = Field(default=None, max_length=NAME_LENGTH,
                              description="the team or business unit it assesses, declared in the workspace (prodops units)")
     opens: dt.date | None = None
     closes: dt.date | None = None
@@ -33,10 +34,10 @@ class NewCampaign(_Body):
 
 
 class Invitee(_Body):
-    name: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
+    name: str | None = Field(default=None, max_length=NAME_LENGTH)
+    email: str | None = Field(default=None, max_length=EMAIL_LENGTH)
     role: str = Field(max_length=100)
-    team: str | None = Field(default=None, max_length=200,
+    team: str | None = Field(default=None, max_length=NAME_LENGTH,
                              description="their team: the unit they count in when it names one within the campaign's")
 
 

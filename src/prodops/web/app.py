@@ -36,7 +36,10 @@ class LoginNeeded(Exception):
 
 def build(settings: Settings) -> FastAPI:
     from prodops.model import load_model
-    from prodops.numbers import beside, evidence, pct
+    from prodops.numbers import evidence, pct
+    from prodops.report.layout import NUMERIC, criteria_section, text
+    from prodops.report.model import criteria_document
+    from prodops.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
     from prodops.web import admin, api, challenge, respond
 
@@ -48,13 +51,15 @@ def build(settings: Settings) -> FastAPI:
     app.state.ws.engine  # the schema is made or brought up to date now, once, under a lock
     templates = Jinja2Templates(directory=str(files("prodops.web") / "templates"))
     templates.env.auto_reload = False  # the package's templates never change while it runs: no stat() of each file on every page
-    templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model)
+    templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model,
+                                 name_length=NAME_LENGTH, email_length=EMAIL_LENGTH)  # the forms' maxlength
     templates.env.filters["percent"] = pct  # halves up, as every format writes a share
     templates.env.globals.update(
-        # a score beside the met threshold and a data verdict with its n and days, as every format shows them
-        judged=lambda r: "–" if r.score is None else beside(r.score, ">=", app.state.model.met_threshold, r.answers_met,
-                                                           percent=True),
-        evidence=lambda verdict: evidence(verdict.document()))
+        # a data verdict with its n and days, as every format shows them
+        evidence=lambda verdict: evidence(verdict.document()),
+        # a result's criteria as the report lays its heat map out (the same rows and words), and how it writes a value
+        criteria_heat=lambda result: criteria_section(criteria_document(result, app.state.model), app.state.model.met_threshold),
+        text=text, numeric=NUMERIC)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(files("prodops.web") / "static")), name="static")
 

@@ -38,16 +38,17 @@ def _player(request: Request):
 
 def _day(value: str | None) -> dt.date:
     """The player's calendar date, as their browser's script sends it; the server's (UTC) without it."""
+    from prodops.dates import NotADate, parse_day
     from prodops.operations import today_somewhere
 
     if not value:
         return clock.today()
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise InputError(f"{value[:20]!r} is not a date (YYYY-MM-DD)")
     try:
-        return today_somewhere(dt.date.fromisoformat(value))
-    except ValueError:
-        raise InputError(f"{value!r} is not a real day") from None
+        day = parse_day(value)
+    except NotADate as e:
+        raise InputError(f"{value!r} is not a real day" if e.well_formed
+                         else f"{value[:20]!r} is not a date (YYYY-MM-DD)") from None
+    return today_somewhere(day)
 
 
 def _game_id(value: str | None) -> int | None:
