@@ -13,8 +13,8 @@ from importlib import import_module
 # Each name is imported from its module when first used, so a command pays only for what it runs
 # (`prodops history` never imports Polars).
 _WHERE = {
-    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan", "read_responses",
-                     "scoped"),
+    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "history_document", "latest", "plan",
+                     "read_responses", "scoped"),
                     "assessments"),
     **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
                      "unit_named", "unit_tree"), "units"),

@@ -587,6 +587,7 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
     `operations.Assessed` with its `recorded` id."""
     from prodops.operations.assessments import Assessed, Recorded, evidence, scoped
     from prodops.assessment import assess as score
+    from prodops.store.assessments import record
     from prodops.store.tables import campaigns
 
     today = today or clock.today()
@@ -601,7 +602,7 @@ def close(ws, model: MaturityModel, campaign_id: int, today: dt.date | None = No
                                     f"it recorded assessment #{found.assessment_id}")
         responses, teams = scoped(ws, _responses(conn, found, found.assessment_date(today)))  # a unit's: its own data
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
-        recorded = Recorded(*ws.record(responses, scored, model, conn))
+        recorded = Recorded(*record(conn, responses, scored, model))
         conn.execute(campaigns.update().where(campaigns.c.id == campaign_id).values(
             closed_at=clock.now(), assessment_id=recorded.id))
     return Assessed(scored, recorded)

@@ -94,7 +94,7 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
     from prodops.operations import list_campaigns, unit_tree
 
     ws = _ws(request)
-    units = sorted({u.name for org in ws.organizations() for u in unit_tree(ws, org)})
+    units = sorted({u.name for org in ws.recorded.organizations() for u in unit_tree(ws, org)})
     return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
                 today=clock.today(), units=units, status_code=status_code)
 
