@@ -8,6 +8,8 @@ its statements, its transactions and its lock rule, on SQLite and PostgreSQL ali
     commentary   commentary.py    the lead's words on a report
     units        units.py         the teams and business units declared
     investments  investments.py   every change to an investment of the plan
+    access       access.py        users, sessions, API tokens, rate limits
+    challenge    challenge.py     the Knowledge Challenge's games and guest players
 
 `workspace.py` holds what they share: the engine, the schema brought up to date (under a lock),
 the transactions (a writer holds SQLite's write lock from its start) and the workspace's errors;
@@ -16,7 +18,7 @@ through `migrations/`. The application layer (`prodops.operations`) calls the re
 """
 
 from prodops.store.assessments import RecordedAssessment
-from prodops.store.dialects import dialect_insert  # for the operations that still write their own SQL
+from prodops.store.dialects import dialect_insert  # for the campaigns' operations, until they move here
 from prodops.store.organizations import register, spelled  # likewise
 from prodops.store.tables import metadata
 from prodops.store.workspace import DEFAULT_DB, ENV_URL, HEAD_REVISION, Workspace, database_url, migrations

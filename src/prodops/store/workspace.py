@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from prodops.errors import Fix, InputError
+from prodops.store.access import Access
 from prodops.store.assessments import Assessments, RecordedAssessment
+from prodops.store.challenge import ChallengeGames
 from prodops.store.commentary import Commentary
 from prodops.store.data import ImportedData
 from prodops.store.investments import Investments
@@ -62,7 +64,9 @@ class Workspace:
     - `profiles`: each organisation's settings, named days and brand files;
     - `commentary`: the lead's words on a report;
     - `units`: the teams and business units declared;
-    - `investments`: every change to an investment of the plan.
+    - `investments`: every change to an investment of the plan;
+    - `access`: users, sessions, API tokens and rate limits;
+    - `challenge`: the Knowledge Challenge's games and guest players.
 
     The locks: every writer holds SQLite's write lock from the start of its transaction (BEGIN
     IMMEDIATE), so writers queue instead of failing half-way; on PostgreSQL writers run side by side
@@ -91,6 +95,8 @@ class Workspace:
         self.commentary = Commentary(self)
         self.units = DeclaredUnits(self)
         self.investments = Investments(self)
+        self.access = Access(self)
+        self.challenge = ChallengeGames(self)
 
     @classmethod
     def open(cls, db: str | None = None, create: bool = True) -> Workspace:
