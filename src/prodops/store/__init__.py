@@ -8,20 +8,21 @@ its statements, its transactions and its lock rule, on SQLite and PostgreSQL ali
     commentary   commentary.py    the lead's words on a report
     units        units.py         the teams and business units declared
     investments  investments.py   every change to an investment of the plan
+    campaigns    campaigns.py     campaigns, invites, answers (saving holds the campaign's row
+                                  in share mode, closing holds it alone)
     access       access.py        users, sessions, API tokens, rate limits
     challenge    challenge.py     the Knowledge Challenge's games and guest players
 
 `workspace.py` holds what they share: the engine, the schema brought up to date (under a lock),
 the transactions (a writer holds SQLite's write lock from its start) and the workspace's errors;
 `organizations.py` the organisations every row names; `tables.py` the tables, changed only
-through `migrations/`. The application layer (`prodops.operations`) calls the repositories.
+through `migrations/`. The application layer (`prodops.operations`) calls the repositories and
+writes no SQL itself.
 """
 
 from prodops.store.assessments import RecordedAssessment
-from prodops.store.dialects import dialect_insert  # for the campaigns' operations, until they move here
-from prodops.store.organizations import register, spelled  # likewise
 from prodops.store.tables import metadata
 from prodops.store.workspace import DEFAULT_DB, ENV_URL, HEAD_REVISION, Workspace, database_url, migrations
 
-__all__ = ["DEFAULT_DB", "ENV_URL", "HEAD_REVISION", "RecordedAssessment", "Workspace", "database_url", "dialect_insert",
-           "metadata", "migrations", "register", "spelled"]
+__all__ = ["DEFAULT_DB", "ENV_URL", "HEAD_REVISION", "RecordedAssessment", "Workspace", "database_url", "metadata",
+           "migrations"]

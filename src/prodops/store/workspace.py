@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from prodops.errors import Fix, InputError
 from prodops.store.access import Access
 from prodops.store.assessments import Assessments, RecordedAssessment
+from prodops.store.campaigns import Campaigns
 from prodops.store.challenge import ChallengeGames
 from prodops.store.commentary import Commentary
 from prodops.store.data import ImportedData
@@ -65,12 +66,14 @@ class Workspace:
     - `commentary`: the lead's words on a report;
     - `units`: the teams and business units declared;
     - `investments`: every change to an investment of the plan;
+    - `campaigns`: campaigns, their invites and the answers given through them;
     - `access`: users, sessions, API tokens and rate limits;
     - `challenge`: the Knowledge Challenge's games and guest players.
 
     The locks: every writer holds SQLite's write lock from the start of its transaction (BEGIN
     IMMEDIATE), so writers queue instead of failing half-way; on PostgreSQL writers run side by side
-    and a repository takes the lock its rule needs (an import holds its table, the schema is brought
+    and a repository takes the lock its rule needs (an import holds its table, an answer being saved
+    holds its campaign's row in share mode and closing it holds the row alone, the schema is brought
     up to date under an advisory lock). Readers never wait (SQLite's write-ahead log).
 
     Every database error inside becomes an InputError that says which workspace and what to do.
@@ -95,6 +98,7 @@ class Workspace:
         self.commentary = Commentary(self)
         self.units = DeclaredUnits(self)
         self.investments = Investments(self)
+        self.campaigns = Campaigns(self)
         self.access = Access(self)
         self.challenge = ChallengeGames(self)
 
