@@ -123,6 +123,16 @@ def remove_user(ws: Workspace, email: str) -> User:
     return _user(removed)
 
 
+def remove_user_by_id(ws: Workspace, user_id: int, by: User) -> User:
+    """Remove user #`user_id` on behalf of `by`, who cannot remove themselves."""
+    chosen = next((u for u in list_users(ws) if u.id == user_id), None)
+    if chosen is None:
+        raise Refused("unknown", f"no user #{user_id}")
+    if chosen.id == by.id:
+        raise InputError("you cannot remove yourself; ask another admin")
+    return remove_user(ws, chosen.email)
+
+
 def create_token(ws: Workspace, email: str, name: str | None = None) -> tuple[User, str]:
     """A new API token for `email`'s user: shown once, stored as a hash, acts with their role."""
     email = _email(email)

@@ -158,8 +158,11 @@ def _checked_campaign(ws: Workspace, model: MaturityModel, organization: str, na
 
 def create_campaign(ws: Workspace, model: MaturityModel, organization: str, name: str, team: str | None = None,
                     opens: dt.date | None = None, closes: dt.date | None = None,
-                    targets: dict[str, int] | None = None) -> Campaign:
-    """A new open campaign on `model` (its id and version are fixed from now on)."""
+                    targets: dict[str, int] | None = None, model_ref: str | None = None) -> Campaign:
+    """A new open campaign on `model` (its id and version are fixed from now on). `model_ref`: the
+    model the caller names (its id, or id@version), refused unless it is `model`."""
+    if model_ref and model_ref not in (model.id, model.ref):
+        raise InputError(f"the app serves model {model.ref}, not {model_ref}", fix=Fix("model"))
     new = _checked_campaign(ws, model, organization, name, team, opens, closes, targets)
     cid = ws.campaigns.create(new.organization, new.name, new.team, model.id, model.version, new.opens, new.closes,
                               new.targets, clock.now())

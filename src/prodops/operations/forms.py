@@ -19,6 +19,7 @@ from prodops.operations.invites import Invite, _invite
 from prodops.store.campaigns import CampaignRow, Given, Link
 
 if TYPE_CHECKING:
+    from prodops.model.schema import Criterion, Dimension
     from prodops.store import Workspace
 
 # Wrong links a client may try per LOOKUP_SECONDS; past it, its wrong links answer "too many". A
@@ -43,6 +44,16 @@ class Form:
 
 def _form(link: Link) -> Form:
     return Form(_campaign(link.campaign), _invite(link.invite), link.csrf, link.given)
+
+
+def form_pages(model: MaturityModel) -> list[Dimension]:
+    """The form's pages: the dimensions that have criteria, in the model's order, one page each."""
+    return [d for d in model.dimensions if any(c.dimension == d.id for c in model.criteria)]
+
+
+def page_criteria(model: MaturityModel, dimension: Dimension) -> list[Criterion]:
+    """The criteria on a dimension's page, by level."""
+    return sorted((c for c in model.criteria if c.dimension == dimension.id), key=lambda c: c.level)
 
 
 def _token_hash(token: Any) -> str:
@@ -85,6 +96,28 @@ def form(ws: Workspace, token: str, client: str | None = None, today: dt.date | 
         if refused.kind == "unknown":
             _wrong_link(ws, client)
         raise
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a personal link opens: a welcome the first time, afterwards the first page not
+    finished, or the review when every criterion is answered."""
+
+    form: Form
+    page: int | None  # the first page (from 1) with a criterion unanswered; None: none is
+
+    @property
+    def welcome(self) -> bool:
+        return not self.form.given
+
+
+def resume(ws: Workspace, model: MaturityModel, token: str, client: str | None = None) -> Resume:
+    """The respondent's form (as `form`) and where they go on in it."""
+    found = form(ws, token, client)
+    missing = set(found.unanswered(model))
+    page = next((n for n, dim in enumerate(form_pages(model), 1)
+                 if any(c.id in missing for c in page_criteria(model, dim))), None)
+    return Resume(found, page)
 
 
 def _checked_answers(model: MaturityModel, answers: Any, notes: Any

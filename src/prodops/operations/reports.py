@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodops.model import MaturityModel
+
+if TYPE_CHECKING:
+    from prodops.operations.settings import Brand, Event
+    from prodops.units import Units
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,32 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
             notes.append(f"the commentary on {', '.join(unshown)} is kept, but this report has no such section (its "
                          "data is not imported, or no assessment covers the period)")
     return Report(document, notes)
+
+
+@dataclass(frozen=True)
+class OrganizationView:
+    """What an organisation's page shows (of the organisation or of one of its units): its report,
+    and what people change there: the commentary as written, the units, the look, the named days."""
+
+    report: Report
+    organization: str  # as recorded
+    unit: str | None  # as declared; None: the whole organisation
+    commentary: str  # the report's commentary as written (Markdown)
+    units: Units
+    brand: Brand
+    events: list[Event]
+
+
+def organization_view(ws, model: MaturityModel, organization: str, unit: str | None = None) -> OrganizationView:
+    """The page of `organization` (or of its `unit`), as of its latest assessment; without an
+    assessment, its value figures alone."""
+    from prodops.operations.settings import brand, events
+    from prodops.operations.units import unit_tree
+
+    made = report(ws, model, organization, unit=unit)
+    name, unit = made.document["organization"], made.document["unit"]  # as recorded and declared
+    said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]), unit)
+    return OrganizationView(made, name, unit, said, unit_tree(ws, name), brand(ws, name), events(ws, name))
 
 
 def report_scope(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
