@@ -5,7 +5,8 @@ Operations take plain values (paths, names, dates, options) and an open `store.W
 return plain data. None prints, reads the command line or names a flag: problems are raised as
 `errors.InputError` with a `Fix` that each shell words for itself, and what the user should know
 about a result comes back as notes. Domain rules stay in the core (assessment, roadmap, metrics,
-sources); this layer only runs them against a workspace.
+sources); this layer only runs them against a workspace. It writes no SQL and takes no lock: it
+calls the workspace's repositories (`ws.campaigns`, `ws.access`...), which do (see `prodops.store`).
 """
 
 from importlib import import_module

@@ -122,6 +122,7 @@ class Access:
             conn.execute(sessions.update().where(sessions.c.id_hash == id_hash).values(seen_at=now))
 
     def end_session(self, id_hash: str) -> None:
+        """The session kept as `id_hash` ends (signing out, or found idle or too old)."""
         with self._ws.transaction() as conn:
             conn.execute(sessions.delete().where(sessions.c.id_hash == id_hash))
 

@@ -70,6 +70,7 @@ class Given:
 
     @property
     def answered(self) -> bool:
+        """Answered, N/A included (a note alone is no answer)."""
         return self.value is not None or self.na
 
 
@@ -135,6 +136,7 @@ class Campaigns:
             return [_campaign(r) for r in conn.execute(sa.select(campaigns).order_by(campaigns.c.id.desc()))]
 
     def get(self, campaign_id: int) -> CampaignRow | None:
+        """The campaign of `campaign_id`, or None."""
         with self._ws.transaction(write=False) as conn:
             row = conn.execute(sa.select(campaigns).where(campaigns.c.id == campaign_id)).one_or_none()
         return None if row is None else _campaign(row)

@@ -57,8 +57,8 @@ _URL_HELP = "use a SQLite file path, sqlite:///PATH, or postgresql://USER[:PASSW
 
 
 class Workspace:
-    """One workspace and its repositories, each the one home of its tables' statements, its
-    transactions and its lock rule:
+    """One workspace and its repositories, each the one home of its statements, its transactions
+    and its lock rule:
 
     - `recorded`: the recorded assessments, their respondents and answers;
     - `data`: the imported value-metric data;
@@ -70,11 +70,15 @@ class Workspace:
     - `access`: users, sessions, API tokens and rate limits;
     - `challenge`: the Knowledge Challenge's games and guest players.
 
-    The locks: every writer holds SQLite's write lock from the start of its transaction (BEGIN
-    IMMEDIATE), so writers queue instead of failing half-way; on PostgreSQL writers run side by side
-    and a repository takes the lock its rule needs (an import holds its table, an answer being saved
-    holds its campaign's row in share mode and closing it holds the row alone, the schema is brought
-    up to date under an advisory lock). Readers never wait (SQLite's write-ahead log).
+    The locks: on SQLite every writer holds the write lock from the start of its transaction (BEGIN
+    IMMEDIATE, see `transaction`), so writers queue instead of failing half-way; on PostgreSQL
+    writers run side by side and a repository takes the lock its rule needs (an import holds its
+    table; saving answers holds their campaign's row in share mode, closing it holds the row alone).
+    The schema is brought up to date by one process at a time (PostgreSQL: an advisory lock; SQLite:
+    its write lock). Readers never wait (SQLite's write-ahead log).
+
+    The recorded assessments', imported data's and settings' most used calls are on the workspace
+    too (`record`, `assessments`, `read`...), as shorthands of their repositories'.
 
     Every database error inside becomes an InputError that says which workspace and what to do.
     A context manager: `with Workspace.open(db) as ws:` closes it on every path."""
@@ -108,6 +112,7 @@ class Workspace:
         return cls(database_url(db), create)
 
     def close(self) -> None:
+        """Close the database's connections."""
         self._engine.dispose()
 
     def __enter__(self) -> Workspace:
