@@ -9,23 +9,15 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from prodops.errors import Fix, InputError
-from prodops.store.access import Access
-from prodops.store.assessments import Assessments, RecordedAssessment
-from prodops.store.campaigns import Campaigns
-from prodops.store.challenge import ChallengeGames
-from prodops.store.commentary import Commentary
-from prodops.store.data import ImportedData
-from prodops.store.investments import Investments
 from prodops.store.organizations import held_names
-from prodops.store.profiles import Profiles
 from prodops.store.tables import metadata
-from prodops.store.units import DeclaredUnits
 
 if TYPE_CHECKING:  # imported where used: a command that only imports data never loads pydantic
     import polars as pl
@@ -33,6 +25,15 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.answers import Responses
     from prodops.assessment import AssessmentResult
     from prodops.model import MaturityModel
+    from prodops.store.access import Access
+    from prodops.store.assessments import Assessments, RecordedAssessment
+    from prodops.store.campaigns import Campaigns
+    from prodops.store.challenge import ChallengeGames
+    from prodops.store.commentary import Commentary
+    from prodops.store.data import ImportedData
+    from prodops.store.investments import Investments
+    from prodops.store.profiles import Profiles
+    from prodops.store.units import DeclaredUnits
 
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
@@ -96,15 +97,62 @@ class Workspace:
         self._ready = False
         self._create = create
         self._owner: str | None = None  # the organisation the upgrade to 0011 gives the workspace's data
-        self.recorded = Assessments(self)
-        self.data = ImportedData(self)
-        self.profiles = Profiles(self)
-        self.commentary = Commentary(self)
-        self.units = DeclaredUnits(self)
-        self.investments = Investments(self)
-        self.campaigns = Campaigns(self)
-        self.access = Access(self)
-        self.challenge = ChallengeGames(self)
+
+    # --- the repositories, each made (and its module imported) when first used: a command pays only for its own
+
+    @cached_property
+    def recorded(self) -> Assessments:
+        from prodops.store.assessments import Assessments
+
+        return Assessments(self)
+
+    @cached_property
+    def data(self) -> ImportedData:
+        from prodops.store.data import ImportedData
+
+        return ImportedData(self)
+
+    @cached_property
+    def profiles(self) -> Profiles:
+        from prodops.store.profiles import Profiles
+
+        return Profiles(self)
+
+    @cached_property
+    def commentary(self) -> Commentary:
+        from prodops.store.commentary import Commentary
+
+        return Commentary(self)
+
+    @cached_property
+    def units(self) -> DeclaredUnits:
+        from prodops.store.units import DeclaredUnits
+
+        return DeclaredUnits(self)
+
+    @cached_property
+    def investments(self) -> Investments:
+        from prodops.store.investments import Investments
+
+        return Investments(self)
+
+    @cached_property
+    def campaigns(self) -> Campaigns:
+        from prodops.store.campaigns import Campaigns
+
+        return Campaigns(self)
+
+    @cached_property
+    def access(self) -> Access:
+        from prodops.store.access import Access
+
+        return Access(self)
+
+    @cached_property
+    def challenge(self) -> ChallengeGames:
+        from prodops.store.challenge import ChallengeGames
+
+        return ChallengeGames(self)
 
     @classmethod
     def open(cls, db: str | None = None, create: bool = True) -> Workspace:
