@@ -52,6 +52,23 @@ def test_the_application_layer_imports_no_presentation(path):
     assert not shells, f"{path.relative_to(SRC)} imports {sorted(shells)}"
 
 
+OUTSIDE_THE_STORE = [p.relative_to(SRC) for p in sorted(SRC.rglob("*.py")) if p.relative_to(SRC).parts[0] != "store"]
+
+
+@pytest.mark.parametrize("path", OUTSIDE_THE_STORE, ids=str)
+def test_only_the_store_writes_sql(path):
+    """`store/` is the one home of SQL and of locking: the application layer (and every shell)
+    calls its repositories, and imports neither SQLAlchemy nor the tables."""
+    sql = {m for m in imported(SRC / path) if m.split(".")[0] == "sqlalchemy" or m.startswith("prodops.store.tables")}
+    assert not sql, f"{path} imports {sorted(sql)}"
+
+
+def test_the_sql_check_itself_sees_sqlalchemy_and_the_tables():
+    source = "def f():\n    import sqlalchemy as sa\n    from prodops.store.tables import campaigns\n"
+    found = imports_of(source, "prodops.operations")
+    assert "sqlalchemy" in found and "prodops.store.tables.campaigns" in found
+
+
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+|`prodops [a-z]")
 
 

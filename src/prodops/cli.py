@@ -550,7 +550,7 @@ def history(db: DbOpt = None, organization: OrgOpt = None, unit: UnitOpt = None,
     with _workspace(db, create=False) as ws:
         recorded = recorded_assessments(ws, organization, unit, _model(model) if model or unit else None)
     if as_json:
-        from prodops.store import history_document
+        from prodops.operations import history_document
 
         _print_json(history_document(recorded))
         return

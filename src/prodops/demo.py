@@ -12,7 +12,7 @@ from prodops import clock, operations
 from prodops.files import dump_json, write_files
 from prodops.model import MaturityModel, load_model
 from prodops.roadmap import Roadmap, roadmap_document
-from prodops.store import Workspace, database_url, history_document
+from prodops.store import Workspace, database_url
 
 EXAMPLES = Path(str(files("prodops.examples") / "demo"))
 
@@ -118,7 +118,7 @@ def run_demo(out: Path) -> DemoRun:
                                                        str(out) + "/", force=True) if p.parent == out]
     name = f"report-{DEMO_UNIT_REPORT.lower()}.html"
     written += operations.write_report(unit_report.document, ["html"], str(out / name), force=True)
-    write("history.json", history_document(history))
+    write("history.json", operations.history_document(history))
     return DemoRun(model, out / "prodops.db", inputs, assessed, roadmap, value, history, written, notes)
 
 

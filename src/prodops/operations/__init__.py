@@ -5,7 +5,8 @@ Operations take plain values (paths, names, dates, options) and an open `store.W
 return plain data. None prints, reads the command line or names a flag: problems are raised as
 `errors.InputError` with a `Fix` that each shell words for itself, and what the user should know
 about a result comes back as notes. Domain rules stay in the core (assessment, roadmap, metrics,
-sources); this layer only runs them against a workspace.
+sources); this layer only runs them against a workspace. It writes no SQL and takes no lock: it
+calls the workspace's repositories (`ws.campaigns`, `ws.access`...), which do (see `prodops.store`).
 """
 
 from importlib import import_module
@@ -13,23 +14,24 @@ from importlib import import_module
 # Each name is imported from its module when first used, so a command pays only for what it runs
 # (`prodops history` never imports Polars).
 _WHERE = {
-    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan", "read_responses",
-                     "scoped"),
+    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "history_document", "latest", "plan",
+                     "read_responses", "scoped"),
                     "assessments"),
     **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
                      "unit_named", "unit_tree"), "units"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
-    **dict.fromkeys(("Report", "commentary_text", "kept_commentary", "report", "report_json", "report_scope", "set_commentary",
-                     "value_only", "write_report"), "reports"),
+    **dict.fromkeys(("OrganizationView", "Report", "commentary_text", "kept_commentary", "organization_view", "report",
+                     "report_json", "report_scope", "set_commentary", "value_only", "write_report"), "reports"),
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),
     **dict.fromkeys(("organization_for",), "organizations"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
     **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",
-                     "logout", "remove_user", "session", "token_user"), "access"),
-    **dict.fromkeys(("Campaign", "Form", "Invite", "Issued", "Progress", "campaign", "close", "create_campaign", "form",
-                     "invite", "list_campaigns", "list_invites", "notes", "progress", "read_invitees", "reissue", "result",
-                     "revoke", "save"), "campaigns"),
+                     "logout", "remove_user", "remove_user_by_id", "session", "token_user"), "access"),
+    **dict.fromkeys(("Campaign", "Progress", "campaign", "close", "create_campaign", "list_campaigns", "notes", "progress",
+                     "result"), "campaigns"),
+    **dict.fromkeys(("Invite", "Issued", "invite", "list_invites", "read_invitees", "reissue", "revoke"), "invites"),
+    **dict.fromkeys(("Form", "Resume", "form", "form_pages", "page_criteria", "resume", "save"), "forms"),
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
                      "new_guest", "practice", "today_somewhere"), "challenge"),
     **dict.fromkeys(("changes", "plan_tracking", "track", "tracked"), "tracking"),

@@ -14,12 +14,15 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from prodops import clock
 from prodops.errors import InputError, Refused
 from prodops.safe_text import EMAIL_LENGTH, is_email
+from prodops.store.access import Account
+
+if TYPE_CHECKING:
+    from prodops.store import Workspace
 
 ROLES = ("admin", "viewer")  # admin: changes things; viewer: reads dashboards and reports
 PASSWORD_LENGTH = (12, 1024)  # ASVS 2.1: at least 12 characters; long passphrases welcome
@@ -80,10 +83,6 @@ def _decoy() -> str:
     return _hasher().hash(new_secret())
 
 
-def _aware(when: dt.datetime) -> dt.datetime:
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)  # SQLite gives naive UTC
-
-
 def _email(email: str) -> str:
     text = (email or "").strip().lower()
     if not is_email(text):
@@ -91,14 +90,12 @@ def _email(email: str) -> str:
     return text
 
 
-def _user(row) -> User:
-    return User(row.id, row.email, row.role, row.password_hash is not None, _aware(row.created_at))
+def _user(account: Account) -> User:
+    return User(account.id, account.email, account.role, account.password_hash is not None, account.created_at)
 
 
-def add_user(ws, email: str, role: str, password: str | None) -> User:
+def add_user(ws: Workspace, email: str, role: str, password: str | None) -> User:
     """A new user. Without a password they can only use API tokens."""
-    from prodops.store.tables import users
-
     email = _email(email)
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}; the roles are {', '.join(ROLES)}")
@@ -107,128 +104,96 @@ def add_user(ws, email: str, role: str, password: str | None) -> User:
         if not low <= len(password) <= high:
             raise InputError(f"the password is {len(password)} characters long; it must be {low} to {high:,}")
     hashed = None if password is None else _hasher().hash(password)
-    with ws.transaction() as conn:
-        if conn.execute(sa.select(users.c.id).where(users.c.email == email)).first():
-            raise InputError(f"{email} is already a user; remove them first to change their role or password")
-        conn.execute(users.insert().values(email=email, role=role, password_hash=hashed, created_at=clock.now()))
-        return _user(conn.execute(sa.select(users).where(users.c.email == email)).one())
+    added = ws.access.add(email, role, hashed, clock.now())
+    if added is None:
+        raise InputError(f"{email} is already a user; remove them first to change their role or password")
+    return _user(added)
 
 
-def list_users(ws) -> list[User]:
-    from prodops.store.tables import users
-
-    with ws.transaction(write=False) as conn:
-        return [_user(r) for r in conn.execute(sa.select(users).order_by(users.c.email))]
+def list_users(ws: Workspace) -> list[User]:
+    return [_user(a) for a in ws.access.accounts()]
 
 
-def remove_user(ws, email: str) -> User:
-    """Remove a user with their sessions, tokens and games (foreign keys are not enforced on SQLite)."""
-    from prodops.store.tables import api_tokens, challenge_games, sessions, users
-
+def remove_user(ws: Workspace, email: str) -> User:
+    """Remove a user with their sessions, tokens and games."""
     email = _email(email)
-    with ws.transaction() as conn:
-        row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
-        if row is None:
-            raise InputError(f"{email} is not a user")
-        for table in (sessions, api_tokens):
-            conn.execute(table.delete().where(table.c.user_id == row.id))
-        conn.execute(challenge_games.delete().where(challenge_games.c.player == f"user:{row.id}"))
-        conn.execute(users.delete().where(users.c.id == row.id))
-        return _user(row)
+    removed = ws.access.remove(email)
+    if removed is None:
+        raise InputError(f"{email} is not a user")
+    return _user(removed)
 
 
-def create_token(ws, email: str, name: str | None = None) -> tuple[User, str]:
+def remove_user_by_id(ws: Workspace, user_id: int, by: User) -> User:
+    """Remove user #`user_id` on behalf of `by`, who cannot remove themselves."""
+    chosen = next((u for u in list_users(ws) if u.id == user_id), None)
+    if chosen is None:
+        raise Refused("unknown", f"no user #{user_id}")
+    if chosen.id == by.id:
+        raise InputError("you cannot remove yourself; ask another admin")
+    return remove_user(ws, chosen.email)
+
+
+def create_token(ws: Workspace, email: str, name: str | None = None) -> tuple[User, str]:
     """A new API token for `email`'s user: shown once, stored as a hash, acts with their role."""
-    from prodops.store.tables import api_tokens, users
-
     email = _email(email)
     token = TOKEN_PREFIX + new_secret()
-    with ws.transaction() as conn:
-        row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
-        if row is None:
-            raise InputError(f"{email} is not a user; add them first")
-        conn.execute(api_tokens.insert().values(token_hash=digest(token), user_id=row.id, name=name, created_at=clock.now()))
-    return _user(row), token
+    owner = ws.access.add_token(email, digest(token), name, clock.now())
+    if owner is None:
+        raise InputError(f"{email} is not a user; add them first")
+    return _user(owner), token
 
 
-def token_user(ws, token: str) -> User | None:
+def token_user(ws: Workspace, token: str) -> User | None:
     """The user an API token acts for, or None."""
-    from prodops.store.tables import api_tokens, users
-
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     hashed = digest(token)
-    with ws.transaction(write=False) as conn:
-        row = conn.execute(sa.select(users, api_tokens.c.token_hash).join(api_tokens, api_tokens.c.user_id == users.c.id)
-                           .where(api_tokens.c.token_hash == hashed)).one_or_none()
-    return _user(row) if row is not None and hmac.compare_digest(row.token_hash, hashed) else None
+    found = ws.access.token(hashed)
+    return _user(found.account) if found is not None and hmac.compare_digest(found.token_hash, hashed) else None
 
 
-def login(ws, email: str, password: str, client: str) -> Session:
+def login(ws: Workspace, email: str, password: str, client: str) -> Session:
     """A new session for the user, or Refused ("login" for a wrong e-mail or password alike,
     "too_many" past the limits per e-mail and per client)."""
-    from prodops.store.tables import sessions, users
-
     email = (email or "").strip().lower()[:EMAIL_LENGTH]
     for kind, allowed in LOGIN_LIMITS:
         check_rate(ws, f"{kind}:{email if kind == 'login' else client}", allowed, LIMIT_SECONDS)
-    with ws.transaction(write=False) as conn:
-        row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
-    stored = row.password_hash if row is not None and row.password_hash else None
+    account = ws.access.account(email)
+    stored = account.password_hash if account is not None and account.password_hash else None
     ok = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy())
-    if not ok or stored is None:
+    if not ok or stored is None or account is None:
         raise Refused("login", "wrong e-mail or password")
     token, csrf, now = new_secret(), new_secret(), clock.now()
-    with ws.transaction() as conn:
-        conn.execute(sessions.delete().where(sessions.c.created_at < now - SESSION_LIFE))  # everyone's ended ones
-        conn.execute(sessions.insert().values(id_hash=digest(token), user_id=row.id, csrf=csrf, created_at=now, seen_at=now))
-    return Session(token, csrf, _user(row))
+    ws.access.start_session(digest(token), account.id, csrf, now, ended_before=now - SESSION_LIFE)  # everyone's ended ones go
+    return Session(token, csrf, _user(account))
 
 
-def session(ws, token: str | None) -> Session | None:
+def session(ws: Workspace, token: str | None) -> Session | None:
     """The live session of a cookie's value, or None (unknown, ended, idle too long, too old)."""
-    from prodops.store.tables import sessions, users
-
     if not token or len(token) > 100:
         return None
     hashed, now = digest(token), clock.now()
-    with ws.transaction(write=False) as conn:
-        row = conn.execute(sa.select(users, sessions.c.id_hash, sessions.c.csrf, sessions.c.created_at.label("started"),
-                                     sessions.c.seen_at).join(sessions, sessions.c.user_id == users.c.id)
-                           .where(sessions.c.id_hash == hashed)).one_or_none()
-    if row is None or not hmac.compare_digest(row.id_hash, hashed):
+    found = ws.access.session(hashed)
+    if found is None or not hmac.compare_digest(found.id_hash, hashed):
         return None
-    if now - _aware(row.seen_at) > SESSION_IDLE or now - _aware(row.started) > SESSION_LIFE:
+    if now - found.seen > SESSION_IDLE or now - found.started > SESSION_LIFE:
         logout(ws, token)
         return None
-    if now - _aware(row.seen_at) > dt.timedelta(minutes=1):  # a write a minute at most, not one per request
-        with ws.transaction() as conn:
-            conn.execute(sessions.update().where(sessions.c.id_hash == hashed).values(seen_at=now))
-    return Session(token, row.csrf, _user(row))
+    if now - found.seen > dt.timedelta(minutes=1):  # a write a minute at most, not one per request
+        ws.access.seen(hashed, now)
+    return Session(token, found.csrf, _user(found.account))
 
 
-def logout(ws, token: str) -> None:
-    from prodops.store.tables import sessions
-
-    with ws.transaction() as conn:
-        conn.execute(sessions.delete().where(sessions.c.id_hash == digest(token)))
+def logout(ws: Workspace, token: str) -> None:
+    ws.access.end_session(digest(token))
 
 
-def check_rate(ws, key: str, allowed: int, seconds: int) -> None:
+def check_rate(ws: Workspace, key: str, allowed: int, seconds: int) -> None:
     """Count one attempt at `key` in the current window of `seconds`; past `allowed`, Refused
     ("too_many"). Kept in the workspace, so every worker and instance shares the count."""
-    from prodops.store import dialect_insert
-    from prodops.store.tables import rate_limits
-
     now = clock.now().timestamp()
     window = int(now // seconds) * seconds  # when the current window began (epoch seconds)
-    hashed = digest(key)  # e-mails and addresses are not kept in clear
-    with ws.transaction() as conn:
-        insert = dialect_insert(conn)(rate_limits).values(key=hashed, window=window, hits=1)
-        hits = conn.execute(insert.on_conflict_do_update(
-            index_elements=["key", "window"], set_={"hits": rate_limits.c.hits + 1}).returning(rate_limits.c.hits)
-        ).scalar_one()
-        conn.execute(rate_limits.delete().where(rate_limits.c.window < now - MAX_WINDOW))  # every key's old windows
+    hits = ws.access.hit(digest(key), window, forget_before=now - MAX_WINDOW)  # e-mails and addresses are not kept in clear
     if hits > allowed:
         raise Refused("too_many", "too many attempts; wait a few minutes and try again",
                       retry_after=max(1, int(window + seconds - now)))

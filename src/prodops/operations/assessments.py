@@ -90,7 +90,7 @@ def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = T
                    evidence(ws, responses.organization, responses.date, teams) if ws is not None and use_data else None)
     recorded = None
     if ws is not None and record:
-        recorded = Recorded(*ws.record(responses, result, model))
+        recorded = Recorded(*ws.recorded.record(responses, result, model))
     return Assessed(result, recorded)
 
 
@@ -145,7 +145,7 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
         chosen = latest(ws, model, organization, unit=unit)
         result, notes = chosen.result, chosen.notes
     roadmap = make_plan(model, result, phase_days=phase_days, capacity=capacity)
-    if ws is not None and result.organization in ws.organizations():  # who runs it, and whether the done ones worked
+    if ws is not None and result.organization in ws.recorded.organizations():  # who runs it, and whether the done ones worked
         roadmap = replace(roadmap, tracking=plan_tracking(ws, model, result.organization, result.date))
     return roadmap, notes
 
@@ -158,10 +158,10 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
     from prodops.operations.units import data_tables, pool, scored_unit, unit_named, unit_tree
     from prodops.store import RecordedAssessment
 
-    recorded = ws.assessments(organization)
+    recorded = ws.recorded.of(organization)
     if organization and not recorded:
         raise InputError(f"no assessment of {organization!r} in the workspace; recorded: "
-                         f"{', '.join(ws.organizations()) or 'none'}", fix=Fix("organization"))
+                         f"{', '.join(ws.recorded.organizations()) or 'none'}", fix=Fix("organization"))
     if unit is None and all(a.unit is None for a in recorded):
         return recorded
     if model is None:
@@ -194,3 +194,15 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
                 next(a.id for a in reversed(found.picked) if a.date == day), org, day, r.model_id, r.model_version,
                 r.level, model.level_name(r.level), r.progress_to_next, r.respondents, dict(r.dimensions), named))
     return out
+
+
+def history_document(recorded: list) -> dict:
+    """The JSON form of the history (`history`'s results, as `prodops history --json` prints them
+    and the demo's history.json holds them)."""
+    return {"assessments": [
+        {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "unit": a.unit, "model_id": a.model_id,
+         "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
+         "level_name": a.level_name,
+         "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
+         "dimensions": a.dimensions}
+        for a in recorded]}

@@ -85,9 +85,9 @@ def _write(ws, batch: Batch, organization: str) -> Imported:
                 if other_domain != domain:
                     continue
                 scope = SCOPED.get(domain)
-                found = ws.distinct(table, organization, *((scope, other) if scope else (other,)))
+                found = ws.data.distinct(table, organization, *((scope, other) if scope else (other,)))
                 spellings += ["\t".join(v) for v in found if None not in v]
         known[domain] = spellings
     rows = spell_alike(batch.rows, batch.table, known)
-    new, updated = ws.write(batch.table, rows, organization)
+    new, updated = ws.data.write(batch.table, rows, organization)
     return Imported(organization, batch.kind, batch.files, batch.read, batch.table, new, updated, batch.notes)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from prodops import clock
 from prodops.model import MaturityModel
+
+if TYPE_CHECKING:
+    from prodops.operations.settings import Brand, Event
+    from prodops.units import Units
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,32 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     return Report(document, notes)
 
 
+@dataclass(frozen=True)
+class OrganizationView:
+    """What an organisation's page shows (of the organisation or of one of its units): its report,
+    and what people change there: the commentary as written, the units, the look, the named days."""
+
+    report: Report
+    organization: str  # as recorded
+    unit: str | None  # as declared; None: the whole organisation
+    commentary: str  # the report's commentary as written (Markdown)
+    units: Units
+    brand: Brand
+    events: list[Event]
+
+
+def organization_view(ws, model: MaturityModel, organization: str, unit: str | None = None) -> OrganizationView:
+    """The page of `organization` (or of its `unit`), as of its latest assessment; without an
+    assessment, its value figures alone."""
+    from prodops.operations.settings import brand, events
+    from prodops.operations.units import unit_tree
+
+    made = report(ws, model, organization, unit=unit)
+    name, unit = made.document["organization"], made.document["unit"]  # as recorded and declared
+    said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]), unit)
+    return OrganizationView(made, name, unit, said, unit_tree(ws, name), brand(ws, name), events(ws, name))
+
+
 def report_scope(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """(organisation, day, latest result) of a report (of `unit`, whose name the result holds as
     declared): the one rule for the report and its commentary.
@@ -94,7 +124,7 @@ def value_only(ws, model) -> list[tuple[str, dt.date]]:
     the value sections alone, as of its last day with data."""
     from prodops.errors import InputError
 
-    assessed = {o.casefold() for o in ws.organizations()}
+    assessed = {o.casefold() for o in ws.recorded.organizations()}
     out = []
     for name in ws.held():
         if name.casefold() in assessed:
@@ -115,7 +145,7 @@ def _assessed(ws, model, organization: str | None, as_of: dt.date | None, unit: 
 
     held = ws.held()
     name = organization_for(ws, organization) if held and (organization or len(held) == 1) else None
-    recorded = ws.assessments(name) if name else []
+    recorded = ws.recorded.of(name) if name else []
     uncovered = not recorded or (as_of is not None and all(a.date > as_of for a in recorded))
     if uncovered and name and not unit and _last_data_day(ws, name) is not None:
         return None
@@ -126,7 +156,7 @@ def _last_data_day(ws, organization: str) -> dt.date | None:
     """The last day with `organization`'s data (a sprint's end, a survey, a launch): the value-only report's day, or None."""
     days = [day for table, column in (("sprints", "end"), ("time_survey", "date"), ("launches", "actual_date"),
                                       ("launches", "original_date"))
-            if (day := ws.read(table, organization)[column].max()) is not None]
+            if (day := ws.data.read(table, organization)[column].max()) is not None]
     return max(days) if days else None
 
 
@@ -153,16 +183,10 @@ def set_commentary(ws, model, text: str, organization: str | None = None, as_of:
     it as the report shows it."""
     from prodops.commentary import parse
     from prodops.report.layout import TITLES
-    from prodops.store.tables import commentary as table
 
     name, day, chosen = report_scope(ws, model, organization, as_of, unit)
     parsed = parse(text, TITLES, file)
-    key = (table.c.organization == name) & (table.c.unit == ((chosen and chosen.unit) or "")) & (table.c.as_of == day)
-    with ws.transaction() as conn:  # one transaction: the old text is replaced, never lost half-way
-        conn.execute(table.delete().where(key))
-        if parsed:
-            conn.execute(table.insert().values(organization=name, unit=(chosen and chosen.unit) or "", as_of=day, text=text,
-                                               changed_at=clock.now(), changed_by=by))
+    ws.commentary.keep(name, chosen and chosen.unit, day, text if parsed else None, by)
     return parsed
 
 
@@ -175,10 +199,4 @@ def commentary_text(ws, model, organization: str | None = None, as_of: dt.date |
 
 def kept_commentary(ws, organization: str, day: dt.date, unit: str | None = None) -> str:
     """The commentary kept for the report of `organization` (as recorded; of its `unit` as declared) as of `day`, or an empty text."""
-    import sqlalchemy as sa
-
-    from prodops.store.tables import commentary as table
-
-    with ws.transaction(write=False) as conn:
-        return conn.execute(sa.select(table.c.text).where(table.c.organization == organization, table.c.unit == (unit or ""),
-                                                           table.c.as_of == day)).scalar() or ""
+    return ws.commentary.text(organization, unit, day)

@@ -71,7 +71,7 @@ def read_settings(ws, organization: str, unit: str | None = None) -> dict[str, s
     """The settings of `organization` (as the workspace spells it), or of its `unit` (as declared):
     a unit's own, else those of the units it lies in, else the organisation's. Not the headcount:
     a unit's PMs are its own, never the whole organisation's (None when it has none set)."""
-    saved = ws.settings(organization)
+    saved = ws.profiles.settings(organization)
     chain = [""]
     if unit:
         from prodops.operations.units import unit_tree
@@ -100,7 +100,7 @@ def change_setting(ws, key: str, value: str | None, organization: str | None = N
             raise InputError(f"{key}: {value!r} is not valid: {e}; {key} is the {setting.meaning}") from None
     owner = organization_for(ws, organization, new=True)
     named = unit_named(unit_tree(ws, owner), unit, owner)
-    ws.set_setting(owner, key, value, named or "")
+    ws.profiles.set_setting(owner, key, value, named or "")
     return read_settings(ws, owner, named)
 
 
@@ -151,15 +151,9 @@ class Event:
 
 def events(ws, organization: str | None = None) -> list[Event]:
     """The events of `organization` (the only one the workspace holds, when not given), in order of day."""
-    import sqlalchemy as sa
-
     from prodops.operations.organizations import organization_for
-    from prodops.store.tables import events as table
 
-    owner = organization_for(ws, organization)
-    with ws.transaction(write=False) as conn:
-        return [Event(r.day, r.label) for r in conn.execute(
-            sa.select(table).where(table.c.organization == owner).order_by(table.c.day, table.c.id))]
+    return [Event(day, label) for day, label in ws.profiles.events(organization_for(ws, organization))]
 
 
 def add_event(ws, day: str | dt.date, label: str, organization: str | None = None) -> tuple[str, list[Event]]:
@@ -167,29 +161,21 @@ def add_event(ws, day: str | dt.date, label: str, organization: str | None = Non
     name on the same day once. Returns the organisation and its events."""
     from prodops.operations.organizations import organization_for
     from prodops.safe_text import checked_text
-    from prodops.store import dialect_insert, register
-    from prodops.store.tables import events as table
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
     label = checked_text(label, "the event's name", required=True)
-    owner = organization_for(ws, organization, new=True)
-    with ws.transaction() as conn:
-        owner = register(conn, owner)
-        conn.execute(dialect_insert(conn)(table).values(organization=owner, day=day, label=label).on_conflict_do_nothing(
-            index_elements=["organization", "day", "label"]))
+    owner = ws.profiles.add_event(organization_for(ws, organization, new=True), day, label)
     return owner, events(ws, owner)
 
 
 def remove_event(ws, day: str | dt.date, organization: str | None = None) -> tuple[str, list[Event]]:
     """Remove the events of a day of `organization` (the only one, when not given)."""
     from prodops.operations.organizations import organization_for
-    from prodops.store.tables import events as table
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
     owner = organization_for(ws, organization)
-    with ws.transaction() as conn:
-        if not conn.execute(table.delete().where(table.c.organization == owner, table.c.day == day)).rowcount:
-            raise InputError(f"no event of {owner} on {day.isoformat()}")
+    if not ws.profiles.remove_events(owner, day):
+        raise InputError(f"no event of {owner} on {day.isoformat()}")
     return owner, events(ws, owner)
 
 
@@ -214,15 +200,11 @@ _KEEP = object()
 
 def brand(ws, organization: str | None = None) -> Brand:
     """The look of `organization`'s reports (the only one's the workspace holds, when not given)."""
-    import sqlalchemy as sa
-
     from prodops.operations.organizations import organization_for
-    from prodops.store.tables import assets
 
     owner = organization_for(ws, organization)
-    saved = ws.settings(owner).get("", {})
-    with ws.transaction(write=False) as conn:
-        logo = conn.execute(sa.select(assets).where(assets.c.organization == owner, assets.c.name == "logo")).one_or_none()
+    saved = ws.profiles.settings(owner).get("", {})
+    logo = ws.profiles.asset(owner, "logo")
     return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo and logo.media_type, logo and logo.data)
 
 
@@ -232,8 +214,7 @@ def set_brand(ws, organization: str | None = None, name=_KEEP, accent=_KEEP, log
     removes a part): each checked before anything is kept. Returns the organisation and its brand."""
     from prodops import brand as rules
     from prodops.operations.organizations import organization_for
-    from prodops.store import register
-    from prodops.store.tables import assets
+    from prodops.store.profiles import Asset
 
     name = name if name in (_KEEP, None) else rules.display_name(name)
     accent = accent if accent in (_KEEP, None) else rules.accent(accent)
@@ -241,11 +222,7 @@ def set_brand(ws, organization: str | None = None, name=_KEEP, accent=_KEEP, log
     owner = organization_for(ws, organization, new=True)
     for key, value in (("brand_name", name), ("brand_accent", accent)):
         if value is not _KEEP:
-            ws.set_setting(owner, key, value)
+            ws.profiles.set_setting(owner, key, value)
     if logo is not _KEEP:
-        with ws.transaction() as conn:
-            owner = register(conn, owner)
-            conn.execute(assets.delete().where(assets.c.organization == owner, assets.c.name == "logo"))
-            if logo is not None:
-                conn.execute(assets.insert().values(organization=owner, name="logo", media_type=logo[0], data=logo[1]))
+        owner = ws.profiles.set_asset(owner, "logo", None if logo is None else Asset(logo[0], logo[1]))
     return owner, brand(ws, owner)

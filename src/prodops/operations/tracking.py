@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import sqlalchemy as sa
-
 from prodops import clock
 from prodops.errors import Fix, InputError
 from prodops.tracking import Tracked, after_window, change, verify
@@ -16,7 +14,7 @@ from prodops.tracking import Tracked, after_window, change, verify
 
 def _organization(ws, organization: str | None) -> str:
     """The organisation as recorded (any case), or the only one: plans are kept per organisation."""
-    return ws.latest(organization).organization
+    return ws.recorded.latest(organization).organization
 
 
 def _investment(model, investment: str):
@@ -27,21 +25,9 @@ def _investment(model, investment: str):
     return found
 
 
-def _tracked(row) -> Tracked:
-    at = row.changed_at.replace(tzinfo=dt.timezone.utc) if row.changed_at.tzinfo is None else row.changed_at
-    return Tracked(row.investment, row.status, row.owner, row.cost, row.weeks, row.target, row.done_on,
-                   at.astimezone(dt.timezone.utc), row.changed_by)  # UTC whatever the database's session zone
-
-
 def changes(ws, organization: str, investment: str | None = None) -> list[Tracked]:
     """Every change, oldest first (of one investment, or of all)."""
-    from prodops.store.tables import investment_changes as table
-
-    query = sa.select(table).where(table.c.organization == organization).order_by(table.c.id)
-    if investment:
-        query = query.where(table.c.investment == investment)
-    with ws.transaction(write=False) as conn:
-        return [_tracked(r) for r in conn.execute(query)]
+    return ws.investments.changes(organization, investment)
 
 
 def tracked(ws, organization: str, until: dt.date | None = None) -> dict[str, Tracked]:
@@ -81,21 +67,13 @@ def track(ws, model, investment: str, organization: str | None = None, by: str |
     """Record a change to `investment`'s plan (fields: status, owner, cost, weeks, target, done_on;
     each one given is changed, as a value or as text a person typed) and return its state after it.
     `at`: when the change was made (now, unless it is recorded after the fact)."""
-    from prodops.store.tables import investment_changes as table
-
     _investment(model, investment)
     fields = _parsed(fields)
     organization = _organization(ws, organization)
     now = at or clock.now()
-    with ws.transaction() as conn:  # read and write in one transaction: two changes at once both count
-        row = conn.execute(sa.select(table).where(table.c.organization == organization, table.c.investment == investment)
-                           .order_by(table.c.id.desc()).limit(1)).one_or_none()
-        before = _tracked(row) if row else Tracked(investment)
-        after = change(before, now.astimezone(dt.timezone.utc).date(), now, by, **fields)  # the UTC day, as every stored day
-        conn.execute(table.insert().values(
-            organization=organization, investment=investment, status=after.status, owner=after.owner, cost=after.cost,
-            weeks=after.weeks, target=after.target, done_on=after.done_on, changed_at=now, changed_by=by))
-    return after
+    # the UTC day, as every stored day
+    return ws.investments.change(organization, investment,
+                                 lambda before: change(before, now.astimezone(dt.timezone.utc).date(), now, by, **fields))
 
 
 def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date | None = None,
@@ -107,7 +85,7 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
     from prodops.operations.assessments import evidence
     from prodops.operations.units import unit_tree
 
-    recorded = [a for a in ws.assessments(organization) if a.date <= as_of and a.model_id == model.id]
+    recorded = [a for a in ws.recorded.of(organization) if a.date <= as_of and a.model_id == model.id]
     teams = unit_tree(ws, organization).teams(unit)
     out, results = {}, {}  # results: each assessment scored once, however many investments it checks
     states = tracked(ws, organization, until)
@@ -150,6 +128,6 @@ def measured_after(ws, organization: str, done_on: dt.date, until: dt.date, team
     from prodops.metrics import known_by, of_teams
     from prodops.metrics.symptoms import measurements
 
-    known = known_by(of_teams({t: ws.read(t, organization) for t in ("sprints", "time_survey")}, teams), until)
+    known = known_by(of_teams({t: ws.data.read(t, organization) for t in ("sprints", "time_survey")}, teams), until)
     after = {"sprints": known["sprints"], "time_survey": known["time_survey"].filter(pl.col("date") > done_on)}
     return measurements(after, until, window_days=(until - done_on).days)

@@ -5,31 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prodops.errors import Fix, InputError
 from prodops.model import MaturityModel
 from prodops.safe_text import checked_text
 from prodops.units import Comparison, Unit, Units
 
+if TYPE_CHECKING:
+    from prodops.store.units import DeclaredUnit
+
 
 def unit_tree(ws, organization: str) -> Units:
     """The units declared for `organization` (any case)."""
-    return _tree(_rows(ws, organization))
+    return _tree(ws.units.of(organization))
 
 
-def _tree(rows: list) -> Units:
-    return Units(Unit(r.name, r.parent, tuple(r.teams)) for r in rows)
-
-
-def _rows(ws, organization: str) -> list:
-    """The units' rows of `organization`, its name matched in any case here (SQLite's lower() folds ASCII only)."""
-    import sqlalchemy as sa
-
-    from prodops.store.tables import units as table
-
-    with ws.transaction(write=False) as conn:
-        rows = conn.execute(sa.select(table)).all()
-    return [r for r in rows if r.organization.casefold() == organization.casefold()]
+def _tree(rows: list[DeclaredUnit]) -> Units:
+    return Units(Unit(r.name, r.parent, r.teams) for r in rows)
 
 
 def organization_of(ws, organization: str | None) -> str:
@@ -53,12 +46,8 @@ def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
 def declare_unit(ws, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
     """Declare a unit (or change its parent and data teams): under `parent` (None: the organisation),
     counting the data of `teams` besides its own name."""
-    from prodops.store import dialect_insert, register
-    from prodops.store.tables import units as table
-
     org = organization_of(ws, organization)
-    rows = _rows(ws, org)
-    tree = _tree(rows)
+    tree = unit_tree(ws, org)
     name = checked_text(name, "the unit's name", required=True)
     teams = tuple(dict.fromkeys(checked_text(t, "a team", required=True) for t in teams if t.strip()))
     parent = unit_named(tree, parent, org)
@@ -70,39 +59,24 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
         owner = tree.of_team(team)
         if owner is not None and owner.name.casefold() != name.casefold():
             raise InputError(f"{team!r} already counts as unit {owner.name}; a team counts in one unit")
-    with ws.transaction() as conn:
-        # the organisation as the workspace spells it: one tree, whatever the case given
-        row = dict(organization=register(conn, org), name=name, parent=parent, teams=list(teams))
-        insert = dialect_insert(conn)(table).values(**row)
-        conn.execute(insert.on_conflict_do_update(index_elements=["organization", "name"],
-                                                  set_={"parent": insert.excluded.parent, "teams": insert.excluded.teams}))
+    ws.units.declare(org, name, parent, teams)
     return Unit(name, parent, teams)
 
 
 def remove_unit(ws, organization: str | None, name: str) -> Unit:
     """Remove a unit nothing depends on: no unit below it, no assessment or campaign scoped to it."""
-    import sqlalchemy as sa
-
-    from prodops.store.tables import campaigns, units as table
-
     org = organization_of(ws, organization)
-    rows = _rows(ws, org)
-    tree = _tree(rows)
+    tree = unit_tree(ws, org)
     found = tree.find(unit_named(tree, name, org))
     below = tree.below(found.name)
     if below:
         raise InputError(f"{found.name} has units below it ({', '.join(u.name for u in below)}); remove or move them first")
-    scoped = [a for a in ws.assessments(org) if (a.unit or "").casefold() == found.name.casefold()]
+    scoped = [a for a in ws.recorded.of(org) if (a.unit or "").casefold() == found.name.casefold()]
     if scoped:
         raise InputError(f"{len(scoped)} assessment(s) are scoped to {found.name} (the first of {scoped[0].date}); "
                          "a unit with assessments stays")
-    with ws.transaction() as conn:
-        scoped_campaigns = conn.execute(sa.select(campaigns.c.organization, campaigns.c.team)
-                                        .where(campaigns.c.team.is_not(None))).all()
-        if any(o.casefold() == org.casefold() and t.casefold() == found.name.casefold() for o, t in scoped_campaigns):
-            raise InputError(f"a campaign is scoped to {found.name}; a unit with campaigns stays")
-        stored = next(r.organization for r in rows if r.name == found.name)
-        conn.execute(table.delete().where(table.c.organization == stored, table.c.name == found.name))
+    if not ws.units.remove(org, found.name):
+        raise InputError(f"a campaign is scoped to {found.name}; a unit with campaigns stays")
     return found
 
 
@@ -134,17 +108,17 @@ def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.da
     data tables when already read (a history reads them once for all its days)."""
     from prodops.units import latest_by_scope
 
-    newest = ws.latest(organization)  # which organisation, and its errors
-    recorded = [a for a in ws.assessments(newest.organization) if as_of is None or a.date <= as_of]
+    newest = ws.recorded.latest(organization)  # which organisation, and its errors
+    recorded = [a for a in ws.recorded.of(newest.organization) if as_of is None or a.date <= as_of]
     if not recorded:
         raise InputError(f"no assessment of {newest.organization} on or before {as_of}; the first is of "
-                         f"{ws.assessments(newest.organization)[0].date}")
+                         f"{ws.recorded.of(newest.organization)[0].date}")
     newest = recorded[-1]
     if newest.model_id != model.id:
         raise InputError(f"the latest assessment (#{newest.id}) was answered on model {newest.model_id}@{newest.model_version}, "
                          f"not {model.ref}; use that model", fix=Fix("model"))
     picked = latest_by_scope([a for a in recorded if a.model_id == model.id], None)
-    return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.responses(a.id)) for a in picked],
+    return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.recorded.responses(a.id)) for a in picked],
                 newest, tables or data_tables(ws, newest.organization), picked)
 
 
@@ -152,7 +126,7 @@ def data_tables(ws, organization: str) -> dict:
     """The tables evidence is measured from: `organization`'s rows, as the workspace holds them."""
     from prodops.metrics.symptoms import TABLES
 
-    return {t: ws.read(t, organization) for t in TABLES}
+    return {t: ws.data.read(t, organization) for t in TABLES}
 
 
 def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):

@@ -51,14 +51,14 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     unit = unit_named(tree, unit, owner)
     options = value_options(read_settings(ws, owner, unit), as_of=as_of, since=since, model=model,
                             surveyed_headcount=unit is not None, **given)
-    tables = of_teams({t: ws.read(t, owner) for t in tables_for(names)}, tree.teams(unit))
+    tables = of_teams({t: ws.data.read(t, owner) for t in tables_for(names)}, tree.teams(unit))
     if teams:
         options = dataclasses.replace(options, teams=_teams(ws, owner, teams))
     return Value({n: METRICS[n].compute(tables, options) for n in names}, options, owner, unit)
 
 
 def _teams(ws, organization: str, asked: tuple[str, ...]) -> tuple[str, ...]:
-    known = {t.casefold(): t for (t,) in ws.distinct("sprints", organization, "team")}
+    known = {t.casefold(): t for (t,) in ws.data.distinct("sprints", organization, "team")}
     unknown = [t for t in asked if t.casefold() not in known]
     if unknown:
         raise InputError(f"no team {', '.join(map(repr, unknown))} in the imported sprints; teams: "

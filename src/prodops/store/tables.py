@@ -2,13 +2,15 @@
 
 import sqlalchemy as sa
 
+from prodops.safe_text import NAME_LENGTH  # names, ids and teams: as wide as the inputs allow
+
 metadata = sa.MetaData()
 
 assessments = sa.Table(
     "assessments", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("organization", sa.String(200), nullable=False),
-    sa.Column("unit", sa.String(200), nullable=False, server_default=""),  # its scope; "": the whole organisation
+    sa.Column("organization", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("unit", sa.String(NAME_LENGTH), nullable=False, server_default=""),  # its scope; "": the whole organisation
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("model_id", sa.String(100), nullable=False),
     sa.Column("model_version", sa.String(50), nullable=False),
@@ -32,16 +34,16 @@ dimension_levels = sa.Table(
 respondents = sa.Table(
     "respondents", metadata,
     sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("respondent", sa.String(200), primary_key=True),
+    sa.Column("respondent", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("role", sa.String(100), nullable=False),
-    sa.Column("name", sa.String(200), nullable=True),
-    sa.Column("team", sa.String(200), nullable=True),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=True),
+    sa.Column("team", sa.String(NAME_LENGTH), nullable=True),
 )
 
 answers = sa.Table(
     "answers", metadata,
     sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("respondent", sa.String(200), primary_key=True),
+    sa.Column("respondent", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("criterion", sa.String(100), primary_key=True),
     sa.Column("value", sa.Float, nullable=True),  # NULL: N/A, or only a note
     sa.Column("na", sa.Boolean, nullable=False),
@@ -52,16 +54,13 @@ answers = sa.Table(
 # --- the organisations a workspace holds: every table that names one names one of these ---------
 organizations = sa.Table(
     "organizations", metadata,
-    sa.Column("name", sa.String(200), primary_key=True),  # as first spelled; matched whatever its case
+    sa.Column("name", sa.String(NAME_LENGTH), primary_key=True),  # as first spelled; matched whatever its case
     sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-ORGANIZATION_LENGTH = 200
-
-
 def _organization() -> sa.Column:
     """The organisation a row belongs to: its data, settings, events and brand are its own."""
-    return sa.Column("organization", sa.String(ORGANIZATION_LENGTH), primary_key=True)
+    return sa.Column("organization", sa.String(NAME_LENGTH), primary_key=True)
 
 
 # --- imported value-metric data: one table per canonical input (sources/tables.py) ------------
@@ -76,8 +75,8 @@ def _imported(name: str, *columns: sa.Column) -> sa.Table:
 
 sprints = _imported(
     "sprints",
-    sa.Column("team", sa.String(200), primary_key=True),
-    sa.Column("sprint", sa.String(200), primary_key=True),
+    sa.Column("team", sa.String(NAME_LENGTH), primary_key=True),
+    sa.Column("sprint", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("start", sa.Date, nullable=True),
     sa.Column("end", sa.Date, nullable=True),
     sa.Column("unit", sa.String(10), nullable=False),
@@ -92,7 +91,7 @@ sprints = _imported(
 
 time_survey = _imported(
     "time_survey",
-    sa.Column("respondent", sa.String(200), primary_key=True),
+    sa.Column("respondent", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("period", sa.String(20), primary_key=True),
     sa.Column("date", sa.Date, nullable=False),
     sa.Column("meeting_coordination", sa.Float, nullable=False),
@@ -100,12 +99,12 @@ time_survey = _imported(
     sa.Column("tool_research", sa.Float, nullable=False),
     sa.Column("process_design", sa.Float, nullable=False),
     sa.Column("work_hours", sa.Float, nullable=True),
-    sa.Column("team", sa.String(200), nullable=True),  # NULL: counts for the organisation only
+    sa.Column("team", sa.String(NAME_LENGTH), nullable=True),  # NULL: counts for the organisation only
 )
 
 launches = _imported(
     "launches",
-    sa.Column("launch", sa.String(200), primary_key=True),
+    sa.Column("launch", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("name", sa.String(500), nullable=False),
     sa.Column("tier", sa.String(50), nullable=True),
     sa.Column("original_date", sa.Date, nullable=False),
@@ -113,38 +112,38 @@ launches = _imported(
     sa.Column("adoption_metric", sa.String(500), nullable=True),
     sa.Column("adoption_target", sa.Float, nullable=True),
     sa.Column("adoption_q1", sa.Float, nullable=True),
-    sa.Column("team", sa.String(200), nullable=True),  # NULL: counts for the organisation only
+    sa.Column("team", sa.String(NAME_LENGTH), nullable=True),  # NULL: counts for the organisation only
 )
 
 launch_checklist = _imported(
     "launch_checklist",
-    sa.Column("launch", sa.String(200), primary_key=True),
-    sa.Column("function", sa.String(200), primary_key=True),
+    sa.Column("launch", sa.String(NAME_LENGTH), primary_key=True),
+    sa.Column("function", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("item", sa.String(500), primary_key=True),
-    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("owner", sa.String(NAME_LENGTH), nullable=True),
     sa.Column("done", sa.Boolean, nullable=False),
     sa.Column("done_at", sa.Date, nullable=True),
 )
 
 feedback = _imported(
     "feedback",
-    sa.Column("feedback", sa.String(200), primary_key=True),
-    sa.Column("account", sa.String(200), nullable=False),
+    sa.Column("feedback", sa.String(NAME_LENGTH), primary_key=True),
+    sa.Column("account", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("received", sa.Date, nullable=False),
     sa.Column("summary", sa.Text, nullable=True),
-    sa.Column("roadmap_item", sa.String(200), nullable=True),
+    sa.Column("roadmap_item", sa.String(NAME_LENGTH), nullable=True),
 )
 
 roadmap_items = _imported(
     "roadmap_items",
-    sa.Column("roadmap_item", sa.String(200), primary_key=True),
+    sa.Column("roadmap_item", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("name", sa.String(500), nullable=False),
     sa.Column("shipped", sa.Date, nullable=True),
 )
 
 account_outcomes = _imported(
     "account_outcomes",
-    sa.Column("account", sa.String(200), primary_key=True),
+    sa.Column("account", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("date", sa.Date, primary_key=True),
     sa.Column("outcome", sa.String(20), primary_key=True),
     sa.Column("arr_before", sa.Float, nullable=False),
@@ -154,7 +153,7 @@ account_outcomes = _imported(
 settings = sa.Table(
     "settings", metadata,  # of an organisation, or of one of its units
     _organization(),
-    sa.Column("unit", sa.String(200), primary_key=True, server_default=""),  # "": the whole organisation
+    sa.Column("unit", sa.String(NAME_LENGTH), primary_key=True, server_default=""),  # "": the whole organisation
     sa.Column("key", sa.String(100), primary_key=True),
     sa.Column("value", sa.String(500), nullable=False),
 )
@@ -171,7 +170,7 @@ users = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("email", sa.String(320), nullable=False, unique=True),  # lower case
     sa.Column("role", sa.String(20), nullable=False),  # admin or viewer
-    sa.Column("password_hash", sa.String(200), nullable=True),  # argon2id; NULL: API tokens only
+    sa.Column("password_hash", sa.String(NAME_LENGTH), nullable=True),  # argon2id; NULL: API tokens only
     sa.Column("created_at", _when, nullable=False),
 )
 
@@ -189,16 +188,16 @@ api_tokens = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=True),
     sa.Column("created_at", _when, nullable=False),
 )
 
 campaigns = sa.Table(
     "campaigns", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("organization", sa.String(200), nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("team", sa.String(200), nullable=True),  # the unit it is scoped to; NULL: the organisation
+    sa.Column("organization", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("team", sa.String(NAME_LENGTH), nullable=True),  # the unit it is scoped to; NULL: the organisation
     sa.Column("model_id", sa.String(100), nullable=False),
     sa.Column("model_version", sa.String(50), nullable=False),
     sa.Column("opens", sa.Date, nullable=False),
@@ -215,11 +214,11 @@ invites = sa.Table(
     sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("csrf", sa.String(64), nullable=False),  # the respondent's form posts carry it
-    sa.Column("respondent", sa.String(200), nullable=False),  # their id in the recorded assessment
-    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("respondent", sa.String(NAME_LENGTH), nullable=False),  # their id in the recorded assessment
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=True),
     sa.Column("email", sa.String(320), nullable=True),
     sa.Column("role", sa.String(100), nullable=False),
-    sa.Column("team", sa.String(200), nullable=True),
+    sa.Column("team", sa.String(NAME_LENGTH), nullable=True),
     sa.Column("created_at", _when, nullable=False),
     sa.Column("revoked_at", _when, nullable=True),
     sa.Column("saved_at", _when, nullable=True),
@@ -273,10 +272,10 @@ sa.Index("ix_challenge_games_player", challenge_games.c.player, challenge_games.
 investment_changes = sa.Table(
     "investment_changes", metadata,  # append-only: an investment's state is its latest row
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("organization", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("investment", sa.String(100), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("owner", sa.String(NAME_LENGTH), nullable=True),
     sa.Column("cost", sa.Float, nullable=True),
     sa.Column("weeks", sa.Float, nullable=True),
     sa.Column("target", sa.Date, nullable=True),
@@ -290,17 +289,17 @@ sa.Index("ix_investment_changes", investment_changes.c.organization, investment_
 events = sa.Table(
     "events", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("organization", sa.String(ORGANIZATION_LENGTH), nullable=False),
+    sa.Column("organization", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
-    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("label", sa.String(NAME_LENGTH), nullable=False),
     sa.UniqueConstraint("organization", "day", "label", name="uq_event"),
 )
 
 # --- the lead's commentary on a report: per organisation, unit and report date (the Markdown as written) ---
 commentary = sa.Table(
     "commentary", metadata,
-    sa.Column("organization", sa.String(200), primary_key=True),
-    sa.Column("unit", sa.String(200), primary_key=True, server_default=""),  # "": the whole organisation's report
+    sa.Column("organization", sa.String(NAME_LENGTH), primary_key=True),
+    sa.Column("unit", sa.String(NAME_LENGTH), primary_key=True, server_default=""),  # "": the whole organisation's report
     sa.Column("as_of", sa.Date, primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("changed_at", _when, nullable=False),
@@ -319,8 +318,8 @@ assets = sa.Table(
 # --- teams and business units, declared once per organisation (units.py holds the roll-up rule) ---
 units = sa.Table(
     "units", metadata,
-    sa.Column("organization", sa.String(200), primary_key=True),
-    sa.Column("name", sa.String(200), primary_key=True),
-    sa.Column("parent", sa.String(200), nullable=True),  # NULL: directly under the organisation
+    sa.Column("organization", sa.String(NAME_LENGTH), primary_key=True),
+    sa.Column("name", sa.String(NAME_LENGTH), primary_key=True),
+    sa.Column("parent", sa.String(NAME_LENGTH), nullable=True),  # NULL: directly under the organisation
     sa.Column("teams", sa.JSON, nullable=False),  # data teams that count as it besides its own name
 )

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from prodops import clock
 from prodops.errors import InputError, Refused
 from prodops.safe_text import NAME_LENGTH, spreadsheet_text
-from prodops.web.app import page, personal_link
+from prodops.web.app import messages, page, personal_link
 from prodops.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
                                   form_data, set_cookie, viewer)
 
@@ -94,7 +94,7 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
     from prodops.operations import list_campaigns, unit_tree
 
     ws = _ws(request)
-    units = sorted({u.name for org in ws.organizations() for u in unit_tree(ws, org)})
+    units = sorted({u.name for org in ws.recorded.organizations() for u in unit_tree(ws, org)})
     return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
                 today=clock.today(), units=units, status_code=status_code)
 
@@ -130,7 +130,7 @@ def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(
                                data.get("team") or None, _date(data.get("opens"), "the opening date"),
                                _date(data.get("closes"), "the closing date"), _targets(data, _model(request)))
     except InputError as e:
-        return _campaigns_page(request, [p.message for p in e.problems] or [e.message], data, 422)
+        return _campaigns_page(request, messages(e), data, 422)
     return RedirectResponse(f"/campaigns/{made.id}", status_code=303)
 
 
@@ -186,7 +186,7 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
             people = [{k: data.get(k) or None for k in ("name", "email", "role", "team")}]
         issued = invite(ws, model, campaign_id, people)
     except InputError as e:
-        return _dashboard(request, campaign_id, 422, problems=[p.message for p in e.problems] or [e.message])
+        return _dashboard(request, campaign_id, 422, problems=messages(e))
     links = [(i.invite, personal_link(request, i.token)) for i in issued]
     sent = _send(request, links) if data.get("send") and request.app.state.settings.smtp else None
     return _dashboard(request, campaign_id, issued=links, sent=sent, links_csv=_links_csv(links))
@@ -235,7 +235,7 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
     try:
         finish(_ws(request), _model(request), campaign_id)
     except InputError as e:
-        return _dashboard(request, campaign_id, 422, problems=[p.message for p in e.problems] or [e.message])
+        return _dashboard(request, campaign_id, 422, problems=messages(e))
     return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
 
 
@@ -274,21 +274,21 @@ def organization(request: Request, name: str, unit: str | None = None, who: Call
 def _organization_page(request: Request, name: str, problems=(), status_code: int = 200, said_problems=(),
                        said: str | None = None, look_problems=(), unit: str | None = None, unit_problems=()):
     from prodops.brand import DEFAULT_ACCENT
-    from prodops.operations import brand, events, kept_commentary, report, unit_tree
+    from prodops.operations import organization_view
     from prodops.report.layout import TITLES
     from prodops.tracking import STATUSES, describe, worked
 
-    ws = _ws(request)
-    made = report(ws, _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])  # without an assessment: the value alone
-    name, unit = made.document["organization"], made.document["unit"]  # as recorded and declared
+    # without an assessment: the value alone
+    shown = organization_view(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
+    name, unit = shown.organization, shown.unit  # as recorded and declared
     if said is None:  # the page's own report's
-        said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]), unit)
+        said = shown.commentary
     here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
-    return page(request, "organization.html", organization=name, unit=unit, here=here, units=unit_tree(ws, name),
-                report=made.document, notes=made.notes,
+    return page(request, "organization.html", organization=name, unit=unit, here=here, units=shown.units,
+                report=shown.report.document, notes=shown.report.notes,
                 formats=_offered(), statuses=STATUSES, describe=describe, worked=worked, problems=problems,
-                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=brand(ws, name),
-                events=events(ws, name), look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
+                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=shown.brand,
+                events=shown.events, look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
 
 
 @router.post("/organization/units")
@@ -303,7 +303,7 @@ def change_units(request: Request, name: str, data: dict = Depends(form_data), w
             teams = tuple(t.strip() for t in data.get("teams", "")[:2000].split(",") if t.strip())
             declare_unit(_ws(request), name[:NAME_LENGTH], data.get("unit", "")[:NAME_LENGTH], data.get("parent") or None, teams)
     except InputError as e:
-        return _organization_page(request, name, status_code=422, unit_problems=[p.message for p in e.problems] or [e.message])
+        return _organization_page(request, name, status_code=422, unit_problems=messages(e))
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#units-h", status_code=303)
 
 
@@ -319,7 +319,7 @@ def save_commentary(request: Request, name: str, unit: str | None = None, data: 
         set_commentary(_ws(request), _model(request), text, name[:NAME_LENGTH], by=who.user.email, unit=unit and unit[:NAME_LENGTH])
     except InputError as e:
         return _organization_page(request, name, status_code=422, said=text, unit=unit,
-                                  said_problems=[p.message for p in e.problems] or [e.message])
+                                  said_problems=messages(e))
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}" + (f"&unit={quote(unit[:NAME_LENGTH])}" if unit else "")
                             + "#said-h", status_code=303)
 
@@ -336,7 +336,7 @@ def record_investment(request: Request, name: str, data: dict = Depends(form_dat
             raise InputError("nothing to change: fill in the status, owner, cost, person-weeks, target or done date")
         track(_ws(request), _model(request), data.get("investment", "")[:100], name[:NAME_LENGTH], by=who.user.email, **given)
     except InputError as e:
-        return _organization_page(request, name, [p.message for p in e.problems] or [e.message], 422)
+        return _organization_page(request, name, messages(e), 422)
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#run-h", status_code=303)
 
 
@@ -361,7 +361,7 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
                 changes["logo"] = None
             set_brand(ws, name[:NAME_LENGTH], **changes)
     except InputError as e:
-        return _organization_page(request, name, status_code=422, look_problems=[p.message for p in e.problems] or [e.message])
+        return _organization_page(request, name, status_code=422, look_problems=messages(e))
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#look-h", status_code=303)
 
 
@@ -462,12 +462,7 @@ def add_user(request: Request, who: Caller = Depends(admin), data: dict = Depend
 
 @router.post("/users/{user_id}/remove")
 def remove_user(request: Request, user_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import list_users, remove_user as remove
+    from prodops.operations import remove_user_by_id
 
-    chosen = next((u for u in list_users(_ws(request)) if u.id == user_id), None)
-    if chosen is None:
-        raise Refused("unknown", f"no user #{user_id}")
-    if chosen.id == who.user.id:
-        raise InputError("you cannot remove yourself; ask another admin")
-    remove(_ws(request), chosen.email)
+    remove_user_by_id(_ws(request), user_id, who.user)
     return RedirectResponse("/users", status_code=303)

@@ -76,14 +76,10 @@ def list_campaigns(request: Request, who: Caller = Depends(api_viewer)) -> list[
 
 @router.post(v1 + "/campaigns", status_code=201)
 def create_campaign(request: Request, body: NewCampaign, who: Caller = Depends(api_admin)) -> dict:
-    from prodops.errors import Fix, InputError
     from prodops.operations import create_campaign as create
 
-    model = _model(request)
-    if body.model and body.model not in (model.id, model.ref):
-        raise InputError(f"the app serves model {model.ref}, not {body.model}", fix=Fix("model"))
-    return create(_ws(request), model, body.organization, body.name, body.team, body.opens, body.closes,
-                  body.targets).document()
+    return create(_ws(request), _model(request), body.organization, body.name, body.team, body.opens, body.closes,
+                  body.targets, model_ref=body.model).document()
 
 
 @router.get(v1 + "/campaigns/{campaign_id}")

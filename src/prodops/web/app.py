@@ -180,6 +180,11 @@ def personal_link(request: Request, token: str) -> str:
     return base.rstrip("/") + f"/r/{token}"
 
 
+def messages(error: InputError) -> list[str]:
+    """What a page lists of an InputError: each of its problems, or its message when it has none."""
+    return [p.message for p in error.problems] or [error.message]
+
+
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page, with the signed-in user (if any) and their CSRF token for its forms."""
     from prodops.web.security import current_session

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from prodops.errors import InputError
-from prodops.web.app import page
+from prodops.operations import form_pages, page_criteria
+from prodops.web.app import messages, page
 from prodops.web.security import CSRF_HEADER, client, form_data
 
 router = APIRouter(prefix="/r", include_in_schema=False)  # pages, not the API
@@ -18,15 +19,6 @@ def _form(request: Request, token: str):
     from prodops.operations import form
 
     return form(request.app.state.ws, token, client(request))
-
-
-def _pages(model) -> list:
-    """The dimensions that have criteria, in the model's order: one page each."""
-    return [d for d in model.dimensions if any(c.dimension == d.id for c in model.criteria)]
-
-
-def _criteria(model, dimension) -> list:
-    return sorted((c for c in model.criteria if c.dimension == dimension.id), key=lambda c: c.level)
 
 
 def _save(request: Request, token: str, data: dict, criteria: list, submit: bool = False):
@@ -42,15 +34,13 @@ def _save(request: Request, token: str, data: dict, criteria: list, submit: bool
 @router.get("/{token}")
 def start(request: Request, token: str):
     """Where the link opens: a welcome the first time, afterwards the first page not finished."""
+    from prodops.operations import resume
+
     model = request.app.state.model
-    found = _form(request, token)
-    if not found.given:
-        return page(request, "respond_start.html", form=found, token=token, pages=_pages(model))
-    missing = set(found.unanswered(model))
-    for n, dim in enumerate(_pages(model), 1):
-        if any(c.id in missing for c in _criteria(model, dim)):
-            return RedirectResponse(f"/r/{token}/{n}", status_code=303)
-    return RedirectResponse(f"/r/{token}/review", status_code=303)
+    found = resume(request.app.state.ws, model, token, client(request))
+    if found.welcome:
+        return page(request, "respond_start.html", form=found.form, token=token, pages=form_pages(model))
+    return RedirectResponse(f"/r/{token}/{found.page}" if found.page else f"/r/{token}/review", status_code=303)
 
 
 @router.get("/{token}/review")
@@ -58,9 +48,9 @@ def review(request: Request, token: str):
     model = request.app.state.model
     found = _form(request, token)
     missing = set(found.unanswered(model))
-    gaps = [(n, d, [c for c in _criteria(model, d) if c.id in missing]) for n, d in enumerate(_pages(model), 1)]
+    gaps = [(n, d, [c for c in page_criteria(model, d) if c.id in missing]) for n, d in enumerate(form_pages(model), 1)]
     return page(request, "respond_review.html", form=found, token=token, gaps=[g for g in gaps if g[2]],
-                missing=len(missing), pages=_pages(model))
+                missing=len(missing), pages=form_pages(model))
 
 
 @router.post("/{token}/submit")
@@ -72,7 +62,7 @@ def submit(request: Request, token: str, data: dict = Depends(form_data)):
 @router.get("/{token}/{number}")
 def dimension_page(request: Request, token: str, number: int):
     model = request.app.state.model
-    pages = _pages(model)
+    pages = form_pages(model)
     if not 1 <= number <= len(pages):
         return RedirectResponse(f"/r/{token}", status_code=303)
     found = _form(request, token)
@@ -81,10 +71,10 @@ def dimension_page(request: Request, token: str, number: int):
 
 def _page(request: Request, token: str, found, number: int, problems=(), status_code: int = 200):
     model = request.app.state.model
-    pages = _pages(model)
+    pages = form_pages(model)
     dim = pages[number - 1]
     return page(request, "respond_page.html", form=found, token=token, number=number, pages=pages, dimension=dim,
-                criteria=_criteria(model, dim), problems=problems, status_code=status_code,
+                criteria=page_criteria(model, dim), problems=problems, status_code=status_code,
                 answered=found.invite.answered, total=len(model.criteria))
 
 
@@ -92,13 +82,13 @@ def _page(request: Request, token: str, found, number: int, problems=(), status_
 def save_page(request: Request, token: str, number: int, data: dict = Depends(form_data)):
     """The page's form posted whole (JavaScript off, or the Next/Back buttons): save, then go on."""
     model = request.app.state.model
-    pages = _pages(model)
+    pages = form_pages(model)
     if not 1 <= number <= len(pages):
         return RedirectResponse(f"/r/{token}", status_code=303)
     try:
-        _save(request, token, data, _criteria(model, pages[number - 1]))
+        _save(request, token, data, page_criteria(model, pages[number - 1]))
     except InputError as e:  # the page again, with what to correct
-        return _page(request, token, _form(request, token), number, [p.message for p in e.problems] or [e.message], 422)
+        return _page(request, token, _form(request, token), number, messages(e), 422)
     go = data.get("go", "next")
     target = {"back": number - 1, "next": number + 1}.get(go)
     if go == "review" or target is None or target > len(pages):
@@ -116,7 +106,7 @@ def autosave(request: Request, token: str, criterion: str, data: dict = Depends(
     try:
         found = _save(request, token, data, [chosen])
     except InputError as e:
-        return page(request, "respond_saved.html", criterion=chosen, problems=[p.message for p in e.problems] or [e.message],
+        return page(request, "respond_saved.html", criterion=chosen, problems=messages(e),
                     status_code=422, form=None, token=token, total=len(model.criteria))
     return page(request, "respond_saved.html", criterion=chosen, problems=(), form=found, token=token,
                 total=len(model.criteria))

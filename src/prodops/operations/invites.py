@@ -1,0 +1,174 @@
+"""The personal links of a campaign: invite people (from a form, a CSV or the API), list them,
+revoke a link or give a new one. A link's token is shown once; only its hash is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prodops import clock
+from prodops.errors import InputError, Problem, Refused
+from prodops.model import MaturityModel
+from prodops.operations.access import digest, new_secret
+from prodops.operations.campaigns import MAX_INVITEES, Campaign, _raise, _same_model, _text, campaign
+from prodops.safe_text import EMAIL_LENGTH, NAME_LENGTH, is_email
+from prodops.store.campaigns import InviteRow, Invitee
+
+if TYPE_CHECKING:
+    from prodops.store import Workspace
+
+
+@dataclass(frozen=True)
+class Invite(InviteRow):
+    def document(self) -> dict[str, Any]:
+        return {"id": self.id, "respondent": self.respondent, "name": self.name, "email": self.email, "role": self.role,
+                "team": self.team, "revoked": self.revoked, "answered": self.answered,
+                "saved_at": self.saved_at and self.saved_at.isoformat(),
+                "submitted_at": self.submitted_at and self.submitted_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A personal link's token, shown once: only its hash is kept."""
+
+    invite: Invite
+    token: str
+
+
+def _invite(row: InviteRow) -> Invite:
+    return Invite(**vars(row))
+
+
+def read_invitees(path: Path | str, data: bytes | None = None) -> list[dict[str, Any]]:
+    """A CSV of invitees (name, email, role, team), checked like every imported table."""
+    from prodops.sources.tables import read_table
+
+    return read_table("invitees", path, data).drop("row", strict=False).to_dicts()
+
+
+@dataclass(frozen=True)
+class _Person:
+    name: str | None
+    email: str | None
+    role: str
+    team: str | None
+
+
+def _checked_invitees(model: MaturityModel, found: Campaign, invitees: list[dict[str, Any]]) -> list[_Person]:
+    """The invitees as given ({name?, email?, role, team?}), checked: every problem at once, or InputError."""
+    if not isinstance(invitees, list) or not invitees:
+        raise InputError("give at least one invitee (name or e-mail, role, team)")
+    if len(invitees) > MAX_INVITEES:
+        raise InputError(f"{len(invitees):,} invitees; a campaign takes at most {MAX_INVITEES:,}")
+    problems: list[Problem] = []
+    people = []
+    for i, raw in enumerate(invitees, 1):
+        where = f"invitee {i}"
+        if not isinstance(raw, dict):
+            problems.append(Problem(f"{where}: give name, email, role and team"))
+            continue
+        for key in sorted(set(raw) - {"name", "email", "role", "team"}, key=str):
+            problems.append(Problem(f"{where}: unknown field {str(key)[:40]!r}; allowed: email, name, role, team"))
+        name = _text(raw.get("name"), f"{where}: the name", NAME_LENGTH, problems, respondent=None)
+        email = _text(raw.get("email"), f"{where}: the e-mail", EMAIL_LENGTH, problems)
+        if email and not is_email(email):
+            problems.append(Problem(f"{where}: {email[:80]!r} is not one e-mail address"))
+        role = raw.get("role")
+        if not isinstance(role, str) or role.strip() not in model.role:
+            problems.append(Problem(f"{where}: unknown role {str(role)[:40]!r}; the model's roles are {', '.join(model.role)}"))
+            continue
+        team = _text(raw.get("team"), f"{where}: the team", NAME_LENGTH, problems) or found.team
+        people.append(_Person(name, email, role.strip(), team))
+    _raise("the invitees are not valid", problems)
+    return people
+
+
+def _invited_twice(people: list[_Person], earlier: list[Invitee]) -> list[Problem]:
+    """One person, one link: the same e-mail (or, without e-mails, the same name) again is a
+    mistake or a form posted twice (a reload), not a second person."""
+    def who(name: str | None, email: str | None) -> tuple[str, str]:
+        return ("email", email.casefold()) if email else ("name", (name or "").casefold())
+
+    problems = []
+    seen = {who(r.name, r.email) for r in earlier}
+    for i, p in enumerate(people, 1):
+        key = who(p.name, p.email)
+        if key[1] and key in seen:
+            problems.append(Problem(f"invitee {i}: {p.email or p.name} is already invited to this campaign; "
+                                    "give them a new link from the list of invites instead"))
+        seen.add(key)
+    return problems
+
+
+def _respondent_ids(people: list[_Person], earlier: list[Invitee], others: list[Invitee]) -> list[str]:
+    """Each new invitee's id in the assessment: their name, or their e-mail, or their role, with a
+    number where taken. A respondent id names one person across the organisation's campaigns (the
+    roll-up of units counts each person once): the same e-mail keeps its id, anyone else gets an
+    id of their own."""
+    here = {r.respondent.casefold() for r in earlier}
+    known = {r.email.casefold(): r.respondent for r in others if r.email}
+    taken = here | {r.respondent.casefold() for r in others}
+    ids = []
+    for p in people:
+        same = p.email and known.get(p.email.casefold())
+        if same and same.casefold() not in here:
+            respondent = same
+        else:
+            respondent = _free_id(p.name or (p.email and p.email.split("@")[0]) or p.role, taken)
+        here.add(respondent.casefold())
+        ids.append(respondent)
+    return ids
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base 2`, `base 3`... : unique in the campaign (ignoring case), as answers files require."""
+    base = base[:NAME_LENGTH - 6]
+    candidate, n = base, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{base} {n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def invite(ws: Workspace, model: MaturityModel, campaign_id: int, invitees: list[dict[str, Any]]) -> list[Issued]:
+    """A personal link for each invitee ({name?, email?, role, team?}), all or none. An invitee's
+    id in the assessment is their name, or their e-mail, or their role, with a number where the
+    organisation's campaigns have it already; an e-mail invited before keeps its id."""
+    found = campaign(ws, campaign_id)
+    _same_model(found, model)
+    if found.closed_at is not None:
+        raise Refused("closed", f"campaign #{found.id} is closed; open a new one to invite more people")
+    people = _checked_invitees(model, found, invitees)
+    issued, now = [], clock.now()
+    with ws.campaigns.inviting(campaign_id, found.organization) as adding:
+        _raise("the invitees are not valid", _invited_twice(people, adding.earlier))
+        for p, respondent in zip(people, _respondent_ids(people, adding.earlier, adding.others)):
+            token = new_secret()
+            iid = adding.add(respondent, p.name, p.email, p.role, p.team, digest(token), new_secret(), now)
+            issued.append(Issued(Invite(iid, campaign_id, respondent, p.name, p.email, p.role, p.team, False, None, None),
+                                 token))
+    return issued
+
+
+def list_invites(ws: Workspace, campaign_id: int) -> list[Invite]:
+    return [_invite(i) for i in ws.campaigns.invites(campaign_id)]
+
+
+def revoke(ws: Workspace, campaign_id: int, invite_id: int) -> Invite:
+    """The link stops working at once; answers already submitted stay in the campaign."""
+    done = ws.campaigns.revoke(campaign_id, invite_id, clock.now())
+    if done is None:
+        raise Refused("unknown", f"no invite #{invite_id} in campaign #{campaign_id}")
+    return _invite(done)
+
+
+def reissue(ws: Workspace, campaign_id: int, invite_id: int) -> Issued:
+    """A new link for the same respondent (their answers kept); the old link stops working."""
+    token = new_secret()
+    done = ws.campaigns.reissue(campaign_id, invite_id, digest(token), new_secret())
+    if done is None:
+        raise Refused("unknown", f"no invite #{invite_id} in campaign #{campaign_id}")
+    return Issued(_invite(done), token)
+

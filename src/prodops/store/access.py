@@ -1,0 +1,142 @@
+"""Who may use the web app: users, their sessions and API tokens, and the rate limits' counts.
+Secrets (session ids, API tokens) are kept only as their hashes: the callers hash them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from prodops.store.dialects import aware, dialect_insert
+from prodops.store.tables import api_tokens, challenge_games, rate_limits, sessions, users
+
+if TYPE_CHECKING:
+    from prodops.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as kept: with the hash of their password (None: API tokens only)."""
+
+    id: int
+    email: str
+    role: str
+    password_hash: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class KeptToken:
+    """An API token as kept, and the user it acts for."""
+
+    account: Account
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class KeptSession:
+    """A session as kept, and the user it is of."""
+
+    account: Account
+    id_hash: str
+    csrf: str
+    started: dt.datetime
+    seen: dt.datetime
+
+
+class Access:
+    """Users, sessions, API tokens and rate limits. Each call is one transaction with no lock of its
+    own beyond the workspace's writer lock; a rate limit's count is one upsert that adds one and
+    returns the sum, so two requests at once never count as one."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def add(self, email: str, role: str, password_hash: str | None, now: dt.datetime) -> Account | None:
+        """A new user (`email` in lower case); None, and nothing added, when the e-mail is a user's already."""
+        with self._ws.transaction() as conn:
+            if conn.execute(sa.select(users.c.id).where(users.c.email == email)).first():
+                return None
+            conn.execute(users.insert().values(email=email, role=role, password_hash=password_hash, created_at=now))
+            return _account(conn.execute(sa.select(users).where(users.c.email == email)).one())
+
+    def accounts(self) -> list[Account]:
+        """Every user, by e-mail."""
+        with self._ws.transaction(write=False) as conn:
+            return [_account(r) for r in conn.execute(sa.select(users).order_by(users.c.email))]
+
+    def account(self, email: str) -> Account | None:
+        """The user of `email` (in lower case), or None."""
+        with self._ws.transaction(write=False) as conn:
+            row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
+        return None if row is None else _account(row)
+
+    def remove(self, email: str) -> Account | None:
+        """Remove the user of `email` with their sessions, tokens and games, in one transaction
+        (foreign keys are not enforced on SQLite); None when there is no such user."""
+        with self._ws.transaction() as conn:
+            row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
+            if row is None:
+                return None
+            for table in (sessions, api_tokens):
+                conn.execute(table.delete().where(table.c.user_id == row.id))
+            conn.execute(challenge_games.delete().where(challenge_games.c.player == f"user:{row.id}"))
+            conn.execute(users.delete().where(users.c.id == row.id))
+            return _account(row)
+
+    def add_token(self, email: str, token_hash: str, name: str | None, now: dt.datetime) -> Account | None:
+        """Keep a new API token (its hash) for the user of `email`; None, and nothing kept, when there is no such user."""
+        with self._ws.transaction() as conn:
+            row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
+            if row is None:
+                return None
+            conn.execute(api_tokens.insert().values(token_hash=token_hash, user_id=row.id, name=name, created_at=now))
+        return _account(row)
+
+    def token(self, token_hash: str) -> KeptToken | None:
+        """The API token kept as `token_hash` and its user, or None."""
+        with self._ws.transaction(write=False) as conn:
+            row = conn.execute(sa.select(users, api_tokens.c.token_hash).join(api_tokens, api_tokens.c.user_id == users.c.id)
+                               .where(api_tokens.c.token_hash == token_hash)).one_or_none()
+        return None if row is None else KeptToken(_account(row), row.token_hash)
+
+    def start_session(self, id_hash: str, user_id: int, csrf: str, now: dt.datetime, ended_before: dt.datetime) -> None:
+        """Keep a new session; everyone's sessions started before `ended_before` are deleted meanwhile."""
+        with self._ws.transaction() as conn:
+            conn.execute(sessions.delete().where(sessions.c.created_at < ended_before))
+            conn.execute(sessions.insert().values(id_hash=id_hash, user_id=user_id, csrf=csrf, created_at=now, seen_at=now))
+
+    def session(self, id_hash: str) -> KeptSession | None:
+        """The session kept as `id_hash` and its user, or None."""
+        with self._ws.transaction(write=False) as conn:
+            row = conn.execute(sa.select(users, sessions.c.id_hash, sessions.c.csrf, sessions.c.created_at.label("started"),
+                                         sessions.c.seen_at).join(sessions, sessions.c.user_id == users.c.id)
+                               .where(sessions.c.id_hash == id_hash)).one_or_none()
+        return None if row is None else KeptSession(_account(row), row.id_hash, row.csrf, aware(row.started), aware(row.seen_at))
+
+    def seen(self, id_hash: str, now: dt.datetime) -> None:
+        """The session was used at `now`."""
+        with self._ws.transaction() as conn:
+            conn.execute(sessions.update().where(sessions.c.id_hash == id_hash).values(seen_at=now))
+
+    def end_session(self, id_hash: str) -> None:
+        """The session kept as `id_hash` ends (signing out, or found idle or too old)."""
+        with self._ws.transaction() as conn:
+            conn.execute(sessions.delete().where(sessions.c.id_hash == id_hash))
+
+    def hit(self, key_hash: str, window: int, forget_before: float) -> int:
+        """Count one attempt at `key_hash` in the window that began at `window` (epoch seconds) and
+        return the window's count; every key's windows that began before `forget_before` are deleted."""
+        with self._ws.transaction() as conn:
+            insert = dialect_insert(conn)(rate_limits).values(key=key_hash, window=window, hits=1)
+            hits: int = conn.execute(insert.on_conflict_do_update(
+                index_elements=["key", "window"], set_={"hits": rate_limits.c.hits + 1}).returning(rate_limits.c.hits)
+            ).scalar_one()
+            conn.execute(rate_limits.delete().where(rate_limits.c.window < forget_before))
+        return hits
+
+
+def _account(row: Any) -> Account:
+    return Account(row.id, row.email, row.role, row.password_hash, aware(row.created_at))
