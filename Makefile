@@ -9,7 +9,10 @@ setup: $(VENV)/.installed
 
 # requirements.lock pins the versions the tests and the byte-identical outputs were checked with
 # (pyproject.toml keeps the ranges a user's install may take); after changing a range:
-#   pip-compile --all-extras --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+#   pip-compile --all-extras --strip-extras --no-emit-index-url --no-emit-find-links \
+#     --unsafe-package prodops-maturity -o requirements.lock pyproject.toml
+# (the project names itself in its extras: without --unsafe-package the lock would pin this
+# checkout by its path, and a fresh clone elsewhere could not install)
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("prodops needs Python 3.11 or newer; set PYTHON=python3.11" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
