@@ -15,9 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from prodops import operations
-from prodops.demo import DEMO_IMPORTS, DEMO_ORGANIZATION, DEMO_SETTINGS, EXAMPLES, demo_answers
-from prodops.model import load_model
-from prodops.report import FORMATS
+from prodops.shells.demo import DEMO_IMPORTS, DEMO_ORGANIZATION, DEMO_SETTINGS, EXAMPLES, demo_answers
+from prodops.inputs.models import load_model
+from prodops.renderers import FORMATS
 from prodops.store import Workspace, database_url
 
 TARGETS = {"html": 5.0, "pdf": 15.0}

@@ -9,9 +9,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from prodops.answers import Respondent, Responses, load_responses
-from prodops.assessment import assess
-from prodops.model import load_model
+from prodops.core.responses import Respondent, Responses
+
+from prodops.inputs.answers import load_responses
+from prodops.core.assessment import assess
+from prodops.inputs.models import load_model
 
 TARGET_SECONDS = 1.0
 

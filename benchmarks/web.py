@@ -23,7 +23,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from prodops import operations  # noqa: E402
-from prodops.model import load_model  # noqa: E402
+from prodops.inputs.models import load_model
 from prodops.store import Workspace, database_url  # noqa: E402
 from tests.pgserver import free_port, new_database, running_postgres  # noqa: E402
 

@@ -9,7 +9,7 @@ import time
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 
-from prodops.web import Settings, create_app
+from prodops.shells.web import Settings, create_app
 from tests.pgserver import free_port
 
 

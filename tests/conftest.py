@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from prodops.answers import Respondent, Responses
+from prodops.core.responses import Respondent, Responses
 from tests.pgserver import bindir, new_database, running_postgres
-from prodops.model import MaturityModel
+from prodops.core.model import MaturityModel
 
 REPO = Path(__file__).resolve().parents[1]
 PRODOPS = str(Path(sys.executable).parent / "prodops")
@@ -56,7 +56,7 @@ def run(*args: str, input: str | None = None, env: dict | None = None, cwd: Path
     its standard output and error): a test pays for the command, not for starting Python."""
     from click.testing import CliRunner
 
-    from prodops.cli import main
+    from prodops.shells.cli import main
 
     runner = CliRunner()
     code = 0
@@ -120,7 +120,6 @@ def clock():
     moves it; the wall clock again after the test. A test that takes it is marked `clock`, and CI runs
     those again under faketime at other hours and in far time zones (.ci/run)."""
     from prodops import clock as program_clock
-
     program_clock.freeze(CLOCK_START)
     yield program_clock
     program_clock.unfreeze()

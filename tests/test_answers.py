@@ -5,9 +5,11 @@ import json
 
 import pytest
 
-from prodops.answers import answer_value, load_responses
-from prodops.errors import InputError
-from prodops.model import load_model
+from prodops.core.responses import answer_value
+
+from prodops.inputs.answers import load_responses
+from prodops.core.errors import InputError
+from prodops.inputs.models import load_model
 
 MODEL = load_model()
 
@@ -176,7 +178,7 @@ def test_errors_say_how_many_and_that_nothing_was_recorded(tmp_path):
 
 
 def test_a_model_given_as_answers_is_recognised():
-    from prodops.model import DEFAULT_MODEL_PATH
+    from prodops.inputs.models import DEFAULT_MODEL_PATH
 
     with pytest.raises(InputError, match="this is a maturity model, not an answers file; give it as the model"):
         load_responses(MODEL, [DEFAULT_MODEL_PATH])

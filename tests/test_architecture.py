@@ -1,4 +1,5 @@
-"""The shape of the code: a pure core, one application layer, thin shells (DESIGN.md §7)."""
+"""The shape of the code: its layers and the arrows between them (docs/architecture.md), one home
+for SQL, one clock, errors as data (DESIGN.md §7)."""
 
 import ast
 import re
@@ -7,12 +8,24 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "prodops"
-CORE = ["errors.py", "numbers.py", "files.py", "safe_text.py", "dates.py", "answers.py", "assessment.py", "roadmap.py", "model", "metrics", "sources",
-        "report/model.py", "report/layout.py"]
-LAYER = ["operations"]
-SHELLS = ("prodops.cli", "prodops.terminal", "prodops.store", "prodops.demo", "prodops.interactive", "prodops.web",
-          "prodops.operations", "prodops.report.html", "prodops.report.pdf", "prodops.report.markdown",
-          "prodops.report.xlsx", "prodops.report.charts")
+
+# Each layer (a folder of src/prodops) and what it may import of prodops; `prodops` itself (its
+# version) any may. The arrows of docs/architecture.md, held here.
+MAY_IMPORT = {
+    "core": {"core"},
+    "inputs": {"core", "inputs", "clock"},
+    "store": {"core", "store", "clock"},
+    "renderers": {"core", "renderers"},
+    "operations": {"core", "inputs", "store", "renderers", "operations", "clock"},
+    "shells": {"core", "inputs", "store", "renderers", "operations", "shells", "clock", "examples"},
+    "clock": set(),
+}
+
+
+def layer(path: Path) -> str:
+    """The layer of a module: its folder under src/prodops, or its own name at the top (clock)."""
+    part = path.relative_to(SRC).parts[0]
+    return part.removesuffix(".py")
 
 
 def modules(places):
@@ -40,16 +53,46 @@ def imports_of(source: str, package: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("path", list(modules(CORE)), ids=lambda p: str(p.relative_to(SRC)))
-def test_the_core_imports_no_shell(path):
-    shells = {m for m in imported(path) if m.startswith(SHELLS)}
-    assert not shells, f"{path.relative_to(SRC)} imports {sorted(shells)}"
+LAYERED = [p for p in sorted(SRC.rglob("*.py")) if layer(p) in MAY_IMPORT and "migrations" not in p.parts]
 
 
-@pytest.mark.parametrize("path", list(modules(LAYER)), ids=lambda p: str(p.relative_to(SRC)))
-def test_the_application_layer_imports_no_presentation(path):
-    shells = {m for m in imported(path) if m.startswith(("prodops.cli", "prodops.terminal", "prodops.web", "rich", "typer"))}
-    assert not shells, f"{path.relative_to(SRC)} imports {sorted(shells)}"
+@pytest.mark.parametrize("path", LAYERED, ids=lambda p: str(p.relative_to(SRC)))
+def test_each_layer_imports_only_the_layers_below_it(path):
+    allowed = MAY_IMPORT[layer(path)]
+    crossing = sorted(m for m in imported(path) if m.startswith("prodops.") and m.split(".")[1] not in allowed
+                      and not (m.split(".")[1] == "__version__"))
+    assert not crossing, f"{path.relative_to(SRC)} ({layer(path)}) imports {crossing}"
+
+
+def test_every_module_is_in_a_layer():
+    """A new module goes in a layer's folder (docs/architecture.md says which)."""
+    loose = [str(p.relative_to(SRC)) for p in sorted(SRC.rglob("*.py"))
+             if layer(p) not in MAY_IMPORT and p.name not in ("__init__.py", "__main__.py") and layer(p) != "examples"]
+    assert loose == []
+
+
+def file_reads(source: str) -> list[str]:
+    """Where `source` reads a file given to it: the builtin open(), pathlib, or a path's read_*."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open":
+            found.append(f"line {node.lineno}: open()")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"line {node.lineno}: import {n}" for n in names if n.split(".")[0] in ("pathlib", "os", "shutil")]
+    return found
+
+
+@pytest.mark.parametrize("path", list(modules(["core"])), ids=lambda p: str(p.relative_to(SRC)))
+def test_the_core_reads_no_file(path):
+    """The core takes parsed data: reading what people give is the inputs'. Its own data, shipped
+    inside it (the word lists), it loads through importlib.resources."""
+    assert file_reads(path.read_text()) == [], path.relative_to(SRC)
+
+
+def test_the_file_check_itself_sees_open_and_pathlib():
+    assert len(file_reads("from pathlib import Path\nimport os\ndef f(p):\n    return open(p).read()\n")) == 3
+    assert file_reads("from importlib.resources import files\nfiles('prodops').joinpath('x').read_text()\n") == []
 
 
 OUTSIDE_THE_STORE = [p.relative_to(SRC) for p in sorted(SRC.rglob("*.py")) if p.relative_to(SRC).parts[0] != "store"]
@@ -72,7 +115,7 @@ def test_the_sql_check_itself_sees_sqlalchemy_and_the_tables():
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+|`prodops [a-z]")
 
 
-@pytest.mark.parametrize("path", list(modules(CORE + LAYER)), ids=lambda p: str(p.relative_to(SRC)))
+@pytest.mark.parametrize("path", list(modules(["core", "inputs", "operations"])), ids=lambda p: str(p.relative_to(SRC)))
 def test_no_core_message_names_a_command_line_flag(path):
     """A web page must not tell anyone to `pass --model FILE`: fixes are `errors.Fix`, worded by each shell."""
     tree = ast.parse(path.read_text())
@@ -87,15 +130,15 @@ def test_no_core_message_names_a_command_line_flag(path):
 
 
 def test_every_fix_is_worded_by_the_cli():
-    from prodops.cli import CLI_FIXES
-    from prodops.errors import FIXES
+    from prodops.shells.cli import CLI_FIXES
+    from prodops.core.errors import FIXES
 
     assert CLI_FIXES.keys() == FIXES.keys()
 
 
 def test_the_check_itself_sees_an_import_inside_a_function():
-    source = "def f():\n    from prodops.terminal import show_result\n    from ..report import layout\n"
-    assert {"prodops.terminal.show_result", "prodops.report.layout"} <= imports_of(source, "prodops.metrics")
+    source = "def f():\n    from prodops.shells.terminal import show_result\n    from ..report import layout\n"
+    assert {"prodops.shells.terminal.show_result", "prodops.core.report.layout"} <= imports_of(source, "prodops.core.metrics")
 
 
 # --- one clock (prodops.clock) ---------------------------------------------------------------------

@@ -12,8 +12,8 @@ import pytest
 from pptx import Presentation
 
 from conftest import ok, refused
-from prodops.brand import MAX_LOGO, accent, contrast, logo
-from prodops.errors import InputError
+from prodops.core.brand import MAX_LOGO, accent, contrast, logo
+from prodops.core.errors import InputError
 
 
 def png(width: int, height: int) -> bytes:
@@ -151,7 +151,7 @@ def test_an_svg_logos_words_are_drawn_on_the_title_slide_whatever_font_it_names(
 
     from PIL import Image
 
-    from prodops.report.slides import _logo_png
+    from prodops.renderers.slides import _logo_png
 
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="44" font-size="36" {family}>Acme</text></svg>'
     kind, cleaned = logo(svg.encode())

@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
-from prodops.challenge import word_of_the_day
-from prodops.model import load_model
+from prodops.core.challenge import word_of_the_day
+from prodops.inputs.models import load_model
 from tests.conftest import PRODOPS, needs, run
 
 ZOO = """\

@@ -13,14 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import prodops.challenge
-from prodops.challenge import (ABSENT, CORRECT, EPOCH, MAX_GUESSES, PRESENT, Game, NotAGuess, Played, answers,
+import prodops.core.challenge
+from prodops.core.challenge import (ABSENT, CORRECT, EPOCH, MAX_GUESSES, PRESENT, Game, NotAGuess, Played, answers,
                                dictionary, hard_mode_miss, is_valid_guess, play, score, set_hard, share_text, stats,
                                word_of_the_day)
-from prodops.challenge.words import STOP
-from prodops.model import load_model
+from prodops.core.challenge.words import STOP
+from prodops.inputs.models import load_model
 
-PACKAGE = Path(prodops.challenge.__file__).parent
+MODEL = load_model()
+PACKAGE = Path(prodops.core.challenge.__file__).parent
 MARK = {"g": CORRECT, "y": PRESENT, ".": ABSENT}
 
 
@@ -471,7 +472,7 @@ def check_answers(found):
 
 
 def test_default_answers_are_the_curated_list():
-    found = answers()
+    found = answers(MODEL)
     assert [a.word for a in found] == curated_words()  # none dropped for want of a quote
     check_answers(found)
 
@@ -482,18 +483,18 @@ def test_an_unedited_copy_of_the_default_gives_the_curated_list():
 
 
 def test_word_of_the_day_cycles_through_every_answer():
-    words = sorted(a.word for a in answers())
+    words = sorted(a.word for a in answers(MODEL))
     start = EPOCH - dt.timedelta(days=10)  # a cycle across the epoch
-    days = [word_of_the_day(start + dt.timedelta(days=k)) for k in range(len(words) + 1)]
+    days = [word_of_the_day(start + dt.timedelta(days=k), MODEL) for k in range(len(words) + 1)]
     assert sorted(days[:-1]) == words  # each once, none repeated
     assert days[-1] == days[0]
 
 
 def test_word_of_the_day_is_deterministic():
     day = dt.date(2026, 7, 14)
-    assert word_of_the_day(day) == word_of_the_day(day)
-    assert word_of_the_day(day) in {a.word for a in answers()}
-    assert word_of_the_day(day) == word_of_the_day(day + dt.timedelta(days=len(answers())))
+    assert word_of_the_day(day, MODEL) == word_of_the_day(day, MODEL)
+    assert word_of_the_day(day, MODEL) in {a.word for a in answers(MODEL)}
+    assert word_of_the_day(day, MODEL) == word_of_the_day(day + dt.timedelta(days=len(answers(MODEL))), MODEL)
 
 
 @pytest.mark.parametrize(("word", "valid"), [
@@ -533,7 +534,7 @@ def test_answers_of_an_edited_model(make, tmp_path):
     assert (zebra.passage.kind, zebra.passage.key) == ("criterion", CRITERION)
     assert "zebra" in zebra.quote
     # the text is full of stop words (so the next check means something), and none is an answer
-    text = " ".join(p.text for p in prodops.challenge.passages(model)).lower()
+    text = " ".join(p.text for p in prodops.core.challenge.passages(model)).lower()
     assert STOP & set(re.findall(r"[a-z]+", text))
     assert [a.word for a in found if a.word in STOP] == []
     assert word_of_the_day(EPOCH, model) in {a.word for a in found}

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from prodops import operations as op
-from prodops.challenge import NotAGuess, word_of_the_day
-from prodops.errors import Refused
-from prodops.model import load_model
+from prodops.core.challenge import NotAGuess, word_of_the_day
+from prodops.core.errors import Refused
+from prodops.inputs.models import load_model
 from prodops.store import Workspace
 
 MODEL = load_model()

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from prodops import operations
-from prodops.challenge import answers, word_of_the_day
-from prodops.model import load_model
+from prodops.core.challenge import answers, word_of_the_day
+from prodops.inputs.models import load_model
 from prodops.store import Workspace
-from prodops.web import Settings, create_app
+from prodops.shells.web import Settings, create_app
 from tests.conftest import csrf_in
 
 MODEL = load_model()
@@ -213,7 +213,7 @@ def test_without_javascript_a_guess_is_posted_and_the_page_comes_back(app):
 
 
 def test_the_model_page_has_every_passage_and_escapes_the_model(app):
-    from prodops.challenge import passages
+    from prodops.core.challenge import passages
 
     page = client(app).get("/model").text
     for passage in passages(MODEL):  # wherever an answer comes from, its link lands

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from conftest import ok, refused, run, run_process
-from prodops.demo import demo_answers
-from prodops.interactive import interview_order
-from prodops.model import load_model
+from prodops.shells.demo import demo_answers
+from prodops.shells.interactive import interview_order
+from prodops.inputs.models import load_model
 
 MODEL = load_model()
 Q1, Q2, Q3 = demo_answers()
@@ -314,7 +314,7 @@ def test_the_readme_command_table_lists_every_command():
     import typer.main
 
     from conftest import REPO
-    from prodops.cli import app
+    from prodops.shells.cli import app
 
     root = typer.main.get_command(app)
     commands = set()
@@ -376,7 +376,7 @@ def test_every_command_line_in_the_readme_and_docs_names_real_commands_and_optio
     import typer.main
 
     from conftest import REPO
-    from prodops.cli import app
+    from prodops.shells.cli import app
 
     root = typer.main.get_command(app)
     checked = 0
@@ -402,7 +402,7 @@ def test_every_numeric_option_has_a_range():
     import click
     import typer
 
-    from prodops.cli import app
+    from prodops.shells.cli import app
 
     def commands(group: click.Command):
         yield group
@@ -421,8 +421,7 @@ def test_an_unexpected_error_is_one_line_and_its_report_a_file(tmp_path, monkeyp
     option values (which may hold secrets) stay out of it."""
     import tempfile
 
-    from prodops import cli
-
+    from prodops.shells import cli
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     @cli.app.command("fault-for-a-test", hidden=True)

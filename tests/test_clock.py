@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import CLOCK_START, ok
-from prodops.model import load_model
+from prodops.inputs.models import load_model
 
 UTC = dt.timezone.utc
 KIRITIMATI, BAKER = "Etc/GMT-14", "Etc/GMT+12"  # UTC+14 and UTC-12 (POSIX signs are the other way round)
@@ -33,7 +33,6 @@ def test_the_clock_is_utc_and_a_test_sets_it(clock, local_zone):
 
 def test_unfrozen_the_clock_runs():
     from prodops import clock
-
     with clock.frozen(dt.datetime(2001, 1, 1, tzinfo=UTC)):
         assert clock.today() == dt.date(2001, 1, 1)
     assert clock.now().year > 2001 and clock.now().tzinfo == UTC
@@ -72,7 +71,7 @@ def test_an_investment_done_without_a_day_is_done_on_the_utc_day(clock, local_zo
 
 def test_the_demos_open_campaign_opens_today_and_closes_in_30_days(clock, local_zone, demo, tmp_path):
     from prodops import operations
-    from prodops.demo import prepare_web_demo
+    from prodops.shells.demo import prepare_web_demo
     from prodops.store import Workspace
 
     local_zone(BAKER)  # 23:50 UTC is still 11:50 of the same day in UTC-12...

@@ -10,9 +10,9 @@ import pytest
 from pptx import Presentation
 
 from conftest import ok, refused
-from prodops.commentary import MAX_CHARS, parse, template
-from prodops.errors import InputError
-from prodops.report.layout import TITLES
+from prodops.core.commentary import MAX_CHARS, parse, template
+from prodops.core.errors import InputError
+from prodops.core.report.layout import TITLES
 
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://evil","x") | @octocat'
 
@@ -119,7 +119,7 @@ def test_marks_drop_only_where_they_are_marks(written, read):
 
 
 def test_a_report_without_an_assessment_carries_its_commentary(tmp_path):
-    from prodops.demo import EXAMPLES
+    from prodops.shells.demo import EXAMPLES
 
     db = str(tmp_path / "value.db")
     ok("import", "--organization", "Acme", "launches", str(EXAMPLES / "launches.csv"), "--db", db)  # launches alone: value data all the same
@@ -136,7 +136,7 @@ def test_a_report_without_an_assessment_carries_its_commentary(tmp_path):
 
 
 def test_commentary_on_a_section_the_report_lacks_is_kept_and_said(tmp_path):
-    from prodops.demo import EXAMPLES
+    from prodops.shells.demo import EXAMPLES
 
     db = str(tmp_path / "value.db")
     ok("import", "--organization", "Acme", "launches", str(EXAMPLES / "launches.csv"), "--db", db)

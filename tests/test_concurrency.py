@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from prodops.demo import EXAMPLES, demo_answers
+from prodops.shells.demo import EXAMPLES, demo_answers
 
 pytestmark = pytest.mark.slow  # many processes at once: seconds a test
 
@@ -19,7 +19,7 @@ WRITERS = 6
 def _writer(url: str, task: str, i: int, folder: str, start, results) -> None:
     """One writer process: waits for the others, then writes."""
     from prodops import operations
-    from prodops.model import load_model
+    from prodops.inputs.models import load_model
     from prodops.store import Workspace
 
     start.wait(60)

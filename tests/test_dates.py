@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from conftest import refused
-from prodops.dates import NotADate, parse_day
+from prodops.core.dates import NotADate, parse_day
 
 
 def test_a_day_is_read_as_yyyy_mm_dd():
@@ -43,7 +43,7 @@ def test_the_web_forms_word_a_wrong_day_as_they_did(tmp_path, clock):
 
     from prodops import operations
     from prodops.store import Workspace
-    from prodops.web import Settings, create_app
+    from prodops.shells.web import Settings, create_app
     from tests.test_web import PASSWORD, client, sign_in
 
     clock.freeze(dt.datetime(2026, 10, 15, 12, tzinfo=dt.timezone.utc))

@@ -62,7 +62,7 @@ def test_a_command_that_only_reads_never_writes_a_schema(tmp_path):
 
 
 def test_user_text_cannot_drive_the_terminal(tmp_path):
-    from prodops.sources.tables import template_csv
+    from prodops.inputs.sources.tables import template_csv
 
     db = str(tmp_path / "w.db")
     names = ["[link=http://evil.example]Payments[/link]", "[/]", "[bold red]Mobile"]
@@ -81,7 +81,7 @@ def test_user_text_cannot_drive_the_terminal(tmp_path):
 def test_a_name_of_any_length_reaches_a_chart_cut_to_size(demo):
     import json
 
-    from prodops.report.charts import CHARTS, LABEL
+    from prodops.renderers.charts import CHARTS, LABEL
 
     report = json.loads((demo / "report.json").read_text())
     first = report["value"]["predictability"]["teams"][0]["team"]

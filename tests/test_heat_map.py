@@ -11,12 +11,12 @@ from pathlib import Path
 from rich.console import Console
 
 from prodops import operations
-from prodops.files import dump_json
-from prodops.model import load_model
-from prodops.report.layout import Table, blockers_table, criteria, criteria_section, text
-from prodops.report.model import blocking, criteria_document
+from prodops.renderers.files import dump_json
+from prodops.inputs.models import load_model
+from prodops.core.report.layout import Table, blockers_table, criteria, criteria_section, text
+from prodops.core.report.model import blocking, criteria_document
 from prodops.store import Workspace
-from prodops.terminal import show_result
+from prodops.shells.terminal import show_result
 
 MODEL = load_model()
 
@@ -43,7 +43,7 @@ def test_the_report_s_criteria_are_a_result_s_criteria_document(demo, demo_works
 
 def test_the_dashboard_shows_the_report_s_rows_and_words(demo, tmp_path):
     from tests.test_web import PASSWORD, sign_in
-    from prodops.web import Settings, create_app
+    from prodops.shells.web import Settings, create_app
 
     db = tmp_path / "w.db"
     shutil.copy(demo / "prodops.db", db)

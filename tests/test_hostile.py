@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prodops import operations
-from prodops.errors import InputError
-from prodops.model import load_model
-from prodops.sources import FORMATS
-from prodops.sources.tables import TABLES
+from prodops.core.errors import InputError
+from prodops.inputs.models import load_model
+from prodops.inputs.sources import FORMATS
+from prodops.inputs.sources.tables import TABLES
 from prodops.store import Workspace
 
 pytestmark = pytest.mark.slow  # hundreds of hostile inputs each: seconds a test

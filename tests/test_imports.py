@@ -7,10 +7,10 @@ import json
 import pytest
 
 from conftest import run
-from prodops.demo import DEMO_IMPORTS, EXAMPLES
-from prodops.errors import InputError
-from prodops.sources import load
-from prodops.sources.tables import TABLES, read_table, template_csv
+from prodops.shells.demo import DEMO_IMPORTS, EXAMPLES
+from prodops.core.errors import InputError
+from prodops.inputs.sources import load
+from prodops.inputs.sources.tables import TABLES, read_table, template_csv
 from prodops.store import Workspace
 
 HEADER = template_csv("sprint-summary")
@@ -180,7 +180,7 @@ def test_template_commands(tmp_path):
 
 
 def test_assess_checks_answers_against_the_data(tmp_path):
-    from prodops.demo import demo_answers
+    from prodops.shells.demo import demo_answers
 
     db = str(tmp_path / "w.db")
     run("import", "--organization", "Northwind Cloud", "time-survey", str(EXAMPLES / "time-survey.csv"), "--db", db)
@@ -209,7 +209,7 @@ def test_the_inputs_doc_names_every_column():
 
 
 def test_the_cli_knows_every_table_kind():
-    from prodops.cli import TABLE_KINDS
+    from prodops.shells.cli import TABLE_KINDS
 
     assert set(TABLE_KINDS) == set(TABLES)
 
@@ -271,7 +271,6 @@ def test_a_velocity_chart_with_commitment_and_completed_only_imports(tmp_path):
 
 def test_names_match_whatever_their_letter_case(tmp_path):
     from prodops import operations
-
     with Workspace(f"sqlite:///{tmp_path / 'w.db'}") as ws:
         operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW, "a.csv")], organization="Acme")
         again = operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments,S1", "PAYMENTS,s1"), "b.csv")])
@@ -314,7 +313,7 @@ def test_values_in_messages_read_as_written(tmp_path):
 def test_teams_are_listed_as_people_read_their_numbers(tmp_path):
     rows = "".join(ROW.replace("Payments,S1", f"apache board {n},S1") for n in (1000, 101, 2, 11))
     batch = load("sprint-summary", [write(tmp_path, HEADER + rows)])
-    from prodops.metrics.predictability import predictability
+    from prodops.core.metrics.predictability import predictability
 
     teams = [t["team"] for t in predictability(batch.rows)["teams"]]
     assert teams == ["apache board 2", "apache board 11", "apache board 101", "apache board 1000"]  # not 1000 before 101
@@ -350,7 +349,7 @@ def test_a_header_with_spaces_after_the_commas_reads(tmp_path):
 def test_machine_readable_output_is_always_json():
     import math
 
-    from prodops.files import dump_json
+    from prodops.renderers.files import dump_json
 
     assert json.loads(dump_json({"a": math.nan, "b": [math.inf, 1.5]})) == {"a": None, "b": [None, 1.5]}
 
@@ -359,7 +358,6 @@ def test_both_databases_take_and_refuse_the_same_rows(db_url, tmp_path):
     """Checked before the database sees them: the same message on SQLite and PostgreSQL, never a
     database error, and a file path longer than the workspace's column keeps its end."""
     from prodops import operations
-
     deep = tmp_path
     for i in range(6):
         deep = deep / (f"{i}" * 100)
@@ -381,7 +379,7 @@ def test_tse2017_completed_committed_is_an_upper_bound(tmp_path):
     work removed, which is at least the removed points beyond the added ones (removed points may be
     added work). Subtracting every removed point took too much off: 8 committed, 60 added, 29
     removed, 58 done gave 0 % (apache board 1, sprint 143), though all 8 may have been done."""
-    from prodops.sources.tse2017 import HEADER as TSE_HEADER, read_tse2017
+    from prodops.inputs.sources.tse2017 import HEADER as TSE_HEADER, read_tse2017
 
     def row(sprint, committed, added, removed, completed):
         values = dict.fromkeys(TSE_HEADER, "0") | {"boardid": "1", "sprintid": str(sprint), "name": f"S{sprint}",

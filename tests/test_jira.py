@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from prodops.errors import Fix, InputError
-from prodops.sources import load
+from prodops.core.errors import Fix, InputError
+from prodops.inputs.sources import load
 
 
 def _issue(key, initial, current=None):
@@ -229,7 +229,7 @@ def test_a_sprint_in_utc_plus_10_near_midnight_keeps_the_days_of_its_own_offset(
     path.write_text(json.dumps(data))
     row = load("jira-sprint-report", [path], team="T").rows.row(0, named=True)
     assert (str(row["start"]), str(row["end"])) == ("2026-03-02", "2026-03-16")
-    from prodops.sources.jira import sprint_report_rows
+    from prodops.inputs.sources.jira import sprint_report_rows
 
     del data["sprint"]["isoCompleteDate"]
     synced = sprint_report_rows(data, "sync", "T", completed=complete)

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import run, run_process
-from prodops.errors import InputError
-from prodops.sources.jira_sync import Client, sync_board
+from prodops.core.errors import InputError
+from prodops.inputs.sources.jira_sync import Client, sync_board
 
 SPRINTS = [{"id": i, "state": "closed", "name": f"POW Sprint {i}", "startDate": f"2026-0{i}-02T09:00:00.000Z",
             "endDate": f"2026-0{i}-15T17:00:00.000Z", "completeDate": f"2026-0{i}-15T17:30:00.000Z", "originBoardId": 7}
@@ -204,7 +204,7 @@ def test_a_malformed_answer_is_refused_with_what_is_wrong(hostile, mode, expecte
 def test_every_wait_is_bounded(hostile, monkeypatch):
     import time
 
-    from prodops.sources import jira_sync
+    from prodops.inputs.sources import jira_sync
 
     Hostile.mode = "retry-after"  # obeyed up to a minute, then the sync's deadline stops it
     start = time.monotonic()

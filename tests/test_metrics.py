@@ -5,11 +5,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from prodops.metrics.launches import launch_success
-from prodops.metrics.predictability import before_after, predictability, summarize_issues
-from prodops.metrics.stats import compare, conclusion
-from prodops.metrics.time_value import time_value
-from prodops.model import load_model
+from prodops.core.metrics.launches import launch_success
+from prodops.core.metrics.predictability import before_after, predictability, summarize_issues
+from prodops.core.metrics.stats import compare, conclusion
+from prodops.core.metrics.time_value import time_value
+from prodops.inputs.models import load_model
 
 MODEL = load_model()
 
@@ -182,7 +182,7 @@ def test_grace_days_forgive_a_small_slip():
 
 
 def test_symptom_measures_over_the_window():
-    from prodops.metrics.symptoms import measurements, symptoms
+    from prodops.core.metrics.symptoms import measurements, symptoms
 
     s = sprints(
         ("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 8.0, 8.0, 0.0, 0.0),   # 14 days, Monday
@@ -221,7 +221,7 @@ def test_symptom_measures_over_the_window():
 
 
 def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
-    from prodops.metrics.revenue import revenue_wins
+    from prodops.core.metrics.revenue import revenue_wins
 
     feedback = pl.DataFrame([
         ("F1", "acme", D(2026, 1, 5), "R1"), ("F2", "acme", D(2026, 1, 9), "R2"),   # two items for one outcome
@@ -256,7 +256,7 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
                                              (D(2026, 2, 1), False),    # the ship day: it cannot have driven it
                                              (D(2026, 2, 2), False)])
 def test_feedback_drives_an_item_only_when_received_before_the_ship_day(received, drove):
-    from prodops.metrics.revenue import revenue_wins
+    from prodops.core.metrics.revenue import revenue_wins
 
     feedback = pl.DataFrame([("F1", "acme", received, "R1")], schema=["feedback", "account", "received", "roadmap_item"],
                             orient="row")
@@ -269,7 +269,7 @@ def test_feedback_drives_an_item_only_when_received_before_the_ship_day(received
 @pytest.mark.parametrize("day, counts", [(D(2026, 1, 31), False), (D(2026, 2, 1), True),   # the ship day counts
                                         (D(2026, 7, 31), True), (D(2026, 8, 1), False)])  # 180 days after, not 181
 def test_an_outcome_counts_from_the_ship_day_to_180_days_after(day, counts):
-    from prodops.metrics.revenue import revenue_wins
+    from prodops.core.metrics.revenue import revenue_wins
 
     feedback = pl.DataFrame([("F1", "acme", D(2026, 1, 5), "R1")], schema=["feedback", "account", "received", "roadmap_item"],
                             orient="row")
@@ -289,7 +289,7 @@ def test_a_team_counted_in_two_units_gets_no_pooled_figure():
 
 
 def test_a_weekend_between_sprints_is_not_a_planning_delay():
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics.symptoms import measurements
 
     weeks = [D(2026, 1, 5) + dt.timedelta(days=14 * i) for i in range(4)]  # Monday to Friday of the next week
     s = sprints(*[("T", str(i), w, w + dt.timedelta(days=11), "points", 10.0, 8.0, 8.0, 0.0, 0.0) for i, w in enumerate(weeks)])
@@ -309,7 +309,7 @@ def test_a_weekend_between_sprints_is_not_a_planning_delay():
     (D(2025, 12, 24), D(2025, 12, 24), False),  # starting on the last day of the previous one is early, not late
 ])
 def test_a_sprint_is_late_when_it_starts_after_the_first_working_day_after_the_previous_one(ended, started, late):
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics.symptoms import measurements
 
     s = sprints(("T", "1", ended - dt.timedelta(days=13), ended, "points", 10.0, 8.0, 8.0, 0.0, 0.0),
                 ("T", "2", started, started + dt.timedelta(days=13), "points", 10.0, 8.0, 8.0, 0.0, 0.0))
@@ -317,7 +317,7 @@ def test_a_sprint_is_late_when_it_starts_after_the_first_working_day_after_the_p
 
 
 def test_cadence_consistency_is_the_share_of_the_most_common_length_and_weekday_pair():
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics.symptoms import measurements
 
     def cadence(*pairs):  # (length, start) per sprint, each on a team of its own: no predecessor
         s = sprints(*[(f"T{i}", "1", start, start + dt.timedelta(days=length - 1), "points", 10.0, 8.0, 8.0, 0.0, 0.0)
@@ -335,7 +335,7 @@ def test_cadence_consistency_is_the_share_of_the_most_common_length_and_weekday_
 
 
 def test_the_91_day_window_holds_both_its_ends():
-    from prodops.metrics.symptoms import measurements, symptoms, window
+    from prodops.core.metrics.symptoms import measurements, symptoms, window
 
     as_of = D(2026, 3, 31)
     assert window(as_of) == (D(2025, 12, 31), as_of)  # 91 days, both included
@@ -349,7 +349,7 @@ def test_the_91_day_window_holds_both_its_ends():
 
 
 def test_a_sprint_counts_in_the_quarter_it_started_in():
-    from prodops.metrics.predictability import by_quarter
+    from prodops.core.metrics.predictability import by_quarter
 
     s = sprints(("T", "1", D(2026, 3, 23), D(2026, 4, 5), "points", 10.0, 5.0, 5.0, 0.0, 0.0),
                 ("T", "2", D(2026, 4, 6), D(2026, 4, 19), "points", 10.0, 9.0, 9.0, 0.0, 0.0))
@@ -357,7 +357,7 @@ def test_a_sprint_counts_in_the_quarter_it_started_in():
 
 
 def test_the_gtm_ready_rate_takes_the_365_days_up_to_the_day():
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics.symptoms import measurements
 
     launches = pl.DataFrame([("L1", "Old", D(2025, 3, 31), D(2025, 3, 31), "T"),     # 366 days before: out
                              ("L2", "Edge", D(2025, 4, 1), D(2025, 4, 1), "T"),     # 365th day back: in
@@ -374,7 +374,7 @@ def test_the_gtm_ready_rate_takes_the_365_days_up_to_the_day():
 
 
 def test_revenue_names_stay_with_their_items():
-    from prodops.metrics.revenue import revenue_wins
+    from prodops.core.metrics.revenue import revenue_wins
 
     feedback = pl.DataFrame([("F1", "a", D(2026, 1, 1), "R05"), ("F2", "a", D(2026, 1, 1), "R07")],
                             schema=["feedback", "account", "received", "roadmap_item"], orient="row")
@@ -389,7 +389,7 @@ def test_revenue_names_stay_with_their_items():
 # --- as of a day: the one rule for cutting data at a date (metrics.known_by) --------------------
 
 def _judged(launches, checklist, as_of, grace_days=0):
-    from prodops.metrics import Options, compute
+    from prodops.core.metrics import Options, compute
 
     return compute("launches", {"launches": launches, "launch_checklist": checklist},
                    Options(as_of=as_of, grace_days=grace_days))
@@ -426,8 +426,8 @@ def test_a_launch_past_its_date_that_has_not_happened_is_late():
 
 
 def test_a_sprint_counts_for_a_day_once_it_has_ended():
-    from prodops.metrics import known_by
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics import known_by
+    from prodops.core.metrics.symptoms import measurements
 
     s = sprints(("A", "1", D(2026, 9, 1), D(2026, 9, 14), "points", 10.0, 7.0, 7.0, 0.0, 0.0),
                 ("A", "2", D(2026, 9, 15), D(2026, 9, 28), "points", 10.0, 7.0, 7.0, 0.0, 0.0),
@@ -467,7 +467,7 @@ def test_an_upper_bound_is_marked_as_one_and_says_which_figure():
     assert team["planning_accuracy_pooled"] == 23 / 30 and team["planning_accuracy_bound"] == "at most"
     assert team["say_do_bound"] is None and team["scope_creep_bound"] is None  # exact in that source
     assert "planning accuracy is at most what is shown" in r["approximations"][0]["meaning"]
-    from prodops.report.layout import Typed, text
+    from prodops.core.report.layout import Typed, text
 
     assert text(Typed(team["planning_accuracy_pooled"], "percent", team["planning_accuracy_bound"])) == "≤ 77%"
 
@@ -481,13 +481,13 @@ def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
 
     from rich.console import Console
 
-    from prodops.metrics import METRICS, Metric, Options
-    from prodops.terminal import show_metrics
+    from prodops.core.metrics import METRICS, Metric, Options
+    from prodops.shells.terminal import show_metrics
 
-    module = types.ModuleType("prodops.metrics.cycle_time")
+    module = types.ModuleType("prodops.core.metrics.cycle_time")
     module.__doc__ = "Cycle time: the days from start to end of each sprint, averaged."
     module.compute = lambda tables, options: {"mean_days": 13.0, "sprints": tables["sprints"].height}
-    monkeypatch.setitem(sys.modules, "prodops.metrics.cycle_time", module)
+    monkeypatch.setitem(sys.modules, "prodops.core.metrics.cycle_time", module)
     monkeypatch.setitem(METRICS, "cycle-time", Metric("cycle-time", "Cycle time", "cycle_time", ("sprints",), ("sprint-summary",)))
     s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 7.0, 7.0, 0.0, 0.0))
     result = METRICS["cycle-time"].compute({"sprints": s}, Options(as_of=D(2026, 2, 1)))
@@ -495,7 +495,7 @@ def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
     out = io.StringIO()
     show_metrics(Console(file=out, width=100), {"cycle-time": result}, Options())
     assert '"mean_days": 13.0' in out.getvalue()
-    from prodops.report.layout import generic
+    from prodops.core.report.layout import generic
 
     table = generic({"value": {"cycle_time": result}}, METRICS["cycle-time"]).tables[0]
     assert table.rows[0][0] == "mean days" and table.rows[0][1].value == 13.0
@@ -506,7 +506,7 @@ def test_the_mann_whitney_p_value_is_scipys(seed):
     import numpy as np
     from scipy.stats import mannwhitneyu
 
-    from prodops.metrics.stats import mann_whitney_p
+    from prodops.core.metrics.stats import mann_whitney_p
 
     rng = np.random.default_rng(seed)
     n1, n2 = rng.integers(2, 60, 2)

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prodops.errors import InputError
-from prodops.model import DEFAULT_MODEL_PATH, export, json_schema, load_model
+from prodops.core.errors import InputError
+from prodops.inputs.models import DEFAULT_MODEL_PATH, load_model
+from prodops.core.model import export, json_schema
 
 MODEL = load_model()
 

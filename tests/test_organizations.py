@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from prodops.model import load_model
+from prodops.inputs.models import load_model
 from tests.conftest import ok, refused
 
 ACME = "Acme Software"
@@ -284,7 +284,7 @@ def _survey_share(teams: set[str] | None, period: str, until: str = "9999") -> f
     """By hand from the demo's CSV: the mean overhead share of `teams`' PMs (everyone's) in one survey, as known `until`."""
     import csv
 
-    from prodops.demo import EXAMPLES
+    from prodops.shells.demo import EXAMPLES
 
     rows = [r for r in csv.DictReader((EXAMPLES / "time-survey.csv").open()) if (teams is None or r["team"] in teams) and r["period"] == period
             and r["date"] <= until]

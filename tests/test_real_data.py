@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from prodops.errors import InputError
-from prodops.metrics.predictability import APPROXIMATIONS
-from prodops.sources import load
-from prodops.sources.tse2017 import read_tse2017
+from prodops.core.errors import InputError
+from prodops.core.metrics.predictability import APPROXIMATIONS
+from prodops.inputs.sources import load
+from prodops.inputs.sources.tse2017 import read_tse2017
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 TSE = REAL / "sprints-tse2017"
@@ -42,7 +42,7 @@ def test_tse2017_planning_accuracy_is_a_true_upper_bound():
     """Below min(completed, committed) only where the removed points exceed the added ones, so that
     some committed work was removed for certain: 657 of the 2,593 sprints with a commitment came out
     below it when every removed point was taken off the commitment, 67 now, each by that excess."""
-    from prodops.sources.tse2017 import NUMERIC
+    from prodops.inputs.sources.tse2017 import NUMERIC
 
     rows = load("tse2017-sprints", tse_files()).rows.sort("team", "sprint")
     raw = []
@@ -144,7 +144,7 @@ SURVEYS = REAL / "surveys"
 
 
 def test_the_real_google_forms_export_reads_with_its_quirks():
-    from prodops.sources.survey import Export
+    from prodops.inputs.sources.survey import Export
 
     export = Export(SURVEYS / "google_forms__autistica_turing_form_responses_1.csv")
     assert len(export.records) == 42 and export.header[0] == "Timestamp"
@@ -156,7 +156,7 @@ def test_the_real_google_forms_export_reads_with_its_quirks():
     ("typeform__fcc_2017_new_coder_survey_part2.csv", 53),
 ])
 def test_the_real_typeform_exports_read_and_refuse_an_ambiguous_header(tmp_path, name, columns):
-    from prodops.sources.survey import Export
+    from prodops.inputs.sources.survey import Export
 
     export = Export(SURVEYS / name)
     assert len(export.header) == columns and export.header.count("Other") >= 1

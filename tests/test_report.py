@@ -32,7 +32,7 @@ def test_the_demo_report_is_complete_and_deterministic(demo):
 
 
 def test_a_criterion_the_data_decides_says_so(demo):
-    from prodops.report.layout import criteria
+    from prodops.core.report.layout import criteria
 
     r = json.loads((demo / "report.json").read_text())
     rows = {row[1]: row for row in criteria(r).tables[0].rows}
@@ -52,14 +52,14 @@ def test_a_report_needs_an_assessment(tmp_path):
 
 
 def test_definitions_quoted_in_the_methodology_state_the_code_s_constants():
-    from prodops.metrics import stats
+    from prodops.core.metrics import stats
 
     assert f"fewer than {stats.MIN_SPRINTS} sprints in a period" in stats.__doc__
 
 
 def test_each_value_section_and_its_terminal_table_are_titled_by_the_metric_registry(demo, tmp_path):
-    from prodops.metrics import METRICS
-    from prodops.report.layout import TITLES, sections
+    from prodops.core.metrics import METRICS
+    from prodops.core.report.layout import TITLES, sections
 
     r = json.loads((demo / "report.json").read_text())
     shown = {s.id: s.title for s in sections(r)}

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from conftest import ok, refused, run_process
-from prodops.demo import EXAMPLES, demo_answers
-from prodops.report import FORMATS
-from prodops.report.charts import CHARTS
+from prodops.shells.demo import EXAMPLES, demo_answers
+from prodops.renderers import FORMATS
+from prodops.renderers.charts import CHARTS
 
 pytestmark = pytest.mark.slow  # every report format rendered: seconds a test
 
@@ -113,7 +113,7 @@ _FONTTOOLS_PDF = """
 import sys
 import weasyprint.pdf.fonts
 weasyprint.pdf.fonts.harfbuzz_subset = None if sys.argv[1] == "fonttools" else weasyprint.pdf.fonts.harfbuzz_subset
-from prodops.cli import main
+from prodops.shells.cli import main
 sys.argv = ["prodops", "report", "-f", "pdf", "--db", sys.argv[2], "--out", sys.argv[3]]
 main()
 """
@@ -246,9 +246,9 @@ def test_pdf_never_splits_a_chart_or_a_short_table_across_pages(demo):
 
     from weasyprint import HTML
 
-    from prodops.report.charts import render_svgs
-    from prodops.report.html import render_html
-    from prodops.report.layout import sections
+    from prodops.renderers.charts import render_svgs
+    from prodops.renderers.html import render_html
+    from prodops.core.report.layout import sections
 
     report = json.loads((demo / "report.json").read_text())
     svgs = render_svgs(report, [c for s in sections(report) for c in s.charts])
@@ -276,8 +276,8 @@ def test_without_pango_the_pdf_says_what_to_install_and_the_demo_does_the_rest(t
     import sys
     import types
 
-    from prodops.demo import run_demo
-    from prodops.report.pdf import PdfUnavailable, render_pdf
+    from prodops.shells.demo import run_demo
+    from prodops.renderers.pdf import PdfUnavailable, render_pdf
 
     broken = types.ModuleType("weasyprint")
 
@@ -298,8 +298,8 @@ def test_edge_cases_render_in_every_format(demo):
     import copy
     import json
 
-    from prodops.report import render
-    from prodops.report.markdown import md_escape
+    from prodops.renderers import render
+    from prodops.renderers.markdown import md_escape
 
     report = json.loads((demo / "report.json").read_text())
     odd = copy.deepcopy(report)
@@ -332,7 +332,7 @@ def test_edge_cases_render_in_every_format(demo):
 def test_a_team_called_all_teams_keeps_its_own_line(demo):
     import json
 
-    from prodops.report.charts import predictability_over_time
+    from prodops.renderers.charts import predictability_over_time
 
     report = json.loads((demo / "report.json").read_text())
     first = report["value"]["predictability"]["teams"][0]["team"]

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from conftest import ok, refused
-from prodops.report import FORMATS, RENDERERS, Drawing, Renderer
-from prodops.report.layout import sections
+from prodops.renderers import FORMATS, RENDERERS, Drawing, Renderer
+from prodops.core.report.layout import sections
 
 TEXT = Renderer("txt", "Text", "txt", "text/plain; charset=utf-8", __name__, also=("text",))
 
@@ -37,7 +37,7 @@ def test_the_web_app_offers_and_serves_every_registered_format(text_format, demo
     from tests.test_web import PASSWORD, sign_in
     from prodops import operations
     from prodops.store import Workspace
-    from prodops.web import Settings, create_app
+    from prodops.shells.web import Settings, create_app
 
     with Workspace.open(demo_workspace) as ws:
         operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)

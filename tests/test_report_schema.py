@@ -1,4 +1,4 @@
-"""The report's JSON Schema (src/prodops/report/schema.json): real reports pass it, drifted ones do not."""
+"""The report's JSON Schema (src/prodops/core/report/schema.json): real reports pass it, drifted ones do not."""
 
 import copy
 import importlib.resources
@@ -8,12 +8,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import run
-from prodops.demo import demo_answers
+from prodops.shells.demo import demo_answers
 
 
 @pytest.fixture(scope="module")
 def schema():
-    return json.loads((importlib.resources.files("prodops.report") / "schema.json").read_text(encoding="utf-8"))
+    return json.loads((importlib.resources.files("prodops.core.report") / "schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_a_report_with_events_and_investments_as_run_is_valid(validator, demo, t
 
 @pytest.mark.slow
 def test_a_report_with_value_data_and_no_assessment_is_valid_and_says_so(validator, tmp_path):
-    from prodops.demo import EXAMPLES
+    from prodops.shells.demo import EXAMPLES
 
     db = str(tmp_path / "value.db")
     for kind, name in (("sprint-summary", "sprints.csv"), ("launches", "launches.csv")):

@@ -14,8 +14,8 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from conftest import PRODOPS, needs, ok
-from prodops.report import layout
-from prodops.report.charts import CHARTS
+from prodops.core.report import layout
+from prodops.renderers.charts import CHARTS
 
 pytestmark = pytest.mark.slow  # slide decks rendered and read back: seconds a test
 
@@ -89,7 +89,7 @@ def test_the_same_workspace_gives_the_same_deck_whatever_the_clock(demo, tmp_pat
 
 
 def test_hostile_text_is_text_on_the_slides(tmp_path, demo):
-    from prodops.report import render
+    from prodops.renderers import render
 
     report = json.loads((demo / "report.json").read_text())
     report["title"] = HOSTILE + "\x0b"  # a vertical tab: no XML may hold it
@@ -108,7 +108,7 @@ def test_the_report_command_writes_the_deck(demo, tmp_path, formats):
 
 
 def test_a_long_commentary_paragraph_is_cut_to_fit_its_slides(demo):
-    from prodops.report.slides import render_pptx
+    from prodops.renderers.slides import render_pptx
 
     report = json.loads((demo / "report.json").read_text())
     long = " ".join(f"Sentence {i} of the lead's single very long paragraph about the quarter." for i in range(120))

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from prodops.report import layout
-from prodops.report.xlsx import render_xlsx, sheet_title
+from prodops.core.report import layout
+from prodops.renderers.xlsx import render_xlsx, sheet_title
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import everyone, responses, tiny_model
-from prodops.assessment import assess
-from prodops.model import load_model
-from prodops.roadmap import plan, roadmap_document
+from prodops.core.assessment import assess
+from prodops.inputs.models import load_model
+from prodops.core.roadmap import plan, roadmap_document
 
 DEFAULT = load_model()
 TINY = tiny_model()

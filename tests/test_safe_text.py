@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 
 from prodops import operations
-from prodops.brand import display_name
-from prodops.errors import Fix, InputError
-from prodops.model import load_model
-from prodops.safe_text import NAME_LENGTH, checked_text, text_problem
+from prodops.core.brand import display_name
+from prodops.core.errors import Fix, InputError
+from prodops.inputs.models import load_model
+from prodops.core.safe_text import NAME_LENGTH, checked_text, text_problem
 from prodops.store import Workspace
-from prodops.tracking import Tracked, change
+from prodops.core.tracking import Tracked, change
 
 LONG = "x" * (NAME_LENGTH + 1)
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import everyone, responses, tiny_model
-from prodops.assessment import assess, result_document, staged_levels
-from prodops.model import load_model
+from prodops.core.assessment import assess, result_document, staged_levels
+from prodops.inputs.models import load_model
 
 TINY = tiny_model()
 DEFAULT = load_model()

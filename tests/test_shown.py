@@ -23,10 +23,10 @@ import pytest
 import yaml
 
 from conftest import ok, responses, tiny_model
-from prodops.assessment import assess
-from prodops.metrics import Measurement
-from prodops.model import load_model
-from prodops.numbers import beside, pct
+from prodops.core.assessment import assess
+from prodops.core.metrics import Measurement
+from prodops.inputs.models import load_model
+from prodops.core.numbers import beside, pct
 from tests.test_organizations import _texts
 from tests.test_web import app, db  # noqa: F401 (fixtures: the web app on a workspace of its own)
 
@@ -95,7 +95,7 @@ OFFSETS = [0, 1e-12, 1e-9, 1e-6, 4e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2]
 @pytest.mark.parametrize("op, threshold", LINES, ids=[f"{op}{t}" for op, t in LINES])
 @pytest.mark.parametrize("offset", OFFSETS + [-x for x in OFFSETS[1:]])
 def test_a_share_near_its_line_reads_on_its_side(op, threshold, offset):
-    from prodops.model.schema import DataBinding
+    from prodops.core.model.schema import DataBinding
 
     value = threshold + offset
     holds = DataBinding(metric="m", op=op, threshold=threshold).holds(value)
@@ -125,7 +125,8 @@ def test_the_examples_of_the_issue_read_on_their_side():
 def test_a_score_beside_the_met_threshold_keeps_its_deciding_digits_in_the_table_and_the_workbook():
     import openpyxl
 
-    from prodops.report import layout, xlsx
+    from prodops.core.report import layout
+    from prodops.renderers import xlsx
 
     report = {"methodology": {"model": {"met_threshold": 0.75}}}
     cell = layout.score_beside({"score": 0.7495, "answers_met": False}, report)
@@ -312,7 +313,7 @@ def test_every_tied_role_is_named(demo):
 
 
 def test_a_column_of_hours_takes_one_number_of_decimals():
-    from prodops.report import layout
+    from prodops.core.report import layout
 
     tv = {"by_category": {"meeting_coordination": {"baseline": 6.0, "followup": 2.96}},
           "baseline_hours": 6.0, "followup_hours": 2.96, "hours_saved_per_pm_week": 3.04, "paired": 0,
@@ -333,7 +334,7 @@ def test_a_column_of_hours_takes_one_number_of_decimals():
 def test_mixed_units_compare_the_median_sprint_as_every_group_figure_does():
     import numpy as np
 
-    from prodops.metrics.stats import compare
+    from prodops.core.metrics.stats import compare
 
     before = (np.array([2.0, 5.0, 9.0]), np.array([10.0, 10.0, 10.0]))  # ratios 0.2, 0.5, 0.9: median 0.5, mean 0.533
     after = (np.array([6.0, 7.0, 10.0, 5.0]), np.array([10.0, 10.0, 10.0, 5.0]))  # 0.6, 0.7, 1.0, 1.0: median 0.85

@@ -5,11 +5,13 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from prodops.answers import Respondent, Responses, load_responses
-from prodops.assessment import assess
-from prodops.demo import demo_answers
-from prodops.errors import InputError
-from prodops.model import load_model
+from prodops.core.responses import Respondent, Responses
+
+from prodops.inputs.answers import load_responses
+from prodops.core.assessment import assess
+from prodops.shells.demo import demo_answers
+from prodops.core.errors import InputError
+from prodops.inputs.models import load_model
 from prodops.store import HEAD_REVISION, Workspace, database_url
 from tests.pgserver import new_database
 
@@ -201,8 +203,8 @@ def test_every_imported_text_fits_its_column_on_every_database():
     PostgreSQL refuses with a database error: the two must agree with the columns."""
     import sqlalchemy as sa
 
-    from prodops.sources import FORMATS
-    from prodops.sources.tables import TABLES
+    from prodops.inputs.sources import FORMATS
+    from prodops.inputs.sources.tables import TABLES
     from prodops.store.tables import metadata
 
     for kind, spec in TABLES.items():

@@ -5,10 +5,10 @@ import json
 import pytest
 
 from conftest import run
-from prodops.errors import InputError
-from prodops.model import load_model
-from prodops.sources import load
-from prodops.sources.survey import Export, read_answers
+from prodops.core.errors import InputError
+from prodops.inputs.models import load_model
+from prodops.inputs.sources import load
+from prodops.inputs.sources.survey import Export, read_answers
 
 TIME_MAP = """for: time-survey
 respondent: Email Address

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from conftest import ok, refused
-from prodops.errors import InputError
-from prodops.model import load_model
-from prodops.tracking import Tracked, after_window, change, describe, worked
+from prodops.core.errors import InputError
+from prodops.inputs.models import load_model
+from prodops.core.tracking import Tracked, after_window, change, describe, worked
 
 MODEL = load_model()
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)

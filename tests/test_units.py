@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from prodops.answers import Respondent, Responses
-from prodops.assessment import assess
-from prodops.units import Unit, Units, compare, counted, latest_by_scope, placed
+from prodops.core.responses import Respondent, Responses
+from prodops.core.assessment import assess
+from prodops.core.units import Unit, Units, compare, counted, latest_by_scope, placed
 from tests.conftest import ok, refused, tiny_model
 
 MODEL = tiny_model()
@@ -108,7 +108,7 @@ def dataclass_like(cls):
 # --- in a workspace, through the command line ------------------------------------------------------
 
 def _answers(tmp_path, name, unit=None, team=None, value="Fully", day="2026-09-30", org="Northwind Cloud"):
-    from prodops.model import load_model
+    from prodops.inputs.models import load_model
 
     model = load_model()
     doc = {"organization": org, **({"unit": unit} if unit else {}), "date": day,
@@ -258,7 +258,7 @@ def test_an_admin_declares_units_on_the_organisation_page_and_a_viewer_reads_eac
 
 def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_units_assessment(demo_workspace):
     from prodops import operations
-    from prodops.model import load_model
+    from prodops.inputs.models import load_model
     from prodops.store import Workspace
     from tests.test_web import demo_app, sign_in
 
@@ -288,7 +288,7 @@ def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_unit
 
 def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(tmp_path):
     from prodops import operations
-    from prodops.demo import EXAMPLES
+    from prodops.shells.demo import EXAMPLES
     from prodops.store import Workspace
     from tests.test_web import demo_app, sign_in
 
@@ -312,7 +312,7 @@ def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(t
 
 def test_two_units_campaigns_with_people_named_alike_count_four_people(tmp_path):
     from prodops import operations
-    from prodops.model import load_model
+    from prodops.inputs.models import load_model
     from prodops.store import Workspace
 
     model = load_model()
@@ -335,7 +335,7 @@ def test_two_units_campaigns_with_people_named_alike_count_four_people(tmp_path)
 
 def test_closing_a_units_campaign_records_what_its_dashboard_showed(demo_workspace):
     from prodops import operations
-    from prodops.model import load_model
+    from prodops.inputs.models import load_model
     from prodops.store import Workspace
 
     model = load_model()
@@ -377,7 +377,7 @@ def test_the_history_of_several_organisations_keeps_every_one(tmp_path):
 
 def test_names_beyond_ascii_match_in_any_case(tmp_path):
     from prodops import operations
-    from prodops.metrics import of_teams
+    from prodops.core.metrics import of_teams
     from prodops.store import Workspace
 
     import polars as pl
@@ -393,7 +393,7 @@ def test_names_beyond_ascii_match_in_any_case(tmp_path):
 
 
 def test_planning_answers_files_for_a_unit_uses_its_data(demo_workspace, tmp_path):
-    from prodops.demo import demo_answers
+    from prodops.shells.demo import demo_answers
 
     q3 = str(demo_answers()[-1])
     whole = json.loads(ok("plan", q3, "--db", demo_workspace, "--json").stdout)

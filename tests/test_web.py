@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from prodops import operations
-from prodops.model import load_model
+from prodops.inputs.models import load_model
 from prodops.store import Workspace
-from prodops.web import Settings, create_app
+from prodops.shells.web import Settings, create_app
 from tests.conftest import csrf_in
 
 MODEL = load_model()
@@ -407,8 +407,8 @@ def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
 # --- closing records the assessment as `prodops assess` would ---------------------------------
 
 def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, db, clock):
-    from prodops.answers import dump_yaml, responses_document
-    from prodops.assessment import result_document
+    from prodops.inputs.answers import dump_yaml, responses_document
+    from prodops.core.assessment import result_document
     from tests.conftest import run
 
     cid = new_campaign(app, organization="Acme", closes=dt.date(2030, 1, 31))
@@ -584,7 +584,7 @@ def test_reports_download_in_every_format(tmp_path, demo):
 
 @pytest.mark.slow
 def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db, clock):  # no window ends mid-test
-    from prodops.errors import Refused
+    from prodops.core.errors import Refused
 
     with Workspace.open(db) as ws:
         for n in range(30):
@@ -645,7 +645,7 @@ def test_an_organisation_with_a_slash_in_its_name_opens(app):
 
 def test_an_invite_goes_to_one_address(app):
     cid = new_campaign(app)
-    from prodops.errors import InputError
+    from prodops.core.errors import InputError
 
     with Workspace.open(app.state.settings.db) as ws, pytest.raises(InputError) as e:
         operations.invite(ws, MODEL, cid, [{"email": "ana@example.com,eve@evil.example", "role": "pm"}])

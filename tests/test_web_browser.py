@@ -15,7 +15,7 @@ require_browser()
 from playwright.sync_api import expect  # noqa: E402
 
 from prodops import operations  # noqa: E402
-from prodops.model import load_model  # noqa: E402
+from prodops.inputs.models import load_model
 from prodops.store import Workspace  # noqa: E402
 from tests.browsing import Server, serious, tab_to  # noqa: E402
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from prodops import operations
-from prodops.demo import DEMO_EVENTS, DEMO_ORGANIZATION, DEMO_UNIT_REPORT
-from prodops.errors import InputError, Refused
-from prodops.model import load_model
+from prodops.shells.demo import DEMO_EVENTS, DEMO_ORGANIZATION, DEMO_UNIT_REPORT
+from prodops.core.errors import InputError, Refused
+from prodops.inputs.models import load_model
 from prodops.store import Workspace
 
 MODEL = load_model()

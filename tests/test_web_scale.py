@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from prodops import operations
-from prodops.model import load_model
+from prodops.inputs.models import load_model
 from prodops.store import Workspace
-from prodops.web import Settings, create_app
+from prodops.shells.web import Settings, create_app
 from tests.conftest import csrf_in
 from tests.pgserver import free_port as _free_port
 

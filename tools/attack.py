@@ -157,7 +157,7 @@ def run(python: str, pythonpath: str | None, timeout: float) -> dict:
     env = {**os.environ, "COLUMNS": "120"}
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    command = [python, "-c", "import sys; from prodops.cli import main; sys.argv[0] = 'prodops'; main()"]
+    command = [python, "-c", "import sys; from prodops.shells.cli import main; sys.argv[0] = 'prodops'; main()"]
     counts = {k: 0 for k in ("accepted", "refused", "crashed", "hung", "half-written", "trespassing")}
     notable: list[str] = []
     accepted: list[str] = []

@@ -1,12 +1,12 @@
-"""Writes docs/inputs.md from the table specs (src/prodops/sources/tables.py) and the prose below.
+"""Writes docs/inputs.md from the table specs (src/prodops/inputs/sources/tables.py) and the prose below.
 
 Run `python tools/make_inputs_doc.py` after changing a table; a test checks the doc names every column.
 """
 
 from pathlib import Path
 
-from prodops.sources import FORMATS
-from prodops.sources.tables import TABLES
+from prodops.inputs.sources import FORMATS
+from prodops.inputs.sources.tables import TABLES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "inputs.md"
 
@@ -159,7 +159,7 @@ prediction time `t`. Import the `*_iteration_80.csv` files (scope changes neares
 prodops import tse2017-sprints path/to/sprints-tse2017/*/*_iteration_80.csv
 ```
 
-The conversion (`src/prodops/sources/tse2017.py`): team = `<project> board <boardid>`, sprint =
+The conversion (`src/prodops/inputs/sources/tse2017.py`): team = `<project> board <boardid>`, sprint =
 `<sprintid> <name>`, unit = points, committed = `vel_starttime`, added = `vel_added`, completed =
 `vel_diff + vel_starttime + vel_added - vel_removed` (all points delivered by the end); removed is
 left blank (`vel_removed` counts added work removed too, not only committed work). The dataset does not say which of the completed points were committed:

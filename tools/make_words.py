@@ -1,7 +1,7 @@
-"""Write src/prodops/challenge/words.txt, the game's valid guesses, from SCOWL as Debian ships it
+"""Write src/prodops/core/challenge/words.txt, the game's valid guesses, from SCOWL as Debian ships it
 (`apt-get install wamerican-large wbritish-large`): every five-letter word of lower-case letters
 a-z in either list (capitalised entries are names; accented ones are not typeable), sorted, once.
-The licence is in src/prodops/challenge/WORDS-LICENSE.txt."""
+The licence is in src/prodops/core/challenge/WORDS-LICENSE.txt."""
 
 import re
 from pathlib import Path

@@ -1,3 +1,3 @@
-from prodops.cli import main
+from prodops.shells.cli import main
 
 main()

@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from prodops import clock
-from prodops.errors import InputError, Refused
-from prodops.safe_text import EMAIL_LENGTH, is_email
+from prodops.core.errors import InputError, Refused
+from prodops.core.safe_text import EMAIL_LENGTH, is_email
 from prodops.store.access import Account
 
 if TYPE_CHECKING:

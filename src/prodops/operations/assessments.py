@@ -7,22 +7,22 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from prodops.answers import Responses
-from prodops.assessment import AssessmentResult
-from prodops.errors import Fix, InputError
-from prodops.model import MaturityModel
-from prodops.roadmap import Roadmap
+from prodops.core.responses import Responses
+from prodops.core.assessment import AssessmentResult
+from prodops.core.errors import Fix, InputError
+from prodops.core.model import MaturityModel
+from prodops.core.roadmap import Roadmap
 
 
 def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path | str | None = None) -> Responses:
     """Answers files (YAML or JSON), or one Google Forms / Typeform export read through `mapping`."""
     if mapping is not None:
-        from prodops.sources.survey import read_answers
+        from prodops.inputs.sources.survey import read_answers
 
         if len(paths) != 1:
             raise InputError(f"a survey export is read through its mapping one at a time; {len(paths)} files were given")
         return read_answers(Path(paths[0]), Path(mapping), model)
-    from prodops.answers import load_responses
+    from prodops.inputs.answers import load_responses
 
     return load_responses(model, paths)
 
@@ -31,8 +31,8 @@ def evidence(ws, organization: str, as_of: dt.date, teams: set[str] | None = Non
     """What `organization`'s data (of `teams`, in lower case; None: all of it) measured in the
     quarter before `as_of`, as known on that day: what data-bound criteria are checked against
     ({metric: metrics.Measurement}, each with its n and days)."""
-    from prodops.metrics import known_by, of_teams
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics import known_by, of_teams
+    from prodops.core.metrics.symptoms import measurements
     from prodops.operations.units import data_tables
 
     return measurements(known_by(of_teams(data_tables(ws, organization), teams), as_of), as_of)
@@ -74,7 +74,7 @@ def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = T
     """Score `responses` (of `unit`, when given: a team or business unit declared in the workspace;
     with its evidence unless `use_data` is off) and record the result in the workspace (unless
     `record` is off, or there is no workspace)."""
-    from prodops.assessment import assess as score
+    from prodops.core.assessment import assess as score
 
     if unit and responses.unit and unit.strip().casefold() != responses.unit.casefold():
         raise InputError(f"the answers are of unit {responses.unit!r}, but {unit.strip()!r} was asked for; give one")
@@ -116,7 +116,7 @@ def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
            unit: str | None = None) -> Latest:
     """The result on `as_of` (default: the newest assessment's day) of `unit` of `organization`
     (None: the whole organisation; or the only one recorded): each scope's latest assessment on or
-    before it, rolled up (prodops.units)."""
+    before it, rolled up (prodops.core.units)."""
     from prodops.operations.units import pool, scored_unit, unit_named
 
     found = pool(ws, model, organization, as_of)
@@ -135,7 +135,7 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
     """The roadmap from answers files (scored with the workspace's evidence when there is one), or
     from the latest recorded assessment; and what the user should know about it."""
     from prodops.operations.tracking import plan_tracking
-    from prodops.roadmap import plan as make_plan
+    from prodops.core.roadmap import plan as make_plan
 
     if paths:
         result, notes = assess(model, read_responses(model, paths), ws, record=False, unit=unit).result, []
@@ -165,7 +165,7 @@ def history(ws, organization: str | None = None, unit: str | None = None, model:
     if unit is None and all(a.unit is None for a in recorded):
         return recorded
     if model is None:
-        from prodops.model import load_model
+        from prodops.inputs.models import load_model
 
         model = load_model()
     out = []

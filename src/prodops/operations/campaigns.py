@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
-from prodops.answers import Respondent, Responses
-from prodops.errors import Fix, InputError, Problem, Refused
-from prodops.model import MaturityModel
-from prodops.safe_text import NAME_LENGTH, checked_text
+from prodops.core.responses import Respondent, Responses
+from prodops.core.errors import Fix, InputError, Problem, Refused
+from prodops.core.model import MaturityModel
+from prodops.core.safe_text import NAME_LENGTH, checked_text
 from prodops.store.campaigns import CampaignRow, Note, Submitted
 
 if TYPE_CHECKING:
@@ -232,7 +232,7 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
     """Stop taking answers and record the assessment of what was submitted, in one transaction:
     an answer saved before the close is in it, one arriving after is refused. Returns the
     `operations.Assessed` with its `recorded` id."""
-    from prodops.assessment import assess as score
+    from prodops.core.assessment import assess as score
     from prodops.operations.assessments import Assessed, Recorded, evidence, scoped
 
     today = today or clock.today()

@@ -1,6 +1,6 @@
 """The Knowledge Challenge on a workspace: every game is kept there, guess by guess, so a game goes
 on after a reload or a restart, and statistics come from the games themselves. The web app and the
-terminal both play through these calls; the rules are prodops.challenge's.
+terminal both play through these calls; the rules are prodops.core.challenge's.
 
 A player is a key: `user:ID` (signed in), `guest:ID` (a browser without an account; its cookie
 holds a token only the hash of which is kept) or `terminal` (whoever plays in this workspace's
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from prodops import clock
-from prodops.challenge import Answer, Game, Played, Stats, game_number, is_valid_guess, play, \
+from prodops.core.challenge import Answer, Game, Played, Stats, game_number, is_valid_guess, play, \
     set_hard, share_text, stats
-from prodops.challenge.words import answer_of, answer_of_the_day, playable
-from prodops.errors import InputError, Refused
+from prodops.core.challenge.words import answer_of, answer_of_the_day, playable
+from prodops.core.errors import InputError, Refused
 from prodops.store.challenge import StoredGame
 
 if TYPE_CHECKING:
-    from prodops.model import MaturityModel
+    from prodops.core.model import MaturityModel
     from prodops.store import Workspace
 
 TITLE = "Knowledge Challenge"

@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
-from prodops.answers import answer_value, scale_help
-from prodops.safe_text import NOTE_LENGTH
-from prodops.errors import InputError, Problem, Refused
-from prodops.model import MaturityModel
+from prodops.core.responses import answer_value, scale_help
+from prodops.core.safe_text import NOTE_LENGTH
+from prodops.core.errors import InputError, Problem, Refused
+from prodops.core.model import MaturityModel
 from prodops.operations.access import check_rate, digest
 from prodops.operations.campaigns import Campaign, _campaign, _raise, _same_model, _text
 from prodops.operations.invites import Invite, _invite
 from prodops.store.campaigns import CampaignRow, Given, Link
 
 if TYPE_CHECKING:
-    from prodops.model.schema import Criterion, Dimension
+    from prodops.core.model.schema import Criterion, Dimension
     from prodops.store import Workspace
 
 # Wrong links a client may try per LOOKUP_SECONDS; past it, its wrong links answer "too many". A

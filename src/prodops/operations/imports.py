@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from prodops.operations.organizations import organization_for
-from prodops.sources import FORMATS, NAMES, SCOPED, Batch, Format, load, prepare
+from prodops.inputs.sources import FORMATS, NAMES, SCOPED, Batch, Format, load, prepare
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def sync_jira(ws, client, board: int, team: str | None = None,
     same summing into sprints."""
     import polars as pl
 
-    from prodops.sources.jira_sync import sync_board
+    from prodops.inputs.sources.jira_sync import sync_board
 
     owner = organization_for(ws, organization, new=True)  # before anything is read from Jira
     team = team or f"board-{board}"
@@ -75,7 +75,7 @@ def sync_jira(ws, client, board: int, team: str | None = None,
 def _write(ws, batch: Batch, organization: str) -> Imported:
     """The batch written as `organization`'s rows, its names spelled as that organisation's data
     already spells them."""
-    from prodops.sources import spell_alike
+    from prodops.inputs.sources import spell_alike
 
     known = {}
     for column, domain in NAMES.get(batch.table, {}).items():

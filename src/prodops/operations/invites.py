@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
-from prodops.errors import InputError, Problem, Refused
-from prodops.model import MaturityModel
+from prodops.core.errors import InputError, Problem, Refused
+from prodops.core.model import MaturityModel
 from prodops.operations.access import digest, new_secret
 from prodops.operations.campaigns import MAX_INVITEES, Campaign, _raise, _same_model, _text, campaign
-from prodops.safe_text import EMAIL_LENGTH, NAME_LENGTH, is_email
+from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH, is_email
 from prodops.store.campaigns import InviteRow, Invitee
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _invite(row: InviteRow) -> Invite:
 
 def read_invitees(path: Path | str, data: bytes | None = None) -> list[dict[str, Any]]:
     """A CSV of invitees (name, email, role, team), checked like every imported table."""
-    from prodops.sources.tables import read_table
+    from prodops.inputs.sources.tables import read_table
 
     return read_table("invitees", path, data).drop("row", strict=False).to_dicts()
 

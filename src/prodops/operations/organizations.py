@@ -3,8 +3,8 @@ assessments and campaigns: nothing of one is ever read for another."""
 
 from __future__ import annotations
 
-from prodops.errors import Fix, InputError
-from prodops.safe_text import checked_text
+from prodops.core.errors import Fix, InputError
+from prodops.core.safe_text import checked_text
 
 
 def organization_for(ws, given: str | None, new: bool = False) -> str:

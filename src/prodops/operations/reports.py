@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodops.model import MaturityModel
+from prodops.core.model import MaturityModel
 
 if TYPE_CHECKING:
     from prodops.operations.settings import Brand, Event
-    from prodops.units import Units
+    from prodops.core.units import Units
 
 
 @dataclass(frozen=True)
@@ -30,16 +30,16 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     with data, unless given)."""
     from dataclasses import replace
 
-    from prodops.commentary import parse
+    from prodops.core.commentary import parse
     from prodops.operations.assessments import history
     from prodops.operations.settings import brand, events
     from prodops.operations.tracking import plan_tracking
     from prodops.operations.units import compared
     from prodops.operations.value import value_metrics
-    from prodops.report.layout import TITLES
-    from prodops.report.model import ReportInputs, build_report
-    from prodops.roadmap import plan
-    from prodops.units import comparison_document
+    from prodops.core.report.layout import TITLES
+    from prodops.core.report.model import ReportInputs, build_report
+    from prodops.core.roadmap import plan
+    from prodops.core.units import comparison_document
 
     dated = as_of is not None
     name, as_of, chosen = report_scope(ws, model, organization, as_of, unit)
@@ -68,8 +68,8 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     if document["commentary"]:  # said of a section this report lacks: kept, and the report says so
         import json
 
-        from prodops.files import dump_json
-        from prodops.report.layout import sections
+        from prodops.renderers.files import dump_json
+        from prodops.core.report.layout import sections
 
         shown = {s.id for s in sections(json.loads(dump_json(document)))}  # laid out from the JSON, as every format is
         unshown = [TITLES[k] for k in document["commentary"] if k not in shown]
@@ -122,7 +122,7 @@ def report_scope(ws, model, organization: str | None, as_of: dt.date | None, uni
 def value_only(ws, model) -> list[tuple[str, dt.date]]:
     """(organisation, day) of each organisation with value data but no assessment: its report is
     the value sections alone, as of its last day with data."""
-    from prodops.errors import InputError
+    from prodops.core.errors import InputError
 
     assessed = {o.casefold() for o in ws.recorded.organizations()}
     out = []
@@ -163,7 +163,7 @@ def _last_data_day(ws, organization: str) -> dt.date | None:
 def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4", force: bool = False) -> list[Path]:
     """Render the report in every format of `formats` and write the files `out` names (a file, a
     name without suffix, or a folder): all of them, or none; files that exist only with `force`."""
-    from prodops.report import destination, render, write
+    from prodops.renderers import destination, render, write
 
     folder, names = destination(out, formats)
     return write(render(document, formats, page_size, names), folder, force)
@@ -171,7 +171,7 @@ def write_report(document: dict, formats: list[str], out: str, page_size: str = 
 
 def report_json(document: dict) -> bytes:
     """The JSON report, as its file holds it."""
-    from prodops.report import render
+    from prodops.renderers import render
 
     return render(document, ["json"])["report.json"]
 
@@ -181,8 +181,8 @@ def set_commentary(ws, model, text: str, organization: str | None = None, as_of:
     """Keep the lead's commentary (Markdown, checked first) for the report of `organization` (or of
     its `unit`) as of `as_of` (the report's own day by default); an empty text removes it. Returns
     it as the report shows it."""
-    from prodops.commentary import parse
-    from prodops.report.layout import TITLES
+    from prodops.core.commentary import parse
+    from prodops.core.report.layout import TITLES
 
     name, day, chosen = report_scope(ws, model, organization, as_of, unit)
     parsed = parse(text, TITLES, file)

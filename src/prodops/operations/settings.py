@@ -9,9 +9,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prodops.dates import NotADate, parse_day
-from prodops.errors import InputError
-from prodops.metrics import Options
+from prodops.core.dates import NotADate, parse_day
+from prodops.core.errors import InputError
+from prodops.core.metrics import Options
 
 
 def _number(low: float, high: float, whole: bool = False, above: bool = False) -> Callable[[str], str]:
@@ -160,7 +160,7 @@ def add_event(ws, day: str | dt.date, label: str, organization: str | None = Non
     """Name a day of `organization` (the only one the workspace holds, when not given); the same
     name on the same day once. Returns the organisation and its events."""
     from prodops.operations.organizations import organization_for
-    from prodops.safe_text import checked_text
+    from prodops.core.safe_text import checked_text
 
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
     label = checked_text(label, "the event's name", required=True)
@@ -181,7 +181,7 @@ def remove_event(ws, day: str | dt.date, organization: str | None = None) -> tup
 
 @dataclass(frozen=True)
 class Brand:
-    """The organisation's own look in its report (prodops.brand holds the rules)."""
+    """The organisation's own look in its report (prodops.core.brand holds the rules)."""
 
     name: str | None = None
     accent: str | None = None
@@ -212,7 +212,7 @@ def set_brand(ws, organization: str | None = None, name=_KEEP, accent=_KEEP, log
               logo_name: str = "the logo") -> tuple[str, Brand]:
     """Change the given parts of `organization`'s brand (the only one's, when not given; None
     removes a part): each checked before anything is kept. Returns the organisation and its brand."""
-    from prodops import brand as rules
+    from prodops.core import brand as rules
     from prodops.operations.organizations import organization_for
     from prodops.store.profiles import Asset
 

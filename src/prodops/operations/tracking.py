@@ -1,6 +1,6 @@
 """The roadmap as a plan people run, on a workspace: recording changes to an investment (owner,
 cost, target, status), its history, and whether a done investment worked. The rules are
-prodops.tracking's."""
+prodops.core.tracking's."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as dt
 import re
 
 from prodops import clock
-from prodops.errors import Fix, InputError
-from prodops.tracking import Tracked, after_window, change, verify
+from prodops.core.errors import Fix, InputError
+from prodops.core.tracking import Tracked, after_window, change, verify
 
 
 def _organization(ws, organization: str | None) -> str:
@@ -125,8 +125,8 @@ def measured_after(ws, organization: str, done_on: dt.date, until: dt.date, team
     it (launches look back a year: not here)."""
     import polars as pl
 
-    from prodops.metrics import known_by, of_teams
-    from prodops.metrics.symptoms import measurements
+    from prodops.core.metrics import known_by, of_teams
+    from prodops.core.metrics.symptoms import measurements
 
     known = known_by(of_teams({t: ws.data.read(t, organization) for t in ("sprints", "time_survey")}, teams), until)
     after = {"sprints": known["sprints"], "time_survey": known["time_survey"].filter(pl.col("date") > done_on)}

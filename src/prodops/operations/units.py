@@ -1,5 +1,5 @@
 """Teams and business units in a workspace: declare them, and score a unit and the units below it
-on a day by the roll-up rule (prodops.units)."""
+on a day by the roll-up rule (prodops.core.units)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from prodops.errors import Fix, InputError
-from prodops.model import MaturityModel
-from prodops.safe_text import checked_text
-from prodops.units import Comparison, Unit, Units
+from prodops.core.errors import Fix, InputError
+from prodops.core.model import MaturityModel
+from prodops.core.safe_text import checked_text
+from prodops.core.units import Comparison, Unit, Units
 
 if TYPE_CHECKING:
     from prodops.store.units import DeclaredUnit
@@ -106,7 +106,7 @@ def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.da
     """Of `organization` (or the only one recorded), each scope's latest assessment on `model` on or
     before `as_of`; refused when the newest assessment by then is of another model. `tables`: the
     data tables when already read (a history reads them once for all its days)."""
-    from prodops.units import latest_by_scope
+    from prodops.core.units import latest_by_scope
 
     newest = ws.recorded.latest(organization)  # which organisation, and its errors
     recorded = [a for a in ws.recorded.of(newest.organization) if as_of is None or a.date <= as_of]
@@ -124,17 +124,17 @@ def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.da
 
 def data_tables(ws, organization: str) -> dict:
     """The tables evidence is measured from: `organization`'s rows, as the workspace holds them."""
-    from prodops.metrics.symptoms import TABLES
+    from prodops.core.metrics.symptoms import TABLES
 
     return {t: ws.data.read(t, organization) for t in TABLES}
 
 
 def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):
     """(responses, result) of `unit` (None: the organisation) by the roll-up rule; None when nobody counts in it."""
-    from prodops.assessment import assess as score
-    from prodops.metrics import known_by, of_teams
-    from prodops.metrics.symptoms import measurements
-    from prodops.units import counted
+    from prodops.core.assessment import assess as score
+    from prodops.core.metrics import known_by, of_teams
+    from prodops.core.metrics.symptoms import measurements
+    from prodops.core.units import counted
 
     responses = counted(pool.units, unit, pool.assessed)
     if responses is None:
@@ -145,7 +145,7 @@ def scored_unit(model: MaturityModel, pool: Pool, unit: str | None):
 
 def compared(model: MaturityModel, pool: Pool, unit: str | None) -> Comparison | None:
     """The units below `unit` side by side (None when none is declared below it)."""
-    from prodops.units import compare
+    from prodops.core.units import compare
 
     below = pool.units.below(unit)
     if not below:

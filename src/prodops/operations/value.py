@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from prodops import clock
-from prodops.errors import Fix, InputError
-from prodops.metrics import METRICS, Options, of_teams, tables_for
-from prodops.numbers import natural
+from prodops.core.errors import Fix, InputError
+from prodops.core.metrics import METRICS, Options, of_teams, tables_for
+from prodops.core.numbers import natural
 from prodops.operations.settings import read_settings, value_options
 
 
@@ -32,7 +32,8 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     hourly_rate, headcount, grace_days) beat its settings. `teams` match whatever their letter
     case; of a `unit`, only its teams' rows count (metrics.of_teams), at its own scale: its own
     headcount, else the PMs its time survey counts."""
-    from prodops.metrics.predictability import RATES
+    from prodops.core.metrics.predictability import RATES
+    from prodops.inputs.models import load_model
     from prodops.operations.organizations import organization_for
     from prodops.operations.units import unit_named, unit_tree
 
@@ -49,7 +50,7 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     owner = organization_for(ws, organization) if organization or ws.held() else ""
     tree = unit_tree(ws, owner)
     unit = unit_named(tree, unit, owner)
-    options = value_options(read_settings(ws, owner, unit), as_of=as_of, since=since, model=model,
+    options = value_options(read_settings(ws, owner, unit), as_of=as_of, since=since, model=model or load_model(),
                             surveyed_headcount=unit is not None, **given)
     tables = of_teams({t: ws.data.read(t, owner) for t in tables_for(names)}, tree.teams(unit))
     if teams:

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from prodops import clock
-from prodops.errors import Fix, InputError
+from prodops.core.errors import Fix, InputError
 from prodops.store.dialects import dialect_insert
 from prodops.store.organizations import register
 from prodops.store.tables import answers, assessments, dimension_levels, respondents
 
 if TYPE_CHECKING:  # imported where used: a command that only reads the history never loads pydantic
-    from prodops.answers import Responses
-    from prodops.assessment import AssessmentResult
-    from prodops.model import MaturityModel
+    from prodops.core.responses import Responses
+    from prodops.core.assessment import AssessmentResult
+    from prodops.core.model import MaturityModel
     from prodops.store.workspace import Workspace
 
 _CHILD_TABLES = (answers, respondents, dimension_levels)
@@ -89,7 +89,7 @@ class Assessments:
 
     def responses(self, assessment_id: int) -> Responses:
         """The answers of a recorded assessment, to score again (with the same or a newer model)."""
-        from prodops.answers import Respondent, Responses
+        from prodops.core.responses import Respondent, Responses
 
         with self._ws.transaction(write=False) as conn:
             head = conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).one_or_none()
@@ -123,7 +123,7 @@ def record(conn: sa.Connection, responses: Responses, result: AssessmentResult,
            model: MaturityModel) -> tuple[int, int | None]:
     """Store an assessment in `conn`'s transaction (a campaign's close records in its own).
     Returns (id, respondents it had before or None)."""
-    from prodops.assessment import result_document
+    from prodops.core.assessment import result_document
 
     organization = register(conn, result.organization)  # as the workspace spells it
     unit = responses.unit or ""

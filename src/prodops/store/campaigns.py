@@ -23,9 +23,9 @@ from prodops.store.organizations import register
 from prodops.store.tables import campaigns, invite_answers, invites
 
 if TYPE_CHECKING:
-    from prodops.answers import Responses
-    from prodops.assessment import AssessmentResult
-    from prodops.model import MaturityModel
+    from prodops.core.responses import Responses
+    from prodops.core.assessment import AssessmentResult
+    from prodops.core.model import MaturityModel
     from prodops.store.workspace import Workspace
 
 

@@ -53,7 +53,7 @@ class ImportedData:
         without the organisation (empty, with its columns, when it has none)."""
         import polars as pl
 
-        from prodops.columns import each_distinct
+        from prodops.core.columns import each_distinct
 
         table = metadata.tables[table_name]
         columns = [c for c in table.columns if c.name != "organization"]
@@ -93,7 +93,7 @@ def _execute_many(conn: sa.Connection, statement: Any, table: sa.Table, rows: pl
     are: SQLAlchemy's per-row parameter handling took four times the database's own time."""
     import polars as pl
 
-    from prodops.columns import each_distinct
+    from prodops.core.columns import each_distinct
 
     compiled = statement.compile(dialect=conn.dialect, column_keys=[c.name for c in table.columns])
     columns = []

@@ -13,7 +13,7 @@ from prodops.store.tables import investment_changes
 
 if TYPE_CHECKING:
     from prodops.store.workspace import Workspace
-    from prodops.tracking import Tracked
+    from prodops.core.tracking import Tracked
 
 
 class Investments:
@@ -35,7 +35,7 @@ class Investments:
         """Record the change `make` makes to `investment`'s latest state (a new one's when it has none)
         and return the state after it: read and written in one transaction, so two changes at once
         both count. `make` gives the state with its time and author (`at`, `by`), as kept."""
-        from prodops.tracking import Tracked
+        from prodops.core.tracking import Tracked
 
         table = investment_changes
         with self._ws.transaction() as conn:
@@ -49,7 +49,7 @@ class Investments:
 
 
 def _tracked(row: Any) -> Tracked:
-    from prodops.tracking import Tracked
+    from prodops.core.tracking import Tracked
 
     at = row.changed_at.replace(tzinfo=dt.timezone.utc) if row.changed_at.tzinfo is None else row.changed_at
     return Tracked(row.investment, row.status, row.owner, row.cost, row.weeks, row.target, row.done_on,

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from prodops.safe_text import NAME_LENGTH  # names, ids and teams: as wide as the inputs allow
+from prodops.core.safe_text import NAME_LENGTH  # names, ids and teams: as wide as the inputs allow
 
 metadata = sa.MetaData()
 

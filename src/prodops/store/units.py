@@ -1,4 +1,4 @@
-"""The teams and business units declared per organisation (prodops.units holds the roll-up rule)."""
+"""The teams and business units declared per organisation (prodops.core.units holds the roll-up rule)."""
 
 from __future__ import annotations
 

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from prodops.errors import Fix, InputError
+from prodops.core.errors import Fix, InputError
 from prodops.store.organizations import held_names
 from prodops.store.tables import metadata
 
 if TYPE_CHECKING:  # imported where used: a command that only imports data never loads pydantic
     import polars as pl
 
-    from prodops.answers import Responses
-    from prodops.assessment import AssessmentResult
-    from prodops.model import MaturityModel
+    from prodops.core.responses import Responses
+    from prodops.core.assessment import AssessmentResult
+    from prodops.core.model import MaturityModel
     from prodops.store.access import Access
     from prodops.store.assessments import Assessments, RecordedAssessment
     from prodops.store.campaigns import Campaigns

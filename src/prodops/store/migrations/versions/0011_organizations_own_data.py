@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 from prodops import clock
-from prodops.errors import Fix, InputError
+from prodops.core.errors import Fix, InputError
 
 revision = "0011"
 down_revision = "0010"

@@ -1,0 +1,231 @@
+"""Sprint predictability, with Jira velocity-chart semantics.
+
+Definitions:
+- commitment = the work in the sprint when it starts, by initial estimate (points) or by count
+  (issues); work removed during the sprint ("punted") still counts in the commitment.
+- completed committed = committed work done by the sprint's end (not removed);
+  completed = all work done by the end, including work added after the start.
+- added after the start = scope creep.
+- planning accuracy = completed committed / committed; say/do = completed / committed;
+  scope creep = added / committed.
+- Sprints with zero commitment have no ratio: they are excluded and counted.
+- A figure a sprint does not give (a velocity chart gives commitment and completed, not the
+  committed part of what was completed) is not available for that sprint: never guessed, never 0.
+  Each figure says how many sprints it rests on.
+- Reported pooled (sum over sprints / sum over sprints) and as the median of the per-sprint
+  ratios, per team and overall. A team's unit is points when every one of its issues has an
+  estimate, otherwise issues (counts); the unit is always stated. Where sprints in different
+  units meet (across teams, or within a team imported in both), pooled figures would add points to
+  counts, so they are left out (null) and only the medians, which are unit-free, are given. Where
+  one figure is shown for a group, it is the pooled one, else the median.
+- Some sources can only approximate a figure: the TSE 2017 dataset gives an upper bound of the
+  completed committed work (so planning accuracy is at most what is shown); Jira payloads without
+  history count every issue in the sprint when it closed as committed (so all three ratios are
+  approximate). Each figure carries its bound: exact, at most, or approximate.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from prodops.core.metrics import Options, since
+from prodops.core.numbers import natural
+
+RATES = {
+    "planning_accuracy": ("completed_committed", "committed"),
+    "say_do": ("completed", "committed"),
+    "scope_creep": ("added", "committed"),
+}
+SUMMARY_COLUMNS = ["team", "sprint", "start", "end", "unit", "committed", "completed",
+                   "completed_committed", "added", "removed"]
+
+# What each source's approximation means: which ratios it touches, and how (the bound is what the
+# shown figure is of the true one).
+APPROXIMATIONS = {
+    "completed_committed_upper_bound": (
+        {"planning_accuracy": "at most"},
+        "completed committed work is an upper bound (the source cannot tell committed work done from added work "
+        "done), so planning accuracy is at most what is shown; say/do and scope creep are exact"),
+    "no_history": (
+        {"planning_accuracy": "approximate", "say_do": "approximate", "scope_creep": "approximate"},
+        "the source has no history of when issues entered or left a sprint: every issue in the sprint when it "
+        "closed counts as committed, so added work counts as committed, removed work is missing and scope creep "
+        "cannot be seen; planning accuracy, say/do and scope creep are approximate"),
+}
+BOUNDS = (None, "at most", "approximate")  # in order of strength: a group takes the strongest of its sprints
+
+
+def summarize_issues(issues: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Sprint-issue rows -> (sprint-summary rows, per-team note on the unit used).
+
+    `issues` has the sprint-issues columns with typed values (sources.tables)."""
+    units = (issues.group_by("team").agg(
+        rows=pl.len(), unestimated=pl.col("initial_estimate").is_null().sum())
+        .with_columns(unit=pl.when(pl.col("unestimated") == 0).then(pl.lit("points")).otherwise(pl.lit("issues"))))
+    weighted = issues.join(units.select("team", "unit"), on="team").with_columns(
+        w=pl.when(pl.col("unit") == "points").then(pl.col("initial_estimate")).otherwise(1.0))
+    w, start, added, removed, done = (pl.col("w"), pl.col("in_sprint_at_start"), pl.col("added_during_sprint"),
+                                      pl.col("removed_during_sprint"), pl.col("done_at_end"))
+    sprints = weighted.group_by("team", "sprint", maintain_order=True).agg(
+        start=pl.col("start").min(),
+        end=pl.col("end").max(),
+        unit=pl.col("unit").first(),
+        committed=w.filter(start).sum(),
+        completed=w.filter(done & ~removed).sum(),
+        completed_committed=w.filter(start & done & ~removed).sum(),
+        added=w.filter(added).sum(),
+        removed=w.filter(removed & start).sum(),
+    )
+    return sprints.select(SUMMARY_COLUMNS), units.sort("team")
+
+
+def sprint_rates(sprints: pl.DataFrame) -> pl.DataFrame:
+    """Each sprint with its ratios (null where a figure is not available) and each ratio's bound
+    rank; `excluded` marks zero-commitment sprints (ratios null). Sprints in the order of their key
+    (team, sprint), whatever order they were stored or read in: the bootstrap draws sprints by
+    position, and sums of floats differ in their last digit with the order of their terms."""
+    sprints = sprints.sort("team", "sprint")
+    if "approximation" not in sprints.columns:
+        sprints = sprints.with_columns(approximation=pl.lit(None, pl.String))
+    excluded = pl.col("committed") <= 0
+    ranks = {}
+    for name in RATES:
+        rank = pl.lit(0)
+        for kind, (touched, _) in APPROXIMATIONS.items():
+            if name in touched:
+                rank = pl.when(pl.col("approximation") == kind).then(BOUNDS.index(touched[name])).otherwise(rank)
+        ranks[f"{name}_bound_rank"] = rank
+    return sprints.with_columns(
+        excluded=excluded,
+        **{name: pl.when(excluded).then(None).otherwise(pl.col(num) / pl.col(den)) for name, (num, den) in RATES.items()},
+        **ranks,
+    )
+
+
+def _summary() -> list[pl.Expr]:
+    kept = ~pl.col("excluded")
+    one_unit = pl.col("unit").n_unique() == 1
+    exprs = [
+        pl.col("unit").unique().sort().str.join("+").alias("unit"),
+        kept.sum().alias("sprints"),
+        pl.col("excluded").sum().alias("excluded_zero_commitment"),
+    ]
+    for name, (num, den) in RATES.items():
+        available = kept & pl.col(name).is_not_null()
+        exprs += [
+            available.sum().alias(f"{name}_sprints"),
+            pl.col(name).filter(available).median().alias(f"{name}_median"),
+            pl.when(one_unit & available.any())
+            .then(pl.col(num).filter(available).sum() / pl.col(den).filter(available).sum())
+            .alias(f"{name}_pooled"),
+            pl.col(f"{name}_bound_rank").filter(available).max().fill_null(0).alias(f"{name}_bound"),
+        ]
+    return exprs
+
+
+def _clean(row: dict) -> dict:
+    """JSON-friendly: NaN (0/0) as None; bound ranks as their words. Full precision: rounding is
+    for what people read."""
+    out = {}
+    for k, v in row.items():
+        if k.endswith("_bound"):
+            v = BOUNDS[v or 0]
+        elif isinstance(v, float) and v != v:
+            v = None
+        out[k] = v
+    return out
+
+
+def headline(row: dict, name: str) -> float | None:
+    """The one figure of a group for the ratio `name`: pooled, else (units mixed) the median."""
+    pooled = row.get(f"{name}_pooled")
+    return pooled if pooled is not None else row.get(f"{name}_median")
+
+
+def predictability(sprints: pl.DataFrame) -> dict:
+    """Per team and overall: sprints, exclusions, pooled and median ratios, each ratio's sprints
+    and bound, and the unit; the approximations found, by kind."""
+    rates = sprint_rates(sprints)
+    teams = rates.group_by("team").agg(_summary())
+    overall = rates.select(_summary())
+    kinds = rates.filter(pl.col("approximation").is_not_null()).group_by("approximation").len().sort("approximation")
+    return {
+        "teams": sorted((_clean(row) for row in teams.iter_rows(named=True)), key=lambda t: natural(t["team"])),
+        "overall": _clean(overall.row(0, named=True)) if rates.height else None,
+        "excluded_sprints": rates.filter(pl.col("excluded")).select("team", "sprint", "start").to_dicts(),
+        "approximations": [{"kind": k, "sprints": n, "meaning": APPROXIMATIONS[k][1]} for k, n in kinds.iter_rows()],
+    }
+
+
+def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_accuracy", **stats_options) -> dict:
+    """Compare a ratio before and after `change_date` (e.g. when the Playbook was adopted).
+
+    Before: sprints that ended before the date; after: sprints that started on or after it.
+    Sprints running across the date belong to neither and are listed; zero-commitment sprints,
+    undated sprints and sprints without the figure are counted. The statistics are in `metrics.stats`."""
+    from prodops.core.metrics.stats import compare, conclusion
+
+    num, den = RATES[metric]
+    rates = sprint_rates(sprints)
+    period = (pl.when(pl.col("start").is_null() | pl.col("end").is_null()).then(pl.lit("undated"))
+              .when(pl.col("end") < change_date).then(pl.lit("before"))
+              .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
+    rates = rates.with_columns(period=period)
+    missing = pl.col(metric).is_null() & ~pl.col("excluded")
+    kept = rates.filter(~pl.col("excluded") & ~missing & pl.col("period").is_in(["before", "after"]))
+
+    def arrays(name: str):
+        part = kept.filter(pl.col("period") == name)
+        return part[num].to_numpy().astype(float), part[den].to_numpy().astype(float)
+
+    result = compare(arrays("before"), arrays("after"), pooled=kept["unit"].n_unique() <= 1, **stats_options)
+    for name in ("before", "after"):
+        mine = rates.filter(pl.col("period") == name)
+        result[name]["excluded_zero_commitment"] = mine.filter(pl.col("excluded")).height
+        result[name]["excluded_not_available"] = mine.filter(missing).height
+        rank = kept.filter(pl.col("period") == name)[f"{metric}_bound_rank"].max()
+        result[name]["bound"] = BOUNDS[rank or 0]
+    result["metric"] = metric
+    result["change_date"] = str(change_date)
+    result["excluded_spanning_change"] = rates.filter(pl.col("period") == "spanning").select(
+        "team", "sprint", "start", "end").to_dicts()
+    result["excluded_undated"] = rates.filter(pl.col("period") == "undated").height
+    result["conclusion"] = conclusion(result, {"say_do": "say/do"}.get(metric, metric.replace("_", " ")))
+    return result
+
+
+def by_quarter(sprints: pl.DataFrame, per_team: bool = False) -> list[dict]:
+    """Planning accuracy, say/do and scope creep per calendar quarter of the sprints' start, overall
+    (the `headline` figure of each), or per team and quarter with `per_team`."""
+    rates = sprint_rates(sprints).filter(pl.col("start").is_not_null())
+    if not rates.height:
+        return []
+    keys = ["team", "quarter"] if per_team else ["quarter"]
+    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary())
+    out = []
+    # quarter by quarter; per team, team by team as people read their names (board 101 before board 1000)
+    for row in sorted(quarters.iter_rows(named=True), key=lambda r: (natural(r["team"]) if per_team else (), r["quarter"])):
+        row = _clean(row)
+        q = row.pop("quarter")
+        row["quarter"] = f"{q.year}-Q{(q.month - 1) // 3 + 1}"
+        row["start"] = q.isoformat()
+        for name in RATES:
+            row[name] = headline(row, name)
+        out.append(row)
+    return out
+
+
+def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
+    """Predictability of the sprints that started on or after `since` (of `teams`), with the
+    before/after comparison when there is a change date, and by quarter."""
+    sprints = since(tables["sprints"], "start", options)
+    if options.teams:
+        sprints = sprints.filter(pl.col("team").is_in(options.teams))
+    if not sprints.height:
+        return None
+    out = predictability(sprints)
+    if options.change_date:
+        out["before_after"] = before_after(sprints, options.change_date, options.ratio)
+    out["by_quarter"] = by_quarter(sprints)
+    out["by_team_quarter"] = by_quarter(sprints, per_team=True)
+    return out

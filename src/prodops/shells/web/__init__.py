@@ -1,0 +1,72 @@
+"""The web app: campaigns with invite links, the respondent's form, the admin's dashboard, a JSON
+API. A shell over `prodops.operations` like the CLI: routes parse, make one call and present.
+
+No state lives in a process: sessions, rate limits and campaigns are in the workspace, so any number
+of workers and instances serve the same users (DESIGN.md §7, docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from prodops.core.errors import FIXES
+
+# How the web app words each fix a core message may point to (the CLI names a flag instead).
+WEB_FIXES = {
+    "model": "serve the app with the model the campaign or answers were given on",
+    "team": "name the team (board) the data belongs to",
+    "mapping": "import the export through the command line with its mapping file",
+    "points_field": "import the Jira payload through the command line, naming the story points field",
+    "organization": "name the organisation",
+    "db": "check the workspace the app serves",
+    "out": "choose another output path",
+    "force": "allow overwriting the file",
+    "url": "give the Jira site's address",
+    "token": "give a Jira API token",
+    "answers": "give answers",
+    "template": "start from the blank template of this input (docs/inputs.md)",
+    "model-ids": "look up the model's criterion ids (prodops model show)",
+    "model-fields": "look up the model's fields (docs/model.md)",
+    "model-validate": "check the model file again",
+    "assess": "record an assessment: close a campaign, or import answers",
+    "import": "import the data on the Imports page",
+    "history": "look up the recorded assessments",
+    "setting": "set a workspace setting",
+    "units": "declare the unit on the organisation's page, or choose a declared one",
+    "upgrade": "upgrade the workspace with `prodops upgrade --organization NAME`, then start the app again",
+}
+assert WEB_FIXES.keys() == FIXES.keys()
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str | None = None  # a workspace path or database URL; None: $PRODOPS_DATABASE_URL, else ./prodops.db
+    model: Path | None = None  # a custom model file; None: the default model
+    secure_cookies: bool = False  # always mark cookies Secure (set it behind a TLS-terminating proxy)
+    smtp: str | None = None  # smtp://user:password@host:port (smtps:// for TLS) to send invite links
+    mail_from: str = "prodops@localhost"
+    base_url: str | None = None  # the public address invite links use (else the Host a request names)
+
+    @classmethod
+    def from_environment(cls, **given) -> Settings:
+        """Settings from PRODOPS_* variables, overridden by what is given (workers read the same)."""
+        env = os.environ
+        values = dict(model=Path(env["PRODOPS_MODEL"]) if env.get("PRODOPS_MODEL") else None,
+                      secure_cookies=env.get("PRODOPS_SECURE_COOKIES", "") in ("1", "true", "yes"),
+                      smtp=env.get("PRODOPS_SMTP_URL") or None, mail_from=env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
+                      base_url=env.get("PRODOPS_BASE_URL") or None)
+        return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
+
+
+def create_app(settings: Settings | None = None):
+    """The FastAPI app serving one workspace."""
+    from prodops.shells.web.app import build
+
+    return build(settings or Settings.from_environment())
+
+
+def app_from_environment():
+    """For `uvicorn --factory prodops.shells.web:app_from_environment` (several workers read the environment)."""
+    return create_app(Settings.from_environment())

@@ -1,0 +1,468 @@
+"""The pages of signed-in users: sign in and out, campaigns (create, invite, watch, close), the
+organisations' history, roadmap, value and reports, imports, users. Viewers read; admins change."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from prodops import clock
+from prodops.core.errors import InputError, Refused
+from prodops.core.safe_text import NAME_LENGTH, spreadsheet_text
+from prodops.shells.web.app import messages, page, personal_link
+from prodops.shells.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
+                                  form_data, set_cookie, viewer)
+
+router = APIRouter(include_in_schema=False)  # pages, not the API
+MAX_UPLOAD = 50 * 1024 * 1024  # as the command line reads at most
+
+
+def _ws(request: Request):
+    return request.app.state.ws
+
+
+def _model(request: Request):
+    return request.app.state.model
+
+
+# --- signing in and out -------------------------------------------------------------------------
+
+@router.get("/")
+def home(request: Request):
+    return RedirectResponse("/campaigns" if current_session(request) else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request):
+    from prodops.operations.access import new_secret
+
+    token = new_secret()
+    response = page(request, "login.html", login_csrf=token, problem=None)
+    set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, data: dict = Depends(form_data)):
+    from prodops.operations import login as sign_in
+
+    check_csrf(request, data.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "")
+    try:
+        made = sign_in(_ws(request), data.get("email", ""), data.get("password", ""), client(request))
+    except Refused as e:
+        if e.kind not in ("login", "too_many"):
+            raise
+        response = page(request, "login.html", login_csrf=request.cookies.get(LOGIN_COOKIE), problem=e.message,
+                        status_code=401 if e.kind == "login" else 429)
+        if e.retry_after:
+            response.headers["Retry-After"] = str(e.retry_after)
+        return response
+    response = RedirectResponse("/campaigns", status_code=303)
+    set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, who: Caller = Depends(viewer)):
+    from prodops.operations import logout as sign_out
+
+    if who.session is None:
+        raise Refused("forbidden", "signing out ends a browser session; an API token ends when its user is removed")
+    sign_out(_ws(request), who.session.token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- campaigns ----------------------------------------------------------------------------------
+
+@router.get("/campaigns")
+def campaigns(request: Request, who: Caller = Depends(viewer)):
+    return _campaigns_page(request)
+
+
+def _campaigns_page(request: Request, problems=(), values=None, status_code: int = 200):
+    """The campaigns, and the form for a new one (offering the units declared so far)."""
+    from prodops.operations import list_campaigns, unit_tree
+
+    ws = _ws(request)
+    units = sorted({u.name for org in ws.recorded.organizations() for u in unit_tree(ws, org)})
+    return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
+                today=clock.today(), units=units, status_code=status_code)
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    from prodops.core.dates import NotADate, parse_day
+
+    if not text:
+        return None
+    try:
+        return parse_day(text)
+    except NotADate:
+        raise InputError(f"{what} {text[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _targets(data: dict, model) -> dict[str, int]:
+    targets = {}
+    for role in model.role:
+        text = (data.get(f"target-{role}") or "").strip()
+        if text:
+            if not text.isdigit():
+                raise InputError(f"the target for {model.role[role].name} is {text[:20]!r}; give a whole number")
+            targets[role] = int(text)
+    return targets
+
+
+@router.post("/campaigns")
+def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import create_campaign
+
+    try:
+        made = create_campaign(_ws(request), _model(request), data.get("organization", ""), data.get("name", ""),
+                               data.get("team") or None, _date(data.get("opens"), "the opening date"),
+                               _date(data.get("closes"), "the closing date"), _targets(data, _model(request)))
+    except InputError as e:
+        return _campaigns_page(request, messages(e), data, 422)
+    return RedirectResponse(f"/campaigns/{made.id}", status_code=303)
+
+
+def _dashboard(request: Request, campaign_id: int, status_code: int = 200, **extra):
+    from prodops.operations import notes, progress, result
+
+    ws, model = _ws(request), _model(request)
+    shown = progress(ws, campaign_id)
+    try:
+        scored, empty = result(ws, model, campaign_id).result, None
+    except InputError as e:
+        scored, empty = None, e.message
+    extra.setdefault("issued", [])
+    extra.setdefault("problems", ())
+    return page(request, "campaign.html", status_code=status_code, progress=shown, campaign=shown.campaign,
+                invites=shown.invites, result=scored, empty=empty, notes=notes(ws, campaign_id),
+                smtp=bool(request.app.state.settings.smtp), **extra)
+
+
+@router.get("/campaigns/{campaign_id}")
+def dashboard(request: Request, campaign_id: Id, who: Caller = Depends(viewer)):
+    return _dashboard(request, campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/progress")
+def live_progress(request: Request, campaign_id: Id, who: Caller = Depends(viewer)):
+    """The response rates alone, polled by the dashboard every few seconds."""
+    from prodops.operations import progress
+
+    return page(request, "_rates.html", progress=progress(_ws(request), campaign_id))
+
+
+@router.get("/campaigns/{campaign_id}/invites")
+def invites_page(campaign_id: Id):
+    """The address the invite form posts to, opened again (a bookmark, a reload after a refusal)."""
+    return RedirectResponse(f"/campaigns/{campaign_id}#invites", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/invites")
+def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """Invite one person from the form, or everyone in an uploaded CSV; the new links are shown once."""
+    from prodops.operations import invite, read_invitees
+
+    ws, model = _ws(request), _model(request)
+    try:
+        upload = data.get("file")
+        if upload is not None and getattr(upload, "filename", ""):
+            raw = upload.file.read(MAX_UPLOAD + 1)
+            if len(raw) > MAX_UPLOAD:
+                raise InputError(f"{upload.filename}: larger than {MAX_UPLOAD // 2**20} MB; split it")
+            people = read_invitees(upload.filename or "invitees.csv", raw)
+        else:
+            people = [{k: data.get(k) or None for k in ("name", "email", "role", "team")}]
+        issued = invite(ws, model, campaign_id, people)
+    except InputError as e:
+        return _dashboard(request, campaign_id, 422, problems=messages(e))
+    links = [(i.invite, personal_link(request, i.token)) for i in issued]
+    sent = _send(request, links) if data.get("send") and request.app.state.settings.smtp else None
+    return _dashboard(request, campaign_id, issued=links, sent=sent, links_csv=_links_csv(links))
+
+
+def _links_csv(links) -> str:
+    """The new links as a CSV for a mail merge, in a data: URL (they exist only on this page)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "role", "team", "respondent", "link"])
+    for inv, url in links:
+        writer.writerow([spreadsheet_text(v) for v in (inv.name or "", inv.email or "", inv.role, inv.team or "",
+                                                       inv.respondent, url)])
+    return "data:text/csv;charset=utf-8," + quote(out.getvalue())
+
+
+def _send(request: Request, links) -> str:
+    from prodops.shells.web.mail import send_invites
+
+    return send_invites(request.app.state.settings, links, request.app.state.model)
+
+
+@router.post("/campaigns/{campaign_id}/invites/{invite_id}/revoke")
+def revoke(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depends(admin),
+           data: dict = Depends(form_data)):
+    from prodops.operations import revoke as stop
+
+    stop(_ws(request), campaign_id, invite_id)
+    return RedirectResponse(f"/campaigns/{campaign_id}#invites", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/invites/{invite_id}/reissue")
+def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depends(admin),
+            data: dict = Depends(form_data)):
+    from prodops.operations import reissue as renew
+
+    issued = renew(_ws(request), campaign_id, invite_id)
+    links = [(issued.invite, personal_link(request, issued.token))]
+    return _dashboard(request, campaign_id, issued=links, links_csv=_links_csv(links))
+
+
+@router.post("/campaigns/{campaign_id}/close")
+def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import close as finish
+
+    try:
+        finish(_ws(request), _model(request), campaign_id)
+    except InputError as e:
+        return _dashboard(request, campaign_id, 422, problems=messages(e))
+    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+
+
+# --- organisations: history, roadmap, value, reports ---------------------------------------------
+
+@router.get("/organizations")
+def organizations(request: Request, who: Caller = Depends(viewer)):
+    """The recorded assessments; and each organisation with value data but no assessment yet, whose
+    report is its value figures alone."""
+    from prodops.operations import history, value_only
+
+    ws, model = _ws(request), _model(request)
+    return page(request, "organizations.html", history=history(ws, model=model), value_only=value_only(ws, model))
+
+
+# The order the organisation page offers the report's formats in (report.RENDERERS): what people read
+# first; a format not named here follows the others.
+OFFERED_FIRST = ("pdf", "html", "xlsx", "pptx", "md", "json")
+
+
+def _offered() -> list:
+    """The report's formats (report.Renderer) as the page offers them."""
+    from prodops.renderers import RENDERERS
+
+    return sorted(RENDERERS.values(), key=lambda r: OFFERED_FIRST.index(r.name) if r.name in OFFERED_FIRST
+                  else len(OFFERED_FIRST))
+
+
+@router.get("/organization")
+def organization(request: Request, name: str, unit: str | None = None, who: Caller = Depends(viewer)):
+    """The report's content as a page (of the organisation or of one unit): summary, units, trajectory,
+    roadmap and the investments as run, value; and its files."""
+    return _organization_page(request, name, unit=unit)
+
+
+def _organization_page(request: Request, name: str, problems=(), status_code: int = 200, said_problems=(),
+                       said: str | None = None, look_problems=(), unit: str | None = None, unit_problems=()):
+    from prodops.core.brand import DEFAULT_ACCENT
+    from prodops.operations import organization_view
+    from prodops.core.report.layout import TITLES
+    from prodops.core.tracking import STATUSES, describe, worked
+
+    # without an assessment: the value alone
+    shown = organization_view(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
+    name, unit = shown.organization, shown.unit  # as recorded and declared
+    if said is None:  # the page's own report's
+        said = shown.commentary
+    here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
+    return page(request, "organization.html", organization=name, unit=unit, here=here, units=shown.units,
+                report=shown.report.document, notes=shown.report.notes,
+                formats=_offered(), statuses=STATUSES, describe=describe, worked=worked, problems=problems,
+                status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=shown.brand,
+                events=shown.events, look_problems=look_problems, unit_problems=unit_problems, default_accent=DEFAULT_ACCENT)
+
+
+@router.post("/organization/units")
+def change_units(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
+    """Declare a unit (name, the unit it sits in, its data teams), or remove one nothing depends on."""
+    from prodops.operations import declare_unit, remove_unit
+
+    try:
+        if data.get("unit_remove"):
+            remove_unit(_ws(request), name[:NAME_LENGTH], data["unit_remove"][:NAME_LENGTH])
+        else:
+            teams = tuple(t.strip() for t in data.get("teams", "")[:2000].split(",") if t.strip())
+            declare_unit(_ws(request), name[:NAME_LENGTH], data.get("unit", "")[:NAME_LENGTH], data.get("parent") or None, teams)
+    except InputError as e:
+        return _organization_page(request, name, status_code=422, unit_problems=messages(e))
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#units-h", status_code=303)
+
+
+@router.post("/organization/commentary")
+def save_commentary(request: Request, name: str, unit: str | None = None, data: dict = Depends(form_data),
+                    who: Caller = Depends(admin)):
+    """The lead's commentary for the report (of the organisation or a unit) as of its date: checked,
+    then kept (an empty text removes it)."""
+    from prodops.operations import set_commentary
+
+    text = data.get("commentary", "").replace("\r\n", "\n")
+    try:  # for the page's report: as of the latest assessment
+        set_commentary(_ws(request), _model(request), text, name[:NAME_LENGTH], by=who.user.email, unit=unit and unit[:NAME_LENGTH])
+    except InputError as e:
+        return _organization_page(request, name, status_code=422, said=text, unit=unit,
+                                  said_problems=messages(e))
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}" + (f"&unit={quote(unit[:NAME_LENGTH])}" if unit else "")
+                            + "#said-h", status_code=303)
+
+
+@router.post("/organization/investments")
+def record_investment(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
+    """A change to one investment of the plan: the fields filled in change, the others stay."""
+    from prodops.operations import track
+    from prodops.operations.tracking import FIELDS
+
+    given = {k: data[k] for k in FIELDS if data.get(k, "").strip()}
+    try:
+        if not given:
+            raise InputError("nothing to change: fill in the status, owner, cost, person-weeks, target or done date")
+        track(_ws(request), _model(request), data.get("investment", "")[:100], name[:NAME_LENGTH], by=who.user.email, **given)
+    except InputError as e:
+        return _organization_page(request, name, messages(e), 422)
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#run-h", status_code=303)
+
+
+@router.post("/organization/look")
+def save_look(request: Request, name: str, data: dict = Depends(form_data), who: Caller = Depends(admin)):
+    """The look of the organisation's reports: display name, accent, logo; and its named days on
+    the timeline (one added or one day's removed)."""
+    from prodops.core.brand import MAX_LOGO
+    from prodops.operations import add_event, remove_event, set_brand
+
+    ws, upload = _ws(request), data.get("file")
+    try:
+        if data.get("event_remove"):
+            remove_event(ws, data["event_remove"], name[:NAME_LENGTH])
+        elif data.get("event_day") or data.get("event_label"):
+            add_event(ws, data.get("event_day", ""), data.get("event_label", ""), name[:NAME_LENGTH])
+        else:
+            changes = {"name": data.get("brand_name", "").strip() or None, "accent": data.get("accent", "").strip() or None}
+            if upload is not None and getattr(upload, "filename", ""):
+                changes.update(logo=upload.file.read(MAX_LOGO + 1), logo_name="the logo")
+            elif data.get("no_logo"):
+                changes["logo"] = None
+            set_brand(ws, name[:NAME_LENGTH], **changes)
+    except InputError as e:
+        return _organization_page(request, name, status_code=422, look_problems=messages(e))
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#look-h", status_code=303)
+
+
+@router.get("/organization/report.{fmt}")
+def download_report(request: Request, name: str, fmt: str, unit: str | None = None, who: Caller = Depends(viewer)):
+    """The report (of the organisation or a unit) as `prodops report` writes it, as of the latest assessment: the same bytes."""
+    import zipfile
+
+    from prodops.operations import report
+    from prodops.renderers import RENDERERS, render
+
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(r.name for r in _offered())}")
+    made = report(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
+    files = render(made.document, [fmt])  # report.<suffix>, and Markdown's charts in report-charts/
+    suffix, media = renderer.suffix, renderer.media_type
+    if not renderer.charts_beside:
+        data = next(iter(files.values()))
+    else:  # the report and its charts beside it (Markdown), zipped
+        suffix, media = f"{suffix}.zip", "application/zip"
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path, content in sorted(files.items()):
+                archive.writestr(zipfile.ZipInfo(str(path), (1980, 1, 1, 0, 0, 0)), content)
+        data = buffer.getvalue()
+    filename = f"prodops-report-{made.document['as_of']}.{suffix}"  # a date: nothing of the user's in the header
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+def _imports_page(request: Request, status_code: int = 200, **shown):
+    """The import form: what the file holds, whose data it is (chosen from the organisations the
+    workspace holds, or named), and what the last upload did."""
+    from prodops.inputs.sources import FORMATS
+
+    shown = {"done": None, "problems": (), "message": None, "values": {}, **shown}
+    return page(request, "imports.html", kinds=sorted(FORMATS), organizations=_ws(request).held(),
+                status_code=status_code, **shown)
+
+
+@router.get("/imports")
+def imports_form(request: Request, who: Caller = Depends(admin)):
+    return _imports_page(request)
+
+
+@router.post("/imports")
+def imports(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """An upload read by the same import code as `prodops import`: all rows, or none with every problem."""
+    import tempfile
+    from pathlib import Path
+
+    from prodops.operations import import_files
+    from prodops.inputs.sources import FORMATS
+
+    kind, upload = data.get("kind", ""), data.get("file")
+    with tempfile.TemporaryDirectory() as folder:  # the import reads a file, named as the user's
+        try:
+            if kind not in FORMATS:
+                raise InputError(f"choose what the file holds: one of {', '.join(sorted(FORMATS))}")
+            if upload is None or not getattr(upload, "filename", ""):
+                raise InputError("choose a file to upload")
+            raw = upload.file.read(MAX_UPLOAD + 1)
+            name = re.sub(r"[^\w.-]", "_", Path(upload.filename).name)[-100:].lstrip(".") or "upload"  # a name of ours
+            if len(raw) > MAX_UPLOAD:
+                raise InputError(f"{name}: larger than {MAX_UPLOAD // 2**20} MB; split it")
+            path = Path(folder) / name
+            path.write_bytes(raw)
+            done = import_files(_ws(request), kind, [path], team=data.get("team") or None,
+                                organization=(data.get("organization") or "")[:1000] or None)
+        except InputError as e:
+            shown = lambda text: text.replace(f"{folder}{os.sep}", "")  # the file as the user named it  # noqa: E731
+            return _imports_page(request, 422, message=shown(e.message), problems=[shown(p.message) for p in e.problems],
+                                 fix=e.fix, values={k: data.get(k) for k in ("kind", "team", "organization")})
+    return _imports_page(request, done=done)
+
+
+# --- users --------------------------------------------------------------------------------------
+
+@router.get("/users")
+def users(request: Request, who: Caller = Depends(admin)):
+    from prodops.operations import list_users
+
+    return page(request, "users.html", users=list_users(_ws(request)), problems=())
+
+
+@router.post("/users")
+def add_user(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import add_user as add, list_users
+
+    try:
+        add(_ws(request), data.get("email", ""), data.get("role", ""), data.get("password") or None)
+    except InputError as e:
+        return page(request, "users.html", users=list_users(_ws(request)), problems=[e.message], status_code=422)
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{user_id}/remove")
+def remove_user(request: Request, user_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import remove_user_by_id
+
+    remove_user_by_id(_ws(request), user_id, who.user)
+    return RedirectResponse("/users", status_code=303)

@@ -1,0 +1,195 @@
+"""The app factory: one workspace and one model per app, security headers on every response,
+errors worded for pages and for the API, and the routes of each area."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
+
+from prodops.core.errors import InputError, Problem, Refused
+from prodops.shells.web import WEB_FIXES, Settings
+
+# No inline script or style anywhere: scripts and styles come from /static only. Forms post only
+# here; no page may be framed (clickjacking); no URL leaks through a Referer (invite tokens).
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+STATUS = {"unknown": 404, "login": 401, "forbidden": 403, "closed": 409, "too_many": 429}
+
+
+class LoginNeeded(Exception):
+    """A page that needs a signed-in user, asked for without one: the browser goes to the login page."""
+
+
+def build(settings: Settings) -> FastAPI:
+    from prodops.inputs.models import load_model
+    from prodops.core.numbers import evidence, pct
+    from prodops.core.report.layout import NUMERIC, criteria_section, text
+    from prodops.core.report.model import criteria_document
+    from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
+    from prodops.store import Workspace
+    from prodops.shells.web import admin, api, challenge, respond
+
+    app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  description="Assessment campaigns, invites and answers; the same results as the command line.")
+    app.state.settings = settings
+    app.state.model = load_model(settings.model)
+    app.state.ws = Workspace.open(settings.db)
+    app.state.ws.engine  # the schema is made or brought up to date now, once, under a lock
+    templates = Jinja2Templates(directory=str(files("prodops.shells.web") / "templates"))
+    templates.env.auto_reload = False  # the package's templates never change while it runs: no stat() of each file on every page
+    templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model,
+                                 name_length=NAME_LENGTH, email_length=EMAIL_LENGTH)  # the forms' maxlength
+    templates.env.filters["percent"] = pct  # halves up, as every format writes a share
+    templates.env.globals.update(
+        # a data verdict with its n and days, as every format shows them
+        evidence=lambda verdict: evidence(verdict.document()),
+        # a result's criteria as the report lays its heat map out (the same rows and words), and how it writes a value
+        criteria_heat=lambda result: criteria_section(criteria_document(result, app.state.model), app.state.model.met_threshold),
+        text=text, numeric=NUMERIC)
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(files("prodops.shells.web") / "static")), name="static")
+
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, e: InputError):
+        return _problem(request, 422, e.message, e.document(), [p.message for p in e.problems], fix=e.fix)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, e: Refused):
+        status = STATUS[e.kind]
+        if e.kind == "closed" and request.url.path.startswith(("/r/", "/api/v1/respond/")):
+            status = 404  # a link of a closed campaign opens nothing
+        response = _problem(request, status, e.message, e.document())
+        if e.retry_after:
+            response.headers["Retry-After"] = str(e.retry_after)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, e: RequestValidationError):
+        """A body the API cannot read, worded like every other input problem (where, what)."""
+        problems = [Problem(f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'the body'}: {err['msg']}",
+                            column=".".join(str(p) for p in err["loc"] if p != "body") or None)
+                    for err in e.errors()[:20]]
+        error = InputError(f"the request is not valid ({len(e.errors())} problem{'s' if len(e.errors()) > 1 else ''})",
+                           problems, more=max(0, len(e.errors()) - 20))
+        return _problem(request, 422, error.message, error.document(), [p.message for p in problems])
+
+    @app.exception_handler(LoginNeeded)
+    async def login_needed(request: Request, _e: LoginNeeded):
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, _e):
+        return _problem(request, 404, "there is nothing here")
+
+    @app.exception_handler(405)
+    async def not_allowed(request: Request, _e):
+        return _problem(request, 405, "this address does not take that kind of request")
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, e: Exception):
+        """A fault of ours: the page says so with an id, the log carries the same id and the traceback."""
+        import logging
+        import secrets
+
+        error_id = secrets.token_hex(6)
+        logging.getLogger("prodops.shells.web").error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=e)
+        response = _problem(request, 500, f"something went wrong on our side (error {error_id}); nothing you sent was "
+                                          "half-saved. Try again, and if it happens again give the error id to whoever "
+                                          "runs this server",
+                            {"error": "internal error", "id": error_id, "problems": []})
+        response.headers.update({**HEADERS, "Cache-Control": "no-store"})  # answered outside the middleware
+        return response
+
+    app.include_router(respond.router)
+    app.include_router(challenge.router)
+    app.include_router(api.router)
+    app.include_router(admin.router)
+    return app
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a queue per request):
+    refuses cross-site state changes and bodies past their size before any route reads them, and
+    puts the security headers on every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        from prodops.shells.web.security import body_limit, cross_site
+
+        request = Request(scope)  # Starlette has put the app in the scope already
+        refusal = None
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            length, limit = request.headers.get("content-length"), body_limit(scope["path"])
+            if cross_site(request):
+                refusal = 403, "a request from another site was refused (cross-site request)"
+            elif length is None and request.headers.get("transfer-encoding"):
+                refusal = 411, "send the request's length (Content-Length)"
+            elif length is not None and (not length.isdigit() or int(length) > limit):
+                refusal = 413, f"the request is larger than {limit // 2**20} MB"
+        if refusal:
+            response = _problem(request, *refusal)
+            return await response(scope, receive, self._with_headers(scope, send))
+        await self.app(scope, receive, self._with_headers(scope, send))
+
+    @staticmethod
+    def _with_headers(scope, send):
+        static = scope["path"].startswith("/static/")
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(HEADERS)
+                if not static:
+                    headers["Cache-Control"] = "no-store"  # pages hold answers and links: never cached
+            await send(message)
+        return sending
+
+
+def _problem(request: Request, status: int, message: str, document: dict | None = None, problems=(), fix=None):
+    """An error for a person (a page) or for a program (JSON under /api/)."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(document or {"error": message, "problems": []}, status_code=status)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                               "problems": problems, "fix": fix}, status_code=status)
+
+
+def personal_link(request: Request, token: str) -> str:
+    """A respondent's link: on the configured public address, else the one the request came to."""
+    base = request.app.state.settings.base_url or str(request.base_url)
+    return base.rstrip("/") + f"/r/{token}"
+
+
+def messages(error: InputError) -> list[str]:
+    """What a page lists of an InputError: each of its problems, or its message when it has none."""
+    return [p.message for p in error.problems] or [error.message]
+
+
+def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    """A page, with the signed-in user (if any) and their CSRF token for its forms."""
+    from prodops.shells.web.security import current_session
+
+    session = current_session(request)
+    context.setdefault("user", session and session.user)
+    context.setdefault("csrf", session and session.csrf)
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -1,0 +1,131 @@
+"""Who is asking, and may they: sessions from a cookie, API tokens from `Authorization: Bearer`,
+roles, CSRF tokens on every state-changing browser request, and refusing cross-site requests."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from prodops.core.errors import Refused
+
+SESSION_COOKIE = "prodops_session"
+LOGIN_COOKIE = "prodops_login"  # the login form's CSRF token, before there is a session
+CSRF_HEADER = "X-CSRF-Token"
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: object  # operations.User
+    session: object | None  # operations.Session; None when calling with an API token
+
+
+def client(request: Request) -> str:
+    """The caller's address (behind a proxy, uvicorn's --proxy-headers puts the real one here)."""
+    return request.client.host if request.client else "unknown"
+
+
+def secure(request: Request) -> bool:
+    return request.app.state.settings.secure_cookies or request.url.scheme == "https"
+
+
+def set_cookie(response, request: Request, name: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure(request), path="/")
+
+
+def cross_site(request: Request) -> bool:
+    """A browser request sent by another site's page: refused before any route sees it (the CSRF
+    token is checked too). Browsers say where a request comes from in Sec-Fetch-Site; older ones
+    in Origin (which is "null" on our own pages: they send no referrer)."""
+    fetched = request.headers.get("sec-fetch-site")
+    if fetched is not None:
+        return fetched not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return bool(origin) and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", "")
+
+
+def current_session(request: Request):
+    """The live session of the request's cookie, or None (looked up once per request)."""
+    from prodops.operations import session
+
+    if not hasattr(request.state, "session"):
+        request.state.session = session(request.app.state.ws, request.cookies.get(SESSION_COOKIE))
+    return request.state.session
+
+
+def caller(request: Request) -> Caller | None:
+    from prodops.operations import token_user
+
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        user = token_user(request.app.state.ws, auth[7:].strip())
+        if user is None:
+            raise Refused("login", "the API token is not valid")
+        return Caller(user, None)
+    found = current_session(request)
+    return found and Caller(found.user, found)
+
+
+def check_csrf(request: Request, given: str | None, expected: str) -> None:
+    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Refused("forbidden", "the form has expired or did not come from this site; reload the page and try again")
+
+
+async def form_data(request: Request) -> dict:
+    """The posted form's fields; an API's JSON body is read by its model."""
+    if request.method in ("GET", "HEAD"):
+        return {}
+    form = await request.form(max_files=1, max_fields=2000, max_part_size=10 * 1024 * 1024)
+    # the last value of each field; a file only where a file is expected (a file sent as `email` is no e-mail)
+    return {k: v for k in form.keys() if isinstance(v := form.getlist(k)[-1], str) or k == "file"}
+
+
+async def viewer(request: Request) -> Caller:
+    """A signed-in user of any role (pages). Who is asking is settled before a body is read; then
+    a state change must carry the session's CSRF token."""
+    from starlette.concurrency import run_in_threadpool
+
+    from prodops.shells.web.app import LoginNeeded
+
+    found = await run_in_threadpool(caller, request)
+    if found is None:
+        raise LoginNeeded()
+    if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        data = await form_data(request)
+        check_csrf(request, request.headers.get(CSRF_HEADER) or data.get("csrf"), found.session.csrf)
+    return found
+
+
+def admin(found: Caller = Depends(viewer)) -> Caller:
+    if not found.user.admin:
+        raise Refused("forbidden", "only an admin may do this; viewers read dashboards and reports")
+    return found
+
+
+def api_viewer(request: Request) -> Caller:
+    found = caller(request)
+    if found is None:
+        raise Refused("login", "sign in, or send an API token as Authorization: Bearer TOKEN")
+    if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(request, request.headers.get(CSRF_HEADER), found.session.csrf)
+    return found
+
+
+def api_admin(found: Caller = Depends(api_viewer)) -> Caller:
+    if not found.user.admin:
+        raise Refused("forbidden", "only an admin may do this; viewers read dashboards and reports")
+    return found
+
+
+# A database id in a path: a whole number the database can hold (larger ones are no id of ours).
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def body_limit(path: str) -> int:
+    """The most bytes a request to `path` may send: uploads 55 MB (files of 50 MB and the form's
+    overhead), everything else 1 MB (a page of answers with its notes is well under)."""
+    return 55 * 2**20 if path == "/imports" or (path.startswith("/campaigns/") and path.endswith("/invites")) else 2**20
