@@ -5,11 +5,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import report  # noqa: E402
-import scoring  # noqa: E402
-import sprint_issues  # noqa: E402
-import startup  # noqa: E402
-import web  # noqa: E402
+import report
+import scoring
+import sprint_issues
+import startup
+import web
 
 
 def main() -> int:

@@ -22,10 +22,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prodops import operations  # noqa: E402
+from prodops import operations
 from prodops.inputs.models import load_model
-from prodops.store import Workspace, database_url  # noqa: E402
-from tests.pgserver import free_port, new_database, running_postgres  # noqa: E402
+from prodops.store import Workspace, database_url
+from tests.pgserver import free_port, new_database, running_postgres
 
 RESPONDENTS = 200
 TARGET_P99 = 0.300  # seconds, for autosaves and for submits
@@ -117,7 +117,7 @@ async def _respondent(base: str, token: str, criteria: list[str], label: str, ti
         start = time.perf_counter()
         try:
             status, body = await asyncio.wait_for(browser.request(method, path, **kw), REQUEST_LIMIT)
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, IndexError) as e:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError) as e:
             errors.append(f"{kind}: {type(e).__name__}")
             browser.close()
             return None

@@ -111,7 +111,7 @@ def needs(what: str, present: bool, switch: str, how: str) -> None:
 
 # The instant a test's clock stands at unless it sets another: late in the UTC day, when the day is
 # already tomorrow in UTC+14 (the hour at which the daily game's test used to fail).
-CLOCK_START = dt.datetime(2026, 12, 7, 23, 50, tzinfo=dt.timezone.utc)
+CLOCK_START = dt.datetime(2026, 12, 7, 23, 50, tzinfo=dt.UTC)
 
 
 @pytest.fixture

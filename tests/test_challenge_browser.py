@@ -186,7 +186,7 @@ def test_the_game_plays_with_javascript_off(browser, server):
                                              ("Pacific/Pago_Pago", dt.date(2026, 12, 6))],  # UTC-11: 23:30
                          ids=["Pacific/Kiritimati", "Pacific/Pago_Pago"])
 def test_the_word_of_the_day_follows_the_players_calendar(browser, server, clock, zone, local):
-    now = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.UTC)
     clock.freeze(now)  # the server's clock...
     ctx = context(browser, timezone_id=zone)
     ctx.clock.set_fixed_time(now)  # ...and the browser's

@@ -21,7 +21,7 @@ from tests.conftest import csrf_in
 
 MODEL = load_model()
 PASSWORD = "correct horse battery staple"
-NOW = dt.datetime(2026, 12, 7, 23, 50, tzinfo=dt.timezone.utc)  # already tomorrow in UTC+14
+NOW = dt.datetime(2026, 12, 7, 23, 50, tzinfo=dt.UTC)  # already tomorrow in UTC+14
 TODAY = NOW.date()
 
 

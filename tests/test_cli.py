@@ -202,7 +202,7 @@ def test_template_answers_fills_in_and_scores(tmp_path):
     assert "--force" in refused("template", "answers", "--out", str(path))
     doc["organization"] = "Acme"
     doc["respondents"][0]["id"] = "ana"
-    doc["respondents"][0]["answers"] = {cid: "Fully" for cid in MODEL.criterion}
+    doc["respondents"][0]["answers"] = dict.fromkeys(MODEL.criterion, "Fully")
     path.write_text(yaml.safe_dump(doc))
     assert json.loads(ok("assess", str(path), "--no-record", "--json").stdout)["level"] == 5
 

@@ -14,7 +14,7 @@ import yaml
 from conftest import CLOCK_START, ok
 from prodops.inputs.models import load_model
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 KIRITIMATI, BAKER = "Etc/GMT-14", "Etc/GMT+12"  # UTC+14 and UTC-12 (POSIX signs are the other way round)
 
 

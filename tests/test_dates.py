@@ -46,7 +46,7 @@ def test_the_web_forms_word_a_wrong_day_as_they_did(tmp_path, clock):
     from prodops.shells.web import Settings, create_app
     from tests.test_web import PASSWORD, client, sign_in
 
-    clock.freeze(dt.datetime(2026, 10, 15, 12, tzinfo=dt.timezone.utc))
+    clock.freeze(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC))
     db = str(tmp_path / "web.db")
     with Workspace.open(db) as ws:
         operations.add_user(ws, "admin@example.com", "admin", PASSWORD)

@@ -8,10 +8,7 @@ by hand, in every format."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import shutil
-import zipfile
 from pathlib import Path
 
 import pypdf

@@ -221,7 +221,7 @@ def test_what_the_level_rests_on_is_shown_wherever_the_level_is(tmp_path):
 
     answers = yaml.safe_load(demo_answers()[-1].read_text())
     person = answers["respondents"][0]
-    person["answers"] = {c: "N/A" for c in person["answers"]}
+    person["answers"] = dict.fromkeys(person["answers"], "N/A")
     answers["respondents"] = [person]
     (tmp_path / "na.yaml").write_text(yaml.safe_dump(answers))
     db = str(tmp_path / "ws.db")

@@ -61,7 +61,7 @@ def test_every_name_a_person_gives_is_refused_in_the_same_words(tmp_path):
                 attempt()
             assert said in str(e.value), where
     with pytest.raises(InputError) as e:
-        change(Tracked("inv"), dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), owner=LONG)
+        change(Tracked("inv"), dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, tzinfo=dt.UTC), owner=LONG)
     assert e.value.problems[0].message == f"owner is {NAME_LENGTH + 1} {said}" and e.value.problems[0].column == "owner"
     with pytest.raises(InputError, match="the display name holds a control character"):
         display_name("Acme\x1b[2J")

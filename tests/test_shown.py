@@ -281,7 +281,7 @@ def test_a_unit_resting_on_one_person_counts_one_and_says_so(tmp_path):
     assert any(said in w for w in rows["Payments"]["warnings"])
     assert any("one respondent" in w for w in rows["Growth"]["warnings"])
     md = ok("report", "-f", "md", "--db", db, "--out", str(tmp_path / "r.md")) and (tmp_path / "r.md").read_text()
-    assert f"> **Read with care:**\n> - Growth: one respondent" in md and f"> - Payments: {said}" in md
+    assert "> **Read with care:**\n> - Growth: one respondent" in md and f"> - Payments: {said}" in md
     alone = json.loads(ok("report", "-f", "json", "--unit", "Payments", "--db", db).stdout)
     assert any(w["code"] == "single_respondent" for w in alone["maturity"]["warnings"])
 

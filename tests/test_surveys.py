@@ -60,11 +60,11 @@ def test_mapping_problems(tmp_path):
         load("survey-export", [export])
 
 
-TYPEFORM = ("#,How do you rate: we have a Product Ops role?,Other,Your role,Other,Response Type,"
-            "Start Date (UTC),Submit Date (UTC),Network ID\n"
-            "995106cd710ec2af0e371cbe5e1f68fb,Strongly agree,,PM,,completed,2026-09-28 10:00:00,2026-09-28 10:05:00,5f57f20d14\n"
-            "a95106cd710ec2af0e371cbe5e1f68fb,Agree,,Leadership,x,completed,2026-09-29 10:00:00,2026-09-29 10:05:00,5f57f20d15\n"
-            "b95106cd710ec2af0e371cbe5e1f68fb,,,PM,,partial,2026-09-29 11:00:00,,5f57f20d16\n").encode()
+TYPEFORM = (b"#,How do you rate: we have a Product Ops role?,Other,Your role,Other,Response Type,"
+            b"Start Date (UTC),Submit Date (UTC),Network ID\n"
+            b"995106cd710ec2af0e371cbe5e1f68fb,Strongly agree,,PM,,completed,2026-09-28 10:00:00,2026-09-28 10:05:00,5f57f20d14\n"
+            b"a95106cd710ec2af0e371cbe5e1f68fb,Agree,,Leadership,x,completed,2026-09-29 10:00:00,2026-09-29 10:05:00,5f57f20d15\n"
+            b"b95106cd710ec2af0e371cbe5e1f68fb,,,PM,,partial,2026-09-29 11:00:00,,5f57f20d16\n")
 ANSWERS_MAP = """for: answers
 organization: {value: Acme}
 date: Submit Date (UTC)
@@ -118,17 +118,17 @@ def test_an_empty_email_column_is_a_missing_respondent(tmp_path):
 
 def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
     # Google joins a checkbox question's choices with ", ": not one answer on the scale, so refused
-    google = ("Timestamp,Email Address,Your role,We have a Product Ops role\r\n"
-              '9/28/2026 10:00:00,ana@x.io,pm,"Fully, Mostly"\r\n').encode()
+    google = (b"Timestamp,Email Address,Your role,We have a Product Ops role\r\n"
+              b'9/28/2026 10:00:00,ana@x.io,pm,"Fully, Mostly"\r\n')
     mapping = ("for: answers\norganization: {value: Acme}\ndate: Timestamp\nrespondent: Email Address\n"
                "role: Your role\ncriteria:\n  om-2-role: We have a Product Ops role\n")
     export, mapping_path = files(tmp_path, google, mapping)
     with pytest.raises(InputError, match="record 2: answers.om-2-role: .*'Fully, Mostly' is not on the answer scale"):
         read_answers(export, mapping_path, load_model())
     # Typeform: one column per option (the label or empty), plus Stage Date, Tags and hidden fields
-    typeform = ("#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),Network ID,Tags,utm_source\n"
-                "a1,Fully,,pm,completed,2026-09-28 10:00:00,,2026-09-28 10:05:00,5f,,newsletter\n"
-                "b2,,Partly,pm,completed,2026-09-28 11:00:00,,2026-09-28 11:05:00,6f,vip,\n").encode()
+    typeform = (b"#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),Network ID,Tags,utm_source\n"
+                b"a1,Fully,,pm,completed,2026-09-28 10:00:00,,2026-09-28 10:05:00,5f,,newsletter\n"
+                b"b2,,Partly,pm,completed,2026-09-28 11:00:00,,2026-09-28 11:05:00,6f,vip,\n")
     mapping = ("for: answers\norganization: {value: Acme}\ndate: Submit Date (UTC)\nrespondent: '#1'\n"
                "role: Your role\ncriteria:\n  om-2-role: '#2'\n  om-2-knowledge: '#3'\n")
     export, mapping_path = files(tmp_path, typeform, mapping)

@@ -14,7 +14,7 @@ from prodops.inputs.models import load_model
 from prodops.core.tracking import Tracked, after_window, change, describe, worked
 
 MODEL = load_model()
-NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 TODAY = NOW.date()
 
 

@@ -323,7 +323,7 @@ def test_the_review_lists_what_is_unanswered(app):
     cid = new_campaign(app)
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
     with Workspace.open(app.state.settings.db) as ws:
-        operations.save(ws, MODEL, token, {c: "Fully" for c in CRITERIA[1:]})
+        operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA[1:], "Fully"))
     review = client(app).get(f"/r/{token}/review").text
     assert "1 statement is not answered yet" in review and MODEL.criterion[CRITERIA[0]].text in html.unescape(review)
 
@@ -393,7 +393,7 @@ def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
     a, b, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
                      {"name": "Cy", "role": "engineering", "team": "Growth"})
     with Workspace.open(app.state.settings.db) as ws:
-        operations.save(ws, MODEL, a, {x: "Fully" for x in CRITERIA}, submit=True)
+        operations.save(ws, MODEL, a, dict.fromkeys(CRITERIA, "Fully"), submit=True)
         operations.save(ws, MODEL, c, {CRITERIA[0]: "Fully"})
     browser, _ = sign_in(app, "viewer@example.com")
     page = browser.get(f"/campaigns/{cid}").text
@@ -481,7 +481,7 @@ def test_the_api_runs_a_whole_campaign(app):
     assert links.status_code == 201 and [x["role"] for x in links.json()] == ["pm", "design"]
     token = links.json()[0]["url"].rsplit("/", 1)[1]
     assert links.json()[0]["url"] == f"http://testserver/r/{token}"
-    saved = client(app).put(f"/api/v1/respond/{token}", json={"answers": {c: "Fully" for c in CRITERIA},
+    saved = client(app).put(f"/api/v1/respond/{token}", json={"answers": dict.fromkeys(CRITERIA, "Fully"),
                                                               "notes": {CRITERIA[0]: "link"}, "submit": True})
     assert saved.status_code == 200 and saved.json()["answered"] == 52
     status = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}").json()
@@ -634,7 +634,7 @@ def test_an_organisation_with_a_slash_in_its_name_opens(app):
     cid = new_campaign(app, organization="Acme / EMEA")
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
     with Workspace.open(app.state.settings.db) as ws:
-        operations.save(ws, MODEL, token, {c: "Fully" for c in CRITERIA}, submit=True)
+        operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA, "Fully"), submit=True)
         operations.close(ws, MODEL, cid)
     browser, _ = sign_in(app)
     page = browser.get("/organizations").text

@@ -25,7 +25,7 @@ def test_a_link_opens_on_a_welcome_then_the_first_page_not_finished_then_the_rev
         operations.save(ws, MODEL, token, {c.id: "Fully" for c in operations.page_criteria(MODEL, pages[0])})
         second = operations.resume(ws, MODEL, token)
         assert not second.welcome and second.page == 2
-        operations.save(ws, MODEL, token, {c: "Partly" for c in MODEL.criterion})
+        operations.save(ws, MODEL, token, dict.fromkeys(MODEL.criterion, "Partly"))
         assert operations.resume(ws, MODEL, token).page is None  # every criterion answered: the review
         with pytest.raises(Refused) as wrong:
             operations.resume(ws, MODEL, "x" * 43)

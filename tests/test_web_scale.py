@@ -127,7 +127,7 @@ def test_a_close_while_answers_arrive_keeps_every_answer_saved_before_it(app, db
         campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4")
         tokens = [i.token for i in operations.invite(ws, MODEL, campaign.id, [{"name": f"P{n}", "role": "pm"} for n in range(4)])]
         for t in tokens:
-            operations.save(ws, MODEL, t, {c: "No" for c in CRITERIA}, submit=True)
+            operations.save(ws, MODEL, t, dict.fromkeys(CRITERIA, "No"), submit=True)
     client = TestClient(app)
     labels = [p.label for p in MODEL.answer_scale]
     last_saved: dict[str, dict[str, str]] = {}

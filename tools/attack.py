@@ -158,7 +158,7 @@ def run(python: str, pythonpath: str | None, timeout: float) -> dict:
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     command = [python, "-c", "import sys; from prodops.shells.cli import main; sys.argv[0] = 'prodops'; main()"]
-    counts = {k: 0 for k in ("accepted", "refused", "crashed", "hung", "half-written", "trespassing")}
+    counts = dict.fromkeys(("accepted", "refused", "crashed", "hung", "half-written", "trespassing"), 0)
     notable: list[str] = []
     accepted: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,7 +29,7 @@ _frozen_at: dt.datetime | None = None  # where a test froze the clock; None: the
 
 def now() -> dt.datetime:
     """The current instant, in UTC."""
-    return dt.datetime.now(dt.timezone.utc) if _frozen_at is None else _frozen_at
+    return dt.datetime.now(dt.UTC) if _frozen_at is None else _frozen_at
 
 
 def today() -> dt.date:
@@ -49,7 +49,7 @@ def freeze(instant: dt.datetime) -> None:
     global _frozen_at
     if instant.utcoffset() is None:
         raise ValueError(f"{instant} has no time zone: give an instant, e.g. with tzinfo=datetime.timezone.utc")
-    _frozen_at = instant.astimezone(dt.timezone.utc)
+    _frozen_at = instant.astimezone(dt.UTC)
 
 
 def unfreeze() -> None:

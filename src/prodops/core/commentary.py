@@ -76,7 +76,7 @@ def parse(text: str, titles: dict[str, str], file: str = "the commentary") -> di
         if section is None:
             continue
         item = _ITEM.match(line)
-        if item or current is None or current[0] == "li" and not line.startswith((" ", "\t")):
+        if item or current is None or (current[0] == "li" and not line.startswith((" ", "\t"))):
             current = ["li" if item else "p", _inline(item[1] if item else line)]
             found.setdefault(section, []).append(current)
         else:

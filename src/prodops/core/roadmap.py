@@ -101,7 +101,7 @@ def plan(model: MaturityModel, result: AssessmentResult, phase_days: int = DEFAU
         for p in taken:
             remaining.remove(p)
             available.add(p.investment.id)
-            projected.update({cid: True for cid in p.investment.criteria})
+            projected.update(dict.fromkeys(p.investment.criteria, True))
         level, dims = staged_levels(model, projected)
         length = max(phase_days, max(p.effort_days for p in taken))  # one investment is one workstream
         begin = phases[-1].end if phases else start

@@ -105,7 +105,7 @@ class Verification:
                 "metric_after": self.after and self.after.value,
                 "metric_after_until": self.after_until and self.after_until.isoformat(),
                 # what each figure rests on: n sprints or survey respondents
-                "metric_counts": (self.before or self.after) and (self.before or self.after).counts or None,
+                "metric_counts": ((self.before or self.after) and (self.before or self.after).counts) or None,
                 "metric_before_n": self.before and self.before.n, "metric_after_n": self.after and self.after.n}
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +195,7 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
     for cid, note in notes.items():
         if not _known_criterion(model, cid, loc + ("notes", cid), who, count):
             continue
-        if note is not None and not isinstance(note, (str, int, float)) or isinstance(note, bool):
+        if (note is not None and not isinstance(note, (str, int, float))) or isinstance(note, bool):
             count(loc + ("notes", cid), f"{who}, note on {cid!r}: a note is one text (a link or a comment), "
                                         f"not {_kind(note)}", criterion=str(cid))
         elif note is not None:

@@ -73,7 +73,7 @@ def track(ws, model, investment: str, organization: str | None = None, by: str |
     now = at or clock.now()
     # the UTC day, as every stored day
     return ws.investments.change(organization, investment,
-                                 lambda before: change(before, now.astimezone(dt.timezone.utc).date(), now, by, **fields))
+                                 lambda before: change(before, now.astimezone(dt.UTC).date(), now, by, **fields))
 
 
 def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date | None = None,

@@ -39,7 +39,7 @@ def render_pdf(html: str, as_of: str = "2000-01-01") -> bytes:
                              "or ask for html, md, xlsx or json") from None
     # WeasyPrint warns about CSS it ignores (the screen-only rules); that is not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    epoch = str(int(dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), dt.timezone.utc).timestamp()))
+    epoch = str(int(dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), dt.UTC).timestamp()))
     with _CLOCK:
         given = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = given or epoch

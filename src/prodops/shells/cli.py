@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -30,14 +30,14 @@ app.add_typer(sync_app, name="sync")
 app.add_typer(model_app, name="model")
 app.add_typer(template_app, name="template")
 
-ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A model YAML/JSON file instead of the bundled default.", show_default=False)]
-DbOpt = Annotated[Optional[str], typer.Option("--db", help="Workspace: a SQLite path or a database URL. Default $PRODOPS_DATABASE_URL, else ./prodops.db.", show_default=False)]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="A model YAML/JSON file instead of the bundled default.", show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", help="Workspace: a SQLite path or a database URL. Default $PRODOPS_DATABASE_URL, else ./prodops.db.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
 PhaseDaysOpt = Annotated[int, typer.Option("--phase-days", min=1, max=3650, help="Length of a roadmap phase in days.")]
 CapacityOpt = Annotated[int, typer.Option("--capacity", min=1, max=100, help="Parallel workstreams (about the Product Ops headcount); a phase holds phase-days x capacity effort-days.")]
-OrgOpt = Annotated[Optional[str], typer.Option("--organization", help="The organisation (any case); needed when the workspace holds several.", show_default=False)]
-UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="A team or business unit (`prodops units list`); default: the whole organisation.", show_default=False)]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.", show_default=False)]
+OrgOpt = Annotated[str | None, typer.Option("--organization", help="The organisation (any case); needed when the workspace holds several.", show_default=False)]
+UnitOpt = Annotated[str | None, typer.Option("--unit", help="A team or business unit (`prodops units list`); default: the whole organisation.", show_default=False)]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")]
 
 # How the CLI words each fix a core message points to (errors.FIXES lists them all).
@@ -259,10 +259,10 @@ for _kind in TABLE_KINDS + ("invitees",):
 def import_(
     kind: Annotated[str, typer.Argument(help=", ".join(TABLE_KINDS) + ", tse2017-sprints, jira-sprint-report, jira-issues, jira-sprint-issues, jira-csv or survey-export")],
     files: Annotated[list[Path], typer.Argument(help="The files to import; all are checked before anything is written.")],
-    team: Annotated[Optional[str], typer.Option("--team", help="The team of a Jira board (jira-sprint-report, jira-issues).", show_default=False)] = None,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="Which export column is which (survey-export).", show_default=False)] = None,
-    points_field: Annotated[Optional[str], typer.Option("--points-field", help="The story points field of jira-sprint-issues, e.g. customfield_10105.", show_default=False)] = None,
-    organization: Annotated[Optional[str], typer.Option("--organization", help="The organisation the data belongs to; needed unless the workspace holds exactly one.", show_default=False)] = None,
+    team: Annotated[str | None, typer.Option("--team", help="The team of a Jira board (jira-sprint-report, jira-issues).", show_default=False)] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="Which export column is which (survey-export).", show_default=False)] = None,
+    points_field: Annotated[str | None, typer.Option("--points-field", help="The story points field of jira-sprint-issues, e.g. customfield_10105.", show_default=False)] = None,
+    organization: Annotated[str | None, typer.Option("--organization", help="The organisation the data belongs to; needed unless the workspace holds exactly one.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -288,10 +288,10 @@ def import_(
 def sync_jira(
     url: Annotated[str, typer.Option("--url", help="The Jira site, e.g. https://acme.atlassian.net")],
     board: Annotated[int, typer.Option("--board", min=1, max=2**31 - 1, help="The board (rapid view) id.")],
-    team: Annotated[Optional[str], typer.Option("--team", help="The team name to record; default: board-ID.", show_default=False)] = None,
+    team: Annotated[str | None, typer.Option("--team", help="The team name to record; default: board-ID.", show_default=False)] = None,
     token_env: Annotated[str, typer.Option("--token-env", help="Environment variable holding the API token.")] = "JIRA_TOKEN",
     email_env: Annotated[str, typer.Option("--email-env", help="Environment variable holding the e-mail (Jira Cloud).")] = "JIRA_EMAIL",
-    organization: Annotated[Optional[str], typer.Option("--organization", help="The organisation the board belongs to; needed unless the workspace holds exactly one.", show_default=False)] = None,
+    organization: Annotated[str | None, typer.Option("--organization", help="The organisation the board belongs to; needed unless the workspace holds exactly one.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -320,11 +320,11 @@ def sync_jira(
 
 @app.command("settings")
 def settings_(
-    key: Annotated[Optional[str], typer.Argument(help="hourly_rate, headcount, currency, change_date or grace_days", show_default=False)] = None,
-    value: Annotated[Optional[str], typer.Argument(help="The new value; without it, show the current one.", show_default=False)] = None,
+    key: Annotated[str | None, typer.Argument(help="hourly_rate, headcount, currency, change_date or grace_days", show_default=False)] = None,
+    value: Annotated[str | None, typer.Argument(help="The new value; without it, show the current one.", show_default=False)] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Remove the setting.")] = False,
     organization: OrgOpt = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="A team or business unit's own value, beside its organisation's (`prodops units list`).", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="A team or business unit's own value, beside its organisation's (`prodops units list`).", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -351,16 +351,16 @@ def settings_(
 
 @app.command()
 def metrics(
-    name: Annotated[Optional[str], typer.Argument(help="predictability, time-value, launches, revenue or symptoms; all when left out.", show_default=False)] = None,
-    team: Annotated[Optional[list[str]], typer.Option("--team", help="Only this team (repeat for several).", show_default=False)] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY-MM-DD).", show_default=False)] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="As of this date (YYYY-MM-DD); default today.", show_default=False)] = None,
-    change_date: Annotated[Optional[str], typer.Option("--change-date", help="Compare sprints before and after this date.", show_default=False)] = None,
-    ratio: Annotated[Optional[str], typer.Option("--ratio", help="Ratio compared before/after: planning_accuracy (default), say_do or scope_creep.", show_default=False)] = None,
-    hourly_rate: Annotated[Optional[float], typer.Option("--hourly-rate", min=0, help="PM cost per hour (or `prodops settings hourly_rate`).", show_default=False)] = None,
-    headcount: Annotated[Optional[float], typer.Option("--headcount", min=0, help="Number of PMs (or `prodops settings headcount`).", show_default=False)] = None,
-    grace_days: Annotated[Optional[int], typer.Option("--grace-days", min=0, help="Days a launch may slip and count as on time.", show_default=False)] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="Only the rows of this unit's teams: sprints, launches, time survey (`prodops units list`).", show_default=False)] = None,
+    name: Annotated[str | None, typer.Argument(help="predictability, time-value, launches, revenue or symptoms; all when left out.", show_default=False)] = None,
+    team: Annotated[list[str] | None, typer.Option("--team", help="Only this team (repeat for several).", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date (YYYY-MM-DD).", show_default=False)] = None,
+    until: Annotated[str | None, typer.Option("--until", help="As of this date (YYYY-MM-DD); default today.", show_default=False)] = None,
+    change_date: Annotated[str | None, typer.Option("--change-date", help="Compare sprints before and after this date.", show_default=False)] = None,
+    ratio: Annotated[str | None, typer.Option("--ratio", help="Ratio compared before/after: planning_accuracy (default), say_do or scope_creep.", show_default=False)] = None,
+    hourly_rate: Annotated[float | None, typer.Option("--hourly-rate", min=0, help="PM cost per hour (or `prodops settings hourly_rate`).", show_default=False)] = None,
+    headcount: Annotated[float | None, typer.Option("--headcount", min=0, help="Number of PMs (or `prodops settings headcount`).", show_default=False)] = None,
+    grace_days: Annotated[int | None, typer.Option("--grace-days", min=0, help="Days a launch may slip and count as on time.", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only the rows of this unit's teams: sprints, launches, time survey (`prodops units list`).", show_default=False)] = None,
     organization: OrgOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -391,17 +391,17 @@ def metrics(
 
 @app.command()
 def assess(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Answers files (YAML or JSON); their respondents are merged.", show_default=False)] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Answers files (YAML or JSON); their respondents are merged.", show_default=False)] = None,
     model: ModelOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
     no_record: Annotated[bool, typer.Option("--no-record", help="Score only; do not record in the workspace.")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask one respondent every criterion here and write an answers file.")] = False,
-    out: Annotated[Optional[Path], typer.Option("--out", help="With --interactive: the answers file to write.", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="With --interactive: the answers file to write.", show_default=False)] = None,
     with_notes: Annotated[bool, typer.Option("--with-notes", help="With --interactive: also ask for an evidence note per answer.")] = False,
     no_data: Annotated[bool, typer.Option("--no-data", help="Ignore imported data: let the answers alone decide.")] = False,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="FILE is a Google Forms or Typeform export; this maps its columns to criteria.", show_default=False)] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="The team or business unit these answers are of (as the file's `unit:` says); default: the whole organisation.", show_default=False)] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="FILE is a Google Forms or Typeform export; this maps its columns to criteria.", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="The team or business unit these answers are of (as the file's `unit:` says); default: the whole organisation.", show_default=False)] = None,
 ) -> None:
     """Score answers files: criterion scores, per-dimension and staged levels, blockers. Records the assessment."""
     if interactive and (files or as_json or no_record):
@@ -451,7 +451,7 @@ def assess(
 
 @app.command()
 def plan(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Answers files; default: the latest recorded assessment.", show_default=False)] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Answers files; default: the latest recorded assessment.", show_default=False)] = None,
     model: ModelOpt = None,
     db: DbOpt = None,
     organization: OrgOpt = None,
@@ -484,9 +484,9 @@ def plan(
 
 @app.command()
 def report(
-    formats: Annotated[Optional[list[str]], typer.Option("--format", "-f", help="html, pdf, md, xlsx, pptx (slides) or json (the default); repeat it or separate with commas for several.", show_default=False)] = None,
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The report's date (YYYY-MM-DD): the latest assessment on or before it, data known by then. Default: the latest assessment's date.", show_default=False)] = None,
+    formats: Annotated[list[str] | None, typer.Option("--format", "-f", help="html, pdf, md, xlsx, pptx (slides) or json (the default); repeat it or separate with commas for several.", show_default=False)] = None,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The report's date (YYYY-MM-DD): the latest assessment on or before it, data known by then. Default: the latest assessment's date.", show_default=False)] = None,
     page_size: Annotated[str, typer.Option("--page-size", help="PDF (and print) page size: a4 or letter.")] = "a4",
     force: Annotated[bool, typer.Option("--force", help="Replace report files that exist.")] = False,
     timestamp: Annotated[bool, typer.Option("--timestamp", help="Say when the report was made (then two runs differ in that line).")] = False,
@@ -616,9 +616,9 @@ def challenge(
 
 @app.command("brand")
 def brand_(
-    name: Annotated[Optional[str], typer.Option("--name", help="The organisation's name as the report shows it ('' removes it).", show_default=False)] = None,
-    accent: Annotated[Optional[str], typer.Option("--accent", help="Accent colour #rrggbb, with at least 4.5:1 contrast on white ('' removes it).", show_default=False)] = None,
-    logo: Annotated[Optional[Path], typer.Option("--logo", help="A PNG or SVG logo of at most 256 KB.", show_default=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The organisation's name as the report shows it ('' removes it).", show_default=False)] = None,
+    accent: Annotated[str | None, typer.Option("--accent", help="Accent colour #rrggbb, with at least 4.5:1 contrast on white ('' removes it).", show_default=False)] = None,
+    logo: Annotated[Path | None, typer.Option("--logo", help="A PNG or SVG logo of at most 256 KB.", show_default=False)] = None,
     no_logo: Annotated[bool, typer.Option("--no-logo", help="Remove the logo.")] = False,
     organization: OrgOpt = None,
     db: DbOpt = None,
@@ -650,7 +650,7 @@ def brand_(
 
 commentary_app = typer.Typer(help="Your own words beside the report's figures, per section (Markdown).", **_PLAIN)
 app.add_typer(commentary_app, name="commentary")
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The report's date (default: the latest assessment's).", show_default=False)]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="The report's date (default: the latest assessment's).", show_default=False)]
 
 
 @commentary_app.command("set")
@@ -692,8 +692,8 @@ app.add_typer(units_app, name="units")
 @units_app.command("add")
 def units_add(
     name: Annotated[str, typer.Argument(help="The unit's name, e.g. Payments or \"Commerce BU\".")],
-    parent: Annotated[Optional[str], typer.Option("--parent", help="The unit it sits in (default: directly under the organisation).", show_default=False)] = None,
-    teams: Annotated[Optional[list[str]], typer.Option("--team", help="A data team (sprints, launches, time survey) that counts as this unit besides its own name; repeat for several.", show_default=False)] = None,
+    parent: Annotated[str | None, typer.Option("--parent", help="The unit it sits in (default: directly under the organisation).", show_default=False)] = None,
+    teams: Annotated[list[str] | None, typer.Option("--team", help="A data team (sprints, launches, time survey) that counts as this unit besides its own name; repeat for several.", show_default=False)] = None,
     organization: OrgOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -796,12 +796,12 @@ app.add_typer(investments_app, name="investments")
 @investments_app.command("set")
 def investments_set(
     investment: Annotated[str, typer.Argument(help="The investment's id (`prodops model show` lists them).")],
-    status: Annotated[Optional[str], typer.Option("--status", help="planned, in-progress, done or dropped.", show_default=False)] = None,
-    owner: Annotated[Optional[str], typer.Option("--owner", help="Who owns it ('' clears it).", show_default=False)] = None,
-    cost: Annotated[Optional[str], typer.Option("--cost", help="Estimated cost in the workspace's currency ('' clears it).", show_default=False)] = None,
-    weeks: Annotated[Optional[str], typer.Option("--weeks", help="Estimated effort in person-weeks ('' clears it).", show_default=False)] = None,
-    target: Annotated[Optional[str], typer.Option("--target", help="Target date, YYYY-MM-DD ('' clears it).", show_default=False)] = None,
-    done_on: Annotated[Optional[str], typer.Option("--done-on", help="With --status done: the day it was done (default today).", show_default=False)] = None,
+    status: Annotated[str | None, typer.Option("--status", help="planned, in-progress, done or dropped.", show_default=False)] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who owns it ('' clears it).", show_default=False)] = None,
+    cost: Annotated[str | None, typer.Option("--cost", help="Estimated cost in the workspace's currency ('' clears it).", show_default=False)] = None,
+    weeks: Annotated[str | None, typer.Option("--weeks", help="Estimated effort in person-weeks ('' clears it).", show_default=False)] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Target date, YYYY-MM-DD ('' clears it).", show_default=False)] = None,
+    done_on: Annotated[str | None, typer.Option("--done-on", help="With --status done: the day it was done (default today).", show_default=False)] = None,
     organization: OrgOpt = None,
     model: ModelOpt = None,
     db: DbOpt = None,
@@ -889,7 +889,7 @@ def demo(
 
 @app.command()
 def upgrade(
-    organization: Annotated[Optional[str], typer.Option("--organization", help="The organisation that data, settings, events and brand kept for the whole workspace belong to, where the workspace holds none or several.", show_default=False)] = None,
+    organization: Annotated[str | None, typer.Option("--organization", help="The organisation that data, settings, events and brand kept for the whole workspace belong to, where the workspace holds none or several.", show_default=False)] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -924,8 +924,8 @@ def serve(
     model: ModelOpt = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (several need PostgreSQL to scale; SQLite serves one team).")] = 1,
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind a TLS-terminating proxy; set automatically on https).")] = False,
-    smtp: Annotated[Optional[str], typer.Option("--smtp", help="smtp://user:password@host:port (smtps:// for TLS; ?starttls) to send invite links; default $PRODOPS_SMTP_URL.", show_default=False)] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="The public address invite links use (e.g. https://assess.acme.example); default $PRODOPS_BASE_URL, else the address a request came to.", show_default=False)] = None,
+    smtp: Annotated[str | None, typer.Option("--smtp", help="smtp://user:password@host:port (smtps:// for TLS; ?starttls) to send invite links; default $PRODOPS_SMTP_URL.", show_default=False)] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="The public address invite links use (e.g. https://assess.acme.example); default $PRODOPS_BASE_URL, else the address a request came to.", show_default=False)] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Serve the demo workspace (prodops-demo/) with a new admin password and an open campaign.")] = False,
 ) -> None:
     """Serve the web app: campaigns with invite links, the respondent's form, dashboards, reports, the JSON API."""
@@ -1015,7 +1015,7 @@ def users_remove(email: Annotated[str, typer.Argument(help="The user's e-mail ad
 @tokens_app.command("create")
 def tokens_create(
     email: Annotated[str, typer.Argument(help="The user the token acts for (with their role).")],
-    name: Annotated[Optional[str], typer.Option("--name", help="What the token is for.", show_default=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", help="What the token is for.", show_default=False)] = None,
     db: DbOpt = None,
 ) -> None:
     """Create an API token and print it once (only its hash is kept)."""
@@ -1042,7 +1042,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"error: cannot write or read {e.filename or 'a file'}: {e.strerror or e}; "
                    "check that the folder exists and is writable", err=True)
         sys.exit(2)
-    except Exception as e:  # noqa: BLE001 - a fault of prodops: one line here, the whole story in a file
+    except Exception as e:
         typer.echo(f"error: prodops met an unexpected problem ({type(e).__name__}); {crash_report(e, argv)}", err=True)
         sys.exit(1)
 

@@ -100,7 +100,7 @@ def run_demo(out: Path) -> DemoRun:
         latest = assessed[-1].result
         for day, investment, fields in DEMO_PLAN:  # dated as recorded, so the demo's report is the same every run
             operations.track(ws, model, investment, by="dana@example.com",
-                             at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), dt.timezone.utc), **fields)
+                             at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), dt.UTC), **fields)
         write_files({inputs / "commentary.md": (EXAMPLES / "commentary.md").read_bytes()}, force=True)
         operations.set_commentary(ws, model, (inputs / "commentary.md").read_text(encoding="utf-8"), file="commentary.md")
         value = operations.value_metrics(ws, as_of=latest.date, model=model)

@@ -51,6 +51,6 @@ class Investments:
 def _tracked(row: Any) -> Tracked:
     from prodops.core.tracking import Tracked
 
-    at = row.changed_at.replace(tzinfo=dt.timezone.utc) if row.changed_at.tzinfo is None else row.changed_at
+    at = row.changed_at.replace(tzinfo=dt.UTC) if row.changed_at.tzinfo is None else row.changed_at
     return Tracked(row.investment, row.status, row.owner, row.cost, row.weeks, row.target, row.done_on,
-                   at.astimezone(dt.timezone.utc), row.changed_by)  # UTC whatever the database's session zone
+                   at.astimezone(dt.UTC), row.changed_by)  # UTC whatever the database's session zone

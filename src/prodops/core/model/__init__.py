@@ -21,8 +21,17 @@ from prodops.core.model.schema import (
 )
 
 __all__ = [
-    "Criterion", "DataBinding", "Dimension", "Investment", "Level", "MaturityModel", "Role",
-    "consistency_problems", "fingerprint", "json_schema", "export",
+    "Criterion",
+    "DataBinding",
+    "Dimension",
+    "Investment",
+    "Level",
+    "MaturityModel",
+    "Role",
+    "consistency_problems",
+    "export",
+    "fingerprint",
+    "json_schema",
 ]
 
 

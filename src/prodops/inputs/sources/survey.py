@@ -208,7 +208,7 @@ def read_time_survey(export_path: Path, mapping_path: Path) -> tuple[pl.DataFram
     export = Export(export_path)
     columns = {f: export.column(mapping[f], f, mapping_path) for f in TIME_FIELDS if f in mapping}
     columns["date"] = _iso_dates(columns["date"], mapping.get("date_format"), export_path, export.numbers, "date")
-    frame = pl.DataFrame({**columns, "row": export.numbers}, schema={**{f: pl.String for f in columns}, "row": pl.Int64})
+    frame = pl.DataFrame({**columns, "row": export.numbers}, schema={**dict.fromkeys(columns, pl.String), "row": pl.Int64})
     typed = validate("time-survey", export_path, frame, f" (mapped by {mapping_path})")
     notes = [f"{export_path.name}: {typed.height} responses mapped by {mapping_path.name}"]
     if export.partial:

@@ -72,7 +72,7 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
         records.append([number, *fields])
     if not records and not problems:
         raise InputError(f"{path}: a header and no rows; nothing to import")
-    frame = pl.DataFrame(records, schema={"row": pl.Int64, **{h: pl.String for h in HEADER}}, orient="row")
+    frame = pl.DataFrame(records, schema={"row": pl.Int64, **dict.fromkeys(HEADER, pl.String)}, orient="row")
     typed = frame.with_columns(pl.col(["boardid", "sprintid", *NUMERIC]).str.strip_chars().cast(pl.Float64, strict=False))
     for column in ["boardid", "sprintid", *NUMERIC]:
         bad = typed.filter(pl.col(column).is_null())
