@@ -136,6 +136,14 @@ def test_units_are_declared_once_nested_and_checked(tmp_path):
     assert "Payments" not in ok("units", "list", "--organization", "Acme", "--db", db).stdout
 
 
+def test_removing_a_blank_unit_name_is_refused_not_a_crash(tmp_path):
+    # a blank name is the whole organisation to unit_named: remove_unit took its None for a unit
+    db = str(tmp_path / "w.db")
+    ok("units", "add", "Commerce", "--organization", "Acme", "--db", db)
+    assert "the unit's name is empty" in refused("units", "remove", " ", "--organization", "Acme", "--db", db)
+    assert "Commerce" in ok("units", "list", "--organization", "Acme", "--db", db).stdout
+
+
 def test_a_unit_is_assessed_reported_and_planned_on_its_own(tmp_path):
     db = str(tmp_path / "w.db")
     ok("assess", _answers(tmp_path, "lead", value="Partly"), "--db", db)  # the organisation, all Partly: Level 1

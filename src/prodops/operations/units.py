@@ -67,7 +67,10 @@ def remove_unit(ws, organization: str | None, name: str) -> Unit:
     """Remove a unit nothing depends on: no unit below it, no assessment or campaign scoped to it."""
     org = organization_of(ws, organization)
     tree = unit_tree(ws, org)
-    found = tree.find(unit_named(tree, name, org))
+    named = unit_named(tree, name, org)  # refuses a name not declared
+    found = tree.find(named) if named is not None else None
+    if found is None:  # a blank name, which unit_named reads as the whole organisation
+        raise InputError("the unit's name is empty; name the unit to remove", fix=Fix("units"))
     below = tree.below(found.name)
     if below:
         raise InputError(f"{found.name} has units below it ({', '.join(u.name for u in below)}); remove or move them first")
