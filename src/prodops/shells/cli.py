@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, TypedDict
 
 import click
 import typer
@@ -15,10 +15,19 @@ from prodops import __version__
 from prodops.core.errors import FIXES, Fix, InputError, Refused
 from prodops.core.safe_text import printable
 
+
+class _TyperSettings(TypedDict, total=False):
+    """The settings every command group shares, each typed as typer.Typer takes it."""
+    no_args_is_help: bool
+    rich_markup_mode: Literal["markdown", "rich"] | None
+    suggest_commands: bool
+
+
+_PLAIN: _TyperSettings = {"no_args_is_help": True, "rich_markup_mode": None}  # plain click help: Rich help costs 0.15 s
 # Click 8.2 and later suggest a near command ("Did you mean 'assess'?") themselves; Typer would add
 # the same suggestion again.
-_ONE_SUGGESTION = {"suggest_commands": False} if hasattr(click.exceptions, "NoSuchCommand") else {}
-_PLAIN = dict(no_args_is_help=True, rich_markup_mode=None, **_ONE_SUGGESTION)  # plain click help: Rich help costs 0.15 s
+if hasattr(click.exceptions, "NoSuchCommand"):
+    _PLAIN["suggest_commands"] = False
 
 app = typer.Typer(
     help="Product Operations maturity: assess where you are, plan what to invest in next, show what it is worth.",
