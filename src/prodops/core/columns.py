@@ -7,7 +7,7 @@ from collections.abc import Callable
 import polars as pl
 
 
-def each_distinct(values: pl.Series, convert: Callable, dtype: pl.DataType | None = None) -> pl.Expr:
+def each_distinct(values: pl.Series, convert: Callable, dtype: pl.DataType | type[pl.DataType] | None = None) -> pl.Expr:
     """The column `values` (by its name, in the frame it came from) converted by `convert`, called
     once per distinct value rather than once per cell: a million yes/no cells hold a handful of
     values, 25,000 sprints a few hundred dates. Nulls stay null."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -26,7 +26,7 @@ from prodops.core.errors import Fix, InputError, Problem
 from prodops.core.model import MaturityModel
 from prodops.core.responses import Respondent, Responses, answer_value, scale_help, shown_as_typed
 from prodops.core.safe_text import NAME_LENGTH, NOTE_LENGTH, text_problem
-from prodops.inputs.files import Document, read_document
+from prodops.inputs.files import read_document
 
 _RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
 _TOP_FIELDS = {"organization", "unit", "date", "model", "respondents"}
@@ -66,6 +66,18 @@ def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
     )
 
 
+class _Answers(Protocol):
+    """What answers are read from: an answers file (Document) or a survey export (_Records), each
+    able to say where a path of keys stands."""
+
+    path: Path
+    data: Any
+
+    def where(self, loc: tuple[Any, ...] = ...) -> str: ...
+
+    def place(self, loc: tuple[Any, ...] = ...) -> dict: ...
+
+
 class _Records:
     """Where-to-look for answers that came from a survey export: record numbers, not YAML lines."""
 
@@ -88,6 +100,7 @@ def load_responses_data(model: MaturityModel, document: dict, path: Path, number
     """Responses from an answers document built in memory (a survey export), with the same checks."""
     responses, problems = _parse(model, _Records(path, document, numbers))
     _raise(problems)
+    assert responses is not None  # _parse gives None only with the problems _raise raised
     return responses
 
 
@@ -97,7 +110,7 @@ def _raise(problems: list[Problem]) -> None:
         raise InputError(head, problems[:20], more=max(0, len(problems) - 20))
 
 
-def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[Problem]]:
+def _parse(model: MaturityModel, doc: _Answers) -> tuple[Responses | None, list[Problem]]:
     problems: list[Problem] = []
 
     def problem(loc: tuple[Any, ...], msg: str, respondent: str | None = None, criterion: str | None = None,
@@ -148,6 +161,7 @@ def _parse(model: MaturityModel, doc: Document) -> tuple[Responses | None, list[
             problem(("respondents", i, "id"), f"respondent {respondents[i].id!r} appears twice in this file (ids ignore case)")
     if problems:
         return None, problems
+    assert isinstance(org, str) and date is not None  # each checked above, a problem otherwise
     return Responses(org.strip(), date, tuple(respondents), (str(doc.path),), unit and unit.strip()), []
 
 
@@ -202,6 +216,7 @@ def _respondent(model: MaturityModel, raw: Any, loc: tuple[Any, ...], problem) -
             _text_field(str(note), loc + ("notes", cid), f"{who}, note on {cid!r}", NOTE_LENGTH, count, criterion=str(cid))
     if count.n:
         return None
+    assert isinstance(role, str)  # checked above, a problem otherwise
     return Respondent(
         id=str(rid).strip(), role=role, answers=answers,
         notes={str(k): str(v) for k, v in notes.items() if v is not None},

@@ -12,7 +12,13 @@ import yaml
 from prodops.core.errors import InputError
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when the wheel has it
+try:
+    from yaml import CSafeLoader as _SafeLoader  # libyaml when the wheel has it
+except ImportError:
+    from yaml import SafeLoader as _SafeLoader
+
+
+class _Loader(_SafeLoader):
     """YAML 1.2 booleans: only true/false (YAML 1.1 reads the answer `No` as False). Dates stay
     strings, so that the code reading them can say what is wrong with an impossible one."""
 
@@ -108,7 +114,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) < len(pairs):
         seen: set[str] = set()
-        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from prodops.core.errors import Fix, InputError, Problem
 from prodops.core.model import MaturityModel, consistency_problems
@@ -42,7 +43,7 @@ def _validated(doc: Document) -> MaturityModel:
     return model
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     if err["type"] == "extra_forbidden":
         return "unknown field (check its spelling against the model's schema)"
     if err["type"] == "missing":

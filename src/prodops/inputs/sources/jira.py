@@ -176,7 +176,7 @@ def _json(path: Path) -> Any:
         raise InputError(f"{path}: nested too deeply to be a Jira payload") from None
 
 
-def _date(value: Any, path: Path, where: str) -> dt.date:
+def _date(value: Any, path: Path | str, where: str) -> dt.date:
     try:
         return dt.datetime.strptime(str(value)[:10], "%Y-%m-%d").date()
     except ValueError:
@@ -300,7 +300,8 @@ def read_issue_changelogs(paths: list[Path], team: str | None) -> tuple[pl.DataF
         for i, issue in enumerate(_issues(data)):
             checked(_ChangelogIssue, issue, f"{path}: issue {i + 1}", "Jira issue with changelog")
     sprints = _sprint_defs(payloads)
-    rows, notes, active = [], [], set()
+    rows, notes = [], []
+    active: set[str] = set()  # ids of the sprints not yet completed when exported
     for path, data in payloads:
         for issue in _issues(data):
             if not isinstance(issue.get("changelog"), dict):

@@ -163,7 +163,7 @@ class AnswersMapping(_Mapping):
     criteria: dict[str, Spec] = Field(min_length=1)
 
 
-SHAPES = {"time-survey": TimeSurveyMapping, "answers": AnswersMapping}
+SHAPES: dict[str, type[_Mapping]] = {"time-survey": TimeSurveyMapping, "answers": AnswersMapping}
 _FIELD_HINTS = {
     "date_format": 'a date format such as "%d/%m/%Y %H:%M:%S"',
     "roles": "a mapping of the export's role answers to the model's roles, e.g. {Product Manager: pm}",

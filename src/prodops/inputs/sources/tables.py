@@ -333,9 +333,9 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
         casts.append((pl.when(blank).then(None).otherwise(value) if c.kind != "bool" else value).alias(f"{c.name}{_TYPED}"))
     both = rows.with_columns(casts)
     problems = _failing(both, checks)
-    typed = both.select("row", *[pl.col(f"{c.name}{_TYPED}").alias(c.name) for c in table.columns])
-    return typed.select(table.header + ["row"]), [(column, bad.select(["row", *table.header]), reason)
-                                                  for column, bad, reason in problems]
+    cast = both.select("row", *[pl.col(f"{c.name}{_TYPED}").alias(c.name) for c in table.columns])
+    return cast.select(table.header + ["row"]), [(column, bad.select(["row", *table.header]), reason)
+                                                 for column, bad, reason in problems]
 
 
 _TYPED = "\u0000typed"  # the typed twin of a column, beside its text while checking
