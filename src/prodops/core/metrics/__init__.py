@@ -165,3 +165,19 @@ def since(frame: pl.DataFrame, column: str | pl.Expr, options: Options) -> pl.Da
     import polars as pl
 
     return frame.filter((pl.col(column) if isinstance(column, str) else column) >= options.since)
+
+
+# Polars types an aggregate (mean, min, max) as any scalar a column could hold, or None; a metric
+# takes one where the column and its rows say which: these say it, and fail loudly when it is not.
+def figure(aggregate: object) -> float:
+    """A numeric column's aggregate, of rows that hold a value, as a float."""
+    if isinstance(aggregate, (int, float)):
+        return float(aggregate)
+    raise TypeError(f"{aggregate!r} is no number")
+
+
+def day(aggregate: object) -> dt.date:
+    """A date column's aggregate (min, max), of rows that hold a date."""
+    if isinstance(aggregate, dt.date):
+        return aggregate
+    raise TypeError(f"{aggregate!r} is no date")

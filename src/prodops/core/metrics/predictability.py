@@ -184,7 +184,7 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
         result[name]["excluded_zero_commitment"] = mine.filter(pl.col("excluded")).height
         result[name]["excluded_not_available"] = mine.filter(missing).height
         rank = kept.filter(pl.col("period") == name)[f"{metric}_bound_rank"].max()
-        result[name]["bound"] = BOUNDS[rank or 0]
+        result[name]["bound"] = BOUNDS[rank if isinstance(rank, int) else 0]  # None: no sprint kept
     result["metric"] = metric
     result["change_date"] = str(change_date)
     result["excluded_spanning_change"] = rates.filter(pl.col("period") == "spanning").select(

@@ -46,7 +46,7 @@ import datetime as dt
 
 import polars as pl
 
-from prodops.core.metrics import Measurement, Options
+from prodops.core.metrics import Measurement, Options, day, figure
 from prodops.core.metrics.stats import MIN_SPRINTS
 from prodops.core.metrics.time_value import overhead_share
 
@@ -85,7 +85,7 @@ def latest_data(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dt.da
         frame = tables.get(name)
         if frame is not None and frame.height:
             value = frame.filter(pl.col(column) <= (as_of or dt.date.max))[column].max()
-            if value is not None:  # undated sprints (e.g. the TSE 2017 data) have no end
+            if isinstance(value, dt.date):  # undated sprints (e.g. the TSE 2017 data) have no end: None
                 dates.append(value)
     return max(dates) if dates else as_of
 
@@ -104,8 +104,8 @@ def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) 
             latest = recent.filter(pl.col("period") == recent.sort("date")["period"][-1])
             answered = latest.with_columns(share=overhead_share()).filter(pl.col("share").is_not_null())
             if answered.height:  # the mean is over those who gave their working hours: they are its n
-                out["pm_overhead_share"] = _measured("pm_overhead_share", answered["share"].mean(), answered.height,
-                                                     answered["date"].min(), answered["date"].max())
+                out["pm_overhead_share"] = _measured("pm_overhead_share", figure(answered["share"].mean()), answered.height,
+                                                     day(answered["date"].min()), day(answered["date"].max()))
     launches, checklist = tables.get("launches"), tables.get("launch_checklist")
     if launches is not None and checklist is not None and launches.height:
         from prodops.core.metrics.launches import launch_outcomes
@@ -114,7 +114,8 @@ def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) 
         year = launch_outcomes(launches, checklist, as_of=as_of).filter(
             pl.col("actual_date").is_between(year_first, year_last) & pl.col("gtm_ready").is_not_null())
         if year.height:
-            out["gtm_ready_rate"] = _measured("gtm_ready_rate", year["gtm_ready"].mean(), year.height, year_first, year_last)
+            out["gtm_ready_rate"] = _measured("gtm_ready_rate", figure(year["gtm_ready"].mean()), year.height,
+                                              year_first, year_last)
     return out
 
 
@@ -139,9 +140,10 @@ def _sprint_measures(sprints: pl.DataFrame, first: dt.date, last: dt.date) -> di
     common_pair = ended.group_by("length", "weekday").len()["len"].max()
     judged = ended["late"].drop_nulls()  # sprints after a pause are not judged
     out = {
-        "sprint_cadence_consistency": _measured("sprint_cadence_consistency", common_pair / ended.height, ended.height,
+        "sprint_cadence_consistency": _measured("sprint_cadence_consistency", figure(common_pair) / ended.height, ended.height,
                                                 first, last),
-        "planning_delay_share": _measured("planning_delay_share", judged.mean() or 0.0, judged.len(), first, last),
+        "planning_delay_share": _measured("planning_delay_share", figure(judged.mean()) if judged.len() else 0.0,
+                                          judged.len(), first, last),
     }
     exact = ended.filter(pl.col("approximation").is_null()) if "approximation" in ended.columns else ended
     if exact.height:
@@ -176,7 +178,7 @@ def symptoms(tables: dict[str, pl.DataFrame], model, as_of: dt.date | None = Non
     return {"window": {"from": first.isoformat(), "to": last.isoformat()}, "symptoms": found,
             "measurements": {k: m.value for k, m in measured.items()},
             "samples": {k: _sample(m) | {"minimum": m.minimum} for k, m in measured.items()},
-            "pm_overhead_survey": survey.last.isoformat() if survey else None}
+            "pm_overhead_survey": survey.last.isoformat() if survey and survey.last else None}
 
 
 def _sample(m: Measurement) -> dict:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from prodops.core.metrics import Options, since
+from prodops.core.metrics import Options, figure, since
 
 CATEGORIES = ["meeting_coordination", "reporting", "tool_research", "process_design"]
 WEEKS_PER_MONTH = 52 / 12
@@ -47,13 +47,14 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
 
     def mean(frame: pl.DataFrame, column: str) -> float | None:
         value = frame[column].drop_nulls().mean() if frame.height else None
-        return None if value is None else float(value)
+        return None if value is None else figure(value)
 
     baseline, followup = mean(period["baseline"], "overhead"), mean(period["followup"], "overhead")
     paired_baseline = paired_followup = None
-    if both.height:
-        saved = float((both["overhead"] - both["overhead_f"]).mean())
-        paired_baseline, paired_followup = float(both["overhead"].mean()), float(both["overhead_f"].mean())
+    saved: float | None
+    if both.height:  # overhead hours are a sum, never null: each mean is a number
+        saved = figure((both["overhead"] - both["overhead_f"]).mean())
+        paired_baseline, paired_followup = figure(both["overhead"].mean()), figure(both["overhead_f"].mean())
     else:
         saved = None if baseline is None or followup is None else baseline - followup
     value = None
