@@ -138,7 +138,7 @@ def assess(model: MaturityModel, responses: Responses,
            measurements: Mapping[str, Measurement | float] | None = None) -> AssessmentResult:
     """Score `responses`, checking data-bound criteria against `measurements` (metrics.symptoms; a
     bare float is a figure given as it is, without its n)."""
-    measurements = {k: v if isinstance(v, Measurement) else Measurement(float(v)) for k, v in (measurements or {}).items()}
+    measured = {k: v if isinstance(v, Measurement) else Measurement(float(v)) for k, v in (measurements or {}).items()}
     answers: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     na_counts: dict[str, int] = defaultdict(int)
     for person in responses.respondents:
@@ -150,7 +150,7 @@ def assess(model: MaturityModel, responses: Responses,
                 answers[cid].append((value, weight, person.role))
 
     n = len(responses.respondents)
-    criteria = {c.id: _criterion(model, c, answers[c.id], na_counts[c.id], n, measurements) for c in model.criteria}
+    criteria = {c.id: _criterion(model, c, answers[c.id], na_counts[c.id], n, measured) for c in model.criteria}
     met = {cid: r.met for cid, r in criteria.items()}
     level, dims = staged_levels(model, met)
     next_level = level + 1 if level < model.top_level else None
@@ -173,7 +173,7 @@ def assess(model: MaturityModel, responses: Responses,
         respondents=n,
         roles=dict(roles),
         scored_by=sum(1 for p in responses.respondents if _scored(p)),
-        measurements=dict(measurements),
+        measurements=dict(measured),
         warnings=_warnings(model, responses, criteria, level),
         unit=responses.unit,
     )

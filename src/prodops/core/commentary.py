@@ -52,9 +52,10 @@ def parse(text: str, titles: dict[str, str], file: str = "the commentary") -> di
     names = {**{t.lower(): i for i, t in titles.items()}, **{i.lower(): i for i in titles}}
     # comments (the template's hints) are left out, their lines kept so that line numbers hold
     text = re.sub(r"<!--.*?-->", lambda m: "\n" * m[0].count("\n"), text, flags=re.S)
-    found: dict[str, list[tuple[str, str]]] = {}
+    found: dict[str, list[list[str]]] = {}  # section -> [kind, body] pairs; a paragraph's body grows line by line
     problems = []
-    section, current = "summary", None
+    section: str | None = "summary"
+    current: list[str] | None = None
     for number, line in enumerate(text.splitlines(), 1):
         if (control := first_control(line.replace("\t", " "))) is not None:
             problems.append(Problem(f"{file}, line {number}: a control character ({control}); remove it", file=file, line=number))

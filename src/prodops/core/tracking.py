@@ -99,13 +99,14 @@ class Verification:
         return sum(s == "met" for s in self.criteria.values())
 
     def document(self) -> dict:
+        measured = self.before or self.after
         return {"done_on": self.done_on.isoformat(), "assessed_on": self.assessed_on and self.assessed_on.isoformat(),
                 "criteria": self.criteria, "criteria_met": self.met, "criteria_total": len(self.criteria),
                 "metric": self.metric, "metric_before": self.before and self.before.value,
                 "metric_after": self.after and self.after.value,
                 "metric_after_until": self.after_until and self.after_until.isoformat(),
                 # what each figure rests on: n sprints or survey respondents
-                "metric_counts": ((self.before or self.after) and (self.before or self.after).counts) or None,
+                "metric_counts": (measured.counts or None) if measured else None,
                 "metric_before_n": self.before and self.before.n, "metric_after_n": self.after and self.after.n}
 
 

@@ -24,9 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prodops.core.responses import Respondent, Responses
 from prodops.core.numbers import natural
+
+if TYPE_CHECKING:
+    from prodops.core.assessment import AssessmentResult
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,9 @@ class Units:
         matched (metrics.of_teams); None for the organisation: all data."""
         if name is None:
             return None
-        return {t.lower() for u in (self.find(name), *self.below(name)) for t in (u.name, *u.teams)}
+        unit = self.find(name)
+        assert unit is not None, f"{name} is no declared unit"  # callers name declared units (operations.units.unit_named)
+        return {t.lower() for u in (unit, *self.below(name)) for t in (u.name, *u.teams)}
 
 
 def placed(units: Units, scope: str | None, respondent: Respondent) -> str | None:
@@ -150,17 +156,18 @@ class Comparison:
     weakest: dict[str, list[str]]  # dimension -> the units at its lowest level
 
 
-def compare(units: Units, unit: str | None, results: dict[str, object]) -> Comparison:
+def compare(units: Units, unit: str | None, results: dict[str, AssessmentResult]) -> Comparison:
     """Every unit below `unit` with its result (AssessmentResult or None) from `results` (by name)."""
     top = len(units.path(unit))
     rows = []
     for u in units.below(unit):
         r = results.get(u.name)
-        rows.append(UnitLevel(u.name, u.parent, units.depth(u.name) - top, r and r.date, r.scored_by if r else 0,
-                              r and r.level, dict(r.dimensions) if r else {},
+        rows.append(UnitLevel(u.name, u.parent, units.depth(u.name) - top, r.date if r else None, r.scored_by if r else 0,
+                              r.level if r else None, dict(r.dimensions) if r else {},
                               tuple(w.message for w in r.warnings) if r else ()))
     assessed = [r for r in rows if r.level is not None]
-    lowest = min((r.level for r in assessed), default=None)
+    assessed_levels = [r.level for r in rows if r.level is not None]  # assessed's, in its order
+    lowest = min(assessed_levels, default=None)
     dims = list(assessed[0].dimensions) if assessed else []
     spread, weakest = {}, {}
     for d in dims:
@@ -168,8 +175,8 @@ def compare(units: Units, unit: str | None, results: dict[str, object]) -> Compa
         spread[d] = max(levels) - min(levels)
         weakest[d] = [r.name for r in assessed if r.dimensions[d] == min(levels)]
     distribution: dict[int, int] = {}
-    for r in assessed:
-        distribution[r.level] = distribution.get(r.level, 0) + 1
+    for level in assessed_levels:
+        distribution[level] = distribution.get(level, 0) + 1
     return Comparison(unit, rows, lowest, [r.name for r in assessed if r.level == lowest],
                       dict(sorted(distribution.items())), spread, weakest)
 

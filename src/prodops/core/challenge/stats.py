@@ -42,12 +42,12 @@ def stats(games: list[Played], today: dt.date | None = None) -> Stats:
     ends it; the current streak lives while today's or yesterday's game was won) or of practice
     games, in the order played (a streak is wins in a row)."""
     daily = bool(games) and games[0].day is not None
-    ordered = sorted(games, key=lambda g: g.day) if daily else list(games)
+    ordered = sorted(games, key=_day) if daily else list(games)
     distribution = dict.fromkeys(range(1, MAX_GUESSES + 1), 0)
     run = longest = 0
     previous = None
     for game in ordered:
-        follows = not daily or previous is None or (game.day - previous).days == 1
+        follows = not daily or previous is None or (_day(game) - previous).days == 1
         run = (run + 1 if follows else 1) if game.won else 0
         longest = max(longest, run)
         previous = game.day
@@ -56,3 +56,10 @@ def stats(games: list[Played], today: dt.date | None = None) -> Stats:
     if daily and today is not None and previous is not None and (today - previous).days > 1:
         run = 0
     return Stats(len(ordered), sum(g.won for g in ordered), run, longest, distribution)
+
+
+def _day(game: Played) -> dt.date:
+    """A daily game's date: stats() counts daily games apart from practice ones, which have none."""
+    if game.day is None:
+        raise ValueError("a practice game among daily ones: give stats() one kind at a time")
+    return game.day
