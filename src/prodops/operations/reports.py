@@ -62,7 +62,7 @@ def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
         brand=brand(ws, name).document(),
         organization=name,
         unit=unit,
-        units=below and comparison_document(below, model.level_name),
+        units=comparison_document(below, model.level_name) if below is not None else None,
     ))
     notes = list(chosen.notes) if chosen else []
     if document["commentary"]:  # said of a section this report lacks: kept, and the report says so
@@ -165,7 +165,10 @@ def write_report(document: dict, formats: list[str], out: str, page_size: str = 
     name without suffix, or a folder): all of them, or none; files that exist only with `force`."""
     from prodops.renderers import destination, render, write
 
-    folder, names = destination(out, formats)
+    placed = destination(out, formats)
+    if placed is None:  # "-": standard output is the caller's to write, with report_json
+        raise ValueError("write_report writes files; print report_json(document) for standard output")
+    folder, names = placed
     return write(render(document, formats, page_size, names), folder, force)
 
 

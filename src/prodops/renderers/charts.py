@@ -50,7 +50,8 @@ def _name(text: str) -> str:
     return text if len(text) <= LABEL else text[:LABEL - 1] + "…"
 
 
-def _spec(title: str, subtitle: str | list[str] | None = None, width: int | None = WIDTH, **body) -> dict:
+def _spec(title: str, subtitle: str | list[str] | None = None, width: int | dict | None = WIDTH, **body) -> dict:
+    # width: pixels, or {"step": pixels} for each band of a discrete axis
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "title": {"text": title, **({"subtitle": [x for x in subtitle if x] if isinstance(subtitle, list) else subtitle}
                                         if subtitle else {})},
@@ -244,7 +245,7 @@ def _shown_teams(teams: list[dict], n: int) -> tuple[set[str], str | None]:
 def predictability_by_team(report: dict) -> dict:
     p = report["value"]["predictability"]
     shown, note = _shown_teams(p["teams"], MOST_TEAMS_BARS)
-    rows = []
+    rows: list[dict] = []
     for t in p["teams"]:
         acc = headline(t, "planning_accuracy")
         if acc is not None and t["team"] in shown:

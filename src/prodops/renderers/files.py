@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ def _finite(data: Any) -> Any:
     return data
 
 
-def write_files(outputs: dict[Path, bytes], force: bool = False, ours: set[Path] = frozenset()) -> None:
+def write_files(outputs: dict[Path, bytes], force: bool = False, ours: Collection[Path] = frozenset()) -> None:
     """Write every file, all or none, never through a file that is not ours: one that exists is
     replaced only with `force` (or when it is in `ours`); each is written to a new temporary file
     of its own beside it (created exclusively, never opened through a link) and renamed over it
@@ -46,11 +47,11 @@ def write_files(outputs: dict[Path, bytes], force: bool = False, ours: set[Path]
             except (FileExistsError, NotADirectoryError):
                 raise InputError(f"cannot make the folder {path.parent}: a file of that name is in the way") from None
             try:
-                handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-                staged.append((Path(tmp), path))
+                handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+                staged.append((Path(tmp_name), path))
                 with os.fdopen(handle, "wb") as f:
                     f.write(data)
-                os.chmod(tmp, 0o644)  # mkstemp makes it private; what prodops writes is for others to read
+                os.chmod(tmp_name, 0o644)  # mkstemp makes it private; what prodops writes is for others to read
             except OSError as e:
                 raise InputError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from None
         for tmp, path in staged:

@@ -29,7 +29,9 @@ _AROUND = re.compile(r"([(\[{<\"']*)(.*?)([)\]}>\"'.,;:!?]*)", re.S)  # brackets
 
 def _word(w: str) -> str:
     if _LINKISH.search(w):
-        lead, core, trail = _AROUND.fullmatch(w).groups()
+        around = _AROUND.fullmatch(w)
+        assert around is not None  # its middle, (.*?) across lines, takes whatever the brackets leave
+        lead, core, trail = around.groups()
         if not core:
             lead, core, trail = "", w, ""
         core = core.replace("|", "\\|")  # a pipe ends a table cell even in a code span

@@ -226,7 +226,7 @@ def _cells(table: layout.Table) -> tuple[list[str], list[str], list[float]]:
     dimension) first, long text wide, numbers narrow."""
     grouped = table.group is not None
     shown = [table.columns[i] for i in table.shown()]
-    heads = ([table.columns[table.group].title] if grouped else []) + [c.title for c in shown]
+    heads = ([table.columns[table.group].title] if table.group is not None else []) + [c.title for c in shown]
     kinds = (["text"] if grouped else []) + [c.kind for c in shown]
     weights = ([1.5] if grouped else []) + [4 if c.wide else 1.2 if c.kind in layout.NUMERIC else 2 for c in shown]
     return heads, kinds, [(WIDE - 2 * MARGIN) * w / sum(weights) for w in weights]

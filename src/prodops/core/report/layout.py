@@ -35,7 +35,7 @@ class Typed:
     of: int | None = None
 
 
-BOUND_MARKS = {"at most": "≤ ", "approximate": "≈ "}
+BOUND_MARKS: dict[str | None, str] = {"at most": "≤ ", "approximate": "≈ "}  # looked up by Typed.bound: None has none
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Table:
         """The rows in runs of the group column's value (one run, headed None, without one)."""
         if self.group is None:
             return [(None, self.rows)]
-        out: list[tuple[str, list[tuple]]] = []
+        out: list[tuple[str | None, list[tuple]]] = []
         for row in self.rows:
             if not out or out[-1][0] != row[self.group]:
                 out.append((row[self.group], []))

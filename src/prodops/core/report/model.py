@@ -95,7 +95,7 @@ def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
             "top_level": model.top_level,
             "level": latest.level,
             "level_name": model.level_name(latest.level),
-            "since": since(inputs),
+            "since": since(latest, inputs.history),
             "next_level": latest.next_level,
             "next_level_name": model.level_name(latest.next_level) if latest.next_level else None,
             "progress_to_next": result["progress_to_next"],
@@ -107,7 +107,7 @@ def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
             "data_conflicts": [c for c in criteria if c["data"] and c["data"]["conflict"]],
         },
         "criteria": criteria,
-        "roadmap": roadmap_document(inputs.roadmap, model),
+        "roadmap": roadmap_document(inputs.roadmap, model) if inputs.roadmap is not None else None,
         "units": inputs.units,
         "trajectory": [
             {"id": a.id, "date": a.date.isoformat(), "level": a.level, "level_name": a.level_name,
@@ -123,11 +123,11 @@ def shown_events(inputs: ReportInputs) -> list[dict]:
     return [e.document() for e in inputs.events if e.day <= inputs.as_of]
 
 
-def since(inputs: ReportInputs) -> str:
+def since(latest: AssessmentResult, history: list) -> str:
     """The date of the first assessment in the latest unbroken run at the current level."""
-    first = inputs.latest.date.isoformat()
-    for a in reversed(inputs.history):
-        if a.level != inputs.latest.level:
+    first = latest.date.isoformat()
+    for a in reversed(history):
+        if a.level != latest.level:
             break
         first = a.date.isoformat()
     return first
@@ -142,21 +142,22 @@ def summary(inputs: ReportInputs) -> list[str]:
     else:
         who = f"{inputs.unit} ({latest.organization})" if inputs.unit else latest.organization
         out = [f"{who} is at Level {latest.level}, {model.level_name(latest.level)}, "
-               f"since {since(inputs)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
+               f"since {since(latest, inputs.history)} ({count(latest.respondents, 'respondent')}, {model.ref})."]
         if inputs.units and inputs.units["lowest"]["level"] is not None:
             lowest, assessed = inputs.units["lowest"], [u for u in inputs.units["units"] if u["level"] is not None]
             out.append(f"Of its {count(len(assessed), 'unit')} assessed, the lowest is at Level {lowest['level']} "
                        f"({', '.join(lowest['units'])}); " + ", ".join(
                            f"{n} at Level {level}" for level, n in inputs.units["distribution"].items()) + ".")
-    if len(inputs.history) > 1:
-        path = " → ".join(str(a.level) for a in inputs.history)
-        higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
-        out.append(f"Across {len(inputs.history)} assessments since {inputs.history[0].date.isoformat()} the level went "
-                   f"{path}; {higher} of {len(latest.dimensions)} dimensions are already above it.")
-    if latest and latest.next_level:
+        if len(inputs.history) > 1:  # a history is of assessments: there is none without the latest
+            path = " → ".join(str(a.level) for a in inputs.history)
+            higher = sum(1 for n in latest.dimensions.values() if n > latest.level)
+            out.append(f"Across {len(inputs.history)} assessments since {inputs.history[0].date.isoformat()} the level went "
+                       f"{path}; {higher} of {len(latest.dimensions)} dimensions are already above it.")
+    roadmap = inputs.roadmap  # planned from the latest result: none without it
+    if latest and latest.next_level and roadmap is not None:
         out.append(f"{count(len(latest.blockers), 'criterion', 'criteria')} block Level {latest.next_level}; the plan reaches "
-                   f"Level {inputs.roadmap.phases[-1].projected_level if inputs.roadmap.phases else latest.level} "
-                   f"in {count(len(inputs.roadmap.phases), 'phase')} of {inputs.roadmap.phase_days} days.")
+                   f"Level {roadmap.phases[-1].projected_level if roadmap.phases else latest.level} "
+                   f"in {count(len(roadmap.phases), 'phase')} of {roadmap.phase_days} days.")
     ba = (value.get("predictability") or {}).get("before_after")
     if ba and ba.get("conclusion"):
         out.append(f"Since {named_day(ba['change_date'], shown_events(inputs))}: {ba['conclusion']}")
