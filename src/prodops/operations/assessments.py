@@ -6,12 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodops.core.responses import Responses
 from prodops.core.assessment import AssessmentResult
 from prodops.core.errors import Fix, InputError
 from prodops.core.model import MaturityModel
 from prodops.core.roadmap import Roadmap
+
+if TYPE_CHECKING:
+    from prodops.operations.units import Pool
+    from prodops.store import RecordedAssessment
 
 
 def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path | str | None = None) -> Responses:
@@ -99,17 +104,17 @@ class Latest:
     """The newest assessment of an organisation (or of one of its units, by the roll-up rule),
     scored again with the model and its evidence."""
 
-    recorded: object  # store.RecordedAssessment: the newest one it draws on
+    recorded: RecordedAssessment  # the newest one it draws on
     responses: Responses
     result: AssessmentResult
     notes: list[str]
     unit: str | None = None  # the unit it is the result of; None: the organisation
-    pool: object = None  # operations.units.Pool: what the units below are scored from
+    pool: Pool | None = None  # what the units below are scored from
 
     @property
     def day(self) -> dt.date:
         """The day it is the result on: the newest assessment's then (its own answers may be older)."""
-        return self.pool.day
+        return self.recorded.date  # the pool's newest: the day the pool is of
 
 
 def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,

@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from prodops.core.dates import NotADate, parse_day
 from prodops.core.errors import InputError
@@ -122,11 +123,11 @@ def _known(key: str) -> Setting:
 def value_options(saved: dict[str, str | None], **given) -> Options:
     """The metrics' options: each given value (not None) beats the saved setting, which beats the
     default. The one place this rule lives."""
-    stored = {
+    stored: dict[str, Callable[[str], Any]] = {  # each parses to its Options field's type
         "hourly_rate": lambda v: float(v), "headcount": lambda v: float(v), "currency": str,
         "change_date": dt.date.fromisoformat, "grace_days": int,
     }
-    values = {k: parse(saved[k]) for k, parse in stored.items() if saved.get(k) is not None}
+    values = {k: parse(v) for k, parse in stored.items() if (v := saved.get(k)) is not None}
     for key, value in given.items():
         if value is not None and key in SETTINGS and not isinstance(value, dt.date):
             try:  # a value given for one run obeys the same bounds as a saved setting

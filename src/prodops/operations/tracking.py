@@ -32,7 +32,8 @@ def changes(ws, organization: str, investment: str | None = None) -> list[Tracke
 
 def tracked(ws, organization: str, until: dt.date | None = None) -> dict[str, Tracked]:
     """Each investment's state: its latest change (made on or before `until`, when given)."""
-    return {t.investment: t for t in changes(ws, organization) if until is None or t.at.date() <= until}
+    # every recorded change has its time (`at`); one without could not be placed before `until`
+    return {t.investment: t for t in changes(ws, organization) if until is None or (t.at is not None and t.at.date() <= until)}
 
 
 FIELDS = ("status", "owner", "cost", "weeks", "target", "done_on")
@@ -102,7 +103,7 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
             document["verification"] = verify(
                 model.investment[investment], state.done_on, since and results[since.id],
                 evidence(ws, organization, state.done_on, teams),
-                end and measured_after(ws, organization, state.done_on, end, teams), end).document()
+                measured_after(ws, organization, state.done_on, end, teams) if end is not None else None, end).document()
         out[investment] = document
     return out
 

@@ -13,6 +13,7 @@ from prodops.core.safe_text import checked_text
 from prodops.core.units import Comparison, Unit, Units
 
 if TYPE_CHECKING:
+    from prodops.store import RecordedAssessment
     from prodops.store.units import DeclaredUnit
 
 
@@ -90,12 +91,12 @@ class Pool:
     organization: str
     units: Units
     assessed: list  # (scope, Responses), oldest first
-    newest: object  # store.RecordedAssessment: the newest of them
+    newest: RecordedAssessment  # the newest of them
     tables: dict
     picked: list  # store.RecordedAssessment: the assessments `assessed` holds, oldest first
 
     @property
-    def day(self):
+    def day(self) -> dt.date:
         """The day the results are of: the newest assessment's."""
         return self.newest.date
 

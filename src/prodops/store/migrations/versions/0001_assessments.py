@@ -29,7 +29,8 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("organization", "date", "model_id", name="uq_assessment"),
     )
-    for name, columns in {
+    # each table of an assessment's parts: its own columns after the assessment's id
+    parts: dict[str, list[sa.Column]] = {
         "dimension_levels": [
             sa.Column("dimension", sa.String(100), primary_key=True),
             sa.Column("level", sa.Integer, nullable=False),
@@ -47,7 +48,8 @@ def upgrade() -> None:
             sa.Column("na", sa.Boolean, nullable=False),
             sa.Column("note", sa.Text, nullable=True),
         ],
-    }.items():
+    }
+    for name, columns in parts.items():
         op.create_table(
             name,
             sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
