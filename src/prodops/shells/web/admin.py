@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from prodops import clock
 from prodops.core.errors import InputError, Refused
@@ -59,11 +60,11 @@ def login(request: Request, data: dict = Depends(form_data)):
     except Refused as e:
         if e.kind not in ("login", "too_many"):
             raise
-        response = page(request, "login.html", login_csrf=request.cookies.get(LOGIN_COOKIE), problem=e.message,
-                        status_code=401 if e.kind == "login" else 429)
+        refused = page(request, "login.html", login_csrf=request.cookies.get(LOGIN_COOKIE), problem=e.message,
+                       status_code=401 if e.kind == "login" else 429)
         if e.retry_after:
-            response.headers["Retry-After"] = str(e.retry_after)
-        return response
+            refused.headers["Retry-After"] = str(e.retry_after)
+        return refused
     response = RedirectResponse("/campaigns", status_code=303)
     set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
     response.delete_cookie(LOGIN_COOKIE, path="/")
@@ -177,7 +178,7 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
     ws, model = _ws(request), _model(request)
     try:
         upload = data.get("file")
-        if upload is not None and getattr(upload, "filename", ""):
+        if isinstance(upload, UploadFile) and upload.filename:  # form_data keeps a file only as `file`
             raw = upload.file.read(MAX_UPLOAD + 1)
             if len(raw) > MAX_UPLOAD:
                 raise InputError(f"{upload.filename}: larger than {MAX_UPLOAD // 2**20} MB; split it")
@@ -355,7 +356,7 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
             add_event(ws, data.get("event_day", ""), data.get("event_label", ""), name[:NAME_LENGTH])
         else:
             changes = {"name": data.get("brand_name", "").strip() or None, "accent": data.get("accent", "").strip() or None}
-            if upload is not None and getattr(upload, "filename", ""):
+            if isinstance(upload, UploadFile) and upload.filename:
                 changes.update(logo=upload.file.read(MAX_LOGO + 1), logo_name="the logo")
             elif data.get("no_logo"):
                 changes["logo"] = None
@@ -423,7 +424,7 @@ def imports(request: Request, who: Caller = Depends(admin), data: dict = Depends
         try:
             if kind not in FORMATS:
                 raise InputError(f"choose what the file holds: one of {', '.join(sorted(FORMATS))}")
-            if upload is None or not getattr(upload, "filename", ""):
+            if not isinstance(upload, UploadFile) or not upload.filename:
                 raise InputError("choose a file to upload")
             raw = upload.file.read(MAX_UPLOAD + 1)
             name = re.sub(r"[^\w.-]", "_", Path(upload.filename).name)[-100:].lstrip(".") or "upload"  # a name of ours

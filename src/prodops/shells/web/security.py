@@ -7,11 +7,14 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Path, Request
 
 from prodops.core.errors import Refused
+
+if TYPE_CHECKING:
+    from prodops.operations.access import Session, User
 
 SESSION_COOKIE = "prodops_session"
 LOGIN_COOKIE = "prodops_login"  # the login form's CSRF token, before there is a session
@@ -20,8 +23,8 @@ CSRF_HEADER = "X-CSRF-Token"
 
 @dataclass(frozen=True)
 class Caller:
-    user: object  # operations.User
-    session: object | None  # operations.Session; None when calling with an API token
+    user: User
+    session: Session | None  # None when calling with an API token
 
 
 def client(request: Request) -> str:
