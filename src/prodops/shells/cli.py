@@ -537,6 +537,7 @@ def report(
     if to_stdout:
         sys.stdout.buffer.write(report_json(made.document))
         return
+    assert out is not None  # to_stdout holds whenever --out is not given
     written = write_report(made.document, chosen, out, page_size.lower(), force)
     folder = written[0].parent if written else Path(out)
     for path in written:
@@ -637,7 +638,8 @@ def brand_(
     from prodops.inputs.files import read_bytes
     from prodops.operations import brand, set_brand
 
-    changes = {k: (v.strip() or None) for k, v in (("name", name), ("accent", accent)) if v is not None}
+    changes: dict[str, str | bytes | None] = {
+        k: (v.strip() or None) for k, v in (("name", name), ("accent", accent)) if v is not None}
     if logo is not None and no_logo:
         raise InputError("--logo and --no-logo together: give one")
     if logo is not None:
@@ -852,7 +854,7 @@ def investments_list(
     _notes(notes)
     if as_json:
         _print_json({"organization": roadmap.organization, "tracking": roadmap.tracking,
-                     **({"history": [{"investment": c.investment, **c.document()} for c in past]} if history else {})})
+                     **({"history": [{"investment": c.investment, **c.document()} for c in past]} if past is not None else {})})
         return
     from prodops.shells.terminal import show_tracking
 

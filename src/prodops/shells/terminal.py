@@ -15,7 +15,7 @@ from prodops.core.assessment import AssessmentResult
 from prodops.core.safe_text import printable
 from prodops.core.metrics import METRICS
 from prodops.core.model import MaturityModel
-from prodops.core.report.layout import NUMERIC, blockers_table, text
+from prodops.core.report.layout import BOUND_MARKS, NUMERIC, blockers_table, text
 from prodops.core.report.layout import Table as LayoutTable
 from prodops.core.report.model import blocking, criteria_document
 from prodops.core.numbers import beside, half_up, line, pct as _pct, rests_on, signed, too_few
@@ -180,19 +180,20 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     unanswered = [r.id for r in result.criteria.values() if r.status == "unanswered"]
     if unanswered:
         console.print(f"[yellow]Unanswered by everyone ({len(unanswered)}), so not met:[/] {', '.join(unanswered)}")
-    checked = [r for r in result.criteria.values() if r.data]
+    checked = [(r, r.data) for r in result.criteria.values() if r.data is not None]
     if checked:
         title = "Evidence from data (up to the assessment)"
         rows = []
-        for r in checked:
-            d = r.data.document()
+        for r, data in checked:
+            found = data.document()  # what the data measured, against the criterion's line
             said = "–" if r.score is None else f"{_judged(r, model)} ({'met' if r.answers_met else 'unmet'})"
-            few = too_few(d)
-            verdict = f"[yellow]{escape(few)}[/]" if few else "[green]meets[/]" if r.data.holds else "[red]misses[/]"
-            measured = _pct(d["value"]) if few else beside(d["value"], d["op"], d["threshold"], d["holds"], percent=True)
-            rows.append((r.id, f"{d['metric']} {line(d['op'], d['threshold'], True)}", measured, rests_on(d),
-                         verdict + (" [magenta]conflict[/]" if r.data.conflict else ""), said,
-                         "data" if r.data.decides else "answers"))
+            few = too_few(found)
+            verdict = f"[yellow]{escape(few)}[/]" if few else "[green]meets[/]" if data.holds else "[red]misses[/]"
+            measured = (_pct(found["value"]) if few
+                        else beside(found["value"], found["op"], found["threshold"], found["holds"], percent=True))
+            rows.append((r.id, f"{found['metric']} {line(found['op'], found['threshold'], True)}", measured, rests_on(found),
+                         verdict + (" [magenta]conflict[/]" if data.conflict else ""), said,
+                         "data" if data.decides else "answers"))
         if console.width < NARROW:  # seven columns would leave each a few letters wide: a list instead
             console.print(f"[bold]{title}[/]")
             for cid, bound, measured, basis, verdict, said, decides in rows:
@@ -296,7 +297,7 @@ def _show_any(console: Console, r: dict, options) -> None:
 
 def _rate(row: dict, name: str, statistic: str) -> str:
     value = row[f"{name}_{statistic}"]
-    return {"at most": "≤ ", "approximate": "≈ "}.get(row.get(f"{name}_bound"), "") + _pct(value) if value is not None else "–"
+    return BOUND_MARKS.get(row.get(f"{name}_bound"), "") + _pct(value) if value is not None else "–"
 
 
 def _show_predictability(console: Console, r: dict, options) -> None:
