@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,7 +33,7 @@ _RESPONDENT_FIELDS = {"id", "role", "name", "team", "answers", "notes"}
 _TOP_FIELDS = {"organization", "unit", "date", "model", "respondents"}
 
 
-def load_responses(model: MaturityModel, paths: list[Path | str]) -> Responses:
+def load_responses(model: MaturityModel, paths: Sequence[Path | str]) -> Responses:
     """Read and merge answers files. All problems are collected and raised as one InputError."""
     if not paths:
         raise InputError("no answers file given: give one or more YAML or JSON answers files", fix=Fix("template", "answers"))

@@ -10,6 +10,41 @@ calls the workspace's repositories (`ws.campaigns`, `ws.access`...), which do (s
 """
 
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __getattr__ imports it when first used
+    from prodops.operations.access import (
+        ROLES, Session, User, add_user, check_rate, create_token, list_users, login, logout, remove_user,
+        remove_user_by_id, session, token_user
+    )
+    from prodops.operations.assessments import (
+        Assessed, Latest, Recorded, assess, evidence, history, history_document, latest, plan, read_responses,
+        scoped
+    )
+    from prodops.operations.campaigns import (
+        Campaign, Progress, campaign, close, create_campaign, list_campaigns, notes, progress, result
+    )
+    from prodops.operations.challenge import (
+        Guest, Round, TERMINAL, challenge_stats, daily, game, guess, guest, hard_mode, new_guest, practice,
+        today_somewhere
+    )
+    from prodops.operations.forms import Form, Resume, form, form_pages, page_criteria, resume, save
+    from prodops.operations.imports import Imported, Synced, import_files, sync_jira
+    from prodops.operations.invites import Invite, Issued, invite, list_invites, read_invitees, reissue, revoke
+    from prodops.operations.organizations import organization_for
+    from prodops.operations.reports import (
+        OrganizationView, Report, commentary_text, kept_commentary, organization_view, report, report_json,
+        report_scope, set_commentary, value_only, write_report
+    )
+    from prodops.operations.settings import (
+        Brand, Event, SETTINGS, add_event, brand, change_setting, events, parse_date, read_settings,
+        remove_event, scope_settings, set_brand, value_options
+    )
+    from prodops.operations.tracking import changes, plan_tracking, track, tracked
+    from prodops.operations.units import (
+        Pool, compared, declare_unit, organization_of, pool, remove_unit, scored_unit, unit_named, unit_tree
+    )
+    from prodops.operations.value import Value, value_metrics
 
 # Each name is imported from its module when first used, so a command pays only for what it runs
 # (`prodops history` never imports Polars).
@@ -39,7 +74,7 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name not in _WHERE:
         raise AttributeError(f"module 'prodops.operations' has no attribute {name!r}")
     return getattr(import_module(f"prodops.operations.{_WHERE[name]}"), name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from prodops.core.responses import Responses
@@ -15,11 +16,12 @@ from prodops.core.model import MaturityModel
 from prodops.core.roadmap import Roadmap
 
 if TYPE_CHECKING:
+    from prodops.store import Workspace
     from prodops.operations.units import Pool
     from prodops.store import RecordedAssessment
 
 
-def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path | str | None = None) -> Responses:
+def read_responses(model: MaturityModel, paths: Sequence[Path | str], mapping: Path | str | None = None) -> Responses:
     """Answers files (YAML or JSON), or one Google Forms / Typeform export read through `mapping`."""
     if mapping is not None:
         from prodops.inputs.sources.survey import read_answers
@@ -32,7 +34,7 @@ def read_responses(model: MaturityModel, paths: list[Path | str], mapping: Path 
     return load_responses(model, paths)
 
 
-def evidence(ws, organization: str, as_of: dt.date, teams: set[str] | None = None) -> dict:
+def evidence(ws: Workspace, organization: str, as_of: dt.date, teams: set[str] | None = None) -> dict:
     """What `organization`'s data (of `teams`, in lower case; None: all of it) measured in the
     quarter before `as_of`, as known on that day: what data-bound criteria are checked against
     ({metric: metrics.Measurement}, each with its n and days)."""
@@ -43,7 +45,7 @@ def evidence(ws, organization: str, as_of: dt.date, teams: set[str] | None = Non
     return measurements(known_by(of_teams(data_tables(ws, organization), teams), as_of), as_of)
 
 
-def scoped(ws, responses: Responses) -> tuple[Responses, set[str] | None]:
+def scoped(ws: Workspace, responses: Responses) -> tuple[Responses, set[str] | None]:
     """`responses` with their organisation as the workspace spells it and their unit as declared,
     and the data teams their evidence comes from (None: the whole organisation's data). An
     undeclared unit is refused."""
@@ -74,7 +76,7 @@ class Assessed:
     recorded: Recorded | None
 
 
-def assess(model: MaturityModel, responses: Responses, ws=None, record: bool = True, use_data: bool = True,
+def assess(model: MaturityModel, responses: Responses, ws: Workspace | None = None, record: bool = True, use_data: bool = True,
            unit: str | None = None) -> Assessed:
     """Score `responses` (of `unit`, when given: a team or business unit declared in the workspace;
     with its evidence unless `use_data` is off) and record the result in the workspace (unless
@@ -117,7 +119,7 @@ class Latest:
         return self.recorded.date  # the pool's newest: the day the pool is of
 
 
-def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
+def latest(ws: Workspace, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
            unit: str | None = None) -> Latest:
     """The result on `as_of` (default: the newest assessment's day) of `unit` of `organization`
     (None: the whole organisation; or the only one recorded): each scope's latest assessment on or
@@ -135,7 +137,7 @@ def latest(ws, model: MaturityModel, organization: str | None = None, as_of: dt.
     return Latest(found.newest, responses, result, found.notes(model), unit, found)
 
 
-def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, organization: str | None = None,
+def plan(model: MaturityModel, ws: Workspace | None = None, paths: Sequence[Path | str] | None = None, organization: str | None = None,
          phase_days: int = 90, capacity: int = 2, unit: str | None = None) -> tuple[Roadmap, list[str]]:
     """The roadmap from answers files (scored with the workspace's evidence when there is one), or
     from the latest recorded assessment; and what the user should know about it."""
@@ -155,7 +157,7 @@ def plan(model: MaturityModel, ws=None, paths: list[Path | str] | None = None, o
     return roadmap, notes
 
 
-def history(ws, organization: str | None = None, unit: str | None = None, model: MaturityModel | None = None) -> list:
+def history(ws: Workspace, organization: str | None = None, unit: str | None = None, model: MaturityModel | None = None) -> list:
     """The results of `organization` (any case; every one recorded without it), or of one of its
     units, oldest first: the recorded assessments as they are while every one is of the whole
     organisation; otherwise the roll-up on each day an assessment changed who or what counts in

@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from prodops import clock
 from prodops.core.challenge import Answer, Game, Played, Stats, game_number, is_valid_guess, play, \
@@ -91,6 +91,10 @@ def today_somewhere(day: dt.date) -> dt.date:
     return day
 
 
+@overload
+def daily(ws: Workspace, model: MaturityModel, player: str, day: dt.date, start: Literal[True] = ...) -> Round: ...
+@overload
+def daily(ws: Workspace, model: MaturityModel, player: str, day: dt.date, start: bool) -> Round | None: ...
 def daily(ws: Workspace, model: MaturityModel, player: str, day: dt.date, start: bool = True) -> Round | None:
     """The player's game of `day` (their calendar date): the one started before, else a new one (or
     None with start=False: looking writes nothing)."""
@@ -135,12 +139,12 @@ def _change(ws: Workspace, model: MaturityModel, player: str, game_id: int, chan
     return _shown(game_id, after, before.day, model)
 
 
-def guess(ws, model, player: str, game_id: int, word: str) -> Round:
+def guess(ws: Workspace, model: MaturityModel, player: str, game_id: int, word: str) -> Round:
     """Play `word`: the game after it, or NotAGuess (no turn used)."""
     return _change(ws, model, player, game_id, lambda g: play(g, word, is_valid_guess))
 
 
-def hard_mode(ws, model, player: str, game_id: int, on: bool) -> Round:
+def hard_mode(ws: Workspace, model: MaturityModel, player: str, game_id: int, on: bool) -> Round:
     return _change(ws, model, player, game_id, lambda g: set_hard(g, on))
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from prodops.operations.organizations import organization_for
 from prodops.inputs.sources import FORMATS, NAMES, SCOPED, Batch, Format, load, prepare
+
+if TYPE_CHECKING:
+    from prodops.store import Workspace
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class Imported:
         return asdict(self)
 
 
-def import_files(ws, kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None,
+def import_files(ws: Workspace, kind: str, paths: Sequence[Path | str], team: str | None = None, mapping: Path | str | None = None,
                  points_field: str | None = None, organization: str | None = None) -> Imported:
     """Read and check every file of `kind`, then write their rows in one transaction as data of
     `organization` (the only one the workspace holds, when not given): all or nothing. Rows
@@ -50,7 +55,7 @@ class Synced:
         return asdict(self)
 
 
-def sync_jira(ws, client, board: int, team: str | None = None,
+def sync_jira(ws: Workspace, client, board: int, team: str | None = None,
               progress: Callable[[int, int, str], None] = lambda done, total, name: None,
               organization: str | None = None) -> Synced:
     """A board's closed sprints and their sprint reports, read over Jira's REST API and written as a
@@ -72,7 +77,7 @@ def sync_jira(ws, client, board: int, team: str | None = None,
     return Synced(owner, client.base, board, team, sprints, issues, done.new, done.updated, done.notes)
 
 
-def _write(ws, batch: Batch, organization: str) -> Imported:
+def _write(ws: Workspace, batch: Batch, organization: str) -> Imported:
     """The batch written as `organization`'s rows, its names spelled as that organisation's data
     already spells them."""
     from prodops.inputs.sources import spell_alike

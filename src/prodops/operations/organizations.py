@@ -3,11 +3,16 @@ assessments and campaigns: nothing of one is ever read for another."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from prodops.core.errors import Fix, InputError
 from prodops.core.safe_text import checked_text
 
+if TYPE_CHECKING:
+    from prodops.store import Workspace
 
-def organization_for(ws, given: str | None, new: bool = False) -> str:
+
+def organization_for(ws: Workspace, given: str | None, new: bool = False) -> str:
     """The organisation an operation acts for, as the workspace spells it: `given` (any case), else
     the only one the workspace holds; required when it holds none or several. With `new`, a name
     the workspace does not hold yet is taken as given (the first data, setting or unit of it)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from prodops.core.model import MaturityModel
 
 if TYPE_CHECKING:
+    from prodops.store import Workspace
     from prodops.operations.settings import Brand, Event
     from prodops.core.units import Units
 
@@ -20,7 +21,7 @@ class Report:
     notes: list[str]
 
 
-def report(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
+def report(ws: Workspace, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
            phase_days: int = 90, capacity: int = 2, generated_at: str | None = None, unit: str | None = None) -> Report:
     """The report of `organization`, or of its `unit` (its result by the roll-up rule, its units
     side by side, and the value metrics of its teams' data), as of `as_of` (default: the latest
@@ -93,7 +94,7 @@ class OrganizationView:
     events: list[Event]
 
 
-def organization_view(ws, model: MaturityModel, organization: str, unit: str | None = None) -> OrganizationView:
+def organization_view(ws: Workspace, model: MaturityModel, organization: str, unit: str | None = None) -> OrganizationView:
     """The page of `organization` (or of its `unit`), as of its latest assessment; without an
     assessment, its value figures alone."""
     from prodops.operations.settings import brand, events
@@ -105,7 +106,7 @@ def organization_view(ws, model: MaturityModel, organization: str, unit: str | N
     return OrganizationView(made, name, unit, said, unit_tree(ws, name), brand(ws, name), events(ws, name))
 
 
-def report_scope(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
+def report_scope(ws: Workspace, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """(organisation, day, latest result) of a report (of `unit`, whose name the result holds as
     declared): the one rule for the report and its commentary.
     Without an assessment covering the period: the organisation (as the workspace spells it), the
@@ -119,7 +120,7 @@ def report_scope(ws, model, organization: str | None, as_of: dt.date | None, uni
     return name, as_of or _last_data_day(ws, name), None
 
 
-def value_only(ws, model) -> list[tuple[str, dt.date]]:
+def value_only(ws: Workspace, model) -> list[tuple[str, dt.date]]:
     """(organisation, day) of each organisation with value data but no assessment: its report is
     the value sections alone, as of its last day with data."""
     from prodops.core.errors import InputError
@@ -137,7 +138,7 @@ def value_only(ws, model) -> list[tuple[str, dt.date]]:
     return out
 
 
-def _assessed(ws, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
+def _assessed(ws: Workspace, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """The latest assessment the report stands on; None when none covers the period (nothing is
     assessed yet, or not by `as_of`) but the organisation holds value data: the value sections alone."""
     from prodops.operations.assessments import latest
@@ -152,11 +153,11 @@ def _assessed(ws, model, organization: str | None, as_of: dt.date | None, unit: 
     return latest(ws, model, organization, as_of, unit)  # and its errors: which organisation, which unit, which model
 
 
-def _last_data_day(ws, organization: str) -> dt.date | None:
+def _last_data_day(ws: Workspace, organization: str) -> dt.date | None:
     """The last day with `organization`'s data (a sprint's end, a survey, a launch): the value-only report's day, or None."""
     days = [day for table, column in (("sprints", "end"), ("time_survey", "date"), ("launches", "actual_date"),
                                       ("launches", "original_date"))
-            if (day := ws.data.read(table, organization)[column].max()) is not None]
+            if isinstance(day := ws.data.read(table, organization)[column].max(), dt.date)]
     return max(days) if days else None
 
 
@@ -179,7 +180,7 @@ def report_json(document: dict) -> bytes:
     return render(document, ["json"])["report.json"]
 
 
-def set_commentary(ws, model, text: str, organization: str | None = None, as_of: dt.date | None = None,
+def set_commentary(ws: Workspace, model, text: str, organization: str | None = None, as_of: dt.date | None = None,
                    by: str | None = None, file: str = "the commentary", unit: str | None = None) -> dict:
     """Keep the lead's commentary (Markdown, checked first) for the report of `organization` (or of
     its `unit`) as of `as_of` (the report's own day by default); an empty text removes it. Returns
@@ -193,13 +194,13 @@ def set_commentary(ws, model, text: str, organization: str | None = None, as_of:
     return parsed
 
 
-def commentary_text(ws, model, organization: str | None = None, as_of: dt.date | None = None,
+def commentary_text(ws: Workspace, model, organization: str | None = None, as_of: dt.date | None = None,
                     unit: str | None = None) -> str:
     """The commentary as written (Markdown) for the report of `organization` (or its `unit`) as of `as_of`, or an empty text."""
     name, day, chosen = report_scope(ws, model, organization, as_of, unit)
     return kept_commentary(ws, name, day, chosen and chosen.unit)
 
 
-def kept_commentary(ws, organization: str, day: dt.date, unit: str | None = None) -> str:
+def kept_commentary(ws: Workspace, organization: str, day: dt.date, unit: str | None = None) -> str:
     """The commentary kept for the report of `organization` (as recorded; of its `unit` as declared) as of `day`, or an empty text."""
     return ws.commentary.text(organization, unit, day)

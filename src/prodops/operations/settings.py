@@ -8,11 +8,14 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodops.core.dates import NotADate, parse_day
 from prodops.core.errors import InputError
 from prodops.core.metrics import Options
+
+if TYPE_CHECKING:
+    from prodops.store import Workspace
 
 
 def _number(low: float, high: float, whole: bool = False, above: bool = False) -> Callable[[str], str]:
@@ -68,7 +71,7 @@ def parse_date(text: str, what: str) -> dt.date:
 OWN_SCOPE_ONLY = ("headcount",)  # a unit does not take its organisation's (or parent's) value
 
 
-def read_settings(ws, organization: str, unit: str | None = None) -> dict[str, str | None]:
+def read_settings(ws: Workspace, organization: str, unit: str | None = None) -> dict[str, str | None]:
     """The settings of `organization` (as the workspace spells it), or of its `unit` (as declared):
     a unit's own, else those of the units it lies in, else the organisation's. Not the headcount:
     a unit's PMs are its own, never the whole organisation's (None when it has none set)."""
@@ -86,7 +89,7 @@ def read_settings(ws, organization: str, unit: str | None = None) -> dict[str, s
     return out
 
 
-def change_setting(ws, key: str, value: str | None, organization: str | None = None,
+def change_setting(ws: Workspace, key: str, value: str | None, organization: str | None = None,
                    unit: str | None = None) -> dict[str, str | None]:
     """Set `key` to `value` (None removes it) for `organization` (the only one the workspace holds,
     when not given), or for its `unit`; checked first. Returns every setting of that scope."""
@@ -105,7 +108,7 @@ def change_setting(ws, key: str, value: str | None, organization: str | None = N
     return read_settings(ws, owner, named)
 
 
-def scope_settings(ws, organization: str | None = None, unit: str | None = None) -> dict[str, str | None]:
+def scope_settings(ws: Workspace, organization: str | None = None, unit: str | None = None) -> dict[str, str | None]:
     """The settings of `organization` (the only one the workspace holds, when not given), or of its `unit`."""
     from prodops.operations.organizations import organization_for
     from prodops.operations.units import unit_named, unit_tree
@@ -150,14 +153,14 @@ class Event:
         return {"date": self.day.isoformat(), "label": self.label}
 
 
-def events(ws, organization: str | None = None) -> list[Event]:
+def events(ws: Workspace, organization: str | None = None) -> list[Event]:
     """The events of `organization` (the only one the workspace holds, when not given), in order of day."""
     from prodops.operations.organizations import organization_for
 
     return [Event(day, label) for day, label in ws.profiles.events(organization_for(ws, organization))]
 
 
-def add_event(ws, day: str | dt.date, label: str, organization: str | None = None) -> tuple[str, list[Event]]:
+def add_event(ws: Workspace, day: str | dt.date, label: str, organization: str | None = None) -> tuple[str, list[Event]]:
     """Name a day of `organization` (the only one the workspace holds, when not given); the same
     name on the same day once. Returns the organisation and its events."""
     from prodops.operations.organizations import organization_for
@@ -169,7 +172,7 @@ def add_event(ws, day: str | dt.date, label: str, organization: str | None = Non
     return owner, events(ws, owner)
 
 
-def remove_event(ws, day: str | dt.date, organization: str | None = None) -> tuple[str, list[Event]]:
+def remove_event(ws: Workspace, day: str | dt.date, organization: str | None = None) -> tuple[str, list[Event]]:
     """Remove the events of a day of `organization` (the only one, when not given)."""
     from prodops.operations.organizations import organization_for
 
@@ -199,17 +202,17 @@ class Brand:
 _KEEP = object()
 
 
-def brand(ws, organization: str | None = None) -> Brand:
+def brand(ws: Workspace, organization: str | None = None) -> Brand:
     """The look of `organization`'s reports (the only one's the workspace holds, when not given)."""
     from prodops.operations.organizations import organization_for
 
     owner = organization_for(ws, organization)
     saved = ws.profiles.settings(owner).get("", {})
     logo = ws.profiles.asset(owner, "logo")
-    return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo and logo.media_type, logo and logo.data)
+    return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo.media_type if logo else None, logo.data if logo else None)
 
 
-def set_brand(ws, organization: str | None = None, name=_KEEP, accent=_KEEP, logo=_KEEP,
+def set_brand(ws: Workspace, organization: str | None = None, name=_KEEP, accent=_KEEP, logo=_KEEP,
               logo_name: str = "the logo") -> tuple[str, Brand]:
     """Change the given parts of `organization`'s brand (the only one's, when not given; None
     removes a part): each checked before anything is kept. Returns the organisation and its brand."""

@@ -7,12 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from typing import TYPE_CHECKING
+
 from prodops import clock
 from prodops.core.errors import Fix, InputError
 from prodops.core.tracking import Tracked, after_window, change, verify
 
+if TYPE_CHECKING:
+    from prodops.store import Workspace
 
-def _organization(ws, organization: str | None) -> str:
+
+def _organization(ws: Workspace, organization: str | None) -> str:
     """The organisation as recorded (any case), or the only one: plans are kept per organisation."""
     return ws.recorded.latest(organization).organization
 
@@ -25,12 +30,12 @@ def _investment(model, investment: str):
     return found
 
 
-def changes(ws, organization: str, investment: str | None = None) -> list[Tracked]:
+def changes(ws: Workspace, organization: str, investment: str | None = None) -> list[Tracked]:
     """Every change, oldest first (of one investment, or of all)."""
     return ws.investments.changes(organization, investment)
 
 
-def tracked(ws, organization: str, until: dt.date | None = None) -> dict[str, Tracked]:
+def tracked(ws: Workspace, organization: str, until: dt.date | None = None) -> dict[str, Tracked]:
     """Each investment's state: its latest change (made on or before `until`, when given)."""
     # every recorded change has its time (`at`); one without could not be placed before `until`
     return {t.investment: t for t in changes(ws, organization) if until is None or (t.at is not None and t.at.date() <= until)}
@@ -63,7 +68,7 @@ def _parsed(fields: dict) -> dict:
     return out
 
 
-def track(ws, model, investment: str, organization: str | None = None, by: str | None = None,
+def track(ws: Workspace, model, investment: str, organization: str | None = None, by: str | None = None,
           at: dt.datetime | None = None, **fields) -> Tracked:
     """Record a change to `investment`'s plan (fields: status, owner, cost, weeks, target, done_on;
     each one given is changed, as a value or as text a person typed) and return its state after it.
@@ -77,7 +82,7 @@ def track(ws, model, investment: str, organization: str | None = None, by: str |
                                  lambda before: change(before, now.astimezone(dt.UTC).date(), now, by, **fields))
 
 
-def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date | None = None,
+def plan_tracking(ws: Workspace, model, organization: str, as_of: dt.date, until: dt.date | None = None,
                   unit: str | None = None) -> dict[str, dict]:
     """Each tracked investment's state (its changes up to `until`, all by default), and for a done
     one whether it worked, with the assessments and data known on `as_of` (so the same workspace
@@ -108,7 +113,7 @@ def plan_tracking(ws, model, organization: str, as_of: dt.date, until: dt.date |
     return out
 
 
-def _result_on(ws, model, organization: str, day: dt.date, unit: str | None):
+def _result_on(ws: Workspace, model, organization: str, day: dt.date, unit: str | None):
     """The result of the organisation (or of its unit) on `day`; None when nobody counted in the unit yet."""
     from prodops.operations.assessments import latest
 
@@ -120,7 +125,7 @@ def _result_on(ws, model, organization: str, day: dt.date, unit: str | None):
         return None
 
 
-def measured_after(ws, organization: str, done_on: dt.date, until: dt.date, teams: set[str] | None = None) -> dict:
+def measured_after(ws: Workspace, organization: str, done_on: dt.date, until: dt.date, teams: set[str] | None = None) -> dict:
     """What `organization`'s data (of `teams`; None: all of it) measured after `done_on` only, up to
     `until`: the sprints that ended in between, and the PM time survey only if one was taken after
     it (launches look back a year: not here)."""

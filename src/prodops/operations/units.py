@@ -13,11 +13,12 @@ from prodops.core.safe_text import checked_text
 from prodops.core.units import Comparison, Unit, Units
 
 if TYPE_CHECKING:
+    from prodops.store import Workspace
     from prodops.store import RecordedAssessment
     from prodops.store.units import DeclaredUnit
 
 
-def unit_tree(ws, organization: str) -> Units:
+def unit_tree(ws: Workspace, organization: str) -> Units:
     """The units declared for `organization` (any case)."""
     return _tree(ws.units.of(organization))
 
@@ -26,7 +27,7 @@ def _tree(rows: list[DeclaredUnit]) -> Units:
     return Units(Unit(r.name, r.parent, r.teams) for r in rows)
 
 
-def organization_of(ws, organization: str | None) -> str:
+def organization_of(ws: Workspace, organization: str | None) -> str:
     """The organisation units are declared for: as the workspace spells it (any case), as named, or the only one it holds."""
     from prodops.operations.organizations import organization_for
 
@@ -44,7 +45,7 @@ def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
     return found.name
 
 
-def declare_unit(ws, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
+def declare_unit(ws: Workspace, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
     """Declare a unit (or change its parent and data teams): under `parent` (None: the organisation),
     counting the data of `teams` besides its own name."""
     org = organization_of(ws, organization)
@@ -64,7 +65,7 @@ def declare_unit(ws, organization: str | None, name: str, parent: str | None = N
     return Unit(name, parent, teams)
 
 
-def remove_unit(ws, organization: str | None, name: str) -> Unit:
+def remove_unit(ws: Workspace, organization: str | None, name: str) -> Unit:
     """Remove a unit nothing depends on: no unit below it, no assessment or campaign scoped to it."""
     org = organization_of(ws, organization)
     tree = unit_tree(ws, org)
@@ -105,7 +106,7 @@ class Pool:
                 for a in self.picked if a.model_version != model.version]
 
 
-def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
+def pool(ws: Workspace, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
          tables: dict | None = None) -> Pool:
     """Of `organization` (or the only one recorded), each scope's latest assessment on `model` on or
     before `as_of`; refused when the newest assessment by then is of another model. `tables`: the
@@ -126,7 +127,7 @@ def pool(ws, model: MaturityModel, organization: str | None = None, as_of: dt.da
                 newest, tables or data_tables(ws, newest.organization), picked)
 
 
-def data_tables(ws, organization: str) -> dict:
+def data_tables(ws: Workspace, organization: str) -> dict:
     """The tables evidence is measured from: `organization`'s rows, as the workspace holds them."""
     from prodops.core.metrics.symptoms import TABLES
 

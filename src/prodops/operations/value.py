@@ -6,11 +6,16 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from prodops import clock
 from prodops.core.errors import Fix, InputError
 from prodops.core.metrics import METRICS, Options, of_teams, tables_for
 from prodops.core.numbers import natural
 from prodops.operations.settings import read_settings, value_options
+
+if TYPE_CHECKING:
+    from prodops.store import Workspace
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ class Value:
         return {METRICS[n].key: r for n, r in self.results.items()}
 
 
-def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None = None, since: dt.date | None = None,
+def value_metrics(ws: Workspace, names: list[str] | None = None, *, as_of: dt.date | None = None, since: dt.date | None = None,
                   teams: tuple[str, ...] = (), model=None, unit: str | None = None, organization: str | None = None,
                   **given) -> Value:
     """The metrics `names` (all by default) from `organization`'s data (the only organisation's,
@@ -58,7 +63,7 @@ def value_metrics(ws, names: list[str] | None = None, *, as_of: dt.date | None =
     return Value({n: METRICS[n].compute(tables, options) for n in names}, options, owner, unit)
 
 
-def _teams(ws, organization: str, asked: tuple[str, ...]) -> tuple[str, ...]:
+def _teams(ws: Workspace, organization: str, asked: tuple[str, ...]) -> tuple[str, ...]:
     known = {t.casefold(): t for (t,) in ws.data.distinct("sprints", organization, "team")}
     unknown = [t for t in asked if t.casefold() not in known]
     if unknown:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 import click
 import typer
@@ -349,7 +349,8 @@ def settings_(
         raise InputError(f"unknown setting {key!r}; settings: " + "; ".join(f"{k} ({s.meaning})" for k, s in SETTINGS.items()))
     changing = key is not None and (value is not None or unset)
     with _workspace(db, create=changing) as ws:
-        current = change_setting(ws, key, value, organization, unit) if changing else scope_settings(ws, organization, unit)
+        current = (change_setting(ws, key, value, organization, unit) if key is not None and changing
+                   else scope_settings(ws, organization, unit))
     shown = {k: current[k] for k in ([key] if key else SETTINGS)}
     if as_json:
         _print_json(shown)
@@ -638,7 +639,7 @@ def brand_(
     from prodops.inputs.files import read_bytes
     from prodops.operations import brand, set_brand
 
-    changes: dict[str, str | bytes | None] = {
+    changes: dict[str, Any] = {  # set_brand's parts: text, bytes or None (removed)
         k: (v.strip() or None) for k, v in (("name", name), ("accent", accent)) if v is not None}
     if logo is not None and no_logo:
         raise InputError("--logo and --no-logo together: give one")
@@ -821,7 +822,7 @@ def investments_set(
     """Record a change to an investment: only the options given change; every change is kept."""
     from prodops.operations import track
 
-    given = {k: v for k, v in (("status", status), ("owner", owner), ("cost", cost), ("weeks", weeks),
+    given: dict[str, Any] = {k: v for k, v in (("status", status), ("owner", owner), ("cost", cost), ("weeks", weeks),
                                ("target", target), ("done_on", done_on)) if v is not None}
     if not given:
         raise InputError("nothing to change: give --status, --owner, --cost, --weeks, --target or --done-on")

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from prodops import clock, operations
 from prodops.renderers.files import dump_json, write_files
@@ -103,8 +104,8 @@ def run_demo(out: Path) -> DemoRun:
                              at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9), dt.UTC), **fields)
         write_files({inputs / "commentary.md": (EXAMPLES / "commentary.md").read_bytes()}, force=True)
         operations.set_commentary(ws, model, (inputs / "commentary.md").read_text(encoding="utf-8"), file="commentary.md")
-        value = operations.value_metrics(ws, as_of=latest.date, model=model)
-        write("metrics.json", value.document())
+        measured = operations.value_metrics(ws, as_of=latest.date, model=model)
+        write("metrics.json", measured.document())
         roadmap, _ = operations.plan(model, ws)
         write("plan.json", roadmap_document(roadmap, model))
         history = operations.history(ws)
@@ -120,7 +121,7 @@ def run_demo(out: Path) -> DemoRun:
     name = f"report-{DEMO_UNIT_REPORT.lower()}.html"
     written += operations.write_report(unit_report.document, ["html"], str(out / name), force=True)
     write("history.json", operations.history_document(history))
-    return DemoRun(model, out / "prodops.db", inputs, assessed, roadmap, value, history, written, notes)
+    return DemoRun(model, out / "prodops.db", inputs, assessed, roadmap, measured, history, written, notes)
 
 
 # --- the web app on the demo workspace (`prodops serve --demo`) ----------------------------------
@@ -128,7 +129,7 @@ def run_demo(out: Path) -> DemoRun:
 DEMO_ADMIN = "admin@example.com"
 DEMO_CAMPAIGN = "Q4 2026 maturity check"
 # The fictional people of the demo's open campaign; the first three have answered already.
-DEMO_INVITEES = [
+DEMO_INVITEES: list[dict[str, Any]] = [
     {"name": "Priya (PM)", "email": "priya@example.com", "role": "pm", "team": "Payments"},
     {"name": "Marek (Eng)", "email": "marek@example.com", "role": "engineering", "team": "Payments"},
     {"name": "Lena (Design)", "email": "lena@example.com", "role": "design", "team": "Growth"},

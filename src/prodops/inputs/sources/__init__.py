@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +100,7 @@ class Batch:
     notes: list[str] = field(default_factory=list)
 
 
-def load(kind: str, paths: list[Path | str], team: str | None = None, mapping: Path | str | None = None,
+def load(kind: str, paths: Sequence[Path | str], team: str | None = None, mapping: Path | str | None = None,
          points_field: str | None = None) -> Batch:
     """Validated rows of `paths` for `kind`; `team` names the board for Jira payloads that do not,
     `mapping` says which columns of a survey export are which."""

@@ -123,6 +123,7 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) -
     from prodops.operations import close as finish
 
     done = finish(_ws(request), _model(request), campaign_id)
+    assert done.recorded is not None  # closing records the assessment
     return {"id": done.recorded.id, "assessment": {**result_document(done.result, _model(request)),
                                                    "recorded": done.recorded.document()}}
 
