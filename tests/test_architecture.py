@@ -22,6 +22,18 @@ MAY_IMPORT = {
 }
 
 
+def documented_arrows() -> dict[str, set[str]]:
+    """The table of arrows in docs/architecture.md, the one after its `arrows` marker."""
+    text = (SRC.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = text.split("<!-- arrows:", 1)[1].split("\n\n", 1)[0].splitlines()[3:]
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+    return {name: {a.strip() for a in allowed.split(",")} if "(" not in allowed else set() for name, allowed in cells}
+
+
+def test_the_documented_arrows_are_the_tested_ones():
+    assert documented_arrows() == MAY_IMPORT
+
+
 def layer(path: Path) -> str:
     """The layer of a module: its folder under src/prodops, or its own name at the top (clock)."""
     part = path.relative_to(SRC).parts[0]
@@ -179,3 +191,16 @@ def test_only_the_clock_reads_the_wall_clock():
 def test_the_clock_check_itself_sees_each_way_of_reading_the_wall_clock(source):
     assert wall_clock_reads(source)
     assert not wall_clock_reads("import time\ntime.monotonic()\nfrom prodops import clock\nclock.today()")
+
+
+def test_each_operation_is_typed_where_it_is_found():
+    """operations/__init__ imports each name when first used (its `_WHERE`); its TYPE_CHECKING
+    imports tell mypy the same names from the same modules, so that no shell's call is `Any`."""
+    from prodops.operations import _WHERE
+
+    tree = ast.parse((SRC / "operations" / "__init__.py").read_text())
+    typed = {a.name: node.module.removeprefix("prodops.operations.")
+             for block in tree.body if isinstance(block, ast.If) and getattr(block.test, "id", "") == "TYPE_CHECKING"
+             for node in block.body if isinstance(node, ast.ImportFrom) and node.module
+             for a in node.names}
+    assert typed == _WHERE
