@@ -630,14 +630,14 @@ def prose(doc: str) -> list[tuple[str, str]]:
     items: list[list[str]] = []
     for block in doc.split("\n\n"):
         current = None
-        for line in block.splitlines():
-            if line.startswith("- "):
-                current = ["li", line[2:].strip()]
+        for doc_line in block.splitlines():
+            if doc_line.startswith("- "):
+                current = ["li", doc_line[2:].strip()]
                 items.append(current)
-            elif current is not None and (line.startswith(" ") or current[0] == "p"):
-                current[1] += " " + line.strip()
+            elif current is not None and (doc_line.startswith(" ") or current[0] == "p"):
+                current[1] += " " + doc_line.strip()
             else:
-                current = ["p", line.strip()]
+                current = ["p", doc_line.strip()]
                 items.append(current)
     return [(kind, re.sub(r"`([^`]*)`|\*([^*\s][^*]*)\*", lambda m: m[1] or m[2], text)) for kind, text in items]
 
