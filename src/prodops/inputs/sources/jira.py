@@ -272,7 +272,8 @@ def _sprint_defs(payloads: list[tuple[Path, Any]]) -> dict[str, dict]:
             add(s, path)
         for issue in _issues(data):
             for value in (issue.get("fields") or {}).values():
-                if isinstance(value, list) and value and isinstance(value[0], dict) and "startDate" in value[0] and "state" in value[0]:
+                if (isinstance(value, list) and value and isinstance(value[0], dict)
+                        and "startDate" in value[0] and "state" in value[0]):
                     for s in value:
                         add(s, path)
     return found
