@@ -19,7 +19,7 @@ require_browser()
 from playwright.sync_api import expect  # noqa: E402
 
 from prodops.core.challenge import answers, is_valid_guess  # noqa: E402
-from prodops.inputs.models import load_model
+from prodops.inputs.models import load_model  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
 from tests.browsing import Server, serious, tab_to  # noqa: E402
 

@@ -68,7 +68,7 @@ def test_a_visitor_sees_the_board_and_becomes_a_guest_with_the_first_guess(app):
     assert page.status_code == 200 and "Guess 1 of 6" in page.text and games(app) == []  # a look writes nothing
     answer = play(browser, "chart")
     assert answer.status_code == 200 and 'aria-label="Guess 1: CHART"' in answer.text
-    cookie = [c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_player=")][0]
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_player="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT token_hash FROM challenge_guests")).scalars().all()

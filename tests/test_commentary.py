@@ -79,7 +79,7 @@ def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, 
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Roadmap"]
     said = [c for row in sheet.iter_rows() for c in row if c.value == f"• {HOSTILE}"]
     assert len(said) == 1 and said[0].data_type == "s"  # text, never a formula
-    slides = [s for s in Presentation(str(tmp_path / "r.pptx")).slides]
+    slides = list(Presentation(str(tmp_path / "r.pptx")).slides)
     titles = [s.shapes[0].text_frame.text for s in slides]
     assert titles.index("Roadmap: commentary") + 1 == titles.index("Roadmap")
     said = slides[titles.index("Roadmap: commentary")].shapes[1].text_frame.text

@@ -83,7 +83,9 @@ def test_issue_rows_that_contradict_themselves(tmp_path):
     assert "row 4, column in_sprint_at_start: 'maybe' is not true or false" in str(err.value)
     path = write(tmp_path, header + "A,S1,2026-01-05,2026-01-18,A-1,true,true,false,3,true\n"
                                     "A,S1,2026-01-05,2026-01-18,A-2,yes,no,yes,3,yes\n")
-    msg = str(pytest.raises(InputError, read_table, "sprint-issues", path).value)
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", path)
+    msg = str(err.value)
     assert "not both" in msg and "a removed issue cannot be done" in msg
 
 

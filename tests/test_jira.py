@@ -62,7 +62,7 @@ def test_broken_json_and_bad_dates(tmp_path):
         load("jira-sprint-report", [bad], team="T")
     path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
     path.write_text(path.read_text().replace("2026-03-02T09:00:00+0000", "2026-03-40T09:00:00+0000"))
-    with pytest.raises(InputError, match="sprint.isoStartDate: '2026-03-40T09:00:00\\+0000' is not a date"):
+    with pytest.raises(InputError, match=r"sprint\.isoStartDate: '2026-03-40T09:00:00\+0000' is not a date"):
         load("jira-sprint-report", [path], team="T")
 
 

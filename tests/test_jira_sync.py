@@ -4,6 +4,7 @@ import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -29,8 +30,8 @@ def report(sprint):
 
 
 class Jira(BaseHTTPRequestHandler):
-    failures: dict = {}
-    seen_auth: list = []
+    failures: ClassVar[dict] = {}  # shared by every request the server hands a new handler
+    seen_auth: ClassVar[list] = []
 
     def log_message(self, *args):
         pass
@@ -208,7 +209,7 @@ def test_every_wait_is_bounded(hostile, monkeypatch):
 
     Hostile.mode = "retry-after"  # obeyed up to a minute, then the sync's deadline stops it
     start = time.monotonic()
-    with pytest.raises(InputError, match="Jira asked to wait 60 seconds .* past the sync's 5-second bound"):
+    with pytest.raises(InputError, match=r"Jira asked to wait 60 seconds .* past the sync's 5-second bound"):
         sync_board(Client(hostile, "secret-token", deadline=5), 7, "POW")
     assert time.monotonic() - start < 5
     Hostile.mode = "endless"  # never says isLast

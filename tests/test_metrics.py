@@ -29,7 +29,7 @@ def sprints(*rows):
 
 
 def test_committed_added_removed_and_done_in_points():
-    s, units = summarize_issues(issues(
+    s, _ = summarize_issues(issues(
         ("A", "S1", "A-1", True, False, False, 3.0, True),    # committed, done
         ("A", "S1", "A-2", True, False, False, 5.0, False),   # committed, not done
         ("A", "S1", "A-3", True, False, True, 2.0, False),    # committed, removed: in commitment, not completed
@@ -242,7 +242,7 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
     ], schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
     r = revenue_wins(feedback, items, outcomes)
     assert r["attributed_arr"] == 50 + 80 and r["expansion_arr"] == 50 and r["renewed_arr"] == 80
-    acme = [w for w in r["wins"] if w["account"] == "acme"][0]
+    acme = next(w for w in r["wins"] if w["account"] == "acme")
     assert acme["roadmap_items"] == ["R1", "R2"] and acme["feedback"] == ["F1", "F2"]
     assert [(x["account"], x["arr"]) for x in r["losses"]] == [("zeta", -30.0)]
     assert "not causation" in r["label"]

@@ -80,7 +80,7 @@ def test_the_completed_points_are_the_same_from_every_t_file():
 
 
 def test_the_same_sprints_from_two_t_files_are_refused():
-    with pytest.raises(InputError, match="is in .*spring_iteration_.*and .*; nothing was imported; import one t file per project"):
+    with pytest.raises(InputError, match=r"is in .*spring_iteration_.*and .*; nothing was imported; import one t file per project"):
         load("tse2017-sprints", [TSE / "spring" / "spring_iteration_0.csv", TSE / "spring" / "spring_iteration_80.csv"])
 
 

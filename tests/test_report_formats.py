@@ -286,7 +286,7 @@ def test_without_pango_the_pdf_says_what_to_install_and_the_demo_does_the_rest(t
 
     broken.__getattr__ = missing
     monkeypatch.setitem(sys.modules, "weasyprint", broken)
-    with pytest.raises(PdfUnavailable, match="apt-get install libpango-1.0-0"):
+    with pytest.raises(PdfUnavailable, match=r"apt-get install libpango-1\.0-0"):
         render_pdf("<p>x</p>")
     done = run_demo(tmp_path / "demo")
     assert any("no PDF: PDF needs the Pango library" in note for note in done.notes)

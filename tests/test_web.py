@@ -71,7 +71,7 @@ def test_sign_in_sets_a_session_cookie_that_is_httponly_and_samesite_lax(app):
     token = csrf_in(browser.get("/login").text)
     answer = browser.post("/login", data={"csrf": token, "email": "ADMIN@example.com", "password": PASSWORD})
     assert answer.status_code == 303 and answer.headers["location"] == "/campaigns"
-    cookie = [c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_session=")][0]
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_session="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT id_hash FROM sessions")).scalars().all()
@@ -390,7 +390,7 @@ def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
 
 def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
     cid = new_campaign(app, targets={"pm": 2})
-    a, b, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
+    a, _, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
                      {"name": "Cy", "role": "engineering", "team": "Growth"})
     with Workspace.open(app.state.settings.db) as ws:
         operations.save(ws, MODEL, a, dict.fromkeys(CRITERIA, "Fully"), submit=True)
@@ -602,7 +602,7 @@ def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db,
 def test_crafted_requests_get_a_4xx_never_a_500(app, tmp_path):
     cid = new_campaign(app)
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
-    huge = '{"answers": {"%s": 1%s}}' % (CRITERIA[0], "0" * 400)
+    huge = '{"answers": {"' + CRITERIA[0] + '": 1' + "0" * 400 + "}}"  # a number beyond any float
     for t in (token, "A" * 43):
         answer = client(app).put(f"/api/v1/respond/{t}", content=huge, headers={"Content-Type": "application/json"})
         assert answer.status_code in (404, 422), answer.text
