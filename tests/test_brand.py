@@ -153,7 +153,8 @@ def test_an_svg_logos_words_are_drawn_on_the_title_slide_whatever_font_it_names(
 
     from prodops.renderers.slides import _logo_png
 
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="44" font-size="36" {family}>Acme</text></svg>'
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+           f'<text x="10" y="44" font-size="36" {family}>Acme</text></svg>')
     kind, cleaned = logo(svg.encode())
     drawn = Image.open(io.BytesIO(_logo_png(f"data:{kind};base64," + base64.b64encode(cleaned).decode()))).convert("LA")
     pixels = drawn.tobytes()  # grey, alpha, grey, alpha...

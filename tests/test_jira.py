@@ -225,7 +225,8 @@ def test_a_sprint_in_utc_plus_10_near_midnight_keeps_the_days_of_its_own_offset(
     path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
     data = json.loads(path.read_text())
     data["sprint"].update(isoStartDate=start.replace(".000", "").replace("+10:00", "+1000"),
-                          isoEndDate="2026-03-15T17:00:00+1000", isoCompleteDate=complete.replace(".000", "").replace("+10:00", "+1000"))
+                          isoEndDate="2026-03-15T17:00:00+1000",
+                          isoCompleteDate=complete.replace(".000", "").replace("+10:00", "+1000"))
     path.write_text(json.dumps(data))
     row = load("jira-sprint-report", [path], team="T").rows.row(0, named=True)
     assert (str(row["start"]), str(row["end"])) == ("2026-03-02", "2026-03-16")

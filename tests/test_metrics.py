@@ -168,7 +168,8 @@ def test_launch_success_by_year_with_unknowns():
     assert y2025["on_time_rate"] == 0.5 and y2025["gtm_ready_rate"] == 1.0
     assert (y2026["launches"], y2026["known"], y2026["succeeded"], y2026["rate"]) == (3, 2, 0, 0.0)
     assert y2026["change_pp"] == -50.0
-    assert {f["launch"]: f["reasons"] for f in r["failures"]} == {"L2": ["late"], "L3": ["not GTM-ready"], "L5": ["not GTM-ready"]}
+    assert {f["launch"]: f["reasons"] for f in r["failures"]} == {"L2": ["late"], "L3": ["not GTM-ready"],
+                                                                  "L5": ["not GTM-ready"]}
     assert [u["launch"] for u in r["unknown"]] == ["L4"]  # unknown, never failed
     assert r["checklist_for_unknown_launches"] == []
     launches, checklist = _launches()
@@ -488,7 +489,8 @@ def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
     module.__doc__ = "Cycle time: the days from start to end of each sprint, averaged."
     module.compute = lambda tables, options: {"mean_days": 13.0, "sprints": tables["sprints"].height}
     monkeypatch.setitem(sys.modules, "prodops.core.metrics.cycle_time", module)
-    monkeypatch.setitem(METRICS, "cycle-time", Metric("cycle-time", "Cycle time", "cycle_time", ("sprints",), ("sprint-summary",)))
+    cycle_time = Metric("cycle-time", "Cycle time", "cycle_time", ("sprints",), ("sprint-summary",))
+    monkeypatch.setitem(METRICS, "cycle-time", cycle_time)
     s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 7.0, 7.0, 0.0, 0.0))
     result = METRICS["cycle-time"].compute({"sprints": s}, Options(as_of=D(2026, 2, 1)))
     assert result == {"mean_days": 13.0, "sprints": 1}

@@ -126,7 +126,8 @@ def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
     with pytest.raises(InputError, match=r"record 2: answers\.om-2-role: .*'Fully, Mostly' is not on the answer scale"):
         read_answers(export, mapping_path, load_model())
     # Typeform: one column per option (the label or empty), plus Stage Date, Tags and hidden fields
-    typeform = (b"#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),Network ID,Tags,utm_source\n"
+    typeform = (b"#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),"
+                b"Network ID,Tags,utm_source\n"
                 b"a1,Fully,,pm,completed,2026-09-28 10:00:00,,2026-09-28 10:05:00,5f,,newsletter\n"
                 b"b2,,Partly,pm,completed,2026-09-28 11:00:00,,2026-09-28 11:05:00,6f,vip,\n")
     mapping = ("for: answers\norganization: {value: Acme}\ndate: Submit Date (UTC)\nrespondent: '#1'\n"
@@ -150,7 +151,8 @@ TWO_ORGS_MAP = "for: answers\norganization: Company\nrespondent: Email Address\n
 
 def test_an_export_naming_two_organisations_is_refused(tmp_path):
     export, mapping = files(tmp_path, TWO_ORGS_EXPORT, TWO_ORGS_MAP + "roles: {Product Manager: pm}\nvalues: {Agree: Mostly}\n")
-    with pytest.raises(InputError, match=r"the responses name 2 organisations \('Acme' first in row 2; 'Globex' first in row 3\)"):
+    with pytest.raises(InputError,
+                       match=r"the responses name 2 organisations \('Acme' first in row 2; 'Globex' first in row 3\)"):
         read_answers(export, mapping, load_model())
 
 

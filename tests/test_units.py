@@ -130,8 +130,10 @@ def test_units_are_declared_once_nested_and_checked(tmp_path):
                                 {"name": "Payments", "parent": "Commerce", "teams": []}]}
     assert "no unit 'Retail' in Acme; declared: Commerce, Payments" in refused(
         "units", "add", "Web", "--parent", "Retail", "--organization", "Acme", "--db", db)
-    assert "cannot sit under itself" in refused("units", "add", "Commerce", "--parent", "Payments", "--organization", "Acme", "--db", db)
-    assert "already counts as unit Payments" in refused("units", "add", "Core", "--team", "payments", "--organization", "Acme", "--db", db)
+    assert "cannot sit under itself" in refused(
+        "units", "add", "Commerce", "--parent", "Payments", "--organization", "Acme", "--db", db)
+    assert "already counts as unit Payments" in refused(
+        "units", "add", "Core", "--team", "payments", "--organization", "Acme", "--db", db)
     assert "has units below it (Payments)" in refused("units", "remove", "Commerce", "--organization", "Acme", "--db", db)
     ok("units", "remove", "Payments", "--organization", "Acme", "--db", db)
     assert "Payments" not in ok("units", "list", "--organization", "Acme", "--db", db).stdout
@@ -143,7 +145,8 @@ def test_a_unit_is_assessed_reported_and_planned_on_its_own(tmp_path):
     assert "no unit 'Payments'" in refused("assess", _answers(tmp_path, "pay", unit="Payments"), "--db", db)
     ok("units", "add", "Commerce", "--db", db)
     ok("units", "add", "Payments", "--parent", "Commerce", "--db", db)
-    assert "but 'Commerce' was asked for" in refused("assess", _answers(tmp_path, "pay", unit="Payments"), "--unit", "Commerce", "--db", db)
+    assert "but 'Commerce' was asked for" in refused(
+        "assess", _answers(tmp_path, "pay", unit="Payments"), "--unit", "Commerce", "--db", db)
     done = json.loads(ok("assess", _answers(tmp_path, "pay", unit="payments"), "--db", db, "--json").stdout)
     assert (done["unit"], done["level"], done["respondents"]) == ("Payments", 5, 1)
     # the organisation: both people, each criterion at (0.5 + 1) / 2 = 0.75, met: Level 5
