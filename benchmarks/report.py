@@ -85,7 +85,9 @@ def report(figures: dict) -> bool:
     print(f"report: {ASSESSMENTS} assessments, {TEAMS} teams, two years of two-week sprints; "
           f"the whole `prodops report` command (start-up, workspace, metrics, charts, rendering)")
     for fmt in FORMATS:
-        target = f"target < {TARGETS[fmt]:.0f} s  {'OK' if figures[fmt] < TARGETS[fmt] else 'OVER TARGET'}" if fmt in TARGETS else ""
+        target = ""
+        if fmt in TARGETS:
+            target = f"target < {TARGETS[fmt]:.0f} s  {'OK' if figures[fmt] < TARGETS[fmt] else 'OVER TARGET'}"
         print(f"  {fmt:<5} {figures[fmt]:6.2f} s   {target}" + (f"  ({figures['pages']} pages)" if fmt == "pdf" else ""))
     print(f"  all {len(FORMATS)} at once {figures['all']:6.2f} s")
     return ok

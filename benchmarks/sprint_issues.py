@@ -66,7 +66,8 @@ def _child(task: str, csv: str, db: str) -> None:
         with Workspace(f"sqlite:///{db}") as ws:
             operations.import_files(ws, "sprint-issues", [csv], organization="Bench")
             out["import_seconds"] = time.perf_counter() - start
-            value = operations.value_metrics(ws, ["predictability", "symptoms"], as_of=dt.date(2050, 1, 1),  # the generated sprints run to 2046
+            value = operations.value_metrics(ws, ["predictability", "symptoms"],
+                                             as_of=dt.date(2050, 1, 1),  # the generated sprints run to 2046
                                              change_date=dt.date(2024, 1, 1))
         out["sprints"] = value.results["predictability"]["overall"]["sprints"]
     else:

@@ -25,7 +25,7 @@ def tiny_model(**overrides) -> MaturityModel:
     """Two dimensions, one criterion per dimension and level 2..5: a: a2..a5, b: b2..b5."""
     data = {
         "id": "tiny", "version": "1", "name": "Tiny",
-        "answer_scale": [{"label": l, "value": v} for l, v in
+        "answer_scale": [{"label": label, "value": v} for label, v in
                          [("No", 0), ("Started", 0.25), ("Partly", 0.5), ("Mostly", 0.75), ("Fully", 1)]],
         "roles": [{"id": "pm", "name": "PM"}, {"id": "lead", "name": "Leadership"}],
         "levels": [{"number": n, "name": f"L{n}", "description": f"level {n}"} for n in range(1, 6)],

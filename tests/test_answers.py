@@ -101,14 +101,19 @@ def test_all_problems_are_listed_at_once(tmp_path):
     ("organization: A\ndate: 2026-02-30\nrespondents: []\n", r"2026-02-30 is not a real date \(day is out of range"),
     ("organization: A\ndate: 1/10/2026\nrespondents: []\n", "date '1/10/2026' is not in the form YYYY-MM-DD"),
     ("organization: A\nrespondents: []\n", "date is required: the day of the assessment"),
-    ("organization: A\ndate: 2026-10-01\nmodel: prodops-maturity@2.0.0\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "model in use is prodops-maturity@1.0.0"),
-    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: A, role: pm, answers: {}}\n", "'A' appears twice in this file"),
-    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n    answers:\n      om-2-role: No\n      om-2-role: Fully\n",
+    ("organization: A\ndate: 2026-10-01\nmodel: prodops-maturity@2.0.0\nrespondents:\n  - {id: a, role: pm, answers: {}}\n",
+     "model in use is prodops-maturity@1.0.0"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: A, role: pm, answers: {}}\n",
+     "'A' appears twice in this file"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n"
+     "    answers:\n      om-2-role: No\n      om-2-role: Fully\n",
      r"answers.yaml:8:7: not valid YAML: duplicate key 'om-2-role' \(first at line 7\); keep one"),
     ("organization: A\ndate: 2026-10-01\nrespondents: []\n", "respondents must be a non-empty list"),
     ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n    answer: {}\n", "unknown field"),
-    ("organization: A\ndate: 2026-10-01\nmodel: samm@2\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "use that model, or change this line"),
-    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: a, role: pm, answers: {}}\n", "appears twice"),
+    ("organization: A\ndate: 2026-10-01\nmodel: samm@2\nrespondents:\n  - {id: a, role: pm, answers: {}}\n",
+     "use that model, or change this line"),
+    ("organization: A\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n  - {id: a, role: pm, answers: {}}\n",
+     "appears twice"),
 ])
 def test_malformed_files(tmp_path, text, expected):
     with pytest.raises(InputError, match=expected):
@@ -154,7 +159,8 @@ def test_the_same_respondent_in_another_case_is_the_same_person(tmp_path):
 
 def test_json_errors_carry_line_numbers(tmp_path):
     path = tmp_path / "a.json"
-    path.write_text('{"organization": "Acme", "date": "2026-10-01",\n "respondents": [\n  {"id": "a", "role": "pm",\n   "answers": {"om-2-role": true}}]}\n')
+    path.write_text('{"organization": "Acme", "date": "2026-10-01",\n "respondents": [\n'
+                    '  {"id": "a", "role": "pm",\n   "answers": {"om-2-role": true}}]}\n')
     with pytest.raises(InputError) as err:
         load_responses(MODEL, [path])
     assert f"{path}:4:" in str(err.value) and "true is not on the answer scale" in str(err.value)
@@ -192,8 +198,10 @@ BASE = "organization: A\ndate: 2026-10-01\nrespondents:\n"
     (BASE + "  - {id: a, role: {a: b}, answers: {}}\n", "unknown role {\"a\": \"b\"}"),
     (BASE + "  - {id: a, role: pm, team: [Payments, Mobile], answers: {}}\n", "team is one text, not a list"),
     (BASE + "  - {id: a, role: pm, name: {first: A}, answers: {}}\n", "name is one text, not a mapping"),
-    (BASE + "  - {id: a, role: pm, answers: {}, notes: {om-2-role: [1, 2]}}\n", "a note is one text (a link or a comment), not a list"),
-    (BASE + "  - {id: a, role: pm, answers: {}, notes: {om-2-role: " + "n" * 10_001 + "}}\n", "is 10,001 characters long; at most 10,000"),
+    (BASE + "  - {id: a, role: pm, answers: {}, notes: {om-2-role: [1, 2]}}\n",
+     "a note is one text (a link or a comment), not a list"),
+    (BASE + "  - {id: a, role: pm, answers: {}, notes: {om-2-role: " + "n" * 10_001 + "}}\n",
+     "is 10,001 characters long; at most 10,000"),
     (BASE + '  - {id: "a\\e[2J", role: pm, answers: {}}\n', "holds a control character (\\x1b)"),
     ("organization: " + "O" * 201 + "\ndate: 2026-10-01\nrespondents:\n  - {id: a, role: pm, answers: {}}\n", "at most 200"),
     ("a: &a [*a]\n", "refers to a value that contains it"),

@@ -72,7 +72,7 @@ LAYERED = [p for p in sorted(SRC.rglob("*.py")) if layer(p) in MAY_IMPORT and "m
 def test_each_layer_imports_only_the_layers_below_it(path):
     allowed = MAY_IMPORT[layer(path)]
     crossing = sorted(m for m in imported(path) if m.startswith("prodops.") and m.split(".")[1] not in allowed
-                      and not (m.split(".")[1] == "__version__"))
+                      and m.split(".")[1] != "__version__")
     assert not crossing, f"{path.relative_to(SRC)} ({layer(path)}) imports {crossing}"
 
 

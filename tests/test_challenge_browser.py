@@ -19,7 +19,7 @@ require_browser()
 from playwright.sync_api import expect  # noqa: E402
 
 from prodops.core.challenge import answers, is_valid_guess  # noqa: E402
-from prodops.inputs.models import load_model
+from prodops.inputs.models import load_model  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
 from tests.browsing import Server, serious, tab_to  # noqa: E402
 
@@ -73,7 +73,8 @@ def test_typing_and_tapping_to_a_win_and_the_answer_never_sent_before(browser, s
     url = practice(page, server)
     assert ANSWER not in page.content().lower()
     guess_typed(page, "board")  # the physical keyboard
-    expect(page.locator("#announce")).to_have_text("BOARD: B not in the word, O not in the word, A not in the word, R right place, D not in the word. 5 guesses left.")
+    expect(page.locator("#announce")).to_have_text(
+        "BOARD: B not in the word, O not in the word, A not in the word, R right place, D not in the word. 5 guesses left.")
     expect(page.locator(".key[data-key='r']")).to_have_attribute("aria-label", "R, right place")
     expect(page.locator(".key[data-key='b']")).to_have_attribute("aria-label", "B, not in the word")
     expect(page.locator(".key[data-key='c']")).to_have_attribute("aria-label", "C")
@@ -91,7 +92,8 @@ def test_typing_and_tapping_to_a_win_and_the_answer_never_sent_before(browser, s
     expect(page.locator(".passage blockquote")).to_have_text(churn.quote)
     expect(page.get_by_role("link", name="where it sits in the model")).to_have_attribute(
         "href", f"/model#{churn.passage.anchor}")
-    expect(page.get_by_label("Share text", exact=True)).to_have_value("Knowledge Challenge (practice) 2/6\n\n⬛⬛⬛🟩⬛\n🟩🟩🟩🟩🟩")
+    expect(page.get_by_label("Share text", exact=True)).to_have_value(
+        "Knowledge Challenge (practice) 2/6\n\n⬛⬛⬛🟩⬛\n🟩🟩🟩🟩🟩")
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
     shot(page, f"win-{width}")
     page.get_by_role("link", name="where it sits in the model").click()

@@ -68,7 +68,7 @@ def test_a_visitor_sees_the_board_and_becomes_a_guest_with_the_first_guess(app):
     assert page.status_code == 200 and "Guess 1 of 6" in page.text and games(app) == []  # a look writes nothing
     answer = play(browser, "chart")
     assert answer.status_code == 200 and 'aria-label="Guess 1: CHART"' in answer.text
-    cookie = [c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_player=")][0]
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_player="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT token_hash FROM challenge_guests")).scalars().all()
@@ -184,15 +184,17 @@ def test_the_day_must_be_today_somewhere(app, clock, hour):
 
 
 def test_new_guests_from_one_address_are_limited(app):
-    codes = [client(app).post("/challenge/practice", data={}).status_code for _ in range(operations.challenge.GUESTS_PER_HOUR + 1)]
-    assert codes[:-1] == [303] * operations.challenge.GUESTS_PER_HOUR and codes[-1] == 429
+    limit = operations.challenge.GUESTS_PER_HOUR
+    codes = [client(app).post("/challenge/practice", data={}).status_code for _ in range(limit + 1)]
+    assert codes[:-1] == [303] * limit and codes[-1] == 429
 
 
 def test_a_signed_in_player_keeps_games_and_statistics_with_the_account(app):
     def signed_in():
         browser = client(app)
         token = csrf_in(browser.get("/login").text)
-        assert browser.post("/login", data={"csrf": token, "email": "viewer@example.com", "password": PASSWORD}).status_code == 303
+        signed = browser.post("/login", data={"csrf": token, "email": "viewer@example.com", "password": PASSWORD})
+        assert signed.status_code == 303
         return browser
 
     laptop, phone = signed_in(), signed_in()

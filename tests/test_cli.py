@@ -145,7 +145,7 @@ def test_interactive_assessment_writes_a_file_that_scores(tmp_path):
     out = tmp_path / "ana.yaml"
     replies = ["Acme", "2026-10-01", "ana", "pm"]
     criteria = interview_order(MODEL)
-    for i, c in enumerate(criteria):
+    for i, _ in enumerate(criteria):
         replies.append({0: "f", 1: "maybe", 2: "Mostly", 3: "n/a", 4: ""}.get(i, "0.25"))
         if i == 1:
             replies.append("p")  # asked again after an answer off the scale
@@ -183,7 +183,7 @@ def test_an_interview_stopped_half_way_keeps_what_was_answered(tmp_path):
     while time.monotonic() < deadline and f"3/{len(MODEL.criteria)}" not in p.stdout.readline():
         pass  # until the third question is asked
     p.send_signal(signal.SIGINT)
-    stdout, stderr = p.communicate(timeout=30)
+    _, stderr = p.communicate(timeout=30)
     assert p.returncode == 130 and "Traceback" not in stderr, stderr
     assert f"stopped after 2 of {len(MODEL.criteria)} criteria; the answers so far are saved in {out}" in stderr
     answers = yaml.safe_load(out.read_text())["respondents"][0]["answers"]
@@ -236,7 +236,7 @@ def test_demo(demo, tmp_path):
     assert q2["blockers"] == ["om-2-overhead"] and q2["criteria"]["om-2-overhead"]["data"]["conflict"]
     latest = json.loads((out / "assessment-2026-09-30.json").read_text())
     assert sum(1 for lvl in latest["dimensions"].values() if lvl >= 3) >= 3  # part of Level 3
-    assert {r for r in latest["roles"]} >= {"pm", "leadership", "engineering", "product-ops"}
+    assert set(latest["roles"]) >= {"pm", "leadership", "engineering", "product-ops"}
     assert latest["respondents"] >= 8
     assert len(json.loads(ok("history", "--db", str(out / "prodops.db"), "--json").stdout)["assessments"]) == 3
 

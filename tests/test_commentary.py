@@ -48,7 +48,8 @@ def test_every_wrong_line_is_named():
     with pytest.raises(InputError) as e:
         parse("# Roadmap\nok\n# The future\nx\n# Trajectory\nbell \x07\n", TITLES, "q3.md")
     assert [p.line for p in e.value.problems] == [3, 6]
-    assert "q3.md, line 3: 'The future' is no section of the report; headings name one of: Executive summary," in e.value.problems[0].message
+    assert ("q3.md, line 3: 'The future' is no section of the report; headings name one of: Executive summary,"
+            in e.value.problems[0].message)
     with pytest.raises(InputError, match="the commentary holds at most 20,000"):
         parse("x" * (MAX_CHARS + 1), TITLES)
 
@@ -79,7 +80,7 @@ def test_the_commentary_is_kept_per_report_and_shown_in_every_format(workspace, 
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Roadmap"]
     said = [c for row in sheet.iter_rows() for c in row if c.value == f"• {HOSTILE}"]
     assert len(said) == 1 and said[0].data_type == "s"  # text, never a formula
-    slides = [s for s in Presentation(str(tmp_path / "r.pptx")).slides]
+    slides = list(Presentation(str(tmp_path / "r.pptx")).slides)
     titles = [s.shapes[0].text_frame.text for s in slides]
     assert titles.index("Roadmap: commentary") + 1 == titles.index("Roadmap")
     said = slides[titles.index("Roadmap: commentary")].shapes[1].text_frame.text
@@ -122,7 +123,8 @@ def test_a_report_without_an_assessment_carries_its_commentary(tmp_path):
     from prodops.shells.demo import EXAMPLES
 
     db = str(tmp_path / "value.db")
-    ok("import", "--organization", "Acme", "launches", str(EXAMPLES / "launches.csv"), "--db", db)  # launches alone: value data all the same
+    # launches alone: value data all the same
+    ok("import", "--organization", "Acme", "launches", str(EXAMPLES / "launches.csv"), "--db", db)
     note = tmp_path / "c.md"
     note.write_text("Before our first assessment.\n\n# Launch success\n- Tiering starts in Q4.\n")
     ok("commentary", "set", str(note), "--db", db)

@@ -22,7 +22,8 @@ def test_events_are_added_listed_and_removed(workspace):
     ok("events", "add", "2026-04-06", "Playbook adopted", "--db", workspace)
     ok("events", "add", "2026-04-06", "Playbook adopted", "--db", workspace)  # once
     listed = json.loads(ok("events", "add", "2025-11-03", "Lead hired", "--db", workspace, "--json").stdout)
-    assert listed == {"events": [{"date": "2025-11-03", "label": "Lead hired"}, {"date": "2026-04-06", "label": "Playbook adopted"}]}
+    assert listed == {"events": [{"date": "2025-11-03", "label": "Lead hired"},
+                                 {"date": "2026-04-06", "label": "Playbook adopted"}]}
     assert "2025-11-03  Lead hired\n2026-04-06  Playbook adopted" in ok("events", "list", "--db", workspace).stdout
     ok("events", "remove", "2025-11-03", "--db", workspace)
     assert json.loads(ok("events", "list", "--json", "--db", workspace).stdout)["events"] == [
@@ -47,7 +48,8 @@ def test_the_report_names_the_change_date_everywhere(workspace, tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["value"]["events"] == [{"date": "2025-11-03", "label": "Lead <hired>"},
                                          {"date": "2026-04-06", "label": "Playbook adopted"}]
-    assert report["summary"][4].startswith("Since 2026-04-06 (Playbook adopted): Planning accuracy (median of sprint ratios) rose")
+    assert report["summary"][4].startswith(
+        "Since 2026-04-06 (Playbook adopted): Planning accuracy (median of sprint ratios) rose")
     md = (tmp_path / "r.md").read_text()
     assert "| Planning accuracy (median of sprint ratios) before and after 2026-04-06 (Playbook adopted) | 60% → 83% |" in md
     assert "### Before and after 2026-04-06 (Playbook adopted)" in md

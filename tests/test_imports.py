@@ -51,7 +51,8 @@ def test_quoted_commas_and_extra_columns(tmp_path):
     ("team;sprint;start\nA;1;2026-01-05\n", "separated by semicolons; save the file with commas"),
     ('{"contents": {}}', "this is JSON, not CSV"),
     (HEADER, "a header and no rows"),
-    ("team,team,sprint,start,end,unit,committed,completed,completed_committed\nA,B,1,,,points,1,1,1\n", "the header names a column twice"),
+    ("team,team,sprint,start,end,unit,committed,completed,completed_committed\nA,B,1,,,points,1,1,1\n",
+     "the header names a column twice"),
 ])
 def test_bad_rows_name_file_row_column_and_reason(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -83,7 +84,9 @@ def test_issue_rows_that_contradict_themselves(tmp_path):
     assert "row 4, column in_sprint_at_start: 'maybe' is not true or false" in str(err.value)
     path = write(tmp_path, header + "A,S1,2026-01-05,2026-01-18,A-1,true,true,false,3,true\n"
                                     "A,S1,2026-01-05,2026-01-18,A-2,yes,no,yes,3,yes\n")
-    msg = str(pytest.raises(InputError, read_table, "sprint-issues", path).value)
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", path)
+    msg = str(err.value)
     assert "not both" in msg and "a removed issue cannot be done" in msg
 
 
@@ -118,7 +121,8 @@ def test_import_and_metrics_through_the_cli(tmp_path):
     for kind, name in DEMO_IMPORTS.items():
         p = run("import", "--organization", "Acme", kind, str(EXAMPLES / name), "--db", db, "--json")
         assert p.returncode == 0, p.stderr
-    issues = json.loads(run("import", "--organization", "Acme", "sprint-issues", str(EXAMPLES / "sprint-issues.csv"), "--db", db, "--json").stdout)
+    issues = json.loads(run("import", "--organization", "Acme", "sprint-issues", str(EXAMPLES / "sprint-issues.csv"),
+                            "--db", db, "--json").stdout)
     assert issues["updated"] == issues["new"] + issues["updated"] and any("Growth" in n for n in issues["notes"])
     p = run("metrics", "predictability", "--db", db, "--change-date", "2026-04-06", "--json")
     doc = json.loads(p.stdout)
@@ -144,7 +148,8 @@ def test_import_and_metrics_through_the_cli(tmp_path):
 
 def test_bad_imports_write_nothing(tmp_path):
     db = tmp_path / "w.db"
-    good, bad = write(tmp_path, HEADER + ROW, "good.csv"), write(tmp_path, HEADER + ROW.replace("S1", "S2").replace(",20,", ",x,"), "bad.csv")
+    good = write(tmp_path, HEADER + ROW, "good.csv")
+    bad = write(tmp_path, HEADER + ROW.replace("S1", "S2").replace(",20,", ",x,"), "bad.csv")
     p = run("import", "--organization", "Acme", "sprint-summary", str(good), str(bad), "--db", str(db))
     assert p.returncode == 2 and "Traceback" not in p.stderr and "row 2, column committed" in p.stderr
     assert not db.exists()
@@ -162,7 +167,8 @@ def test_metrics_on_an_empty_workspace_say_what_to_import(tmp_path):
 
 def test_settings_are_checked(tmp_path):
     db = str(tmp_path / "w.db")
-    for args, expected in [(("settings", "hourly", "3"), "unknown setting"), (("settings", "hourly_rate", "lots"), "is not valid"),
+    for args, expected in [(("settings", "hourly", "3"), "unknown setting"),
+                           (("settings", "hourly_rate", "lots"), "is not valid"),
                            (("settings", "change_date", "2026-13-01"), "not a real day"),
                            (("settings", "change_date", "1/4/2026"), "not a date as YYYY-MM-DD"),
                            (("settings", "headcount", "0"), "a number more than 0"),
@@ -260,7 +266,8 @@ def test_machine_readable_figures_carry_full_precision(tmp_path):
 
 def test_a_velocity_chart_with_commitment_and_completed_only_imports(tmp_path):
     db = str(tmp_path / "w.db")
-    path = write(tmp_path, HEADER + "A,S1,2026-01-05,2026-01-18,points,30,24,,,\nA,S2,2026-01-19,2026-02-01,points,20,20,18,1,0\n")
+    path = write(tmp_path, HEADER + "A,S1,2026-01-05,2026-01-18,points,30,24,,,\n"
+                                    "A,S2,2026-01-19,2026-02-01,points,20,20,18,1,0\n")
     p = run("import", "--organization", "Acme", "sprint-summary", str(path), "--db", db, "--json")
     assert p.returncode == 0 and json.loads(p.stdout)["new"] == 2
     team = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)["teams"][0]
@@ -273,7 +280,8 @@ def test_names_match_whatever_their_letter_case(tmp_path):
     from prodops import operations
     with Workspace(f"sqlite:///{tmp_path / 'w.db'}") as ws:
         operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW, "a.csv")], organization="Acme")
-        again = operations.import_files(ws, "sprint-summary", [write(tmp_path, HEADER + ROW.replace("Payments,S1", "PAYMENTS,s1"), "b.csv")])
+        shouted = write(tmp_path, HEADER + ROW.replace("Payments,S1", "PAYMENTS,s1"), "b.csv")
+        again = operations.import_files(ws, "sprint-summary", [shouted])
         assert (again.new, again.updated) == (0, 1)  # the same sprint of the same team
         assert ws.distinct("sprints", "Acme", "team", "sprint") == [("Payments", "S1")]  # the first spelling stays
         launches = write(tmp_path, template_csv("launches") + "L1,Payouts,1,2026-01-10,2026-01-10,,,\n", "l.csv")
@@ -332,7 +340,8 @@ def test_one_sprint_with_two_sets_of_dates_is_refused(tmp_path):
     ("team\tsprint\tstart\nA\t1\t2026-01-05\n", "the columns are separated by tabs; save the file with commas"),
     ("team,sprint,start,end,unit,committed,completed\nA,1,2026-02-30,2026-03-01,points,1,1\n", "'2026-02-30' is not a real day"),
     ("tea,sprint,unit,committed,completed\nA,1,points,1,1\n", "the header read is: tea,sprint,unit,committed,completed"),
-    ("team,sprint,start,end,unit,committed,completed\nA,1,,,points,1e308,1\n", "'1e308' is above 1,000,000, more than any real figure"),
+    ("team,sprint,start,end,unit,committed,completed\nA,1,,,points,1e308,1\n",
+     "'1e308' is above 1,000,000, more than any real figure"),
     ("team,sprint,start,end,unit,committed,completed\n" + "A" * 201 + ",1,,,points,1,1\n", "is longer than 200 characters"),
     ("team,sprint,start,end,unit,committed,completed\n\"Pay\x1b[31m\",1,,,points,1,1\n", "holds a control character"),
 ])

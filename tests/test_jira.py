@@ -62,7 +62,7 @@ def test_broken_json_and_bad_dates(tmp_path):
         load("jira-sprint-report", [bad], team="T")
     path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
     path.write_text(path.read_text().replace("2026-03-02T09:00:00+0000", "2026-03-40T09:00:00+0000"))
-    with pytest.raises(InputError, match="sprint.isoStartDate: '2026-03-40T09:00:00\\+0000' is not a date"):
+    with pytest.raises(InputError, match=r"sprint\.isoStartDate: '2026-03-40T09:00:00\+0000' is not a date"):
         load("jira-sprint-report", [path], team="T")
 
 
@@ -225,7 +225,8 @@ def test_a_sprint_in_utc_plus_10_near_midnight_keeps_the_days_of_its_own_offset(
     path = report(tmp_path, completedIssues=[_issue("T-1", 3)])
     data = json.loads(path.read_text())
     data["sprint"].update(isoStartDate=start.replace(".000", "").replace("+10:00", "+1000"),
-                          isoEndDate="2026-03-15T17:00:00+1000", isoCompleteDate=complete.replace(".000", "").replace("+10:00", "+1000"))
+                          isoEndDate="2026-03-15T17:00:00+1000",
+                          isoCompleteDate=complete.replace(".000", "").replace("+10:00", "+1000"))
     path.write_text(json.dumps(data))
     row = load("jira-sprint-report", [path], team="T").rows.row(0, named=True)
     assert (str(row["start"]), str(row["end"])) == ("2026-03-02", "2026-03-16")

@@ -4,6 +4,7 @@ import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -29,8 +30,8 @@ def report(sprint):
 
 
 class Jira(BaseHTTPRequestHandler):
-    failures: dict = {}
-    seen_auth: list = []
+    failures: ClassVar[dict] = {}  # shared by every request the server hands a new handler
+    seen_auth: ClassVar[list] = []
 
     def log_message(self, *args):
         pass
@@ -47,7 +48,8 @@ class Jira(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         Jira.seen_auth.append(self.headers.get("Authorization"))
-        if self.headers.get("Authorization") not in ("Bearer secret-token", "Basic " + base64.b64encode(b"me@x.io:secret-token").decode()):
+        basic = "Basic " + base64.b64encode(b"me@x.io:secret-token").decode()
+        if self.headers.get("Authorization") not in ("Bearer secret-token", basic):
             return self._send(401, {"errorMessages": ["Unauthorized"]})
         if url.path == "/rest/agile/1.0/board/7/sprint":
             start = int(q.get("startAt", 0))
@@ -104,22 +106,24 @@ def test_a_synced_sprint_ends_on_the_day_it_was_completed(jira, monkeypatch):
 def test_sync_through_the_cli_writes_the_sprints(jira, tmp_path):
     db = str(tmp_path / "w.db")
     env = {"JIRA_TOKEN": "secret-token", "JIRA_EMAIL": "me@x.io"}
-    p = run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env)
+    sync = ("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json")
+    p = run(*sync, env=env)
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert (doc["sprints"], doc["issues"], doc["new"]) == (3, 9, 3)
     team = json.loads(run("metrics", "predictability", "--db", db, "--json").stdout)["teams"][0]
     # each sprint: committed 5 + 3, completed committed 5, added 1
     assert (team["team"], team["planning_accuracy_pooled"], team["scope_creep_pooled"]) == ("POW", 0.625, 0.125)
-    again = json.loads(run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--team", "POW", "--db", db, "--json", env=env).stdout)
+    again = json.loads(run(*sync, env=env).stdout)
     assert (again["new"], again["updated"]) == (0, 3)
     assert "secret-token" not in p.stdout + p.stderr
 
 
 def test_a_wrong_token_or_none(jira, tmp_path, monkeypatch):
-    p = run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "wrong", "JIRA_EMAIL": ""})
+    sync = ("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"))
+    p = run(*sync, env={"JIRA_TOKEN": "wrong", "JIRA_EMAIL": ""})
     assert p.returncode == 2 and "401: Jira refused the token" in p.stderr and "Traceback" not in p.stderr
-    p = run("sync", "jira", "--organization", "Acme", "--url", jira, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": ""})
+    p = run(*sync, env={"JIRA_TOKEN": ""})
     assert p.returncode == 2 and "no Jira API token (set $JIRA_TOKEN to an API token" in p.stderr
     assert not (tmp_path / "w.db").exists()
 
@@ -208,7 +212,7 @@ def test_every_wait_is_bounded(hostile, monkeypatch):
 
     Hostile.mode = "retry-after"  # obeyed up to a minute, then the sync's deadline stops it
     start = time.monotonic()
-    with pytest.raises(InputError, match="Jira asked to wait 60 seconds .* past the sync's 5-second bound"):
+    with pytest.raises(InputError, match=r"Jira asked to wait 60 seconds .* past the sync's 5-second bound"):
         sync_board(Client(hostile, "secret-token", deadline=5), 7, "POW")
     assert time.monotonic() - start < 5
     Hostile.mode = "endless"  # never says isLast
@@ -226,7 +230,8 @@ def test_no_secret_is_shown_or_stored(hostile, tmp_path):
     Hostile.mode = ""
     db = str(tmp_path / "w.db")
     url = hostile.replace("http://", "http://admin:PASS@")
-    p = run("sync", "jira", "--organization", "Acme", "--url", url, "--board", "7", "--team", "POW", "--db", db, "--json", env={"JIRA_TOKEN": "secret-token"})
+    p = run("sync", "jira", "--organization", "Acme", "--url", url, "--board", "7", "--team", "POW", "--db", db, "--json",
+            env={"JIRA_TOKEN": "secret-token"})
     assert p.returncode == 0, p.stderr
     assert "PASS" not in p.stdout + p.stderr and json.loads(p.stdout)["url"] == hostile
     assert "left out" in " ".join(json.loads(p.stdout)["notes"])
@@ -234,11 +239,13 @@ def test_no_secret_is_shown_or_stored(hostile, tmp_path):
 
     assert {s for (s,) in sqlite3.connect(db).execute("select distinct source from sprints")} == {f"{hostile} board 7"}
     Hostile.mode = "echo"
-    p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", db, env={"JIRA_TOKEN": "secret-token"})
+    p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", db,
+                    env={"JIRA_TOKEN": "secret-token"})
     assert p.returncode == 2 and "secret-token" not in p.stderr and "Bearer [hidden]" in p.stderr
 
 
 def test_an_answer_that_would_drive_the_terminal_is_shown_inert(hostile, tmp_path):
     Hostile.mode = "escape"
-    p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", str(tmp_path / "w.db"), env={"JIRA_TOKEN": "t"})
+    p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", str(tmp_path / "w.db"),
+                    env={"JIRA_TOKEN": "t"})
     assert p.returncode == 2 and "Jira answered 400" in p.stderr and "\x1b" not in p.stderr and "\x07" not in p.stderr

@@ -29,7 +29,7 @@ def sprints(*rows):
 
 
 def test_committed_added_removed_and_done_in_points():
-    s, units = summarize_issues(issues(
+    s, _ = summarize_issues(issues(
         ("A", "S1", "A-1", True, False, False, 3.0, True),    # committed, done
         ("A", "S1", "A-2", True, False, False, 5.0, False),   # committed, not done
         ("A", "S1", "A-3", True, False, True, 2.0, False),    # committed, removed: in commitment, not completed
@@ -168,7 +168,8 @@ def test_launch_success_by_year_with_unknowns():
     assert y2025["on_time_rate"] == 0.5 and y2025["gtm_ready_rate"] == 1.0
     assert (y2026["launches"], y2026["known"], y2026["succeeded"], y2026["rate"]) == (3, 2, 0, 0.0)
     assert y2026["change_pp"] == -50.0
-    assert {f["launch"]: f["reasons"] for f in r["failures"]} == {"L2": ["late"], "L3": ["not GTM-ready"], "L5": ["not GTM-ready"]}
+    assert {f["launch"]: f["reasons"] for f in r["failures"]} == {"L2": ["late"], "L3": ["not GTM-ready"],
+                                                                  "L5": ["not GTM-ready"]}
     assert [u["launch"] for u in r["unknown"]] == ["L4"]  # unknown, never failed
     assert r["checklist_for_unknown_launches"] == []
     launches, checklist = _launches()
@@ -242,7 +243,7 @@ def test_revenue_wins_follow_the_chain_and_count_each_outcome_once():
     ], schema=["account", "date", "outcome", "arr_before", "arr_after"], orient="row")
     r = revenue_wins(feedback, items, outcomes)
     assert r["attributed_arr"] == 50 + 80 and r["expansion_arr"] == 50 and r["renewed_arr"] == 80
-    acme = [w for w in r["wins"] if w["account"] == "acme"][0]
+    acme = next(w for w in r["wins"] if w["account"] == "acme")
     assert acme["roadmap_items"] == ["R1", "R2"] and acme["feedback"] == ["F1", "F2"]
     assert [(x["account"], x["arr"]) for x in r["losses"]] == [("zeta", -30.0)]
     assert "not causation" in r["label"]
@@ -488,7 +489,8 @@ def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
     module.__doc__ = "Cycle time: the days from start to end of each sprint, averaged."
     module.compute = lambda tables, options: {"mean_days": 13.0, "sprints": tables["sprints"].height}
     monkeypatch.setitem(sys.modules, "prodops.core.metrics.cycle_time", module)
-    monkeypatch.setitem(METRICS, "cycle-time", Metric("cycle-time", "Cycle time", "cycle_time", ("sprints",), ("sprint-summary",)))
+    cycle_time = Metric("cycle-time", "Cycle time", "cycle_time", ("sprints",), ("sprint-summary",))
+    monkeypatch.setitem(METRICS, "cycle-time", cycle_time)
     s = sprints(("A", "1", D(2026, 1, 5), D(2026, 1, 18), "points", 10.0, 7.0, 7.0, 0.0, 0.0))
     result = METRICS["cycle-time"].compute({"sprints": s}, Options(as_of=D(2026, 2, 1)))
     assert result == {"mean_days": 13.0, "sprints": 1}

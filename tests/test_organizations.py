@@ -283,8 +283,8 @@ def _survey_share(teams: set[str] | None, period: str, until: str = "9999") -> f
 
     from prodops.shells.demo import EXAMPLES
 
-    rows = [r for r in csv.DictReader((EXAMPLES / "time-survey.csv").open()) if (teams is None or r["team"] in teams) and r["period"] == period
-            and r["date"] <= until]
+    rows = [r for r in csv.DictReader((EXAMPLES / "time-survey.csv").open())
+            if (teams is None or r["team"] in teams) and r["period"] == period and r["date"] <= until]
     shares = [sum(float(r[c]) for c in ("meeting_coordination", "reporting", "tool_research", "process_design"))
               / float(r["work_hours"]) for r in rows]
     return sum(shares) / len(shares)

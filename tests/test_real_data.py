@@ -20,7 +20,8 @@ TSE = REAL / "sprints-tse2017"
 def real_data():
     from conftest import needs
 
-    needs("the real data", REAL.exists(), "PRODOPS_REQUIRE_REAL_DATA", f"it lives in {REAL.relative_to(REAL.parents[3])} beside the project")
+    needs("the real data", REAL.exists(), "PRODOPS_REQUIRE_REAL_DATA",
+          f"it lives in {REAL.relative_to(REAL.parents[3])} beside the project")
 
 
 def tse_files(t=80):
@@ -80,7 +81,8 @@ def test_the_completed_points_are_the_same_from_every_t_file():
 
 
 def test_the_same_sprints_from_two_t_files_are_refused():
-    with pytest.raises(InputError, match="is in .*spring_iteration_.*and .*; nothing was imported; import one t file per project"):
+    with pytest.raises(InputError,
+                       match=r"is in .*spring_iteration_.*and .*; nothing was imported; import one t file per project"):
         load("tse2017-sprints", [TSE / "spring" / "spring_iteration_0.csv", TSE / "spring" / "spring_iteration_80.csv"])
 
 
@@ -136,8 +138,10 @@ def test_real_changelogs_rebuild_the_commitment():
 
 
 def test_the_real_board_sprint_list_has_a_date_that_does_not_exist():
-    with pytest.raises(InputError, match=r"sprints.json: sprint 58 \('sprint 2'\): completeDate '2015-04-40T11:04:00.000\+10:00' is not a real date"):
-        load("jira-issues", [JIRA / "agile-metrics" / "sprints.json", JIRA / "agile-metrics" / "issueChangelog.json"], team="X")
+    with pytest.raises(InputError, match=r"sprints.json: sprint 58 \('sprint 2'\): "
+                                         r"completeDate '2015-04-40T11:04:00.000\+10:00' is not a real date"):
+        load("jira-issues", [JIRA / "agile-metrics" / "sprints.json", JIRA / "agile-metrics" / "issueChangelog.json"],
+             team="X")
 
 
 SURVEYS = REAL / "surveys"

@@ -85,7 +85,8 @@ def test_the_same_workspace_gives_the_same_deck_whatever_the_clock(demo, tmp_pat
     for name, clock in (("now.pptx", []), ("next-year.pptx", ["faketime", "-f", "+365d"])):
         subprocess.run([*clock, PRODOPS, "report", "-f", "pptx", "--db", db, "--out", str(tmp_path / name)],
                        check=True, capture_output=True, timeout=300)
-    assert (tmp_path / "now.pptx").read_bytes() == (tmp_path / "next-year.pptx").read_bytes() == (demo / "report.pptx").read_bytes()
+    now, next_year = (tmp_path / "now.pptx").read_bytes(), (tmp_path / "next-year.pptx").read_bytes()
+    assert now == next_year == (demo / "report.pptx").read_bytes()
 
 
 def test_hostile_text_is_text_on_the_slides(tmp_path, demo):
@@ -113,7 +114,8 @@ def test_a_long_commentary_paragraph_is_cut_to_fit_its_slides(demo):
     report = json.loads((demo / "report.json").read_text())
     long = " ".join(f"Sentence {i} of the lead's single very long paragraph about the quarter." for i in range(120))
     report["commentary"] = {"summary": [["p", long]]}
-    slides = [s for s in Presentation(io.BytesIO(render_pptx(report, {}))).slides if title(s).startswith("Executive summary: commentary")]
+    presentation = Presentation(io.BytesIO(render_pptx(report, {})))
+    slides = [s for s in presentation.slides if title(s).startswith("Executive summary: commentary")]
     assert len(slides) >= 4  # about 8,500 characters: more than one slide holds
     said = [slide.shapes[1].text_frame.text for slide in slides]
     assert all(len(text) <= 2200 for text in said)  # 21 lines of about 100 characters: what a box holds at 16 points

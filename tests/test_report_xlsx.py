@@ -46,7 +46,7 @@ def all_cells(wb):
 def test_one_sheet_per_section_with_its_title_first(report, workbook):
     sections = layout.sections(report)
     assert workbook.sheetnames == expected_names(report)
-    assert len(workbook.sheetnames) == len(sections) and len(set(n.casefold() for n in workbook.sheetnames)) == len(sections)
+    assert len(workbook.sheetnames) == len(sections) and len({n.casefold() for n in workbook.sheetnames}) == len(sections)
     for ws, section in zip(workbook.worksheets, sections):
         assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
         assert ws["A1"].value == section.title and ws["A1"].font.b and ws["A1"].font.sz > 11

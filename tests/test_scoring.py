@@ -179,8 +179,9 @@ def test_everything_na_says_loudly_what_the_level_rests_on():
     assert r.level == 5  # the §4 rule stands: an all-N/A criterion counts as met ...
     codes = {w.code: w for w in r.warnings}  # ... but the result says what that rests on
     assert set(codes) == {"met_through_na", "dimension_all_na", "single_respondent", "respondent_without_scores"}
-    assert codes["met_through_na"].message \
-        == "52 of 52 criteria count as met only because everyone answered N/A; counted as unmet, the level would be 1, not 5" and len(codes["met_through_na"].criteria) == 52
+    assert codes["met_through_na"].message == ("52 of 52 criteria count as met only because everyone answered N/A; "
+                                               "counted as unmet, the level would be 1, not 5")
+    assert len(codes["met_through_na"].criteria) == 52
     assert len(codes["dimension_all_na"].dimensions) == len(DEFAULT.dimensions)
     assert codes["respondent_without_scores"].respondents == ("r0",)
     doc = result_document(r, DEFAULT)

@@ -101,7 +101,8 @@ def test_a_share_near_its_line_reads_on_its_side(op, threshold, offset):
     holds = DataBinding(metric="m", op=op, threshold=threshold).holds(value)
     shown = beside(value, op, threshold, holds, percent=True)
     if shown.startswith("just "):  # closer than the digits can show: said in words, on the right side
-        assert shown == f"just {'above' if value > threshold else 'below'} {Decimal(repr(threshold)) * 100:f}%".replace(".0%", "%")
+        side = "above" if value > threshold else "below"
+        assert shown == f"just {side} {Decimal(repr(threshold)) * 100:f}%".replace(".0%", "%")
         assert abs(offset) < 5e-6
         return
     read = Decimal(shown.rstrip("%")) / 100  # what a reader compares with the line

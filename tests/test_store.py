@@ -115,7 +115,7 @@ def test_database_url_resolution(tmp_path, monkeypatch):
 
 
 def test_unreachable_database_is_a_clear_error(tmp_path):
-    with pytest.raises(InputError, match="cannot use the workspace database .* check that its folder exists"):
+    with pytest.raises(InputError, match=r"cannot use the workspace database .* check that its folder exists"):
         Workspace(f"sqlite:///{tmp_path}/no/such/folder/x.db").organizations()  # opening alone touches nothing
 
 

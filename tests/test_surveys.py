@@ -48,13 +48,13 @@ def test_bad_values_name_the_export_record_and_column(tmp_path):
 
 def test_mapping_problems(tmp_path):
     export, mapping = files(tmp_path, GOOGLE, TIME_MAP.replace('"Q3: Tools"', '"Q3: Tooling"'))
-    with pytest.raises(InputError, match="no column 'Q3: Tooling' in .* its columns are: #1 'Timestamp'"):
+    with pytest.raises(InputError, match=r"no column 'Q3: Tooling' in .* its columns are: #1 'Timestamp'"):
         load("survey-export", [export], mapping=mapping)
     export, mapping = files(tmp_path, GOOGLE, TIME_MAP.replace("reporting: \"#4\"\n", ""))
     with pytest.raises(InputError, match="reporting: required: say which column it comes from"):
         load("survey-export", [export], mapping=mapping)
     export, mapping = files(tmp_path, GOOGLE.replace(b"7/15/2026", b"15.07.2026"))
-    with pytest.raises(InputError, match="row 2, date: '15.07.2026 9:01:02' is not a date .* set date_format"):
+    with pytest.raises(InputError, match=r"row 2, date: '15\.07\.2026 9:01:02' is not a date .* set date_format"):
         load("survey-export", [export], mapping=mapping)
     with pytest.raises(InputError, match="needs a mapping file"):
         load("survey-export", [export])
@@ -112,7 +112,7 @@ def test_export_quirks_directly(tmp_path):
 
 def test_an_empty_email_column_is_a_missing_respondent(tmp_path):
     export, mapping = files(tmp_path, GOOGLE.replace(b"ben@x.io", b""))
-    with pytest.raises(InputError, match="row 3, column respondent: .* is empty; this column is required"):
+    with pytest.raises(InputError, match=r"row 3, column respondent: .* is empty; this column is required"):
         load("survey-export", [export], mapping=mapping)
 
 
@@ -123,10 +123,11 @@ def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
     mapping = ("for: answers\norganization: {value: Acme}\ndate: Timestamp\nrespondent: Email Address\n"
                "role: Your role\ncriteria:\n  om-2-role: We have a Product Ops role\n")
     export, mapping_path = files(tmp_path, google, mapping)
-    with pytest.raises(InputError, match="record 2: answers.om-2-role: .*'Fully, Mostly' is not on the answer scale"):
+    with pytest.raises(InputError, match=r"record 2: answers\.om-2-role: .*'Fully, Mostly' is not on the answer scale"):
         read_answers(export, mapping_path, load_model())
     # Typeform: one column per option (the label or empty), plus Stage Date, Tags and hidden fields
-    typeform = (b"#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),Network ID,Tags,utm_source\n"
+    typeform = (b"#,Fully,Partly,Your role,Response Type,Start Date (UTC),Stage Date (UTC),Submit Date (UTC),"
+                b"Network ID,Tags,utm_source\n"
                 b"a1,Fully,,pm,completed,2026-09-28 10:00:00,,2026-09-28 10:05:00,5f,,newsletter\n"
                 b"b2,,Partly,pm,completed,2026-09-28 11:00:00,,2026-09-28 11:05:00,6f,vip,\n")
     mapping = ("for: answers\norganization: {value: Acme}\ndate: Submit Date (UTC)\nrespondent: '#1'\n"
@@ -138,7 +139,7 @@ def test_checkbox_answers_and_newer_typeform_columns(tmp_path):
 
 def test_an_unknown_mapping_key_is_refused(tmp_path):
     export, mapping = files(tmp_path, GOOGLE, TIME_MAP + "work_hour: Q5\n")
-    with pytest.raises(InputError, match="work_hour: unknown key; a time-survey mapping has: .*work_hours"):
+    with pytest.raises(InputError, match=r"work_hour: unknown key; a time-survey mapping has: .*work_hours"):
         load("survey-export", [export], mapping=mapping)
 
 
@@ -150,7 +151,8 @@ TWO_ORGS_MAP = "for: answers\norganization: Company\nrespondent: Email Address\n
 
 def test_an_export_naming_two_organisations_is_refused(tmp_path):
     export, mapping = files(tmp_path, TWO_ORGS_EXPORT, TWO_ORGS_MAP + "roles: {Product Manager: pm}\nvalues: {Agree: Mostly}\n")
-    with pytest.raises(InputError, match=r"the responses name 2 organisations \('Acme' first in row 2; 'Globex' first in row 3\)"):
+    with pytest.raises(InputError,
+                       match=r"the responses name 2 organisations \('Acme' first in row 2; 'Globex' first in row 3\)"):
         read_answers(export, mapping, load_model())
 
 

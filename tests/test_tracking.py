@@ -20,7 +20,8 @@ TODAY = NOW.date()
 
 def test_a_change_changes_only_what_it_gives():
     start = change(Tracked("metrics-alignment"), TODAY, NOW, owner="Lee", cost=12_000.0, target=dt.date(2027, 1, 31))
-    assert (start.status, start.owner, start.cost, start.weeks, start.target) == ("planned", "Lee", 12_000.0, None, dt.date(2027, 1, 31))
+    assert ((start.status, start.owner, start.cost, start.weeks, start.target)
+            == ("planned", "Lee", 12_000.0, None, dt.date(2027, 1, 31)))
     moved = change(start, TODAY, NOW, status="in-progress")
     assert (moved.owner, moved.cost, moved.target, moved.status) == ("Lee", 12_000.0, dt.date(2027, 1, 31), "in-progress")
     assert change(moved, TODAY, NOW, owner="  ").owner is None  # an empty owner clears it
@@ -101,7 +102,8 @@ def test_every_change_is_kept_and_the_plan_shows_who_runs_it(workspace):
 
 def test_the_command_refuses_what_it_cannot_keep(workspace):
     before = json.loads(ok("investments", "list", "--json", "--history", "--db", workspace).stdout)
-    assert "cost: 'a lot' is not a number" in refused("investments", "set", "metrics-alignment", "--cost", "a lot", "--db", workspace)
+    assert "cost: 'a lot' is not a number" in refused(
+        "investments", "set", "metrics-alignment", "--cost", "a lot", "--db", workspace)
     assert "unknown investment 'nope'" in refused("investments", "set", "nope", "--status", "done", "--db", workspace)
     assert "nothing to change" in refused("investments", "set", "metrics-alignment", "--db", workspace)
     assert "status 'finished': one of planned, in-progress, done, dropped" in refused(

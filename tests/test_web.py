@@ -71,7 +71,7 @@ def test_sign_in_sets_a_session_cookie_that_is_httponly_and_samesite_lax(app):
     token = csrf_in(browser.get("/login").text)
     answer = browser.post("/login", data={"csrf": token, "email": "ADMIN@example.com", "password": PASSWORD})
     assert answer.status_code == 303 and answer.headers["location"] == "/campaigns"
-    cookie = [c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_session=")][0]
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("prodops_session="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     with Workspace.open(app.state.settings.db) as ws, ws.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT id_hash FROM sessions")).scalars().all()
@@ -380,7 +380,8 @@ def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
     cid = new_campaign(app, organization="<b>Acme</b>")
     token = invite(app, cid, {"name": "<script>alert(1)</script>", "role": "pm", "team": "<img src=x onerror=alert(2)>"})[0]
     with Workspace.open(app.state.settings.db) as ws:
-        operations.save(ws, MODEL, token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: '<a href="javascript:alert(3)">x</a>'}, submit=True)
+        operations.save(ws, MODEL, token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: '<a href="javascript:alert(3)">x</a>'},
+                        submit=True)
     browser, _ = sign_in(app)
     page = browser.get(f"/campaigns/{cid}").text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -390,7 +391,7 @@ def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
 
 def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
     cid = new_campaign(app, targets={"pm": 2})
-    a, b, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
+    a, _, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
                      {"name": "Cy", "role": "engineering", "team": "Growth"})
     with Workspace.open(app.state.settings.db) as ws:
         operations.save(ws, MODEL, a, dict.fromkeys(CRITERIA, "Fully"), submit=True)
@@ -549,7 +550,8 @@ def test_an_upload_imports_through_the_same_code_and_messages_as_the_command_lin
     with Workspace.open(db) as ws:
         assert ws.read("sprints", "Acme").height == 0 and ws.held() == []  # nothing half-imported
     good = bad.replace(",x\n", ",8\n")
-    nobody = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"}, files={"file": ("sprints.csv", good, "text/csv")})
+    nobody = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary"},
+                          files={"file": ("sprints.csv", good, "text/csv")})
     assert nobody.status_code == 422 and "holds no organisation yet" in nobody.text
     page = browser.post("/imports", data={"csrf": csrf, "kind": "sprint-summary", "organization": "Acme"},
                         files={"file": ("sprints.csv", good, "text/csv")})
@@ -602,7 +604,7 @@ def test_one_client_past_its_sign_in_limit_cannot_lock_out_other_people(app, db,
 def test_crafted_requests_get_a_4xx_never_a_500(app, tmp_path):
     cid = new_campaign(app)
     token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
-    huge = '{"answers": {"%s": 1%s}}' % (CRITERIA[0], "0" * 400)
+    huge = '{"answers": {"' + CRITERIA[0] + '": 1' + "0" * 400 + "}}"  # a number beyond any float
     for t in (token, "A" * 43):
         answer = client(app).put(f"/api/v1/respond/{t}", content=huge, headers={"Content-Type": "application/json"})
         assert answer.status_code in (404, 422), answer.text
@@ -663,7 +665,8 @@ def test_links_use_the_configured_public_address_and_stay_text_in_a_spreadsheet(
     links = api(app, admin_token).post(f"/api/v1/campaigns/{cid}/invites", json={"invitees": [{"name": "Ana", "role": "pm"}]})
     assert links.json()[0]["url"].startswith("https://assess.acme.example/r/")
     browser, csrf = sign_in(app)
-    page = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, "name": '=HYPERLINK("http://evil.example")', "role": "pm"},
+    page = browser.post(f"/campaigns/{cid}/invites",
+                        data={"csrf": csrf, "name": '=HYPERLINK("http://evil.example")', "role": "pm"},
                         headers={"Host": "evil.example"})
     csv_text = unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page.text).group(1))
     assert "'=HYPERLINK" in html.unescape(csv_text) and "evil.example/r/" not in page.text
@@ -732,7 +735,8 @@ def test_an_admin_writes_the_commentary_and_every_format_carries_it(demo_workspa
     wrong = browser.post(where, data={"csrf": csrf, "commentary": "# Outlook\r\nsoon"})
     assert wrong.status_code == 422 and "line 1: &#39;Outlook&#39; is no section of the report" in wrong.text
     assert "# Outlook\nsoon</textarea>" in html.unescape(wrong.text)  # what was written, kept to correct
-    sent = browser.post(where, data={"csrf": csrf, "commentary": "Q3: <b>the Playbook stuck</b>.\r\n\r\n# Roadmap\r\n- Dana owns it"})
+    sent = browser.post(where, data={"csrf": csrf,
+                                     "commentary": "Q3: <b>the Playbook stuck</b>.\r\n\r\n# Roadmap\r\n- Dana owns it"})
     assert sent.status_code == 303
     viewer, _ = sign_in(app, "viewer@example.com")
     page = viewer.get("/organization?name=Northwind%20Cloud").text
@@ -753,7 +757,8 @@ def test_an_admin_sets_the_reports_look_and_names_days(demo_workspace):
     assert sent.status_code == 303
     pale = browser.post(where, data={"csrf": csrf, "brand_name": "Northwind", "accent": "#eeeeee"})
     assert pale.status_code == 422 and "contrast with white is 1.16:1" in pale.text
-    assert browser.post(where, data={"csrf": csrf, "event_day": "2026-07-01", "event_label": "QBR <redesigned>"}).status_code == 303
+    event = {"csrf": csrf, "event_day": "2026-07-01", "event_label": "QBR <redesigned>"}
+    assert browser.post(where, data=event).status_code == 303
     assert browser.post(where, data={"csrf": csrf, "event_remove": "2025-11-03"}).status_code == 303
     viewer, viewer_csrf = sign_in(app, "viewer@example.com")
     assert viewer.post(where, data={"csrf": viewer_csrf, "brand_name": "Eve"}).status_code == 403

@@ -15,7 +15,7 @@ require_browser()
 from playwright.sync_api import expect  # noqa: E402
 
 from prodops import operations  # noqa: E402
-from prodops.inputs.models import load_model
+from prodops.inputs.models import load_model  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
 from tests.browsing import Server, serious, tab_to  # noqa: E402
 
@@ -127,7 +127,8 @@ def test_an_admin_runs_a_round_watching_answers_arrive_and_downloads_the_pdf(bro
     admin.get_by_role("link", name="history and report").click()
     with admin.expect_download() as download:
         admin.get_by_role("link", name="PDF").click()
-    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
 
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])

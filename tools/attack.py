@@ -64,7 +64,8 @@ def cases() -> list[dict]:
         for name, data in anything.items():
             suffix = ".json" if kind.startswith("jira-") and kind != "jira-csv" else ".csv"
             file = "x_iteration_80" + suffix if kind == "tse2017-sprints" else "in" + suffix
-            extra = ["--team", "T"] if kind.startswith("jira") else ["--mapping", "{dir}/map.yaml"] if kind == "survey-export" else []
+            extra = (["--team", "T"] if kind.startswith("jira")
+                     else ["--mapping", "{dir}/map.yaml"] if kind == "survey-export" else [])
             out.append({"name": f"{kind}/{name}", "files": {file: data, "map.yaml": MAPPING.encode()},
                         "args": ["import", kind, "{dir}/" + file, "--organization", "Hostile", *extra]})
     cells = {"1e308": "1e308", "nan": "nan", "negative": "-1", "not-a-day": "2026-02-30", "escape": "A\x1b[2J",
@@ -79,36 +80,43 @@ def cases() -> list[dict]:
                 out.append({"name": f"{kind}/{columns[i]}={name}", "files": {"in.csv": f"{header}\n{','.join(row)}\n".encode()},
                             "args": ["import", kind, "{dir}/in.csv", "--organization", "Hostile"]})
         twice = f"{header}\n{ROWS[kind]}\n{ROWS[kind].upper()}\n"
-        out.append({"name": f"{kind}/key-twice-any-case", "files": {"in.csv": twice.encode()}, "args": ["import", kind, "{dir}/in.csv", "--organization", "Hostile"]})
+        out.append({"name": f"{kind}/key-twice-any-case", "files": {"in.csv": twice.encode()},
+                    "args": ["import", kind, "{dir}/in.csv", "--organization", "Hostile"]})
     import yaml
 
     model = yaml.safe_load((ROOT / "src" / "prodops" / "model" / "default.yaml").read_text())
     ids = [c["id"] for c in model["criteria"]][:10]  # under valid criterion ids, where notes are read
     bomb = "".join(f"      {cid}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 9 if i else ['"lol"'] * 9) + "]\n"
                    for i, cid in enumerate(ids))
+    head = "organization: A\ndate: 2026-10-01\nrespondents:\n"  # an answers file up to its first respondent
     answers = {
-        "alias-bomb": ("organization: A\ndate: 2026-10-01\nrespondents:\n  - id: a\n    role: pm\n"
+        "alias-bomb": (head + "  - id: a\n    role: pm\n"
                        "    answers: {om-2-role: Fully}\n    notes:\n" + bomb),
-        "self-alias": "a: &a [*a]\n", "role-list": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: [pm], answers: {}}\n",
-        "role-map": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: {a: b}, answers: {}}\n",
-        "team-list": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: pm, team: [P, M], answers: {om-2-role: Fully}}\n",
-        "name-map": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: pm, name: {x: 1}, answers: {om-2-role: Fully}}\n",
-        "note-list": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: pm, answers: {om-2-role: Fully}, notes: {om-2-role: [1, 2]}}\n",
-        "note-huge": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: pm, answers: {om-2-role: Fully}, notes: {om-2-role: " + "n" * 200_000 + "}}\n",
-        "id-escape": 'organization: A\ndate: 2026-10-01\nrespondents:\n- {id: "a\\e[2J", role: pm, answers: {om-2-role: Fully}}\n',
-        "org-long": "organization: " + "O" * 5000 + "\ndate: 2026-10-01\nrespondents:\n- {id: a, role: pm, answers: {om-2-role: Fully}}\n",
-        "all-na-one": "organization: A\ndate: 2026-10-01\nrespondents:\n- {id: a, role: pm, answers: {om-2-role: N/A}}\n",
+        "self-alias": "a: &a [*a]\n", "role-list": head + "- {id: a, role: [pm], answers: {}}\n",
+        "role-map": head + "- {id: a, role: {a: b}, answers: {}}\n",
+        "team-list": head + "- {id: a, role: pm, team: [P, M], answers: {om-2-role: Fully}}\n",
+        "name-map": head + "- {id: a, role: pm, name: {x: 1}, answers: {om-2-role: Fully}}\n",
+        "note-list": head + "- {id: a, role: pm, answers: {om-2-role: Fully}, notes: {om-2-role: [1, 2]}}\n",
+        "note-huge": head + "- {id: a, role: pm, answers: {om-2-role: Fully}, notes: {om-2-role: " + "n" * 200_000 + "}}\n",
+        "id-escape": head + '- {id: "a\\e[2J", role: pm, answers: {om-2-role: Fully}}\n',
+        "org-long": "organization: " + "O" * 5000 + "\ndate: 2026-10-01\nrespondents:\n"
+                    "- {id: a, role: pm, answers: {om-2-role: Fully}}\n",
+        "all-na-one": head + "- {id: a, role: pm, answers: {om-2-role: N/A}}\n",
         "date-impossible": "organization: A\ndate: 2026-02-30\nrespondents:\n- {id: a, role: pm, answers: {}}\n",
         "list": "- 1\n- 2\n", "scalar": "hello\n", "model": (ROOT / "src" / "prodops" / "model" / "default.yaml").read_text(),
     }
     for name, text in answers.items():
         out.append({"name": f"answers/{name}", "files": {"a.yaml": text.encode()}, "args": ["assess", "{dir}/a.yaml"]})
-    out.append({"name": "answers/deep-json", "files": {"a.json": b"[" * 100_000 + b"]" * 100_000}, "args": ["assess", "{dir}/a.json"]})
+    out.append({"name": "answers/deep-json", "files": {"a.json": b"[" * 100_000 + b"]" * 100_000},
+                "args": ["assess", "{dir}/a.json"]})
     out.append({"name": "answers/csv-export", "files": {"a.csv": b"Timestamp,Email\n1,2\n"}, "args": ["assess", "{dir}/a.csv"]})
-    export = b"Timestamp,Email Address,Company,Role,Q1\n2026-10-01 10:00:00,a@x.io,Acme,pm,Fully\n2026-10-01 11:00:00,b@x.io,Globex,pm,Fully\n"
+    export = (b"Timestamp,Email Address,Company,Role,Q1\n"
+              b"2026-10-01 10:00:00,a@x.io,Acme,pm,Fully\n"
+              b"2026-10-01 11:00:00,b@x.io,Globex,pm,Fully\n")
     base_map = "for: answers\norganization: Company\nrespondent: Email Address\nrole: Role\ncriteria: {om-2-role: Q1}\n"
-    for name, extra in {"date-format-list": "date_format: [1, 2]", "date-format-int": "date_format: 5", "roles-list": "roles: [a]",
-                        "values-list": "values: [a]", "roles-value-list": "roles: {pm: [pm]}", "two-orgs": "",
+    for name, extra in {"date-format-list": "date_format: [1, 2]", "date-format-int": "date_format: 5",
+                        "roles-list": "roles: [a]", "values-list": "values: [a]", "roles-value-list": "roles: {pm: [pm]}",
+                        "two-orgs": "",
                         "unknown-key": "colour: blue"}.items():
         out.append({"name": f"mapping/{name}", "files": {"e.csv": export, "m.yaml": (base_map + extra + "\n").encode()},
                     "args": ["assess", "{dir}/e.csv", "--mapping", "{dir}/m.yaml"]})
@@ -120,7 +128,8 @@ def cases() -> list[dict]:
                 "args": ["report", "-f", "html", "--out", "{dir}/report.html"]})
     out.append({"name": "files/link-as-report", "files": {}, "link": ("report.html", "victim.txt"),
                 "args": ["report", "-f", "html", "--out", "{dir}/report.html"]})
-    out.append({"name": "files/md-charts-of-someone", "files": {"docs-charts/mine.svg": b"<svg/>"}, "guard": "docs-charts/mine.svg",
+    out.append({"name": "files/md-charts-of-someone", "files": {"docs-charts/mine.svg": b"<svg/>"},
+                "guard": "docs-charts/mine.svg",
                 "args": ["report", "-f", "md", "--out", "{dir}/docs.md"]})
     out.append({"name": "files/model-export-over", "files": {"mine.yaml": b"mine"}, "guard": "mine.yaml",
                 "args": ["model", "export", "--out", "{dir}/mine.yaml"]})

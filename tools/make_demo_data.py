@@ -103,7 +103,7 @@ def snap(x: float) -> float:
 
 
 def answers_for(date: str, truth: dict[str, float], rng: random.Random) -> dict:
-    criteria = [c for c in _criteria_ids()]
+    criteria = list(_criteria_ids())
     people = [p for p in PEOPLE if not (p[1] == "product-ops" and date == "2026-03-31")]  # no Product Ops in Q1
     respondents = []
     for pid, role, name, team in people:

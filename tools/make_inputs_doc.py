@@ -62,8 +62,9 @@ otherwise committed; removed = in `puntedIssues`; done = in `completedIssues`; e
 `estimateStatistic` (the estimate when it entered the sprint, so a re-estimate during the sprint
 does not change the commitment). Issues "completed outside of this sprint"
 (`issuesCompletedInAnotherSprint`) were done before it started: they count in neither the
-commitment nor the completed work (likewise an issue with changelog resolved before the start). A report with only the estimate totals cannot tell committed from
-added work and is refused, as is one without its sprint's name and dates.
+commitment nor the completed work (likewise an issue with changelog resolved before the start). A
+report with only the estimate totals cannot tell committed from added work and is refused, as is
+one without its sprint's name and dates.
 
 ## `jira-issues`: issues with their changelog
 
@@ -162,13 +163,15 @@ prodops import tse2017-sprints path/to/sprints-tse2017/*/*_iteration_80.csv
 The conversion (`src/prodops/inputs/sources/tse2017.py`): team = `<project> board <boardid>`, sprint =
 `<sprintid> <name>`, unit = points, committed = `vel_starttime`, added = `vel_added`, completed =
 `vel_diff + vel_starttime + vel_added - vel_removed` (all points delivered by the end); removed is
-left blank (`vel_removed` counts added work removed too, not only committed work). The dataset does not say which of the completed points were committed:
-completed committed is approximated by min(completed, committed - removed), an upper bound, and
-every sprint is marked `completed_committed_upper_bound` (say/do and scope creep are exact;
-planning accuracy is at most what is shown, and shown as `≤ 57%`). It has no calendar dates, so before/after and cadence leave these sprints out and
-say so. Sprint names with unquoted commas are joined back together, names that are not valid
-UTF-8 or hold control characters get those replaced by �, and the 1,241 sprints with zero points committed are kept and
-then excluded (and counted) by the metrics. The import prints a note for each.
+left blank (`vel_removed` counts added work removed too, not only committed work). The dataset
+does not say which of the completed points were committed: completed committed is approximated by
+min(completed, committed - removed), an upper bound, and every sprint is marked
+`completed_committed_upper_bound` (say/do and scope creep are exact; planning accuracy is at most
+what is shown, and shown as `≤ 57%`). It has no calendar dates, so before/after and cadence leave
+these sprints out and say so. Sprint names with unquoted commas are joined back together, names
+that are not valid UTF-8 or hold control characters get those replaced by �, and the 1,241
+sprints with zero points committed are kept and then excluded (and counted) by the metrics. The
+import prints a note for each.
 
 ## Settings
 

@@ -179,7 +179,9 @@ def assess(model: MaturityModel, responses: Responses,
     )
 
 
-def _warnings(model: MaturityModel, responses: Responses, criteria: dict[str, CriterionResult], level: int) -> tuple[Warning, ...]:
+def _warnings(
+    model: MaturityModel, responses: Responses, criteria: dict[str, CriterionResult], level: int
+) -> tuple[Warning, ...]:
     out = []
     na = [cid for cid, r in criteria.items() if r.na]
     if na:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -85,10 +86,8 @@ class Document:
 
     def _mark(self, loc: tuple[Any, ...]) -> yaml.Mark | None:
         if self._node is None and self._json_text is not None:
-            try:  # JSON is YAML too: its nodes give line numbers, where PyYAML can read it
+            with contextlib.suppress(yaml.YAMLError):  # JSON is YAML too: its nodes give line numbers, where PyYAML can read it
                 self._node = _compose(self._json_text)[0]
-            except yaml.YAMLError:
-                pass
             self._json_text = None
         node = self._node
         if node is None:

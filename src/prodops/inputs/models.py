@@ -52,6 +52,8 @@ def _message(err: ErrorDetails) -> str:
 
 
 def _report(doc: Document, problems: list[tuple[tuple[Any, ...], str]]) -> InputError:
-    head = f"{doc.path}: the model is not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}); fix the file and check it again:"
-    found = [Problem(f"{doc.where(tuple(loc))}: {msg}", file=str(doc.path), **doc.place(tuple(loc))) for loc, msg in problems[:20]]
+    head = (f"{doc.path}: the model is not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}); "
+            "fix the file and check it again:")
+    found = [Problem(f"{doc.where(tuple(loc))}: {msg}", file=str(doc.path), **doc.place(tuple(loc)))
+             for loc, msg in problems[:20]]
     return InputError(head, found, fix=Fix("model-validate"), more=max(0, len(problems) - 20))

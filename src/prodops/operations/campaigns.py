@@ -244,7 +244,8 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
         if found.closed_at is not None:
             raise Refused("closed", f"campaign #{found.id} was closed on {found.closed_at.date()}; "
                                     f"it recorded assessment #{found.assessment_id}")
-        responses, teams = scoped(ws, _responses(found, closing.submitted(), _assessment_date(found, today)))  # a unit's: its own data
+        campaign_responses = _responses(found, closing.submitted(), _assessment_date(found, today))
+        responses, teams = scoped(ws, campaign_responses)  # a unit's: its own data
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
         recorded = Recorded(*closing.close(responses, scored, model))
     return Assessed(scored, recorded)

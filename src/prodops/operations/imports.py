@@ -83,7 +83,7 @@ def _write(ws: Workspace, batch: Batch, organization: str) -> Imported:
     from prodops.inputs.sources import spell_alike
 
     known = {}
-    for column, domain in NAMES.get(batch.table, {}).items():
+    for domain in NAMES.get(batch.table, {}).values():
         spellings: list[str] = []
         for table, columns in NAMES.items():
             for other, other_domain in columns.items():

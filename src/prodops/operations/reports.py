@@ -202,5 +202,6 @@ def commentary_text(ws: Workspace, model, organization: str | None = None, as_of
 
 
 def kept_commentary(ws: Workspace, organization: str, day: dt.date, unit: str | None = None) -> str:
-    """The commentary kept for the report of `organization` (as recorded; of its `unit` as declared) as of `day`, or an empty text."""
+    """The commentary kept for the report of `organization` (as recorded; of its `unit` as declared)
+    as of `day`, or an empty text."""
     return ws.commentary.text(organization, unit, day)

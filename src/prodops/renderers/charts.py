@@ -1,9 +1,10 @@
 """The report's charts as Vega-Lite specs, rendered offline to SVG by vl-convert.
 
 One spec per chart serves HTML, PDF and Markdown alike. Dates are ISO days read as UTC midnight, so
-time scales are UTC too: in local time a chart would move its marks with the machine's time zone. Every chart has a title, axis titles and a
-legend where colour means something; colours step in lightness and lines also differ in dash and
-point shape, so the charts still read when printed in grayscale.
+time scales are UTC too: in local time a chart would move its marks with the machine's time zone.
+Every chart has a title, axis titles and a legend where colour means something; colours step in
+lightness and lines also differ in dash and point shape, so the charts still read when printed in
+grayscale.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def dimension_levels(report: dict) -> dict:
             for d in m["dimensions"]]
     order = [r["dimension"] for r in rows]
     y = {"field": "dimension", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 220}}
-    return _spec("Level by dimension", f"Overall: Level {m['level']} {m['level_name']} (the lowest level every dimension has reached)",
+    overall = f"Overall: Level {m['level']} {m['level_name']} (the lowest level every dimension has reached)"
+    return _spec("Level by dimension", overall,
                  height=24 * len(rows), data={"values": rows}, layer=[
         {"mark": {"type": "bar", "color": PALETTE[4], "height": 16},
          "encoding": {"y": y, "x": {"field": "level", "type": "quantitative", **_level_axis(report)}}},
@@ -99,9 +101,11 @@ def criteria_heatmap(report: dict) -> dict:
            "x": {"field": "slot", "type": "ordinal", "title": None, "axis": None}}
     # One column per level, as wide as its criteria: each criterion a cell of the same size.
     return _spec("Criteria heat map", ["Weighted score of the answers per criterion (0 to 1), in the order of the table below;",
-                                       "a black frame marks respondents who disagree; * the data decides met or unmet; ? unanswered"],
+                                       "a black frame marks respondents who disagree; * the data decides met or unmet; "
+                                       "? unanswered"],
                  data={"values": rows}, width=None,
-                 facet={"column": {"field": "level", "type": "ordinal", "title": None, "header": {"labelFontSize": 12, "labelFontWeight": "bold"}}},
+                 facet={"column": {"field": "level", "type": "ordinal", "title": None,
+                                   "header": {"labelFontSize": 12, "labelFontWeight": "bold"}}},
                  resolve={"scale": {"x": "independent"}},
                  spacing=10,
                  spec={"width": {"step": 40}, "height": {"step": 30}, "layer": [
@@ -139,7 +143,8 @@ def unit_levels(report: dict) -> dict:
         {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
          "encoding": {**enc, "color": {"field": "level", "type": "quantitative", "title": "Level",
                                        "scale": {"domain": [1, top], "scheme": "blues"},
-                                       "legend": {"direction": "horizontal", "gradientLength": 200, "values": list(range(1, top + 1))}}}},
+                                       "legend": {"direction": "horizontal", "gradientLength": 200,
+                                                  "values": list(range(1, top + 1))}}}},
         {"transform": [{"filter": "datum.weakest"}],
          "mark": {"type": "rect", "fill": None, "stroke": "black", "strokeWidth": 2.5}, "encoding": enc},
         {"mark": {"type": "text", "fontSize": 12},
@@ -176,7 +181,8 @@ def trajectory(report: dict) -> dict:
         {"mark": {"type": "area", "opacity": 0.45},
          "encoding": {"x": x, "y": {"field": "low", "type": "quantitative", **_level_axis(report)}, "y2": {"field": "high"},
                       "color": {"datum": "Range of dimension levels", "type": "nominal",
-                                "scale": {"domain": ["Overall level", "Range of dimension levels"], "range": ["#000000", PALETTE[1]]},
+                                "scale": {"domain": ["Overall level", "Range of dimension levels"],
+                                          "range": ["#000000", PALETTE[1]]},
                                 "title": None, "legend": {"symbolOpacity": 1}}}},
         {"mark": {"type": "line", "strokeWidth": 3, "point": {"size": 70, "filled": True}},
          "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"},
@@ -204,7 +210,8 @@ def predictability_over_time(report: dict) -> dict:
             "color": {"field": "team", "type": "nominal", "title": "Team", "sort": teams,
                       "scale": {"domain": teams, "range": [LINES[i % len(LINES)] for i in range(len(teams) - 1)] + ["#000000"]}},
             "strokeDash": {"field": "team", "type": "nominal", "sort": teams,
-                           "scale": {"domain": teams, "range": [DASHES[i % len(DASHES)] for i in range(len(teams) - 1)] + [[1, 0]]}},
+                           "scale": {"domain": teams,
+                                     "range": [DASHES[i % len(DASHES)] for i in range(len(teams) - 1)] + [[1, 0]]}},
             "shape": {"field": "team", "type": "nominal", "sort": teams,
                       "scale": {"domain": teams, "range": [SHAPES[i % len(SHAPES)] for i in range(len(teams) - 1)] + ["circle"]}},
             "strokeWidth": {"condition": {"test": "datum.overall", "value": 3.5}, "value": 1.3},
@@ -265,7 +272,8 @@ def predictability_by_team(report: dict) -> dict:
 
 
 def launch_success(report: dict) -> dict:
-    measures = [("rate", "Succeeded"), ("on_time_rate", "On time"), ("gtm_ready_rate", "GTM-ready"), ("adoption_met_rate", "Adoption target met")]
+    measures = [("rate", "Succeeded"), ("on_time_rate", "On time"), ("gtm_ready_rate", "GTM-ready"),
+                ("adoption_met_rate", "Adoption target met")]
     rows = [{"year": str(y["year"]), "measure": name, "order": i, "rate": y[key], "label": text(y[key], "percent")}
             for y in report["value"]["launches"]["years"] for i, (key, name) in enumerate(measures) if y[key] is not None]
     names = [n for _, n in measures]
@@ -277,7 +285,8 @@ def launch_success(report: dict) -> dict:
                  height=220, data={"values": rows}, layer=[
         {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5},
          "encoding": {**enc, "color": {"field": "measure", "type": "nominal", "title": None, "sort": names,
-                                       "scale": {"domain": names, "range": [PALETTE[0], PALETTE[1], PALETTE[2], "#fdd0a2"]}}}},  # greys 38, 159, 107, 216
+                                       "scale": {"domain": names,  # greys 38, 159, 107, 216
+                                                 "range": [PALETTE[0], PALETTE[1], PALETTE[2], "#fdd0a2"]}}}},
         {"mark": {"type": "text", "dy": -6, "fontSize": 10},
          "encoding": {**enc, "text": {"field": "label"}}},  # rounded as the tables round
     ])
@@ -314,7 +323,8 @@ def revenue_wins(report: dict) -> dict:
                  data={"values": rows}, layer=[
         {"mark": {"type": "bar", "stroke": "#000000", "strokeWidth": 0.5, "height": 16},
          "encoding": {"y": y, "x": x, "color": {"field": "outcome", "type": "nominal", "title": "Outcome",
-                                                "scale": {"domain": ["renewed", "expanded"], "range": [PALETTE[0], PALETTE[3]]}}}},
+                                                "scale": {"domain": ["renewed", "expanded"],
+                                                          "range": [PALETTE[0], PALETTE[3]]}}}},
         {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
          "encoding": {"y": y, "x": {"field": "arr", "type": "quantitative"}, "text": {"field": "items"}}},
     ])

@@ -50,7 +50,8 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
     """`chart_paths`: chart name -> path of its SVG relative to the Markdown file."""
     r = report
     basis = (f" · model {md_escape(r['methodology']['model']['id'])}@{md_escape(r['methodology']['model']['version'])}"
-             f" · {count(r['methodology']['respondents'], 'respondent')}" if r["assessed"] else " · no assessment covers this period")
+             f" · {count(r['methodology']['respondents'], 'respondent')}" if r["assessed"]
+             else " · no assessment covers this period")
     out = [f"# {md_escape(r['title'])}", "",
            f"As of {r['as_of']}" + (f" · assessed {r['assessed']}" if r["assessed"] and r["assessed"] != r["as_of"] else "")
            + basis + (f" · generated {r['generated_at']}" if r["generated_at"] else ""), ""]

@@ -971,7 +971,7 @@ def serve(
         if value:
             os.environ[name] = value
     with Workspace.open(db) as ws:  # the schema is brought up to date once, before the workers start
-        ws.engine
+        ws.engine  # noqa: B018 (read for its side effect)
         where = ws.where
     _model(model)  # a bad model file fails here, not in every worker
     typer.echo(f"Serving {where} at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} "

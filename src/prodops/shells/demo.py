@@ -3,6 +3,7 @@ quarters), through the same operations as every other command."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from importlib.resources import files
@@ -161,10 +162,8 @@ def prepare_web_demo(out: Path) -> WebDemo:
         run_demo(out)
     with Workspace(database_url(str(out / "prodops.db"))) as ws:
         password = secrets.token_urlsafe(12)
-        try:
+        with contextlib.suppress(InputError):  # not there yet
             operations.remove_user(ws, DEMO_ADMIN)
-        except InputError:
-            pass  # not there yet
         operations.add_user(ws, DEMO_ADMIN, "admin", password)
         found = next((c for c in operations.list_campaigns(ws) if c.name == DEMO_CAMPAIGN and c.closed_at is None), None)
         if found is None:

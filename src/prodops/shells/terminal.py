@@ -102,7 +102,8 @@ def show_model(console: Console, model: MaturityModel) -> None:
         text = escape(lv.description)
         if lv.symptoms:
             text += "\n[italic]Symptoms:[/]" + "".join(
-                f"\n • {escape(sym.text)}" + (f" [dim](data: {sym.criterion})[/]" if sym.criterion else "") for sym in lv.symptoms)
+                f"\n • {escape(sym.text)}" + (f" [dim](data: {sym.criterion})[/]" if sym.criterion else "")
+                for sym in lv.symptoms)
         levels.add_row(str(lv.number), escape(lv.name), text)
     console.print(levels)
 
@@ -148,7 +149,8 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
         f"[bold]Overall: {_level(model, result.level)}[/]")
     if result.next_level:
         head.append_text(Text.from_markup(
-            f"\nProgress to {_level(model, result.next_level)}: {_bar(result.progress_to_next or 0)} {_pct(result.progress_to_next)}"))
+            f"\nProgress to {_level(model, result.next_level)}: "
+            f"{_bar(result.progress_to_next or 0)} {_pct(result.progress_to_next)}"))
     for w in result.warnings:  # what the level rests on, right where it is shown
         head.append_text(Text.from_markup(f"\n[bold yellow]Read with care:[/] {escape(w.message)}"))
     console.print(Panel(head, title="Where are we?", expand=False))
@@ -352,7 +354,8 @@ def _show_time_value(console: Console, r: dict, options) -> None:
     t.add_row("Respondents", str(r["respondents_baseline"]), str(r["respondents_followup"]))
     console.print(t)
     saved = r["hours_saved_per_pm_week"]
-    how = f"paired over {r['paired']} PMs who answered both" if r["paired"] else "the difference of the period means: nobody answered both"
+    how = (f"paired over {r['paired']} PMs who answered both" if r["paired"]
+           else "the difference of the period means: nobody answered both")
     line = f"Hours saved per PM per week: [bold]{_hours(saved)}[/] ({how})."
     if r["monthly_value"] is not None:
         line += (f" Monthly time value: [bold]{escape(_money(r['monthly_value'], r.get('currency')))}[/] "
@@ -365,9 +368,10 @@ def _show_time_value(console: Console, r: dict, options) -> None:
 
 
 def _show_launches(console: Console, r: dict, options) -> None:
-    t = Table(title=METRICS["launches"].title, caption=f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
-                                                "date; the success rate is over launches whose outcome is known, each part's "
-                                                "rate over launches where that part is known; pending launches are left out")
+    caption = (f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
+               "date; the success rate is over launches whose outcome is known, each part's "
+               "rate over launches where that part is known; pending launches are left out")
+    t = Table(title=METRICS["launches"].title, caption=caption)
     for col in ("Year", "Launches", "Known", "Succeeded", "Success rate", "Change", "On time", "GTM-ready", "Adoption met"):
         t.add_column(col, justify="right")
     for y in r["years"]:
@@ -377,10 +381,11 @@ def _show_launches(console: Console, r: dict, options) -> None:
                     for part in ("on_time", "gtm_ready", "adoption_met")))
     console.print(t)
     if r["failures"]:
-        console.print("Failed: " + "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])
-                      + (f"; and {len(r['failures']) - 12} more" if len(r["failures"]) > 12 else ""))
+        failed = "; ".join(f"{escape(f['name'])} ({f['year']}: {', '.join(f['reasons'])})" for f in r["failures"][:12])
+        console.print("Failed: " + failed + (f"; and {len(r['failures']) - 12} more" if len(r["failures"]) > 12 else ""))
     if r["pending"]:
-        console.print("Pending (not yet due): " + "; ".join(f"{escape(p['name'])} (due {p['original_date']})" for p in r["pending"]))
+        pending = "; ".join(f"{escape(p['name'])} (due {p['original_date']})" for p in r["pending"])
+        console.print("Pending (not yet due): " + pending)
     if r["checklist_for_unknown_launches"]:
         console.print(f"[yellow]Checklist items name launches that were not imported: "
                       f"{escape(', '.join(r['checklist_for_unknown_launches']))}; import them with `prodops import launches`.[/]")
@@ -423,12 +428,14 @@ def _show_revenue(console: Console, r: dict, options) -> None:
         t.add_row(escape(w["account"]), w["outcome"], str(w["date"]), escape(_money(w["arr"], currency)),
                   escape(", ".join(w["item_names"])))
     console.print(t)
-    console.print(f"Expansion {escape(_money(r['expansion_arr'], currency))}, renewals {escape(_money(r['renewed_arr'], currency))}, "
+    console.print(f"Expansion {escape(_money(r['expansion_arr'], currency))}, "
+                  f"renewals {escape(_money(r['renewed_arr'], currency))}, "
                   f"within {r['window_days']} days of the ship date. {r['feedback_driving_items']} of {r['feedback_items']} "
                   f"feedback items are linked to {r['items_driven_by_feedback']} roadmap items; "
                   f"{r['items_shipped_from_feedback']} of those have shipped.")
     if r["unknown_roadmap_items"]:
-        console.print(f"[yellow]Feedback names roadmap items that were not imported: {escape(', '.join(r['unknown_roadmap_items']))}; "
+        unknown = escape(", ".join(r["unknown_roadmap_items"]))
+        console.print(f"[yellow]Feedback names roadmap items that were not imported: {unknown}; "
                       "import them with `prodops import roadmap-items`.[/]")
     if r["losses"]:
         console.print(f"[yellow]Also after feedback-driven work: {len(r['losses'])} contraction or churn "

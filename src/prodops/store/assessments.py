@@ -129,13 +129,13 @@ def record(conn: sa.Connection, responses: Responses, result: AssessmentResult,
     unit = responses.unit or ""
     key = (assessments.c.organization == organization) & (assessments.c.unit == unit) & (
         assessments.c.date == result.date) & (assessments.c.model_id == result.model_id)
-    values = dict(
-        organization=organization, unit=unit, date=result.date, model_id=result.model_id,
-        model_version=result.model_version, level=result.level,
-        progress_to_next=result.progress_to_next, respondent_count=result.respondents,
-        sources=list(responses.sources), result=result_document(result, model),
-        recorded_at=clock.now(),
-    )
+    values = {
+        "organization": organization, "unit": unit, "date": result.date, "model_id": result.model_id,
+        "model_version": result.model_version, "level": result.level,
+        "progress_to_next": result.progress_to_next, "respondent_count": result.respondents,
+        "sources": list(responses.sources), "result": result_document(result, model),
+        "recorded_at": clock.now(),
+    }
     old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
     insert = dialect_insert(conn)(assessments).values(**values)
     # a real upsert: two writers of the same assessment at once both succeed, the later wins

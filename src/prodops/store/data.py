@@ -58,7 +58,8 @@ class ImportedData:
         table = metadata.tables[table_name]
         columns = [c for c in table.columns if c.name != "organization"]
         types = {sa.Date: pl.Date, sa.Float: pl.Float64, sa.Boolean: pl.Boolean, sa.DateTime: pl.Datetime("us", "UTC")}
-        schema: dict[str, Any] = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String) for c in columns}
+        schema: dict[str, Any] = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String)
+                                  for c in columns}
         with self._ws.transaction(write=False) as conn:
             query = sa.select(*columns).where(table.c.organization == spelled(conn, organization))
             # the driver's rows, each column's type conversion applied once per distinct value:

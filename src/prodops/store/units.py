@@ -41,7 +41,7 @@ class DeclaredUnits:
         """Declare unit `name` of `organization` (or change its parent and data teams)."""
         with self._ws.transaction() as conn:
             # the organisation as the workspace spells it: one tree, whatever the case given
-            row = dict(organization=register(conn, organization), name=name, parent=parent, teams=list(teams))
+            row = {"organization": register(conn, organization), "name": name, "parent": parent, "teams": list(teams)}
             insert = dialect_insert(conn)(units).values(**row)
             conn.execute(insert.on_conflict_do_update(index_elements=["organization", "name"],
                                                       set_={"parent": insert.excluded.parent,

@@ -19,6 +19,7 @@ launch is the day it launched, or the day it was due if it has not; its year is 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import polars as pl
 
@@ -83,7 +84,7 @@ def launch_success(launches: pl.DataFrame, checklist: pl.DataFrame, grace_days: 
         **{f"failed_{c}": (pl.col(c) == False).sum() for c in CHECKS},  # noqa: E712
     ).sort("year")
     rows = [_clean(r) for r in years.iter_rows(named=True)]
-    for prev, cur in zip(rows, rows[1:]):
+    for prev, cur in itertools.pairwise(rows):
         if prev["rate"] is not None and cur["rate"] is not None:
             cur["change_pp"] = 100 * (cur["rate"] - prev["rate"])
     failures = [

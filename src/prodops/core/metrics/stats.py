@@ -116,7 +116,8 @@ def conclusion(result: dict, label: str) -> str:
         f" by {abs(diff)} points" if diff else "")
     counts = f"{count(nb, 'sprint')} before, {na} after{left_out}"
     if min(nb, na) < MIN_SPRINTS:
-        text = f"{moved.capitalize()} ({counts}), but that is too few sprints to conclude anything (at least {MIN_SPRINTS} in each period are needed)."
+        text = (f"{moved.capitalize()} ({counts}), but that is too few sprints to conclude anything "
+                f"(at least {MIN_SPRINTS} in each period are needed).")
     else:
         ci = f"95% CI {signed(result['ci_low_pp'])} to {signed(result['ci_high_pp'])} points"
         text = f"{moved.capitalize()} ({ci}; Mann-Whitney p = {result['p_value']:.3g}; {counts})."

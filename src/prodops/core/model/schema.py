@@ -179,7 +179,8 @@ def consistency_problems(model: MaturityModel) -> list[tuple[tuple[Any, ...], st
 
     for i, level in enumerate(model.levels):
         if level.number != i + 1:
-            problems.append((("levels", i, "number"), f"levels must be numbered 1, 2, 3... in order; expected {i + 1}, found {level.number}"))
+            problems.append((("levels", i, "number"),
+                             f"levels must be numbered 1, 2, 3... in order; expected {i + 1}, found {level.number}"))
     top = len(model.levels)
     unique(model.answer_scale, "label", "answer_scale", str.casefold)
     unique(model.answer_scale, "value", "answer_scale")
@@ -192,7 +193,8 @@ def consistency_problems(model: MaturityModel) -> list[tuple[tuple[Any, ...], st
 
     for i, c in enumerate(model.criteria):
         if c.dimension not in dimensions:
-            problems.append((("criteria", i, "dimension"), f"unknown dimension {c.dimension!r}; known: {', '.join(sorted(dimensions))}"))
+            known = ", ".join(sorted(dimensions))
+            problems.append((("criteria", i, "dimension"), f"unknown dimension {c.dimension!r}; known: {known}"))
         if c.level > top:
             problems.append((("criteria", i, "level"), f"level {c.level} is above the top level {top}"))
 
@@ -205,7 +207,8 @@ def consistency_problems(model: MaturityModel) -> list[tuple[tuple[Any, ...], st
                 what = "depends on itself" if dep == inv.id else f"unknown investment {dep!r}"
                 problems.append((("investments", i, "depends_on", j), what))
         if not inv.from_level < inv.to_level <= top:
-            problems.append((("investments", i, "to_level"), f"to_level must be above from_level ({inv.from_level}) and at most {top}"))
+            problems.append((("investments", i, "to_level"),
+                             f"to_level must be above from_level ({inv.from_level}) and at most {top}"))
     problems += _dependency_cycles(model)
 
     for i, level in enumerate(model.levels):

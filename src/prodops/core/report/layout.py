@@ -18,7 +18,8 @@ from prodops.core.numbers import beside, count, evidence, half_up, line, pct, pl
 # decimal (1 decimal), money (0 decimals), score (0..1, 2 decimals), percent (0..1 share), pp
 # (percentage points), hours, date, year, level (1..5), flag (bool shown as yes / blank).
 KINDS = ("text", "int", "number", "decimal", "money", "score", "percent", "pp", "hours", "date", "year", "level", "flag")
-NUMERIC = ("int", "number", "decimal", "money", "score", "percent", "pp", "hours", "year", "level")  # right-aligned, numbers in XLSX
+# the numeric kinds: right-aligned, and numbers in XLSX
+NUMERIC = ("int", "number", "decimal", "money", "score", "percent", "pp", "hours", "year", "level")
 PLACES = {"score": 2, "percent": 0}  # their usual decimals; a figure beside its line may take more (`Typed.places`)
 
 
@@ -182,7 +183,8 @@ def generic(report: dict, metric) -> Section | None:
         return None
     rows = [(k.replace("_", " "), Typed(v, "number" if isinstance(v, (int, float)) and not isinstance(v, bool) else "text"))
             for k, v in result.items() if not isinstance(v, (dict, list))]
-    return Section(metric.key.replace("_", "-"), metric.title, tables=[_table("figures", "Figures", [("Figure", "text"), ("Value", "text")], rows)])
+    figures = _table("figures", "Figures", [("Figure", "text"), ("Value", "text")], rows)
+    return Section(metric.key.replace("_", "-"), metric.title, tables=[figures])
 
 
 def _money(report: dict, value) -> Typed:
@@ -228,7 +230,8 @@ def headline(report: dict) -> list[tuple[str, Typed, str]]:
     years = (v["launches"] or {}).get("years") or []
     if years and years[-1]["rate"] is not None:
         y = years[-1]
-        out.append((f"Launch success {y['year']}", Typed(y["rate"], "percent"), f"{y['succeeded']} of {y['known']} known outcomes"))
+        out.append((f"Launch success {y['year']}", Typed(y["rate"], "percent"),
+                    f"{y['succeeded']} of {y['known']} known outcomes"))
     rv = v["revenue"]
     if rv and rv["wins"]:
         out.append(("ARR after feedback-driven work", _money(report, rv["attributed_arr"]),
@@ -330,7 +333,8 @@ def units(report: dict) -> Section | None:
         tables.append(_table("unit-spread", "Spread between units", [("Dimension", "text"), ("Spread", "int"),
                                                                       ("Weakest", "text")],
                              [(d["name"], u["dimensions"][d["id"]]["spread"],
-                               ", ".join(u["dimensions"][d["id"]]["weakest"]) if u["dimensions"][d["id"]]["spread"] else "all alike")
+                               ", ".join(u["dimensions"][d["id"]]["weakest"]) if u["dimensions"][d["id"]]["spread"]
+                               else "all alike")
                               for d in dims],
                              "Spread: the highest unit's level minus the lowest's, in levels."))
     return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units",
@@ -415,7 +419,8 @@ def roadmap(report: dict) -> Section:
          for i in sorted(inv.values(), key=lambda i: (i["phase"], i["name"]))])
     last = r["phases"][-1]
     return Section("roadmap", TITLES["roadmap"], [
-        f"{count(len(inv), 'investment')} in {count(len(r['phases']), 'phase')} of {r['phase_days']} days, {r['capacity']} at a time, "
+        f"{count(len(inv), 'investment')} in {count(len(r['phases']), 'phase')} of {r['phase_days']} days, "
+        f"{r['capacity']} at a time, "
         f"ordered by the blockers they clear; Level {last['projected_level']} projected by {last['end']}."],
         ["roadmap-levels"], [phases, investments, *_as_run(report)])
 
@@ -449,7 +454,8 @@ def predictability(report: dict) -> Section | None:
                "Planning accuracy is committed work completed ÷ committed; pooled is Σ over the sprints ÷ Σ, median is the "
                "median sprint." + (" Teams count in points and in issues, so nothing is pooled across them." if mixed else "")
                + (" Where a sprint does not give a figure, that figure rests on fewer sprints, as counted." if n_cols else "")
-               + (" ≤: at most this (the source gives only an upper bound); ≈: approximate (see Methodology)." if bounded else "")),
+               + (" ≤: at most this (the source gives only an upper bound); ≈: approximate (see Methodology)."
+                  if bounded else "")),
         _table("quarters", "By quarter, all teams", [("Quarter", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"),
                                                      ("Statistic", "text"), ("Say/do (median)", "percent"),
                                                      ("Scope creep (median)", "percent")],
@@ -457,16 +463,19 @@ def predictability(report: dict) -> Section | None:
                  "median" if q["planning_accuracy_pooled"] is None else "pooled", _rate(q, "say_do", "median"),
                  _rate(q, "scope_creep", "median"))
                 for q in quarters],
-               "A sprint counts in the quarter it started in. Pooled where the quarter's sprints count in one unit, else the median sprint.")]
+               "A sprint counts in the quarter it started in. Pooled where the quarter's sprints count in one unit, "
+               "else the median sprint.")]
     ba = p.get("before_after")
     if ba:
         change = named_day(ba["change_date"], report["value"]["events"])
         paragraphs.append(f"Since {change}: {ba['conclusion']}")
         tables.append(_table("before-after", f"Before and after {change}",
-                             [("Period", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"), ("Excluded (zero commitment)", "int")],
+                             [("Period", "text"), ("Sprints", "int"), ("Planning accuracy", "percent"),
+                              ("Excluded (zero commitment)", "int")],
                              [(name, ba[name]["n"], Typed(ba[name].get("value"), "percent", ba[name].get("bound")),
                                ba[name]["excluded_zero_commitment"]) for name in ("before", "after")],
-                             f"Planning accuracy here is the {ba['statistic']} of each period; {len(ba['excluded_spanning_change'])} "
+                             f"Planning accuracy here is the {ba['statistic']} of each period; "
+                             f"{len(ba['excluded_spanning_change'])} "
                              f"sprints spanning the change date and {ba['excluded_undated']} without dates are left out."))
     over_time = ["predictability-over-time"] if quarters else []  # dated sprints only
     return Section("predictability", TITLES["predictability"], paragraphs, over_time + ["predictability-by-team"], tables)
@@ -602,7 +611,8 @@ def methodology(report: dict) -> Section:
     ts = sizes["time_survey"] or {}
     tables = [
         _table("model", "Model and thresholds", [("Setting", "text"), ("Value", "text")], [
-            ("Model", f"{model['id']}@{model['version']}"), ("Data as of", m["as_of"]), ("Criterion met at score", Typed(model["met_threshold"], "score")),
+            ("Model", f"{model['id']}@{model['version']}"), ("Data as of", m["as_of"]),
+            ("Criterion met at score", Typed(model["met_threshold"], "score")),
             ("Disagreement at spread", Typed(model["disagreement_spread"], "score")),
             ("When data and answers differ, decides", model["data_precedence"])]),
         _table("respondents", "Respondents by role", [("Role", "text"), ("Respondents", "int")],
@@ -615,7 +625,8 @@ def methodology(report: dict) -> Section:
             ("Launches excluded: pending", excl["launches_pending"])]),
     ]
     if m["approximations"]:
-        tables.append(_table("approximations", "Approximations", [("Approximation", "text")], [(a,) for a in m["approximations"]]))
+        tables.append(_table("approximations", "Approximations", [("Approximation", "text")],
+                             [(a,) for a in m["approximations"]]))
     titles = {"scoring": "Scoring", "roadmap": "Roadmap", "before_after": "Before and after",
               **{m.key: m.method_title for m in METRICS.values()}}
     return Section("methodology", TITLES["methodology"], [
@@ -630,14 +641,14 @@ def prose(doc: str) -> list[tuple[str, str]]:
     items: list[list[str]] = []
     for block in doc.split("\n\n"):
         current = None
-        for line in block.splitlines():
-            if line.startswith("- "):
-                current = ["li", line[2:].strip()]
+        for doc_line in block.splitlines():
+            if doc_line.startswith("- "):
+                current = ["li", doc_line[2:].strip()]
                 items.append(current)
-            elif current is not None and (line.startswith(" ") or current[0] == "p"):
-                current[1] += " " + line.strip()
+            elif current is not None and (doc_line.startswith(" ") or current[0] == "p"):
+                current[1] += " " + doc_line.strip()
             else:
-                current = ["p", line.strip()]
+                current = ["p", doc_line.strip()]
                 items.append(current)
     return [(kind, re.sub(r"`([^`]*)`|\*([^*\s][^*]*)\*", lambda m: m[1] or m[2], text)) for kind, text in items]
 

@@ -213,7 +213,7 @@ def sprint_report_rows(data: Any, path: Path | str, team: str | None, completed:
     added = set((contents.get("issueKeysAddedDuringSprint") or {}).keys())
     rows = []
     for name in LISTS[:3]:
-        for i, issue in enumerate(contents.get(name) or []):
+        for issue in contents.get(name) or []:
             key = issue["key"]
             stat = ((issue.get("estimateStatistic") or {}).get("statFieldValue") or {}).get("value")
             rows.append({
@@ -272,7 +272,8 @@ def _sprint_defs(payloads: list[tuple[Path, Any]]) -> dict[str, dict]:
             add(s, path)
         for issue in _issues(data):
             for value in (issue.get("fields") or {}).values():
-                if isinstance(value, list) and value and isinstance(value[0], dict) and "startDate" in value[0] and "state" in value[0]:
+                if (isinstance(value, list) and value and isinstance(value[0], dict)
+                        and "startDate" in value[0] and "state" in value[0]):
                     for s in value:
                         add(s, path)
     return found
@@ -361,7 +362,8 @@ def _issue_rows(issue: dict, sprints: dict[str, dict], team: str, active: set[st
         end = _when(sprint.get("completeDate") or sprint["endDate"])
         if not sprint.get("completeDate"):
             active.add(sid)
-        member = (lambda t: sid in _value_at(membership, current, t)) if membership else (lambda t: created is None or created <= t)
+        member = ((lambda t, sid=sid: sid in _value_at(membership, current, t)) if membership
+                  else (lambda t: created is None or created <= t))
         at_start = member(start)
         joined = [w for w, f, t in membership if sid in t and sid not in f and start <= w < end]
         if not at_start and not joined and membership:
@@ -420,10 +422,8 @@ def _approximate(team: str, key: str, sprints: list[dict], resolved: dt.datetime
     rows = []
     for i, s in enumerate(sprints):
         end = s.get("end")
-        if end is not None:
-            done = resolved is not None and resolved <= end
-        else:
-            done = resolved is not None and i == len(sprints) - 1
+        last = i == len(sprints) - 1
+        done = resolved is not None and (resolved <= end if end is not None else last)
         rows.append({"team": team, "sprint": s["name"], "start": s.get("start") and s["start"].date(),
                      "end": end and end.date(), "issue": key, "in_sprint_at_start": True,
                      "added_during_sprint": False, "removed_during_sprint": False,

@@ -63,7 +63,8 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
     Table("sprint-summary", "One row per sprint: what was committed, completed, added and removed.", (
         Column("team", "text", help="Team or board name"),
         Column("sprint", "text", help="Sprint name or id, unique within the team"),
-        Column("start", "date", required=False, help="Sprint start, YYYY-MM-DD; blank if unknown (then before/after and cadence leave it out)"),
+        Column("start", "date", required=False,
+               help="Sprint start, YYYY-MM-DD; blank if unknown (then before/after and cadence leave it out)"),
         Column("end", "date", required=False, help="Sprint end, YYYY-MM-DD; blank if unknown"),
         Column("unit", "choice", help="What the numbers count", choices=("points", "issues")),
         _num("committed", "Work in the sprint when it started (initial estimates)"),
@@ -79,7 +80,8 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         ("completed_committed,completed", pl.col("completed_committed") > pl.col("completed"),
          "completed_committed is more than completed (which includes it)"),
         ("start,end", pl.col("end") < pl.col("start"), "the sprint ends before it starts"),
-        ("removed,committed", pl.col("removed") > pl.col("committed"), "removed is more than committed (removed counts committed work)"),
+        ("removed,committed", pl.col("removed") > pl.col("committed"),
+         "removed is more than committed (removed counts committed work)"),
     )),
     Table("sprint-issues", "One row per issue per sprint, as a sprint report lists them.", (
         Column("team", "text", help="Team or board name"),
@@ -125,7 +127,8 @@ TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("adoption_metric", "text", required=False, help="What adoption is measured by", length=500),
         _num("adoption_target", "First-quarter adoption target", required=False, maximum=MONEY),
         _num("adoption_q1", "Adoption reached in the first quarter after launch", required=False, maximum=MONEY),
-        Column("team", "text", required=False, help="The team that launched it, for a unit's report; blank: the organisation only"),
+        Column("team", "text", required=False,
+               help="The team that launched it, for a unit's report; blank: the organisation only"),
     ), key=("launch",)),
     Table("launch-checklist", "GTM readiness checklist items, one row per item per launch.", (
         Column("launch", "text", help="Launch id, as in the launches table"),
@@ -228,7 +231,8 @@ def check_typed(kind: str, rows: pl.DataFrame, label: str) -> None:
                 checks.append((c.name, value < c.minimum, f"is below {c.minimum:g}"))
         elif c.kind == "text":
             checks += [(c.name, value.str.len_chars() > c.length, f"is longer than {c.length:,} characters"),
-                       (c.name, value.str.contains(CONTROL), "holds a control character (such as an escape or a NUL byte); remove it")]
+                       (c.name, value.str.contains(CONTROL),
+                        "holds a control character (such as an escape or a NUL byte); remove it")]
     problems = _failing(rows, checks) or _failing(rows, [r for r in table.rules if set(r[0].split(",")) <= set(rows.columns)])
     if problems:
         raise _report(Path(label), kind, problems, key=table.key)
@@ -289,7 +293,9 @@ def _check_header(table: Table, path: Path, columns: list[str]) -> None:
                          fix=Fix("template", table.kind))
 
 
-def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
+def _typed(
+    table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None
+) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str]]]:
     """Cast every column; collect (column, offending rows, reason) for the values that do not fit."""
     for c in table.columns:  # optional columns may be absent from the file
         if c.name not in frame.columns:
@@ -325,7 +331,8 @@ def _typed(table: Table, frame: pl.DataFrame, numbers: pl.Series | None = None) 
         else:
             value, bad, reason = raw, None, ""
             checks += [(c.name, raw.str.len_chars() > c.length, f"is longer than {c.length:,} characters"),
-                       (c.name, raw.str.contains(CONTROL), "holds a control character (such as an escape or a NUL byte); remove it")]
+                       (c.name, raw.str.contains(CONTROL),
+                        "holds a control character (such as an escape or a NUL byte); remove it")]
         if bad is not None:
             checks.append((c.name, bad, reason))
         if c.required and c.kind != "bool":

@@ -103,7 +103,8 @@ def read_tse2017(path: Path) -> tuple[pl.DataFrame, list[str]]:
     notes = [f"{path.name}: {sprints.height} sprints; completed_committed is an upper bound, so planning accuracy is "
              "at most what is shown; the dataset has no dates, so before/after and cadence leave these sprints out"]
     if repaired:
-        notes.append(f"{path.name}: {repaired} sprint names held unquoted commas; their extra fields were joined back into the name")
+        notes.append(f"{path.name}: {repaired} sprint names held unquoted commas; "
+                     "their extra fields were joined back into the name")
     if replaced:
         notes.append(f"{path.name}: {replaced} sprint names were not valid UTF-8 or held control characters; "
                      "those were replaced by �")

@@ -53,10 +53,13 @@ class Settings:
     def from_environment(cls, **given) -> Settings:
         """Settings from PRODOPS_* variables, overridden by what is given (workers read the same)."""
         env = os.environ
-        values = dict(model=Path(env["PRODOPS_MODEL"]) if env.get("PRODOPS_MODEL") else None,
-                      secure_cookies=env.get("PRODOPS_SECURE_COOKIES", "") in ("1", "true", "yes"),
-                      smtp=env.get("PRODOPS_SMTP_URL") or None, mail_from=env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
-                      base_url=env.get("PRODOPS_BASE_URL") or None)
+        values = {
+            "model": Path(env["PRODOPS_MODEL"]) if env.get("PRODOPS_MODEL") else None,
+            "secure_cookies": env.get("PRODOPS_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            "smtp": env.get("PRODOPS_SMTP_URL") or None,
+            "mail_from": env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
+            "base_url": env.get("PRODOPS_BASE_URL") or None,
+        }
         return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
 
 

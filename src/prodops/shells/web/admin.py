@@ -318,12 +318,13 @@ def save_commentary(request: Request, name: str, unit: str | None = None, data: 
 
     text = data.get("commentary", "").replace("\r\n", "\n")
     try:  # for the page's report: as of the latest assessment
-        set_commentary(_ws(request), _model(request), text, name[:NAME_LENGTH], by=who.user.email, unit=unit and unit[:NAME_LENGTH])
+        set_commentary(_ws(request), _model(request), text, name[:NAME_LENGTH], by=who.user.email,
+                       unit=unit and unit[:NAME_LENGTH])
     except InputError as e:
         return _organization_page(request, name, status_code=422, said=text, unit=unit,
                                   said_problems=messages(e))
-    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}" + (f"&unit={quote(unit[:NAME_LENGTH])}" if unit else "")
-                            + "#said-h", status_code=303)
+    unit_query = f"&unit={quote(unit[:NAME_LENGTH])}" if unit else ""
+    return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}{unit_query}#said-h", status_code=303)
 
 
 @router.post("/organization/investments")

@@ -132,7 +132,8 @@ def _answers(found) -> dict:
     return {"campaign": found.campaign.name, "organization": found.campaign.organization, "role": found.invite.role,
             "answers": {c: ("N/A" if g.na else g.value) for c, g in found.given.items() if g.answered},
             "notes": {c: g.note for c, g in found.given.items() if g.note},
-            "answered": found.invite.answered, "submitted_at": found.invite.submitted_at and found.invite.submitted_at.isoformat()}
+            "answered": found.invite.answered,
+            "submitted_at": found.invite.submitted_at and found.invite.submitted_at.isoformat()}
 
 
 @router.get(v1 + "/respond/{token}")

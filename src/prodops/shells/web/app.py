@@ -48,7 +48,7 @@ def build(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.model = load_model(settings.model)
     app.state.ws = Workspace.open(settings.db)
-    app.state.ws.engine  # the schema is made or brought up to date now, once, under a lock
+    app.state.ws.engine  # noqa: B018 -- the schema is made or brought up to date now, once, under a lock
     templates = Jinja2Templates(directory=str(files("prodops.shells.web") / "templates"))
     templates.env.auto_reload = False  # the package's templates never change while it runs: no stat() of each file on every page
     templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model,

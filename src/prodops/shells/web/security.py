@@ -84,7 +84,7 @@ async def form_data(request: Request) -> dict:
         return {}
     form = await request.form(max_files=1, max_fields=2000, max_part_size=10 * 1024 * 1024)
     # the last value of each field; a file only where a file is expected (a file sent as `email` is no e-mail)
-    return {k: v for k in form.keys() if isinstance(v := form.getlist(k)[-1], str) or k == "file"}
+    return {k: v for k in form if isinstance(v := form.getlist(k)[-1], str) or k == "file"}
 
 
 async def viewer(request: Request) -> Caller:

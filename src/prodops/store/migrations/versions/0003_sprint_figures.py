@@ -23,7 +23,8 @@ def upgrade() -> None:
     # above; every other approximate source (Jira payloads without history) lacks the history.
     sprints = sa.table("sprints", sa.column("approximate", sa.Boolean), sa.column("approximation", sa.String),
                        sa.column("source", sa.String))
-    op.execute(sprints.update().where(sprints.c.approximate.is_(True) & sprints.c.source.like("%\\_iteration\\_%.csv", escape="\\"))
+    tse2017 = sprints.c.source.like("%\\_iteration\\_%.csv", escape="\\")
+    op.execute(sprints.update().where(sprints.c.approximate.is_(True) & tse2017)
                .values(approximation="completed_committed_upper_bound"))
     op.execute(sprints.update().where(sprints.c.approximate.is_(True) & sprints.c.approximation.is_(None))
                .values(approximation="no_history"))
