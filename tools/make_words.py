@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 LISTS = ("/usr/share/dict/american-english-large", "/usr/share/dict/british-english-large")
-OUT = Path(__file__).resolve().parent.parent / "src" / "prodops" / "challenge" / "words.txt"
+OUT = Path(__file__).resolve().parent.parent / "src" / "prodops" / "core" / "challenge" / "words.txt"
 
 words = {w for name in LISTS for w in Path(name).read_text(encoding="utf-8").split() if re.fullmatch(r"[a-z]{5}", w)}
 OUT.write_text("".join(f"{w}\n" for w in sorted(words)), encoding="utf-8")

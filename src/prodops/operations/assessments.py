@@ -137,7 +137,8 @@ def latest(ws: Workspace, model: MaturityModel, organization: str | None = None,
     return Latest(found.newest, responses, result, found.notes(model), unit, found)
 
 
-def plan(model: MaturityModel, ws: Workspace | None = None, paths: Sequence[Path | str] | None = None, organization: str | None = None,
+def plan(model: MaturityModel, ws: Workspace | None = None, paths: Sequence[Path | str] | None = None,
+         organization: str | None = None,
          phase_days: int = 90, capacity: int = 2, unit: str | None = None) -> tuple[Roadmap, list[str]]:
     """The roadmap from answers files (scored with the workspace's evidence when there is one), or
     from the latest recorded assessment; and what the user should know about it."""

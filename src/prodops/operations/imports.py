@@ -30,7 +30,8 @@ class Imported:
         return asdict(self)
 
 
-def import_files(ws: Workspace, kind: str, paths: Sequence[Path | str], team: str | None = None, mapping: Path | str | None = None,
+def import_files(ws: Workspace, kind: str, paths: Sequence[Path | str], team: str | None = None,
+                 mapping: Path | str | None = None,
                  points_field: str | None = None, organization: str | None = None) -> Imported:
     """Read and check every file of `kind`, then write their rows in one transaction as data of
     `organization` (the only one the workspace holds, when not given): all or nothing. Rows

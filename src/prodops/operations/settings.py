@@ -209,7 +209,8 @@ def brand(ws: Workspace, organization: str | None = None) -> Brand:
     owner = organization_for(ws, organization)
     saved = ws.profiles.settings(owner).get("", {})
     logo = ws.profiles.asset(owner, "logo")
-    return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo.media_type if logo else None, logo.data if logo else None)
+    return Brand(saved.get("brand_name"), saved.get("brand_accent"), logo.media_type if logo else None,
+                 logo.data if logo else None)
 
 
 def set_brand(ws: Workspace, organization: str | None = None, name=_KEEP, accent=_KEEP, logo=_KEEP,

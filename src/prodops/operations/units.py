@@ -45,7 +45,8 @@ def unit_named(tree: Units, name: str | None, organization: str) -> str | None:
     return found.name
 
 
-def declare_unit(ws: Workspace, organization: str | None, name: str, parent: str | None = None, teams: tuple[str, ...] = ()) -> Unit:
+def declare_unit(ws: Workspace, organization: str | None, name: str, parent: str | None = None,
+                 teams: tuple[str, ...] = ()) -> Unit:
     """Declare a unit (or change its parent and data teams): under `parent` (None: the organisation),
     counting the data of `teams` besides its own name."""
     org = organization_of(ws, organization)

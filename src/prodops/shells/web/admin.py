@@ -357,7 +357,8 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
         elif data.get("event_day") or data.get("event_label"):
             add_event(ws, data.get("event_day", ""), data.get("event_label", ""), name[:NAME_LENGTH])
         else:
-            changes: dict[str, Any] = {"name": data.get("brand_name", "").strip() or None, "accent": data.get("accent", "").strip() or None}
+            changes: dict[str, Any] = {"name": data.get("brand_name", "").strip() or None,
+                                       "accent": data.get("accent", "").strip() or None}
             if isinstance(upload, UploadFile) and upload.filename:
                 changes.update(logo=upload.file.read(MAX_LOGO + 1), logo_name="the logo")
             elif data.get("no_logo"):
