@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo serve test test-fast bench clean
+.PHONY: setup demo serve test test-fast check bench clean
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ test: setup
 # The quick loop while editing: no PostgreSQL, no browser, nothing slow (under a minute).
 test-fast: setup
 	$(BIN)/python -m pytest -n auto -m "not postgres and not browser and not slow"
+
+# Lint and types (ruff, mypy; configured in pyproject.toml): 0 findings is the bar.
+check: setup
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "src" / "prodops" / "examples" / "demo"
+MODEL = ROOT / "src" / "prodops" / "core" / "model" / "default.yaml"
 KINDS = ["sprint-summary", "sprint-issues", "time-survey", "launches", "launch-checklist", "feedback", "roadmap-items",
          "account-outcomes", "tse2017-sprints", "jira-sprint-report", "jira-issues", "jira-sprint-issues", "jira-csv",
          "survey-export"]
@@ -84,7 +85,7 @@ def cases() -> list[dict]:
                     "args": ["import", kind, "{dir}/in.csv", "--organization", "Hostile"]})
     import yaml
 
-    model = yaml.safe_load((ROOT / "src" / "prodops" / "core" / "model" / "default.yaml").read_text())
+    model = yaml.safe_load(MODEL.read_text())
     ids = [c["id"] for c in model["criteria"]][:10]  # under valid criterion ids, where notes are read
     bomb = "".join(f"      {cid}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 9 if i else ['"lol"'] * 9) + "]\n"
                    for i, cid in enumerate(ids))
@@ -103,7 +104,7 @@ def cases() -> list[dict]:
                     "- {id: a, role: pm, answers: {om-2-role: Fully}}\n",
         "all-na-one": head + "- {id: a, role: pm, answers: {om-2-role: N/A}}\n",
         "date-impossible": "organization: A\ndate: 2026-02-30\nrespondents:\n- {id: a, role: pm, answers: {}}\n",
-        "list": "- 1\n- 2\n", "scalar": "hello\n", "model": (ROOT / "src" / "prodops" / "core" / "model" / "default.yaml").read_text(),
+        "list": "- 1\n- 2\n", "scalar": "hello\n", "model": MODEL.read_text(),
     }
     for name, text in answers.items():
         out.append({"name": f"answers/{name}", "files": {"a.yaml": text.encode()}, "args": ["assess", "{dir}/a.yaml"]})
