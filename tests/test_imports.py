@@ -214,6 +214,20 @@ def test_the_inputs_doc_names_every_column():
             assert f"| `{column.name}` |" in doc and column.help in doc
 
 
+def test_the_inputs_doc_is_what_its_tool_makes():
+    """docs/inputs.md is made by tools/make_inputs_doc.py (tables plus the tool's prose): an edit made by hand
+    to the doc, or a table changed without remaking it, fails here. The text is made in memory, not written."""
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    inputs_doc = runpy.run_path(str(root / "tools" / "make_inputs_doc.py"))["inputs_doc"]  # no .pyc left in tools/
+    doc = (root / "docs" / "inputs.md").read_text(encoding="utf-8")
+    assert inputs_doc() == doc, (
+        "docs/inputs.md is not what tools/make_inputs_doc.py makes: put any prose edited in the doc into the tool, "
+        "then run `python tools/make_inputs_doc.py`")
+
+
 def test_the_cli_knows_every_table_kind():
     from prodops.shells.cli import TABLE_KINDS
 

@@ -1,6 +1,8 @@
 """Writes docs/inputs.md from the table specs (src/prodops/inputs/sources/tables.py) and the prose below.
 
-Run `python tools/make_inputs_doc.py` after changing a table; a test checks the doc names every column.
+Run `python tools/make_inputs_doc.py` after changing a table or the prose. The prose lives here, not in the
+doc: a test (tests/test_imports.py) checks that the doc is exactly what `inputs_doc()` makes, so an edit made
+to docs/inputs.md by hand fails it until it is made here too.
 """
 
 from pathlib import Path
@@ -12,11 +14,21 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "inputs.md"
 
 INTRO = """# Inputs for the value metrics
 
-`prodops import KIND FILE...` reads files into the workspace; `prodops template KIND` prints the
-header to start from. Every file is checked before anything is written, and one import is one
-transaction: a problem anywhere means nothing was imported. Problems name the file, the row (the
-header is row 1), the column and what is wrong, and the command exits with code 2. Rows whose key
-was imported before are updated, not duplicated. Extra columns are allowed and ignored.
+`prodops import KIND FILE... [--organization ORG]` reads files into the workspace as one
+organisation's data; `prodops template KIND` prints the header to start from.
+
+**Every row belongs to one organisation.** A workspace may hold several; each one's figures are
+computed from its own rows only, and the same key (team `Payments`, sprint `PAY 1`, launch `L01`)
+may be used by two organisations without touching each other. `--organization` names whose data
+an import (or `prodops sync jira`, or the web app's Imports page) is: it may be left out once the
+workspace holds exactly one organisation, and is required while it holds none or several. A
+workspace made before organisations owned their data gives the data it kept to its only
+organisation when it is opened; where it holds none or several, it is left as it was until
+`prodops upgrade --organization ORG` says whose the data is. Every file is checked before anything
+is written, and one import is one transaction: a problem anywhere means nothing was imported.
+Problems name the file, the row (the header is row 1), the column and what is wrong, and the command
+exits with code 2. Rows whose key was imported before are updated, not duplicated. Extra columns are
+allowed and ignored.
 
 Values: numbers with a `.` for decimals; dates as `YYYY-MM-DD`; true/false also as yes/no, 1/0
 (blank is false); files in UTF-8, with or without a BOM, LF or CRLF line ends. An Excel workbook,
@@ -26,8 +38,8 @@ a UTF-16 file or other binary data given as CSV is refused with what it is.
 checklist function and item, feedback, account and roadmap item names, as respondent ids in
 answers files do. "Payments" and "payments" are one team, a checklist row for launch `l1` belongs
 to launch `L1`, and a time-survey respondent `PM01` is paired with `pm01`. The workspace keeps the
-spelling it saw first (the one already imported, else the first in the files); a key given twice
-in one import, whatever its case, is refused.
+spelling it saw first (the one already imported for the organisation, else the first in the files);
+a key given twice in one import, whatever its case, is refused.
 
 A sprint whose source gives only commitment and completed (Jira's velocity chart) leaves
 `completed_committed` blank: its planning accuracy is then *not available*, never 0 (see
@@ -63,8 +75,8 @@ otherwise committed; removed = in `puntedIssues`; done = in `completedIssues`; e
 does not change the commitment). Issues "completed outside of this sprint"
 (`issuesCompletedInAnotherSprint`) were done before it started: they count in neither the
 commitment nor the completed work (likewise an issue with changelog resolved before the start). A
-report with only the estimate totals cannot tell committed from added work and is refused, as is
-one without its sprint's name and dates.
+report with only the estimate totals cannot tell committed from added work and is refused, as is one
+without its sprint's name and dates.
 
 ## `jira-issues`: issues with their changelog
 
@@ -91,6 +103,24 @@ one it was in). The sprints are marked `no_history`, and their planning accuracy
 creep are shown as approximate (`≈`). Prefer `jira-issues` (with changelog) or
 `jira-sprint-report`, which are exact. An issue list exported without the `sprint` and
 `closedSprints` fields (asking for other fields only) is refused with the fields to ask for.
+
+## Sprint dates from Jira
+
+In every Jira format that carries dates (`jira-sprint-report`, `jira-issues`,
+`jira-sprint-issues`, `sync jira`), a sprint starts on its `startDate` and ends on its
+`completeDate`, the day it was closed, when it has one: a sprint closed a day early or a day
+late ends that day, not on its planned `endDate` (the sprint report's `isoCompleteDate`; `sync
+jira` falls back on the board's sprint list). Only a sprint still active ends on its planned
+`endDate`. Jira's CSV export has no sprint dates.
+
+Each date is the calendar day of the timestamp **in the offset the payload writes it with**.
+Jira Server and Data Center write the site's own time zone, so for a site in UTC+10 a sprint
+started at `2026-03-02T00:15:00+10:00` and completed at `2026-03-16T00:10:00+10:00` runs from
+2 to 16 March, although both moments fall on the 1st and the 15th in UTC. A payload written in
+UTC (`Z` or `+0000`, as Jira Cloud's agile API writes sprint dates) gives UTC days: a team in
+UTC+10 whose sprint starts on Monday at 09:00 sees it start on Sunday (23:00 UTC), which the
+cadence and planning-delay measures then read as a Sunday. Whether an issue was in the sprint
+or done by its start and end compares the moments themselves, whatever their offsets.
 
 ## `survey-export`: Google Forms and Typeform exports
 
@@ -163,15 +193,24 @@ prodops import tse2017-sprints path/to/sprints-tse2017/*/*_iteration_80.csv
 The conversion (`src/prodops/inputs/sources/tse2017.py`): team = `<project> board <boardid>`, sprint =
 `<sprintid> <name>`, unit = points, committed = `vel_starttime`, added = `vel_added`, completed =
 `vel_diff + vel_starttime + vel_added - vel_removed` (all points delivered by the end); removed is
-left blank (`vel_removed` counts added work removed too, not only committed work). The dataset
-does not say which of the completed points were committed: completed committed is approximated by
-min(completed, committed - removed), an upper bound, and every sprint is marked
-`completed_committed_upper_bound` (say/do and scope creep are exact; planning accuracy is at most
-what is shown, and shown as `≤ 57%`). It has no calendar dates, so before/after and cadence leave
-these sprints out and say so. Sprint names with unquoted commas are joined back together, names
-that are not valid UTF-8 or hold control characters get those replaced by �, and the 1,241
-sprints with zero points committed are kept and then excluded (and counted) by the metrics. The
-import prints a note for each.
+left blank (`vel_removed` counts added work removed too, not only committed work). The dataset does
+not say which of the completed points were committed, so completed committed is an upper bound:
+
+    min(completed, committed - max(vel_removed - vel_added, 0)), and 0 where that is below 0
+
+Committed work done is at most all work done, and at most the commitment less the committed work
+removed; of the points removed, at most `vel_added` can have been added work, so at least
+`vel_removed - vel_added` were committed. (Taking every removed point off the commitment would not
+be a bound: 8 committed, 60 added, 29 removed and 58 done would give 0 % where all 8 may have been
+done.) The clamp at 0 applies only where more points were removed than were committed and added,
+which an estimate changed during the sprint can do; no sprint of the dataset reaches it. Every
+sprint is marked `completed_committed_upper_bound`: say/do and scope creep are exact, planning
+accuracy is at most what is shown (over the whole dataset `≤ 71%` pooled, `≤ 80%` the median
+sprint). It has no calendar dates, so before/after and cadence leave these sprints out and
+say so. Sprint names with unquoted commas are joined back together, names that are not valid
+UTF-8 or hold control characters get those replaced by �, and the 1,241 sprints with zero points
+committed are kept and then excluded (and counted) by the metrics. The import prints a note for
+each.
 
 ## Settings
 
@@ -182,7 +221,8 @@ rate at most 100,000, grace days at most 3,650), and a value given for one run o
 """
 
 
-def main() -> None:
+def inputs_doc() -> str:
+    """The text of docs/inputs.md, made from the table specs and the prose above; nothing is written."""
     parts = [INTRO]
     for kind, fmt in FORMATS.items():
         target = fmt.table
@@ -200,7 +240,11 @@ def main() -> None:
             parts.append("\nAlso refused: " + "; ".join(r[2] for r in t.rules) + ".\n")
         parts.append("\n")
     parts.append(OUTRO)
-    DOC.write_text("".join(parts))
+    return "".join(parts)
+
+
+def main() -> None:
+    DOC.write_text(inputs_doc(), encoding="utf-8")
     print(f"wrote {DOC}")
 
 
