@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from prodops.store import HEAD_REVISION
 from prodops.inputs.models import load_model
 from tests.conftest import ok, refused
 
@@ -226,12 +227,12 @@ def test_a_workspace_that_cannot_tell_whose_data_it_kept_asks_and_changes_nothin
     assert _revision(db_url) == "0010"  # nothing changed, not even half
     done = json.loads(ok("upgrade", "--organization", "northwind cloud" if organizations else "Solo", "--db", db_url,
                          "--json").stdout)
-    assert (done["before"], done["now"]) == ("0010", "0011")
+    assert (done["before"], done["now"]) == ("0010", HEAD_REVISION)
     owner = "Northwind Cloud" if organizations else "Solo"  # spelled as the workspace holds it
     p = json.loads(ok("metrics", "predictability", "--organization", owner, "--until", "2026-09-30", "--db", db_url,
                       "--json").stdout)
     assert p["overall"]["planning_accuracy_pooled"] == 0.75
-    assert "at revision 0011 already" in ok("upgrade", "--db", db_url).stdout
+    assert f"at revision {HEAD_REVISION} already" in ok("upgrade", "--db", db_url).stdout
 
 
 # --- a campaign, the dashboard and the pages of the second organisation --------------------------
@@ -245,7 +246,7 @@ def test_a_campaign_of_the_second_organisation_closes_on_its_own_data_and_its_pa
 
     with Workspace.open(two) as ws:
         made = operations.create_campaign(ws, MODEL, "ACME SOFTWARE", "Acme Q3", opens=dt.date(2026, 9, 1),
-                                          closes=dt.date(2026, 9, 30))
+                                          closes=dt.date(2026, 9, 30), threshold=None)  # named: a live result
         assert made.organization == ACME  # as the workspace spells it
         links = operations.invite(ws, MODEL, made.id, [{"name": "A", "role": "pm"}, {"name": "B", "role": "pm"}])
         for link, value in zip(links, (0.25, 0.5)):

@@ -1,6 +1,7 @@
 """The DESIGN.md §4 rules, each with its edge cases, on a model small enough to check by hand."""
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import everyone, responses, tiny_model
 from prodops.core.assessment import assess, result_document, staged_levels
+from prodops.core.confidentiality import NAMED
 from prodops.inputs.models import load_model
 
 TINY = tiny_model()
@@ -183,7 +185,10 @@ def test_everything_na_says_loudly_what_the_level_rests_on():
                                                "counted as unmet, the level would be 1, not 5")
     assert len(codes["met_through_na"].criteria) == 52
     assert len(codes["dimension_all_na"].dimensions) == len(DEFAULT.dimensions)
-    assert codes["respondent_without_scores"].respondents == ("r0",)
+    # confidential (the default): how many, never who; a named assessment names them
+    assert codes["respondent_without_scores"].respondents == () and "r0" not in codes["respondent_without_scores"].message
+    named = assess(DEFAULT, replace(everyone(DEFAULT, None, n=1), privacy=NAMED))
+    assert {w.code: w for w in named.warnings}["respondent_without_scores"].respondents == ("r0",)
     doc = result_document(r, DEFAULT)
     assert [w["code"] for w in doc["warnings"]] == ["met_through_na", "dimension_all_na", "single_respondent",
                                                     "respondent_without_scores"]

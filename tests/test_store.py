@@ -9,6 +9,7 @@ from prodops.core.responses import Respondent, Responses
 
 from prodops.inputs.answers import load_responses
 from prodops.core.assessment import assess
+from prodops.core.confidentiality import NAMED, Privacy, is_pseudonym
 from prodops.shells.demo import demo_answers
 from prodops.core.errors import InputError
 from prodops.inputs.models import load_model
@@ -18,12 +19,31 @@ from tests.pgserver import new_database
 MODEL = load_model()
 
 
-def _responses(date=dt.date(2026, 10, 1), org="Acme"):
+def _responses(date=dt.date(2026, 10, 1), org="Acme", privacy=NAMED):
     return Responses(org, date, (
         Respondent("ana", "pm", {"om-2-role": 1.0, "om-2-coordination": None, "pp-2-cadence": 0.25},
                    {"om-2-role": "org chart <b>link</b>", "ma-3-north-star": "not sure yet"}, "Ana", "Payments"),
         Respondent("ivan", "leadership", {"om-2-role": 0.75}),
-    ), ("a.yaml",))
+    ), ("a.yaml",), privacy=privacy)
+
+
+def test_a_confidential_assessment_keeps_pseudonyms_and_no_names(db_url):
+    ws = Workspace(db_url)
+    given = _responses(privacy=Privacy(3))
+    aid, _ = ws.record(given, assess(MODEL, given), MODEL)
+    later = _responses(dt.date(2026, 12, 1), privacy=Privacy(3))
+    later_id, _ = ws.record(later, assess(MODEL, later), MODEL)
+    back, again = ws.responses(aid), ws.responses(later_id)
+    assert back.privacy == Privacy(3)
+    ids = [r.id for r in back.respondents]
+    assert all(is_pseudonym(i) for i in ids) and "ana" not in ids
+    assert ids == [r.id for r in again.respondents]  # the same person, the same pseudonym: a roll-up counts them once
+    assert {r.name for r in back.respondents} == {None}
+    with ws.engine.connect() as conn:  # nowhere in the tables either
+        for table in ("respondents", "answers", "assessments"):
+            rows = " ".join(str(r) for r in conn.execute(sa.text(f"SELECT * FROM {table}")))
+            assert "'ana'" not in rows and "Ana" not in rows and "ivan" not in rows
+    ws.close()
 
 
 def test_round_trip(db_url):
@@ -52,7 +72,7 @@ def test_recording_the_same_assessment_again_replaces_it(db_url):
     first_id, _ = ws.record(first, assess(MODEL, first), MODEL)
     later = _responses(dt.date(2026, 12, 1))
     ws.record(later, assess(MODEL, later), MODEL)
-    second = Responses("Acme", first.date, first.respondents[:1])
+    second = Responses("Acme", first.date, first.respondents[:1], privacy=NAMED)
     aid, before = ws.record(second, assess(MODEL, second), MODEL)
     assert aid == first_id and before == 2  # replaced in place: the id stays
     row = ws.assessments()[0]

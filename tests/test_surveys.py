@@ -84,7 +84,9 @@ def test_a_typeform_answers_export_scores(tmp_path):
     assert [r.answers["om-2-role"] for r in responses.respondents] == [1.0, 0.75]
     assert str(responses.date) == "2026-09-29"
     doc = json.loads(run("assess", str(export), "--mapping", str(mapping), "--no-record", "--json").stdout)
-    assert doc["criteria"]["om-2-role"]["score"] == 0.875 and doc["respondents"] == 2
+    # two respondents: confidential, their score is left out (it would be 0.875)
+    assert doc["criteria"]["om-2-role"]["score"] is None and doc["respondents"] == 2
+    assert doc["criteria"]["om-2-role"]["suppressed"] == "fewer than 3 answers"
 
 
 def test_a_duplicate_header_must_be_picked_by_position(tmp_path):

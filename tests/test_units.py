@@ -8,6 +8,7 @@ import pytest
 
 from prodops.core.responses import Respondent, Responses
 from prodops.core.assessment import assess
+from prodops.core.confidentiality import NAMED, Privacy, is_pseudonym
 from prodops.core.errors import InputError
 from prodops.core.units import Unit, Units, compare, counted, latest_by_scope, placed
 from tests.conftest import ok, refused, tiny_model
@@ -22,8 +23,9 @@ def person(pid: str, team: str | None, answers: dict) -> Respondent:
     return Respondent(pid, "pm", answers, team=team)
 
 
-def given(*people: Respondent, day=dt.date(2026, 9, 30), unit=None) -> Responses:
-    return Responses("Acme", day, tuple(people), (f"{day}.yaml",), unit)
+def given(*people: Respondent, day=dt.date(2026, 9, 30), unit=None, privacy=NAMED) -> Responses:
+    """Answers of a few people each: named, so that the roll-up's figures show (confidential ones: below)."""
+    return Responses("Acme", day, tuple(people), (f"{day}.yaml",), unit, privacy)
 
 
 def levels(unit, assessed):
@@ -62,6 +64,24 @@ def test_a_parent_is_scored_from_everyone_below_it_never_from_its_units_levels()
     assert (c.lowest, c.lowest_units) == (1, ["Commerce", "Onboarding"])
     assert c.distribution == {1: 2, 5: 1}
     assert c.spread == {"a": 4, "b": 4} and c.weakest == {"a": ["Commerce", "Onboarding"], "b": ["Commerce", "Onboarding"]}
+
+
+def test_a_confidential_unit_of_fewer_than_k_is_not_shown_beside_its_parent():
+    # Payments: 3 PMs, Onboarding: 2. Confidential (k = 3): Onboarding's level would be two people's.
+    org = given(*[person(f"p{i}", "Payments", dict.fromkeys(ALL, 1.0)) for i in range(3)],
+                *[person(f"o{i}", "Onboarding", dict.fromkeys(ALL, 0.0)) for i in range(2)], privacy=Privacy(3))
+    assessed = [(None, org)]
+    results = {u: levels(u, assessed) for u in ("Commerce", "Payments", "Onboarding")}
+    assert results["Onboarding"].privacy == Privacy(3)  # the pool is as strict as its assessments
+    c = compare(TREE, None, results)
+    row = {u.name: u for u in c.units}
+    assert (row["Onboarding"].level, row["Onboarding"].dimensions, row["Onboarding"].suppressed) == (
+        None, {}, "fewer than 3 answers")
+    assert row["Onboarding"].respondents == 2  # how many: a count, not their answers
+    assert (row["Payments"].level, row["Commerce"].level) == (5, 1)  # Commerce still counts all five
+    assert c.lowest_units == ["Commerce"] and "Onboarding" not in str(c.weakest)  # nor found among the lowest
+    # strictest of several: a named and a confidential assessment pool as confidential
+    assert counted(TREE, "Commerce", [(None, given(person("x", "Payments", {}))), (None, org)]).privacy == Privacy(3)
 
 
 def test_a_parent_can_stand_above_every_unit_so_the_units_are_shown_beside_it():
@@ -149,6 +169,8 @@ def test_removing_a_blank_unit_name_is_refused_not_a_crash(tmp_path):
 
 def test_a_unit_is_assessed_reported_and_planned_on_its_own(tmp_path):
     db = str(tmp_path / "w.db")
+    # units of one person each: named, so that each shows (a confidential unit of one: its own test)
+    ok("settings", "reporting_threshold", "named", "--organization", "Northwind Cloud", "--db", db)
     ok("assess", _answers(tmp_path, "lead", value="Partly"), "--db", db)  # the organisation, all Partly: Level 1
     assert "no unit 'Payments'" in refused("assess", _answers(tmp_path, "pay", unit="Payments"), "--db", db)
     ok("units", "add", "Commerce", "--db", db)
@@ -198,10 +220,14 @@ def test_the_demo_has_three_teams_in_two_business_units(demo):
     assert [(u["name"], u["parent"]) for u in units["units"]] == [
         ("Commerce", None), ("Onboarding", "Commerce"), ("Payments", "Commerce"), ("Core", None), ("Platform", "Core")]
     assert [u["respondents"] for u in units["units"]] == [4, 2, 2, 3, 2]  # Core counts Analytics' PM as its own
+    # confidential (k = 3): the units of two people show no level of their own
+    assert [u["suppressed"] for u in units["units"]] == [None, "fewer than 3 answers", "fewer than 3 answers", None,
+                                                         "fewer than 3 answers"]
+    assert [u["level"] for u in units["units"]] == [2, None, None, 2, None]
     assert units["lowest"]["level"] == report["maturity"]["level"] == 2
-    # GTM-ready rates of 100 % from 2, 1 and 1 launches are too few to judge: Commerce, Onboarding and
-    # Payments stay at GTM Level 3 by their answers, as Core and Platform do
-    assert units["dimensions"]["gtm"] == {"spread": 0, "weakest": ["Commerce", "Onboarding", "Payments", "Core", "Platform"]}
+    # GTM-ready rates of 100 % from 2 launches are too few to judge: Commerce stays at GTM Level 3 by
+    # its answers, as Core does
+    assert units["dimensions"]["gtm"] == {"spread": 0, "weakest": ["Commerce", "Core"]}
     html = (demo / "report.html").read_text()
     assert "Teams and business units" in html and "Spread between units" in html
     commerce = (demo / "report-commerce.html").read_text()
@@ -293,7 +319,9 @@ def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_unit
         held = [c.id for c in done.result.criteria.values() if c.data and c.data.decides and not c.met]
         assert held and done.result.level < 5
         pay = operations.latest(ws, model, unit="Payments")
-        assert pay.result.date == dt.date(2026, 10, 15) and {r.id for r in pay.responses.respondents} == {"ana", "fay", "Pia"}
+        # ana and fay of Q3 and Pia, under pseudonyms (a confidential assessment keeps no names)
+        assert pay.result.date == dt.date(2026, 10, 15) and len(pay.responses.respondents) == 3
+        assert all(is_pseudonym(r.id) for r in pay.responses.respondents)
         whole = operations.latest(ws, model)
         assert whole.result.respondents == 12  # the eleven of Q3 and Pia
 
@@ -352,7 +380,7 @@ def test_closing_a_units_campaign_records_what_its_dashboard_showed(demo_workspa
 
     model = load_model()
     with Workspace.open(demo_workspace) as ws:
-        made = operations.create_campaign(ws, model, "Northwind Cloud", "Core check", "Core")
+        made = operations.create_campaign(ws, model, "Northwind Cloud", "Core check", "Core", threshold=None)  # named: live
         [link] = operations.invite(ws, model, made.id, [{"name": "Pia", "role": "pm"}])
         operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
         shown = operations.result(ws, model, made.id, today=dt.date(2026, 10, 15)).result
@@ -362,6 +390,7 @@ def test_closing_a_units_campaign_records_what_its_dashboard_showed(demo_workspa
 
 def test_a_unit_is_reported_as_of_the_newest_assessment_and_its_history_shows_who_left(tmp_path):
     db = str(tmp_path / "w.db")
+    ok("settings", "reporting_threshold", "named", "--organization", "Northwind Cloud", "--db", db)  # units of 1 or 2
     ok("units", "add", "Payments", "--organization", "Northwind Cloud", "--db", db)
     ok("units", "add", "Core", "--organization", "Northwind Cloud", "--db", db)
     with open(_answers(tmp_path, "ana", unit="Payments", day="2026-03-31")) as f:

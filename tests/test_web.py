@@ -377,7 +377,7 @@ def test_guessing_invite_links_is_limited(app, clock):  # the clock: no window e
 
 
 def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
-    cid = new_campaign(app, organization="<b>Acme</b>")
+    cid = new_campaign(app, organization="<b>Acme</b>", threshold=None)  # named: names and notes shown while open
     token = invite(app, cid, {"name": "<script>alert(1)</script>", "role": "pm", "team": "<img src=x onerror=alert(2)>"})[0]
     with Workspace.open(app.state.settings.db) as ws:
         operations.save(ws, MODEL, token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: '<a href="javascript:alert(3)">x</a>'},
@@ -390,7 +390,7 @@ def test_hostile_text_is_shown_escaped_on_the_dashboard(app):
 
 
 def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
-    cid = new_campaign(app, targets={"pm": 2})
+    cid = new_campaign(app, targets={"pm": 2}, threshold=None)  # named: the result as it stands, and who
     a, _, c = invite(app, cid, {"name": "Ana", "role": "pm", "team": "Pay"}, {"name": "Bo", "role": "pm", "team": "Pay"},
                      {"name": "Cy", "role": "engineering", "team": "Growth"})
     with Workspace.open(app.state.settings.db) as ws:
@@ -421,12 +421,12 @@ def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, 
             operations.save(ws, MODEL, token, {c: scale[(i + n) % len(scale)] for i, c in enumerate(CRITERIA)},
                             {CRITERIA[n]: f"note {n}"}, submit=True)
         operations.save(ws, MODEL, tokens[3], {CRITERIA[0]: "Fully"})  # started, never submitted: left out
-        live = operations.result(ws, MODEL, cid)
     browser, csrf = sign_in(app)
     assert browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf}).status_code == 303
     with Workspace.open(db) as ws:
         recorded = ws.latest("Acme")
         replay = ws.responses(recorded.id)
+        live = operations.result(ws, MODEL, cid)  # confidential: shown once closed
     assert recorded.respondents == 3 and recorded.date == clock.today()
     # the same answers as an answers file, assessed by the command line in another workspace
     answers = tmp_path / "answers.yaml"
@@ -487,11 +487,15 @@ def test_the_api_runs_a_whole_campaign(app):
     assert saved.status_code == 200 and saved.json()["answered"] == 52
     status = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}").json()
     assert status["by_role"]["pm"]["submitted"] == 1 and status["by_role"]["design"]["submitted"] == 0
-    result = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}/result").json()
-    assert result["level"] == 5 and result["recorded"] is None and result["criteria"][CRITERIA[0]]["score"] == 1.0
+    early = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}/result")  # confidential: nothing while open
+    assert early.status_code == 409 and "confidential" in early.json()["error"]
     closed = admin.post(f"/api/v1/campaigns/{cid}/close")
     assert closed.status_code == 200 and closed.json()["id"] >= 1
-    assert api(app, viewer_token).get(f"/api/v1/campaigns/{cid}/result").json()["recorded"]["id"] == closed.json()["id"]
+    result = api(app, viewer_token).get(f"/api/v1/campaigns/{cid}/result").json()
+    assert result["recorded"]["id"] == closed.json()["id"] and result["level"] == 5
+    # one respondent: every criterion's figures are left out, and say why
+    assert result["criteria"][CRITERIA[0]]["score"] is None
+    assert result["criteria"][CRITERIA[0]]["suppressed"] == "fewer than 3 answers"
 
 
 def test_api_errors_are_json_with_the_problems(app):

@@ -124,7 +124,8 @@ def test_a_close_while_answers_arrive_keeps_every_answer_saved_before_it(app, db
     from fastapi.testclient import TestClient
 
     with Workspace.open(db_url) as ws:
-        campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4")
+        # named: the recorded answers are found by who gave them
+        campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4", threshold=None)
         tokens = [i.token for i in operations.invite(ws, MODEL, campaign.id, [{"name": f"P{n}", "role": "pm"} for n in range(4)])]
         for t in tokens:
             operations.save(ws, MODEL, t, dict.fromkeys(CRITERIA, "No"), submit=True)

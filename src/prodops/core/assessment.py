@@ -31,8 +31,9 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from prodops.core.confidentiality import CONFIDENTIAL, Privacy, suppressed
 from prodops.core.responses import Responses
 from prodops.core.metrics import Measurement
 from prodops.core.model import MaturityModel
@@ -90,8 +91,11 @@ class CriterionResult:
     na_count: int
     blank_count: int  # respondents who left it unanswered
     by_role: dict[str, float] = field(default_factory=dict)
+    by_role_n: dict[str, int] = field(default_factory=dict)  # how many gave each role's mean
     data: DataVerdict | None = None
     answers_met: bool | None = None  # what the answers alone say, whatever the data decides (None: no score)
+    suppressed: bool = False  # shown: its score, spread and roles rest on too few people (core.confidentiality)
+    roles_suppressed: tuple[str, ...] = ()  # shown: the roles left out of by_role
 
     @property
     def na(self) -> bool:
@@ -116,6 +120,7 @@ class AssessmentResult:
     measurements: dict[str, Measurement] = field(default_factory=dict)  # what the data measured, with n and days
     warnings: tuple[Warning, ...] = ()
     unit: str | None = None  # the team or business unit it is the result of; None: the organisation
+    privacy: Privacy = CONFIDENTIAL  # what its documents may show of the people behind it (core.confidentiality)
 
 
 def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, dict[str, int]]:
@@ -176,6 +181,7 @@ def assess(model: MaturityModel, responses: Responses,
         measurements=dict(measured),
         warnings=_warnings(model, responses, criteria, level),
         unit=responses.unit,
+        privacy=responses.privacy,
     )
 
 
@@ -198,18 +204,24 @@ def _warnings(
         out.append(Warning("dimension_all_na", f"every criterion of {names} was answered N/A: "
                            f"{'its level rests' if len(empty) == 1 else 'their levels rest'} on no answer at all",
                            dimensions=tuple(empty)))
+    named = not responses.privacy.confidential  # a confidential result says how many, never who
+
+    def who(ids: list[str]) -> tuple[str, ...]:
+        return tuple(ids) if named else ()
+
     scoring = [p.id for p in responses.respondents if _scored(p)]
     if len(responses.respondents) == 1:
         out.append(Warning("single_respondent", "one respondent: the levels are one person's view; "
-                           "ask people in other roles too", respondents=(responses.respondents[0].id,)))
+                           "ask people in other roles too", respondents=who([responses.respondents[0].id])))
     elif len(scoring) == 1:  # the others gave only N/A or blanks: the levels still rest on one person
         out.append(Warning("single_respondent", f"one of {len(responses.respondents)} respondents gave a scored answer "
                            "(the others only N/A or blanks): the levels are one person's view; ask people in other "
-                           "roles too", respondents=tuple(scoring)))
+                           "roles too", respondents=who(scoring)))
     silent = [p.id for p in responses.respondents if not _scored(p)]
     if silent:
         out.append(Warning("respondent_without_scores", f"{len(silent)} respondent{'s' if len(silent) > 1 else ''} gave "
-                           f"no scored answer (only N/A or blanks): {', '.join(silent)}", respondents=tuple(silent)))
+                           "no scored answer (only N/A or blanks)" + (f": {', '.join(silent)}" if named else ""),
+                           respondents=who(silent)))
     return tuple(out)
 
 
@@ -221,16 +233,20 @@ def _scored(person) -> bool:
 def _criterion(model, criterion, scored, na_count, n, measurements) -> CriterionResult:
     score = spread = stdev = None
     by_role: dict[str, float] = {}
+    by_role_n: dict[str, int] = {}
     if scored:
-        total_w = sum(w for _, w, _ in scored)
-        score = sum(v * w for v, w, _ in scored) / total_w
+        # fsum: exact sums, so a score is the same whatever order the respondents come in (a roll-up
+        # orders them by pseudonym, which differs from one workspace to the next)
+        total_w = math.fsum(w for _, w, _ in scored)
+        score = math.fsum(v * w for v, w, _ in scored) / total_w
         values = [v for v, _, _ in scored]
         spread = max(values) - min(values)
-        stdev = math.sqrt(sum(w * (v - score) ** 2 for v, w, _ in scored) / total_w)
+        stdev = math.sqrt(math.fsum(w * (v - score) ** 2 for v, w, _ in scored) / total_w)
         role_values: dict[str, list[float]] = defaultdict(list)
         for v, _, role in scored:
             role_values[role].append(v)
-        by_role = {role: sum(vs) / len(vs) for role, vs in sorted(role_values.items())}
+        by_role = {role: math.fsum(vs) / len(vs) for role, vs in sorted(role_values.items())}
+        by_role_n = {role: len(vs) for role, vs in sorted(role_values.items())}
         status = "met" if score >= model.met_threshold - EPS else "unmet"
     else:
         status = "na" if na_count else "unanswered"
@@ -261,6 +277,7 @@ def _criterion(model, criterion, scored, na_count, n, measurements) -> Criterion
         na_count=na_count,
         blank_count=n - len(scored) - na_count,
         by_role=by_role,
+        by_role_n=by_role_n,
         data=verdict,
         answers_met=None if score is None else score >= model.met_threshold - EPS,
     )
@@ -278,14 +295,61 @@ def _progress(model: MaturityModel, criteria: dict[str, CriterionResult], next_l
             parts.append(1.0 if r.data.holds else 0.0)
         else:
             parts.append(r.score or 0.0)
-    return sum(parts) / len(parts) if parts else 1.0
+    return math.fsum(parts) / len(parts) if parts else 1.0
+
+
+def shown(result: AssessmentResult) -> AssessmentResult:
+    """`result` as its privacy lets it be shown (core.confidentiality): a criterion scored by fewer than
+    k people without its score, spread, disagreement and roles; roles of fewer than k left out, and
+    the next-smallest with them; how far to the next level only from k who gave a scored answer.
+    The level, the dimensions and the blockers stay as everyone's answers make them."""
+    privacy = result.privacy
+    if not privacy.confidential:
+        return result
+
+    def criterion(r: CriterionResult) -> CriterionResult:
+        if not privacy.shows(r.respondents):
+            return replace(r, score=None, spread=None, stdev=None, disagreement=False, by_role={}, by_role_n={},
+                           suppressed=r.respondents > 0, roles_suppressed=tuple(r.by_role))
+        hidden = suppressed(r.by_role_n, privacy)
+        return replace(r, by_role={k: v for k, v in r.by_role.items() if k not in hidden},
+                       by_role_n={k: v for k, v in r.by_role_n.items() if k not in hidden},
+                       roles_suppressed=tuple(sorted(hidden)))
+
+    return replace(result, criteria={cid: criterion(r) for cid, r in result.criteria.items()},
+                   progress_to_next=result.progress_to_next if privacy.shows(result.scored_by) else None)
 
 
 def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
-    """The JSON form of a result (`prodops assess --json`), at full precision."""
+    """The JSON form of a result (`prodops assess --json`), at full precision, as it may be shown:
+    a criterion resting on fewer people than its privacy allows says so in `suppressed` ("fewer
+    than 3 answers"; its score, spread and roles null or left out), roles left out are listed in
+    `roles_suppressed` (`shown`)."""
+    result = shown(result)
 
     def num(x: float | None) -> float | None:
         return x
+
+    def criterion(r: CriterionResult) -> dict:
+        return {
+            "dimension": r.dimension,
+            "level": r.level,
+            "status": r.status,
+            "score": num(r.score),
+            "met": r.met,
+            "answers_met": r.answers_met,
+            "na": r.na,
+            "spread": num(r.spread),
+            "stdev": num(r.stdev),
+            "disagreement": r.disagreement,
+            "respondents": r.respondents,
+            "na_count": r.na_count,
+            "unanswered_count": r.blank_count,
+            "by_role": {k: num(v) for k, v in r.by_role.items()},
+            "suppressed": result.privacy.fewer() if r.suppressed else None,  # why its figures are left out
+            "roles_suppressed": list(r.roles_suppressed),
+            "data": None if r.data is None else r.data.document(),
+        }
 
     return {
         "organization": result.organization,
@@ -295,6 +359,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "level": result.level,
         "level_name": model.level_name(result.level),
         "next_level": result.next_level,
+        "privacy": result.privacy.document(),
         "progress_to_next": num(result.progress_to_next),
         "dimensions": result.dimensions,
         "blockers": result.blockers,
@@ -303,26 +368,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "measurements": {k: m.value for k, m in result.measurements.items()},
         "samples": {k: {key: v for key, v in m.document().items() if key != "value"} for k, m in result.measurements.items()},
         "warnings": [warning_document(w) for w in result.warnings],
-        "criteria": {
-            cid: {
-                "dimension": r.dimension,
-                "level": r.level,
-                "status": r.status,
-                "score": num(r.score),
-                "met": r.met,
-                "answers_met": r.answers_met,
-                "na": r.na,
-                "spread": num(r.spread),
-                "stdev": num(r.stdev),
-                "disagreement": r.disagreement,
-                "respondents": r.respondents,
-                "na_count": r.na_count,
-                "unanswered_count": r.blank_count,
-                "by_role": {k: num(v) for k, v in r.by_role.items()},
-                "data": None if r.data is None else r.data.document(),
-            }
-            for cid, r in result.criteria.items()
-        },
+        "criteria": {cid: criterion(r) for cid, r in result.criteria.items()},
     }
 
 

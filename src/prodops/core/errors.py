@@ -103,10 +103,11 @@ class Refused(Exception):
     - "login": the e-mail or password is wrong (which of the two is never said);
     - "forbidden": the caller's role may not do this;
     - "closed": the campaign no longer takes answers;
+    - "confidential": what is asked would show too little of too few people (core.confidentiality);
     - "too_many": too many attempts; `retry_after` seconds until the next is allowed.
     """
 
-    KINDS = ("unknown", "login", "forbidden", "closed", "too_many")
+    KINDS = ("unknown", "login", "forbidden", "closed", "confidential", "too_many")
 
     def __init__(self, kind: str, message: str, retry_after: int | None = None):
         assert kind in self.KINDS, kind

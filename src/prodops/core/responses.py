@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from prodops.core.confidentiality import CONFIDENTIAL, Privacy
 from prodops.core.model import MaturityModel
 
 NA_SPELLINGS = {"n/a", "na", "not applicable"}
@@ -31,6 +32,7 @@ class Responses:
     respondents: tuple[Respondent, ...]
     sources: tuple[str, ...] = ()
     unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
+    privacy: Privacy = CONFIDENTIAL  # what its results may show of the people behind them (core.confidentiality)
 
 
 def answer_value(model: MaturityModel, raw: Any) -> float | None:

@@ -17,6 +17,10 @@ The roll-up rule:
   of its units' levels, so one lagging team stays visible.
 - A unit's n counts the respondents who gave a scored answer (one who answered only N/A is no part
   of its level), and a unit resting on one of them says so, as one assessment does.
+- Confidential answers (core.confidentiality) show no unit whose n is below the threshold k: beside
+  its parent it reads "fewer than k answers", and it counts neither in the lowest level nor in the
+  spread. Its people still count in its parent's level. Answers drawn from several assessments are
+  shown as strictly as the strictest of them.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from prodops.core.confidentiality import strictest
 from prodops.core.responses import Respondent, Responses
 from prodops.core.numbers import natural
 
@@ -119,7 +124,7 @@ def counted(units: Units, unit: str | None, assessed: list[tuple[str | None, Res
     sources = dict.fromkeys(s for _, responses in sorted(chosen, key=lambda c: c[1].date) for s in responses.sources)
     return Responses(organization=chosen[0][1].organization, date=max(days),
                      respondents=tuple(sorted((p for p, _ in chosen), key=lambda p: p.id)), sources=tuple(sources),
-                     unit=unit)
+                     unit=unit, privacy=strictest(responses.privacy for _, responses in chosen))
 
 
 def latest_by_scope(recorded: Iterable, as_of: dt.date | None) -> list:
@@ -142,6 +147,7 @@ class UnitLevel:
     level: int | None
     dimensions: dict[str, int]
     warnings: tuple[str, ...] = ()  # what its level rests on (assessment.Warning messages), e.g. one person
+    suppressed: str | None = None  # why its figures are left out ("fewer than 3 answers"; core.confidentiality)
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,10 @@ def compare(units: Units, unit: str | None, results: dict[str, AssessmentResult]
     rows = []
     for u in units.below(unit):
         r = results.get(u.name)
+        if r is not None and not r.privacy.shows(r.scored_by):  # a unit of fewer than k: no level of its own shown
+            rows.append(UnitLevel(u.name, u.parent, units.depth(u.name) - top, r.date, r.scored_by, None, {},
+                                  suppressed=r.privacy.fewer()))
+            continue
         rows.append(UnitLevel(u.name, u.parent, units.depth(u.name) - top, r.date if r else None, r.scored_by if r else 0,
                               r.level if r else None, dict(r.dimensions) if r else {},
                               tuple(w.message for w in r.warnings) if r else ()))
@@ -187,7 +197,8 @@ def comparison_document(c: Comparison, level_name) -> dict:
         "unit": c.unit,
         "units": [{"name": r.name, "parent": r.parent, "depth": r.depth, "date": r.date and r.date.isoformat(),
                    "respondents": r.respondents, "level": r.level, "level_name": r.level and level_name(r.level),
-                   "dimensions": r.dimensions, "warnings": list(r.warnings)} for r in c.units],
+                   "dimensions": r.dimensions, "warnings": list(r.warnings), "suppressed": r.suppressed}
+                  for r in c.units],
         "lowest": {"level": c.lowest, "units": c.lowest_units},
         "distribution": {str(k): v for k, v in c.distribution.items()},
         "dimensions": {d: {"spread": c.spread[d], "weakest": c.weakest[d]} for d in c.spread},

@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
         scoped
     )
     from prodops.operations.campaigns import (
-        Campaign, Progress, campaign, close, create_campaign, list_campaigns, notes, progress, result
+        Campaign, Dashboard, Notes, Progress, campaign, close, create_campaign, dashboard, hide_note, list_campaigns,
+        notes, progress, result
     )
     from prodops.operations.challenge import (
         Guest, Round, TERMINAL, challenge_stats, daily, game, guess, guest, hard_mode, new_guest, practice,
@@ -63,8 +64,8 @@ _WHERE = {
     **dict.fromkeys(("Value", "value_metrics"), "value"),
     **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",
                      "logout", "remove_user", "remove_user_by_id", "session", "token_user"), "access"),
-    **dict.fromkeys(("Campaign", "Progress", "campaign", "close", "create_campaign", "list_campaigns", "notes", "progress",
-                     "result"), "campaigns"),
+    **dict.fromkeys(("Campaign", "Dashboard", "Notes", "Progress", "campaign", "close", "create_campaign", "dashboard",
+                     "hide_note", "list_campaigns", "notes", "progress", "result"), "campaigns"),
     **dict.fromkeys(("Invite", "Issued", "invite", "list_invites", "read_invitees", "reissue", "revoke"), "invites"),
     **dict.fromkeys(("Form", "Resume", "form", "form_pages", "page_criteria", "resume", "save"), "forms"),
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",

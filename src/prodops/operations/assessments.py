@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from prodops.core.responses import Responses
 from prodops.core.assessment import AssessmentResult
+from prodops.core.confidentiality import Privacy
 from prodops.core.errors import Fix, InputError
 from prodops.core.model import MaturityModel
 from prodops.core.roadmap import Roadmap
@@ -76,12 +77,14 @@ class Assessed:
     recorded: Recorded | None
 
 
-def assess(model: MaturityModel, responses: Responses, ws: Workspace | None = None, record: bool = True, use_data: bool = True,
-           unit: str | None = None) -> Assessed:
+def assess(model: MaturityModel, responses: Responses, ws: Workspace | None = None, record: bool = True,
+           use_data: bool = True, unit: str | None = None, privacy: Privacy | None = None) -> Assessed:
     """Score `responses` (of `unit`, when given: a team or business unit declared in the workspace;
     with its evidence unless `use_data` is off) and record the result in the workspace (unless
-    `record` is off, or there is no workspace)."""
+    `record` is off, or there is no workspace). `privacy`: what its results may show (a campaign's);
+    by default, answers files': the organisation's `reporting_threshold`."""
     from prodops.core.assessment import assess as score
+    from prodops.operations.settings import file_privacy
 
     if unit and responses.unit and unit.strip().casefold() != responses.unit.casefold():
         raise InputError(f"the answers are of unit {responses.unit!r}, but {unit.strip()!r} was asked for; give one")
@@ -90,6 +93,10 @@ def assess(model: MaturityModel, responses: Responses, ws: Workspace | None = No
     if responses.unit and ws is None:
         raise InputError(f"the answers are of unit {responses.unit!r}: units are declared in a workspace; give one",
                          fix=Fix("db"))
+    if privacy is None and ws is not None:
+        privacy = file_privacy(ws, responses.organization)
+    if privacy is not None:
+        responses = replace(responses, privacy=privacy)
     teams = None
     if ws is not None:
         responses, teams = scoped(ws, responses)

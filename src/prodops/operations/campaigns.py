@@ -7,6 +7,10 @@ revoked. Answers are saved one at a time as they are given; a respondent submits
 answers and submit again until the campaign closes. What closing records (and what the result as it
 stands shows) is the answers of those who submitted: a half-filled form is listed, not scored.
 
+A campaign is confidential (the default, with a reporting threshold k) or named, chosen when it is
+created (core.confidentiality holds the rules): a confidential one shows its result and notes only
+once it closes, never names beside answers or notes, and only admins see who was invited.
+
 This module holds the campaigns themselves (create, watch, score, close); `invites` the links
 handed out, `forms` the respondent's side.
 """
@@ -18,13 +22,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
+from prodops.core.confidentiality import DEFAULT_THRESHOLD, Noted, Privacy, checked_threshold, shown_notes
 from prodops.core.responses import Respondent, Responses
 from prodops.core.errors import Fix, InputError, Problem, Refused
 from prodops.core.model import MaturityModel
 from prodops.core.safe_text import NAME_LENGTH, checked_text
-from prodops.store.campaigns import CampaignRow, Note, Submitted
+from prodops.store.campaigns import CampaignRow, Submitted
 
 if TYPE_CHECKING:
+    from prodops.core.assessment import AssessmentResult
     from prodops.operations.assessments import Assessed
     from prodops.operations.invites import Invite
     from prodops.store import Workspace
@@ -38,8 +44,19 @@ class Campaign(CampaignRow):
     def status(self) -> str:
         return "open" if self.closed_at is None else "closed"
 
+    @property
+    def privacy(self) -> Privacy:
+        return Privacy(self.threshold)
+
+    def statement(self) -> list[str]:
+        """Who will see what, as its respondents' first page and their invitation say it."""
+        from prodops.core.confidentiality import statement
+
+        return statement(self.privacy, self.organization, self.team)
+
     def document(self) -> dict[str, Any]:
         return {"id": self.id, "organization": self.organization, "name": self.name, "team": self.team,
+                "privacy": self.privacy.document(),
                 "model": f"{self.model_id}@{self.model_version}", "opens": self.opens.isoformat(),
                 "closes": self.closes and self.closes.isoformat(), "targets": self.targets, "status": self.status,
                 "closed_at": self.closed_at and self.closed_at.isoformat(), "assessment_id": self.assessment_id}
@@ -119,10 +136,12 @@ class _NewCampaign:
     opens: dt.date
     closes: dt.date | None
     targets: dict[str, int]
+    threshold: int | None
 
 
 def _checked_campaign(ws: Workspace, model: MaturityModel, organization: str, name: str, team: str | None,
-                      opens: dt.date | None, closes: dt.date | None, targets: dict[str, int] | None) -> _NewCampaign:
+                      opens: dt.date | None, closes: dt.date | None, targets: dict[str, int] | None,
+                      threshold: object) -> _NewCampaign:
     """The new campaign as given, checked: every problem at once, or InputError."""
     problems: list[Problem] = []
     owner = _text(organization, "the organisation", NAME_LENGTH, problems, required=True)
@@ -144,21 +163,29 @@ def _checked_campaign(ws: Workspace, model: MaturityModel, organization: str, na
             problems.append(Problem(f"unknown role {role!r}; the model's roles are {', '.join(model.role)}"))
         elif not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_INVITEES:
             problems.append(Problem(f"the target for {role} must be a whole number from 0 to {MAX_INVITEES:,}"))
+    if threshold is not None:  # None: a named campaign
+        try:
+            threshold = checked_threshold(threshold)
+        except ValueError as e:
+            problems.append(Problem(str(e)))
     _raise("the campaign is not valid", problems)
     assert owner is not None and called is not None  # required: a problem otherwise
-    return _NewCampaign(owner, called, team, opens, closes, {r: n for r, n in targets.items() if n})
+    return _NewCampaign(owner, called, team, opens, closes, {r: n for r, n in targets.items() if n},
+                        threshold if isinstance(threshold, int) else None)
 
 
 def create_campaign(ws: Workspace, model: MaturityModel, organization: str, name: str, team: str | None = None,
                     opens: dt.date | None = None, closes: dt.date | None = None,
-                    targets: dict[str, int] | None = None, model_ref: str | None = None) -> Campaign:
+                    targets: dict[str, int] | None = None, model_ref: str | None = None,
+                    threshold: object = DEFAULT_THRESHOLD) -> Campaign:
     """A new open campaign on `model` (its id and version are fixed from now on). `model_ref`: the
-    model the caller names (its id, or id@version), refused unless it is `model`."""
+    model the caller names (its id, or id@version), refused unless it is `model`. `threshold`: a
+    confidential campaign's reporting threshold k (a number, or text typed; None: a named campaign)."""
     if model_ref and model_ref not in (model.id, model.ref):
         raise InputError(f"the app serves model {model.ref}, not {model_ref}", fix=Fix("model"))
-    new = _checked_campaign(ws, model, organization, name, team, opens, closes, targets)
+    new = _checked_campaign(ws, model, organization, name, team, opens, closes, targets, threshold)
     cid = ws.campaigns.create(new.organization, new.name, new.team, model.id, model.version, new.opens, new.closes,
-                              new.targets, clock.now())
+                              new.targets, clock.now(), new.threshold)
     return campaign(ws, cid)
 
 
@@ -179,8 +206,9 @@ def _campaign(row: CampaignRow) -> Campaign:
 
 # --- progress, result, close --------------------------------------------------------------------
 
-def progress(ws: Workspace, campaign_id: int) -> Progress:
-    """Who was invited, who started, who submitted: in all, by role (with the targets), by team."""
+def progress(ws: Workspace, campaign_id: int, sees_people: bool = True) -> Progress:
+    """Who was invited, who started, who submitted: in all, by role (with the targets), by team.
+    Without `sees_people` (a viewer), a confidential campaign's progress holds counts alone."""
     from prodops.operations.invites import list_invites
 
     found = campaign(ws, campaign_id)
@@ -193,12 +221,13 @@ def progress(ws: Workspace, campaign_id: int) -> Progress:
 
     roles = sorted({i.role for i in live} | set(found.targets), key=lambda r: (r not in found.targets, r))
     teams = sorted({i.team for i in live if i.team})
+    named = sees_people or not found.privacy.confidential
     return Progress(
         found, count(live, sum(found.targets.values()) or None),
         {r: count([i for i in live if i.role == r], found.targets.get(r)) for r in roles},
         {t: count([i for i in live if i.team == t]) for t in teams},
-        [i for i in live if not i.submitted_at and not i.revoked],
-        everyone,
+        [i for i in live if not i.submitted_at and not i.revoked] if named else [],
+        everyone if named else [],
     )
 
 
@@ -211,7 +240,8 @@ def _responses(found: CampaignRow, submitted: list[Submitted], date: dt.date) ->
         answers={c: g.value for c, g in s.given.items() if g.answered},
         notes={c: g.note for c, g in s.given.items() if g.note},
     ) for s in submitted)
-    return Responses(found.organization, date, respondents, (f"campaign #{found.id}: {found.name}",), found.team)
+    return Responses(found.organization, date, respondents, (f"campaign #{found.id}: {found.name}",), found.team,
+                     Privacy(found.threshold))
 
 
 def result(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date | None = None) -> Assessed:
@@ -221,11 +251,14 @@ def result(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date
 
     found = campaign(ws, campaign_id)
     _same_model(found, model)
+    if found.assessment_id is None and found.privacy.confidential:
+        raise Refused("confidential", f"campaign #{found.id} is confidential: its result is shown once it closes "
+                                      f"(each new answer would show in the difference)")
     if found.assessment_id is not None:  # closed: the assessment it recorded
         done = assess(model, ws.recorded.responses(found.assessment_id), ws, record=False)
         return Assessed(done.result, Recorded(found.assessment_id, None))
     responses = _responses(found, ws.campaigns.submitted(campaign_id), _assessment_date(found, today or clock.today()))
-    return assess(model, responses, ws, record=False)
+    return assess(model, responses, ws, record=False, privacy=found.privacy)
 
 
 def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date | None = None) -> Assessed:
@@ -251,7 +284,67 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
     return Assessed(scored, recorded)
 
 
-def notes(ws: Workspace, campaign_id: int) -> list[Note]:
-    """The notes and evidence links respondents gave, by criterion id, then respondent."""
-    campaign(ws, campaign_id)
-    return ws.campaigns.notes(campaign_id)
+@dataclass(frozen=True)
+class Notes:
+    """The notes and evidence links respondents gave, as they may be shown (core.confidentiality)."""
+
+    shown: list[Noted]
+    withheld: int  # on a criterion too few people noted on, or hidden by an admin
+    hidden: int  # of them, hidden by an admin
+    until_closed: bool = False  # a confidential campaign shows its notes once it closes
+
+    def document(self) -> dict[str, Any]:
+        return {"notes": [n.document() for n in self.shown], "withheld": self.withheld, "hidden": self.hidden}
+
+
+def notes(ws: Workspace, campaign_id: int) -> Notes:
+    """The notes respondents gave, by criterion: a named campaign's with who wrote them, submitted or
+    not; a confidential one's once it closes, from those who submitted, without names, sorted by their
+    text, on the criteria k people noted on. Notes an admin hid are withheld."""
+    found = campaign(ws, campaign_id)
+    given = ws.campaigns.notes(campaign_id)
+    if found.privacy.confidential:
+        if found.closed_at is None:
+            return Notes([], 0, 0, until_closed=True)
+        given = [n for n in given if n.submitted]
+    hidden = [n for n in given if n.hidden]
+    shown, withheld = shown_notes(((n.criterion, n.respondent, n.text) for n in given if not n.hidden), found.privacy)
+    return Notes(shown, withheld + len(hidden), len(hidden))
+
+
+def hide_note(ws: Workspace, campaign_id: int, criterion: str, text: str, hidden: bool = True) -> int:
+    """Withhold from the result every note with this text on this criterion (or show it again), as an
+    admin redacts; returns how many. The note is named by what it says, never by who wrote it."""
+    found = campaign(ws, campaign_id)
+    matching = [n for n in ws.campaigns.notes(campaign_id) if n.criterion == criterion and n.text.strip() == text.strip()]
+    if not matching:
+        raise Refused("unknown", f"no such note on {criterion} in campaign #{found.id}")
+    for n in matching:
+        ws.campaigns.hide_note(campaign_id, n.invite, criterion, hidden)
+    return len(matching)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A campaign's page: its progress, its result as it may be shown (or why there is none yet) and its notes."""
+
+    progress: Progress
+    result: AssessmentResult | None  # as shown (core.assessment.shown)
+    empty: str | None  # why there is no result
+    notes: Notes
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.progress.campaign
+
+
+def dashboard(ws: Workspace, model: MaturityModel, campaign_id: int, sees_people: bool = True) -> Dashboard:
+    """Everything a campaign's page shows, as the caller may see it (`sees_people`: an admin)."""
+    from prodops.core.assessment import shown
+
+    watched = progress(ws, campaign_id, sees_people)
+    try:
+        scored, empty = shown(result(ws, model, campaign_id).result), None
+    except (InputError, Refused) as e:
+        scored, empty = None, e.message
+    return Dashboard(watched, scored, empty, notes(ws, campaign_id))

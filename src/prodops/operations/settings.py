@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from prodops.core.confidentiality import DEFAULT_THRESHOLD, Privacy
 from prodops.core.dates import NotADate, parse_day
 from prodops.core.errors import InputError
 from prodops.core.metrics import Options
@@ -31,6 +32,17 @@ def _number(low: float, high: float, whole: bool = False, above: bool = False) -
             raise ValueError(f"{kind} {bounds}")
         return str(value)
     return parse
+
+
+def _threshold(text: str) -> str:
+    from prodops.core.confidentiality import checked_threshold
+
+    if text.strip().casefold() == "named":
+        return "named"
+    try:
+        return str(checked_threshold(text, "the threshold"))
+    except ValueError as e:
+        raise ValueError(f"{e}, or named") from None
 
 
 def _date(text: str) -> str:
@@ -57,7 +69,18 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("currency", "the currency of money figures (EUR, USD, €...)", _currency),
     Setting("change_date", "day the Playbook (or another change) was adopted, YYYY-MM-DD", _date),
     Setting("grace_days", "days a launch may slip and still count as on time", _number(0, 3650, whole=True)),
+    Setting("reporting_threshold", "the fewest answers a figure of an assessment recorded from answers files may "
+            "rest on (3 to 50; default 3), or named: every figure and who answered shown", _threshold),
 )}
+
+
+def file_privacy(ws: Workspace, organization: str) -> Privacy:
+    """The privacy of an assessment recorded from answers files: confidential, with the organisation's
+    `reporting_threshold` (core.confidentiality)."""
+    saved = ws.profiles.settings(organization).get("", {}).get("reporting_threshold")
+    if saved == "named":
+        return Privacy(None)
+    return Privacy(int(saved) if saved else DEFAULT_THRESHOLD)
 
 
 def parse_date(text: str, what: str) -> dt.date:

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from prodops.core.assessment import AssessmentResult
+from prodops.core.assessment import AssessmentResult, shown
 from prodops.core.safe_text import printable
 from prodops.core.metrics import METRICS
 from prodops.core.model import MaturityModel
@@ -142,6 +142,7 @@ def show_model(console: Console, model: MaturityModel) -> None:
 
 
 def show_result(console: Console, result: AssessmentResult, model: MaturityModel) -> None:
+    result = shown(result)  # no group smaller than its privacy allows (core.confidentiality)
     roles = ", ".join(f"{n} {r}" for r, n in sorted(result.roles.items()))
     head = Text.from_markup(
         f"[bold]{escape(_who(result.organization, result.unit))}[/]  assessed {result.date.isoformat()} on {escape(model.ref)}\n"
@@ -150,7 +151,8 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
     if result.next_level:
         head.append_text(Text.from_markup(
             f"\nProgress to {_level(model, result.next_level)}: "
-            f"{_bar(result.progress_to_next or 0)} {_pct(result.progress_to_next)}"))
+            + (f"{_bar(result.progress_to_next)} {_pct(result.progress_to_next)}" if result.progress_to_next is not None
+               else f"not shown, {result.privacy.fewer()}")))
     for w in result.warnings:  # what the level rests on, right where it is shown
         head.append_text(Text.from_markup(f"\n[bold yellow]Read with care:[/] {escape(w.message)}"))
     console.print(Panel(head, title="Where are we?", expand=False))

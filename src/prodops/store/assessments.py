@@ -12,7 +12,7 @@ from prodops import clock
 from prodops.core.errors import Fix, InputError
 from prodops.store.dialects import dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import answers, assessments, dimension_levels, respondents
+from prodops.store.tables import answers, assessments, dimension_levels, respondents, workspace_keys
 
 if TYPE_CHECKING:  # imported where used: a command that only reads the history never loads pydantic
     from prodops.core.responses import Responses
@@ -89,6 +89,7 @@ class Assessments:
 
     def responses(self, assessment_id: int) -> Responses:
         """The answers of a recorded assessment, to score again (with the same or a newer model)."""
+        from prodops.core.confidentiality import Privacy
         from prodops.core.responses import Respondent, Responses
 
         with self._ws.transaction(write=False) as conn:
@@ -116,14 +117,17 @@ class Assessments:
             ),
             sources=tuple(head.sources),
             unit=head.unit or None,
+            privacy=Privacy(head.threshold),
         )
 
 
 def record(conn: sa.Connection, responses: Responses, result: AssessmentResult,
            model: MaturityModel) -> tuple[int, int | None]:
     """Store an assessment in `conn`'s transaction (a campaign's close records in its own).
-    Returns (id, respondents it had before or None)."""
-    from prodops.core.assessment import result_document
+    Returns (id, respondents it had before or None). A confidential one keeps its respondents under
+    pseudonyms and without their names (core.confidentiality)."""
+    from prodops.core.assessment import result_document, shown
+    from prodops.core.confidentiality import pseudonym
 
     organization = register(conn, result.organization)  # as the workspace spells it
     unit = responses.unit or ""
@@ -132,9 +136,9 @@ def record(conn: sa.Connection, responses: Responses, result: AssessmentResult,
     values = {
         "organization": organization, "unit": unit, "date": result.date, "model_id": result.model_id,
         "model_version": result.model_version, "level": result.level,
-        "progress_to_next": result.progress_to_next, "respondent_count": result.respondents,
+        "progress_to_next": shown(result).progress_to_next, "respondent_count": result.respondents,
         "sources": list(responses.sources), "result": result_document(result, model),
-        "recorded_at": clock.now(),
+        "recorded_at": clock.now(), "threshold": responses.privacy.threshold,
     }
     old = conn.execute(sa.select(assessments.c.id, assessments.c.respondent_count).where(key)).one_or_none()
     insert = dialect_insert(conn)(assessments).values(**values)
@@ -147,12 +151,30 @@ def record(conn: sa.Connection, responses: Responses, result: AssessmentResult,
         conn.execute(table.delete().where(table.c.assessment_id == aid))
     conn.execute(dimension_levels.insert(), [
         {"assessment_id": aid, "dimension": d, "level": n} for d, n in result.dimensions.items()])
+    if responses.privacy.confidential:
+        secret = pseudonym_key(conn)
+        ids = {r.id: pseudonym(secret, r.id) for r in responses.respondents}
+    else:
+        ids = {r.id: r.id for r in responses.respondents}
+    named = not responses.privacy.confidential
     conn.execute(respondents.insert(), [
-        {"assessment_id": aid, "respondent": r.id, "role": r.role, "name": r.name, "team": r.team}
-        for r in responses.respondents])
-    rows = [{"assessment_id": aid, "respondent": r.id, "criterion": c, "value": r.answers.get(c),
+        {"assessment_id": aid, "respondent": ids[r.id], "role": r.role, "name": r.name if named else None,
+         "team": r.team} for r in responses.respondents])
+    rows = [{"assessment_id": aid, "respondent": ids[r.id], "criterion": c, "value": r.answers.get(c),
              "na": c in r.answers and r.answers[c] is None, "note": r.notes.get(c)}
             for r in responses.respondents for c in {**r.answers, **r.notes}]
     if rows:
         conn.execute(answers.insert(), rows)
     return aid, None if old is None else old.respondent_count
+
+
+def pseudonym_key(conn: sa.Connection) -> bytes:
+    """The workspace's key for respondents' pseudonyms, made on first use (two writers at once: the first's stands)."""
+    import secrets
+
+    found = conn.execute(sa.select(workspace_keys.c.value).where(workspace_keys.c.name == "pseudonyms")).scalar()
+    if found is None:
+        conn.execute(dialect_insert(conn)(workspace_keys).values(name="pseudonyms", value=secrets.token_hex(32))
+                     .on_conflict_do_nothing(index_elements=["name"]))
+        found = conn.execute(sa.select(workspace_keys.c.value).where(workspace_keys.c.name == "pseudonyms")).scalar_one()
+    return bytes.fromhex(found)

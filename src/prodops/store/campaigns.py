@@ -20,7 +20,7 @@ from prodops import clock
 from prodops.store.assessments import record
 from prodops.store.dialects import aware, dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import campaigns, invite_answers, invites
+from prodops.store.tables import answers, campaigns, invite_answers, invites
 
 if TYPE_CHECKING:
     from prodops.core.responses import Responses
@@ -43,6 +43,7 @@ class CampaignRow:
     created_at: dt.datetime
     closed_at: dt.datetime | None  # None: open
     assessment_id: int | None  # what closing it recorded
+    threshold: int | None = None  # confidential with this reporting threshold; None: named
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,13 @@ class Submitted:
 
 @dataclass(frozen=True)
 class Note:
+    invite: int
     respondent: str
     role: str
     criterion: str
     text: str
     submitted: bool
+    hidden: bool = False  # an admin withheld it from the result
 
 
 @dataclass(frozen=True)
@@ -121,12 +124,14 @@ class Campaigns:
     # --- campaigns --------------------------------------------------------------------------------
 
     def create(self, organization: str, name: str, team: str | None, model_id: str, model_version: str,
-               opens: dt.date, closes: dt.date | None, targets: dict[str, int], now: dt.datetime) -> int:
+               opens: dt.date, closes: dt.date | None, targets: dict[str, int], now: dt.datetime,
+               threshold: int | None) -> int:
         """A new open campaign of `organization` (as the workspace spells it, registered if new); its id."""
         with self._ws.transaction() as conn:
             new_id: int = conn.execute(campaigns.insert().values(
                 organization=register(conn, organization), name=name, team=team, model_id=model_id,
                 model_version=model_version, opens=opens, closes=closes, targets=targets, created_at=now,
+                threshold=threshold,
             ).returning(campaigns.c.id)).scalar_one()
         return new_id
 
@@ -226,12 +231,38 @@ class Campaigns:
     def notes(self, campaign_id: int) -> list[Note]:
         """The notes respondents gave, by criterion id, then respondent."""
         with self._ws.transaction(write=False) as conn:
-            rows = conn.execute(sa.select(invites.c.respondent, invites.c.role, invites.c.submitted_at,
-                                          invite_answers.c.criterion, invite_answers.c.note)
+            rows = conn.execute(sa.select(invites.c.id, invites.c.respondent, invites.c.role, invites.c.submitted_at,
+                                          invite_answers.c.criterion, invite_answers.c.note, invite_answers.c.note_hidden)
                                 .join(invites, invites.c.id == invite_answers.c.invite_id)
                                 .where((invites.c.campaign_id == campaign_id) & invite_answers.c.note.is_not(None))
                                 .order_by(invite_answers.c.criterion, invites.c.respondent)).all()
-        return [Note(r.respondent, r.role, r.criterion, r.note, r.submitted_at is not None) for r in rows]
+        return [Note(r.id, r.respondent, r.role, r.criterion, r.note, r.submitted_at is not None, r.note_hidden)
+                for r in rows]
+
+    def hide_note(self, campaign_id: int, invite_id: int, criterion: str, hidden: bool) -> bool:
+        """Withhold a note from the result (or show it again), in the assessment the campaign recorded
+        too; False when there is no such note."""
+        from prodops.core.confidentiality import pseudonym
+        from prodops.store.assessments import pseudonym_key
+
+        with self._ws.transaction() as conn:
+            found = conn.execute(sa.select(invites.c.respondent, invite_answers.c.note, campaigns.c.assessment_id,
+                                           campaigns.c.threshold)
+                                 .join(invites, invites.c.id == invite_answers.c.invite_id)
+                                 .join(campaigns, campaigns.c.id == invites.c.campaign_id)
+                                 .where((invite_answers.c.invite_id == invite_id) & (invite_answers.c.criterion == criterion)
+                                        & (invites.c.campaign_id == campaign_id) & invite_answers.c.note.is_not(None))
+                                 ).one_or_none()
+            if found is None:
+                return False
+            conn.execute(invite_answers.update().where((invite_answers.c.invite_id == invite_id)
+                                                       & (invite_answers.c.criterion == criterion)).values(note_hidden=hidden))
+            if found.assessment_id is not None:  # closed: the recorded copy follows
+                who = found.respondent if found.threshold is None else pseudonym(pseudonym_key(conn), found.respondent)
+                conn.execute(answers.update().where(
+                    (answers.c.assessment_id == found.assessment_id) & (answers.c.respondent == who)
+                    & (answers.c.criterion == criterion)).values(note=None if hidden else found.note))
+            return True
 
 
 class Inviting:
@@ -311,7 +342,8 @@ class Closing:
 
 def _campaign(row: Any) -> CampaignRow:
     return CampaignRow(row.id, row.organization, row.name, row.team, row.model_id, row.model_version, row.opens, row.closes,
-                       dict(row.targets or {}), aware(row.created_at), aware(row.closed_at), row.assessment_id)
+                       dict(row.targets or {}), aware(row.created_at), aware(row.closed_at), row.assessment_id,
+                       row.threshold)
 
 
 def _invite(row: Any, answered: int = 0) -> InviteRow:
@@ -345,5 +377,6 @@ def _submitted(conn: sa.Connection, campaign_id: int) -> list[Submitted]:
     given: dict[int, dict[str, Given]] = {}
     for r in conn.execute(sa.select(invite_answers).join(invites, invites.c.id == invite_answers.c.invite_id)
                           .where(done).order_by(invite_answers.c.criterion)):
-        given.setdefault(r.invite_id, {})[r.criterion] = Given(r.value, r.na, r.note)
+        # a note an admin withheld goes no further: not into the result, not into the recorded assessment
+        given.setdefault(r.invite_id, {})[r.criterion] = Given(r.value, r.na, None if r.note_hidden else r.note)
     return [Submitted(_invite(p), given.get(p.id, {})) for p in people]

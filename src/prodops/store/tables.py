@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from prodops.core.confidentiality import DEFAULT_THRESHOLD
 from prodops.core.safe_text import NAME_LENGTH  # names, ids and teams: as wide as the inputs allow
 
 metadata = sa.MetaData()
@@ -20,6 +21,8 @@ assessments = sa.Table(
     sa.Column("sources", sa.JSON, nullable=False),
     sa.Column("result", sa.JSON, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    # its reporting threshold k (core.confidentiality); NULL: a named assessment
+    sa.Column("threshold", sa.Integer, nullable=True, server_default=str(DEFAULT_THRESHOLD)),
     # One assessment per organisation, unit, date and model: recording it again replaces it.
     sa.UniqueConstraint("organization", "unit", "date", "model_id", name="uq_assessment"),
 )
@@ -206,6 +209,8 @@ campaigns = sa.Table(
     sa.Column("created_at", _when, nullable=False),
     sa.Column("closed_at", _when, nullable=True),  # NULL: open
     sa.Column("assessment_id", sa.Integer, nullable=True),  # what closing it recorded
+    # confidential with this reporting threshold k (core.confidentiality); NULL: named
+    sa.Column("threshold", sa.Integer, nullable=True, server_default=str(DEFAULT_THRESHOLD)),
 )
 
 invites = sa.Table(
@@ -234,6 +239,7 @@ invite_answers = sa.Table(
     sa.Column("na", sa.Boolean, nullable=False),
     sa.Column("note", sa.Text, nullable=True),
     sa.Column("saved_at", _when, nullable=False),
+    sa.Column("note_hidden", sa.Boolean, nullable=False, server_default=sa.false()),  # an admin withheld it
 )
 
 rate_limits = sa.Table(
@@ -322,4 +328,13 @@ units = sa.Table(
     sa.Column("name", sa.String(NAME_LENGTH), primary_key=True),
     sa.Column("parent", sa.String(NAME_LENGTH), nullable=True),  # NULL: directly under the organisation
     sa.Column("teams", sa.JSON, nullable=False),  # data teams that count as it besides its own name
+)
+
+
+# --- the workspace's own keys: `pseudonyms` keys the hash that stands for a respondent's id in a
+# confidential assessment (core.confidentiality.pseudonym); without it no id can be checked against one
+workspace_keys = sa.Table(
+    "workspace_keys", metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
 )

@@ -204,7 +204,9 @@ def _maturity_figures(m: dict) -> list[tuple[str, Typed, str]]:
                                      if m["warnings"] else "")
     out = [("Maturity", Typed(f"Level {m['level']} · {m['level_name']}", "text"), basis)]
     if m["next_level"]:
-        out.append((f"Progress to Level {m['next_level']}", Typed(m["progress_to_next"], "percent"),
+        progress = m["progress_to_next"]
+        out.append((f"Progress to Level {m['next_level']}",
+                    Typed(m["progress_suppressed"], "text") if progress is None else Typed(progress, "percent"),
                     f"{count(len(m['blockers']), 'criterion', 'criteria')} block it"))
     return out
 
@@ -247,7 +249,7 @@ def summary(report: dict) -> Section:
 
 def score_beside(c: dict, report: dict) -> Typed:
     """A criterion's score beside the model's met threshold: it never reads as met when it is not."""
-    return _judged(c, _met_threshold(report))
+    return Typed(c["suppressed"], "text") if c.get("suppressed") else _judged(c, _met_threshold(report))
 
 
 def _met_threshold(report: dict) -> float:
@@ -259,9 +261,11 @@ def _judged(c: dict, met_threshold: float) -> Typed:
 
 
 def _criterion_row(c: dict, met_threshold: float, data: bool) -> tuple:
-    """A criterion as a row; with `data`, the figure that decides it, its n and days (or why it does not)."""
+    """A criterion as a row; with `data`, the figure that decides it, its n and days (or why it does not).
+    A criterion resting on too few people says so where its score would be."""
     status = f"{c['status']} (data)" if c["data"] and c["data"]["decides"] else c["status"]
-    return (c["id"], c["level"], c["text"], _judged(c, met_threshold), c["spread"], c["respondents"], status,
+    score = Typed(c["suppressed"], "text") if c.get("suppressed") else _judged(c, met_threshold)
+    return (c["id"], c["level"], c["text"], score, c["spread"], c["respondents"], status,
             c["disagreement"], *([evidence(c["data"]) if c["data"] else ""] if data else []))
 
 
@@ -278,8 +282,11 @@ def maturity(report: dict) -> Section:
     m = report["maturity"]
     paragraphs = [f"Level {m['level']}, {m['level_name']}, since {m['since']}."]
     if m["next_level"]:
-        paragraphs.append(f"{pct(m['progress_to_next'])} of the way to Level {m['next_level']}, {m['next_level_name']}: "
-                          f"{count(len(m['blockers']), 'criterion stands', 'criteria stand')} in the way.")
+        stand = f"{count(len(m['blockers']), 'criterion stands', 'criteria stand')} in the way"
+        paragraphs.append(f"{pct(m['progress_to_next'])} of the way to Level {m['next_level']}, {m['next_level_name']}: {stand}."
+                          if m["progress_to_next"] is not None else
+                          f"Level {m['next_level']}, {m['next_level_name']}, is next ({m['progress_suppressed']} to show "
+                          f"how far): {stand}.")
     tables = [_table("dimensions", "Level by dimension", [("Dimension", "text"), ("Level", "level"), ("Level name", "text")],
                      [(d["name"], d["level"], d["level_name"]) for d in m["dimensions"]])]
     if m["blockers"]:
@@ -317,13 +324,14 @@ def units(report: dict) -> Section | None:
     if assessed:
         paragraphs.append(f"The lowest unit is at Level {u['lowest']['level']}: {', '.join(u['lowest']['units'])}. "
                           + "; ".join(f"{count(n, 'unit')} at Level {level}" for level, n in u["distribution"].items()) + ".")
-    unassessed = [row["name"] for row in u["units"] if row["level"] is None]
+    unassessed = [row["name"] for row in u["units"] if row["level"] is None and not row.get("suppressed")]
     if unassessed:
         paragraphs.append(f"Not assessed yet: {', '.join(unassessed)}.")
     heat = _table("unit-levels", "Level by unit and dimension",
                   [("Unit", "text"), ("Part of", "text"), ("Level", "level"), *((d["name"], "level") for d in dims),
                    ("n", "int"), ("Assessed", "date")],
-                  [(row["name"], row["parent"] or report["organization"], row["level"],
+                  [(row["name"], row["parent"] or report["organization"],
+                    Typed(row["suppressed"], "text") if row.get("suppressed") else row["level"],
                     *(row["dimensions"].get(d["id"]) for d in dims), row["respondents"], _date(row["date"]))
                    for row in u["units"]],
                   "Each unit is scored from its own respondents and those of the units it holds (n: those who gave a "

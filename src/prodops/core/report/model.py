@@ -51,6 +51,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "assessed": latest and latest.date.isoformat(),
         "generated_at": inputs.generated_at,
         "unit": inputs.unit,
+        "privacy": latest.privacy.document() if latest else None,
         "title": (f"Product Operations {'maturity and value' if latest else 'value'}: "
                   + shown_name({"brand": inputs.brand, "organization": organization, "unit": inputs.unit})),
         "summary": summary(inputs),
@@ -75,7 +76,7 @@ def criteria_document(latest: AssessmentResult, model: MaturityModel) -> list[di
         {"id": c.id, "dimension": c.dimension, "dimension_name": dims[c.dimension].name, "level": c.level,
          "text": c.text, **{k: result["criteria"][c.id][k] for k in (
              "status", "score", "met", "answers_met", "spread", "stdev", "disagreement", "respondents", "na_count",
-             "unanswered_count", "by_role", "data")}}
+             "unanswered_count", "by_role", "suppressed", "roles_suppressed", "data")}}
         for c in model.criteria
     ]
 
@@ -99,6 +100,9 @@ def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
             "next_level": latest.next_level,
             "next_level_name": model.level_name(latest.next_level) if latest.next_level else None,
             "progress_to_next": result["progress_to_next"],
+            # why how far to go is not shown: it would rest on fewer people than the threshold
+            "progress_suppressed": (latest.privacy.fewer() if latest.next_level and result["progress_to_next"] is None
+                                    else None),
             "warnings": result["warnings"],
             "dimensions": [{"id": d.id, "name": d.name, "level": latest.dimensions[d.id],
                             "level_name": model.level_name(latest.dimensions[d.id])} for d in model.dimensions],
@@ -190,7 +194,7 @@ def summary(inputs: ReportInputs) -> list[str]:
 def methodology(inputs: ReportInputs) -> dict:
     from importlib import import_module
 
-    from prodops.core import assessment, roadmap, units
+    from prodops.core import assessment, confidentiality, roadmap, units
     from prodops.core.metrics import stats
 
     model, latest, value = inputs.model, inputs.latest, inputs.value
@@ -198,7 +202,8 @@ def methodology(inputs: ReportInputs) -> dict:
     approximations = [f"{count(a['sprints'], 'sprint')}: {a['meaning']}." for a in pred.get("approximations", [])]
     if pred.get("overall") and pred["overall"]["planning_accuracy_pooled"] is None and "+" in pred["overall"]["unit"]:
         approximations.append("Teams count in different units: overall figures are medians of sprint ratios.")
-    definitions = {"scoring": assessment, **({"units": units} if inputs.units or inputs.unit else {}), "roadmap": roadmap}
+    definitions = {"scoring": assessment, "confidentiality": confidentiality,
+                   **({"units": units} if inputs.units or inputs.unit else {}), "roadmap": roadmap}
     for name, metric in METRICS.items():
         definitions[metric.key] = import_module(f"prodops.core.metrics.{metric.module}")
         if name == "predictability":

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from prodops import clock
+from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
 from prodops.core.errors import InputError, Refused
 from prodops.core.safe_text import NAME_LENGTH, spreadsheet_text
 from prodops.shells.web.app import messages, page, personal_link
@@ -98,7 +99,8 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
     ws = _ws(request)
     units = sorted({u.name for org in ws.recorded.organizations() for u in unit_tree(ws, org)})
     return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
-                today=clock.today(), units=units, status_code=status_code)
+                today=clock.today(), units=units, status_code=status_code, default_threshold=DEFAULT_THRESHOLD,
+                min_threshold=MIN_THRESHOLD, max_threshold=MAX_THRESHOLD)
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -130,31 +132,37 @@ def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(
     try:
         made = create_campaign(_ws(request), _model(request), data.get("organization", ""), data.get("name", ""),
                                data.get("team") or None, _date(data.get("opens"), "the opening date"),
-                               _date(data.get("closes"), "the closing date"), _targets(data, _model(request)))
+                               _date(data.get("closes"), "the closing date"), _targets(data, _model(request)),
+                               threshold=None if data.get("privacy") == "named" else data.get("threshold") or DEFAULT_THRESHOLD)
     except InputError as e:
         return _campaigns_page(request, messages(e), data, 422)
     return RedirectResponse(f"/campaigns/{made.id}", status_code=303)
 
 
-def _dashboard(request: Request, campaign_id: int, status_code: int = 200, **extra):
-    from prodops.operations import notes, progress, result
+def _dashboard(request: Request, campaign_id: int, who: Caller, status_code: int = 200, **extra):
+    from prodops.operations import dashboard
 
-    ws, model = _ws(request), _model(request)
-    shown = progress(ws, campaign_id)
-    try:
-        scored, empty = result(ws, model, campaign_id).result, None
-    except InputError as e:
-        scored, empty = None, e.message
+    shown = dashboard(_ws(request), _model(request), campaign_id, sees_people=who.user.admin)
     extra.setdefault("issued", [])
     extra.setdefault("problems", ())
-    return page(request, "campaign.html", status_code=status_code, progress=shown, campaign=shown.campaign,
-                invites=shown.invites, result=scored, empty=empty, notes=notes(ws, campaign_id),
+    return page(request, "campaign.html", status_code=status_code, progress=shown.progress, campaign=shown.campaign,
+                invites=shown.progress.invites, result=shown.result, empty=shown.empty, notes=shown.notes,
                 smtp=bool(request.app.state.settings.smtp), **extra)
 
 
 @router.get("/campaigns/{campaign_id}")
 def dashboard(request: Request, campaign_id: Id, who: Caller = Depends(viewer)):
-    return _dashboard(request, campaign_id)
+    return _dashboard(request, campaign_id, who)
+
+
+@router.post("/campaigns/{campaign_id}/notes")
+def hide_note(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """Withhold a note from the result (redaction), or show it again."""
+    from prodops.operations import hide_note as hide
+
+    hide(_ws(request), campaign_id, str(data.get("criterion", ""))[:100], str(data.get("text", "")),
+         hidden=data.get("show") != "1")
+    return RedirectResponse(f"/campaigns/{campaign_id}#notes", status_code=303)
 
 
 @router.get("/campaigns/{campaign_id}/progress")
@@ -188,10 +196,10 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
             people = [{k: data.get(k) or None for k in ("name", "email", "role", "team")}]
         issued = invite(ws, model, campaign_id, people)
     except InputError as e:
-        return _dashboard(request, campaign_id, 422, problems=messages(e))
+        return _dashboard(request, campaign_id, who, 422, problems=messages(e))
     links = [(i.invite, personal_link(request, i.token)) for i in issued]
-    sent = _send(request, links) if data.get("send") and request.app.state.settings.smtp else None
-    return _dashboard(request, campaign_id, issued=links, sent=sent, links_csv=_links_csv(links))
+    sent = _send(request, campaign_id, links) if data.get("send") and request.app.state.settings.smtp else None
+    return _dashboard(request, campaign_id, who, issued=links, sent=sent, links_csv=_links_csv(links))
 
 
 def _links_csv(links) -> str:
@@ -205,10 +213,12 @@ def _links_csv(links) -> str:
     return "data:text/csv;charset=utf-8," + quote(out.getvalue())
 
 
-def _send(request: Request, links) -> str:
+def _send(request: Request, campaign_id: int, links) -> str:
+    from prodops.operations import campaign
     from prodops.shells.web.mail import send_invites
 
-    return send_invites(request.app.state.settings, links, request.app.state.model)
+    return send_invites(request.app.state.settings, links, request.app.state.model,
+                        campaign(_ws(request), campaign_id).statement())
 
 
 @router.post("/campaigns/{campaign_id}/invites/{invite_id}/revoke")
@@ -227,7 +237,7 @@ def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depe
 
     issued = renew(_ws(request), campaign_id, invite_id)
     links = [(issued.invite, personal_link(request, issued.token))]
-    return _dashboard(request, campaign_id, issued=links, links_csv=_links_csv(links))
+    return _dashboard(request, campaign_id, who, issued=links, links_csv=_links_csv(links))
 
 
 @router.post("/campaigns/{campaign_id}/close")
@@ -237,7 +247,7 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
     try:
         finish(_ws(request), _model(request), campaign_id)
     except InputError as e:
-        return _dashboard(request, campaign_id, 422, problems=messages(e))
+        return _dashboard(request, campaign_id, who, 422, problems=messages(e))
     return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
+from prodops.core.errors import Refused
 from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
 from prodops.shells.web.app import personal_link
 from prodops.shells.web.security import Caller, Id, api_admin, api_viewer, client
@@ -31,6 +33,9 @@ class NewCampaign(_Body):
     closes: dt.date | None = None
     model: str | None = Field(default=None, max_length=160, description="id@version; must be the model the app serves")
     targets: dict[str, int] = Field(default={}, description="role id -> answers wanted")
+    confidential: bool = Field(default=True, description="false: a named campaign, names beside answers and notes")
+    threshold: int = Field(default=DEFAULT_THRESHOLD, description=f"a confidential campaign's reporting threshold: no "
+                           f"figure rests on fewer answers ({MIN_THRESHOLD} to {MAX_THRESHOLD})")
 
 
 class Invitee(_Body):
@@ -79,14 +84,15 @@ def create_campaign(request: Request, body: NewCampaign, who: Caller = Depends(a
     from prodops.operations import create_campaign as create
 
     return create(_ws(request), _model(request), body.organization, body.name, body.team, body.opens, body.closes,
-                  body.targets, model_ref=body.model).document()
+                  body.targets, model_ref=body.model, threshold=body.threshold if body.confidential else None).document()
 
 
 @router.get(v1 + "/campaigns/{campaign_id}")
 def campaign_status(request: Request, campaign_id: Id, who: Caller = Depends(api_viewer)) -> dict:
+    """Its progress; of a confidential campaign, a viewer gets the counts alone (no one's name or e-mail)."""
     from prodops.operations import progress
 
-    return progress(_ws(request), campaign_id).document()
+    return progress(_ws(request), campaign_id, sees_people=who.user.admin).document()
 
 
 @router.post(v1 + "/campaigns/{campaign_id}/invites", status_code=201)
@@ -101,15 +107,19 @@ def invite(request: Request, campaign_id: Id, body: Invitees, who: Caller = Depe
 
 @router.get(v1 + "/campaigns/{campaign_id}/invites")
 def invites(request: Request, campaign_id: Id, who: Caller = Depends(api_viewer)) -> list[dict]:
-    from prodops.operations import campaign, list_invites
+    """Everyone invited; of a confidential campaign, only an admin may list them."""
+    from prodops.operations import progress
 
-    campaign(_ws(request), campaign_id)
-    return [i.document() for i in list_invites(_ws(request), campaign_id)]
+    found = progress(_ws(request), campaign_id, sees_people=who.user.admin)
+    if found.campaign.privacy.confidential and not who.user.admin:
+        raise Refused("forbidden", f"campaign #{campaign_id} is confidential: only an admin sees who was invited")
+    return [i.document() for i in found.invites]
 
 
 @router.get(v1 + "/campaigns/{campaign_id}/result")
 def result(request: Request, campaign_id: Id, who: Caller = Depends(api_viewer)) -> dict:
-    """The same document as `prodops assess --json` (not recorded until the campaign closes)."""
+    """The same document as `prodops assess --json` (not recorded until the campaign closes); of a
+    confidential campaign, only once it closes (409 before), with no group smaller than its threshold."""
     from prodops.core.assessment import result_document
     from prodops.operations import result as scored
 

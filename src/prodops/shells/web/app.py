@@ -27,7 +27,7 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-STATUS = {"unknown": 404, "login": 401, "forbidden": 403, "closed": 409, "too_many": 429}
+STATUS = {"unknown": 404, "login": 401, "forbidden": 403, "closed": 409, "confidential": 409, "too_many": 429}
 
 
 class LoginNeeded(Exception):

@@ -8,8 +8,9 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 
-def send_invites(settings, links, model) -> str:
-    """Send each invite that has an e-mail its link; say how many were sent (and what failed)."""
+def send_invites(settings, links, model, statement: list[str]) -> str:
+    """Send each invite that has an e-mail its link and who will see what (`statement`, the campaign's);
+    say how many were sent (and what failed)."""
     url = urlsplit(settings.smtp)
     wanted = [(inv, link) for inv, link in links if inv.email]
     if not wanted:
@@ -22,13 +23,13 @@ def send_invites(settings, links, model) -> str:
             if url.username:
                 smtp.login(unquote(url.username), unquote(url.password or ""))
             for inv, link in wanted:
-                smtp.send_message(_message(settings.mail_from, inv, link, model))
+                smtp.send_message(_message(settings.mail_from, inv, link, model, statement))
     except (OSError, smtplib.SMTPException) as e:
         return f"the links could not be sent ({type(e).__name__}: {str(e)[:200]}); copy them below instead"
     return f"sent {len(wanted)} link{'s' if len(wanted) > 1 else ''} by e-mail"
 
 
-def _message(sender: str, inv, link: str, model) -> EmailMessage:
+def _message(sender: str, inv, link: str, model, statement: list[str]) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = inv.email
@@ -37,5 +38,6 @@ def _message(sender: str, inv, link: str, model) -> EmailMessage:
     message.set_content(
         f"{greeting}\n\nPlease answer a short assessment of how Product Operations works today, as "
         f"{model.role[inv.role].name}: {len(model.criteria)} statements, each saved as you answer.\n\n"
-        f"Your personal link (please do not forward it):\n{link}\n\nThank you!\n")
+        + "".join(f"{p}\n\n" for p in statement)
+        + f"Your personal link (please do not forward it):\n{link}\n\nThank you!\n")
     return message

@@ -1,0 +1,58 @@
+"""confidential by default: a reporting threshold on assessments and campaigns (NULL: named), notes
+an admin hid, and the workspace's key for respondents' pseudonyms
+
+Assessments recorded before become confidential with the default threshold: their respondents'
+ids are replaced by pseudonyms and their names dropped, as a confidential assessment keeps them.
+
+Revision ID: 0012
+Revises: 0011
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from alembic import op
+
+from prodops.core.confidentiality import DEFAULT_THRESHOLD, is_pseudonym, pseudonym
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "workspace_keys",
+        sa.Column("name", sa.String(50), primary_key=True),
+        sa.Column("value", sa.String(128), nullable=False),
+    )
+    for table in ("assessments", "campaigns"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("threshold", sa.Integer, nullable=True, server_default=str(DEFAULT_THRESHOLD)))
+    with op.batch_alter_table("invite_answers") as batch:
+        batch.add_column(sa.Column("note_hidden", sa.Boolean, nullable=False, server_default=sa.false()))
+    conn = op.get_bind()
+    ids = [r[0] for r in conn.execute(sa.text("SELECT DISTINCT respondent FROM respondents"))]
+    if not ids:
+        return
+    key = secrets.token_hex(32)
+    conn.execute(sa.text("INSERT INTO workspace_keys (name, value) VALUES ('pseudonyms', :v)"), {"v": key})
+    for old in ids:
+        if is_pseudonym(old):
+            continue
+        new = pseudonym(bytes.fromhex(key), old)
+        for table in ("respondents", "answers"):
+            conn.execute(sa.text(f"UPDATE {table} SET respondent = :new WHERE respondent = :old"), {"new": new, "old": old})
+    conn.execute(sa.text("UPDATE respondents SET name = NULL"))
+
+
+def downgrade() -> None:
+    """Back to no threshold (every assessment and campaign shows everything again); the pseudonyms
+    stay, as no one can turn them back into names."""
+    with op.batch_alter_table("invite_answers") as batch:
+        batch.drop_column("note_hidden")
+    for table in ("campaigns", "assessments"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("threshold")
+    op.drop_table("workspace_keys")

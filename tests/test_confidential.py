@@ -1,0 +1,235 @@
+"""Confidential by default (core.confidentiality), tested as its adversaries: a viewer doing
+arithmetic on the groups shown, a viewer reading the pages for names, someone comparing two
+results of the same campaign, a hostile note."""
+
+import html
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from prodops import operations
+from prodops.core.confidentiality import NAMED, Privacy, pseudonym, shown_notes, statement, suppressed
+from prodops.store import Workspace
+from tests.conftest import ok
+from tests.test_organizations import _texts
+from tests.test_web import CRITERIA, MODEL, app, client, db, invite, new_campaign, sign_in  # noqa: F401 (fixtures)
+
+K3 = Privacy(3)
+
+
+# --- the rule, by hand -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sizes", "hidden"), [
+    ({"pm": 1, "engineering": 4}, {"pm", "engineering"}),  # pm alone, and engineering with it: total - eng = pm
+    ({"pm": 1, "engineering": 4, "design": 3}, {"pm", "design"}),  # the next-smallest goes with it: 4 together
+    ({"pm": 3, "engineering": 4}, set()),
+    ({"a": 2, "b": 2, "c": 5}, {"a", "b"}),  # two small ones hold 4 together: c may show
+    ({"a": 1, "b": 1, "c": 1}, {"a", "b", "c"}),
+    ({}, set()),
+])
+def test_small_groups_and_enough_of_their_siblings_are_suppressed(sizes, hidden):
+    assert suppressed(sizes, K3) == hidden
+    shown = {g: n for g, n in sizes.items() if g not in hidden}
+    left_out = sum(sizes.values()) - sum(shown.values())
+    assert all(n >= 3 for n in shown.values()) and (left_out == 0 or left_out >= 3)  # no one by subtraction
+    assert suppressed(sizes, NAMED) == set()
+
+
+def test_notes_need_k_people_on_a_criterion_and_never_say_who_or_in_what_order():
+    notes = [("a", "zoe", "zebra crossing"), ("a", "ann", "apple"), ("a", "bob", "mango"), ("b", "ann", "only me")]
+    shown, withheld = shown_notes(notes, K3)
+    assert [(n.criterion, n.texts, n.authors) for n in shown] == [("a", ("apple", "mango", "zebra crossing"), ())]
+    assert withheld == 1
+    named, _ = shown_notes(notes, NAMED)
+    assert named[0].authors == ("ann", "bob", "zoe") and named[1].texts == ("only me",)
+
+
+def test_a_pseudonym_is_keyed_stable_and_case_blind():
+    key = b"k" * 32
+    assert pseudonym(key, "Ana@Example.com") == pseudonym(key, " ana@example.com")
+    assert pseudonym(key, "ana") != pseudonym(b"j" * 32, "ana") and "ana" not in pseudonym(key, "ana")
+    assert pseudonym(key, pseudonym(key, "ana")) == pseudonym(key, "ana")  # recorded again: the same
+
+
+# --- a campaign of 1 PM and 4 engineers -----------------------------------------------------------
+
+PM_ANSWER = "Mostly"  # 0.75 on every criterion: a figure anyone could spot
+ENGINEERS = ["No", "Partly", "No", "Partly"]  # 0, 0.25, 0, 0.25 on every criterion: their mean 0.125
+
+
+def derivable(doc: dict, k: int = 3) -> list[str]:
+    """What a viewer can work out from a result document's figures alone: for each criterion, the
+    groups shown (everyone, each role) and the difference between everyone and the roles shown. Any
+    of them resting on fewer than k people is a breach."""
+    breaches = []
+    for cid, c in doc["criteria"].items():
+        if c["score"] is None:
+            continue
+        roles_n = doc["roles"]
+        shown_n = sum(roles_n[r] for r in c["by_role"])
+        if c["respondents"] < k:
+            breaches.append(f"{cid}: everyone, {c['respondents']}")
+        breaches += [f"{cid}: {r}, {roles_n[r]}" for r in c["by_role"] if roles_n[r] < k]
+        if 0 < c["respondents"] - shown_n < k:
+            breaches.append(f"{cid}: everyone minus {sorted(c['by_role'])} = {c['respondents'] - shown_n}")
+    return breaches
+
+
+@pytest.fixture
+def five(app):
+    """A confidential campaign (the default) of Acme: 1 PM, 4 engineers, all submitted, with notes."""
+    cid = new_campaign(app, organization="Acme", name="Q4 confidential")
+    people = [{"name": "Pat Pm", "email": "pat@example.com", "role": "pm", "team": "Pay"}] + [
+        {"name": f"Eng {i}", "email": f"eng{i}@example.com", "role": "engineering", "team": "Pay"} for i in range(4)]
+    tokens = invite(app, cid, *people)
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.save(ws, MODEL, tokens[0], dict.fromkeys(CRITERIA, PM_ANSWER),
+                        {CRITERIA[0]: "<script>alert('pat')</script> only the PM noted this", CRITERIA[1]: "pm: b"},
+                        submit=True)
+        for token, answer, i in zip(tokens[1:], ENGINEERS, range(4)):
+            operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA, answer),
+                            {CRITERIA[1]: f"eng {i}: b"} if i < 2 else {}, submit=True)
+    return cid
+
+
+def test_while_open_a_confidential_campaign_shows_counts_and_no_result(app, five):
+    viewer, _ = sign_in(app, "viewer@example.com")
+    page = viewer.get(f"/campaigns/{five}").text
+    assert "5</strong> submitted" in page and "is confidential: its result is shown once it closes" in page
+    assert "Level " not in page.split('id="result-h"')[1].split("</section>")[0]
+    assert "The notes are shown once the campaign closes" in page and "only the PM noted" not in page
+    admin_token = _token(app, "admin@example.com")
+    viewer_token = _token(app, "viewer@example.com")
+    early = client(app, headers={"Authorization": f"Bearer {viewer_token}"}).get(f"/api/v1/campaigns/{five}/result")
+    assert early.status_code == 409  # a result that moved with each submission would show each person's answers
+    also = client(app, headers={"Authorization": f"Bearer {admin_token}"}).get(f"/api/v1/campaigns/{five}/result")
+    assert also.status_code == 409  # an admin neither
+
+
+def _token(app, email: str) -> str:
+    with Workspace.open(app.state.settings.db) as ws:
+        return operations.create_token(ws, email)[1]
+
+
+def test_the_pms_answers_cannot_be_read_or_derived_anywhere(app, five, tmp_path):
+    browser, csrf = sign_in(app)
+    assert browser.post(f"/campaigns/{five}/close", data={"csrf": csrf}).status_code == 303
+    viewer_token = _token(app, "viewer@example.com")
+    api = client(app, headers={"Authorization": f"Bearer {viewer_token}"})
+    doc = api.get(f"/api/v1/campaigns/{five}/result").json()
+    assert doc["level"] >= 1 and doc["respondents"] == 5 and doc["roles"] == {"pm": 1, "engineering": 4}
+    assert derivable(doc) == []
+    assert all(c["by_role"] == {} and c["roles_suppressed"] == ["engineering", "pm"] for c in doc["criteria"].values())
+    # every report format, as the command line writes it (the web app's downloads are the same files)
+    out = tmp_path / "r"
+    ok("report", "-f", "html,pdf,md,xlsx,pptx,json", "--organization", "Acme", "--out", f"{out}/",
+       "--db", app.state.settings.db)
+    texts = _texts(out)
+    report = json.loads(texts["json"])
+    assert derivable({"criteria": {c["id"]: c for c in report["criteria"]},
+                      "roles": report["methodology"]["respondents_by_role"]}) == []
+    for fmt, words in texts.items():
+        flat = " ".join(words.split())
+        # the PM's 0.75 and the engineers' 0.125 as role means: nowhere, in no format
+        assert not re.search(r"\bpm 0\.75\b|\bengineering 0\.1[23]\b", flat), fmt
+        assert "Pat" not in flat and "pat@example.com" not in flat, fmt
+    dashboard = browser.get(f"/campaigns/{five}").text
+    assert not re.search(r"\bpm 0\.75\b|engineering 0\.1[23]", dashboard)
+    # the notes: the one only the PM wrote is withheld; three wrote on CRITERIA[1]: shown, sorted, no names
+    assert "only the PM noted" not in dashboard and "alert(" not in dashboard
+    assert re.search(r"eng 0: b.*eng 1: b.*pm: b", dashboard, re.S) and "1 note withheld" in dashboard
+    viewer, _ = sign_in(app, "viewer@example.com")
+    seen = viewer.get(f"/campaigns/{five}").text
+    assert "Eng 0" not in seen and "eng0@example.com" not in seen and "Pat Pm" not in seen  # counts only
+
+
+def test_a_viewer_sees_no_invitee_and_an_admin_no_ones_answers(app, five):
+    viewer, _ = sign_in(app, "viewer@example.com")
+    page = viewer.get(f"/campaigns/{five}").text
+    for who in ("Pat Pm", "pat@example.com", "Eng 1", "eng1@example.com"):
+        assert who not in page
+    viewer_api = client(app, headers={"Authorization": f"Bearer {_token(app, 'viewer@example.com')}"})
+    status = viewer_api.get(f"/api/v1/campaigns/{five}").json()
+    assert status["waiting"] == [] and status["responses"]["submitted"] == 5 and "pat@example.com" not in json.dumps(status)
+    assert viewer_api.get(f"/api/v1/campaigns/{five}/invites").status_code == 403
+    admin, _ = sign_in(app)
+    assert "pat@example.com" in admin.get(f"/campaigns/{five}").text  # who to remind: the admin sees who
+    admin_api = client(app, headers={"Authorization": f"Bearer {_token(app, 'admin@example.com')}"})
+    assert any(i["email"] == "pat@example.com" for i in admin_api.get(f"/api/v1/campaigns/{five}/invites").json())
+
+
+def test_closing_keeps_no_name_or_e_mail_beside_the_answers(app, five):
+    with Workspace.open(app.state.settings.db) as ws:
+        done = operations.close(ws, MODEL, five)
+        with ws.engine.connect() as conn:
+            for table in ("assessments", "respondents", "answers"):
+                rows = " ".join(map(str, conn.execute(sa.text(f"SELECT * FROM {table}"))))
+                assert "Pat" not in rows and "example.com" not in rows and "Eng " not in rows, table
+        replay = ws.responses(done.recorded.id)
+    assert replay.privacy == K3 and {r.name for r in replay.respondents} == {None}
+
+
+def test_an_admin_hides_a_note_and_it_appears_nowhere(app, five):
+    browser, csrf = sign_in(app)
+    assert browser.post(f"/campaigns/{five}/close", data={"csrf": csrf}).status_code == 303
+    assert "eng 1: b" in browser.get(f"/campaigns/{five}").text
+    hid = browser.post(f"/campaigns/{five}/notes", data={"csrf": csrf, "criterion": CRITERIA[1], "text": "eng 1: b"})
+    assert hid.status_code == 303
+    page = browser.get(f"/campaigns/{five}").text
+    # two people left on it: fewer than 3, so the others are withheld too; the page counts them
+    assert "eng 1: b" not in page and "eng 0: b" not in page and "(1 hidden by an admin)" in page
+    with Workspace.open(app.state.settings.db) as ws:
+        kept = [n for r in ws.responses(ws.latest("Acme").id).respondents for n in r.notes.values()]
+    assert "eng 1: b" not in kept and "eng 0: b" in kept  # the recorded assessment follows
+    assert browser.post(f"/campaigns/{five}/notes", data={"criterion": CRITERIA[1], "text": "eng 0: b"}).status_code == 403
+    viewer, viewer_csrf = sign_in(app, "viewer@example.com")
+    assert viewer.post(f"/campaigns/{five}/notes", data={"csrf": viewer_csrf, "criterion": CRITERIA[1],
+                                                         "text": "eng 0: b"}).status_code == 403
+
+
+def test_the_respondent_is_told_who_will_see_what_before_starting(app):
+    confidential = new_campaign(app, name="Q4 confidential", threshold=5)
+    named = new_campaign(app, name="Q4 named", threshold=None)
+    for cid, words in ((confidential, "at least 5 people"), (named, "see your name beside your answers")):
+        token = invite(app, cid, {"name": "Ana", "role": "pm"})[0]
+        page = client(app).get(f"/r/{token}").text
+        assert words in page
+        with Workspace.open(app.state.settings.db) as ws:
+            said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+            assert " ".join(operations.campaign(ws, cid).statement()) in said
+
+
+def test_the_invitation_says_the_same():
+    from prodops.shells.web.mail import _message
+
+    class Inv:
+        email, name, role = "ana@example.com", "Ana", "pm"
+
+    words = statement(K3, "Acme")
+    text = _message("from@example.com", Inv(), "http://x/r/t", MODEL, words).get_content()
+    assert all(p in text for p in words) and "confidential" in text
+
+
+def test_a_threshold_below_3_or_a_bad_one_is_refused(app):
+    admin, csrf = sign_in(app)
+    for bad in ("2", "abc", "51"):
+        sent = admin.post("/campaigns", data={"csrf": csrf, "organization": "Acme", "name": "Q", "threshold": bad})
+        assert sent.status_code == 422 and "from 3 to 50" in sent.text, bad
+
+
+def test_a_unit_of_fewer_than_k_has_no_report_of_its_own(tmp_path):
+    db = str(tmp_path / "w.db")
+    doc = {"organization": "Acme", "date": "2026-09-30", "respondents": [
+        {"id": f"p{i}", "role": "pm", "team": "Pay" if i < 2 else "Core", "answers": dict.fromkeys(CRITERIA, "Mostly")}
+        for i in range(5)]}
+    (tmp_path / "a.json").write_text(json.dumps(doc))
+    ok("units", "add", "Pay", "--organization", "Acme", "--db", db)
+    ok("assess", str(tmp_path / "a.json"), "--db", db)
+    from tests.conftest import refused
+
+    said = refused("report", "--unit", "Pay", "--db", db)
+    assert "fewer than 3 answers (2 gave a scored answer)" in said
+    units = json.loads(ok("report", "--db", db).stdout)["units"]["units"]
+    assert [(u["name"], u["level"], u["suppressed"]) for u in units] == [("Pay", None, "fewer than 3 answers")]
