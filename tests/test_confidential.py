@@ -140,6 +140,10 @@ def test_the_pms_answers_cannot_be_read_or_derived_anywhere(app, five, tmp_path)
     # the notes: the one only the PM wrote is withheld; three wrote on CRITERIA[1]: shown, sorted, no names
     assert "only the PM noted" not in dashboard and "alert(" not in dashboard
     assert re.search(r"eng 0: b.*eng 1: b.*pm: b", dashboard, re.S) and "1 note withheld" in dashboard
+    noted = report["notes"]
+    assert noted["withheld"] == 1 and [n["notes"] for n in noted["shown"]] == [["eng 0: b", "eng 1: b", "pm: b"]]
+    assert "respondents" not in noted["shown"][0]  # no names beside notes
+    assert [fmt for fmt in texts if "eng 1: b" not in texts[fmt]] == [] and "What people noted" in texts["html"]
     viewer, _ = sign_in(app, "viewer@example.com")
     seen = viewer.get(f"/campaigns/{five}").text
     assert "Eng 0" not in seen and "eng0@example.com" not in seen and "Pat Pm" not in seen  # counts only
@@ -183,6 +187,9 @@ def test_an_admin_hides_a_note_and_it_appears_nowhere(app, five):
     with Workspace.open(app.state.settings.db) as ws:
         kept = [n for r in ws.responses(ws.latest("Acme").id).respondents for n in r.notes.values()]
     assert "eng 1: b" not in kept and "eng 0: b" in kept  # the recorded assessment follows
+    report = json.loads(ok("report", "-f", "json", "--organization", "Acme", "--db", app.state.settings.db).stdout)
+    # the PM's note alone on its statement, the hidden one, and the two left beside it: withheld, and counted
+    assert report["notes"] == {"shown": [], "withheld": 4}
     assert browser.post(f"/campaigns/{five}/notes", data={"criterion": CRITERIA[1], "text": "eng 0: b"}).status_code == 403
     viewer, viewer_csrf = sign_in(app, "viewer@example.com")
     assert viewer.post(f"/campaigns/{five}/notes", data={"csrf": viewer_csrf, "criterion": CRITERIA[1],
@@ -233,3 +240,121 @@ def test_a_unit_of_fewer_than_k_has_no_report_of_its_own(tmp_path):
     assert "fewer than 3 answers (2 gave a scored answer)" in said
     units = json.loads(ok("report", "--db", db).stdout)["units"]["units"]
     assert [(u["name"], u["level"], u["suppressed"]) for u in units] == [("Pay", None, "fewer than 3 answers")]
+
+
+# --- people's data: export, erasure, retention (GDPR articles 15 and 17) ----------------------------
+
+def _everything(db: str) -> str:
+    """Every row of every table, as text: where a name, an e-mail or a note could hide."""
+    with Workspace.open(db) as ws, ws.engine.connect() as conn:
+        names = sa.inspect(conn).get_table_names()
+        return "\n".join(str(row) for table in names for row in conn.execute(sa.text(f'SELECT * FROM "{table}"')))
+
+
+def test_export_then_erase_a_person_from_a_closed_and_an_open_campaign(app, five, tmp_path):
+    db = app.state.settings.db
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "pat@example.com", "viewer", "correct horse battery staple")
+        before = operations.close(ws, MODEL, five)
+        later = operations.create_campaign(ws, MODEL, "Acme", "Q1 open")
+        [link] = operations.invite(ws, MODEL, later.id, [{"name": "Pat Pm", "email": "pat@example.com", "role": "pm"}])
+        operations.save(ws, MODEL, link.token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: "pat's open note"})
+    report_before = ok("report", "-f", "json", "--organization", "Acme", "--db", db).stdout
+    held = json.loads(ok("people", "export", "PAT@example.com", "--db", db).stdout)
+    assert held["email"] == "pat@example.com" and held["account"][0]["role"] == "viewer"
+    assert "argon2" not in json.dumps(held) and held["account"][0]["has_password"]  # whether one is set, never its hash
+    assert [i["campaign"] for i in held["invites"]] == ["Q4 confidential", "Q1 open"]
+    assert held["invites"][0]["answers"][0]["criterion"] in CRITERIA and held["invites"][1]["answers"][0]["note"] == (
+        "pat's open note")
+    assert len(held["recorded_answers"]) == 1 and held["recorded_answers"][0]["assessment_id"] == before.recorded.id
+    erased = json.loads(ok("people", "erase", "pat@example.com", "--yes", "--json", "--db", db).stdout)
+    assert erased == {"email": "pat@example.com", "invites": 2, "recorded": 1, "account": True}
+    everything = _everything(db)
+    assert "pat@example.com" not in everything and "Pat Pm" not in everything and "pat's open note" not in everything
+    assert "only the PM noted" not in everything
+    after = json.loads(ok("people", "export", "pat@example.com", "--db", db).stdout)
+    assert all(after[k] == [] for k in ("account", "invites", "recorded_answers", "sessions"))
+    # the recorded figures stand: the report is the same but for the notes, which went with her
+    report_after = json.loads(ok("report", "-f", "json", "--organization", "Acme", "--db", db).stdout)
+    assert {**report_after, "notes": None} == {**json.loads(report_before), "notes": None}
+    assert "pm: b" in report_before and "pm: b" not in json.dumps(report_after)
+    history = json.loads(ok("history", "--db", db, "--json").stdout)["assessments"]
+    assert history[0]["erased"] == [f"one response erased on {history[0]['date']}"] or history[0]["erased"][0].startswith(
+        "one response erased on ")
+    assert "one response erased on" in ok("history", "--db", db).stdout
+    browser, _ = sign_in(app)
+    page = browser.get(f"/campaigns/{five}").text
+    assert "pat@example.com" not in page and "Pat Pm" not in page
+
+
+def test_erasing_needs_an_e_mail_and_a_yes(app):
+    db = app.state.settings.db
+    from tests.conftest import refused
+
+    assert "not one e-mail address" in refused("people", "erase", "pat", "--yes", "--db", db)
+    assert "not one e-mail address" in refused("people", "export", "", "--db", db)
+
+
+def test_retention_cuts_answers_loose_after_n_days_and_keeps_the_figures(app, five, clock):
+    import datetime as dt
+
+    db = app.state.settings.db
+    with Workspace.open(db) as ws:
+        operations.close(ws, MODEL, five)
+        operations.change_setting(ws, "answers_retention_days", "30", "Acme")
+    report = ok("report", "-f", "json", "--organization", "Acme", "--db", db).stdout
+    with Workspace.open(db) as ws:
+        assert operations.apply_retention(ws, clock.today() + dt.timedelta(days=30)) == []  # not yet
+        assert operations.apply_retention(ws, clock.today() + dt.timedelta(days=31)) == [(five, 5)]
+        assert operations.apply_retention(ws, clock.today() + dt.timedelta(days=99)) == []  # once
+    everything = _everything(db)
+    assert not re.search(r"(pat|eng\d)@example\.com", everything) and "Eng 1" not in everything
+    assert "eng 0: b" not in everything
+    after = json.loads(ok("report", "-f", "json", "--organization", "Acme", "--db", db).stdout)
+    assert {**after, "notes": None} == {**json.loads(report), "notes": None}  # the figures stand; the notes went
+    assert after["notes"] == {"shown": [], "withheld": 0}
+
+
+def test_an_admin_exports_and_erases_a_person_on_the_web(app, five):
+    admin, csrf = sign_in(app)
+    got = admin.post("/people/export", data={"csrf": csrf, "email": "pat@example.com"})
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    assert got.json()["invites"][0]["email"] == "pat@example.com"
+    assert admin.post("/people/erase", data={"csrf": csrf, "email": "pat@example.com"}).status_code == 422  # not ticked
+    assert admin.post("/people/erase", data={"email": "pat@example.com", "confirm": "1"}).status_code == 403  # no CSRF
+    assert admin.post("/people/erase", data={"csrf": csrf, "email": "admin@example.com", "confirm": "1"}).status_code == 422
+    done = admin.post("/people/erase", data={"csrf": csrf, "email": "pat@example.com", "confirm": "1"})
+    assert done.status_code == 200 and "Erased pat@example.com: 1 invite(s)" in done.text
+    assert "pat@example.com" not in _everything(app.state.settings.db)
+    viewer, viewer_csrf = sign_in(app, "viewer@example.com")
+    assert viewer.post("/people/export", data={"csrf": viewer_csrf, "email": "eng0@example.com"}).status_code == 403
+
+
+def test_notes_erasure_and_retention_hold_on_sqlite_and_postgresql(db_url, clock):
+    """The same rules through the operations, on both databases: a hidden note leaves the recorded
+    assessment, an erased person leaves every table, retention leaves no one's answers theirs."""
+    import datetime as dt
+
+    with Workspace.open(db_url) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q4")
+        people = [{"name": f"P{i}", "email": f"p{i}@example.com", "role": "pm"} for i in range(4)]
+        links = operations.invite(ws, MODEL, made.id, people)
+        for i, link in enumerate(links):
+            operations.save(ws, MODEL, link.token, dict.fromkeys(CRITERIA, "Partly"), {CRITERIA[0]: f"note {i}"},
+                            submit=True)
+        done = operations.close(ws, MODEL, made.id)
+        assert operations.hide_note(ws, made.id, CRITERIA[0], "note 2") == 1
+        kept = [n for r in ws.responses(done.recorded.id).respondents for n in r.notes.values()]
+        assert sorted(kept) == ["note 0", "note 1", "note 3"]
+        shown = operations.notes(ws, made.id)
+        assert shown.shown[0].texts == ("note 0", "note 1", "note 3") and (shown.withheld, shown.hidden) == (1, 1)
+        before = operations.latest(ws, MODEL, "Acme").result
+        assert operations.erase_person(ws, "P1@example.com").recorded == 1
+        assert operations.latest(ws, MODEL, "Acme").result == before  # the figures stand
+        assert "p1@example.com" not in json.dumps(operations.export_person(ws, "p0@example.com"))
+        operations.change_setting(ws, "answers_retention_days", "0", "Acme")
+        assert operations.apply_retention(ws, clock.today() + dt.timedelta(days=1)) == [(made.id, 3)]
+        assert operations.latest(ws, MODEL, "Acme").result == before
+        after = ws.responses(done.recorded.id)
+        assert all(r.id.startswith("erased-") and r.name is None and not r.notes for r in after.respondents)
+        assert operations.export_person(ws, "p0@example.com")["recorded_answers"] == []

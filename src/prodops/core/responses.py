@@ -23,6 +23,7 @@ class Respondent:
     notes: dict[str, str] = field(default_factory=dict)
     name: str | None = None
     team: str | None = None
+    hidden_notes: int = 0  # notes an admin withheld: counted, never shown
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.imports import Imported, Synced, import_files, sync_jira
     from prodops.operations.invites import Invite, Issued, invite, list_invites, read_invitees, reissue, revoke
     from prodops.operations.organizations import organization_for
+    from prodops.operations.people import Erased, apply_retention, erase_person, export_person
     from prodops.operations.reports import (
         OrganizationView, Report, commentary_text, kept_commentary, organization_view, report, report_json,
         report_scope, set_commentary, value_only, write_report
@@ -71,6 +72,7 @@ _WHERE = {
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
                      "new_guest", "practice", "today_somewhere"), "challenge"),
     **dict.fromkeys(("changes", "plan_tracking", "track", "tracked"), "tracking"),
+    **dict.fromkeys(("Erased", "apply_retention", "erase_person", "export_person"), "people"),
 }
 __all__ = sorted(_WHERE)
 

@@ -170,6 +170,7 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
     units, oldest first: the recorded assessments as they are while every one is of the whole
     organisation; otherwise the roll-up on each day an assessment changed who or what counts in
     it, scored with `model` (the default model)."""
+    from prodops.core.assessment import shown
     from prodops.operations.units import data_tables, pool, scored_unit, unit_named, unit_tree
     from prodops.store import RecordedAssessment
 
@@ -201,6 +202,9 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
             if scored is None:  # nobody counts in it yet
                 continue
             responses, r = scored
+            if not r.privacy.shows(r.scored_by):  # a confidential unit's level on a day it held fewer than k
+                continue
+            r = shown(r)
             counted = (responses.date, frozenset(p.id.casefold() for p in responses.respondents))
             if counted == counted_before:  # nobody new, nobody gone, no newer answers: nothing new for it that day
                 continue
@@ -219,5 +223,5 @@ def history_document(recorded: list) -> dict:
          "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
          "level_name": a.level_name,
          "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
-         "dimensions": a.dimensions}
+         "dimensions": a.dimensions, "erased": [f"one response erased on {day.isoformat()}" for day in a.erased]}
         for a in recorded]}

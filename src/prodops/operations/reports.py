@@ -40,6 +40,7 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     from prodops.operations.value import value_metrics
     from prodops.core.report.layout import TITLES
     from prodops.core.report.model import ReportInputs, build_report
+    from prodops.core.confidentiality import shown_notes
     from prodops.core.roadmap import plan
     from prodops.core.units import comparison_document
 
@@ -48,6 +49,9 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     unit = chosen and chosen.unit
     value = value_metrics(ws, as_of=as_of, model=model, unit=unit, organization=name)
     below = chosen and compared(model, chosen.pool, unit)
+    noted, withheld = shown_notes(((c, p.id, text) for p in chosen.responses.respondents for c, text in p.notes.items()),
+                                  chosen.result.privacy) if chosen else ([], 0)
+    withheld += sum(p.hidden_notes for p in chosen.responses.respondents) if chosen else 0
     document = build_report(ReportInputs(
         model=model,
         latest=chosen and chosen.result,
@@ -65,6 +69,8 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
         organization=name,
         unit=unit,
         units=comparison_document(below, model.level_name) if below is not None else None,
+        notes=tuple(noted),
+        notes_withheld=withheld,
     ))
     notes = list(chosen.notes) if chosen else []
     if document["commentary"]:  # said of a section this report lacks: kept, and the report says so

@@ -69,6 +69,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("currency", "the currency of money figures (EUR, USD, €...)", _currency),
     Setting("change_date", "day the Playbook (or another change) was adopted, YYYY-MM-DD", _date),
     Setting("grace_days", "days a launch may slip and still count as on time", _number(0, 3650, whole=True)),
+    Setting("answers_retention_days", "days after a campaign closes that its people's answers stay theirs; then "
+            "they are cut loose from them, the recorded figures kept (prodops people retention)",
+            _number(0, 36_500, whole=True)),
     Setting("reporting_threshold", "the fewest answers a figure of an assessment recorded from answers files may "
             "rest on (3 to 50; default 3), or named: every figure and who answered shown", _threshold),
 )}

@@ -919,6 +919,63 @@ def upgrade(
     typer.echo(printable(f"{where}: " + (f"at revision {now} already" if before == now else f"revision {before} -> {now}")))
 
 
+people_app = typer.Typer(help="One person's data (GDPR articles 15 and 17): export it, erase it; retention.", **_PLAIN)
+app.add_typer(people_app, name="people")
+
+
+@people_app.command("export")
+def people_export(
+    email: Annotated[str, typer.Argument(help="The person's e-mail.")],
+    db: DbOpt = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Everything the workspace holds about one person, as JSON: account, sessions, invites with their
+    answers and notes, recorded answers, changes they made."""
+    from prodops.operations import export_person
+    from prodops.renderers.files import dump_json
+
+    with _workspace(db, create=False) as ws:
+        held = export_person(ws, email)
+    _emit(dump_json(held), out, force)
+
+
+@people_app.command("erase")
+def people_erase(
+    email: Annotated[str, typer.Argument(help="The person's e-mail.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking (nothing can bring it back).")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase one person: account, invites, answers and notes; in recorded assessments their answers are
+    cut loose from them and the figures stand (docs/confidentiality.md)."""
+    from prodops.operations import erase_person
+
+    if not yes and not typer.confirm(f"Erase everything held about {email}? Nothing can bring it back", err=True):
+        raise typer.Exit(1)
+    with _workspace(db, create=False) as ws:
+        done = erase_person(ws, email)
+    if as_json:
+        _print_json(done.document())
+        return
+    typer.echo(f"erased {done.email}: {done.invites} invite(s) with their answers and notes, "
+               f"{'the account, ' if done.account else ''}answers cut loose in {done.recorded} recorded assessment(s)")
+
+
+@people_app.command("retention")
+def people_retention(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Apply each organisation's answers_retention_days to the campaigns closed longer ago."""
+    from prodops.operations import apply_retention
+
+    with _workspace(db, create=False) as ws:
+        done = apply_retention(ws)
+    if as_json:
+        _print_json({"campaigns": [{"id": cid, "people": n} for cid, n in done]})
+        return
+    typer.echo(f"{len(done)} campaign(s) past their retention: " + (", ".join(f"#{cid} ({n} people)" for cid, n in done)
+                                                                    or "none"))
+
+
 users_app = typer.Typer(help="Manage who may sign in to the web app (admins change, viewers read).", **_PLAIN)
 tokens_app = typer.Typer(help="API tokens for automation (Authorization: Bearer TOKEN).", **_PLAIN)
 app.add_typer(users_app, name="users")

@@ -263,6 +263,9 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
                   f"{a.model_id}@{a.model_version}",
                   str(a.respondents), f"{a.level} {escape(a.level_name)}", _pct(a.progress_to_next))
     console.print(t)
+    for a in recorded:  # erasure keeps what was recorded: said, not shown as a change
+        for day in a.erased:
+            console.print(f"[dim]#{a.id}: one response erased on {day.isoformat()}; its figures stand as recorded[/]")
 
     # Levels over time, one table per organisation (or unit): one column per assessment, the latest `last`.
     names = {d.id: d.name for d in model.dimensions}

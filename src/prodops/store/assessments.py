@@ -12,7 +12,7 @@ from prodops import clock
 from prodops.core.errors import Fix, InputError
 from prodops.store.dialects import dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import answers, assessments, dimension_levels, respondents, workspace_keys
+from prodops.store.tables import answers, assessments, dimension_levels, erasures, respondents, workspace_keys
 
 if TYPE_CHECKING:  # imported where used: a command that only reads the history never loads pydantic
     from prodops.core.responses import Responses
@@ -36,6 +36,7 @@ class RecordedAssessment:
     respondents: int
     dimensions: dict[str, int]
     unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
+    erased: tuple[dt.date, ...] = ()  # the days a respondent of it was erased (its figures stand as recorded)
 
 
 class Assessments:
@@ -62,9 +63,12 @@ class Assessments:
             for aid, dim, level in conn.execute(sa.select(
                     dimension_levels.c.assessment_id, dimension_levels.c.dimension, dimension_levels.c.level)):
                 dims.setdefault(aid, {})[dim] = level
+            erased: dict[int, list[dt.date]] = {}
+            for aid, on in conn.execute(sa.select(erasures.c.assessment_id, erasures.c.on).order_by(erasures.c.on)):
+                erased.setdefault(aid, []).append(on)
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
-                                   dims.get(r.id, {}), r.unit or None) for r in rows]
+                                   dims.get(r.id, {}), r.unit or None, tuple(erased.get(r.id, ()))) for r in rows]
 
     def organizations(self) -> list[str]:
         """The organisations assessed, as recorded, in name order."""
@@ -111,7 +115,9 @@ class Assessments:
                     id=p.respondent, role=p.role, name=p.name, team=p.team,
                     answers={a.criterion: a.value for a in by_person.get(p.respondent, [])
                              if a.value is not None or a.na},
-                    notes={a.criterion: a.note for a in by_person.get(p.respondent, []) if a.note is not None},
+                    notes={a.criterion: a.note for a in by_person.get(p.respondent, [])
+                           if a.note is not None and not a.note_hidden},
+                    hidden_notes=sum(1 for a in by_person.get(p.respondent, []) if a.note is not None and a.note_hidden),
                 )
                 for p in people
             ),

@@ -261,7 +261,7 @@ class Campaigns:
                 who = found.respondent if found.threshold is None else pseudonym(pseudonym_key(conn), found.respondent)
                 conn.execute(answers.update().where(
                     (answers.c.assessment_id == found.assessment_id) & (answers.c.respondent == who)
-                    & (answers.c.criterion == criterion)).values(note=None if hidden else found.note))
+                    & (answers.c.criterion == criterion)).values(note=found.note, note_hidden=hidden))
             return True
 
 

@@ -51,6 +51,7 @@ answers = sa.Table(
     sa.Column("value", sa.Float, nullable=True),  # NULL: N/A, or only a note
     sa.Column("na", sa.Boolean, nullable=False),
     sa.Column("note", sa.Text, nullable=True),
+    sa.Column("note_hidden", sa.Boolean, nullable=False, server_default=sa.false()),  # an admin withheld it
 )
 
 
@@ -337,4 +338,14 @@ workspace_keys = sa.Table(
     "workspace_keys", metadata,
     sa.Column("name", sa.String(50), primary_key=True),
     sa.Column("value", sa.String(128), nullable=False),
+)
+
+
+# --- erasures (GDPR article 17): the assessments a respondent was erased from, and when; who is never kept
+erasures = sa.Table(
+    "erasures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("on", sa.Date, nullable=False),
+    sa.Column("at", _when, nullable=False),
 )

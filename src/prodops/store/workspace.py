@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.store.assessments import Assessments, RecordedAssessment
     from prodops.store.campaigns import Campaigns
     from prodops.store.challenge import ChallengeGames
+    from prodops.store.people import People
     from prodops.store.commentary import Commentary
     from prodops.store.data import ImportedData
     from prodops.store.investments import Investments
@@ -147,6 +148,12 @@ class Workspace:
         from prodops.store.access import Access
 
         return Access(self)
+
+    @cached_property
+    def people(self) -> People:
+        from prodops.store.people import People
+
+        return People(self)
 
     @cached_property
     def challenge(self) -> ChallengeGames:

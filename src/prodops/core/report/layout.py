@@ -79,7 +79,7 @@ class Table:
 # Each section's id and title, in the report's order: the commentary's headings name them too. A
 # value metric's section is titled as the metric registry titles it.
 TITLES = {"summary": "Executive summary", "maturity": "Where we are", "units": "Teams and business units",
-          "criteria": "Criteria heat map", "roadmap": "Roadmap",
+          "criteria": "Criteria heat map", "notes": "What people noted", "roadmap": "Roadmap",
           **{m.name: m.title for m in METRICS.values()},
           "trajectory": "Trajectory", "methodology": "Methodology"}
 
@@ -152,7 +152,7 @@ def _table(id: str, title: str, columns: list[tuple[str, str]], rows: list[tuple
         plain = [row[i] for row in rows if isinstance(row[i], (int, float)) and not isinstance(row[i], bool)]
         return "decimal" if kind == "number" and any(not float(v).is_integer() for v in plain) else kind
 
-    return Table(id, title, tuple(Column(t, uniform(i, k), wide=t in ("Statement", "Did it work?", "Data"))
+    return Table(id, title, tuple(Column(t, uniform(i, k), wide=t in ("Statement", "Did it work?", "Data", "Note"))
                                   for i, (t, k) in enumerate(columns)), rows, note, group)
 
 
@@ -170,7 +170,8 @@ def _beside(value: float | None, kind: str, op: str, threshold: float, holds: bo
 def sections(report: dict) -> list[Section]:
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
     said = report.get("commentary") or {}
-    assessed = [maturity(report), units(report), criteria(report), roadmap(report)] if report["maturity"] else []
+    assessed = ([maturity(report), units(report), criteria(report), notes(report), roadmap(report)] if report["maturity"]
+                else [])
     return [replace(s, commentary=[tuple(item) for item in said.get(s.id, [])])
             for s in (summary(report), *assessed, *value, trajectory(report) if report["trajectory"] else None,
                       methodology(report)) if s]
@@ -374,6 +375,27 @@ def blockers_table(blockers: list[dict], next_level: int, met_threshold: float) 
 
 def criteria(report: dict) -> Section:
     return criteria_section(report["criteria"], _met_threshold(report))
+
+
+def notes(report: dict) -> Section | None:
+    """What respondents noted on each criterion, as it may be shown (core.confidentiality), and how many were withheld."""
+    noted = report.get("notes")
+    if not noted or not (noted["shown"] or noted["withheld"]):
+        return None
+    privacy = report.get("privacy") or {}
+    paragraphs = []
+    if privacy.get("mode") == "confidential":
+        paragraphs.append(f"Without names, sorted by their text, on the statements at least {privacy['threshold']} people "
+                          "noted on.")
+    if noted["withheld"]:
+        paragraphs.append(f"{count(noted['withheld'], 'note')} withheld: on a statement too few people noted on, or "
+                          "hidden by an admin.")
+    named = any(n.get("respondents") for n in noted["shown"])
+    rows = [(f"{n['criterion']}: {n['text']}", note, *([n["respondents"][i]] if named else []))
+            for n in noted["shown"] for i, note in enumerate(n["notes"])]
+    columns = [("Statement", "text"), ("Note", "text"), *([("Respondent", "text")] if named else [])]
+    tables = [_table("notes", "Notes by criterion", columns, rows, group=0)] if rows else []
+    return Section("notes", TITLES["notes"], paragraphs, tables=tables, short="Notes")
 
 
 def criteria_section(criteria: list[dict], met_threshold: float) -> Section:

@@ -39,6 +39,8 @@ class ReportInputs:
     organization: str | None = None  # the name shown without an assessment
     unit: str | None = None  # the team or business unit the report is of; None: the whole organisation
     units: dict | None = None  # the units below it side by side (units.comparison_document); None: none declared
+    notes: tuple = ()  # confidentiality.Noted: what people noted, as it may be shown
+    notes_withheld: int = 0  # notes on criteria too few people noted on
 
 
 def build_report(inputs: ReportInputs) -> dict:
@@ -56,7 +58,7 @@ def build_report(inputs: ReportInputs) -> dict:
                   + shown_name({"brand": inputs.brand, "organization": organization, "unit": inputs.unit})),
         "summary": summary(inputs),
         **(_assessment(inputs, latest) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
-                                               "trajectory": []}),
+                                               "trajectory": [], "notes": None}),
         "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
                   "events": shown_events(inputs),
@@ -111,6 +113,9 @@ def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
             "data_conflicts": [c for c in criteria if c["data"] and c["data"]["conflict"]],
         },
         "criteria": criteria,
+        "notes": {"shown": [{**n.document(), "text": model.criterion[n.criterion].text if n.criterion in model.criterion
+                             else n.criterion} for n in inputs.notes],
+                  "withheld": inputs.notes_withheld},
         "roadmap": roadmap_document(inputs.roadmap, model) if inputs.roadmap is not None else None,
         "units": inputs.units,
         "trajectory": [

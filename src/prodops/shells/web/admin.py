@@ -458,9 +458,47 @@ def imports(request: Request, who: Caller = Depends(admin), data: dict = Depends
 
 @router.get("/users")
 def users(request: Request, who: Caller = Depends(admin)):
+    return _users_page(request)
+
+
+def _users_page(request: Request, status_code: int = 200, **extra):
     from prodops.operations import list_users
 
-    return page(request, "users.html", users=list_users(_ws(request)), problems=())
+    extra.setdefault("problems", ())
+    return page(request, "users.html", users=list_users(_ws(request)), status_code=status_code, **extra)
+
+
+@router.post("/people/export")
+def export_person(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """One person's data as a JSON download (GDPR article 15)."""
+    from prodops.operations import export_person as export
+    from prodops.renderers.files import dump_json
+
+    try:
+        held = export(_ws(request), str(data.get("email", "")))
+    except InputError as e:
+        return _users_page(request, 422, people_problems=messages(e))
+    return Response(dump_json(held).encode("utf-8"), media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="person.json"'})
+
+
+@router.post("/people/erase")
+def erase_person(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    """Erase one person (GDPR article 17), once the admin has ticked that nothing brings it back."""
+    from prodops.operations import erase_person as erase
+
+    if data.get("confirm") != "1":
+        return _users_page(request, 422, people_problems=["tick that nothing can bring it back, then erase"])
+    if str(data.get("email", "")).strip().lower() == who.user.email.lower():
+        return _users_page(request, 422, people_problems=["you cannot erase yourself while signed in; another admin "
+                                                          "or `prodops people erase` can"])
+    try:
+        done = erase(_ws(request), str(data.get("email", "")))
+    except InputError as e:
+        return _users_page(request, 422, people_problems=messages(e))
+    return _users_page(request, erased=f"Erased {done.email}: {done.invites} invite(s) with their answers and notes"
+                                       f"{', the account' if done.account else ''}; answers cut loose in "
+                                       f"{done.recorded} recorded assessment(s).")
 
 
 @router.post("/users")

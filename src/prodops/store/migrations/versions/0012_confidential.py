@@ -1,5 +1,5 @@
 """confidential by default: a reporting threshold on assessments and campaigns (NULL: named), notes
-an admin hid, and the workspace's key for respondents' pseudonyms
+an admin hid, the workspace's key for respondents' pseudonyms, and the erasures of respondents
 
 Assessments recorded before become confidential with the default threshold: their respondents'
 ids are replaced by pseudonyms and their names dropped, as a confidential assessment keeps them.
@@ -23,6 +23,13 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "erasures",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("on", sa.Date, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
         "workspace_keys",
         sa.Column("name", sa.String(50), primary_key=True),
         sa.Column("value", sa.String(128), nullable=False),
@@ -30,8 +37,9 @@ def upgrade() -> None:
     for table in ("assessments", "campaigns"):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("threshold", sa.Integer, nullable=True, server_default=str(DEFAULT_THRESHOLD)))
-    with op.batch_alter_table("invite_answers") as batch:
-        batch.add_column(sa.Column("note_hidden", sa.Boolean, nullable=False, server_default=sa.false()))
+    for table in ("invite_answers", "answers"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("note_hidden", sa.Boolean, nullable=False, server_default=sa.false()))
     conn = op.get_bind()
     ids = [r[0] for r in conn.execute(sa.text("SELECT DISTINCT respondent FROM respondents"))]
     if not ids:
@@ -50,9 +58,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to no threshold (every assessment and campaign shows everything again); the pseudonyms
     stay, as no one can turn them back into names."""
-    with op.batch_alter_table("invite_answers") as batch:
-        batch.drop_column("note_hidden")
+    for table in ("invite_answers", "answers"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("note_hidden")
     for table in ("campaigns", "assessments"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("threshold")
     op.drop_table("workspace_keys")
+    op.drop_table("erasures")

@@ -1,0 +1,157 @@
+"""What the workspace holds about one person, found by their e-mail and their respondent ids, for
+its export and its erasure (operations.people holds the rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from prodops.store.dialects import aware
+from prodops.store.tables import (answers, api_tokens, assessments, campaigns, commentary, erasures, invite_answers,
+                                  invites, investment_changes, rate_limits, respondents, sessions, time_survey, users,
+                                  workspace_keys)
+
+if TYPE_CHECKING:
+    from prodops.store.workspace import Workspace
+
+ERASED = "(erased)"  # who made a change, once that person is erased
+
+
+def _day(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def _rows(conn: sa.Connection, query: sa.Select[Any]) -> list[dict[str, Any]]:
+    return [{k: _day(aware(v) if isinstance(v, dt.datetime) else v) for k, v in row._mapping.items()}
+            for row in conn.execute(query)]
+
+
+class People:
+    """One person's rows across the workspace."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def ids_of(self, email: str) -> set[str]:
+        """The ids a person's answers may be kept under: their e-mail and their invites' respondent ids,
+        as named assessments keep them and as the pseudonyms confidential ones keep."""
+        from prodops.core.confidentiality import pseudonym
+
+        mail = email.strip().lower()
+        with self._ws.transaction(write=False) as conn:
+            ids = {mail} | set(conn.execute(sa.select(invites.c.respondent)
+                                            .where(sa.func.lower(invites.c.email) == mail)).scalars())
+            key = conn.execute(sa.select(workspace_keys.c.value).where(workspace_keys.c.name == "pseudonyms")).scalar()
+        return ids | ({pseudonym(bytes.fromhex(key), i) for i in ids} if key else set())
+
+    def held(self, email: str, ids: set[str]) -> dict[str, Any]:
+        """Everything held about the person with `email` whose answers go under `ids` (their respondent
+        ids and pseudonyms): account, sessions, tokens, invites with their answers and notes,
+        recorded answers, changes they made, time-survey rows."""
+        mail = email.strip().lower()
+        with self._ws.transaction(write=False) as conn:
+            account = _rows(conn, sa.select(users.c.id, users.c.email, users.c.role, users.c.created_at,
+                                            (users.c.password_hash.is_not(None)).label("has_password"))
+                            .where(sa.func.lower(users.c.email) == mail))
+            uid = [a.pop("id") for a in account]
+            invited = _rows(conn, sa.select(invites.c.id, invites.c.campaign_id, campaigns.c.organization,
+                                            campaigns.c.name.label("campaign"), invites.c.respondent, invites.c.name,
+                                            invites.c.email, invites.c.role, invites.c.team, invites.c.created_at,
+                                            invites.c.saved_at, invites.c.submitted_at, invites.c.revoked_at)
+                            .join(campaigns, campaigns.c.id == invites.c.campaign_id)
+                            .where(sa.func.lower(invites.c.email) == mail).order_by(invites.c.id))
+            for invite in invited:
+                invite["answers"] = _rows(conn, sa.select(invite_answers.c.criterion, invite_answers.c.value,
+                                                          invite_answers.c.na, invite_answers.c.note,
+                                                          invite_answers.c.saved_at)
+                                          .where(invite_answers.c.invite_id == invite.pop("id"))
+                                          .order_by(invite_answers.c.criterion))
+            recorded = _rows(conn, sa.select(respondents.c.assessment_id, assessments.c.organization,
+                                             assessments.c.date, respondents.c.respondent, respondents.c.role,
+                                             respondents.c.name, respondents.c.team)
+                             .join(assessments, assessments.c.id == respondents.c.assessment_id)
+                             .where(respondents.c.respondent.in_(ids)).order_by(respondents.c.assessment_id))
+            for row in recorded:
+                row["answers"] = _rows(conn, sa.select(answers.c.criterion, answers.c.value, answers.c.na, answers.c.note)
+                                       .where((answers.c.assessment_id == row["assessment_id"])
+                                              & (answers.c.respondent == row["respondent"]))
+                                       .order_by(answers.c.criterion))
+            return {
+                "account": account,
+                "sessions": _rows(conn, sa.select(sessions.c.created_at, sessions.c.seen_at)
+                                  .where(sessions.c.user_id.in_(uid)).order_by(sessions.c.created_at)),
+                "api_tokens": _rows(conn, sa.select(api_tokens.c.name, api_tokens.c.created_at)
+                                    .where(api_tokens.c.user_id.in_(uid)).order_by(api_tokens.c.created_at)),
+                "invites": invited,
+                "recorded_answers": recorded,
+                "investment_changes": _rows(conn, sa.select(investment_changes.c.organization,
+                                                            investment_changes.c.investment, investment_changes.c.status,
+                                                            investment_changes.c.changed_at)
+                                            .where(sa.func.lower(investment_changes.c.changed_by) == mail)
+                                            .order_by(investment_changes.c.id)),
+                "commentary": _rows(conn, sa.select(commentary.c.organization, commentary.c.unit, commentary.c.as_of,
+                                                    commentary.c.changed_at)
+                                    .where(sa.func.lower(commentary.c.changed_by) == mail)),
+                "time_survey": _rows(conn, sa.select(time_survey).where(
+                    sa.func.lower(time_survey.c.respondent).in_([i.lower() for i in ids | {mail}]))),
+            }
+
+    def erase(self, email: str, ids: set[str], anonymous: str, on: dt.date, now: dt.datetime) -> dict[str, int]:
+        """Erase the person, in one transaction: their invites (and with them their answers and notes
+        as given), their account with its sessions and tokens, their name on the changes they made;
+        in each recorded assessment their notes and name, and their answers' link to them: the
+        values stay under `anonymous`, an id tied to no one, and the assessment is marked."""
+        mail = email.strip().lower()
+        with self._ws.transaction() as conn:
+            mine = sa.func.lower(invites.c.email) == mail
+            # their answers and notes as given first: no database is trusted to cascade (SQLite does not by default)
+            conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(sa.select(invites.c.id).where(mine))))
+            gone_invites = conn.execute(invites.delete().where(mine)).rowcount
+            held = conn.execute(sa.select(respondents.c.assessment_id, respondents.c.respondent)
+                                .where(respondents.c.respondent.in_(ids))).all()
+            for aid, who in held:
+                where = (answers.c.assessment_id == aid) & (answers.c.respondent == who)
+                conn.execute(answers.update().where(where).values(note=None, note_hidden=False, respondent=anonymous))
+                conn.execute(respondents.update().where((respondents.c.assessment_id == aid)
+                                                        & (respondents.c.respondent == who))
+                             .values(respondent=anonymous, name=None))
+                conn.execute(erasures.insert().values(assessment_id=aid, on=on, at=now))
+            account_ids = sa.select(users.c.id).where(sa.func.lower(users.c.email) == mail)
+            for table in (sessions, api_tokens):
+                conn.execute(table.delete().where(table.c.user_id.in_(account_ids)))
+            account = conn.execute(users.delete().where(sa.func.lower(users.c.email) == mail)).rowcount
+            conn.execute(rate_limits.delete().where(sa.func.lower(rate_limits.c.key) == f"login:{mail}"))
+            for table in (investment_changes, commentary):
+                conn.execute(table.update().where(sa.func.lower(table.c.changed_by) == mail).values(changed_by=ERASED))
+            return {"invites": gone_invites, "recorded": len(held), "account": account}
+
+    def closed_holding_people(self) -> list[tuple[int, str, int | None, dt.date]]:
+        """(campaign id, organisation, assessment id, day closed) of the closed campaigns that still hold invites."""
+        with self._ws.transaction(write=False) as conn:
+            rows = conn.execute(sa.select(campaigns.c.id, campaigns.c.organization, campaigns.c.assessment_id,
+                                          campaigns.c.closed_at).where(
+                campaigns.c.closed_at.is_not(None) & sa.exists().where(invites.c.campaign_id == campaigns.c.id))).all()
+        return [(r.id, r.organization, r.assessment_id, aware(r.closed_at).date()) for r in rows]
+
+    def forget_campaign(self, campaign_id: int, assessment_id: int | None, anonymous: Callable[[], str]) -> int:
+        """Retention: a closed campaign's invites go (names, e-mails, answers and notes as given), and its
+        recorded assessment keeps its answers under ids tied to no one (each a new `anonymous()`),
+        without notes or names. Returns how many people it held."""
+        with self._ws.transaction() as conn:
+            theirs = sa.select(invites.c.id).where(invites.c.campaign_id == campaign_id)
+            conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(theirs)))
+            gone = conn.execute(invites.delete().where(invites.c.campaign_id == campaign_id)).rowcount
+            if assessment_id is not None:
+                held = conn.execute(sa.select(respondents.c.respondent)
+                                    .where(respondents.c.assessment_id == assessment_id)).scalars().all()
+                for who, new in ((who, anonymous()) for who in held):
+                    conn.execute(answers.update().where((answers.c.assessment_id == assessment_id)
+                                                        & (answers.c.respondent == who))
+                                 .values(respondent=new, note=None, note_hidden=False))
+                    conn.execute(respondents.update().where((respondents.c.assessment_id == assessment_id)
+                                                            & (respondents.c.respondent == who))
+                                 .values(respondent=new, name=None))
+            return gone
