@@ -362,6 +362,8 @@ def test_one_respondent_is_one_respondent(tmp_path):
     doc = yaml.safe_load(Q1.read_text())
     doc["respondents"] = doc["respondents"][:1]
     (tmp_path / "one.yaml").write_text(yaml.safe_dump(doc))
+    # named: a confidential result of one person is not shown at all (test_confidential)
+    ok("settings", "reporting_threshold", "named", "--organization", doc["organization"], "--db", str(tmp_path / "w.db"))
     out = ok("assess", str(tmp_path / "one.yaml"), "--db", str(tmp_path / "w.db")).stdout
     assert "1 respondent (" in out and "1 respondents" not in out
     ok("report", "--db", str(tmp_path / "w.db"), "-f", "md", "--out", str(tmp_path / "r.md"))

@@ -229,6 +229,7 @@ def test_what_the_level_rests_on_is_shown_wherever_the_level_is(tmp_path):
     answers["respondents"] = [person]
     (tmp_path / "na.yaml").write_text(yaml.safe_dump(answers))
     db = str(tmp_path / "ws.db")
+    ok("settings", "reporting_threshold", "named", "--organization", answers["organization"], "--db", db)  # one person
     shown = ok("assess", str(tmp_path / "na.yaml"), "--db", db).stdout
     assert "Read with care:" in shown and "the level would be 1, not 5" in shown
     ok("report", "--db", db, "-f", "html,md,pdf,xlsx", "--out", str(tmp_path / "r"))

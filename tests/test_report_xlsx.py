@@ -162,7 +162,7 @@ def test_absent_value_sections_have_no_sheets(report):
         r["value"][k] = None
     wb = load_workbook(io.BytesIO(render_xlsx(r)))
     assert wb.sheetnames == expected_names(r) == [
-        "Executive summary", "Where we are", "Units", "Criteria heat map", "Roadmap", "Trajectory", "Methodology"]
+        "Executive summary", "Where we are", "Units", "Criteria heat map", "Notes", "Roadmap", "Trajectory", "Methodology"]
 
 
 def test_sheet_titles_fit_excels_limits():

@@ -9,7 +9,7 @@ import pytest
 from prodops.core.responses import Respondent, Responses
 from prodops.core.assessment import assess
 from prodops.core.confidentiality import NAMED, Privacy, is_pseudonym
-from prodops.core.errors import InputError
+from prodops.core.errors import InputError, Refused
 from prodops.core.units import Unit, Units, compare, counted, latest_by_scope, placed
 from tests.conftest import ok, refused, tiny_model
 
@@ -318,10 +318,14 @@ def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_unit
         assert done.result.unit == "Payments"  # all Fully, yet the data of Payments' own sprints holds some criteria back:
         held = [c.id for c in done.result.criteria.values() if c.data and c.data.decides and not c.met]
         assert held and done.result.level < 5
-        pay = operations.latest(ws, model, unit="Payments")
-        # ana and fay of Q3 and Pia, under pseudonyms (a confidential assessment keeps no names)
-        assert pay.result.date == dt.date(2026, 10, 15) and len(pay.responses.respondents) == 3
-        assert all(is_pseudonym(r.id) for r in pay.responses.respondents)
+        # ana and fay of Q3 and Pia count in Payments, under pseudonyms (a confidential assessment keeps no names)
+        found = operations.pool(ws, model)
+        pay = counted(found.units, "Payments", found.assessed)
+        assert pay.date == dt.date(2026, 10, 15) and len(pay.respondents) == 3
+        assert all(is_pseudonym(r.id) for r in pay.respondents)
+        # but Payments' own result is not shown: beside Commerce's it would give Onboarding's two away
+        with pytest.raises(Refused, match="by subtraction"):
+            operations.latest(ws, model, unit="Payments")
         whole = operations.latest(ws, model)
         assert whole.result.respondents == 12  # the eleven of Q3 and Pia
 
@@ -361,7 +365,7 @@ def test_two_units_campaigns_with_people_named_alike_count_four_people(tmp_path)
             operations.declare_unit(ws, "Acme", unit)
         ids = []
         for unit in ("Payments", "Core"):
-            made = operations.create_campaign(ws, model, "Acme", f"{unit} check", unit)
+            made = operations.create_campaign(ws, model, "Acme", f"{unit} check", unit, threshold=None)  # named: 2 each
             links = operations.invite(ws, model, made.id, [{"role": "pm"}, {"role": "pm"},
                                                            {"role": "pm", "email": "lee@example.com"}])
             for link in links:
@@ -410,6 +414,8 @@ def test_a_unit_is_reported_as_of_the_newest_assessment_and_its_history_shows_wh
 
 def test_the_history_of_several_organisations_keeps_every_one(tmp_path):
     db = str(tmp_path / "w.db")
+    for org in ("Acme", "Northwind Cloud"):  # one person each: named, so that their levels show
+        ok("settings", "reporting_threshold", "named", "--organization", org, "--db", db)
     ok("assess", _answers(tmp_path, "a", org="Acme"), "--db", db)
     ok("units", "add", "Payments", "--organization", "Northwind Cloud", "--db", db)
     ok("assess", _answers(tmp_path, "b", unit="Payments"), "--db", db)

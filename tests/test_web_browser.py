@@ -108,6 +108,7 @@ def test_an_admin_runs_a_round_watching_answers_arrive_and_downloads_the_pdf(bro
     admin.fill("#organization", "Browser Co")
     admin.fill("#name", "Round in a browser")
     admin.fill("input[name='target-pm']", "1")
+    admin.check("input[name='privacy'][value='named']")  # one respondent: a named round shows its result
     admin.get_by_role("button", name="Create campaign").click()
     admin.wait_for_url(re.compile(r".*/campaigns/\d+$"))
     admin.fill("#inv-name", "Pat")

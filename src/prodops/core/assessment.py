@@ -121,6 +121,9 @@ class AssessmentResult:
     warnings: tuple[Warning, ...] = ()
     unit: str | None = None  # the team or business unit it is the result of; None: the organisation
     privacy: Privacy = CONFIDENTIAL  # what its documents may show of the people behind it (core.confidentiality)
+    # criteria it leaves out besides its own small ones, so that no one is found by subtracting it
+    # from a wider result (a unit's beside its parent: core.units.beside_wider)
+    withheld: frozenset[str] = frozenset()
 
 
 def staged_levels(model: MaturityModel, met: Mapping[str, bool]) -> tuple[int, dict[str, int]]:
@@ -301,14 +304,15 @@ def _progress(model: MaturityModel, criteria: dict[str, CriterionResult], next_l
 def shown(result: AssessmentResult) -> AssessmentResult:
     """`result` as its privacy lets it be shown (core.confidentiality): a criterion scored by fewer than
     k people without its score, spread, disagreement and roles; roles of fewer than k left out, and
-    the next-smallest with them; how far to the next level only from k who gave a scored answer.
+    the next-smallest with them; how far to the next level only from k who gave a scored answer, and
+    not when a criterion of the next level is left out (the mean and the others would give it away).
     The level, the dimensions and the blockers stay as everyone's answers make them."""
     privacy = result.privacy
     if not privacy.confidential:
         return result
 
     def criterion(r: CriterionResult) -> CriterionResult:
-        if not privacy.shows(r.respondents):
+        if not privacy.shows(r.respondents) or r.id in result.withheld:
             return replace(r, score=None, spread=None, stdev=None, disagreement=False, by_role={}, by_role_n={},
                            suppressed=r.respondents > 0, roles_suppressed=tuple(r.by_role))
         hidden = suppressed(r.by_role_n, privacy)
@@ -316,8 +320,13 @@ def shown(result: AssessmentResult) -> AssessmentResult:
                        by_role_n={k: v for k, v in r.by_role_n.items() if k not in hidden},
                        roles_suppressed=tuple(sorted(hidden)))
 
-    return replace(result, criteria={cid: criterion(r) for cid, r in result.criteria.items()},
-                   progress_to_next=result.progress_to_next if privacy.shows(result.scored_by) else None)
+    criteria = {cid: criterion(r) for cid, r in result.criteria.items()}
+    # how far to go is the mean of the next level's scores: with one of them left out, the shown ones
+    # and the mean would give it away by subtraction
+    hidden_next = any(r.suppressed for r in criteria.values() if r.level == result.next_level)
+    return replace(result, criteria=criteria,
+                   progress_to_next=result.progress_to_next if privacy.shows(result.scored_by) and not hidden_next
+                   else None)
 
 
 def result_document(result: AssessmentResult, model: MaturityModel) -> dict:

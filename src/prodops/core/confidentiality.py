@@ -12,8 +12,13 @@ The rules:
   than k people, the next-smallest roles are suppressed too until the suppressed ones together hold
   k or more (or all are): a shown total minus the shown roles then reveals at best the mean of k
   people, never one person's answers.
+- The same holds between a unit and every wider result it is part of (core.units.beside_wider): a
+  unit whose result, subtracted from its parent's, would leave a part of fewer than k shows none
+  (or, criterion by criterion, leaves that figure out).
 - The level, the dimensions' levels and the blockers are computed from everyone, as in a named
-  assessment; how far it is to the next level is shown only from k people who gave a scored answer.
+  assessment, and shown once k people gave a scored answer (below that, nothing of the result is
+  shown: its statuses would be those few people's answers); how far it is to the next level (the
+  mean of the next level's scores) only when none of those scores is left out.
 - Notes are shown without names, sorted by their text (not in the order people wrote them), and only
   on a criterion that k or more people wrote notes on; the others are counted as withheld.
 - A confidential campaign shows no result while it is open, only how many have answered: a result

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from prodops.core.confidentiality import strictest
+from prodops.core.confidentiality import strictest, suppressed
 from prodops.core.responses import Respondent, Responses
 from prodops.core.numbers import natural
 
@@ -125,6 +125,48 @@ def counted(units: Units, unit: str | None, assessed: list[tuple[str | None, Res
     return Responses(organization=chosen[0][1].organization, date=max(days),
                      respondents=tuple(sorted((p for p, _ in chosen), key=lambda p: p.id)), sources=tuple(sources),
                      unit=unit, privacy=strictest(responses.privacy for _, responses in chosen))
+
+
+def beside_wider(units: Units, unit: str, assessed: list[tuple[str | None, Responses]],
+                 criteria: Iterable[str]) -> tuple[bool, set[str]]:
+    """Whether `unit`'s result may be shown at all, and the criteria it must leave out, so that no one
+    is found by subtracting it from a wider result (core.confidentiality): at each unit above it and
+    the organisation, its branch among that scope's parts (each unit directly below, and the people
+    in none of them) must not be among the parts `confidentiality.suppressed` leaves out, in its
+    count of scored respondents and in each criterion's."""
+    mine = counted(units, unit, assessed)
+    if mine is None or not mine.privacy.confidential:
+        return True, set()
+    privacy, shown_at_all, left_out = mine.privacy, True, set()
+    path = [u.name for u in units.path(unit)]  # it, then the units above it, nearest first
+    scopes: list[str | None] = [*path[1:], None]
+    branch = path[0]
+    for scope in scopes:
+        whole = counted(units, scope, assessed)
+        if whole is None:
+            break
+        key = scope.casefold() if scope else None
+        parts = {u.name: counted(units, u.name, assessed) for u in units.below(scope)
+                 if (u.parent.casefold() if u.parent else None) == key}
+
+        def sizes(criterion: str | None, whole: Responses = whole, parts: dict = parts) -> dict[str, int]:
+            """Each part's people who gave a scored answer (to `criterion`; None: to any), the rest as ""."""
+            def scored(p: Respondent) -> bool:
+                return _scored(p) if criterion is None else p.answers.get(criterion) is not None
+
+            n = {name: sum(1 for p in r.respondents if scored(p)) if r else 0 for name, r in parts.items()}
+            n[""] = sum(1 for p in whole.respondents if scored(p)) - sum(n.values())
+            return {k: v for k, v in n.items() if v}
+
+        if branch in suppressed(sizes(None), privacy):
+            shown_at_all = False
+        left_out |= {c for c in criteria if branch in suppressed(sizes(c), privacy)}
+        branch = scope or ""
+    return shown_at_all, left_out
+
+
+def _scored(person: Respondent) -> bool:
+    return any(v is not None for v in person.answers.values())
 
 
 def latest_by_scope(recorded: Iterable, as_of: dt.date | None) -> list:

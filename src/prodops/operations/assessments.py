@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from prodops.core.responses import Responses
 from prodops.core.assessment import AssessmentResult
 from prodops.core.confidentiality import Privacy
-from prodops.core.errors import Fix, InputError
+from prodops.core.errors import Fix, InputError, Refused
 from prodops.core.model import MaturityModel
 from prodops.core.roadmap import Roadmap
 
@@ -141,7 +141,29 @@ def latest(ws: Workspace, model: MaturityModel, organization: str | None = None,
                          + (f" on or before {as_of}" if as_of else "")
                          + f"; assess it (an answers file with 'unit: {unit}', or a campaign for it)", fix=Fix("assess"))
     responses, result = scored
+    visible(result)
+    if unit is not None:  # beside the wider results it is part of: no one found by subtraction
+        from prodops.core.units import beside_wider
+
+        shown_at_all, left_out = beside_wider(found.units, unit, found.assessed, result.criteria)
+        if not shown_at_all:
+            raise Refused("confidential", f"{unit} ({found.organization}): its result beside "
+                                          f"{found.organization}'s would show, by subtraction, the answers of fewer "
+                                          f"than {result.privacy.threshold} people; they count in "
+                                          f"{found.organization}'s report")
+        result = replace(result, withheld=frozenset(left_out))
     return Latest(found.newest, responses, result, found.notes(model), unit, found)
+
+
+def visible(result: AssessmentResult) -> None:
+    """Refuse a confidential result resting on fewer than k people who gave a scored answer: its level,
+    its dimensions and its statuses would be those few people's answers (core.confidentiality)."""
+    privacy = result.privacy
+    if not privacy.shows(result.scored_by):
+        who = f"{result.unit} ({result.organization})" if result.unit else result.organization
+        where = f"; they count in {result.organization}'s report" if result.unit else ""
+        raise Refused("confidential", f"{who}: {privacy.fewer()} ({result.scored_by} gave a scored answer), so its "
+                                      f"result would show those few people's answers{where}")
 
 
 def plan(model: MaturityModel, ws: Workspace | None = None, paths: Sequence[Path | str] | None = None,
@@ -171,6 +193,7 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
     organisation; otherwise the roll-up on each day an assessment changed who or what counts in
     it, scored with `model` (the default model)."""
     from prodops.core.assessment import shown
+    from prodops.core.units import beside_wider
     from prodops.operations.units import data_tables, pool, scored_unit, unit_named, unit_tree
     from prodops.store import RecordedAssessment
 
@@ -179,7 +202,8 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
         raise InputError(f"no assessment of {organization!r} in the workspace; recorded: "
                          f"{', '.join(ws.recorded.organizations()) or 'none'}", fix=Fix("organization"))
     if unit is None and all(a.unit is None for a in recorded):
-        return recorded
+        # a confidential assessment of fewer than k people shows no level: it would be theirs
+        return [a for a in recorded if a.threshold is None or a.respondents >= a.threshold]
     if model is None:
         from prodops.inputs.models import load_model
 
@@ -188,7 +212,7 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
     for org in dict.fromkeys(a.organization for a in recorded):
         mine = [a for a in recorded if a.organization == org]
         if unit is None and all(a.unit is None for a in mine):
-            out += mine
+            out += [a for a in mine if a.threshold is None or a.respondents >= a.threshold]
             continue
         tables = data_tables(ws, org)  # read once, for every day
         named = unit_named(unit_tree(ws, org), unit, org)
@@ -204,7 +228,11 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
             responses, r = scored
             if not r.privacy.shows(r.scored_by):  # a confidential unit's level on a day it held fewer than k
                 continue
-            r = shown(r)
+            shown_at_all, left_out = (beside_wider(found.units, named, found.assessed, r.criteria) if named
+                                      else (True, set()))
+            if not shown_at_all:  # beside the organisation's, it would show a few people's by subtraction
+                continue
+            r = shown(replace(r, withheld=frozenset(left_out)))
             counted = (responses.date, frozenset(p.id.casefold() for p in responses.respondents))
             if counted == counted_before:  # nobody new, nobody gone, no newer answers: nothing new for it that day
                 continue

@@ -247,7 +247,7 @@ def _responses(found: CampaignRow, submitted: list[Submitted], date: dt.date) ->
 def result(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date | None = None) -> Assessed:
     """The campaign's result as it stands (scored with the workspace's evidence, not recorded):
     an `operations.Assessed`, the same as assessing an answers file."""
-    from prodops.operations.assessments import Assessed, Recorded, assess
+    from prodops.operations.assessments import Assessed, Recorded, assess, visible
 
     found = campaign(ws, campaign_id)
     _same_model(found, model)
@@ -255,7 +255,8 @@ def result(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date
         raise Refused("confidential", f"campaign #{found.id} is confidential: its result is shown once it closes "
                                       f"(each new answer would show in the difference)")
     if found.assessment_id is not None:  # closed: the assessment it recorded
-        done = assess(model, ws.recorded.responses(found.assessment_id), ws, record=False)
+        done = assess(model, ws.recorded.responses(found.assessment_id), ws, record=False, privacy=found.privacy)
+        visible(done.result)
         return Assessed(done.result, Recorded(found.assessment_id, None))
     responses = _responses(found, ws.campaigns.submitted(campaign_id), _assessment_date(found, today or clock.today()))
     return assess(model, responses, ws, record=False, privacy=found.privacy)
@@ -302,11 +303,15 @@ def notes(ws: Workspace, campaign_id: int) -> Notes:
     not; a confidential one's once it closes, from those who submitted, without names, sorted by their
     text, on the criteria k people noted on. Notes an admin hid are withheld."""
     found = campaign(ws, campaign_id)
-    given = ws.campaigns.notes(campaign_id)
     if found.privacy.confidential:
-        if found.closed_at is None:
+        if found.assessment_id is None:
             return Notes([], 0, 0, until_closed=True)
-        given = [n for n in given if n.submitted]
+        # closed: the notes live on in the recorded assessment only, under pseudonyms
+        people = ws.recorded.responses(found.assessment_id).respondents
+        shown, withheld = shown_notes(((c, p.id, text) for p in people for c, text in p.notes.items()), found.privacy)
+        hidden_count = sum(p.hidden_notes for p in people)
+        return Notes(shown, withheld + hidden_count, hidden_count)
+    given = ws.campaigns.notes(campaign_id)
     hidden = [n for n in given if n.hidden]
     shown, withheld = shown_notes(((n.criterion, n.respondent, n.text) for n in given if not n.hidden), found.privacy)
     return Notes(shown, withheld + len(hidden), len(hidden))
@@ -314,11 +319,16 @@ def notes(ws: Workspace, campaign_id: int) -> Notes:
 
 def hide_note(ws: Workspace, campaign_id: int, criterion: str, text: str, hidden: bool = True) -> int:
     """Withhold from the result every note with this text on this criterion (or show it again), as an
-    admin redacts; returns how many. The note is named by what it says, never by who wrote it."""
+    admin redacts; returns how many. The note is named by what it says, never by who wrote it, and
+    only a note the admin can see may be hidden: a withheld one would answer a guess at its words."""
     found = campaign(ws, campaign_id)
-    matching = [n for n in ws.campaigns.notes(campaign_id) if n.criterion == criterion and n.text.strip() == text.strip()]
+    seen = {text for n in notes(ws, campaign_id).shown if n.criterion == criterion for text in n.texts}
+    if found.privacy.confidential and found.assessment_id is not None and text.strip() in seen:
+        return ws.campaigns.hide_recorded_note(found.assessment_id, criterion, text.strip(), hidden)
+    matching = [n for n in ws.campaigns.notes(campaign_id)
+                if n.criterion == criterion and n.text.strip() == text.strip() and n.text.strip() in seen]
     if not matching:
-        raise Refused("unknown", f"no such note on {criterion} in campaign #{found.id}")
+        raise Refused("unknown", f"no such note shown on {criterion} in campaign #{found.id}")
     for n in matching:
         ws.campaigns.hide_note(campaign_id, n.invite, criterion, hidden)
     return len(matching)

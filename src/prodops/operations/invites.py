@@ -165,7 +165,16 @@ def revoke(ws: Workspace, campaign_id: int, invite_id: int) -> Invite:
 
 
 def reissue(ws: Workspace, campaign_id: int, invite_id: int) -> Issued:
-    """A new link for the same respondent (their answers kept); the old link stops working."""
+    """A new link for the same respondent (their answers kept); the old link stops working. In a
+    confidential campaign only for someone who has not answered yet: a new link to saved answers
+    would show them to whoever holds it, the admin who made it first of all."""
+    found = campaign(ws, campaign_id)
+    if found.privacy.confidential:
+        mine = next((i for i in list_invites(ws, campaign_id) if i.id == invite_id), None)
+        if mine is not None and (mine.answered or mine.submitted_at):
+            raise Refused("confidential", f"{mine.name or mine.respondent} has answered already: in a confidential "
+                                          "campaign a new link would show their answers to whoever holds it. They go "
+                                          "on with their own link; or revoke it and invite them again to start afresh")
     token = new_secret()
     done = ws.campaigns.reissue(campaign_id, invite_id, digest(token), new_secret())
     if done is None:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodops.core.errors import Refused
 from prodops.core.model import MaturityModel
 
 if TYPE_CHECKING:
@@ -122,11 +121,6 @@ def report_scope(ws: Workspace, model, organization: str | None, as_of: dt.date 
 
     chosen = _assessed(ws, model, organization, as_of, unit)
     if chosen is not None:
-        privacy, scored_by = chosen.result.privacy, chosen.result.scored_by
-        if chosen.unit and not privacy.shows(scored_by):  # a unit's own level would be a few people's
-            raise Refused("confidential", f"{chosen.unit}: {privacy.fewer()} ({scored_by} gave a scored answer), so its "
-                                          "own report would show those few people's answers; they count in "
-                                          f"{chosen.recorded.organization}'s report")
         return chosen.recorded.organization, as_of or chosen.day, chosen
     name = organization_for(ws, organization)
     return name, as_of or _last_data_day(ws, name), None

@@ -37,6 +37,7 @@ class RecordedAssessment:
     dimensions: dict[str, int]
     unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
     erased: tuple[dt.date, ...] = ()  # the days a respondent of it was erased (its figures stand as recorded)
+    threshold: int | None = None  # confidential with this reporting threshold; None: named
 
 
 class Assessments:
@@ -68,7 +69,8 @@ class Assessments:
                 erased.setdefault(aid, []).append(on)
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
-                                   dims.get(r.id, {}), r.unit or None, tuple(erased.get(r.id, ()))) for r in rows]
+                                   dims.get(r.id, {}), r.unit or None, tuple(erased.get(r.id, ())), r.threshold)
+                for r in rows]
 
     def organizations(self) -> list[str]:
         """The organisations assessed, as recorded, in name order."""

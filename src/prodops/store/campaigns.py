@@ -264,6 +264,13 @@ class Campaigns:
                     & (answers.c.criterion == criterion)).values(note=found.note, note_hidden=hidden))
             return True
 
+    def hide_recorded_note(self, assessment_id: int, criterion: str, text: str, hidden: bool) -> int:
+        """Withhold (or show again) the notes with this text on this criterion of a recorded assessment."""
+        with self._ws.transaction() as conn:
+            return conn.execute(answers.update().where(
+                (answers.c.assessment_id == assessment_id) & (answers.c.criterion == criterion)
+                & (answers.c.note == text)).values(note_hidden=hidden)).rowcount
+
 
 class Inviting:
     """Invites being added to one campaign, in `Campaigns.inviting`'s transaction."""
@@ -337,6 +344,9 @@ class Closing:
         recorded = record(self._conn, responses, result, model)
         self._conn.execute(campaigns.update().where(campaigns.c.id == self.campaign.id).values(
             closed_at=clock.now(), assessment_id=recorded[0]))
+        if self.campaign.threshold is not None:  # confidential: the answers live on under pseudonyms only,
+            theirs = sa.select(invites.c.id).where(invites.c.campaign_id == self.campaign.id)  # not beside a name
+            self._conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(theirs)))
         return recorded
 
 

@@ -235,7 +235,12 @@ def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depe
             data: dict = Depends(form_data)):
     from prodops.operations import reissue as renew
 
-    issued = renew(_ws(request), campaign_id, invite_id)
+    try:
+        issued = renew(_ws(request), campaign_id, invite_id)
+    except Refused as e:
+        if e.kind != "confidential":
+            raise
+        return _dashboard(request, campaign_id, who, 409, problems=[e.message])
     links = [(issued.invite, personal_link(request, issued.token))]
     return _dashboard(request, campaign_id, who, issued=links, links_csv=_links_csv(links))
 
