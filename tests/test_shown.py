@@ -316,6 +316,9 @@ def test_every_tied_role_is_named():
     roles = {"design": 0.0, "engineering": 0.25, "gtm": 0.25, "leadership": 0.25000000000000006, "pm": 0.25,
              "product-ops": 0.25}
     assert _role_extremes(roles) == ("design 0.00", "engineering, gtm, leadership, pm, product-ops 0.25")
+    # confidential: one role shown is not both the lowest and the highest
+    assert _role_extremes({"pm": 0.3125}, ["design", "gtm"]) == ("pm 0.31", "the other roles: too few people each to show")
+    assert _role_extremes({}, ["design", "pm"]) == ("every role: too few people to show", "")
 
 
 def test_a_column_of_hours_takes_one_number_of_decimals():

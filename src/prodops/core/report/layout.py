@@ -296,7 +296,8 @@ def maturity(report: dict) -> Section:
         tables.append(_table("disagreements", "Where respondents disagree",
                              [("Criterion", "text"), ("Statement", "text"), ("Score", "score"), ("Spread", "score"),
                               ("Lowest role", "text"), ("Highest role", "text")],
-                             [(c["id"], c["text"], c["score"], c["spread"], *_role_extremes(c["by_role"]))
+                             [(c["id"], c["text"], c["score"], c["spread"],
+                               *_role_extremes(c["by_role"], c.get("roles_suppressed")))
                               for c in m["disagreements"]],
                              "Spread is the highest answer minus the lowest; worth a conversation before acting."))
     if m["data_conflicts"]:
@@ -350,8 +351,12 @@ def units(report: dict) -> Section | None:
                    warnings=[f"{row['name']}: {w}" for row in u["units"] for w in row.get("warnings", [])])
 
 
-def _role_extremes(by_role: dict) -> tuple[str, str]:
-    """The lowest and the highest role with their mean, every role named where several tie."""
+def _role_extremes(by_role: dict, left_out: list | None = None) -> tuple[str, str]:
+    """The lowest and the highest role with their mean, every role named where several tie; where
+    roles of too few people are left out (confidential), one shown role is not called both."""
+    if left_out and len(by_role) < 2:
+        few = "the other roles: too few people each to show" if by_role else "every role: too few people to show"
+        return (", ".join(f"{role} {half_up(s, 2)}" for role, s in by_role.items()) or few, few if by_role else "")
     if not by_role:
         return ("", "")
 
