@@ -138,3 +138,30 @@ def test_a_persons_export_holds_another_persons_answers_and_notes_under_the_same
     others = [r for r in held["recorded_answers"] if r["organization"] != "Acme"]
     assert not others, (f"ana@acme.example's export holds {len(others)} recorded answers of Beta's Ana "
                         f"({len(others[0]['answers'])} answers, note {beta_note in json.dumps(held, default=str)})")
+
+
+# --- a viewer: the history of an assessment one respondent of which answered only N/A ----------------------
+
+def test_the_history_shows_the_level_of_a_day_two_people_gave_a_scored_answer(tmp_path):
+    """An answers file of three (k = 3): Carol and Bob, and a third who answered N/A to everything.
+    Two gave a scored answer, so `prodops report` is refused, rightly ("fewer than 3 answers (2 gave
+    a scored answer)"). But `prodops history` (and, once a later assessment of three is recorded,
+    the trajectory of every report) shows that day's level and the level of each dimension: Carol's
+    and Bob's statuses, because the history counts the three respondents, not the two who scored.
+    A fix must show nothing that rests on answers for a day of fewer than k people who gave a scored
+    answer, in `prodops history` and in every report's trajectory, as that day's own report shows it."""
+    db = str(tmp_path / "w.db")
+    carol = _person("carol@example.com", None, {c.id: "Fully" if c.level == 2 else "Started" for c in MODEL.criteria})
+    bob = _person("bob@example.com", None, {c.id: "Fully" if c.level == 2 else "Partly" for c in MODEL.criteria})
+    blank = _person("blank@example.com", None, dict.fromkeys(CRITERIA, "N/A"))
+    ok("assess", _answers_file(tmp_path, "june.json", [carol, bob, blank], "2026-06-30"), "--db", db)
+    then = run("report", "--db", db)
+    assert then.returncode == 2 and "fewer than 3 answers (2 gave a scored answer)" in then.stderr
+    later = [_person(f"e{i}@example.com", None, dict.fromkeys(CRITERIA, "Partly")) for i in range(3)]
+    ok("assess", _answers_file(tmp_path, "sept.json", later, "2026-09-30"), "--db", db)
+    history = json.loads(ok("history", "--json", "--db", db).stdout)["assessments"]
+    trajectory = json.loads(ok("report", "--db", db).stdout)["trajectory"]
+    for where, rows in (("history", history), ("trajectory", trajectory)):
+        june = [(a["level"], a["dimensions"]) for a in rows if a["date"] == "2026-06-30"
+                and (a["level"] is not None or a["dimensions"] or a["progress_to_next"] is not None)]
+        assert not june, f"{where}: the level and dimensions of a day two people scored: {june}"
