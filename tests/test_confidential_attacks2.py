@@ -89,7 +89,7 @@ def test_a_unit_campaigns_result_subtracted_from_the_organisations_gives_away_th
 
         first = Responses("Acme", dt.date(2026, 6, 30), (
             Respondent("Carol", "engineering", {c: VALUE[a] for c, a in secret.items()}),
-            *[Respondent(f"Pay {i}", "engineering", {c: VALUE["Partly"] for c in CRITERIA}, team="Pay") for i in range(2)]))
+            *[Respondent(f"Pay {i}", "engineering", dict.fromkeys(CRITERIA, VALUE["Partly"]), team="Pay") for i in range(2)]))
         operations.assess(MODEL, first, ws)
     cid = new_campaign(app, organization="Acme", name="Pay Q3", team="Pay")
     tokens = invite(app, cid, *pay)
@@ -165,3 +165,28 @@ def test_the_history_shows_the_level_of_a_day_two_people_gave_a_scored_answer(tm
         june = [(a["level"], a["dimensions"]) for a in rows if a["date"] == "2026-06-30"
                 and (a["level"] is not None or a["dimensions"] or a["progress_to_next"] is not None)]
         assert not june, f"{where}: the level and dimensions of a day two people scored: {june}"
+
+
+# --- an admin: the Users page's export of a respondent -------------------------------------------------------
+
+def test_an_admin_reads_a_respondents_answers_and_notes_through_the_people_export(app, five):
+    """The confidential campaign of five closes. The admin, on the Users page, exports
+    pat@example.com (POST /people/export, with the session's CSRF token): the download puts Pat's
+    e-mail beside Pat's 52 recorded answers (0.75, Mostly, found under Pat's pseudonym with the
+    workspace's key) and the note only Pat wrote, which every page withholds. The respondents were
+    told "no one, the people who run it included, can see your answers", and the doc promises that
+    no export or download puts a person beside their answers or notes; the "New link" route to the
+    same answers was closed in the first review, this one is open to every admin, at any time.
+    A fix must keep a confidential respondent's answers and notes out of anything the admin
+    receives (the right of access served to the person themselves, not to whoever runs the app)."""
+    admin, csrf = sign_in(app)
+    assert admin.post(f"/campaigns/{five}/close", data={"csrf": csrf}).status_code == 303
+    got = admin.post("/people/export", data={"email": "pat@example.com", "csrf": csrf})
+    text = got.text if got.status_code == 200 else ""
+    held = json.loads(text) if text.startswith("{") else {}
+    answers = [a["value"] for r in held.get("recorded_answers", []) for a in r["answers"]] + [
+        a["value"] for i in held.get("invites", []) for a in i["answers"]]
+    notes = "only the PM noted this" in text
+    assert answers.count(VALUE["Mostly"]) < len(CRITERIA), \
+        f"Pat's {answers.count(0.75)} answers (and the note: {notes}), to the admin"
+    assert "only the PM noted this" not in text, "Pat's withheld note, to the admin"
