@@ -48,9 +48,10 @@ def test_notes_need_k_people_on_a_criterion_and_never_say_who_or_in_what_order()
 
 def test_a_pseudonym_is_keyed_stable_and_case_blind():
     key = b"k" * 32
-    assert pseudonym(key, "Ana@Example.com") == pseudonym(key, " ana@example.com")
-    assert pseudonym(key, "ana") != pseudonym(b"j" * 32, "ana") and "ana" not in pseudonym(key, "ana")
-    assert pseudonym(key, pseudonym(key, "ana")) == pseudonym(key, "ana")  # recorded again: the same
+    assert pseudonym(key, "Acme", "Ana@Example.com") == pseudonym(key, "ACME", " ana@example.com")
+    assert pseudonym(key, "Acme", "ana") != pseudonym(b"j" * 32, "Acme", "ana") and "ana" not in pseudonym(key, "Acme", "ana")
+    assert pseudonym(key, "Acme", "ana") != pseudonym(key, "Beta", "ana")  # two organisations' Ana: two people
+    assert pseudonym(key, "Acme", pseudonym(key, "Acme", "ana")) == pseudonym(key, "Acme", "ana")  # recorded again
 
 
 # --- a campaign of 1 PM and 4 engineers -----------------------------------------------------------
@@ -260,7 +261,11 @@ def test_export_then_erase_a_person_from_a_closed_and_an_open_campaign(app, five
         [link] = operations.invite(ws, MODEL, later.id, [{"name": "Pat Pm", "email": "pat@example.com", "role": "pm"}])
         operations.save(ws, MODEL, link.token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: "pat's open note"})
     report_before = ok("report", "-f", "json", "--organization", "Acme", "--db", db).stdout
-    held = json.loads(ok("people", "export", "PAT@example.com", "--db", db).stdout)
+    plain = json.loads(ok("people", "export", "pat@example.com", "--db", db).stdout)
+    # whoever runs the export does not read her confidential answers and notes: they say so
+    assert plain["recorded_answers"][0]["answers"].startswith("kept confidential")
+    assert plain["invites"][1]["answers"].startswith("kept confidential") and "pat's open note" not in json.dumps(plain)
+    held = json.loads(ok("people", "export", "PAT@example.com", "--confidential", "--db", db).stdout)  # for her alone
     assert held["email"] == "pat@example.com" and held["account"][0]["role"] == "viewer"
     assert "argon2" not in json.dumps(held) and held["account"][0]["has_password"]  # whether one is set, never its hash
     assert [i["campaign"] for i in held["invites"]] == ["Q4 confidential", "Q1 open"]

@@ -323,11 +323,13 @@ def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_unit
         pay = counted(found.units, "Payments", found.assessed)
         assert pay.date == dt.date(2026, 10, 15) and len(pay.respondents) == 3
         assert all(is_pseudonym(r.id) for r in pay.respondents)
-        # but Payments' own result is not shown: beside Commerce's it would give Onboarding's two away
-        with pytest.raises(Refused, match="by subtraction"):
+        # but Payments' own result is not shown: beside its result of 09-30 it would give Pia away
+        # (and beside Commerce's, Onboarding's two)
+        with pytest.raises(Refused, match="differs from it by 1 person"):
             operations.latest(ws, model, unit="Payments")
-        whole = operations.latest(ws, model)
-        assert whole.result.respondents == 12  # the eleven of Q3 and Pia
+        assert len(counted(found.units, None, found.assessed).respondents) == 12  # the eleven of Q3 and Pia
+        with pytest.raises(Refused, match="differs from it by 1 person"):  # the organisation's neither, beside 09-30's
+            operations.latest(ws, model)
 
 
 def test_with_value_data_but_no_assessment_the_web_app_offers_the_value_report(tmp_path):

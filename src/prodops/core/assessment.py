@@ -373,6 +373,7 @@ def result_document(result: AssessmentResult, model: MaturityModel) -> dict:
         "dimensions": result.dimensions,
         "blockers": result.blockers,
         "respondents": result.respondents,
+        "scored_by": result.scored_by,
         "roles": result.roles,
         "measurements": {k: m.value for k, m in result.measurements.items()},
         "samples": {k: {key: v for key, v in m.document().items() if key != "value"} for k, m in result.measurements.items()},

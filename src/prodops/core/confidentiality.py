@@ -113,13 +113,15 @@ def statement(privacy: Privacy, organization: str, team: str | None = None) -> l
             "The people who run it see who has not answered yet, to remind them, but never what anyone answered."]
 
 
-def pseudonym(key: bytes, respondent: str) -> str:
-    """The id a confidential assessment keeps for a respondent: a keyed hash of their id (any case),
-    the same in every assessment of the workspace (so a person counts once in a roll-up) and no way
+def pseudonym(key: bytes, organization: str, respondent: str) -> str:
+    """The id a confidential assessment keeps for a respondent: a keyed hash of their id (any case)
+    within their organisation (ids are an organisation's own: two organisations' "Ana" are two
+    people), the same in every assessment of it (so a person counts once in a roll-up) and no way
     back to the id without the workspace's key. A pseudonym stays as it is (an assessment recorded again)."""
     if is_pseudonym(respondent):
         return respondent
-    return "p-" + hmac.new(key, respondent.strip().casefold().encode(), hashlib.sha256).hexdigest()[:16]
+    given = f"{organization.strip().casefold()}\x00{respondent.strip().casefold()}"
+    return "p-" + hmac.new(key, given.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def is_pseudonym(respondent: str) -> bool:

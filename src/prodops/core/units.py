@@ -165,6 +165,36 @@ def beside_wider(units: Units, unit: str, assessed: list[tuple[str | None, Respo
     return shown_at_all, left_out
 
 
+def beside_pool(units: Units, scope: str | None, assessed: list[tuple[str | None, Responses]], part: Responses,
+                criteria: Iterable[str]) -> tuple[bool, set[str]]:
+    """Like `beside_wider`, for a result of `part`'s people alone (a closed campaign's): subtracted
+    from the result of `scope` or of any scope above it, which others also count in, it must not
+    leave fewer than k people (in all, or on a criterion)."""
+    if not part.privacy.confidential:
+        return True, set()
+    k = part.privacy.threshold or 0
+    ids = {p.id.casefold() for p in part.respondents}
+    shown_at_all, left_out = True, set()
+    for wider_scope in [*(u.name for u in units.path(scope)), None]:
+        wider = counted(units, wider_scope, assessed)
+        if wider is None:
+            continue
+        others = [p for p in wider.respondents if p.id.casefold() not in ids]
+        if 0 < sum(1 for p in others if _scored(p)) < k:
+            shown_at_all = False
+        left_out |= {c for c in criteria if 0 < sum(1 for p in others if p.answers.get(c) is not None) < k}
+    return shown_at_all, left_out
+
+
+def changed_people(before: Responses | None, after: Responses) -> int:
+    """How many people the two results of one scope differ by: who joined, who left, who changed an
+    answer (among those who gave a scored answer). Two results that differ by fewer than k people
+    give theirs away by the difference (core.confidentiality)."""
+    was = {p.id.casefold(): p.answers for p in (before.respondents if before else ()) if _scored(p)}
+    now = {p.id.casefold(): p.answers for p in after.respondents if _scored(p)}
+    return sum(1 for who in was.keys() | now.keys() if was.get(who) != now.get(who))
+
+
 def _scored(person: Respondent) -> bool:
     return any(v is not None for v in person.answers.values())
 

@@ -142,6 +142,7 @@ def latest(ws: Workspace, model: MaturityModel, organization: str | None = None,
                          + f"; assess it (an answers file with 'unit: {unit}', or a campaign for it)", fix=Fix("assess"))
     responses, result = scored
     visible(result)
+    _since_the_day_before(ws, model, found, unit, responses)
     if unit is not None:  # beside the wider results it is part of: no one found by subtraction
         from prodops.core.units import beside_wider
 
@@ -153,6 +154,26 @@ def latest(ws: Workspace, model: MaturityModel, organization: str | None = None,
                                           f"{found.organization}'s report")
         result = replace(result, withheld=frozenset(left_out))
     return Latest(found.newest, responses, result, found.notes(model), unit, found)
+
+
+def _since_the_day_before(ws: Workspace, model: MaturityModel, found: Pool, unit: str | None,
+                          responses: Responses) -> None:
+    """Refuse a confidential result that differs from its scope's result on the day before (the
+    previous assessment day) by fewer than k people: the two side by side would give theirs away."""
+    from prodops.core.units import changed_people, counted
+    from prodops.operations.units import pool
+
+    privacy = responses.privacy
+    earlier = [a.date for a in ws.recorded.of(found.organization) if a.date < found.day and a.model_id == model.id]
+    if not privacy.confidential or not earlier:
+        return
+    before = pool(ws, model, found.organization, max(earlier))
+    was = counted(before.units, unit, before.assessed)
+    changed = changed_people(was, responses)
+    if was is not None and 0 < changed < (privacy.threshold or 0):
+        raise Refused("confidential", f"{unit or found.organization} on {found.day}: beside its result on {max(earlier)}, "
+                                      f"which differs from it by {changed} {'person' if changed == 1 else 'people'} "
+                                      f"({privacy.fewer()}), it would give their answers away")
 
 
 def visible(result: AssessmentResult) -> None:
@@ -203,7 +224,7 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
                          f"{', '.join(ws.recorded.organizations()) or 'none'}", fix=Fix("organization"))
     if unit is None and all(a.unit is None for a in recorded):
         # a confidential assessment of fewer than k people shows no level: it would be theirs
-        return [a for a in recorded if a.threshold is None or a.respondents >= a.threshold]
+        return [a for a in recorded if _shown(a)]
     if model is None:
         from prodops.inputs.models import load_model
 
@@ -212,7 +233,7 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
     for org in dict.fromkeys(a.organization for a in recorded):
         mine = [a for a in recorded if a.organization == org]
         if unit is None and all(a.unit is None for a in mine):
-            out += [a for a in mine if a.threshold is None or a.respondents >= a.threshold]
+            out += [a for a in mine if _shown(a)]
             continue
         tables = data_tables(ws, org)  # read once, for every day
         named = unit_named(unit_tree(ws, org), unit, org)
@@ -241,6 +262,11 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
                 next(a.id for a in reversed(found.picked) if a.date == day), org, day, r.model_id, r.model_version,
                 r.level, model.level_name(r.level), r.progress_to_next, r.respondents, dict(r.dimensions), named))
     return out
+
+
+def _shown(a: RecordedAssessment) -> bool:
+    """Whether a recorded assessment's level may be shown: named, or k people gave a scored answer."""
+    return a.threshold is None or (a.scored_by if a.scored_by is not None else a.respondents) >= a.threshold
 
 
 def history_document(recorded: list) -> dict:

@@ -255,11 +255,31 @@ def result(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date
         raise Refused("confidential", f"campaign #{found.id} is confidential: its result is shown once it closes "
                                       f"(each new answer would show in the difference)")
     if found.assessment_id is not None:  # closed: the assessment it recorded
-        done = assess(model, ws.recorded.responses(found.assessment_id), ws, record=False, privacy=found.privacy)
+        given = ws.recorded.responses(found.assessment_id)
+        done = assess(model, given, ws, record=False, privacy=found.privacy)
         visible(done.result)
-        return Assessed(done.result, Recorded(found.assessment_id, None))
+        return Assessed(_beside_the_reports(ws, model, found, given, done.result), Recorded(found.assessment_id, None))
     responses = _responses(found, ws.campaigns.submitted(campaign_id), _assessment_date(found, today or clock.today()))
     return assess(model, responses, ws, record=False, privacy=found.privacy)
+
+
+def _beside_the_reports(ws: Workspace, model: MaturityModel, found: Campaign, given: Responses,
+                        result: AssessmentResult) -> AssessmentResult:
+    """A closed campaign's result as it may stand beside the reports its people count in: refused, or
+    with criteria left out, where the report minus it would show fewer than k others (core.units.beside_pool)."""
+    from dataclasses import replace
+
+    from prodops.core.units import beside_pool
+    from prodops.operations.units import pool
+
+    if not found.privacy.confidential:
+        return result
+    around = pool(ws, model, found.organization)
+    shown_at_all, left_out = beside_pool(around.units, found.team, around.assessed, given, result.criteria)
+    if not shown_at_all:
+        raise Refused("confidential", f"campaign #{found.id}'s result beside {found.organization}'s report would show, "
+                                      f"by subtraction, the answers of fewer than {found.privacy.threshold} other people")
+    return replace(result, withheld=result.withheld | frozenset(left_out))
 
 
 def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date | None = None) -> Assessed:

@@ -43,10 +43,12 @@ def _anonymous() -> str:
     return "erased-" + secrets.token_hex(8)
 
 
-def export_person(ws: Workspace, email: str) -> dict[str, Any]:
-    """Everything held about the person with `email`, as a JSON-ready document."""
+def export_person(ws: Workspace, email: str, confidential: bool = False) -> dict[str, Any]:
+    """Everything held about the person with `email`, as a JSON-ready document; the answers and notes
+    they gave in confidential campaigns and assessments only with `confidential` (for the person
+    alone: whoever runs the export would read them)."""
     mail = _email(email)
-    held = ws.people.held(mail, ws.people.ids_of(mail))
+    held = ws.people.held(mail, ws.people.ids_of(mail), confidential)
     return {"email": mail, "exported_at": clock.now().isoformat(timespec="seconds"), **held}
 
 

@@ -926,17 +926,18 @@ app.add_typer(people_app, name="people")
 @people_app.command("export")
 def people_export(
     email: Annotated[str, typer.Argument(help="The person's e-mail.")],
+    confidential: Annotated[bool, typer.Option("--confidential", help="Include the answers and notes they gave in confidential campaigns: for the person alone, whoever runs this reads them.")] = False,
     db: DbOpt = None,
     out: OutOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Everything the workspace holds about one person, as JSON: account, sessions, invites with their
-    answers and notes, recorded answers, changes they made."""
+    """Everything the workspace holds about one person, as JSON: account, sessions, invites, recorded
+    answers (of confidential ones only with --confidential), changes they made."""
     from prodops.operations import export_person
     from prodops.renderers.files import dump_json
 
     with _workspace(db, create=False) as ws:
-        held = export_person(ws, email)
+        held = export_person(ws, email, confidential)
     _emit(dump_json(held), out, force)
 
 

@@ -38,6 +38,7 @@ class RecordedAssessment:
     unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
     erased: tuple[dt.date, ...] = ()  # the days a respondent of it was erased (its figures stand as recorded)
     threshold: int | None = None  # confidential with this reporting threshold; None: named
+    scored_by: int | None = None  # respondents who gave a scored answer (None: recorded before it was kept)
 
 
 class Assessments:
@@ -69,7 +70,8 @@ class Assessments:
                 erased.setdefault(aid, []).append(on)
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
-                                   dims.get(r.id, {}), r.unit or None, tuple(erased.get(r.id, ())), r.threshold)
+                                   dims.get(r.id, {}), r.unit or None, tuple(erased.get(r.id, ())), r.threshold,
+                                   r.result.get("scored_by"))
                 for r in rows]
 
     def organizations(self) -> list[str]:
@@ -161,7 +163,7 @@ def record(conn: sa.Connection, responses: Responses, result: AssessmentResult,
         {"assessment_id": aid, "dimension": d, "level": n} for d, n in result.dimensions.items()])
     if responses.privacy.confidential:
         secret = pseudonym_key(conn)
-        ids = {r.id: pseudonym(secret, r.id) for r in responses.respondents}
+        ids = {r.id: pseudonym(secret, organization, r.id) for r in responses.respondents}
     else:
         ids = {r.id: r.id for r in responses.respondents}
     named = not responses.privacy.confidential

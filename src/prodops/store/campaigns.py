@@ -247,7 +247,7 @@ class Campaigns:
 
         with self._ws.transaction() as conn:
             found = conn.execute(sa.select(invites.c.respondent, invite_answers.c.note, campaigns.c.assessment_id,
-                                           campaigns.c.threshold)
+                                           campaigns.c.threshold, campaigns.c.organization)
                                  .join(invites, invites.c.id == invite_answers.c.invite_id)
                                  .join(campaigns, campaigns.c.id == invites.c.campaign_id)
                                  .where((invite_answers.c.invite_id == invite_id) & (invite_answers.c.criterion == criterion)
@@ -258,7 +258,8 @@ class Campaigns:
             conn.execute(invite_answers.update().where((invite_answers.c.invite_id == invite_id)
                                                        & (invite_answers.c.criterion == criterion)).values(note_hidden=hidden))
             if found.assessment_id is not None:  # closed: the recorded copy follows
-                who = found.respondent if found.threshold is None else pseudonym(pseudonym_key(conn), found.respondent)
+                who = (found.respondent if found.threshold is None
+                       else pseudonym(pseudonym_key(conn), found.organization, found.respondent))
                 conn.execute(answers.update().where(
                     (answers.c.assessment_id == found.assessment_id) & (answers.c.respondent == who)
                     & (answers.c.criterion == criterion)).values(note=found.note, note_hidden=hidden))

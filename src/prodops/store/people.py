@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from prodops.store.workspace import Workspace
 
 ERASED = "(erased)"  # who made a change, once that person is erased
+CONFIDENTIAL = ("kept confidential: in a confidential assessment no one who runs it reads a person's answers; "
+                "`prodops people export --confidential` gives them, for the person alone")
+
+
+def _theirs(ids: dict[str, set[str]]) -> sa.ColumnElement[bool]:
+    """Rows of `respondents` (joined to `assessments`) under one of the person's ids in that organisation."""
+    return sa.or_(sa.false(), *(sa.and_(assessments.c.organization == org, respondents.c.respondent.in_(found))
+                                for org, found in ids.items()))
 
 
 def _day(value: Any) -> Any:
@@ -35,22 +43,30 @@ class People:
     def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
-    def ids_of(self, email: str) -> set[str]:
-        """The ids a person's answers may be kept under: their e-mail and their invites' respondent ids,
-        as named assessments keep them and as the pseudonyms confidential ones keep."""
+    def ids_of(self, email: str) -> dict[str, set[str]]:
+        """Organisation (as recorded) -> the ids the person's answers may be kept under there: their
+        e-mail, their invites' respondent ids in that organisation's campaigns (an id is an
+        organisation's own), as named assessments keep them and as the pseudonyms confidential ones keep."""
         from prodops.core.confidentiality import pseudonym
 
         mail = email.strip().lower()
         with self._ws.transaction(write=False) as conn:
-            ids = {mail} | set(conn.execute(sa.select(invites.c.respondent)
-                                            .where(sa.func.lower(invites.c.email) == mail)).scalars())
+            orgs = list(conn.execute(sa.select(assessments.c.organization).distinct()).scalars())
+            invited = conn.execute(sa.select(campaigns.c.organization, invites.c.respondent)
+                                   .join(campaigns, campaigns.c.id == invites.c.campaign_id)
+                                   .where(sa.func.lower(invites.c.email) == mail)).all()
             key = conn.execute(sa.select(workspace_keys.c.value).where(workspace_keys.c.name == "pseudonyms")).scalar()
-        return ids | ({pseudonym(bytes.fromhex(key), i) for i in ids} if key else set())
+        out: dict[str, set[str]] = {}
+        for org in orgs:
+            ids = {mail} | {who for o, who in invited if o.casefold() == org.casefold()}
+            out[org] = ids | ({pseudonym(bytes.fromhex(key), org, i) for i in ids} if key else set())
+        return out
 
-    def held(self, email: str, ids: set[str]) -> dict[str, Any]:
-        """Everything held about the person with `email` whose answers go under `ids` (their respondent
-        ids and pseudonyms): account, sessions, tokens, invites with their answers and notes,
-        recorded answers, changes they made, time-survey rows."""
+    def held(self, email: str, ids: dict[str, set[str]], confidential: bool = False) -> dict[str, Any]:
+        """Everything held about the person with `email` whose answers go under `ids` (ids_of):
+        account, sessions, tokens, invites, recorded answers, changes they made, time-survey rows.
+        The answers and notes of confidential campaigns and assessments only with `confidential`
+        (otherwise whoever runs the export would read them): the rest says they took part."""
         mail = email.strip().lower()
         with self._ws.transaction(write=False) as conn:
             account = _rows(conn, sa.select(users.c.id, users.c.email, users.c.role, users.c.created_at,
@@ -63,18 +79,23 @@ class People:
                                             invites.c.saved_at, invites.c.submitted_at, invites.c.revoked_at)
                             .join(campaigns, campaigns.c.id == invites.c.campaign_id)
                             .where(sa.func.lower(invites.c.email) == mail).order_by(invites.c.id))
+            kept = {r.id for r in conn.execute(sa.select(campaigns.c.id).where(campaigns.c.threshold.is_not(None)))}
             for invite in invited:
-                invite["answers"] = _rows(conn, sa.select(invite_answers.c.criterion, invite_answers.c.value,
-                                                          invite_answers.c.na, invite_answers.c.note,
-                                                          invite_answers.c.saved_at)
-                                          .where(invite_answers.c.invite_id == invite.pop("id"))
-                                          .order_by(invite_answers.c.criterion))
+                answered = _rows(conn, sa.select(invite_answers.c.criterion, invite_answers.c.value,
+                                                 invite_answers.c.na, invite_answers.c.note, invite_answers.c.saved_at)
+                                 .where(invite_answers.c.invite_id == invite.pop("id"))
+                                 .order_by(invite_answers.c.criterion))
+                withheld = invite["campaign_id"] in kept and not confidential
+                invite["answers"] = CONFIDENTIAL if withheld and answered else answered
             recorded = _rows(conn, sa.select(respondents.c.assessment_id, assessments.c.organization,
-                                             assessments.c.date, respondents.c.respondent, respondents.c.role,
-                                             respondents.c.name, respondents.c.team)
+                                             assessments.c.date, assessments.c.threshold, respondents.c.respondent,
+                                             respondents.c.role, respondents.c.name, respondents.c.team)
                              .join(assessments, assessments.c.id == respondents.c.assessment_id)
-                             .where(respondents.c.respondent.in_(ids)).order_by(respondents.c.assessment_id))
+                             .where(_theirs(ids)).order_by(respondents.c.assessment_id))
             for row in recorded:
+                if row.pop("threshold") is not None and not confidential:
+                    row["answers"] = CONFIDENTIAL
+                    continue
                 row["answers"] = _rows(conn, sa.select(answers.c.criterion, answers.c.value, answers.c.na, answers.c.note)
                                        .where((answers.c.assessment_id == row["assessment_id"])
                                               & (answers.c.respondent == row["respondent"]))
@@ -96,10 +117,10 @@ class People:
                                                     commentary.c.changed_at)
                                     .where(sa.func.lower(commentary.c.changed_by) == mail)),
                 "time_survey": _rows(conn, sa.select(time_survey).where(
-                    sa.func.lower(time_survey.c.respondent).in_([i.lower() for i in ids | {mail}]))),
+                    sa.func.lower(time_survey.c.respondent) == mail)),
             }
 
-    def erase(self, email: str, ids: set[str], anonymous: str, on: dt.date, now: dt.datetime) -> dict[str, int]:
+    def erase(self, email: str, ids: dict[str, set[str]], anonymous: str, on: dt.date, now: dt.datetime) -> dict[str, int]:
         """Erase the person, in one transaction: their invites (and with them their answers and notes
         as given), their account with its sessions and tokens, their name on the changes they made;
         in each recorded assessment their notes and name, and their answers' link to them: the
@@ -111,7 +132,8 @@ class People:
             conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(sa.select(invites.c.id).where(mine))))
             gone_invites = conn.execute(invites.delete().where(mine)).rowcount
             held = conn.execute(sa.select(respondents.c.assessment_id, respondents.c.respondent)
-                                .where(respondents.c.respondent.in_(ids))).all()
+                                .join(assessments, assessments.c.id == respondents.c.assessment_id)
+                                .where(_theirs(ids))).all()
             for aid, who in held:
                 where = (answers.c.assessment_id == aid) & (answers.c.respondent == who)
                 conn.execute(answers.update().where(where).values(note=None, note_hidden=False, respondent=anonymous))

@@ -41,17 +41,19 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("note_hidden", sa.Boolean, nullable=False, server_default=sa.false()))
     conn = op.get_bind()
-    ids = [r[0] for r in conn.execute(sa.text("SELECT DISTINCT respondent FROM respondents"))]
-    if not ids:
+    held = conn.execute(sa.text("SELECT r.assessment_id, a.organization, r.respondent FROM respondents r "
+                                "JOIN assessments a ON a.id = r.assessment_id")).all()
+    if not held:
         return
     key = secrets.token_hex(32)
     conn.execute(sa.text("INSERT INTO workspace_keys (name, value) VALUES ('pseudonyms', :v)"), {"v": key})
-    for old in ids:
+    for aid, organization, old in held:
         if is_pseudonym(old):
             continue
-        new = pseudonym(bytes.fromhex(key), old)
+        new = pseudonym(bytes.fromhex(key), organization, old)
         for table in ("respondents", "answers"):
-            conn.execute(sa.text(f"UPDATE {table} SET respondent = :new WHERE respondent = :old"), {"new": new, "old": old})
+            conn.execute(sa.text(f"UPDATE {table} SET respondent = :new WHERE respondent = :old AND assessment_id = :aid"),
+                         {"new": new, "old": old, "aid": aid})
     conn.execute(sa.text("UPDATE respondents SET name = NULL"))
 
 
