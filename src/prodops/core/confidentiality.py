@@ -23,7 +23,9 @@ The rules:
   on a criterion that k or more people wrote notes on; the others are counted as withheld.
 - A confidential campaign shows no result while it is open, only how many have answered: a result
   that changes with each submission would give away each new person's answers by the difference.
-  It shows its result once, when it closes. Warnings say how many respondents, never who.
+  It shows its result once, when it closes, and then only where the reports its people count in,
+  minus it, leave k or more others. Likewise a result that differs by fewer than k people from its
+  scope's result on the previous assessment day is not shown. Warnings say how many, never who.
 - A named assessment shows everything, to the team that chose it, and says so to its respondents.
 """
 
