@@ -135,11 +135,7 @@ class People:
                                 .join(assessments, assessments.c.id == respondents.c.assessment_id)
                                 .where(_theirs(ids))).all()
             for aid, who in held:
-                where = (answers.c.assessment_id == aid) & (answers.c.respondent == who)
-                conn.execute(answers.update().where(where).values(note=None, note_hidden=False, respondent=anonymous))
-                conn.execute(respondents.update().where((respondents.c.assessment_id == aid)
-                                                        & (respondents.c.respondent == who))
-                             .values(respondent=anonymous, name=None))
+                _cut_loose(conn, aid, who, anonymous)
                 conn.execute(erasures.insert().values(assessment_id=aid, on=on, at=now))
             account_ids = sa.select(users.c.id).where(sa.func.lower(users.c.email) == mail)
             for table in (sessions, api_tokens):
@@ -169,11 +165,15 @@ class People:
             if assessment_id is not None:
                 held = conn.execute(sa.select(respondents.c.respondent)
                                     .where(respondents.c.assessment_id == assessment_id)).scalars().all()
-                for who, new in ((who, anonymous()) for who in held):
-                    conn.execute(answers.update().where((answers.c.assessment_id == assessment_id)
-                                                        & (answers.c.respondent == who))
-                                 .values(respondent=new, note=None, note_hidden=False))
-                    conn.execute(respondents.update().where((respondents.c.assessment_id == assessment_id)
-                                                            & (respondents.c.respondent == who))
-                                 .values(respondent=new, name=None))
+                for who in held:
+                    _cut_loose(conn, assessment_id, who, anonymous())
             return gone
+
+
+def _cut_loose(conn: sa.Connection, assessment_id: int, who: str, anonymous: str) -> None:
+    """A respondent's answers in a recorded assessment kept under `anonymous`, an id tied to no one:
+    their values stand (the published figures are made of them), their notes and name go."""
+    conn.execute(answers.update().where((answers.c.assessment_id == assessment_id) & (answers.c.respondent == who))
+                 .values(respondent=anonymous, note=None, note_hidden=False))
+    conn.execute(respondents.update().where((respondents.c.assessment_id == assessment_id)
+                                            & (respondents.c.respondent == who)).values(respondent=anonymous, name=None))
