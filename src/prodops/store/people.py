@@ -152,7 +152,8 @@ class People:
             rows = conn.execute(sa.select(campaigns.c.id, campaigns.c.organization, campaigns.c.assessment_id,
                                           campaigns.c.closed_at).where(
                 campaigns.c.closed_at.is_not(None) & sa.exists().where(invites.c.campaign_id == campaigns.c.id))).all()
-        return [(r.id, r.organization, r.assessment_id, aware(r.closed_at).date()) for r in rows]
+        # the UTC day: PostgreSQL gives the time back in the server's zone
+        return [(r.id, r.organization, r.assessment_id, aware(r.closed_at).astimezone(dt.UTC).date()) for r in rows]
 
     def forget_campaign(self, campaign_id: int, assessment_id: int | None, anonymous: Callable[[], str]) -> int:
         """Retention: a closed campaign's invites go (names, e-mails, answers and notes as given), and its
