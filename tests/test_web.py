@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from prodops import operations
+from prodops.core.errors import InputError
 from prodops.inputs.models import load_model
 from prodops.store import Workspace
 from prodops.shells.web import Settings, create_app
@@ -789,3 +790,18 @@ def test_a_fault_shows_a_page_with_an_id_that_the_log_carries(app, caplog):
     answer = browser.get("/api/v1/fault-for-a-test")
     assert answer.status_code == 500 and answer.json()["error"] == "internal error" and len(answer.json()["id"]) == 12
     assert page.headers["Content-Security-Policy"] == answer.headers["Content-Security-Policy"]  # headers as on every page
+
+
+def test_a_second_campaign_closing_the_same_day_does_not_replace_the_first(app):
+    """Found in review: two campaigns of one organisation (and unit and model) closed on one day
+    shared one assessment, the second replacing the first's answers."""
+    first, second = new_campaign(app, name="A", threshold=None), new_campaign(app, name="B", threshold=None)
+    with Workspace.open(app.state.settings.db) as ws:
+        for cid, value in ((first, "Fully"), (second, "No")):
+            token = invite(app, cid, {"name": f"Ana {cid}", "role": "pm"})[0]
+            operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA, value), submit=True)
+        kept = operations.close(ws, MODEL, first)
+        with pytest.raises(InputError, match=rf"recorded already \(#{kept.recorded.id}, from campaign #{first}\)"):
+            operations.close(ws, MODEL, second)
+        assert operations.campaign(ws, second).closed_at is None  # still open: nothing half-done
+        assert [r.answers[CRITERIA[0]] for r in ws.responses(kept.recorded.id).respondents] == [1.0]

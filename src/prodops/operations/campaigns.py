@@ -298,7 +298,13 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
         if found.closed_at is not None:
             raise Refused("closed", f"campaign #{found.id} was closed on {found.closed_at.date()}; "
                                     f"it recorded assessment #{found.assessment_id}")
-        campaign_responses = _responses(found, closing.submitted(), _assessment_date(found, today))
+        day = _assessment_date(found, today)
+        there = closing.recorded_on(day)
+        if there is not None and there[1] is not None:  # another campaign's: its answers would be lost
+            raise InputError(f"an assessment of {found.team or found.organization} on {day} is recorded already "
+                             f"(#{there[0]}, from campaign #{there[1]}); closing this campaign today would replace it "
+                             "and lose its answers: close it another day")
+        campaign_responses = _responses(found, closing.submitted(), day)
         responses, teams = scoped(ws, campaign_responses)  # a unit's: its own data
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
         recorded = Recorded(*closing.close(responses, scored, model))

@@ -20,7 +20,7 @@ from prodops import clock
 from prodops.store.assessments import record
 from prodops.store.dialects import aware, dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import answers, campaigns, invite_answers, invites
+from prodops.store.tables import answers, assessments, campaigns, invite_answers, invites
 
 if TYPE_CHECKING:
     from prodops.core.responses import Responses
@@ -338,6 +338,19 @@ class Closing:
     def submitted(self) -> list[Submitted]:
         """Those who submitted answers, in the order invited: what closing records."""
         return _submitted(self._conn, self.campaign.id)
+
+    def recorded_on(self, day: dt.date) -> tuple[int, int | None] | None:
+        """(assessment id, the campaign that recorded it or None) of the assessment the close would
+        replace: the same organisation, unit, day and model. None: nothing is there yet."""
+        from prodops.store.organizations import spelled
+
+        c = self.campaign
+        found = self._conn.execute(sa.select(assessments.c.id).where(
+            (assessments.c.organization == spelled(self._conn, c.organization)) & (assessments.c.unit == (c.team or ""))
+            & (assessments.c.date == day) & (assessments.c.model_id == c.model_id))).scalar()
+        if found is None:
+            return None
+        return found, self._conn.execute(sa.select(campaigns.c.id).where(campaigns.c.assessment_id == found)).scalar()
 
     def close(self, responses: Responses, result: AssessmentResult, model: MaturityModel) -> tuple[int, int | None]:
         """Record the assessment (as `Assessments.record` does) and mark the campaign closed now,
