@@ -14,7 +14,7 @@ from prodops.core.confidentiality import NAMED, Privacy, pseudonym, shown_notes,
 from prodops.store import Workspace
 from tests.conftest import ok
 from tests.test_organizations import _texts
-from tests.test_web import CRITERIA, MODEL, PASSWORD, client, invite, new_campaign, sign_in
+from tests.test_web import CRITERIA, MODEL, client, invite, new_campaign, serving, sign_in
 
 K3 = Privacy(3)
 
@@ -22,14 +22,7 @@ K3 = Privacy(3)
 @pytest.fixture
 def app(db_url):
     """The web app on a workspace of its own, on SQLite and on a real PostgreSQL server."""
-    from prodops.shells.web import Settings, create_app
-
-    with Workspace.open(db_url) as ws:
-        operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
-        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
-    made = create_app(Settings(db=db_url))
-    yield made
-    made.state.ws.close()
+    yield from serving(db_url)
 
 
 # --- the rule, by hand -----------------------------------------------------------------------------

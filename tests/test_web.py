@@ -30,14 +30,19 @@ def db(tmp_path) -> str:
     return str(tmp_path / "web.db")
 
 
-@pytest.fixture
-def app(db):
+def serving(db: str):
+    """The web app on the workspace `db`, with an admin and a viewer (a fixture's body: it yields the app)."""
     with Workspace.open(db) as ws:
         operations.add_user(ws, "admin@example.com", "admin", PASSWORD)
         operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
     made = create_app(Settings(db=db))
     yield made
     made.state.ws.close()
+
+
+@pytest.fixture
+def app(db):
+    yield from serving(db)
 
 
 def client(app, **kw) -> TestClient:

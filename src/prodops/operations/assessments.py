@@ -167,7 +167,7 @@ def _since_the_day_before(ws: Workspace, model: MaturityModel, found: Pool, unit
     earlier = [a.date for a in ws.recorded.of(found.organization) if a.date < found.day and a.model_id == model.id]
     if not privacy.confidential or not earlier:
         return
-    before = pool(ws, model, found.organization, max(earlier))
+    before = pool(ws, model, found.organization, max(earlier), with_data=False)
     was = counted(before.units, unit, before.assessed)
     changed = changed_people(was, responses)
     if was is not None and 0 < changed < (privacy.threshold or 0):

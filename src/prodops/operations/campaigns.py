@@ -274,7 +274,7 @@ def _beside_the_reports(ws: Workspace, model: MaturityModel, found: Campaign, gi
 
     if not found.privacy.confidential:
         return result
-    around = pool(ws, model, found.organization)
+    around = pool(ws, model, found.organization, with_data=False)
     shown_at_all, left_out = beside_pool(around.units, found.team, around.assessed, given, result.criteria)
     if not shown_at_all:
         raise Refused("confidential", f"campaign #{found.id}'s result beside {found.organization}'s report would show, "

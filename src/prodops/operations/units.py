@@ -108,10 +108,11 @@ class Pool:
 
 
 def pool(ws: Workspace, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
-         tables: dict | None = None) -> Pool:
+         tables: dict | None = None, with_data: bool = True) -> Pool:
     """Of `organization` (or the only one recorded), each scope's latest assessment on `model` on or
     before `as_of`; refused when the newest assessment by then is of another model. `tables`: the
-    data tables when already read (a history reads them once for all its days)."""
+    data tables when already read (a history reads them once for all its days); without `with_data`,
+    none (who answered what is all a confidentiality check needs)."""
     from prodops.core.units import latest_by_scope
 
     newest = ws.recorded.latest(organization)  # which organisation, and its errors
@@ -125,7 +126,8 @@ def pool(ws: Workspace, model: MaturityModel, organization: str | None = None, a
                          f"not {model.ref}; use that model", fix=Fix("model"))
     picked = latest_by_scope([a for a in recorded if a.model_id == model.id], None)
     return Pool(newest.organization, unit_tree(ws, newest.organization), [(a.unit, ws.recorded.responses(a.id)) for a in picked],
-                newest, tables or data_tables(ws, newest.organization), picked)
+                newest, tables if tables is not None else data_tables(ws, newest.organization) if with_data else {},
+                picked)
 
 
 def data_tables(ws: Workspace, organization: str) -> dict:
