@@ -143,7 +143,8 @@ def _answers(found) -> dict:
             "answers": {c: ("N/A" if g.na else g.value) for c, g in found.given.items() if g.answered},
             "notes": {c: g.note for c, g in found.given.items() if g.note},
             "answered": found.invite.answered,
-            "submitted_at": found.invite.submitted_at and found.invite.submitted_at.isoformat()}
+            "submitted_at": found.invite.submitted_at and found.invite.submitted_at.isoformat(),
+            "closes": found.campaign.closes and found.campaign.closes.isoformat()}  # answers change until its end (UTC)
 
 
 @router.get(v1 + "/respond/{token}")

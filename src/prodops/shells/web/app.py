@@ -36,6 +36,7 @@ class LoginNeeded(Exception):
 
 def build(settings: Settings) -> FastAPI:
     from prodops.inputs.models import load_model
+    from prodops.core.dates import day_words, instant_words
     from prodops.core.numbers import evidence, pct
     from prodops.core.report.layout import NUMERIC, criteria_section, text
     from prodops.core.report.model import criteria_document
@@ -54,6 +55,7 @@ def build(settings: Settings) -> FastAPI:
     templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model,
                                  name_length=NAME_LENGTH, email_length=EMAIL_LENGTH)  # the forms' maxlength
     templates.env.filters["percent"] = pct  # halves up, as every format writes a share
+    templates.env.filters.update(day_words=day_words, instant_words=instant_words)  # "7 December 2026 at 14:05 UTC"
     templates.env.globals.update(
         # a data verdict with its n and days, as every format shows them
         evidence=lambda verdict: evidence(verdict.document()),
