@@ -16,8 +16,9 @@ MAY_IMPORT = {
     "inputs": {"core", "inputs", "clock"},
     "store": {"core", "store", "clock"},
     "renderers": {"core", "renderers"},
-    "operations": {"core", "inputs", "store", "renderers", "operations", "clock"},
-    "shells": {"core", "inputs", "store", "renderers", "operations", "shells", "clock", "examples"},
+    "outbox": {"core", "outbox", "clock"},
+    "operations": {"core", "inputs", "store", "renderers", "outbox", "operations", "clock"},
+    "shells": {"core", "inputs", "store", "renderers", "outbox", "operations", "shells", "clock", "examples"},
     "clock": set(),
 }
 

@@ -52,7 +52,7 @@ def test_a_units_report_subtracted_from_the_organisations_gives_away_the_rest(ap
             operations.save(ws, MODEL, token, {c: LABELS[(n + i) % 5] for i, c in enumerate(CRITERIA)}, submit=True)
         operations.save(ws, MODEL, tokens[4], secret, submit=True)
     admin, csrf = sign_in(app)
-    assert admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf}).status_code == 303
+    assert admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"}).status_code == 303
 
     viewer, _ = sign_in(app, "viewer@example.com")
     whole = viewer.get("/organization/report.json", params={"name": "Acme"})
@@ -209,7 +209,7 @@ def test_hiding_a_note_tells_the_admin_whether_a_withheld_note_says_what_they_gu
         return admin.post(f"/campaigns/{five}/notes", data={"csrf": csrf, "criterion": CRITERIA[0], "text": text}).status_code
 
     assert hide(pats) == hide("a wrong guess"), "while open: the Hide form confirms a guessed note"
-    assert admin.post(f"/campaigns/{five}/close", data={"csrf": csrf}).status_code == 303
+    assert admin.post(f"/campaigns/{five}/close", data={"csrf": csrf, "confirm": "yes"}).status_code == 303
     assert hide(pats) == hide("another wrong guess"), "closed: the Hide form confirms a withheld note"
 
 
@@ -249,7 +249,7 @@ def test_a_campaign_one_person_submitted_shows_that_persons_levels_and_statuses(
     with Workspace.open(app.state.settings.db) as ws:
         operations.save(ws, MODEL, tokens[0], pats, submit=True)
     admin, csrf = sign_in(app)
-    admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf})
+    admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"})
     invites = admin.get(f"/campaigns/{cid}").text.split('id="invites-h"')[1]
     assert re.search(r"Pat Pm.*?\d{4}-\d\d-\d\d \d\d:\d\d", invites, re.S)  # the admin sees who submitted
     viewer = client(app, headers={"Authorization": f"Bearer {_token(app, 'viewer@example.com')}"})
@@ -283,7 +283,7 @@ def test_a_closed_campaigns_result_keeps_the_campaigns_own_threshold(app):
         for token, answer in zip(tokens[1:4], ("No", "Partly", "No")):
             operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA, answer), submit=True)
     admin, csrf = sign_in(app)
-    assert admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf}).status_code == 303
+    assert admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"}).status_code == 303
     report = run("report", "--db", app.state.settings.db)  # 4 people, k = 5: refused, saying so
     assert report.returncode == 2 and "fewer than 5 answers (4 gave a scored answer)" in report.stderr
     viewer = client(app, headers={"Authorization": f"Bearer {_token(app, 'viewer@example.com')}"})
@@ -332,7 +332,7 @@ def test_the_spread_beside_a_score_of_k_people_gives_away_each_ones_answer(app):
         for token in tokens:
             operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA, "Partly"), submit=True)
     admin, csrf = sign_in(app)
-    assert admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf}).status_code == 303
+    assert admin.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"}).status_code == 303
     viewer = client(app, headers={"Authorization": f"Bearer {_token(app, 'viewer@example.com')}"})
     doc = viewer.get(f"/api/v1/campaigns/{cid}/result").json()
     pinned = []

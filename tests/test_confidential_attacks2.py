@@ -180,7 +180,7 @@ def test_an_admin_reads_a_respondents_answers_and_notes_through_the_people_expor
     A fix must keep a confidential respondent's answers and notes out of anything the admin
     receives (the right of access served to the person themselves, not to whoever runs the app)."""
     admin, csrf = sign_in(app)
-    assert admin.post(f"/campaigns/{five}/close", data={"csrf": csrf}).status_code == 303
+    assert admin.post(f"/campaigns/{five}/close", data={"csrf": csrf, "confirm": "yes"}).status_code == 303
     got = admin.post("/people/export", data={"email": "pat@example.com", "csrf": csrf})
     text = got.text if got.status_code == 200 else ""
     held = json.loads(text) if text.startswith("{") else {}

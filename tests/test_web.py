@@ -428,7 +428,7 @@ def test_closing_records_the_same_assessment_as_the_answers_file(app, tmp_path, 
                             {CRITERIA[n]: f"note {n}"}, submit=True)
         operations.save(ws, MODEL, tokens[3], {CRITERIA[0]: "Fully"})  # started, never submitted: left out
     browser, csrf = sign_in(app)
-    assert browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf}).status_code == 303
+    assert browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"}).status_code == 303
     with Workspace.open(db) as ws:
         recorded = ws.latest("Acme")
         replay = ws.responses(recorded.id)
@@ -462,7 +462,7 @@ def test_closing_with_no_submitted_answers_says_so(app):
     cid = new_campaign(app)
     invite(app, cid, {"name": "Ana", "role": "pm"})
     browser, csrf = sign_in(app)
-    page = browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf})
+    page = browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"})
     assert page.status_code == 422 and "no one has submitted answers" in page.text
 
 

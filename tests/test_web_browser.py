@@ -123,7 +123,8 @@ def test_an_admin_runs_a_round_watching_answers_arrive_and_downloads_the_pdf(bro
                       data={"answers": {c.id: "Mostly" for c in MODEL.criteria}, "submit": True})
     # the dashboard polls: the rate rises without a reload
     expect(admin.locator("#rates")).to_contain_text("1 submitted of 1 wanted (100%)", timeout=15_000)
-    admin.get_by_role("button", name="Close and record").click()
+    admin.get_by_role("button", name="Close and record…").click()
+    admin.get_by_role("button", name="Yes, close and record").click()  # it asks first
     expect(admin.locator(".meta")).to_contain_text("closed")
     admin.get_by_role("link", name="history and report").click()
     with admin.expect_download() as download:

@@ -32,6 +32,11 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.forms import Form, Resume, form, form_pages, page_criteria, resume, save
     from prodops.operations.imports import Imported, Synced, import_files, sync_jira
     from prodops.operations.invites import Invite, Issued, invite, list_invites, read_invitees, reissue, revoke
+    from prodops.operations.lifecycle import (
+        Outbox, Reminding, Sent, Ticked, check_mail_server, clone, deliver, deliveries, extend,
+        letter, open_now, preview, remind, reminding, reopen, schedule, send_invitations, send_link,
+        set_reminders, set_template, set_webhook, tick
+    )
     from prodops.operations.organizations import organization_for
     from prodops.operations.people import Erased, apply_retention, erase_person, export_person
     from prodops.operations.reports import (
@@ -72,6 +77,9 @@ _WHERE = {
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
                      "new_guest", "practice", "today_somewhere"), "challenge"),
     **dict.fromkeys(("changes", "plan_tracking", "track", "tracked"), "tracking"),
+    **dict.fromkeys(("Outbox", "Reminding", "Sent", "Ticked", "check_mail_server", "clone", "deliver", "deliveries",
+                     "extend", "letter", "open_now", "preview", "remind", "reminding", "reopen", "schedule",
+                     "send_invitations", "send_link", "set_reminders", "set_template", "set_webhook", "tick"), "lifecycle"),
     **dict.fromkeys(("Erased", "apply_retention", "erase_person", "export_person"), "people"),
 }
 __all__ = sorted(_WHERE)

@@ -277,5 +277,6 @@ def history_document(recorded: list) -> dict:
          "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
          "level_name": a.level_name,
          "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
-         "dimensions": a.dimensions, "erased": [f"one response erased on {day.isoformat()}" for day in a.erased]}
+         "dimensions": a.dimensions, "erased": [f"one response erased on {day.isoformat()}" for day in a.erased],
+         "revised": [{"reopened": day.isoformat(), "reason": why} for day, why in getattr(a, "revised", ())]}
         for a in recorded]}

@@ -42,7 +42,22 @@ MAX_INVITEES = 5_000  # in one campaign
 class Campaign(CampaignRow):
     @property
     def status(self) -> str:
-        return "open" if self.closed_at is None else "closed"
+        """draft, scheduled, open or closed (core.lifecycle)."""
+        return self.state
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def reminder_days(self) -> tuple[str, ...]:
+        from prodops.core.lifecycle import DEFAULT_REMINDERS
+
+        return DEFAULT_REMINDERS if self.reminders is None else self.reminders
+
+    @property
+    def has_webhook(self) -> bool:
+        return bool(self.webhook)
 
     @property
     def privacy(self) -> Privacy:
@@ -59,7 +74,8 @@ class Campaign(CampaignRow):
                 "privacy": self.privacy.document(),
                 "model": f"{self.model_id}@{self.model_version}", "opens": self.opens.isoformat(),
                 "closes": self.closes and self.closes.isoformat(), "targets": self.targets, "status": self.status,
-                "closed_at": self.closed_at and self.closed_at.isoformat(), "assessment_id": self.assessment_id}
+                "closed_at": self.closed_at and self.closed_at.isoformat(), "assessment_id": self.assessment_id,
+                "owner": self.owner, "reminders": list(self.reminder_days), "webhook": self.has_webhook}
 
 
 @dataclass(frozen=True)
@@ -177,15 +193,29 @@ def _checked_campaign(ws: Workspace, model: MaturityModel, organization: str, na
 def create_campaign(ws: Workspace, model: MaturityModel, organization: str, name: str, team: str | None = None,
                     opens: dt.date | None = None, closes: dt.date | None = None,
                     targets: dict[str, int] | None = None, model_ref: str | None = None,
-                    threshold: object = DEFAULT_THRESHOLD) -> Campaign:
-    """A new open campaign on `model` (its id and version are fixed from now on). `model_ref`: the
-    model the caller names (its id, or id@version), refused unless it is `model`. `threshold`: a
-    confidential campaign's reporting threshold k (a number, or text typed; None: a named campaign)."""
+                    threshold: object = DEFAULT_THRESHOLD, draft: bool = False, owner: str | None = None,
+                    reminders: object = None, webhook: str | None = None, link_base: str | None = None,
+                    templates: dict[str, dict[str, str]] | None = None) -> Campaign:
+    """A new campaign on `model` (its id and version are fixed from now on): open when it opens
+    today, scheduled when it opens later (it opens by itself then, and e-mails its invitations), a
+    draft when asked. `model_ref`: the model the caller names (its id, or id@version), refused unless
+    it is `model`. `threshold`: a confidential campaign's reporting threshold k (a number, or text
+    typed; None: a named campaign). `owner`: who runs it (replies go to them); `reminders`: its
+    schedule (core.lifecycle; None: the default); `webhook`: an incoming webhook for its owner;
+    `link_base`: the address its links use."""
+    from prodops.core.lifecycle import checked_reminders
+    from prodops.outbox.webhook import refused_address
+
     if model_ref and model_ref not in (model.id, model.ref):
         raise InputError(f"the app serves model {model.ref}, not {model_ref}", fix=Fix("model"))
     new = _checked_campaign(ws, model, organization, name, team, opens, closes, targets, threshold)
+    slots = None if reminders is None else checked_reminders(reminders)
+    if webhook and (why := refused_address(webhook)):
+        raise InputError(f"the webhook: {why}")
+    state = "draft" if draft else "scheduled" if new.opens > clock.today() else "open"
     cid = ws.campaigns.create(new.organization, new.name, new.team, model.id, model.version, new.opens, new.closes,
-                              new.targets, clock.now(), new.threshold)
+                              new.targets, clock.now(), new.threshold, state, owner, slots, templates,
+                              webhook or None, link_base)
     return campaign(ws, cid)
 
 
@@ -251,10 +281,10 @@ def result(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date
 
     found = campaign(ws, campaign_id)
     _same_model(found, model)
-    if found.assessment_id is None and found.privacy.confidential:
+    if found.state != "closed" and found.privacy.confidential:
         raise Refused("confidential", f"campaign #{found.id} is confidential: its result is shown once it closes "
                                       f"(each new answer would show in the difference)")
-    if found.assessment_id is not None:  # closed: the assessment it recorded
+    if found.state == "closed" and found.assessment_id is not None:  # closed: the assessment it recorded
         given = ws.recorded.responses(found.assessment_id)
         done = assess(model, given, ws, record=False, privacy=found.privacy)
         visible(done.result)
@@ -282,10 +312,12 @@ def _beside_the_reports(ws: Workspace, model: MaturityModel, found: Campaign, gi
     return replace(result, withheld=result.withheld | frozenset(left_out))
 
 
-def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date | None = None) -> Assessed:
+def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date | None = None,
+          by: str | None = None) -> Assessed:
     """Stop taking answers and record the assessment of what was submitted, in one transaction:
-    an answer saved before the close is in it, one arriving after is refused. Returns the
-    `operations.Assessed` with its `recorded` id."""
+    an answer saved before the close is in it, one arriving after is refused. A campaign reopened
+    replaces what it recorded before. Returns the `operations.Assessed` with its `recorded` id.
+    `by`: who closes it (an e-mail, or "scheduler"), kept in its events."""
     from prodops.core.assessment import assess as score
     from prodops.operations.assessments import Assessed, Recorded, evidence, scoped
 
@@ -298,16 +330,19 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
         if found.closed_at is not None:
             raise Refused("closed", f"campaign #{found.id} was closed on {found.closed_at.date()}; "
                                     f"it recorded assessment #{found.assessment_id}")
+        if found.state != "open":
+            raise Refused("closed", f"campaign #{found.id} is {found.state}: it has not opened yet, so there is "
+                                    "nothing to close")
         day = _assessment_date(found, today)
         there = closing.recorded_on(day)
-        if there is not None and there[1] is not None:  # another campaign's: its answers would be lost
+        if there is not None and there[1] not in (None, found.id):  # another campaign's: its answers would be lost
             raise InputError(f"an assessment of {found.team or found.organization} on {day} is recorded already "
                              f"(#{there[0]}, from campaign #{there[1]}); closing this campaign today would replace it "
                              "and lose its answers: close it another day")
         campaign_responses = _responses(found, closing.submitted(), day)
         responses, teams = scoped(ws, campaign_responses)  # a unit's: its own data
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
-        recorded = Recorded(*closing.close(responses, scored, model))
+        recorded = Recorded(*closing.close(responses, scored, model, by))
     return Assessed(scored, recorded)
 
 
@@ -330,7 +365,7 @@ def notes(ws: Workspace, campaign_id: int) -> Notes:
     text, on the criteria k people noted on. Notes an admin hid are withheld."""
     found = campaign(ws, campaign_id)
     if found.privacy.confidential:
-        if found.assessment_id is None:
+        if found.state != "closed" or found.assessment_id is None:
             return Notes([], 0, 0, until_closed=True)
         # closed: the notes live on in the recorded assessment only, under pseudonyms
         people = ws.recorded.responses(found.assessment_id).respondents
@@ -349,7 +384,7 @@ def hide_note(ws: Workspace, campaign_id: int, criterion: str, text: str, hidden
     only a note the admin can see may be hidden: a withheld one would answer a guess at its words."""
     found = campaign(ws, campaign_id)
     seen = {text for n in notes(ws, campaign_id).shown if n.criterion == criterion for text in n.texts}
-    if found.privacy.confidential and found.assessment_id is not None and text.strip() in seen:
+    if found.privacy.confidential and found.state == "closed" and found.assessment_id is not None and text.strip() in seen:
         return ws.campaigns.hide_recorded_note(found.assessment_id, criterion, text.strip(), hidden)
     matching = [n for n in ws.campaigns.notes(campaign_id)
                 if n.criterion == criterion and n.text.strip() == text.strip() and n.text.strip() in seen]

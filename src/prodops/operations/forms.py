@@ -76,6 +76,9 @@ def _wrong_link(ws: Workspace, client: str | None) -> None:
 
 
 def _taking(found: CampaignRow, today: dt.date) -> None:
+    if found.state in ("draft", "scheduled"):
+        raise Refused("closed", f"this assessment opens on {found.opens}; come back then" if found.state == "scheduled"
+                      else "this assessment has not opened yet; you will get its link again when it does")
     if found.closed_at is not None:
         raise Refused("closed", f"this assessment closed on {found.closed_at.date()}; answers are no longer taken")
     if found.closes is not None and today > found.closes:

@@ -977,6 +977,59 @@ def people_retention(db: DbOpt = None, as_json: JsonOpt = False) -> None:
                                                                     or "none"))
 
 
+campaigns_app = typer.Typer(help="Assessment campaigns (made and run in the web app): list them; run the scheduler's tick.", **_PLAIN)
+app.add_typer(campaigns_app, name="campaigns")
+SmtpOpt = Annotated[str | None, typer.Option("--smtp", help="smtp://user:password@host:port (smtps:// for TLS; ?starttls) to send invitations and reminders; default $PRODOPS_SMTP_URL.", show_default=False)]
+
+
+@campaigns_app.command("list")
+def campaigns_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Every campaign, the newest first: its state, days and who answered."""
+    from prodops.operations import list_campaigns
+
+    with _workspace(db, create=False) as ws:
+        found = list_campaigns(ws)
+    if as_json:
+        _print_json({"campaigns": [c.document() for c in found]})
+        return
+    from prodops.shells.terminal import show_campaigns
+
+    show_campaigns(_console(), found)
+
+
+@campaigns_app.command("tick")
+def campaigns_tick(
+    db: DbOpt = None,
+    model: ModelOpt = None,
+    smtp: SmtpOpt = None,
+    mail_from: Annotated[str | None, typer.Option("--mail-from", help="The From address; default $PRODOPS_MAIL_FROM.", show_default=False)] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="The public address links use when a campaign has none; default $PRODOPS_BASE_URL.", show_default=False)] = None,
+    check_mail: Annotated[bool, typer.Option("--check-mail", help="Only try the mail server (connect, TLS, sign in) and say how it went.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Do once what is due in the campaigns: open scheduled ones, send invitations and reminders,
+    notify webhooks, close those past their closing day. For a cron job or systemd timer where the web
+    app is not running; safe beside it and beside other instances (each thing is done once)."""
+    from prodops.operations import Outbox, check_mail_server, tick
+
+    outbox = Outbox(smtp or os.environ.get("PRODOPS_SMTP_URL") or None,
+                    mail_from or os.environ.get("PRODOPS_MAIL_FROM") or Outbox.sender,
+                    base_url or os.environ.get("PRODOPS_BASE_URL") or None)
+    if check_mail:
+        typer.echo(check_mail_server(outbox))
+        return
+    with _workspace(db, create=False) as ws:
+        done = tick(ws, _model(model), outbox)
+    if as_json:
+        _print_json({"ran": done.held, "campaigns": done.campaigns, "sent": done.sent.sent, "failed": done.sent.failed,
+                     "notified": done.sent.notified, "errors": done.sent.errors[:20]})
+        return
+    if not done.held:
+        typer.echo("another instance is running the scheduler now; nothing done")
+        return
+    typer.echo(f"{done.campaigns} campaign(s) looked at: {done.sent.words()}, {done.sent.notified} notification(s)")
+
+
 users_app = typer.Typer(help="Manage who may sign in to the web app (admins change, viewers read).", **_PLAIN)
 tokens_app = typer.Typer(help="API tokens for automation (Authorization: Bearer TOKEN).", **_PLAIN)
 app.add_typer(users_app, name="users")

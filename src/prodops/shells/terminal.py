@@ -266,6 +266,9 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
     for a in recorded:  # erasure keeps what was recorded: said, not shown as a change
         for day in a.erased:
             console.print(f"[dim]#{a.id}: one response erased on {day.isoformat()}; its figures stand as recorded[/]")
+        for day, why in getattr(a, "revised", ()):
+            console.print(f"[dim]#{a.id}: revised: its campaign was reopened on {day.isoformat()} ({escape(why)}) "
+                          "and closed again[/]")
 
     # Levels over time, one table per organisation (or unit): one column per assessment, the latest `last`.
     names = {d.id: d.name for d in model.dimensions}
@@ -521,3 +524,17 @@ def show_tracking(console: Console, roadmap: Roadmap, model: MaturityModel, hist
         for c in history:
             console.print(f"  {c.at.strftime('%Y-%m-%d %H:%M')} UTC  {c.investment}: {escape(describe(c.document()))}"
                           + (f"  [dim]by {escape(c.by)}[/]" if c.by else ""))
+
+
+def show_campaigns(console: Console, campaigns: list) -> None:
+    if not campaigns:
+        console.print("No campaigns yet; the web app makes them (`prodops serve`).")
+        return
+    t = Table(title="Campaigns")
+    for col in ("#", "Name", "Organization", "State", "Opens", "Closes", "Privacy"):
+        t.add_column(col)
+    for c in campaigns:
+        t.add_row(str(c.id), escape(c.name), escape(_who(c.organization, c.team)), c.state, c.opens.isoformat(),
+                  c.closes.isoformat() if c.closes else "–",
+                  f"confidential (k={c.threshold})" if c.privacy.confidential else "named")
+    console.print(t)

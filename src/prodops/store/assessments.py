@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from prodops import clock
 from prodops.core.errors import Fix, InputError
-from prodops.store.dialects import dialect_insert
+from prodops.store.dialects import aware, dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import answers, assessments, dimension_levels, erasures, respondents, workspace_keys
+from prodops.store.tables import (answers, assessments, campaign_events, campaigns, dimension_levels, erasures,
+                                  respondents, workspace_keys)
 
 if TYPE_CHECKING:  # imported where used: a command that only reads the history never loads pydantic
     from prodops.core.responses import Responses
@@ -39,6 +40,7 @@ class RecordedAssessment:
     erased: tuple[dt.date, ...] = ()  # the days a respondent of it was erased (its figures stand as recorded)
     threshold: int | None = None  # confidential with this reporting threshold; None: named
     scored_by: int | None = None  # respondents who gave a scored answer (None: recorded before it was kept)
+    revised: tuple[tuple[dt.date, str], ...] = ()  # (day, reason): its campaign was reopened, then closed again
 
 
 class Assessments:
@@ -68,10 +70,18 @@ class Assessments:
             erased: dict[int, list[dt.date]] = {}
             for aid, on in conn.execute(sa.select(erasures.c.assessment_id, erasures.c.on).order_by(erasures.c.on)):
                 erased.setdefault(aid, []).append(on)
+            revised: dict[int, list[tuple[dt.date, str]]] = {}
+            for aid, at, why in conn.execute(
+                    sa.select(campaigns.c.assessment_id, campaign_events.c.at, campaign_events.c.detail)
+                    .join(campaigns, campaigns.c.id == campaign_events.c.campaign_id)
+                    .where((campaign_events.c.kind == "reopened") & campaigns.c.assessment_id.is_not(None)
+                           & (campaigns.c.state == "closed"))
+                    .order_by(campaign_events.c.at)):
+                revised.setdefault(aid, []).append((aware(at).date(), why or ""))
         return [RecordedAssessment(r.id, r.organization, r.date, r.model_id, r.model_version, r.level,
                                    r.result.get("level_name", ""), r.progress_to_next, r.respondent_count,
                                    dims.get(r.id, {}), r.unit or None, tuple(erased.get(r.id, ())), r.threshold,
-                                   r.result.get("scored_by"))
+                                   r.result.get("scored_by"), tuple(revised.get(r.id, ())))
                 for r in rows]
 
     def organizations(self) -> list[str]:

@@ -20,7 +20,8 @@ from prodops import clock
 from prodops.store.assessments import record
 from prodops.store.dialects import aware, dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import answers, assessments, campaigns, invite_answers, invites
+from prodops.store.tables import (answers, assessments, campaign_events, campaigns, deliveries, invite_answers,
+                                  invite_links, invites, leases)
 
 if TYPE_CHECKING:
     from prodops.core.responses import Responses
@@ -44,6 +45,12 @@ class CampaignRow:
     closed_at: dt.datetime | None  # None: open
     assessment_id: int | None  # what closing it recorded
     threshold: int | None = None  # confidential with this reporting threshold; None: named
+    state: str = "open"  # draft, scheduled, open, closed (core.lifecycle)
+    owner: str | None = None  # the admin who made it: replies and notifications go to them
+    reminders: tuple[str, ...] | None = None  # None: the default schedule
+    templates: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> {subject, body}: its own wording
+    webhook: str | None = field(default=None, repr=False)  # a secret: never shown, never in a document
+    link_base: str | None = None  # the address its links use
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,29 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Something that happened to a campaign: made, scheduled, opened, extended, closed, reopened..."""
+
+    at: dt.datetime
+    kind: str
+    by: str | None  # an e-mail, or "scheduler"
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One e-mail or notification: claimed (sending), sent or failed, and why."""
+
+    id: int
+    invite_id: int | None
+    channel: str  # email, webhook
+    kind: str
+    at: dt.datetime
+    status: str  # sending, sent, failed
+    error: str | None
+
+
+@dataclass(frozen=True)
 class Invitee:
     """Someone invited before, as the ids of new invitees are chosen from them."""
 
@@ -125,15 +155,95 @@ class Campaigns:
 
     def create(self, organization: str, name: str, team: str | None, model_id: str, model_version: str,
                opens: dt.date, closes: dt.date | None, targets: dict[str, int], now: dt.datetime,
-               threshold: int | None) -> int:
-        """A new open campaign of `organization` (as the workspace spells it, registered if new); its id."""
+               threshold: int | None, state: str = "open", owner: str | None = None,
+               reminders: tuple[str, ...] | None = None, templates: dict[str, dict[str, str]] | None = None,
+               webhook: str | None = None, link_base: str | None = None) -> int:
+        """A new campaign of `organization` (as the workspace spells it, registered if new), its
+        making kept as its first event; its id."""
         with self._ws.transaction() as conn:
             new_id: int = conn.execute(campaigns.insert().values(
                 organization=register(conn, organization), name=name, team=team, model_id=model_id,
                 model_version=model_version, opens=opens, closes=closes, targets=targets, created_at=now,
-                threshold=threshold,
+                threshold=threshold, state=state, owner=owner, reminders=None if reminders is None else list(reminders),
+                templates=templates or None, webhook=webhook, link_base=link_base,
             ).returning(campaigns.c.id)).scalar_one()
+            _event(conn, new_id, now, "created", owner, state)
         return new_id
+
+    def move(self, campaign_id: int, states: tuple[str, ...], values: dict[str, Any], now: dt.datetime, kind: str,
+             by: str | None, detail: str | None = None) -> bool:
+        """Change the campaign (`values`: its columns) only if it is in one of `states` still, and keep
+        the event: one conditional UPDATE, so of two instances making the same move one does it.
+        False: it was not in those states (any more)."""
+        with self._ws.transaction() as conn:
+            done = conn.execute(campaigns.update().where((campaigns.c.id == campaign_id) & campaigns.c.state.in_(states))
+                                .values(**values)).rowcount
+            if done:
+                _event(conn, campaign_id, now, kind, by, detail)
+        return bool(done)
+
+    def change(self, campaign_id: int, values: dict[str, Any]) -> None:
+        """Change settings of the campaign that no state depends on (its reminders, wording, webhook)."""
+        with self._ws.transaction() as conn:
+            conn.execute(campaigns.update().where(campaigns.c.id == campaign_id).values(**values))
+
+    def events(self, campaign_id: int) -> list[Event]:
+        """What happened to the campaign, oldest first."""
+        with self._ws.transaction(write=False) as conn:
+            return [Event(aware(r.at), r.kind, r.by, r.detail) for r in conn.execute(
+                sa.select(campaign_events).where(campaign_events.c.campaign_id == campaign_id)
+                .order_by(campaign_events.c.at, campaign_events.c.id))]
+
+    def add_event(self, campaign_id: int, now: dt.datetime, kind: str, by: str | None, detail: str | None = None) -> None:
+        with self._ws.transaction() as conn:
+            _event(conn, campaign_id, now, kind, by, detail)
+
+    # --- what is sent -------------------------------------------------------------------------------
+
+    def claim(self, key: str, campaign_id: int, invite_id: int | None, channel: str, kind: str,
+              now: dt.datetime) -> int | None:
+        """Claim the sending of one e-mail or notification by its unique key; its delivery's id, or
+        None when it was claimed before (by this instance or another): it goes once."""
+        with self._ws.transaction() as conn:
+            return conn.execute(dialect_insert(conn)(deliveries).values(
+                key=key, campaign_id=campaign_id, invite_id=invite_id, channel=channel, kind=kind, at=now,
+                status="sending").on_conflict_do_nothing(index_elements=["key"]).returning(deliveries.c.id)).scalar()
+
+    def delivered(self, delivery_id: int, now: dt.datetime, error: str | None = None) -> None:
+        """The claimed delivery was sent at `now`, or failed with `error`."""
+        with self._ws.transaction() as conn:
+            conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(
+                at=now, status="failed" if error else "sent", error=error))
+
+    def deliveries(self, campaign_id: int) -> list[Delivery]:
+        """Everything sent (or tried) for the campaign, oldest first."""
+        with self._ws.transaction(write=False) as conn:
+            return [Delivery(r.id, r.invite_id, r.channel, r.kind, aware(r.at), r.status, r.error) for r in conn.execute(
+                sa.select(deliveries).where(deliveries.c.campaign_id == campaign_id).order_by(deliveries.c.id))]
+
+    def claimed(self, key: str) -> bool:
+        with self._ws.transaction(write=False) as conn:
+            return conn.execute(sa.select(deliveries.c.id).where(deliveries.c.key == key)).first() is not None
+
+    def add_link(self, invite_id: int, token_hash: str, now: dt.datetime) -> None:
+        """One more live link of the invite (an e-mail carries it)."""
+        with self._ws.transaction() as conn:
+            conn.execute(invite_links.insert().values(token_hash=token_hash, invite_id=invite_id, created_at=now))
+
+    def lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Hold the lease `name` until `until`, if no one else holds it now; whether it is held."""
+        with self._ws.transaction() as conn:
+            if conn.execute(dialect_insert(conn)(leases).values(name=name, holder=holder, until=until)
+                            .on_conflict_do_nothing(index_elements=["name"])).rowcount:
+                return True
+            # a conditional UPDATE: of two instances at once, the second sees the first's lease
+            return bool(conn.execute(leases.update().where(
+                (leases.c.name == name) & ((leases.c.until < now) | (leases.c.holder == holder)))
+                .values(holder=holder, until=until)).rowcount)
+
+    def release(self, name: str, holder: str) -> None:
+        with self._ws.transaction() as conn:
+            conn.execute(leases.delete().where((leases.c.name == name) & (leases.c.holder == holder)))
 
     def all(self) -> list[CampaignRow]:
         """Every campaign, the newest first."""
@@ -198,6 +308,7 @@ class Campaigns:
                 return None
             conn.execute(invites.update().where(invites.c.id == invite_id).values(
                 token_hash=token_hash, csrf=csrf, revoked_at=None))
+            conn.execute(invite_links.delete().where(invite_links.c.invite_id == invite_id))  # every old link stops
             return _invite_of(conn, campaign_id, invite_id)
 
     # --- answers ----------------------------------------------------------------------------------
@@ -335,6 +446,36 @@ class Closing:
         self._conn = conn
         self.campaign = campaign
 
+    def close_empty(self, by: str | None) -> None:
+        """Close it with nothing to record (no one submitted): it takes no more answers."""
+        now = clock.now()
+        self._conn.execute(campaigns.update().where(campaigns.c.id == self.campaign.id).values(
+            closed_at=now, state="closed"))
+        _event(self._conn, self.campaign.id, now, "closed", by, "no one had submitted: nothing recorded")
+
+    def reopen(self, closes: dt.date, by: str | None, reason: str) -> None:
+        """Take answers again until `closes`. A confidential campaign's answers were cut loose from
+        their people when it closed; each invite gets its own back from the recorded assessment (the
+        pseudonym of its respondent finds them), so that people go on where they were."""
+        from prodops.core.confidentiality import pseudonym
+        from prodops.store.assessments import pseudonym_key
+
+        c, now = self.campaign, clock.now()
+        self._conn.execute(campaigns.update().where(campaigns.c.id == c.id).values(
+            closed_at=None, state="open", closes=closes))
+        _event(self._conn, c.id, now, "reopened", by, reason)
+        if c.threshold is None or c.assessment_id is None:
+            return
+        key = pseudonym_key(self._conn)
+        people = {pseudonym(key, c.organization, r.respondent): r.id for r in self._conn.execute(
+            sa.select(invites.c.id, invites.c.respondent).where(invites.c.campaign_id == c.id))}
+        kept = self._conn.execute(sa.select(answers).where(answers.c.assessment_id == c.assessment_id)).all()
+        rows = [{"invite_id": people[a.respondent], "criterion": a.criterion, "value": a.value, "na": a.na,
+                 "note": a.note, "note_hidden": a.note_hidden, "saved_at": now} for a in kept if a.respondent in people]
+        if rows:
+            self._conn.execute(invite_answers.insert(), rows)
+
+
     def submitted(self) -> list[Submitted]:
         """Those who submitted answers, in the order invited: what closing records."""
         return _submitted(self._conn, self.campaign.id)
@@ -352,12 +493,20 @@ class Closing:
             return None
         return found, self._conn.execute(sa.select(campaigns.c.id).where(campaigns.c.assessment_id == found)).scalar()
 
-    def close(self, responses: Responses, result: AssessmentResult, model: MaturityModel) -> tuple[int, int | None]:
+    def close(self, responses: Responses, result: AssessmentResult, model: MaturityModel,
+              by: str | None = None) -> tuple[int, int | None]:
         """Record the assessment (as `Assessments.record` does) and mark the campaign closed now,
-        with it. Returns (the assessment's id, respondents it had before or None)."""
+        with it; a campaign reopened replaces what it recorded before (revised). Returns (the
+        assessment's id, respondents it had before or None)."""
+        now = clock.now()
         recorded = record(self._conn, responses, result, model)
+        before = self.campaign.assessment_id
+        if before is not None and before != recorded[0]:  # closed again on another day: that one is replaced
+            self._conn.execute(assessments.delete().where(assessments.c.id == before))
         self._conn.execute(campaigns.update().where(campaigns.c.id == self.campaign.id).values(
-            closed_at=clock.now(), assessment_id=recorded[0]))
+            closed_at=now, assessment_id=recorded[0], state="closed"))
+        _event(self._conn, self.campaign.id, now, "revised" if before is not None else "closed", by,
+               f"assessment #{recorded[0]}")
         if self.campaign.threshold is not None:  # confidential: the answers live on under pseudonyms only,
             theirs = sa.select(invites.c.id).where(invites.c.campaign_id == self.campaign.id)  # not beside a name
             self._conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(theirs)))
@@ -367,7 +516,13 @@ class Closing:
 def _campaign(row: Any) -> CampaignRow:
     return CampaignRow(row.id, row.organization, row.name, row.team, row.model_id, row.model_version, row.opens, row.closes,
                        dict(row.targets or {}), aware(row.created_at), aware(row.closed_at), row.assessment_id,
-                       row.threshold)
+                       row.threshold, row.state, row.owner, None if row.reminders is None else tuple(row.reminders),
+                       dict(row.templates or {}), row.webhook, row.link_base)
+
+
+def _event(conn: sa.Connection, campaign_id: int, now: dt.datetime, kind: str, by: str | None,
+           detail: str | None) -> None:
+    conn.execute(campaign_events.insert().values(campaign_id=campaign_id, at=now, kind=kind, by=by, detail=detail))
 
 
 def _invite(row: Any, answered: int = 0) -> InviteRow:
@@ -382,8 +537,11 @@ def _invite_of(conn: sa.Connection, campaign_id: int, invite_id: int) -> InviteR
 
 
 def _live(conn: sa.Connection, token_hash: str) -> tuple[Any, sa.Select[Any]] | None:
-    """The live invite's row of `token_hash`, and the query of its campaign; None when there is none."""
-    row = conn.execute(sa.select(invites).where(invites.c.token_hash == token_hash)).one_or_none()
+    """The live invite's row of `token_hash` (its first link, or one an e-mail carried), and the
+    query of its campaign; None when there is none."""
+    further = sa.select(invite_links.c.invite_id).where(invite_links.c.token_hash == token_hash).scalar_subquery()
+    row = conn.execute(sa.select(invites).where((invites.c.token_hash == token_hash) | (invites.c.id == further))
+                       ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     return row, sa.select(campaigns).where(campaigns.c.id == row.campaign_id)

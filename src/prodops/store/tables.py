@@ -212,6 +212,46 @@ campaigns = sa.Table(
     sa.Column("assessment_id", sa.Integer, nullable=True),  # what closing it recorded
     # confidential with this reporting threshold k (core.confidentiality); NULL: named
     sa.Column("threshold", sa.Integer, nullable=True, server_default=str(DEFAULT_THRESHOLD)),
+    sa.Column("state", sa.String(20), nullable=False, server_default="open"),  # draft, scheduled, open, closed
+    sa.Column("owner", sa.String(320), nullable=True),  # the admin who made it: replies and notifications go to them
+    sa.Column("reminders", sa.JSON, nullable=True),  # when reminders go (core.lifecycle); NULL: the default
+    sa.Column("templates", sa.JSON, nullable=True),  # the e-mails' own wording; NULL: the default
+    sa.Column("webhook", sa.Text, nullable=True),  # a secret: an incoming-webhook URL for the owner
+    sa.Column("link_base", sa.String(300), nullable=True),  # the address its links use (where it was made)
+)
+
+# What happened to a campaign, by whom (an e-mail, or "scheduler"), with the reason given
+campaign_events = sa.Table(
+    "campaign_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("at", _when, nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("by", sa.String(320), nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+)
+
+# Every e-mail and notification sent, or failed: its unique key claims it, so that it goes once
+# whatever the number of instances sending
+deliveries = sa.Table(
+    "deliveries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("invite_id", sa.Integer, sa.ForeignKey("invites.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("channel", sa.String(20), nullable=False),  # email, webhook
+    sa.Column("kind", sa.String(30), nullable=False),  # invitation, reminder, link, extended, opened, progress...
+    sa.Column("at", _when, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # sending, sent, failed
+    sa.Column("error", sa.Text, nullable=True),
+)
+
+# Who runs the scheduled work now, until when: one instance at a time
+leases = sa.Table(
+    "leases", metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("holder", sa.String(100), nullable=False),
+    sa.Column("until", _when, nullable=False),
 )
 
 invites = sa.Table(
@@ -230,6 +270,15 @@ invites = sa.Table(
     sa.Column("saved_at", _when, nullable=True),
     sa.Column("submitted_at", _when, nullable=True),
     sa.UniqueConstraint("campaign_id", "respondent", name="uq_invite_respondent"),
+)
+
+# The further links of an invite: each e-mail sent carries one of its own (only its hash is kept),
+# good as long as the invite's first link
+invite_links = sa.Table(
+    "invite_links", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("invite_id", sa.Integer, sa.ForeignKey("invites.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", _when, nullable=False),
 )
 
 invite_answers = sa.Table(

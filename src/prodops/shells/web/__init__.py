@@ -48,6 +48,7 @@ class Settings:
     smtp: str | None = None  # smtp://user:password@host:port (smtps:// for TLS) to send invite links
     mail_from: str = "prodops@localhost"
     base_url: str | None = None  # the public address invite links use (else the Host a request names)
+    tick_seconds: float = 60  # how often the scheduler looks for what is due (0: never; `prodops campaigns tick`)
 
     @classmethod
     def from_environment(cls, **given) -> Settings:
@@ -59,8 +60,15 @@ class Settings:
             "smtp": env.get("PRODOPS_SMTP_URL") or None,
             "mail_from": env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
             "base_url": env.get("PRODOPS_BASE_URL") or None,
+            "tick_seconds": float(env["PRODOPS_TICK_SECONDS"]) if env.get("PRODOPS_TICK_SECONDS") else cls.tick_seconds,
         }
         return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
+
+    def outbox(self):
+        """How the campaigns' e-mails go out (operations.Outbox)."""
+        from prodops.operations import Outbox
+
+        return Outbox(self.smtp, self.mail_from, self.base_url)
 
 
 def create_app(settings: Settings | None = None):

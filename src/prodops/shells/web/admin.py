@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from prodops import clock
 from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
 from prodops.core.errors import InputError, Refused
+from prodops.core.lifecycle import DEFAULT_REMINDERS
 from prodops.core.safe_text import NAME_LENGTH, spreadsheet_text
 from prodops.shells.web.app import messages, page, personal_link
 from prodops.shells.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
@@ -92,7 +93,7 @@ def campaigns(request: Request, who: Caller = Depends(viewer)):
     return _campaigns_page(request)
 
 
-def _campaigns_page(request: Request, problems=(), values=None, status_code: int = 200):
+def _campaigns_page(request: Request, problems=(), values=None, status_code: int = 200, notice: str | None = None):
     """The campaigns, and the form for a new one (offering the units declared so far)."""
     from prodops.operations import list_campaigns, unit_tree
 
@@ -100,7 +101,8 @@ def _campaigns_page(request: Request, problems=(), values=None, status_code: int
     units = sorted({u.name for org in ws.recorded.organizations() for u in unit_tree(ws, org)})
     return page(request, "campaigns.html", campaigns=list_campaigns(ws), problems=problems, values=values or {},
                 today=clock.today(), units=units, status_code=status_code, default_threshold=DEFAULT_THRESHOLD,
-                min_threshold=MIN_THRESHOLD, max_threshold=MAX_THRESHOLD)
+                min_threshold=MIN_THRESHOLD, max_threshold=MAX_THRESHOLD, notice=notice,
+                smtp=bool(request.app.state.settings.smtp), default_reminders=", ".join(DEFAULT_REMINDERS))
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -133,7 +135,11 @@ def create(request: Request, who: Caller = Depends(admin), data: dict = Depends(
         made = create_campaign(_ws(request), _model(request), data.get("organization", ""), data.get("name", ""),
                                data.get("team") or None, _date(data.get("opens"), "the opening date"),
                                _date(data.get("closes"), "the closing date"), _targets(data, _model(request)),
-                               threshold=None if data.get("privacy") == "named" else data.get("threshold") or DEFAULT_THRESHOLD)
+                               threshold=None if data.get("privacy") == "named" else data.get("threshold") or DEFAULT_THRESHOLD,
+                               draft=data.get("draft") == "1", owner=who.user.email,
+                               reminders=str(data.get("reminders") or "")[:500] if "reminders" in data else None,
+                               webhook=str(data.get("webhook") or "")[:1000] or None,
+                               link_base=request.app.state.settings.base_url or str(request.base_url))
     except InputError as e:
         return _campaigns_page(request, messages(e), data, 422)
     return RedirectResponse(f"/campaigns/{made.id}", status_code=303)
@@ -147,7 +153,17 @@ def _dashboard(request: Request, campaign_id: int, who: Caller, status_code: int
     extra.setdefault("problems", ())
     return page(request, "campaign.html", status_code=status_code, progress=shown.progress, campaign=shown.campaign,
                 invites=shown.progress.invites, result=shown.result, empty=shown.empty, notes=shown.notes,
-                smtp=bool(request.app.state.settings.smtp), **extra)
+                smtp=bool(request.app.state.settings.smtp), today=clock.today(),
+                **_life(request, campaign_id, who.user.admin), **extra)
+
+
+def _life(request: Request, campaign_id: int, sees_people: bool) -> dict[str, Any]:
+    """What the dashboard shows of the campaign's life: its events, and what was sent to whom (admins)."""
+    from prodops.operations import deliveries
+
+    ws = _ws(request)
+    return {"events": ws.campaigns.events(campaign_id) if sees_people else [],
+            "sent": deliveries(ws, campaign_id) if sees_people else {}}
 
 
 @router.get("/campaigns/{campaign_id}")
@@ -198,7 +214,7 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
     except InputError as e:
         return _dashboard(request, campaign_id, who, 422, problems=messages(e))
     links = [(i.invite, personal_link(request, i.token)) for i in issued]
-    sent = _send(request, campaign_id, links) if data.get("send") and request.app.state.settings.smtp else None
+    sent = _send(request, campaign_id, issued) if data.get("send") and request.app.state.settings.smtp else None
     return _dashboard(request, campaign_id, who, issued=links, sent=sent, links_csv=_links_csv(links))
 
 
@@ -213,12 +229,15 @@ def _links_csv(links) -> str:
     return "data:text/csv;charset=utf-8," + quote(out.getvalue())
 
 
-def _send(request: Request, campaign_id: int, links) -> str:
-    from prodops.operations import campaign
-    from prodops.shells.web.mail import send_invites
+def _send(request: Request, campaign_id: int, issued) -> str:
+    """E-mail the links just issued; what happened, in words."""
+    from prodops.operations import campaign, send_invitations
 
-    return send_invites(request.app.state.settings, links, request.app.state.model,
-                        campaign(_ws(request), campaign_id).statement())
+    if not campaign(_ws(request), campaign_id).is_open:
+        return "the invitations will be e-mailed when the campaign opens"
+    done = send_invitations(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id,
+                            [(i.invite, i.token) for i in issued])
+    return done.words() if done.sent or done.failed else "no invitee has an e-mail address: nothing was sent"
 
 
 @router.post("/campaigns/{campaign_id}/invites/{invite_id}/revoke")
@@ -242,18 +261,13 @@ def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depe
             raise
         return _dashboard(request, campaign_id, who, 409, problems=[e.message])
     links = [(issued.invite, personal_link(request, issued.token))]
-    return _dashboard(request, campaign_id, who, issued=links, links_csv=_links_csv(links))
+    sent = None
+    if request.app.state.settings.smtp and issued.invite.email:  # the person gets their new link at once
+        from prodops.operations import send_link
 
-
-@router.post("/campaigns/{campaign_id}/close")
-def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import close as finish
-
-    try:
-        finish(_ws(request), _model(request), campaign_id)
-    except InputError as e:
-        return _dashboard(request, campaign_id, who, 422, problems=messages(e))
-    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+        sent = send_link(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id,
+                         issued.invite, issued.token).words()
+    return _dashboard(request, campaign_id, who, issued=links, links_csv=_links_csv(links), sent=sent)
 
 
 # --- organisations: history, roadmap, value, reports ---------------------------------------------

@@ -3,6 +3,7 @@ errors worded for pages and for the API, and the routes of each area."""
 
 from __future__ import annotations
 
+import contextlib
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
@@ -42,9 +43,10 @@ def build(settings: Settings) -> FastAPI:
     from prodops.core.report.model import criteria_document
     from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
-    from prodops.shells.web import admin, api, challenge, respond
+    from prodops.shells.web import admin, api, challenge, lifecycle, respond
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  lifespan=_lifespan,
                   description="Assessment campaigns, invites and answers; the same results as the command line.")
     app.state.settings = settings
     app.state.model = load_model(settings.model)
@@ -122,7 +124,57 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(challenge.router)
     app.include_router(api.router)
     app.include_router(admin.router)
+    app.include_router(lifecycle.router)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """While the app serves, its scheduler ticks (unless the settings say 0)."""
+    scheduler = Scheduler(app, app.state.settings.tick_seconds) if app.state.settings.tick_seconds > 0 else None
+    if scheduler:
+        scheduler.start()
+    try:
+        yield
+    finally:
+        if scheduler:
+            scheduler.stop()
+
+
+class Scheduler:
+    """The scheduler's tick in a thread of each worker: every `seconds` it does what is due in the
+    campaigns (operations.tick), one instance at a time whatever the number of workers and
+    instances (its lease), each e-mail once (its claim)."""
+
+    def __init__(self, app: FastAPI, seconds: float) -> None:
+        import threading
+
+        self.app, self.seconds = app, seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        import threading
+
+        self._thread = threading.Thread(target=self._run, name="prodops-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        import logging
+
+        from prodops.operations import tick
+
+        state = self.app.state
+        while not self._stop.wait(self.seconds):
+            try:
+                tick(state.ws, state.model, state.settings.outbox())
+            except Exception:  # a fault in one tick must not stop the next; it is logged
+                logging.getLogger("prodops.scheduler").exception("the scheduler's tick failed")
 
 
 class SecurityHeaders:
