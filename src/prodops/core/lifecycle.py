@@ -92,6 +92,8 @@ def due_day(slot: str, opens: dt.date, closes: dt.date | None) -> dt.date | None
 def due_reminder(slots: tuple[str, ...], opens: dt.date, closes: dt.date | None, today: dt.date) -> str | None:
     """The reminder due today: the latest of the schedule whose day has come (within the campaign's
     days), or None. An earlier one not sent by now is not sent any more: the later one replaces it."""
+    if closes is not None and today > closes:  # it closes (or has closed): no one is reminded of it
+        return None
     days = [(day, slot) for slot in slots if (day := due_day(slot, opens, closes)) is not None
             and opens < day <= today and (closes is None or day <= closes)]
     return max(days)[1] if days else None

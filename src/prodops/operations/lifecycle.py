@@ -90,7 +90,7 @@ def extend(ws: Workspace, campaign_id: int, closes: dt.date, by: str | None = No
     if found.closes is not None and closes <= found.closes:
         raise InputError(f"campaign #{found.id} closes on {found.closes} already: the new closing day must be later "
                          "(an earlier one would cut people off who were promised more time)")
-    return _move(ws, found, "extend", {"closes": closes}, by, closes.isoformat())
+    return _move(ws, found, "extend", {"closes": closes}, by, closes.isoformat(), kind="extended")
 
 
 def reopen(ws: Workspace, model: MaturityModel, campaign_id: int, closes: dt.date, reason: str,
@@ -439,11 +439,11 @@ def _notify(ws: Workspace, model: MaturityModel, found: Campaign) -> Sent:
         if found.assessment_id is not None:
             level = ws.recorded.of(found.organization)
             rec = next((a for a in level if a.id == found.assessment_id), None)
-            said = (f"recorded Level {rec.level} {rec.level_name} from {rec.respondents} respondents" if rec
-                    else "recorded its assessment")
+            said = (f"it recorded Level {rec.level} {rec.level_name} from {rec.respondents} respondents" if rec
+                    else "it recorded its assessment")
         else:
-            said = "closed with no answers submitted: nothing was recorded"
-        due.append((f"webhook:{found.id}:closed:{found.closed_at.isoformat()}", "closed", f"\"{where}\" closed and {said}."))
+            said = "no one had submitted, so nothing was recorded"
+        due.append((f"webhook:{found.id}:closed:{found.closed_at.isoformat()}", "closed", f"\"{where}\" closed: {said}."))
     for key, kind, text in due:
         claimed = ws.campaigns.claim(key, found.id, None, "webhook", kind, clock.now())
         if claimed is None:
