@@ -267,7 +267,7 @@ def test_export_then_erase_a_person_from_a_closed_and_an_open_campaign(app, five
         operations.add_user(ws, "pat@example.com", "viewer", "correct horse battery staple")
         before = operations.close(ws, MODEL, five)
         later = operations.create_campaign(ws, MODEL, "Acme", "Q1 open")
-        [link] = operations.invite(ws, MODEL, later.id, [{"name": "Pat Pm", "email": "pat@example.com", "role": "pm"}])
+        [link] = operations.invite(ws, MODEL, later.id, [{"name": "Pat Pm", "email": "pat@example.com", "role": "pm"}]).issued
         operations.save(ws, MODEL, link.token, {CRITERIA[0]: "Fully"}, {CRITERIA[0]: "pat's open note"})
     report_before = ok("report", "-f", "json", "--organization", "Acme", "--db", db).stdout
     plain = json.loads(ok("people", "export", "pat@example.com", "--db", db).stdout)
@@ -353,7 +353,7 @@ def test_notes_erasure_and_retention_hold_on_sqlite_and_postgresql(db_url, clock
     with Workspace.open(db_url) as ws:
         made = operations.create_campaign(ws, MODEL, "Acme", "Q4")
         people = [{"name": f"P{i}", "email": f"p{i}@example.com", "role": "pm"} for i in range(4)]
-        links = operations.invite(ws, MODEL, made.id, people)
+        links = operations.invite(ws, MODEL, made.id, people).issued
         for i, link in enumerate(links):
             operations.save(ws, MODEL, link.token, dict.fromkeys(CRITERIA, "Partly"), {CRITERIA[0]: f"note {i}"},
                             submit=True)

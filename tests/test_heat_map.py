@@ -51,7 +51,7 @@ def test_the_dashboard_shows_the_report_s_rows_and_words(demo, tmp_path):
     with Workspace.open(str(db)) as ws:
         operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
         campaign = operations.create_campaign(ws, MODEL, "Northwind Cloud", "Heat", threshold=None)  # named: live
-        issued = operations.invite(ws, MODEL, campaign.id, [{"name": p.id, "role": p.role} for p in people])
+        issued = operations.invite(ws, MODEL, campaign.id, [{"name": p.id, "role": p.role} for p in people]).issued
         for link, person in zip(issued, people):
             operations.save(ws, MODEL, link.token, person.answers, person.notes, submit=True)
         result = operations.result(ws, MODEL, campaign.id).result

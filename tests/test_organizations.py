@@ -249,7 +249,7 @@ def test_a_campaign_of_the_second_organisation_closes_on_its_own_data_and_its_pa
         made = operations.create_campaign(ws, MODEL, "ACME SOFTWARE", "Acme Q3", opens=dt.date(2026, 9, 1),
                                           closes=dt.date(2026, 9, 30), threshold=None)  # named: a live result
         assert made.organization == ACME  # as the workspace spells it
-        links = operations.invite(ws, MODEL, made.id, [{"name": "A", "role": "pm"}, {"name": "B", "role": "pm"}])
+        links = operations.invite(ws, MODEL, made.id, [{"name": "A", "role": "pm"}, {"name": "B", "role": "pm"}]).issued
         for link, value in zip(links, (0.25, 0.5)):
             operations.save(ws, MODEL, link.token, {c.id: value for c in MODEL.criteria}, submit=True,
                             today=dt.date(2026, 9, 30))

@@ -312,7 +312,7 @@ def test_a_campaign_is_scoped_to_a_declared_unit_and_closing_it_records_the_unit
     model = load_model()
     with Workspace.open(demo_workspace) as ws:
         assert operations.campaign(ws, cid).team == "Payments"  # named as declared
-        [link] = operations.invite(ws, model, cid, [{"name": "Pia", "role": "pm"}])
+        [link] = operations.invite(ws, model, cid, [{"name": "Pia", "role": "pm"}]).issued
         operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
         done = operations.close(ws, model, cid, today=dt.date(2026, 10, 15))
         assert done.result.unit == "Payments"  # all Fully, yet the data of Payments' own sprints holds some criteria back:
@@ -369,7 +369,7 @@ def test_two_units_campaigns_with_people_named_alike_count_four_people(tmp_path)
         for unit in ("Payments", "Core"):
             made = operations.create_campaign(ws, model, "Acme", f"{unit} check", unit, threshold=None)  # named: 2 each
             links = operations.invite(ws, model, made.id, [{"role": "pm"}, {"role": "pm"},
-                                                           {"role": "pm", "email": "lee@example.com"}])
+                                                           {"role": "pm", "email": "lee@example.com"}]).issued
             for link in links:
                 operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
                 ids.append(link.invite.respondent)
@@ -387,7 +387,7 @@ def test_closing_a_units_campaign_records_what_its_dashboard_showed(demo_workspa
     model = load_model()
     with Workspace.open(demo_workspace) as ws:
         made = operations.create_campaign(ws, model, "Northwind Cloud", "Core check", "Core", threshold=None)  # named: live
-        [link] = operations.invite(ws, model, made.id, [{"name": "Pia", "role": "pm"}])
+        [link] = operations.invite(ws, model, made.id, [{"name": "Pia", "role": "pm"}]).issued
         operations.save(ws, model, link.token, {c.id: 1.0 for c in model.criteria}, submit=True)
         shown = operations.result(ws, model, made.id, today=dt.date(2026, 10, 15)).result
         kept = operations.close(ws, model, made.id, today=dt.date(2026, 10, 15)).result

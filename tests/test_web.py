@@ -67,7 +67,7 @@ def new_campaign(app, **kw) -> int:
 
 def invite(app, campaign_id: int, *people: dict) -> list[str]:
     with Workspace.open(app.state.settings.db) as ws:
-        return [i.token for i in operations.invite(ws, MODEL, campaign_id, list(people))]
+        return [i.token for i in operations.invite(ws, MODEL, campaign_id, list(people)).issued]
 
 
 # --- signing in, sessions -----------------------------------------------------------------------
@@ -485,9 +485,10 @@ def test_the_api_runs_a_whole_campaign(app):
     cid = made.json()["id"]
     links = admin.post(f"/api/v1/campaigns/{cid}/invites", json={"invitees": [{"name": "Ana", "role": "pm"},
                                                                               {"email": "bo@example.com", "role": "design"}]})
-    assert links.status_code == 201 and [x["role"] for x in links.json()] == ["pm", "design"]
-    token = links.json()[0]["url"].rsplit("/", 1)[1]
-    assert links.json()[0]["url"] == f"http://testserver/r/{token}"
+    assert links.status_code == 201 and [x["role"] for x in links.json()["issued"]] == ["pm", "design"]
+    assert links.json()["skipped"] == []
+    token = links.json()["issued"][0]["url"].rsplit("/", 1)[1]
+    assert links.json()["issued"][0]["url"] == f"http://testserver/r/{token}"
     saved = client(app).put(f"/api/v1/respond/{token}", json={"answers": dict.fromkeys(CRITERIA, "Fully"),
                                                               "notes": {CRITERIA[0]: "link"}, "submit": True})
     assert saved.status_code == 200 and saved.json()["answered"] == 52
@@ -671,7 +672,7 @@ def test_links_use_the_configured_public_address_and_stay_text_in_a_spreadsheet(
     cid = new_campaign(app)
     admin_token = tokens_for(app, "admin@example.com")
     links = api(app, admin_token).post(f"/api/v1/campaigns/{cid}/invites", json={"invitees": [{"name": "Ana", "role": "pm"}]})
-    assert links.json()[0]["url"].startswith("https://assess.acme.example/r/")
+    assert links.json()["issued"][0]["url"].startswith("https://assess.acme.example/r/")
     browser, csrf = sign_in(app)
     page = browser.post(f"/campaigns/{cid}/invites",
                         data={"csrf": csrf, "name": '=HYPERLINK("http://evil.example")', "role": "pm"},
@@ -687,13 +688,14 @@ def tokens_for(app, email: str) -> str:
 
 
 def test_a_form_posted_twice_does_not_invite_anyone_twice(app):
-    """A reload of the page after inviting posts the form again: refused, naming who."""
+    """A reload of the page after inviting posts the form again: no second link, saying who was skipped."""
     cid = new_campaign(app)
     browser, csrf = sign_in(app)
     for person in ({"name": "Ana", "email": "ana@example.com", "role": "pm"}, {"name": "Bo", "role": "pm"}):
         first = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, **person})
         again = browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf, **person})
-        assert first.status_code == 200 and again.status_code == 422 and "already invited" in again.text
+        assert first.status_code == 200 and again.status_code == 200 and "1 already invited, skipped" in again.text
+        assert "/r/" not in again.text
     twins = "name,email,role\nCy,cy@example.com,pm\nCy,cy2@example.com,design\n"  # two people named alike
     assert browser.post(f"/campaigns/{cid}/invites", data={"csrf": csrf},
                         files={"file": ("p.csv", twins, "text/csv")}).status_code == 200

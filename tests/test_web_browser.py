@@ -38,7 +38,7 @@ def server(tmp_path_factory):
 def link(server, **invitee) -> str:
     with Workspace.open(server.app.state.settings.db) as ws:
         campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4 check")
-        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm", **invitee}])[0].token
+        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm", **invitee}]).issued[0].token
     return f"{server.url}/r/{token}"
 
 

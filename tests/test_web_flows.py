@@ -19,7 +19,7 @@ def test_a_link_opens_on_a_welcome_then_the_first_page_not_finished_then_the_rev
     pages = operations.form_pages(MODEL)
     with Workspace(db_url) as ws:
         campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4")
-        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm"}])[0].token
+        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm"}]).issued[0].token
         first = operations.resume(ws, MODEL, token)
         assert first.welcome and first.page == 1  # nothing given yet
         operations.save(ws, MODEL, token, {c.id: "Fully" for c in operations.page_criteria(MODEL, pages[0])})

@@ -104,7 +104,7 @@ def test_autosaves_of_one_answer_at_once_leave_one_row_and_no_error(app, db_url)
 
     with Workspace.open(db_url) as ws:
         campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4")
-        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm"}])[0].token
+        token = operations.invite(ws, MODEL, campaign.id, [{"name": "Ana", "role": "pm"}]).issued[0].token
     labels = [p.label for p in MODEL.answer_scale]
     client = TestClient(app)
 
@@ -126,7 +126,8 @@ def test_a_close_while_answers_arrive_keeps_every_answer_saved_before_it(app, db
     with Workspace.open(db_url) as ws:
         # named: the recorded answers are found by who gave them
         campaign = operations.create_campaign(ws, MODEL, "Acme", "Q4", threshold=None)
-        tokens = [i.token for i in operations.invite(ws, MODEL, campaign.id, [{"name": f"P{n}", "role": "pm"} for n in range(4)])]
+        people = [{"name": f"P{n}", "role": "pm"} for n in range(4)]
+        tokens = [i.token for i in operations.invite(ws, MODEL, campaign.id, people).issued]
         for t in tokens:
             operations.save(ws, MODEL, t, dict.fromkeys(CRITERIA, "No"), submit=True)
     client = TestClient(app)

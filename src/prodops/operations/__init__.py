@@ -31,7 +31,9 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     )
     from prodops.operations.forms import Form, Resume, form, form_pages, page_criteria, resume, save
     from prodops.operations.imports import Imported, Synced, import_files, sync_jira
-    from prodops.operations.invites import Invite, Issued, invite, list_invites, read_invitees, reissue, revoke
+    from prodops.operations.invites import (
+        Invite, Invited, Issued, Skipped, invite, list_invites, read_invitees, reissue, revoke
+    )
     from prodops.operations.lifecycle import (
         Outbox, Reminding, Sent, Ticked, check_mail_server, clone, deliver, deliveries, extend,
         letter, open_now, preview, remind, reminding, reopen, schedule, send_invitations, send_link,
@@ -72,7 +74,8 @@ _WHERE = {
                      "logout", "remove_user", "remove_user_by_id", "session", "token_user"), "access"),
     **dict.fromkeys(("Campaign", "Dashboard", "Notes", "Progress", "campaign", "close", "create_campaign", "dashboard",
                      "hide_note", "list_campaigns", "notes", "progress", "result"), "campaigns"),
-    **dict.fromkeys(("Invite", "Issued", "invite", "list_invites", "read_invitees", "reissue", "revoke"), "invites"),
+    **dict.fromkeys(("Invite", "Invited", "Issued", "Skipped", "invite", "list_invites", "read_invitees", "reissue",
+                     "revoke"), "invites"),
     **dict.fromkeys(("Form", "Resume", "form", "form_pages", "page_criteria", "resume", "save"), "forms"),
     **dict.fromkeys(("Guest", "Round", "TERMINAL", "challenge_stats", "daily", "game", "guess", "guest", "hard_mode",
                      "new_guest", "practice", "today_somewhere"), "challenge"),

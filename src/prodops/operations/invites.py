@@ -3,6 +3,7 @@ revoke a link or give a new one. A link's token is shown once; only its hash is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,41 @@ class Issued:
     token: str
 
 
+ALREADY = "already invited to this campaign"
+TWICE = "listed twice in this list"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An invitee given a link before, or listed twice: one person, one link."""
+
+    number: int  # their place in the list, from 1
+    who: str  # their e-mail, else their name
+    reason: str  # ALREADY or TWICE
+
+    @property
+    def twice(self) -> bool:
+        return self.reason == TWICE
+
+    def document(self) -> dict[str, Any]:
+        return {"invitee": self.number, "who": self.who, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What inviting a list did: the links issued (shown once) and who was skipped, so that a list
+    given again with a few new people invites just those."""
+
+    issued: list[Issued]
+    skipped: list[Skipped]
+
+    def document(self, url: Callable[[str], str]) -> dict[str, Any]:
+        """For the API: each new link's `url(token)`, and who was skipped."""
+        return {"issued": [{"id": i.invite.id, "respondent": i.invite.respondent, "role": i.invite.role,
+                            "url": url(i.token)} for i in self.issued],
+                "skipped": [s.document() for s in self.skipped]}
+
+
 def _invite(row: InviteRow) -> Invite:
     return Invite(**vars(row))
 
@@ -55,6 +91,12 @@ class _Person:
     team: str | None
 
 
+def _roles(model: MaturityModel) -> dict[str, str]:
+    """Each role's id by its id and by its name, in any letter case: a list people keep says
+    "Product Manager" (what the form shows) as often as "pm"."""
+    return {**{r.name.casefold(): r.id for r in model.roles}, **{r.id.casefold(): r.id for r in model.roles}}
+
+
 def _checked_invitees(model: MaturityModel, found: Campaign, invitees: list[dict[str, Any]]) -> list[_Person]:
     """The invitees as given ({name?, email?, role, team?}), checked: every problem at once, or InputError."""
     if not isinstance(invitees, list) or not invitees:
@@ -62,7 +104,7 @@ def _checked_invitees(model: MaturityModel, found: Campaign, invitees: list[dict
     if len(invitees) > MAX_INVITEES:
         raise InputError(f"{len(invitees):,} invitees; a campaign takes at most {MAX_INVITEES:,}")
     problems: list[Problem] = []
-    people = []
+    people, roles = [], _roles(model)
     for i, raw in enumerate(invitees, 1):
         where = f"invitee {i}"
         if not isinstance(raw, dict):
@@ -75,30 +117,35 @@ def _checked_invitees(model: MaturityModel, found: Campaign, invitees: list[dict
         if email and not is_email(email):
             problems.append(Problem(f"{where}: {email[:80]!r} is not one e-mail address"))
         role = raw.get("role")
-        if not isinstance(role, str) or role.strip() not in model.role:
-            problems.append(Problem(f"{where}: unknown role {str(role)[:40]!r}; the model's roles are {', '.join(model.role)}"))
+        role_id = roles.get(role.strip().casefold()) if isinstance(role, str) else None
+        if role_id is None:
+            known = ", ".join(f"{r.id} ({r.name})" for r in model.roles)
+            problems.append(Problem(f"{where}: unknown role {str(role)[:40]!r}; the model's roles are {known}"))
             continue
         team = _text(raw.get("team"), f"{where}: the team", NAME_LENGTH, problems) or found.team
-        people.append(_Person(name, email, role.strip(), team))
+        people.append(_Person(name, email, role_id, team))
     _raise("the invitees are not valid", problems)
     return people
 
 
-def _invited_twice(people: list[_Person], earlier: list[Invitee]) -> list[Problem]:
-    """One person, one link: the same e-mail (or, without e-mails, the same name) again is a
-    mistake or a form posted twice (a reload), not a second person."""
+def _invited_twice(people: list[_Person], earlier: list[Invitee]) -> tuple[list[_Person], list[Skipped]]:
+    """One person, one link: the same e-mail (or, without e-mails, the same name) again is a list
+    given again with a few new people, or a form posted twice (a reload), not a second person. They
+    are skipped, and said so, rather than the whole list refused. Returns (to invite, skipped)."""
     def who(name: str | None, email: str | None) -> tuple[str, str]:
         return ("email", email.casefold()) if email else ("name", (name or "").casefold())
 
-    problems = []
-    seen = {who(r.name, r.email) for r in earlier}
+    before = {who(r.name, r.email) for r in earlier}
+    seen: set[tuple[str, str]] = set()
+    new, skipped = [], []
     for i, p in enumerate(people, 1):
         key = who(p.name, p.email)
-        if key[1] and key in seen:
-            problems.append(Problem(f"invitee {i}: {p.email or p.name} is already invited to this campaign; "
-                                    "give them a new link from the list of invites instead"))
+        if key[1] and (key in before or key in seen):
+            skipped.append(Skipped(i, p.email or p.name or "", ALREADY if key in before else TWICE))
+        else:
+            new.append(p)
         seen.add(key)
-    return problems
+    return new, skipped
 
 
 def _respondent_ids(people: list[_Person], earlier: list[Invitee], others: list[Invitee]) -> list[str]:
@@ -132,10 +179,11 @@ def _free_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def invite(ws: Workspace, model: MaturityModel, campaign_id: int, invitees: list[dict[str, Any]]) -> list[Issued]:
-    """A personal link for each invitee ({name?, email?, role, team?}), all or none. An invitee's
-    id in the assessment is their name, or their e-mail, or their role, with a number where the
-    organisation's campaigns have it already; an e-mail invited before keeps its id."""
+def invite(ws: Workspace, model: MaturityModel, campaign_id: int, invitees: list[dict[str, Any]]) -> Invited:
+    """A personal link for each invitee ({name?, email?, role, team?}; the role by id or name), all
+    or none: any problem refuses the list, except someone already invited or listed twice, who is
+    skipped. An invitee's id in the assessment is their name, or their e-mail, or their role, with
+    a number where the organisation's campaigns have it already; an e-mail invited before keeps its id."""
     found = campaign(ws, campaign_id)
     _same_model(found, model)
     if found.closed_at is not None:
@@ -143,13 +191,13 @@ def invite(ws: Workspace, model: MaturityModel, campaign_id: int, invitees: list
     people = _checked_invitees(model, found, invitees)
     issued, now = [], clock.now()
     with ws.campaigns.inviting(campaign_id, found.organization) as adding:
-        _raise("the invitees are not valid", _invited_twice(people, adding.earlier))
-        for p, respondent in zip(people, _respondent_ids(people, adding.earlier, adding.others)):
+        new, skipped = _invited_twice(people, adding.earlier)
+        for p, respondent in zip(new, _respondent_ids(new, adding.earlier, adding.others)):
             token = new_secret()
             iid = adding.add(respondent, p.name, p.email, p.role, p.team, digest(token), new_secret(), now)
             issued.append(Issued(Invite(iid, campaign_id, respondent, p.name, p.email, p.role, p.team, False, None, None),
                                  token))
-    return issued
+    return Invited(issued, skipped)
 
 
 def list_invites(ws: Workspace, campaign_id: int) -> list[Invite]:

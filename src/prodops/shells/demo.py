@@ -170,7 +170,7 @@ def prepare_web_demo(out: Path) -> WebDemo:
             found = operations.create_campaign(ws, model, DEMO_ORGANIZATION, DEMO_CAMPAIGN,
                                                closes=clock.today() + dt.timedelta(days=30),
                                                targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1})
-            issued = operations.invite(ws, model, found.id, DEMO_INVITEES)
+            issued = operations.invite(ws, model, found.id, DEMO_INVITEES).issued
             earlier = operations.read_responses(model, [demo_answers()[-1]])
             for link, person in zip(issued[:3], earlier.respondents):
                 operations.save(ws, model, link.token, person.answers, person.notes, submit=True)

@@ -43,7 +43,7 @@ class Table:
     kind: str
     description: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...]  # re-importing rows with the same key updates them
+    key: tuple[str, ...]  # re-importing rows with the same key updates them; none: rows may repeat
     rules: tuple[tuple[str, pl.Expr, str], ...] = ()  # (columns, rows that break it, reason) on typed values
 
     @property
@@ -176,10 +176,10 @@ OTHER_TABLES: dict[str, Table] = {t.kind: t for t in (
         Column("name", "text", required=False, help="Their name or a pseudonym; it is their id in the assessment"),
         Column("email", "text", required=False, help="Where the link is sent; blank to hand it out yourself",
                length=EMAIL_LENGTH),
-        Column("role", "text", help="Their role, one of the model's roles (pm, eng, design, lead, ops, gtm)",
-               length=100),
+        Column("role", "text", help="Their role, one of the model's roles: its id (pm, engineering...) or its name "
+                                    "(Product Manager...), in any letter case", length=100),
         Column("team", "text", required=False, help="Their team, for the response rate by team"),
-    ), key=("name", "email")),
+    ), key=()),  # someone listed twice is skipped when invited (operations.invites), not refused
 )}
 
 
@@ -360,6 +360,8 @@ def _failing(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> lis
 def _duplicate_keys(table: Table, typed: pl.DataFrame) -> list[tuple[str, pl.DataFrame, str]]:
     """Keys given twice as written (keys that differ only in letter case are found once names are
     spelled alike: sources.prepare)."""
+    if not table.key:
+        return []
     return _failing(typed, [(",".join(table.key), pl.struct(list(table.key)).is_duplicated(),
                              f"repeats a {'/'.join(table.key)} given on another row; give each once")])
 

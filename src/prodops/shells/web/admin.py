@@ -150,6 +150,7 @@ def _dashboard(request: Request, campaign_id: int, who: Caller, status_code: int
 
     shown = dashboard(_ws(request), _model(request), campaign_id, sees_people=who.user.admin)
     extra.setdefault("issued", [])
+    extra.setdefault("skipped", [])
     extra.setdefault("problems", ())
     return page(request, "campaign.html", status_code=status_code, progress=shown.progress, campaign=shown.campaign,
                 invites=shown.progress.invites, result=shown.result, empty=shown.empty, notes=shown.notes,
@@ -197,7 +198,8 @@ def invites_page(campaign_id: Id):
 
 @router.post("/campaigns/{campaign_id}/invites")
 def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    """Invite one person from the form, or everyone in an uploaded CSV; the new links are shown once."""
+    """Invite one person from the form, or everyone in an uploaded CSV; the new links are shown once,
+    and who was skipped (invited before, or listed twice) is named."""
     from prodops.operations import invite, read_invitees
 
     ws, model = _ws(request), _model(request)
@@ -210,12 +212,13 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
             people = read_invitees(upload.filename or "invitees.csv", raw)
         else:
             people = [{k: data.get(k) or None for k in ("name", "email", "role", "team")}]
-        issued = invite(ws, model, campaign_id, people)
+        invited = invite(ws, model, campaign_id, people)
     except InputError as e:
         return _dashboard(request, campaign_id, who, 422, problems=messages(e))
-    links = [(i.invite, personal_link(request, i.token)) for i in issued]
-    sent = _send(request, campaign_id, issued) if data.get("send") and request.app.state.settings.smtp else None
-    return _dashboard(request, campaign_id, who, issued=links, sent=sent, links_csv=_links_csv(links))
+    links = [(i.invite, personal_link(request, i.token)) for i in invited.issued]
+    sent = _send(request, campaign_id, invited.issued) if links and data.get("send") and request.app.state.settings.smtp else None
+    return _dashboard(request, campaign_id, who, issued=links, skipped=invited.skipped, sent=sent,
+                      links_csv=_links_csv(links))
 
 
 def _links_csv(links) -> str:

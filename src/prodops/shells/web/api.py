@@ -41,7 +41,7 @@ class NewCampaign(_Body):
 class Invitee(_Body):
     name: str | None = Field(default=None, max_length=NAME_LENGTH)
     email: str | None = Field(default=None, max_length=EMAIL_LENGTH)
-    role: str = Field(max_length=100)
+    role: str = Field(max_length=100, description="a role of the model: its id (pm) or its name (Product Manager)")
     team: str | None = Field(default=None, max_length=NAME_LENGTH,
                              description="their team: the unit they count in when it names one within the campaign's")
 
@@ -96,13 +96,13 @@ def campaign_status(request: Request, campaign_id: Id, who: Caller = Depends(api
 
 
 @router.post(v1 + "/campaigns/{campaign_id}/invites", status_code=201)
-def invite(request: Request, campaign_id: Id, body: Invitees, who: Caller = Depends(api_admin)) -> list[dict]:
-    """Each invitee's personal link (`url`, whose last segment is the invite token), shown only here."""
+def invite(request: Request, campaign_id: Id, body: Invitees, who: Caller = Depends(api_admin)) -> dict:
+    """Each new invitee's personal link under `issued` (`url`, whose last segment is the invite
+    token), shown only here; under `skipped`, who was already invited or listed twice."""
     from prodops.operations import invite as issue
 
-    issued = issue(_ws(request), _model(request), campaign_id, [i.model_dump() for i in body.invitees])
-    return [{"id": i.invite.id, "respondent": i.invite.respondent, "role": i.invite.role,
-             "url": personal_link(request, i.token)} for i in issued]
+    invited = issue(_ws(request), _model(request), campaign_id, [i.model_dump() for i in body.invitees])
+    return invited.document(lambda token: personal_link(request, token))
 
 
 @router.get(v1 + "/campaigns/{campaign_id}/invites")
