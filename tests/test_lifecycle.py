@@ -32,7 +32,7 @@ def at(day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 def issued(invited) -> list:
     """The links an `operations.invite` issued."""
-    return list(getattr(invited, "issued", invited))
+    return invited.issued
 
 
 def link_in(message) -> str:
@@ -219,7 +219,7 @@ def test_a_reopened_confidential_campaign_gives_people_their_answers_back_and_is
         with pytest.raises(Refused, match="confidential"):  # open again: no result shown
             operations.result(ws, MODEL, made.id)
         assert operations.form(ws, links[0].token).invite.answered == len(MODEL.criteria)  # their answers are back
-        operations.save(ws, MODEL, links[3].token, {c: "Fully" for c in ALL_MOSTLY}, {}, submit=True)
+        operations.save(ws, MODEL, links[3].token, dict.fromkeys(ALL_MOSTLY, "Fully"), {}, submit=True)
         clock.freeze(at(6))
         second = operations.close(ws, MODEL, made.id, by="lead@acme.example").recorded.id
         kept = ws.recorded.of("Acme")
@@ -286,3 +286,43 @@ def test_two_instances_on_one_postgresql_send_every_email_once(postgres_url, clo
                     else "closed" if "closed" in text else "progress")
         assert Counter(kind(body["text"]) for _p, _h, body in hook.received) == {
             "opened": 1, "progress": 7, "closing": 1, "closed": 1}  # progress: the 3rd to the 9th
+
+
+# --- the demo ---------------------------------------------------------------------------------------
+
+def test_the_demos_scheduled_campaign_opens_reminds_and_closes_by_itself(demo, tmp_path, clock):
+    """`prodops serve --demo` holds next quarter's campaign, scheduled a week ahead: ticked as the
+    clock moves, it opens, e-mails its five invitees with an address, reminds those who have not
+    submitted, and closes, each e-mail received once."""
+    import shutil
+
+    from prodops.shells.demo import DEMO_NEXT_CAMPAIGN, prepare_web_demo
+
+    start = dt.datetime(2026, 12, 8, 10, tzinfo=dt.UTC)
+    clock.freeze(start)
+    shutil.copy(demo / "prodops.db", tmp_path / "prodops.db")
+    made = prepare_web_demo(tmp_path)
+    with smtp_server() as inbox, Workspace.open(str(made.workspace)) as ws:
+        outbox = operations.Outbox(inbox.url, "ops@example.com", "http://127.0.0.1:8000")
+        [nxt] = [c for c in operations.list_campaigns(ws) if c.name == DEMO_NEXT_CAMPAIGN]
+        assert (nxt.state, nxt.opens, nxt.closes) == ("scheduled", dt.date(2026, 12, 15), dt.date(2026, 12, 29))
+        theirs = []  # (day, recipient, kind) of the e-mails whose link opens the scheduled campaign
+        for days in range(0, 24):
+            for hour in (0, 12):
+                clock.freeze(start.replace(hour=hour) + dt.timedelta(days=days))
+                before = len(inbox.messages)
+                operations.tick(ws, MODEL, outbox)
+                for r, (who, kind) in zip(inbox.messages[before:], sent(inbox)[before:]):
+                    if operations.form(ws, link_in(r.message)).campaign.id == nxt.id:
+                        theirs.append((clock.today().day, who, kind))
+                if clock.today() == dt.date(2026, 12, 20) and hour == 12:  # Priya answers from her reminder
+                    priya = [r.message for r in inbox.messages if r.rcpt_tos == ["priya@example.com"]][-1]
+                    operations.save(ws, MODEL, link_in(priya), ALL_MOSTLY, {}, submit=True)
+        found = operations.campaign(ws, nxt.id)
+    addresses = {"priya@example.com", "marek@example.com", "lena@example.com", "tom@example.com", "ada@example.com"}
+    assert {(d, w) for d, w, k in theirs if k == "invitation"} == {(15, a) for a in addresses}
+    assert {(d, w) for d, w, k in theirs if k == "reminder"} == (
+        {(18, a) for a in addresses} | {(d, a) for d in (27, 29) for a in addresses - {"priya@example.com"}})
+    assert len(theirs) == len(set(theirs)) == 5 + 5 + 4 + 4
+    assert found.state == "closed" and found.closed_at.date() == dt.date(2026, 12, 30)
+    assert found.assessment_id is not None

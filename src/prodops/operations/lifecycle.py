@@ -67,7 +67,7 @@ def schedule(ws: Workspace, campaign_id: int, by: str | None = None) -> Campaign
     found = campaign(ws, campaign_id)
     if found.opens <= clock.today():
         return _move(ws, found, "schedule", {"state": "open"}, by, "opened on its day", kind="opened")
-    return _move(ws, found, "schedule", {"state": "scheduled"}, by, f"opens on {found.opens}")
+    return _move(ws, found, "schedule", {"state": "scheduled"}, by, f"opens on {found.opens}", kind="scheduled")
 
 
 def open_now(ws: Workspace, campaign_id: int, by: str | None = None) -> Campaign:
@@ -348,9 +348,9 @@ def remind(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int
 # --- on time: what the scheduler does ---------------------------------------------------------
 
 def _mails_invitations(ws: Workspace, found: Campaign) -> bool:
-    """Whether the campaign e-mails its invitations on opening: it was scheduled (made to open later)."""
-    return any(e.kind == "scheduled" or (e.kind == "created" and e.detail == "scheduled")
-               for e in ws.campaigns.events(found.id))
+    """Whether the campaign e-mails its invitations itself: it was made to open later (a draft or
+    scheduled), so its links could not be handed out when people were invited."""
+    return any(e.kind == "created" and e.detail in ("draft", "scheduled") for e in ws.campaigns.events(found.id))
 
 
 def deliver(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int) -> Sent:

@@ -129,6 +129,7 @@ def run_demo(out: Path) -> DemoRun:
 
 DEMO_ADMIN = "admin@example.com"
 DEMO_CAMPAIGN = "Q4 2026 maturity check"
+DEMO_NEXT_CAMPAIGN = "Q1 2027 maturity check"  # cloned from it, scheduled
 # The fictional people of the demo's open campaign; the first three have answered already.
 DEMO_INVITEES: list[dict[str, Any]] = [
     {"name": "Priya (PM)", "email": "priya@example.com", "role": "pm", "team": "Payments"},
@@ -151,7 +152,8 @@ class WebDemo:
 
 def prepare_web_demo(out: Path) -> WebDemo:
     """The demo workspace (made by `run_demo` when it is not there yet) with an admin whose new
-    password is returned, and an open campaign where three of six invitees have answered."""
+    password is returned, an open campaign where three of six invitees have answered, and next
+    quarter's campaign, scheduled to open in a week."""
     import datetime as dt
     import secrets
 
@@ -169,11 +171,16 @@ def prepare_web_demo(out: Path) -> WebDemo:
         if found is None:
             found = operations.create_campaign(ws, model, DEMO_ORGANIZATION, DEMO_CAMPAIGN,
                                                closes=clock.today() + dt.timedelta(days=30),
-                                               targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1})
+                                               targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1},
+                                               owner=DEMO_ADMIN)
             issued = operations.invite(ws, model, found.id, DEMO_INVITEES).issued
             earlier = operations.read_responses(model, [demo_answers()[-1]])
             for link, person in zip(issued[:3], earlier.respondents):
                 operations.save(ws, model, link.token, person.answers, person.notes, submit=True)
+        if not any(c.name == DEMO_NEXT_CAMPAIGN for c in operations.list_campaigns(ws)):
+            # next quarter's, scheduled: it opens, reminds and closes by itself (docs/deploy.md, the scheduler)
+            operations.clone(ws, model, found.id, DEMO_NEXT_CAMPAIGN, opens=clock.today() + dt.timedelta(days=7),
+                             closes=clock.today() + dt.timedelta(days=21), by=DEMO_ADMIN)
         you = next(i for i in operations.list_invites(ws, found.id) if i.respondent == "You")
         token = operations.reissue(ws, found.id, you.id).token
     return WebDemo(out / "prodops.db", DEMO_ADMIN, password, found.id, token)

@@ -164,7 +164,7 @@ def _life(request: Request, campaign_id: int, sees_people: bool) -> dict[str, An
 
     ws = _ws(request)
     return {"events": ws.campaigns.events(campaign_id) if sees_people else [],
-            "sent": deliveries(ws, campaign_id) if sees_people else {}}
+            "mailed": deliveries(ws, campaign_id) if sees_people else {}}
 
 
 @router.get("/campaigns/{campaign_id}")
