@@ -100,7 +100,7 @@ def test_a_draft_is_scheduled_then_opened_by_hand_and_its_invitations_go(mailing
 
 def test_more_time_is_told_and_reminders_are_previewed_then_sent_once(mailing):
     app, inbox = mailing
-    cid, links = campaign_with_people(app, closes=dt.date(2026, 12, 11), threshold=None)
+    cid, _links = campaign_with_people(app, closes=dt.date(2026, 12, 11), threshold=None)
     admin, csrf = sign_in(app)
     preview = admin.get(f"/campaigns/{cid}/remind")
     assert preview.status_code == 200 and "2</strong> people will get a reminder now" in preview.text
@@ -189,7 +189,7 @@ def test_every_new_form_needs_its_token_and_an_admin(mailing):
     forms = [f"/campaigns/{cid}/{action}" for action in
              ("schedule", "open", "extend", "close", "reopen", "clone", "remind", "reminders", "emails", "webhook")]
     forms.append("/mail/test")
-    admin, csrf = sign_in(app)
+    admin, _csrf = sign_in(app)
     for path in forms:
         assert admin.post(path, data={"closes": "2026-12-30"}).status_code == 403, path  # no token
     viewer, vcsrf = sign_in(app, "viewer@example.com")
