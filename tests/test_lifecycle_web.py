@@ -202,3 +202,33 @@ def test_every_new_form_needs_its_token_and_an_admin(mailing):
     assert "Give more time" not in page and "Reopen" not in page and "E-mails</th>" not in page
     assert not re.search(r"ana@acme\.example", page)  # a confidential campaign's invitees stay the admins'
     assert csrf_in(page)
+
+
+def test_the_api_runs_a_campaigns_life(mailing):
+    app, inbox = mailing
+    admin, csrf = sign_in(app)
+    api = {"X-CSRF-Token": csrf}
+    made = admin.post("/api/v1/campaigns", headers=api, json={
+        "organization": "Acme", "name": "Q1", "draft": True, "confidential": False, "reminders": ["close"],
+        "closes": "2026-12-20"}).json()
+    assert (made["status"], made["reminders"], made["owner"]) == ("draft", ["close"], "admin@example.com")
+    cid = made["id"]
+    assert admin.post(f"/api/v1/campaigns/{cid}/close", headers=api).status_code == 409  # not open yet
+    admin.post(f"/api/v1/campaigns/{cid}/invites", headers=api,
+               json={"invitees": [{"name": "Ana", "email": "ana@acme.example", "role": "pm"}]})
+    opened = admin.post(f"/api/v1/campaigns/{cid}/schedule", headers=api).json()
+    assert opened["status"] == "open" and opened["mail"]["sent"] == 1  # its day has come: open, invitations gone
+    assert admin.post(f"/api/v1/campaigns/{cid}/extend", headers=api,
+                      json={"closes": "2026-12-19"}).status_code == 422  # earlier: refused
+    assert admin.post(f"/api/v1/campaigns/{cid}/extend", headers=api, json={"closes": "2026-12-24"}).json()["mail"]["sent"] == 1
+    assert admin.post(f"/api/v1/campaigns/{cid}/remind", headers=api).json()["sent"] == 0  # written to just now
+    token = link_in(inbox.messages[0].message)
+    client(app).put(f"/api/v1/respond/{token}", json={"answers": ALL_MOSTLY, "submit": True})
+    assert admin.post(f"/api/v1/campaigns/{cid}/close", headers=api).status_code == 200
+    assert admin.post(f"/api/v1/campaigns/{cid}/reopen", headers=api,
+                      json={"closes": "2026-12-28", "reason": ""}).status_code == 422
+    assert admin.post(f"/api/v1/campaigns/{cid}/reopen", headers=api,
+                      json={"closes": "2026-12-28", "reason": "late answers"}).json()["status"] == "open"
+    copy = admin.post(f"/api/v1/campaigns/{cid}/clone", headers=api, json={"name": "Q2", "opens": "2027-04-01"})
+    assert copy.status_code == 201 and copy.json()["status"] == "scheduled"
+    assert sent(inbox) == [("ana@acme.example", "invitation"), ("ana@acme.example", "extended")]

@@ -1050,6 +1050,7 @@ def serve(
     smtp: Annotated[str | None, typer.Option("--smtp", help="smtp://user:password@host:port (smtps:// for TLS; ?starttls) to send invite links; default $PRODOPS_SMTP_URL.", show_default=False)] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="The public address invite links use (e.g. https://assess.acme.example); default $PRODOPS_BASE_URL, else the address a request came to.", show_default=False)] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Serve the demo workspace (prodops-demo/) with a new admin password and an open campaign.")] = False,
+    tick: Annotated[float | None, typer.Option("--tick", min=0, max=86_400, help="Seconds between the scheduler's looks at what is due (open, remind, close); 0: never (run `prodops campaigns tick` from cron instead); default $PRODOPS_TICK_SECONDS, else 60.", show_default=False)] = None,
 ) -> None:
     """Serve the web app: campaigns with invite links, the respondent's form, dashboards, reports, the JSON API."""
     try:
@@ -1077,7 +1078,7 @@ def serve(
     if base_url and not base_url.startswith(("http://", "https://")):
         raise InputError(f"--base-url {base_url!r}: give the address with http:// or https://")
     for name, value in (("PRODOPS_MODEL", model and str(model.resolve())), ("PRODOPS_SMTP_URL", smtp),
-                        ("PRODOPS_BASE_URL", base_url),
+                        ("PRODOPS_BASE_URL", base_url), ("PRODOPS_TICK_SECONDS", None if tick is None else str(tick)),
                         ("PRODOPS_SECURE_COOKIES", "1" if secure_cookies else None)):
         if value:
             os.environ[name] = value
@@ -1085,6 +1086,13 @@ def serve(
         ws.engine  # noqa: B018 (read for its side effect)
         where = ws.where
     _model(model)  # a bad model file fails here, not in every worker
+    if os.environ.get("PRODOPS_SMTP_URL"):  # a mail server that does not answer is said now, not at the first invitation
+        from prodops.operations import Outbox, check_mail_server
+
+        try:
+            typer.echo(f"Mail: {check_mail_server(Outbox(os.environ['PRODOPS_SMTP_URL']))}", err=True)
+        except InputError as e:
+            typer.echo(f"warning: {e.message}; invitations and reminders will fail until it works", err=True)
     typer.echo(f"Serving {where} at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} "
                "(Ctrl-C stops)", err=True)
     # A respondent reads a statement for seconds before the next autosave: a connection kept open

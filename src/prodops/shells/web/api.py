@@ -36,6 +36,28 @@ class NewCampaign(_Body):
     confidential: bool = Field(default=True, description="false: a named campaign, names beside answers and notes")
     threshold: int = Field(default=DEFAULT_THRESHOLD, description=f"a confidential campaign's reporting threshold: no "
                            f"figure rests on fewer answers ({MIN_THRESHOLD} to {MAX_THRESHOLD})")
+    draft: bool = Field(default=False, description="true: nothing opens or is sent until it is scheduled")
+    reminders: list[str] | None = Field(default=None, max_length=10, description="reminder days: open+N, close-N, "
+                                        "close; [] for none; absent: open+3, close-2, close")
+    webhook: str | None = Field(default=None, max_length=1000, description="a Slack-compatible incoming webhook "
+                                "(https://) notified when it opens, daily, the day before it closes and when it closes; "
+                                "a secret, never shown again")
+
+
+class NewDeadline(_Body):
+    closes: dt.date = Field(description="the new closing day: later than the current one")
+
+
+class Reopening(_Body):
+    closes: dt.date = Field(description="the new closing day: today or later")
+    reason: str = Field(min_length=1, max_length=500, description="why it is reopened; kept in its history")
+
+
+class Cloning(_Body):
+    name: str = Field(max_length=NAME_LENGTH)
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    draft: bool = False
 
 
 class Invitee(_Body):
@@ -84,7 +106,9 @@ def create_campaign(request: Request, body: NewCampaign, who: Caller = Depends(a
     from prodops.operations import create_campaign as create
 
     return create(_ws(request), _model(request), body.organization, body.name, body.team, body.opens, body.closes,
-                  body.targets, model_ref=body.model, threshold=body.threshold if body.confidential else None).document()
+                  body.targets, model_ref=body.model, threshold=body.threshold if body.confidential else None,
+                  draft=body.draft, owner=who.user.email, reminders=body.reminders, webhook=body.webhook,
+                  link_base=request.app.state.settings.base_url or str(request.base_url)).document()
 
 
 @router.get(v1 + "/campaigns/{campaign_id}")
@@ -132,10 +156,73 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) -
     from prodops.core.assessment import result_document
     from prodops.operations import close as finish
 
-    done = finish(_ws(request), _model(request), campaign_id)
+    done = finish(_ws(request), _model(request), campaign_id, by=who.user.email)
+    _deliver(request, campaign_id)  # its owner's webhook hears of it
     assert done.recorded is not None  # closing records the assessment
     return {"id": done.recorded.id, "assessment": {**result_document(done.result, _model(request)),
                                                    "recorded": done.recorded.document()}}
+
+
+def _deliver(request: Request, campaign_id: int) -> dict:
+    """Send what a move made due (invitations, the new deadline, notifications); what was sent."""
+    from prodops.operations import deliver
+
+    done = deliver(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id)
+    return {"sent": done.sent, "failed": done.failed, "errors": done.errors[:20]}
+
+
+def _moved(request: Request, found) -> dict:
+    return {**found.document(), "mail": _deliver(request, found.id)}
+
+
+@router.post(v1 + "/campaigns/{campaign_id}/schedule")
+def schedule(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) -> dict:
+    """A draft opens on its opening day by itself (today: now), and its invitations go then."""
+    from prodops.operations import schedule as scheduled
+
+    return _moved(request, scheduled(_ws(request), campaign_id, who.user.email))
+
+
+@router.post(v1 + "/campaigns/{campaign_id}/open")
+def open_now(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) -> dict:
+    """A draft or scheduled campaign opens now."""
+    from prodops.operations import open_now as opened
+
+    return _moved(request, opened(_ws(request), campaign_id, who.user.email))
+
+
+@router.post(v1 + "/campaigns/{campaign_id}/extend")
+def extend(request: Request, campaign_id: Id, body: NewDeadline, who: Caller = Depends(api_admin)) -> dict:
+    """A later closing day; those who have not submitted are told by e-mail."""
+    from prodops.operations import extend as extended
+
+    return _moved(request, extended(_ws(request), campaign_id, body.closes, who.user.email))
+
+
+@router.post(v1 + "/campaigns/{campaign_id}/reopen")
+def reopen(request: Request, campaign_id: Id, body: Reopening, who: Caller = Depends(api_admin)) -> dict:
+    """A closed campaign takes answers again until `closes`; closing it again replaces (revises) its assessment."""
+    from prodops.operations import reopen as reopened
+
+    return reopened(_ws(request), _model(request), campaign_id, body.closes, body.reason, who.user.email).document()
+
+
+@router.post(v1 + "/campaigns/{campaign_id}/clone", status_code=201)
+def clone(request: Request, campaign_id: Id, body: Cloning, who: Caller = Depends(api_admin)) -> dict:
+    """A new campaign with the same organisation, unit, privacy, targets, reminders and invitees (new links)."""
+    from prodops.operations import clone as cloned
+
+    return _moved(request, cloned(_ws(request), _model(request), campaign_id, body.name, body.opens, body.closes,
+                                  who.user.email, body.draft))
+
+
+@router.post(v1 + "/campaigns/{campaign_id}/remind")
+def remind(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) -> dict:
+    """Remind now those who have not submitted and were not written to in the last 20 hours."""
+    from prodops.operations import remind as reminded
+
+    done = reminded(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id, who.user.email)
+    return {"sent": done.sent, "failed": done.failed, "errors": done.errors[:20]}
 
 
 def _answers(found) -> dict:
