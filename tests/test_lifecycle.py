@@ -326,3 +326,23 @@ def test_the_demos_scheduled_campaign_opens_reminds_and_closes_by_itself(demo, t
     assert len(theirs) == len(set(theirs)) == 5 + 5 + 4 + 4
     assert found.state == "closed" and found.closed_at.date() == dt.date(2026, 12, 30)
     assert found.assessment_id is not None
+
+
+def test_erasing_a_person_takes_their_e_mailed_links_and_what_was_sent_them(tmp_path, clock):
+    """No link an e-mail carried outlives its invite (SQLite reuses a deleted row's id: an orphan link
+    could open someone else's form), and the export says what was e-mailed when."""
+    clock.freeze(at(1))
+    with smtp_server() as inbox, Workspace.open(str(tmp_path / "w.db")) as ws:
+        outbox = operations.Outbox(inbox.url, "ops@acme.example", "http://x.example")
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", threshold=None)
+        operations.invite(ws, MODEL, made.id, PEOPLE[:1])
+        operations.remind(ws, MODEL, outbox, made.id)
+        emailed = link_in(inbox.messages[0].message)
+        held = operations.export_person(ws, "ana@acme.example")
+        assert [e["kind"] for e in held["invites"][0]["emails"]] == ["reminder"]
+        operations.erase_person(ws, "ana@acme.example")
+        newcomer = operations.invite(ws, MODEL, made.id, [{"name": "Ed", "role": "pm"}]).issued[0]
+        with pytest.raises(Refused):
+            operations.form(ws, emailed)
+        assert operations.form(ws, newcomer.token).invite.respondent == "Ed"
+        assert operations.deliveries(ws, made.id) == {}

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from prodops.store.dialects import aware
-from prodops.store.tables import (answers, api_tokens, assessments, campaigns, commentary, erasures, invite_answers,
-                                  invites, investment_changes, rate_limits, respondents, sessions, time_survey, users,
-                                  workspace_keys)
+from prodops.store.tables import (answers, api_tokens, assessments, campaigns, commentary, deliveries, erasures,
+                                  invite_answers, invite_links, invites, investment_changes, rate_limits, respondents,
+                                  sessions, time_survey, users, workspace_keys)
 
 if TYPE_CHECKING:
     from prodops.store.workspace import Workspace
@@ -81,10 +81,13 @@ class People:
                             .where(sa.func.lower(invites.c.email) == mail).order_by(invites.c.id))
             kept = {r.id for r in conn.execute(sa.select(campaigns.c.id).where(campaigns.c.threshold.is_not(None)))}
             for invite in invited:
+                invite_id = invite.pop("id")
                 answered = _rows(conn, sa.select(invite_answers.c.criterion, invite_answers.c.value,
                                                  invite_answers.c.na, invite_answers.c.note, invite_answers.c.saved_at)
-                                 .where(invite_answers.c.invite_id == invite.pop("id"))
+                                 .where(invite_answers.c.invite_id == invite_id)
                                  .order_by(invite_answers.c.criterion))
+                invite["emails"] = _rows(conn, sa.select(deliveries.c.kind, deliveries.c.at, deliveries.c.status)
+                                         .where(deliveries.c.invite_id == invite_id).order_by(deliveries.c.id))
                 withheld = invite["campaign_id"] in kept and not confidential
                 invite["answers"] = CONFIDENTIAL if withheld and answered else answered
             recorded = _rows(conn, sa.select(respondents.c.assessment_id, assessments.c.organization,
@@ -129,7 +132,8 @@ class People:
         with self._ws.transaction() as conn:
             mine = sa.func.lower(invites.c.email) == mail
             # their answers and notes as given first: no database is trusted to cascade (SQLite does not by default)
-            conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(sa.select(invites.c.id).where(mine))))
+            for table in (invite_answers, invite_links, deliveries):  # and the links and e-mails sent them
+                conn.execute(table.delete().where(table.c.invite_id.in_(sa.select(invites.c.id).where(mine))))
             gone_invites = conn.execute(invites.delete().where(mine)).rowcount
             held = conn.execute(sa.select(respondents.c.assessment_id, respondents.c.respondent)
                                 .join(assessments, assessments.c.id == respondents.c.assessment_id)
@@ -161,7 +165,8 @@ class People:
         without notes or names. Returns how many people it held."""
         with self._ws.transaction() as conn:
             theirs = sa.select(invites.c.id).where(invites.c.campaign_id == campaign_id)
-            conn.execute(invite_answers.delete().where(invite_answers.c.invite_id.in_(theirs)))
+            for table in (invite_answers, invite_links, deliveries):
+                conn.execute(table.delete().where(table.c.invite_id.in_(theirs)))
             gone = conn.execute(invites.delete().where(invites.c.campaign_id == campaign_id)).rowcount
             if assessment_id is not None:
                 held = conn.execute(sa.select(respondents.c.respondent)
