@@ -346,3 +346,20 @@ def test_erasing_a_person_takes_their_e_mailed_links_and_what_was_sent_them(tmp_
             operations.form(ws, emailed)
         assert operations.form(ws, newcomer.token).invite.respondent == "Ed"
         assert operations.deliveries(ws, made.id) == {}
+
+
+def test_the_tick_applies_retention_once_a_day(tmp_path, clock):
+    clock.freeze(at(1))
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        operations.change_setting(ws, "answers_retention_days", "2", "Acme")
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", threshold=None)
+        links = operations.invite(ws, MODEL, made.id, PEOPLE).issued
+        operations.save(ws, MODEL, links[0].token, ALL_MOSTLY, {}, submit=True)
+        operations.close(ws, MODEL, made.id)
+        clock.freeze(at(3))
+        assert operations.tick(ws, MODEL, operations.Outbox()).forgotten == []  # 2 days: kept
+        clock.freeze(at(4, 0, 1))
+        assert operations.tick(ws, MODEL, operations.Outbox()).forgotten == [(made.id, 3)]
+        assert operations.list_invites(ws, made.id) == []
+        clock.freeze(at(4, 12))
+        assert operations.tick(ws, MODEL, operations.Outbox()).forgotten == []  # once that day

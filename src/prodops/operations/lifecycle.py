@@ -463,11 +463,15 @@ class Ticked:
     held: bool
     campaigns: int = 0
     sent: Sent = field(default_factory=Sent)
+    forgotten: list[tuple[int, int]] = field(default_factory=list)  # retention: (campaign id, people) today
 
 
 def tick(ws: Workspace, model: MaturityModel, outbox: Outbox, holder: str | None = None) -> Ticked:
-    """Do what is due in every campaign not closed (and notify on those just closed), if no other
-    instance is doing it now (a lease, released at the end)."""
+    """Do what is due in every campaign not closed (and notify on those just closed), and once a day
+    apply the organisations' answers retention, if no other instance is doing it now (a lease,
+    released at the end)."""
+    from prodops.operations.people import apply_retention
+
     holder = holder or f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
     now = clock.now()
     if not ws.campaigns.lease("scheduler", holder, now, now + LEASE):
@@ -481,7 +485,10 @@ def tick(ws: Workspace, model: MaturityModel, outbox: Outbox, holder: str | None
                 continue  # another app's model serves it
             count += 1
             done.add(deliver(ws, model, outbox, found.id))
-        return Ticked(True, count, done)
+        today = clock.today()  # the day's retention, once: its lease is never given back
+        tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
+        forgotten = apply_retention(ws, today) if ws.campaigns.lease(f"retention:{today}", holder, now, tomorrow) else []
+        return Ticked(True, count, done, forgotten)
     finally:
         ws.campaigns.release("scheduler", holder)
 
