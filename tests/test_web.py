@@ -404,7 +404,8 @@ def test_the_dashboard_shows_rates_the_result_and_who_is_waiting(app):
         operations.save(ws, MODEL, c, {CRITERIA[0]: "Fully"})
     browser, _ = sign_in(app, "viewer@example.com")
     page = browser.get(f"/campaigns/{cid}").text
-    assert "<strong>1</strong> submitted of 2 wanted (50%)" in page
+    assert "<strong>1</strong> submitted of 3 invited (33%)" in page
+    assert "Toward the targets: <strong>1</strong> of 2 wanted (50%)" in page  # each role up to its target
     assert "Level 5" in page and "one respondent" in page  # the warning of a single respondent
     assert "Bo · pm · Pay" in page and "Cy · engineering · Growth · started (1 answered)" in page
     live = browser.get(f"/campaigns/{cid}/progress").text

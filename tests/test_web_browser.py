@@ -115,14 +115,15 @@ def test_an_admin_runs_a_round_watching_answers_arrive_and_downloads_the_pdf(bro
     admin.select_option("#inv-role", "pm")
     admin.get_by_role("button", name="Invite", exact=True).click()
     url = admin.locator("input.copy-source").first.input_value()
-    expect(admin.locator("#rates")).to_contain_text("0 submitted of 1 wanted")
+    expect(admin.locator("#rates")).to_contain_text("0 submitted of 1 invited")
     phone = browser.new_page(viewport={"width": PHONE, "height": 860})
     phone.goto(url.replace("http://testserver", server.url))
     token = url.rsplit("/", 1)[1]
     phone.request.put(f"{server.url}/api/v1/respond/{token}",
                       data={"answers": {c.id: "Mostly" for c in MODEL.criteria}, "submit": True})
     # the dashboard polls: the rate rises without a reload
-    expect(admin.locator("#rates")).to_contain_text("1 submitted of 1 wanted (100%)", timeout=15_000)
+    expect(admin.locator("#rates")).to_contain_text("1 submitted of 1 invited (100%)", timeout=15_000)
+    expect(admin.locator("#rates")).to_contain_text("Toward the targets: 1 of 1 wanted (100%)")
     admin.get_by_role("button", name="Close and record…").click()
     admin.get_by_role("button", name="Yes, close and record").click()  # it asks first
     expect(admin.locator(".meta")).to_contain_text("closed")
@@ -183,3 +184,38 @@ def test_the_organisation_and_a_units_page_pass_the_scan_and_units_are_declared_
         assert (mobile.name, mobile.parent, mobile.teams) == ("Mobile", "Platform", ("Growth",))
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_the_burn_up_reads_on_a_phone_and_a_laptop_and_passes_the_scan(browser, server, clock, width):
+    import datetime as dt
+    from itertools import pairwise
+
+    opens = dt.date(2026, 3, 1)
+    clock.freeze(dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC))
+    with Workspace.open(server.app.state.settings.db) as ws:
+        cid = operations.create_campaign(ws, MODEL, "Acme", f"Burn-up {width}", opens=opens,
+                                         targets={"pm": 4, "engineering": 3}).id
+        people = [{"name": f"B{width}-{i}", "role": ("pm", "pm", "engineering")[i % 3], "team": ("Pay", "Core")[i % 2]}
+                  for i in range(9)]
+        tokens = [i.token for i in operations.invite(ws, MODEL, cid, people)]
+        for token, day in zip(tokens, [0, 1, 1, 3, 6], strict=False):  # engineers: 1 of 3 wanted
+            clock.freeze(dt.datetime.combine(opens + dt.timedelta(days=day), dt.time(11), dt.UTC))
+            operations.save(ws, MODEL, token, {c.id: "Mostly" for c in MODEL.criteria}, submit=True)
+    clock.freeze(dt.datetime(2026, 3, 10, 16, tzinfo=dt.UTC))
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in(page, server)
+    page.goto(f"{server.url}/campaigns/{cid}")
+    chart = page.locator("figure.burnup svg")
+    expect(chart).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    box = chart.bounding_box()
+    assert box and box["width"] <= width and box["height"] > 120
+    # the date labels shown are legible and none overlaps the next
+    labels = [b for b in (t.bounding_box() for t in page.locator("figure.burnup .dates text").all()) if b and b["width"]]
+    assert len(labels) == (3 if width == PHONE else 5)
+    assert all(a["x"] + a["width"] < b["x"] for a, b in pairwise(labels))
+    assert min(b["height"] for b in labels) >= 11
+    expect(page.locator("#rates")).to_contain_text("under 60%")
+    assert not serious(page)
+    page.close()

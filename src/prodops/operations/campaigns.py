@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
+from prodops.core import participation
 from prodops.core.confidentiality import DEFAULT_THRESHOLD, Noted, Privacy, checked_threshold, shown_notes
 from prodops.core.responses import Respondent, Responses
 from prodops.core.errors import Fix, InputError, Problem, Refused
 from prodops.core.model import MaturityModel
+from prodops.core.numbers import pct
 from prodops.core.safe_text import NAME_LENGTH, checked_text
 from prodops.store.campaigns import CampaignRow, Submitted
 
@@ -83,13 +85,17 @@ class Count:
     invited: int = 0
     started: int = 0  # saved at least one answer
     submitted: int = 0
-    target: int | None = None
+    target: int | None = None  # a role's answers wanted; None: no target (a team, the total)
 
     @property
     def rate(self) -> float | None:
-        """Submitted per invited (or per target, when a target is set)."""
-        base = self.target or self.invited
-        return self.submitted / base if base else None
+        """Submitted per target when a target is set (a role's), else per invited."""
+        return participation.rate(self.submitted, self.invited, self.target)
+
+    @property
+    def percent(self) -> str:
+        """The rate as shown, with the decimals that decide where it is judged against the line."""
+        return participation.percent_against(self.rate)
 
     def document(self) -> dict[str, Any]:
         return {"invited": self.invited, "started": self.started, "submitted": self.submitted,
@@ -99,14 +105,40 @@ class Count:
 @dataclass(frozen=True)
 class Progress:
     campaign: Campaign
-    total: Count
+    total: Count  # everyone: submitted per invited
     by_role: dict[str, Count]
     by_team: dict[str, Count]
     waiting: list[Invite]  # invited, not submitted (for a reminder)
     invites: list[Invite]  # everyone invited, revoked links included
+    toward_targets: participation.Toward | None = None  # each role up to its target; None: no targets
+    burn_up: participation.BurnUp | None = None  # submissions by day, counts alone
+
+    @property
+    def low_line(self) -> str:
+        """The line a group is flagged under, as written: "60%"."""
+        return pct(participation.LOW_PARTICIPATION)
+
+    @property
+    def flagged_roles(self) -> set[str]:
+        """The roles under 60 % of their target (core.participation.LOW_PARTICIPATION)."""
+        return {r for r, n in self.by_role.items() if participation.role_flagged(n)}
+
+    @property
+    def flagged_teams(self) -> set[str]:
+        """The teams under 60 % of those invited."""
+        return {t for t, n in self.by_team.items() if participation.team_flagged(n)}
+
+    def close_warnings(self, model: MaturityModel | None = None) -> list[str]:
+        """What to say before a close: each role under its target, each team under 60 % of those
+        invited, the whole under its targets (core.participation.close_warnings); roles by their
+        names in `model`."""
+        names = {r.id: r.name for r in model.roles} if model else {}
+        return participation.close_warnings(self.by_role, self.by_team, self.toward_targets, names)
 
     def document(self) -> dict[str, Any]:
         return {**self.campaign.document(), "responses": self.total.document(),
+                "toward_targets": self.toward_targets and self.toward_targets.document(),
+                "by_day": self.burn_up and self.burn_up.document(),
                 "by_role": {k: v.document() for k, v in self.by_role.items()},
                 "by_team": {k: v.document() for k, v in self.by_team.items()},
                 "waiting": [i.document() for i in self.waiting]}
@@ -236,9 +268,11 @@ def _campaign(row: CampaignRow) -> Campaign:
 
 # --- progress, result, close --------------------------------------------------------------------
 
-def progress(ws: Workspace, campaign_id: int, sees_people: bool = True) -> Progress:
-    """Who was invited, who started, who submitted: in all, by role (with the targets), by team.
-    Without `sees_people` (a viewer), a confidential campaign's progress holds counts alone."""
+def progress(ws: Workspace, campaign_id: int, sees_people: bool = True, today: dt.date | None = None) -> Progress:
+    """Who was invited, who started, who submitted: in all, by role (with the targets), by team,
+    toward the targets, and by day from the opening day to `today` (the clock's by default), its
+    closing day or the day it closed, whichever is first. Without `sees_people` (a viewer), a
+    confidential campaign's progress holds counts alone."""
     from prodops.operations.invites import list_invites
 
     found = campaign(ws, campaign_id)
@@ -252,12 +286,21 @@ def progress(ws: Workspace, campaign_id: int, sees_people: bool = True) -> Progr
     roles = sorted({i.role for i in live} | set(found.targets), key=lambda r: (r not in found.targets, r))
     teams = sorted({i.team for i in live if i.team})
     named = sees_people or not found.privacy.confidential
+    by_role = {r: count([i for i in live if i.role == r], found.targets.get(r)) for r in roles}
+    total = count(live)
+    toward = participation.toward_targets({r: n.submitted for r, n in by_role.items()}, found.targets)
+    ends = [today or clock.today(), found.closes, found.closed_at.astimezone(dt.UTC).date() if found.closed_at else None]
+    last = min(d for d in ends if d is not None)
+    submissions = [(i.submitted_at.astimezone(dt.UTC).date(), i.role) for i in live if i.submitted_at]
+    days = participation.burn_up([day for day, _ in submissions], found.opens, last)
+    toward_days = participation.toward_by_day(submissions, found.targets, found.opens, last) if toward else None
     return Progress(
-        found, count(live, sum(found.targets.values()) or None),
-        {r: count([i for i in live if i.role == r], found.targets.get(r)) for r in roles},
+        found, total, by_role,
         {t: count([i for i in live if i.team == t]) for t in teams},
         [i for i in live if not i.submitted_at and not i.revoked] if named else [],
         everyone if named else [],
+        toward,
+        participation.BurnUp(days, toward.target if toward else total.invited, toward_days),
     )
 
 
