@@ -149,7 +149,7 @@ def _campaign(db: str, **kw) -> tuple[int, list[str]]:
         found = operations.create_campaign(ws, MODEL, "Acme", "Spring", opens=D(2026, 3, 1), **{"targets": {"pm": 3}, **kw})
         people = [{"name": f"pm{i}", "role": "pm", "team": "Pay"} for i in range(4)]
         people += [{"name": f"eng{i}", "role": "engineering", "team": "Core"} for i in range(2)]
-        return found.id, [i.token for i in operations.invite(ws, MODEL, found.id, people)]
+        return found.id, [i.token for i in operations.invite(ws, MODEL, found.id, people).issued]
 
 
 def _submit(db: str, clock, token: str, day: dt.date) -> None:

@@ -80,7 +80,7 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
     if data.get("confirm") != "yes":
         found = progress(ws, campaign_id)
         return page(request, "campaign_close.html", campaign=found.campaign, progress=found,
-                    warnings=found.close_warnings)
+                    warnings=found.close_warnings(_model(request)))
     try:
         finish(ws, _model(request), campaign_id, by=who.user.email)
     except (InputError, Refused) as e:
