@@ -131,7 +131,7 @@ DEFAULT_TEMPLATES = {
         "Hello {name},\n\nA reminder: \"{campaign}\", {organization}'s Product Operations maturity assessment, "
         "is waiting for your answers, by {deadline}. What you saved so far is kept: the link opens where you "
         "left off.\n\n{confidentiality}\n\nYour personal link (please do not forward it):\n{link}\n\n"
-        "If you would rather not take part, reply to this e-mail and {sender} will stop the reminders."),
+        "If you would rather not take part, reply to this e-mail to tell {sender}."),
     "extended": (
         "More time: \"{campaign}\" now runs until {deadline}",
         "Hello {name},\n\n\"{campaign}\", {organization}'s Product Operations maturity assessment, stays open "

@@ -187,7 +187,7 @@ def letter(found: Campaign, model: MaturityModel, kind: str, name: str | None, r
     return Letter(filled(subject, values), filled(body, values), link)
 
 
-def preview(ws: Workspace, model: MaturityModel, campaign_id: int, kind: str) -> Letter:
+def preview(ws: Workspace, model: MaturityModel, campaign_id: int, kind: str, base_url: str | None = None) -> Letter:
     """An e-mail of `kind` as its first invitee would get it (a sample person when none is invited yet)."""
     from prodops.operations.invites import list_invites
 
@@ -197,7 +197,7 @@ def preview(ws: Workspace, model: MaturityModel, campaign_id: int, kind: str) ->
     first = next(iter(list_invites(ws, campaign_id)), None)
     role = first.role if first else next(iter(model.role))
     return letter(found, model, kind, first.name if first else "Ana Example", role,
-                  f"{(found.link_base or 'https://prodops.example').rstrip('/')}/r/(their-own-link)")
+                  f"{(found.link_base or base_url or 'https://prodops.example').rstrip('/')}/r/(their-own-link)")
 
 
 @dataclass

@@ -167,7 +167,8 @@ def _emails_page(request: Request, campaign_id: int, kind: str, problems=(), val
     subject, body = (own["subject"], own["body"]) if own else DEFAULT_TEMPLATES[kind]
     return page(request, "campaign_emails.html", status_code=status_code, campaign=found, kind=kind, kinds=_KINDS,
                 subject=(values or {}).get("subject", subject), body=(values or {}).get("body", body), own=bool(own),
-                placeholders=PLACEHOLDERS, problems=problems, letter=preview(_ws(request), _model(request), campaign_id, kind))
+                placeholders=PLACEHOLDERS, problems=problems, letter=preview(_ws(request), _model(request), campaign_id, kind,
+                                                                request.app.state.settings.base_url or str(request.base_url)))
 
 
 @router.post("/campaigns/{campaign_id}/emails")
