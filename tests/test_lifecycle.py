@@ -363,3 +363,26 @@ def test_the_tick_applies_retention_once_a_day(tmp_path, clock):
         assert operations.list_invites(ws, made.id) == []
         clock.freeze(at(4, 12))
         assert operations.tick(ws, MODEL, operations.Outbox()).forgotten == []  # once that day
+
+
+def test_prodops_campaigns_tick_does_what_is_due_from_cron(tmp_path, clock):
+    from tests.conftest import ok, refused
+
+    clock.freeze(at(1))
+    db = str(tmp_path / "w.db")
+    with Workspace.open(db) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", opens=dt.date(2026, 12, 2), threshold=None)
+        operations.invite(ws, MODEL, made.id, PEOPLE)
+    with smtp_server() as inbox:
+        clock.freeze(at(2))
+        said = ok("campaigns", "tick", "--db", db, "--smtp", inbox.url, "--base-url", "https://assess.acme.example")
+        assert "2 e-mails sent" in said.stdout and sent(inbox) == [("ana@acme.example", "invitation"),
+                                                                   ("bo@acme.example", "invitation")]
+        assert "https://assess.acme.example/r/" in inbox.messages[0].message.get_body(("plain",)).get_content()
+        again = ok("campaigns", "tick", "--db", db, "--smtp", inbox.url, "--json")
+        assert '"sent": 0' in again.stdout and len(inbox.messages) == 2
+        assert "answered" in ok("campaigns", "tick", "--check-mail", "--smtp", inbox.url).stdout
+        listed = ok("campaigns", "list", "--db", db).stdout
+        assert "Q1" in listed and "open" in listed
+    assert "does not work" in refused("campaigns", "tick", "--check-mail", "--smtp", inbox.url)  # stopped now
+    assert "not valid" in refused("campaigns", "tick", "--check-mail", "--smtp", "http://mail.example")
