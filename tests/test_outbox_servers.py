@@ -12,7 +12,6 @@ import threading
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
-from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -33,7 +32,7 @@ def message(to: str = "ana@acme.example", subject: str = "Reminder: Q4 assessmen
 
 
 def connect(url: str) -> smtplib.SMTP:
-    """A client as the app makes one from its URL (prodops.shells.web.mail)."""
+    """A client as the app makes one from its URL (prodops.outbox.mail)."""
     parts = urlsplit(url)
     smtp = smtplib.SMTP(parts.hostname, parts.port, timeout=5)
     if parts.query == "starttls":
@@ -77,19 +76,17 @@ def test_starttls_and_auth_succeed_when_the_client_trusts_the_certificate():
 
 
 def test_the_app_sends_through_the_starttls_server_given_its_url():
-    from prodops.inputs.models import load_model
-    from prodops.shells.web.mail import send_invites
+    from prodops.core.lifecycle import Letter
+    from prodops.outbox.mail import Server, message as letter_message, sending
 
-    settings = SimpleNamespace(smtp=None, mail_from="ops@acme.example")
-    invite = SimpleNamespace(email="ana@acme.example", name="Ana", role="pm")
     with smtp_server(starttls=True, auth=(USER, PASSWORD)) as smtp:
-        settings.smtp = smtp.url
-        with trusting(smtp.cafile):
-            said = send_invites(settings, [(invite, "http://x/r/1")], load_model(), [])
-        assert said == "sent 1 link by e-mail"
+        letter = Letter("Your assessment", "Hello Ana,\n\nYour link:\nhttp://x/r/1", "http://x/r/1")
+        with trusting(smtp.cafile), sending(Server(smtp.url)) as send:
+            assert send(letter_message(letter, "ops@acme.example", "ana@acme.example")) is None
         assert smtp.messages[0].rcpt_tos == ["ana@acme.example"]
-        assert "http://x/r/1" in smtp.messages[0].message.get_content()
-        assert "CERTIFICATE_VERIFY_FAILED" in send_invites(settings, [(invite, "http://x/r/1")], load_model(), [])
+        assert "http://x/r/1" in smtp.messages[0].message.get_body(("plain",)).get_content()
+        with sending(Server(smtp.url)) as send:  # the server's certificate is not trusted outside
+            assert "CERTIFICATE_VERIFY_FAILED" in send(letter_message(letter, "ops@acme.example", "ana@acme.example"))
 
 
 def test_a_client_that_does_not_trust_the_certificate_is_stopped_at_starttls():

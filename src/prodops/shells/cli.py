@@ -1067,9 +1067,9 @@ def serve(
 
         if db:
             raise InputError("--demo serves the demo workspace: give it without --db")
-        made = prepare_web_demo(Path("prodops-demo"))
+        base = base_url or f"http://{host}:{port}"
+        made = prepare_web_demo(Path("prodops-demo"), base)
         db = str(made.workspace)
-        base = f"http://{host}:{port}"
         typer.echo(f"Demo workspace: {made.workspace}\nSign in at {base}/login as {made.email} "
                    f"with password {made.password}\nTry the respondent's form: {base}/r/{made.link_token}\n"
                    f"Play the Knowledge Challenge: {base}/challenge", err=True)

@@ -150,10 +150,11 @@ class WebDemo:
     link_token: str  # the personal link of the invitee "You", to try the form
 
 
-def prepare_web_demo(out: Path) -> WebDemo:
+def prepare_web_demo(out: Path, link_base: str | None = None) -> WebDemo:
     """The demo workspace (made by `run_demo` when it is not there yet) with an admin whose new
     password is returned, an open campaign where three of six invitees have answered, and next
-    quarter's campaign, scheduled to open in a week."""
+    quarter's campaign, scheduled to open in a week. `link_base`: the address the app serves at,
+    which the campaigns' e-mailed links use."""
     import datetime as dt
     import secrets
 
@@ -172,7 +173,7 @@ def prepare_web_demo(out: Path) -> WebDemo:
             found = operations.create_campaign(ws, model, DEMO_ORGANIZATION, DEMO_CAMPAIGN,
                                                closes=clock.today() + dt.timedelta(days=30),
                                                targets={"pm": 4, "engineering": 3, "design": 2, "leadership": 1},
-                                               owner=DEMO_ADMIN)
+                                               owner=DEMO_ADMIN, link_base=link_base)
             issued = operations.invite(ws, model, found.id, DEMO_INVITEES).issued
             earlier = operations.read_responses(model, [demo_answers()[-1]])
             for link, person in zip(issued[:3], earlier.respondents):

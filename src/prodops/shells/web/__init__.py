@@ -64,11 +64,12 @@ class Settings:
         }
         return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
 
-    def outbox(self):
-        """How the campaigns' e-mails go out (operations.Outbox)."""
+    def outbox(self, address: str | None = None):
+        """How the campaigns' e-mails go out (operations.Outbox); links on the public address, else on
+        `address` (the one a request came to), for a campaign made before its links kept one."""
         from prodops.operations import Outbox
 
-        return Outbox(self.smtp, self.mail_from, self.base_url)
+        return Outbox(self.smtp, self.mail_from, self.base_url or address)
 
 
 def create_app(settings: Settings | None = None):

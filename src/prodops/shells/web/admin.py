@@ -20,7 +20,7 @@ from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_T
 from prodops.core.errors import InputError, Refused
 from prodops.core.lifecycle import DEFAULT_REMINDERS
 from prodops.core.safe_text import NAME_LENGTH, spreadsheet_text
-from prodops.shells.web.app import messages, page, personal_link
+from prodops.shells.web.app import messages, outbox, page, personal_link
 from prodops.shells.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
                                   form_data, set_cookie, viewer)
 
@@ -238,7 +238,7 @@ def _send(request: Request, campaign_id: int, issued) -> str:
 
     if not campaign(_ws(request), campaign_id).is_open:
         return "the invitations will be e-mailed when the campaign opens"
-    done = send_invitations(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id,
+    done = send_invitations(_ws(request), _model(request), outbox(request), campaign_id,
                             [(i.invite, i.token) for i in issued])
     return done.words() if done.sent or done.failed else "no invitee has an e-mail address: nothing was sent"
 
@@ -268,7 +268,7 @@ def reissue(request: Request, campaign_id: Id, invite_id: Id, who: Caller = Depe
     if request.app.state.settings.smtp and issued.invite.email:  # the person gets their new link at once
         from prodops.operations import send_link
 
-        sent = send_link(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id,
+        sent = send_link(_ws(request), _model(request), outbox(request), campaign_id,
                          issued.invite, issued.token).words()
     return _dashboard(request, campaign_id, who, issued=links, links_csv=_links_csv(links), sent=sent)
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
 from prodops.core.errors import Refused
 from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
-from prodops.shells.web.app import personal_link
+from prodops.shells.web.app import outbox, personal_link
 from prodops.shells.web.security import Caller, Id, api_admin, api_viewer, client
 
 router = APIRouter(prefix="/api")
@@ -167,7 +167,7 @@ def _deliver(request: Request, campaign_id: int) -> dict:
     """Send what a move made due (invitations, the new deadline, notifications); what was sent."""
     from prodops.operations import deliver
 
-    done = deliver(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id)
+    done = deliver(_ws(request), _model(request), outbox(request), campaign_id)
     return {"sent": done.sent, "failed": done.failed, "errors": done.errors[:20]}
 
 
@@ -221,7 +221,7 @@ def remind(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) 
     """Remind now those who have not submitted and were not written to in the last 20 hours."""
     from prodops.operations import remind as reminded
 
-    done = reminded(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id, who.user.email)
+    done = reminded(_ws(request), _model(request), outbox(request), campaign_id, who.user.email)
     return {"sent": done.sent, "failed": done.failed, "errors": done.errors[:20]}
 
 

@@ -234,6 +234,11 @@ def personal_link(request: Request, token: str) -> str:
     return base.rstrip("/") + f"/r/{token}"
 
 
+def outbox(request: Request):
+    """How this app's e-mails go out, links on the public address or the one the request came to."""
+    return request.app.state.settings.outbox(str(request.base_url))
+
+
 def messages(error: InputError) -> list[str]:
     """What a page lists of an InputError: each of its problems, or its message when it has none."""
     return [p.message for p in error.problems] or [error.message]

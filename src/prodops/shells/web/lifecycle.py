@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from prodops.core.errors import InputError, Refused
 from prodops.shells.web.admin import _dashboard, _date, _model, _ws
-from prodops.shells.web.app import messages, page
+from prodops.shells.web.app import messages, outbox, page
 from prodops.shells.web.security import Caller, Id, admin, form_data
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +43,7 @@ def schedule(request: Request, campaign_id: Id, who: Caller = Depends(admin), da
         scheduled(_ws(request), campaign_id, who.user.email)
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
-    deliver(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id)
+    deliver(_ws(request), _model(request), outbox(request), campaign_id)
     return _back(campaign_id)
 
 
@@ -55,7 +55,7 @@ def open_now(request: Request, campaign_id: Id, who: Caller = Depends(admin), da
         opened(_ws(request), campaign_id, who.user.email)
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
-    deliver(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id)
+    deliver(_ws(request), _model(request), outbox(request), campaign_id)
     return _back(campaign_id)
 
 
@@ -67,7 +67,7 @@ def extend(request: Request, campaign_id: Id, who: Caller = Depends(admin), data
         extended(_ws(request), campaign_id, _required_date(data, "closes", "the new closing day"), who.user.email)
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
-    deliver(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id)
+    deliver(_ws(request), _model(request), outbox(request), campaign_id)
     return _back(campaign_id)
 
 
@@ -85,7 +85,7 @@ def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
         finish(ws, _model(request), campaign_id, by=who.user.email)
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
-    deliver(ws, _model(request), request.app.state.settings.outbox(), campaign_id)
+    deliver(ws, _model(request), outbox(request), campaign_id)
     return _back(campaign_id)
 
 
@@ -132,7 +132,7 @@ def remind(request: Request, campaign_id: Id, who: Caller = Depends(admin), data
     from prodops.operations import remind as reminded
 
     try:
-        done = reminded(_ws(request), _model(request), request.app.state.settings.outbox(), campaign_id, who.user.email)
+        done = reminded(_ws(request), _model(request), outbox(request), campaign_id, who.user.email)
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
     return _dashboard(request, campaign_id, who, notice=f"Reminders: {done.words()}.")
@@ -205,7 +205,7 @@ def test_mail(request: Request, who: Caller = Depends(admin), data: dict = Depen
     from prodops.shells.web.admin import _campaigns_page
 
     try:
-        said = check_mail_server(request.app.state.settings.outbox(), who.user.email if data.get("send") == "1" else None)
+        said = check_mail_server(outbox(request), who.user.email if data.get("send") == "1" else None)
     except InputError as e:
         return _campaigns_page(request, messages(e), status_code=422)
     return _campaigns_page(request, notice=said)
