@@ -408,8 +408,10 @@ def notes(ws: Workspace, campaign_id: int) -> Notes:
     text, on the criteria k people noted on. Notes an admin hid are withheld."""
     found = campaign(ws, campaign_id)
     if found.privacy.confidential:
-        if found.state != "closed" or found.assessment_id is None:
+        if found.state != "closed":
             return Notes([], 0, 0, until_closed=True)
+        if found.assessment_id is None:  # closed with no one submitted: nothing was kept
+            return Notes([], 0, 0)
         # closed: the notes live on in the recorded assessment only, under pseudonyms
         people = ws.recorded.responses(found.assessment_id).respondents
         shown, withheld = shown_notes(((c, p.id, text) for p in people for c, text in p.notes.items()), found.privacy)

@@ -479,8 +479,9 @@ def tick(ws: Workspace, model: MaturityModel, outbox: Outbox, holder: str | None
     try:
         done, count = Sent(), 0
         for found in ws.campaigns.all():
-            if found.state == "draft" or (found.state == "closed" and not found.webhook):
-                continue
+            if found.state == "draft" or (found.state == "closed" and not (
+                    found.webhook and found.closed_at and now - found.closed_at < dt.timedelta(days=2))):
+                continue  # a closed campaign only has its webhook told, once, soon after
             if found.model_id != model.id:
                 continue  # another app's model serves it
             count += 1
