@@ -164,14 +164,19 @@ def test_a_later_deadline_is_told_once_to_those_who_have_not_submitted(tmp_path,
         made = operations.create_campaign(ws, MODEL, "Acme", "Q1", closes=dt.date(2026, 12, 10), reminders="",
                                           threshold=None)
         links = issued(operations.invite(ws, MODEL, made.id, PEOPLE))
+        operations.send_invitations(ws, MODEL, outbox, made.id, [(i.invite, i.token) for i in links[:1]])
         operations.save(ws, MODEL, links[0].token, ALL_MOSTLY, {}, submit=True)
+        clock.freeze(at(2))
+        operations.remind(ws, MODEL, outbox, made.id)  # Bo: his first e-mail
+        clock.freeze(at(3))
         operations.extend(ws, made.id, dt.date(2026, 12, 17), "lead@acme.example")
         for _ in range(2):
             operations.deliver(ws, MODEL, outbox, made.id)
-        assert sent(inbox) == [("bo@acme.example", "extended")]
-        text = inbox.messages[0].message.get_body(("plain",)).get_content()
+        assert sent(inbox) == [("ana@acme.example", "invitation"), ("bo@acme.example", "reminder"),
+                               ("bo@acme.example", "extended")]  # Ana submitted: not told
+        text = inbox.messages[-1].message.get_body(("plain",)).get_content()
         assert "Thursday 17 December 2026" in text
-        assert operations.form(ws, link_in(inbox.messages[0].message)).invite.respondent == "Bo"  # its own link works
+        assert operations.form(ws, link_in(inbox.messages[-1].message)).invite.respondent == "Bo"  # its own link works
         with pytest.raises(InputError, match="must be later"):
             operations.extend(ws, made.id, dt.date(2026, 12, 12))
 
@@ -206,7 +211,7 @@ def test_a_reopened_confidential_campaign_gives_people_their_answers_back_and_is
     clock.freeze(at(1))
     with Workspace.open(db_url) as ws:
         made = operations.create_campaign(ws, MODEL, "Acme", "Q1", threshold=3)
-        people = [{"name": f"P{i}", "email": f"p{i}@acme.example", "role": "pm"} for i in range(4)]
+        people = [{"name": f"P{i}", "email": f"p{i}@acme.example", "role": "pm"} for i in range(6)]
         links = issued(operations.invite(ws, MODEL, made.id, people))
         for link in links[:3]:
             operations.save(ws, MODEL, link.token, ALL_MOSTLY, {}, submit=True)
@@ -219,11 +224,12 @@ def test_a_reopened_confidential_campaign_gives_people_their_answers_back_and_is
         with pytest.raises(Refused, match="confidential"):  # open again: no result shown
             operations.result(ws, MODEL, made.id)
         assert operations.form(ws, links[0].token).invite.answered == len(MODEL.criteria)  # their answers are back
-        operations.save(ws, MODEL, links[3].token, dict.fromkeys(ALL_MOSTLY, "Fully"), {}, submit=True)
+        for link in links[3:]:  # three more: the revision shows no one's answers by difference
+            operations.save(ws, MODEL, link.token, dict.fromkeys(ALL_MOSTLY, "Fully"), {}, submit=True)
         clock.freeze(at(6))
         second = operations.close(ws, MODEL, made.id, by="lead@acme.example").recorded.id
         kept = ws.recorded.of("Acme")
-        assert [a.id for a in kept] == [second] and second != first and kept[0].respondents == 4
+        assert [a.id for a in kept] == [second] and second != first and kept[0].respondents == 6
         assert kept[0].revised == ((dt.date(2026, 12, 4), "P3 was on leave"),)
         said = operations.history_document(operations.history(ws, "Acme"))["assessments"][0]["revised"]
         assert said == [{"reopened": "2026-12-04", "reason": "P3 was on leave"}]
@@ -386,3 +392,138 @@ def test_prodops_campaigns_tick_does_what_is_due_from_cron(tmp_path, clock):
         assert "Q1" in listed and "open" in listed
     assert "does not work" in refused("campaigns", "tick", "--check-mail", "--smtp", inbox.url)  # stopped now
     assert "not valid" in refused("campaigns", "tick", "--check-mail", "--smtp", "http://mail.example")
+
+
+# --- what a review found: each with the scenario that broke -------------------------------------
+
+def test_a_failed_e_mail_is_tried_again_later_a_few_times(tmp_path, clock):
+    clock.freeze(at(1))
+    db = str(tmp_path / "w.db")
+    with Workspace.open(db) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", opens=dt.date(2026, 12, 2), reminders="",
+                                          threshold=None)
+        operations.invite(ws, MODEL, made.id, PEOPLE[:1])
+        with smtp_server(refuse=True) as down:
+            clock.freeze(at(2, 0, 1))  # it opens while the mail server refuses
+            assert operations.tick(ws, MODEL, operations.Outbox(down.url, base_url="http://x")).sent.failed == 1
+        with smtp_server() as inbox:
+            fine = operations.Outbox(inbox.url, base_url="http://x")
+            clock.freeze(at(2, 0, 10))
+            operations.tick(ws, MODEL, fine)
+            assert inbox.messages == []  # not before 15 minutes
+            clock.freeze(at(2, 0, 20))
+            operations.tick(ws, MODEL, fine)
+            clock.freeze(at(2, 1))
+            operations.tick(ws, MODEL, fine)
+            assert sent(inbox) == [("ana@acme.example", "invitation")]
+        [kept] = operations.deliveries(ws, made.id)[1]
+        assert (kept.status, kept.error) == ("sent", None)
+
+
+def test_a_bad_webhook_stops_no_other_campaign_and_its_address_is_never_said(tmp_path, clock):
+    from prodops.outbox.webhook import post, refused_address
+
+    assert refused_address("https://hooks.example/T0/B0/sec ret") and refused_address("https://h:abc/x")
+    assert "sec" not in post("https://hooks.example:0/T0/B0/secret", "x")
+    clock.freeze(at(1))
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        first = operations.create_campaign(ws, MODEL, "Acme", "Q1", closes=dt.date(2026, 12, 2))
+        ws.campaigns.change(first.id, {"webhook": "https://hooks.example/T0/B0/sec ret"})  # as an old row might hold
+        second = operations.create_campaign(ws, MODEL, "Acme", "Q2", closes=dt.date(2026, 12, 2))
+        clock.freeze(at(3))
+        done = operations.tick(ws, MODEL, operations.Outbox())
+        assert operations.campaign(ws, second.id).state == "closed" == operations.campaign(ws, first.id).state
+        assert not any("sec" in e for e in done.sent.errors)
+
+
+def test_a_campaign_closed_again_on_another_day_leaves_nothing_of_its_old_assessment(tmp_path, clock):
+    import sqlalchemy as sa
+
+    clock.freeze(at(1))
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", threshold=None)
+        links = issued(operations.invite(ws, MODEL, made.id, PEOPLE))
+        operations.save(ws, MODEL, links[0].token, ALL_MOSTLY, {}, submit=True)
+        old = operations.close(ws, MODEL, made.id).recorded.id
+        operations.reopen(ws, MODEL, made.id, dt.date(2026, 12, 9), "Bo was away")
+        operations.save(ws, MODEL, links[1].token, ALL_MOSTLY, {}, submit=True)
+        clock.freeze(at(5))
+        operations.close(ws, MODEL, made.id)
+        with ws.engine.connect() as conn:
+            for table in ("answers", "respondents", "dimension_levels"):
+                assert conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE assessment_id = :a"), {"a": old}).scalar() == 0
+
+
+def test_a_clone_opening_today_e_mails_its_invitations(tmp_path, clock):
+    clock.freeze(at(1))
+    with smtp_server() as inbox, Workspace.open(str(tmp_path / "w.db")) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q4", threshold=None)
+        operations.invite(ws, MODEL, made.id, PEOPLE)
+        copy = operations.clone(ws, MODEL, made.id, "Q1")
+        assert copy.state == "open"
+        operations.deliver(ws, MODEL, operations.Outbox(inbox.url, base_url="http://x"), copy.id)
+        assert sent(inbox) == [("ana@acme.example", "invitation"), ("bo@acme.example", "invitation")]
+        assert operations.form(ws, link_in(inbox.messages[0].message)).campaign.id == copy.id
+
+
+def test_a_later_closing_day_brings_its_reminders_again(tmp_path, clock):
+    clock.freeze(at(1))
+    with smtp_server() as inbox, Workspace.open(str(tmp_path / "w.db")) as ws:
+        outbox = operations.Outbox(inbox.url, base_url="http://x")
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", closes=dt.date(2026, 12, 5), reminders="close",
+                                          threshold=None)
+        operations.invite(ws, MODEL, made.id, PEOPLE[:1])
+        clock.freeze(at(5))
+        operations.tick(ws, MODEL, outbox)
+        operations.extend(ws, made.id, dt.date(2026, 12, 12))
+        operations.tick(ws, MODEL, outbox)  # more time: told
+        clock.freeze(at(12))
+        operations.tick(ws, MODEL, outbox)
+        assert sent(inbox) == [("ana@acme.example", "reminder"), ("ana@acme.example", "extended"),
+                               ("ana@acme.example", "reminder")]
+
+
+def test_a_confidential_revision_that_would_show_a_few_peoples_answers_keeps_the_earlier_result(tmp_path, clock):
+    clock.freeze(at(1))
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", threshold=3)
+        people = [{"name": f"P{i}", "email": f"p{i}@acme.example", "role": "pm"} for i in range(5)]
+        links = issued(operations.invite(ws, MODEL, made.id, people))
+        for link in links[:3]:
+            operations.save(ws, MODEL, link.token, ALL_MOSTLY, {}, submit=True)
+        first = operations.close(ws, MODEL, made.id).recorded.id
+        clock.freeze(at(2))
+        operations.reopen(ws, MODEL, made.id, dt.date(2026, 12, 4), "P3 and P4 were away")
+        operations.save(ws, MODEL, links[3].token, dict.fromkeys(ALL_MOSTLY, "Fully"), {}, submit=True)  # one alone
+        with pytest.raises(Refused, match="only 1 person has submitted since"):
+            operations.close(ws, MODEL, made.id)
+        clock.freeze(at(5))
+        operations.tick(ws, MODEL, operations.Outbox())  # past its closing day: closed, the earlier result stands
+        found = operations.campaign(ws, made.id)
+        assert found.state == "closed" and found.assessment_id == first
+        assert [a.respondents for a in ws.recorded.of("Acme")] == [3]
+
+
+def test_a_draft_opened_late_counts_from_today_and_one_past_its_closing_day_is_refused(tmp_path, clock):
+    clock.freeze(at(1))
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        late = operations.create_campaign(ws, MODEL, "Acme", "Late", draft=True, closes=dt.date(2026, 12, 20))
+        gone = operations.create_campaign(ws, MODEL, "Acme", "Gone", draft=True, closes=dt.date(2026, 12, 3))
+        clock.freeze(at(5))
+        assert operations.schedule(ws, late.id).opens == dt.date(2026, 12, 5)
+        with pytest.raises(InputError, match="before today"):
+            operations.schedule(ws, gone.id)
+
+
+def test_a_campaign_whose_people_retention_forgot_is_not_reopened(tmp_path, clock):
+    clock.freeze(at(1))
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        operations.change_setting(ws, "answers_retention_days", "0", "Acme")
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", threshold=None)
+        links = issued(operations.invite(ws, MODEL, made.id, PEOPLE))
+        operations.save(ws, MODEL, links[0].token, ALL_MOSTLY, {}, submit=True)
+        operations.close(ws, MODEL, made.id)
+        clock.freeze(at(3))
+        operations.apply_retention(ws)
+        with pytest.raises(Refused, match="Clone it instead"):
+            operations.reopen(ws, MODEL, made.id, dt.date(2026, 12, 9), "again")

@@ -365,6 +365,7 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
     from prodops.operations.assessments import Assessed, Recorded, evidence, scoped
 
     today = today or clock.today()
+    reopened = [e.at for e in ws.campaigns.events(campaign_id) if e.kind == "reopened"]
     with ws.campaigns.closing(campaign_id) as closing:
         if closing is None:
             raise Refused("unknown", f"no campaign #{campaign_id}")
@@ -382,7 +383,16 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
             raise InputError(f"an assessment of {found.team or found.organization} on {day} is recorded already "
                              f"(#{there[0]}, from campaign #{there[1]}); closing this campaign today would replace it "
                              "and lose its answers: close it another day")
-        campaign_responses = _responses(found, closing.submitted(), day)
+        submitted = closing.submitted()
+        if found.assessment_id is not None and found.threshold is not None and reopened:
+            # a revision beside the result it replaces shows, by difference, the answers of who submitted since
+            since = sum(1 for s in submitted if s.invite.submitted_at and s.invite.submitted_at >= reopened[-1])
+            if 0 < since < found.threshold:
+                raise Refused("confidential", f"only {since} {'person has' if since == 1 else 'people have'} "
+                                              f"submitted since campaign #{found.id} was reopened: a revised result "
+                                              "beside the one it replaces would show their answers by difference. "
+                                              f"Wait for at least {found.threshold}, or give more time")
+        campaign_responses = _responses(found, submitted, day)
         responses, teams = scoped(ws, campaign_responses)  # a unit's: its own data
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
         recorded = Recorded(*closing.close(responses, scored, model, by))

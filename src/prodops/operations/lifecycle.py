@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from prodops import clock
 from prodops.core.errors import InputError, Refused
 from prodops.core.lifecycle import (DEFAULT_TEMPLATES, KINDS, Letter, checked_reminders, checked_template,
-                                    deadline_words, due_reminder, filled, may_send, refused_move)
+                                    deadline_words, due_day, due_reminder, filled, may_send, refused_move)
 from prodops.core.model import MaturityModel
 from prodops.operations.access import digest, new_secret
 from prodops.operations.campaigns import Campaign, campaign, close, create_campaign, progress
@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from prodops.store.campaigns import Delivery
 
 SCHEDULER = "scheduler"  # who the scheduler's moves are kept as
-LEASE = dt.timedelta(minutes=5)  # how long a tick may hold the scheduler before another instance may take it
+LEASE = dt.timedelta(minutes=5)  # how long a tick holds the scheduler (renewed per campaign) before another may take it
+RETRY_AFTER = dt.timedelta(minutes=15)  # an e-mail or notification that failed is tried again after this...
+ATTEMPTS = 4  # ...up to this many times in all (about an hour)
 REASON_LENGTH = 500
 
 
@@ -64,9 +66,12 @@ def _move(ws: Workspace, found: Campaign, move: str, values: dict[str, Any], by:
 def schedule(ws: Workspace, campaign_id: int, by: str | None = None) -> Campaign:
     """A draft becomes scheduled: it opens by itself on its opening day (today: at once) and its
     invitations go by e-mail then."""
-    found = campaign(ws, campaign_id)
-    if found.opens <= clock.today():
-        return _move(ws, found, "schedule", {"state": "open"}, by, "opened on its day", kind="opened")
+    found, today = campaign(ws, campaign_id), clock.today()
+    if found.closes is not None and found.closes < today:
+        raise InputError(f"campaign #{found.id} closes on {found.closes}, before today: give it a later closing "
+                         "day first")
+    if found.opens <= today:  # its day has come (or passed: it opens today, and its reminders count from today)
+        return _move(ws, found, "schedule", {"state": "open", "opens": today}, by, "opened on its day", kind="opened")
     return _move(ws, found, "schedule", {"state": "scheduled"}, by, f"opens on {found.opens}", kind="scheduled")
 
 
@@ -90,7 +95,9 @@ def extend(ws: Workspace, campaign_id: int, closes: dt.date, by: str | None = No
     if found.closes is not None and closes <= found.closes:
         raise InputError(f"campaign #{found.id} closes on {found.closes} already: the new closing day must be later "
                          "(an earlier one would cut people off who were promised more time)")
-    return _move(ws, found, "extend", {"closes": closes}, by, closes.isoformat(), kind="extended")
+    # only a later closing day is news to tell ("extended"); a first one is "deadline set"
+    return _move(ws, found, "extend", {"closes": closes}, by, closes.isoformat(),
+                 kind="extended" if found.closes is not None else "deadline set")
 
 
 def reopen(ws: Workspace, model: MaturityModel, campaign_id: int, closes: dt.date, reason: str,
@@ -107,6 +114,10 @@ def reopen(ws: Workspace, model: MaturityModel, campaign_id: int, closes: dt.dat
         raise InputError(f"the new closing day {closes} has passed: choose today or a later day")
     if why := refused_move("reopen", found.state):
         raise Refused("closed", f"campaign #{found.id}: {why}")
+    if not ws.campaigns.invites(campaign_id):
+        raise Refused("closed", f"campaign #{found.id} holds no one any more (its people were forgotten after its "
+                                "retention, or never invited): reopened, it would replace its result with a new "
+                                "one of whoever answers now. Clone it instead")
     with ws.campaigns.closing(campaign_id) as closing:
         assert closing is not None
         if closing.campaign.state != "closed":
@@ -129,6 +140,7 @@ def clone(ws: Workspace, model: MaturityModel, campaign_id: int, name: str, open
                            threshold=found.threshold, draft=draft, owner=by or found.owner,
                            reminders=found.reminders, webhook=found.webhook, link_base=found.link_base,
                            templates=found.templates or None)
+    # its links were never shown to anyone: it e-mails its invitations itself (`deliver`)
     ws.campaigns.add_event(made.id, clock.now(), "cloned", by, f"from campaign #{found.id}")
     if people:
         invite(ws, model, made.id, people)
@@ -257,7 +269,7 @@ class _Mailer:
         if not self.outbox.smtp or not inv.email:
             return False
         now = clock.now()
-        claimed = self.ws.campaigns.claim(key, self.found.id, inv.id, "email", kind, now)
+        claimed = self.ws.campaigns.claim(key, self.found.id, inv.id, "email", kind, now, RETRY_AFTER, ATTEMPTS)
         if claimed is None:
             return False
         if self._last is not None:
@@ -349,8 +361,9 @@ def remind(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int
 
 def _mails_invitations(ws: Workspace, found: Campaign) -> bool:
     """Whether the campaign e-mails its invitations itself: it was made to open later (a draft or
-    scheduled), so its links could not be handed out when people were invited."""
-    return any(e.kind == "created" and e.detail in ("draft", "scheduled") for e in ws.campaigns.events(found.id))
+    scheduled) or cloned, so its links were not handed out when people were invited."""
+    return any((e.kind == "created" and e.detail in ("draft", "scheduled")) or e.kind == "cloned"
+               for e in ws.campaigns.events(found.id))
 
 
 def deliver(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int) -> Sent:
@@ -377,20 +390,24 @@ def _mails_due(ws: Workspace, model: MaturityModel, outbox: Outbox, found: Campa
     today, now = clock.today(), clock.now()
     people = [i for i in list_invites(ws, found.id) if not i.revoked and i.email]
     waiting = [i for i in people if not i.submitted_at]
+    events = ws.campaigns.events(found.id)
     invitations = _mails_invitations(ws, found)
     slot = due_reminder(found.reminder_days, found.opens, found.closes, today)
-    extended = [e.detail for e in ws.campaigns.events(found.id) if e.kind == "extended"]
+    extended = [e for e in events if e.kind == "extended"]
     with _Mailer(ws, model, outbox, found) as mailer:
         for inv in people if invitations else []:
             if not inv.submitted_at:
                 mailer.mail(inv, "invitation", f"invitation:{inv.id}")
-        if extended and found.closes is not None and extended[-1] == found.closes.isoformat():
+        if extended and found.closes is not None and extended[-1].detail == found.closes.isoformat():
+            for inv in waiting:  # told those written to before it: the others' first e-mail says the new day
+                last = mailer.last_sent(inv.id)
+                if last is not None and last <= extended[-1].at:
+                    mailer.mail(inv, "extended", f"extended:{inv.id}:{found.closes}")
+        if slot:
+            day = due_day(slot, found.opens, found.closes)  # in the key: a later closing day brings its reminders again
             for inv in waiting:
-                mailer.mail(inv, "extended", f"extended:{inv.id}:{found.closes}")
-        for inv in waiting if slot else []:
-            key = f"reminder:{inv.id}:{slot}"
-            if may_send(mailer.last_sent(inv.id), now) and not ws.campaigns.claimed(key):
-                mailer.mail(inv, "reminder", key)
+                if may_send(mailer.last_sent(inv.id), now):
+                    mailer.mail(inv, "reminder", f"reminder:{inv.id}:{slot}:{day}")
     return mailer.done
 
 
@@ -400,17 +417,22 @@ def _close_on_time(ws: Workspace, model: MaturityModel, outbox: Outbox, found: C
     an event, once a day, for an admin to settle."""
     try:
         close(ws, model, found.id, by=SCHEDULER)
-    except Refused:
-        pass  # closed meanwhile, by hand or by another instance
+    except Refused as e:
+        if e.kind == "confidential":  # a revision would show a few people's answers: the earlier result stands
+            _close_unrecorded(ws, found.id, f"the result recorded before stands: {e.message}")
     except InputError as e:
         if not ws.campaigns.submitted(found.id):
-            with ws.campaigns.closing(found.id) as closing:
-                if closing is not None and closing.campaign.state == "open":
-                    closing.close_empty(SCHEDULER)
+            _close_unrecorded(ws, found.id, "no one had submitted: nothing recorded")
         elif ws.campaigns.claim(f"close-failed:{found.id}:{clock.today()}", found.id, None, "event", "close-failed",
-                                clock.now()) is not None:
+                                clock.now(), RETRY_AFTER, 1) is not None:
             ws.campaigns.add_event(found.id, clock.now(), "close-failed", SCHEDULER, e.message)
     return Sent()
+
+
+def _close_unrecorded(ws: Workspace, campaign_id: int, why: str) -> None:
+    with ws.campaigns.closing(campaign_id) as closing:
+        if closing is not None and closing.campaign.state == "open":  # not closed meanwhile
+            closing.close_unrecorded(SCHEDULER, why)
 
 
 def _notify(ws: Workspace, model: MaturityModel, found: Campaign) -> Sent:
@@ -445,7 +467,7 @@ def _notify(ws: Workspace, model: MaturityModel, found: Campaign) -> Sent:
             said = "no one had submitted, so nothing was recorded"
         due.append((f"webhook:{found.id}:closed:{found.closed_at.isoformat()}", "closed", f"\"{where}\" closed: {said}."))
     for key, kind, text in due:
-        claimed = ws.campaigns.claim(key, found.id, None, "webhook", kind, clock.now())
+        claimed = ws.campaigns.claim(key, found.id, None, "webhook", kind, clock.now(), RETRY_AFTER, ATTEMPTS)
         if claimed is None:
             continue
         error = post(found.webhook, text)
@@ -484,8 +506,13 @@ def tick(ws: Workspace, model: MaturityModel, outbox: Outbox, holder: str | None
                 continue  # a closed campaign only has its webhook told, once, soon after
             if found.model_id != model.id:
                 continue  # another app's model serves it
+            if not ws.campaigns.lease("scheduler", holder, clock.now(), clock.now() + LEASE):
+                break  # held too long (a slow mail server): another instance has taken over
             count += 1
-            done.add(deliver(ws, model, outbox, found.id))
+            try:
+                done.add(deliver(ws, model, outbox, found.id))
+            except (InputError, Refused, ValueError, OSError) as e:  # one campaign's fault stops no other's
+                done.errors.append(f"campaign #{found.id}: {type(e).__name__}")
         today = clock.today()  # the day's retention, once: its lease is never given back
         tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
         forgotten = apply_retention(ws, today) if ws.campaigns.lease(f"retention:{today}", holder, now, tomorrow) else []

@@ -89,7 +89,7 @@ def message(letter: Letter, sender: str, to: str, reply_to: str | None = None, a
     m["To"] = to
     if reply_to:
         m["Reply-To"] = reply_to
-    m["Subject"] = letter.subject
+    m["Subject"] = " ".join(letter.subject.split())  # one line, whatever a name or a wording held
     m["Date"] = format_datetime(clock.now())
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     m["Message-ID"] = make_msgid(domain=domain)

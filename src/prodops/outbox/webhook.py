@@ -3,6 +3,7 @@ address is a secret: it is never written into what this says."""
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import urllib.error
@@ -16,8 +17,12 @@ def refused_address(url: str) -> str | None:
     """Why `url` cannot be a webhook, or None: https:// anywhere; http:// only on this machine
     (a local relay; the message would otherwise cross the network in clear)."""
     parts = urlsplit(url.strip())
-    if not parts.hostname or len(url) > 1000:
-        return "give the webhook's whole address, https://..."
+    try:
+        parts.port  # noqa: B018 -- a port that is not a number raises here
+    except ValueError:
+        return "the webhook's address has a bad port"
+    if not parts.hostname or len(url) > 1000 or any(c.isspace() or not c.isprintable() for c in url.strip()):
+        return "give the webhook's whole address, https://..., with no spaces"
     if parts.scheme == "https":
         return None
     if parts.scheme == "http":
@@ -43,14 +48,14 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def post(url: str, text: str) -> str | None:
     """Send `text`; None when the webhook took it, else what failed (without the address)."""
-    request = urllib.request.Request(url, data=json.dumps({"text": text}).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "User-Agent": "prodops-maturity"})
     try:
+        request = urllib.request.Request(url, data=json.dumps({"text": text}).encode(), method="POST",
+                                         headers={"Content-Type": "application/json", "User-Agent": "prodops-maturity"})
         with _OPENER.open(request, timeout=TIMEOUT) as answer:
             answer.read(1000)
     except urllib.error.HTTPError as e:
         return f"the webhook answered {e.code} {e.reason}"
-    except (urllib.error.URLError, OSError) as e:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as e:  # never its text: the address
         reason = getattr(e, "reason", e)
         return f"the webhook could not be reached ({type(reason).__name__})"
     return None

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from prodops import clock
-from prodops.store.assessments import record
+from prodops.store.assessments import _CHILD_TABLES, record
 from prodops.store.dialects import aware, dialect_insert
 from prodops.store.organizations import register
-from prodops.store.tables import (answers, assessments, campaign_events, campaigns, deliveries, invite_answers,
-                                  invite_links, invites, leases)
+from prodops.store.tables import (answers, assessments, campaign_events, campaigns, deliveries, erasures,
+                                  invite_answers, invite_links, invites, leases)
 
 if TYPE_CHECKING:
     from prodops.core.responses import Responses
@@ -201,13 +201,22 @@ class Campaigns:
     # --- what is sent -------------------------------------------------------------------------------
 
     def claim(self, key: str, campaign_id: int, invite_id: int | None, channel: str, kind: str,
-              now: dt.datetime) -> int | None:
+              now: dt.datetime, retry_after: dt.timedelta, attempts: int) -> int | None:
         """Claim the sending of one e-mail or notification by its unique key; its delivery's id, or
-        None when it was claimed before (by this instance or another): it goes once."""
+        None when it was claimed before (by this instance or another): it goes once. One that failed
+        (or was left sending by a process that died) is claimed again after `retry_after`, up to
+        `attempts` times in all; a conditional UPDATE, so that of two instances one retries it."""
         with self._ws.transaction() as conn:
-            return conn.execute(dialect_insert(conn)(deliveries).values(
+            claimed = conn.execute(dialect_insert(conn)(deliveries).values(
                 key=key, campaign_id=campaign_id, invite_id=invite_id, channel=channel, kind=kind, at=now,
                 status="sending").on_conflict_do_nothing(index_elements=["key"]).returning(deliveries.c.id)).scalar()
+            if claimed is not None:
+                return int(claimed)
+            again = conn.execute(deliveries.update().where(
+                (deliveries.c.key == key) & (deliveries.c.status != "sent") & (deliveries.c.at < now - retry_after)
+                & (deliveries.c.attempts < attempts))
+                .values(status="sending", at=now, attempts=deliveries.c.attempts + 1).returning(deliveries.c.id)).scalar()
+            return None if again is None else int(again)
 
     def delivered(self, delivery_id: int, now: dt.datetime, error: str | None = None) -> None:
         """The claimed delivery was sent at `now`, or failed with `error`."""
@@ -220,10 +229,6 @@ class Campaigns:
         with self._ws.transaction(write=False) as conn:
             return [Delivery(r.id, r.invite_id, r.channel, r.kind, aware(r.at), r.status, r.error) for r in conn.execute(
                 sa.select(deliveries).where(deliveries.c.campaign_id == campaign_id).order_by(deliveries.c.id))]
-
-    def claimed(self, key: str) -> bool:
-        with self._ws.transaction(write=False) as conn:
-            return conn.execute(sa.select(deliveries.c.id).where(deliveries.c.key == key)).first() is not None
 
     def add_link(self, invite_id: int, token_hash: str, now: dt.datetime) -> None:
         """One more live link of the invite (an e-mail carries it)."""
@@ -446,12 +451,13 @@ class Closing:
         self._conn = conn
         self.campaign = campaign
 
-    def close_empty(self, by: str | None) -> None:
-        """Close it with nothing to record (no one submitted): it takes no more answers."""
+    def close_unrecorded(self, by: str | None, why: str) -> None:
+        """Close it without recording anything new (no one submitted; or what it recorded before
+        stands): it takes no more answers."""
         now = clock.now()
         self._conn.execute(campaigns.update().where(campaigns.c.id == self.campaign.id).values(
             closed_at=now, state="closed"))
-        _event(self._conn, self.campaign.id, now, "closed", by, "no one had submitted: nothing recorded")
+        _event(self._conn, self.campaign.id, now, "closed", by, why)
 
     def reopen(self, closes: dt.date, by: str | None, reason: str) -> None:
         """Take answers again until `closes`. A confidential campaign's answers were cut loose from
@@ -502,6 +508,9 @@ class Closing:
         recorded = record(self._conn, responses, result, model)
         before = self.campaign.assessment_id
         if before is not None and before != recorded[0]:  # closed again on another day: that one is replaced
+            # everything of it, children first: no database is trusted to cascade (SQLite does not by default)
+            for table in (*_CHILD_TABLES, erasures):
+                self._conn.execute(table.delete().where(table.c.assessment_id == before))
             self._conn.execute(assessments.delete().where(assessments.c.id == before))
         self._conn.execute(campaigns.update().where(campaigns.c.id == self.campaign.id).values(
             closed_at=now, assessment_id=recorded[0], state="closed"))

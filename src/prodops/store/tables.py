@@ -244,6 +244,7 @@ deliveries = sa.Table(
     sa.Column("at", _when, nullable=False),
     sa.Column("status", sa.String(20), nullable=False),  # sending, sent, failed
     sa.Column("error", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),  # a failed one is tried again, a few times
 )
 
 # Who runs the scheduled work now, until when: one instance at a time

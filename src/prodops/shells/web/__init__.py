@@ -60,7 +60,7 @@ class Settings:
             "smtp": env.get("PRODOPS_SMTP_URL") or None,
             "mail_from": env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
             "base_url": env.get("PRODOPS_BASE_URL") or None,
-            "tick_seconds": float(env["PRODOPS_TICK_SECONDS"]) if env.get("PRODOPS_TICK_SECONDS") else cls.tick_seconds,
+            "tick_seconds": _seconds(env.get("PRODOPS_TICK_SECONDS"), cls.tick_seconds),
         }
         return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
 
@@ -70,6 +70,22 @@ class Settings:
         from prodops.operations import Outbox
 
         return Outbox(self.smtp, self.mail_from, self.base_url or address)
+
+
+def _seconds(text: str | None, default: float) -> float:
+    """PRODOPS_TICK_SECONDS as a number of seconds, or a clear error."""
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 86_400:
+        from prodops.core.errors import InputError
+
+        raise InputError(f"PRODOPS_TICK_SECONDS is {text[:20]!r}: give the seconds between the scheduler's ticks, "
+                         "0 to 86400 (0: never)")
+    return value
 
 
 def create_app(settings: Settings | None = None):

@@ -103,7 +103,7 @@ def reopen(request: Request, campaign_id: Id, who: Caller = Depends(admin), data
 
 @router.post("/campaigns/{campaign_id}/clone")
 def clone(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import clone as cloned
+    from prodops.operations import clone as cloned, deliver
 
     try:
         made = cloned(_ws(request), _model(request), campaign_id, str(data.get("name", "")),
@@ -111,6 +111,7 @@ def clone(request: Request, campaign_id: Id, who: Caller = Depends(admin), data:
                       who.user.email, draft=data.get("draft") == "1")
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
+    deliver(_ws(request), _model(request), outbox(request), made.id)  # opening today: its invitations go now
     return _back(made.id)
 
 

@@ -3,7 +3,8 @@ the address links use; the further links an invite's e-mails carry; what happene
 (its events), what was sent to whom (its deliveries, each claimed once by a unique key), and the
 scheduler's lease
 
-Campaigns before it are open, or closed where they were closed.
+Campaigns before it are open, or closed where they were closed, and send no reminders until an
+admin sets reminder days.
 
 Revision ID: 0013
 Revises: 0012
@@ -29,6 +30,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("webhook", sa.Text, nullable=True))
         batch.add_column(sa.Column("link_base", sa.String(300), nullable=True))
     op.execute("UPDATE campaigns SET state = 'closed' WHERE closed_at IS NOT NULL")
+    # their people were not told to expect reminders: none, until an admin sets reminder days
+    op.execute("UPDATE campaigns SET reminders = '[]'")
     op.create_table(
         "campaign_events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -50,6 +53,7 @@ def upgrade() -> None:
         sa.Column("at", _when, nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("error", sa.Text, nullable=True),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
     )
     op.create_index("ix_deliveries_campaign_id", "deliveries", ["campaign_id"])
     op.create_table(
