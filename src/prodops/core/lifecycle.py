@@ -30,7 +30,7 @@ STATES = ("draft", "scheduled", "open", "closed")
 MOVES = {
     "schedule": ("draft",),  # to scheduled (or open, when its opening day has come)
     "open": ("draft", "scheduled"),  # now, whatever its opening day said
-    "extend": ("scheduled", "open"),  # a later closing day
+    "extend": ("draft", "scheduled", "open"),  # a later closing day
     "close": ("open",),
     "reopen": ("closed",),
 }
