@@ -152,6 +152,14 @@ def test_no_page_has_a_serious_accessibility_violation(browser, server, width):
     page.locator("table.list a").first.click()
     page.wait_for_load_state()
     found["/campaigns/N"] = serious(page)
+    dashboard = page.url
+    for path in ("/remind", "/emails", "/emails?kind=reminder"):  # the pages of a campaign's life
+        page.goto(dashboard + path)
+        found["/campaigns/N" + path] = serious(page)
+    page.goto(dashboard)
+    page.get_by_role("button", name="Close and record…").click()  # its confirmation
+    page.wait_for_load_state()
+    found["/campaigns/N/close"] = serious(page)
     assert not {k: v for k, v in found.items() if v}
 
 
