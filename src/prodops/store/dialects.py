@@ -26,5 +26,8 @@ def aware(when: dt.datetime) -> dt.datetime: ...
 @overload
 def aware(when: None) -> None: ...
 def aware(when: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as UTC: SQLite gives it back without its zone."""
-    return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
+    """A stored time as UTC: SQLite gives it back without its zone, PostgreSQL in the server's zone
+    (whose calendar day may be another)."""
+    if when is None:
+        return None
+    return when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC)
