@@ -527,3 +527,53 @@ def test_a_campaign_whose_people_retention_forgot_is_not_reopened(tmp_path, cloc
         operations.apply_retention(ws)
         with pytest.raises(Refused, match="Clone it instead"):
             operations.reopen(ws, MODEL, made.id, dt.date(2026, 12, 9), "again")
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_served_apps_on_one_postgresql_tick_and_send_each_e_mail_once(postgres_url, clock):
+    """Two `prodops serve` apps (each its scheduler thread ticking every 0.1 s) on one PostgreSQL, the
+    clock moved past each due time: the campaign opens, reminds and closes once, each e-mail once."""
+    import time
+
+    import uvicorn
+
+    from prodops.shells.web import Settings, create_app
+    from tests.pgserver import free_port
+
+    clock.freeze(at(1))
+    with Workspace.open(postgres_url) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q1", opens=dt.date(2026, 12, 2),
+                                          closes=dt.date(2026, 12, 4), reminders="open+1", threshold=None,
+                                          link_base="http://assess.acme.example")
+        operations.invite(ws, MODEL, made.id, PEOPLE)
+    with smtp_server() as inbox:
+        servers = []
+        for _ in range(2):
+            app = create_app(Settings(db=postgres_url, smtp=inbox.url, tick_seconds=0.1))
+            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+            threading.Thread(target=server.run, daemon=True).start()
+            servers.append((server, app))
+        try:
+            deadline = time.monotonic() + 20
+            while not all(s.started for s, _a in servers) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            for when, wanted in ((at(2, 0, 5), 2), (at(3, 0, 5), 4)):
+                clock.freeze(when)
+                inbox.wait(wanted, timeout=20)
+                time.sleep(1)  # ten more ticks of each: nothing more goes
+                assert len(inbox.messages) == wanted
+            clock.freeze(at(5, 0, 5))
+            deadline = time.monotonic() + 20
+            with Workspace.open(postgres_url) as ws:
+                while operations.campaign(ws, made.id).state != "closed" and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert [e.kind for e in ws.campaigns.events(made.id)] == ["created", "opened", "closed"]
+        finally:
+            for server, _app in servers:
+                server.should_exit = True
+            time.sleep(0.5)
+            for _server, app in servers:
+                app.state.ws.close()
+    assert sorted(sent(inbox)) == [("ana@acme.example", "invitation"), ("ana@acme.example", "reminder"),
+                                   ("bo@acme.example", "invitation"), ("bo@acme.example", "reminder")]
