@@ -96,6 +96,12 @@ def evidence(d: dict) -> str:
     return f"{shown} (line {line(d['op'], d['threshold'], True)})" + (f" from {basis}" if basis else "")
 
 
+def p_words(p: float) -> str:
+    """A p-value as a board reads it: "p < 0.001", else to three places ("p = 0.012"); the exact
+    value is in the methodology and the JSON."""
+    return "p < 0.001" if p < 0.001 else f"p = {half_up(p, 3)}"
+
+
 def signed(x: float, places: int = 1) -> str:
     """+3.2, -0.4, 0.0: a change with its sign, never -0.0."""
     d = half_up(x, places)

@@ -104,7 +104,7 @@ def mann_whitney_p(a: np.ndarray, b: np.ndarray) -> float:
 
 def conclusion(result: dict, label: str) -> str:
     """One plain sentence a leadership reader can take at its word."""
-    from prodops.core.numbers import count, half_up, signed
+    from prodops.core.numbers import count, half_up, p_words, signed
 
     nb, na = result["before"]["n"], result["after"]["n"]
     left_out = _left_out(result)
@@ -120,7 +120,7 @@ def conclusion(result: dict, label: str) -> str:
                 f"(at least {MIN_SPRINTS} in each period are needed).")
     else:
         ci = f"95% CI {signed(result['ci_low_pp'])} to {signed(result['ci_high_pp'])} points"
-        text = f"{moved.capitalize()} ({ci}; Mann-Whitney p = {result['p_value']:.3g}; {counts})."
+        text = f"{moved.capitalize()} ({ci}; Mann-Whitney {p_words(result['p_value'])}; {counts})."
         if result["ci_low_pp"] <= 0 <= result["ci_high_pp"]:
             text += " The interval includes no change, so this could be chance."
     bounds = {result[p].get("bound") for p in ("before", "after")} - {None}

@@ -606,6 +606,16 @@ def revenue(report: dict) -> Section | None:
         charts=["revenue-wins"], tables=tables)
 
 
+# What each measurement is, in words (its id stays in the JSON and the methodology)
+MEASURE_NAMES = {
+    "planning_delay_share": "Sprints that started late",
+    "sprint_cadence_consistency": "Sprints on the common cadence",
+    "pm_overhead_share": "PM working time on overhead",
+    "planning_accuracy": "Planning accuracy",
+    "gtm_ready_rate": "Launches with a complete checklist",
+}
+
+
 def symptoms(report: dict) -> Section | None:
     sv = report["value"]["symptoms"]
     if not sv:
@@ -618,8 +628,9 @@ def symptoms(report: dict) -> Section | None:
         "The data has no dates, so no window to look for symptoms in."], [], [
         _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Line", "text"),
                                         ("Rests on", "text"), ("Present", "text")],
-               [(s["symptom"], s["measure"], _beside(s["value"], "percent", s["op"], s["threshold"],
-                                                     None if s["present"] is None else not s["present"]),
+               [(s["symptom"], MEASURE_NAMES.get(s["measure"], s["measure"]),
+                 _beside(s["value"], "percent", s["op"], s["threshold"],
+                         None if s["present"] is None else not s["present"]),
                  line(s["op"], s["threshold"], True), rests_on(s),
                  too_few(s) or ("yes" if s["present"] else "no")) for s in sv["symptoms"]],
                "Rests on: the sprints, launches or survey respondents measured, and their first and last day; "
@@ -664,9 +675,12 @@ def methodology(report: dict) -> Section:
                              [(a,) for a in m["approximations"]]))
     titles = {"scoring": "Scoring", "roadmap": "Roadmap", "before_after": "Before and after",
               **{m.key: m.method_title for m in METRICS.values()}}
+    ba = ((report["value"].get("predictability") or {}).get("before_after") or {})
+    exact = ([f"The before-and-after comparison's exact two-sided Mann-Whitney p: {ba['p_value']:.3g} (the report "
+              "writes a p below 0.001 as p < 0.001)."] if ba.get("p_value") is not None else [])
     return Section("methodology", TITLES["methodology"], [
         f"How each figure is computed, quoted from the code that computes it. Data dated after {m['as_of']} is left "
-        "out: a sprint counts once it has ended, a launch not yet due is pending."], [], tables,
+        "out: a sprint counts once it has ended, a launch not yet due is pending.", *exact], [], tables,
         [(titles.get(k, k), prose(v)) for k, v in m["definitions"].items()])
 
 
