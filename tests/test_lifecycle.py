@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from prodops import operations
+from prodops import clock as program_clock, operations
 from prodops.core.errors import InputError, Refused
 from prodops.core.lifecycle import (DEFAULT_REMINDERS, checked_reminders, checked_template, deadline_words,
                                     due_reminder, filled)
@@ -531,9 +531,18 @@ def test_a_campaign_whose_people_retention_forgot_is_not_reopened(tmp_path, cloc
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_two_served_apps_on_one_postgresql_tick_and_send_each_e_mail_once(postgres_url, clock):
+def test_two_served_apps_on_one_postgresql_tick_and_send_each_e_mail_once(postgres_url):
     """Two `prodops serve` apps (each its scheduler thread ticking every 0.1 s) on one PostgreSQL, the
-    clock moved past each due time: the campaign opens, reminds and closes once, each e-mail once."""
+    clock moved past each due time: the campaign opens, reminds and closes once, each e-mail once.
+    (The program's clock is frozen here, not through the `clock` fixture: servers in threads do not
+    run under faketime, which the clock tests are run again under.)"""
+    try:
+        _two_served_apps(postgres_url)
+    finally:
+        program_clock.unfreeze()
+
+
+def _two_served_apps(postgres_url: str) -> None:
     import time
 
     import uvicorn
@@ -541,6 +550,7 @@ def test_two_served_apps_on_one_postgresql_tick_and_send_each_e_mail_once(postgr
     from prodops.shells.web import Settings, create_app
     from tests.pgserver import free_port
 
+    clock = program_clock
     clock.freeze(at(1))
     with Workspace.open(postgres_url) as ws:
         made = operations.create_campaign(ws, MODEL, "Acme", "Q1", opens=dt.date(2026, 12, 2),
