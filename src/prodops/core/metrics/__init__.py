@@ -83,8 +83,15 @@ class Metric:
         return self.name.replace("-", "_")
 
     def compute(self, tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
-        """The metric from the tables as known on `options.as_of`; None when its data is absent."""
-        return import_module(f"prodops.core.metrics.{self.module}").compute(known_by(tables, options.as_of), options)
+        """The metric from the tables as known on `options.as_of`; None when its data is absent. Its
+        `records` add the rows not known yet on that day, where the metric lists them (`unknown_records`)."""
+        module = import_module(f"prodops.core.metrics.{self.module}")
+        known = known_by(tables, options.as_of)
+        out = module.compute(known, options)
+        unknown = getattr(module, "unknown_records", None)
+        if out is not None and unknown is not None and options.as_of is not None:
+            out["records"] = out["records"] + unknown(tables, known, options)
+        return out
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in (

@@ -14,6 +14,9 @@ is *pending*: left out of every rate and listed. One that has not happened and i
 is *late*: not on time, so failed, whatever its checklist says.
 Rates are over the launches whose answer is known, and say how many those are. The date of a
 launch is the day it launched, or the day it was due if it has not; its year is that date's.
+`records` lists every launch with its three parts, its outcome and why: counted in its year's
+rate when its outcome is known, else left out with the reason (pending, outcome unknown, dated
+before the period).
 """
 
 from __future__ import annotations
@@ -95,9 +98,39 @@ def launch_success(launches: pl.DataFrame, checklist: pl.DataFrame, grace_days: 
     ]
     unknown = judged.filter(pl.col("succeeded").is_null()).select("launch", "name", "year").to_dicts()
     pending = outcomes.filter(pl.col("pending")).select("launch", "name", "original_date").to_dicts()
+    records = [_record(r, grace_days, as_of) for r in outcomes.iter_rows(named=True)]
     orphans = checklist.join(launches.select("launch"), on="launch", how="anti")["launch"].unique().sort().to_list()
     return {"grace_days": grace_days, "as_of": None if as_of is None else as_of.isoformat(), "years": rows,
-            "failures": failures, "unknown": unknown, "pending": pending, "checklist_for_unknown_launches": orphans}
+            "failures": failures, "unknown": unknown, "pending": pending, "checklist_for_unknown_launches": orphans,
+            "records": records}
+
+
+UNKNOWN_PARTS = {"on_time": "not launched", "gtm_ready": "no checklist", "adoption_met": "no adoption target or figure"}
+
+
+def _record(row: dict, grace_days: int, as_of: dt.date | None) -> dict:
+    """A launch as a record: its parts, its outcome, and why it is not counted when it is not."""
+    reasons = [why if c != "on_time" or row["actual_date"] is not None else "late: not launched yet"
+               for c, why in CHECKS.items() if row[c] is False]
+    outcome = ("pending" if row["pending"] else "unknown" if row["succeeded"] is None
+               else "succeeded" if row["succeeded"] else "failed")
+    if outcome == "pending":
+        due = row["original_date"] + dt.timedelta(days=grace_days)
+        reason: str | None = f"pending: due by {due.isoformat()}, not launched by {as_of and as_of.isoformat()}"
+    elif outcome == "unknown":
+        reason = "outcome unknown: " + ", ".join(UNKNOWN_PARTS[c] for c in CHECKS if row[c] is None)
+    else:
+        reason = None
+    return {"id": row["launch"], "name": row["name"], "team": row.get("team"), "year": row["year"],
+            "original_date": _day(row["original_date"]), "actual_date": _day(row["actual_date"]),
+            "on_time": row["on_time"], "gtm_ready": row["gtm_ready"], "checklist_items": row["checklist_items"],
+            "adoption_q1": row["adoption_q1"], "adoption_target": row["adoption_target"],
+            "adoption_met": row["adoption_met"], "outcome": outcome, "failed_because": "; ".join(reasons) or None,
+            "counted": reason is None, "reason": reason}
+
+
+def _day(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _clean(row: dict) -> dict:
@@ -109,4 +142,10 @@ def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
     launches = since(tables["launches"], launch_date(), options)
     if not launches.height:
         return None
-    return launch_success(launches, tables["launch_checklist"], options.grace_days, options.as_of)
+    out = launch_success(launches, tables["launch_checklist"], options.grace_days, options.as_of)
+    earlier = tables["launches"].join(launches.select("launch"), on="launch", how="anti")
+    if earlier.height:
+        before = launch_outcomes(earlier, tables["launch_checklist"], options.grace_days, options.as_of)
+        out["records"] += [{**_record(r, options.grace_days, options.as_of), "counted": False,
+                            "reason": f"dated before {options.since}"} for r in before.iter_rows(named=True)]
+    return out

@@ -22,6 +22,11 @@ Definitions:
   completed committed work (so planning accuracy is at most what is shown); Jira payloads without
   history count every issue in the sprint when it closed as committed (so all three ratios are
   approximate). Each figure carries its bound: exact, at most, or approximate.
+- `records` lists every sprint the figures rest on or leave out, from the one computation that
+  gives them: `counted` (in the team and overall figures) or the reason it is not (zero
+  commitment, another team, started before the period, ended after the as-of date), and, with a
+  change date, its `period` and whether the before/after comparison counts it (`compared`, else
+  `comparison_reason`: spanning the change date, undated, zero commitment, no such figure).
 """
 
 from __future__ import annotations
@@ -166,11 +171,7 @@ def before_after(sprints: pl.DataFrame, change_date, metric: str = "planning_acc
     from prodops.core.metrics.stats import compare, conclusion
 
     num, den = RATES[metric]
-    rates = sprint_rates(sprints)
-    period = (pl.when(pl.col("start").is_null() | pl.col("end").is_null()).then(pl.lit("undated"))
-              .when(pl.col("end") < change_date).then(pl.lit("before"))
-              .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
-    rates = rates.with_columns(period=period)
+    rates = sprint_rates(sprints).with_columns(period=_periods(change_date))
     missing = pl.col(metric).is_null() & ~pl.col("excluded")
     kept = rates.filter(~pl.col("excluded") & ~missing & pl.col("period").is_in(["before", "after"]))
 
@@ -215,11 +216,70 @@ def by_quarter(sprints: pl.DataFrame, per_team: bool = False) -> list[dict]:
     return out
 
 
+RECORD_VALUES = ["team", "sprint", "start", "end", "unit", "committed", "completed_committed", "completed",
+                 "added", "removed", *RATES, "approximation"]
+
+
+def _periods(change_date) -> pl.Expr:
+    """Each sprint's side of the change date: before, after, spanning or undated."""
+    return (pl.when(pl.col("start").is_null() | pl.col("end").is_null()).then(pl.lit("undated"))
+            .when(pl.col("end") < change_date).then(pl.lit("before"))
+            .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
+
+
+def _record(row: dict, counted: bool, reason: str | None) -> dict:
+    out: dict = {"id": f"{row['team']} / {row['sprint']}", **{k: row.get(k) for k in RECORD_VALUES}}
+    for k in ("start", "end"):
+        out[k] = row[k] and row[k].isoformat()
+    for k in RATES:
+        if isinstance(out[k], float) and out[k] != out[k]:
+            out[k] = None
+    return {**out, "counted": counted, "reason": reason}
+
+
+def sprint_records(sprints: pl.DataFrame, change_date=None, metric: str = "planning_accuracy") -> list[dict]:
+    """Every sprint of `sprints` as a record: counted in the figures unless its commitment is zero,
+    and, with `change_date`, its period and whether the comparison of `metric` counts it. The same
+    `sprint_rates` and periods the figures are computed from."""
+    rates = sprint_rates(sprints)
+    if change_date is not None:
+        rates = rates.with_columns(period=_periods(change_date))
+    out = []
+    for row in rates.iter_rows(named=True):
+        record = _record(row, not row["excluded"], "zero commitment" if row["excluded"] else None)
+        if change_date is not None:
+            why = ("zero commitment" if row["excluded"] else
+                   {"spanning": "spanning the change date", "undated": "undated"}.get(row["period"])
+                   or (f"no {metric.replace('_', ' ')}" if row[metric] is None or row[metric] != row[metric] else None))
+            record.update(period=row["period"], compared=why is None, comparison_reason=why)
+        out.append(record)
+    return out
+
+
+def left_out(sprints: pl.DataFrame, reason: str) -> list[dict]:
+    """Sprints the figures leave out before computing (another team, another period), as records."""
+    return [_record(row, False, reason) for row in sprint_rates(sprints).iter_rows(named=True)]
+
+
+def unknown_records(tables: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame], options: Options) -> list[dict]:
+    """The sprints that had not ended by the as-of date (metrics.known_by left them out), as records."""
+    later = tables["sprints"].join(known["sprints"].select("team", "sprint"), on=["team", "sprint"], how="anti")
+    if options.teams:
+        later = later.filter(pl.col("team").is_in(options.teams))
+    return left_out(later, f"ended after {options.as_of}")
+
+
 def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
     """Predictability of the sprints that started on or after `since` (of `teams`), with the
-    before/after comparison when there is a change date, and by quarter."""
-    sprints = since(tables["sprints"], "start", options)
+    before/after comparison when there is a change date, and by quarter; `records` lists each
+    sprint, counted or left out with the reason."""
+    every = tables["sprints"]
+    sprints = since(every, "start", options)
+    earlier = every.join(sprints.select("team", "sprint"), on=["team", "sprint"], how="anti")
+    others = sprints.clear()
     if options.teams:
+        others = sprints.filter(~pl.col("team").is_in(options.teams))
+        earlier = earlier.filter(pl.col("team").is_in(options.teams))
         sprints = sprints.filter(pl.col("team").is_in(options.teams))
     if not sprints.height:
         return None
@@ -228,4 +288,6 @@ def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
         out["before_after"] = before_after(sprints, options.change_date, options.ratio)
     out["by_quarter"] = by_quarter(sprints)
     out["by_team_quarter"] = by_quarter(sprints, per_team=True)
+    out["records"] = (sprint_records(sprints, options.change_date, options.ratio)
+                      + left_out(earlier, f"started before {options.since}") + left_out(others, "another team"))
     return out

@@ -11,6 +11,10 @@ losses after feedback-driven work, never netted into the wins.
 This is attribution, not causation: it records that Product Ops made sure the feedback was
 collected, prioritised and acted on before the account's revenue moved, not that the item alone
 moved it.
+
+`records` lists every account outcome: counted when it is a win (with its attributed ARR, the
+items and feedback behind it), else left out with the reason (a loss, listed and never netted;
+no item its feedback drove shipped in the window before it; dated before the period).
 """
 
 from __future__ import annotations
@@ -46,6 +50,18 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
     wins = per_outcome.filter(pl.col("outcome").is_in(["renewed", "expanded"]))
     losses = per_outcome.filter(pl.col("outcome").is_in(["contracted", "churned"]))
     driven = feedback.filter(pl.col("roadmap_item").is_not_null())
+    chained = per_outcome.select("account", "date", "outcome", "arr", "roadmap_items", "item_names", "feedback")
+    records = []
+    for r in outcomes.join(chained, on=["account", "date", "outcome"], how="left").sort("date", "account", "outcome").iter_rows(
+            named=True):
+        win = r["arr"] is not None and r["outcome"] in ("renewed", "expanded")
+        reason = (None if win else f"a loss ({r['outcome']}): listed, never netted" if r["arr"] is not None
+                  else f"no item its feedback drove shipped in the {window_days} days before it")
+        records.append({"id": f"{r['account']} / {r['date'].isoformat()} / {r['outcome']}", "account": r["account"],
+                        "date": r["date"].isoformat(), "outcome": r["outcome"], "arr_before": r["arr_before"],
+                        "arr_after": r["arr_after"], "attributed_arr": r["arr"] if win else None,
+                        "roadmap_items": ", ".join(r["roadmap_items"] or []) or None,
+                        "feedback": ", ".join(r["feedback"] or []) or None, "counted": win, "reason": reason})
     return {
         "label": LABEL,
         "window_days": window_days,
@@ -60,6 +76,7 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
         "unknown_roadmap_items": driven.join(items.select("roadmap_item"), on="roadmap_item", how="anti")[
             "roadmap_item"].unique().sort().to_list(),
         "items_shipped_from_feedback": shipped.join(driven.select("roadmap_item").unique(), on="roadmap_item").height,
+        "records": records,
     }
 
 
@@ -69,4 +86,10 @@ def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
     if not (tables["feedback"].height and outcomes.height):
         return None
     out = revenue_wins(tables["feedback"], tables["roadmap_items"], outcomes, options.revenue_window_days)
+    earlier = tables["account_outcomes"].join(outcomes.select("account", "date", "outcome"),
+                                              on=["account", "date", "outcome"], how="anti").sort("date", "account", "outcome")
+    out["records"] += [{"id": f"{r['account']} / {r['date'].isoformat()} / {r['outcome']}", "account": r["account"],
+                        "date": r["date"].isoformat(), "outcome": r["outcome"], "arr_before": r["arr_before"],
+                        "arr_after": r["arr_after"], "attributed_arr": None, "roadmap_items": None, "feedback": None,
+                        "counted": False, "reason": f"dated before {options.since}"} for r in earlier.iter_rows(named=True)]
     return {**out, "currency": options.currency}

@@ -38,6 +38,11 @@ binding of the model may ask for another minimum (`minimum`).
 A symptom is present when its measure crosses the line of the data-bound criterion the model
 ties it to (in the default model: planning delays above 0.2, cadence consistency below 0.8, PM
 overhead above 0.3), so a criterion and its symptom always agree.
+
+`records` lists what each measurement rests on, from the computation that gives it, each record
+naming its `measure`: the window's sprints (their length and start weekday; late or not, or why
+not judged; their planning accuracy, or why not counted), the latest survey's respondents (their
+share, or why not counted) and the year's launches (GTM-ready or not, or why not counted).
 """
 
 from __future__ import annotations
@@ -90,19 +95,26 @@ def latest_data(tables: dict[str, pl.DataFrame], as_of: dt.date | None) -> dt.da
     return max(dates) if dates else as_of
 
 
-def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) -> dict[str, Measurement]:
-    """The measurements, each with its n and the days it was measured over."""
+def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int,
+             records: list[dict] | None = None) -> dict[str, Measurement]:
+    """The measurements, each with its n and the days it was measured over; what each rests on
+    added to `records` when given."""
     out: dict[str, Measurement] = {}
+    listed: list[dict] = [] if records is None else records
     first, last = window(as_of, window_days)
     sprints = tables.get("sprints")
     if sprints is not None and sprints.height:
-        out.update(_sprint_measures(sprints, first, last))
+        out.update(_sprint_measures(sprints, first, last, listed))
     survey = tables.get("time_survey")
     if survey is not None and survey.height:
         recent = survey.filter(pl.col("date") <= as_of)
         if recent.height:
             latest = recent.filter(pl.col("period") == recent.sort("date")["period"][-1])
             answered = latest.with_columns(share=overhead_share()).filter(pl.col("share").is_not_null())
+            listed.extend({"id": r["respondent"], "measure": "pm_overhead_share", "date": r["date"].isoformat(),
+                           "value": r["share"], "counted": r["share"] is not None,
+                           "reason": None if r["share"] is not None else "no working hours given"}
+                          for r in latest.with_columns(share=overhead_share()).sort("respondent").iter_rows(named=True))
             if answered.height:  # the mean is over those who gave their working hours: they are its n
                 out["pm_overhead_share"] = _measured("pm_overhead_share", figure(answered["share"].mean()), answered.height,
                                                      day(answered["date"].min()), day(answered["date"].max()))
@@ -111,16 +123,21 @@ def _measure(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int) 
         from prodops.core.metrics.launches import launch_outcomes
 
         year_first, year_last = window(as_of, LAUNCH_WINDOW_DAYS)
-        year = launch_outcomes(launches, checklist, as_of=as_of).filter(
-            pl.col("actual_date").is_between(year_first, year_last) & pl.col("gtm_ready").is_not_null())
+        launched = launch_outcomes(launches, checklist, as_of=as_of).filter(
+            pl.col("actual_date").is_between(year_first, year_last))
+        listed.extend({"id": r["launch"], "measure": "gtm_ready_rate", "date": r["actual_date"].isoformat(),
+                       "value": r["gtm_ready"], "counted": r["gtm_ready"] is not None,
+                       "reason": None if r["gtm_ready"] is not None else "no checklist"}
+                      for r in launched.iter_rows(named=True))
+        year = launched.filter(pl.col("gtm_ready").is_not_null())
         if year.height:
             out["gtm_ready_rate"] = _measured("gtm_ready_rate", figure(year["gtm_ready"].mean()), year.height,
                                               year_first, year_last)
     return out
 
 
-def _sprint_measures(sprints: pl.DataFrame, first: dt.date, last: dt.date) -> dict[str, Measurement]:
-    from prodops.core.metrics.predictability import headline, predictability
+def _sprint_measures(sprints: pl.DataFrame, first: dt.date, last: dt.date, records: list[dict]) -> dict[str, Measurement]:
+    from prodops.core.metrics.predictability import headline, predictability, sprint_rates
 
     ordered = sprints.sort("team", "start").with_columns(
         length=(pl.col("end") - pl.col("start")).dt.total_days() + 1,
@@ -139,6 +156,23 @@ def _sprint_measures(sprints: pl.DataFrame, first: dt.date, last: dt.date) -> di
     # the most common (length, weekday) pair's count: the same whichever of tied pairs is the mode
     common_pair = ended.group_by("length", "weekday").len()["len"].max()
     judged = ended["late"].drop_nulls()  # sprints after a pause are not judged
+    approximate = pl.col("approximation").is_not_null() if "approximation" in ended.columns else pl.lit(False)
+    rated = sprint_rates(ended.select([c for c in sprints.columns if c in ended.columns])).select(
+        "team", "sprint", "planning_accuracy", "unit", "committed", "completed_committed")
+    for r in ended.with_columns(approximate=approximate).join(rated, on=["team", "sprint"]).iter_rows(named=True):
+        sprint = {"id": f"{r['team']} / {r['sprint']}", "date": r["end"].isoformat()}
+        records.append({**sprint, "measure": "sprint_cadence_consistency", "value": None, "length_days": r["length"],
+                        "start_weekday": r["weekday"], "counted": True, "reason": None})
+        records.append({**sprint, "measure": "planning_delay_share", "value": r["late"], "start": r["start"].isoformat(),
+                        "due": r["due"] and r["due"].isoformat(), "counted": r["late"] is not None,
+                        "reason": None if r["late"] is not None else "no sprint before it" if r["gap"] is None
+                        else "after a pause longer than the sprint before it"})
+        accuracy = r["planning_accuracy"]
+        why = ("approximate figure" if r["approximate"] else "zero commitment" if r["committed"] <= 0
+               else "no planning accuracy" if accuracy is None or accuracy != accuracy else None)
+        records.append({**sprint, "measure": "planning_accuracy", "value": None if why else accuracy, "unit": r["unit"],
+                        "committed": r["committed"], "completed_committed": r["completed_committed"],
+                        "counted": why is None, "reason": why})
     out = {
         "sprint_cadence_consistency": _measured("sprint_cadence_consistency", figure(common_pair) / ended.height, ended.height,
                                                 first, last),
@@ -161,9 +195,11 @@ def symptoms(tables: dict[str, pl.DataFrame], model, as_of: dt.date | None = Non
     nor absent (None) when its measure rests on fewer than the line's minimum."""
     end = latest_data(tables, as_of)
     if end is None:  # only undated data: no window to look in
-        return {"window": None, "symptoms": [], "measurements": {}, "samples": {}, "pm_overhead_survey": None}
+        return {"window": None, "symptoms": [], "measurements": {}, "samples": {}, "pm_overhead_survey": None,
+                "records": []}
     first, last = window(end, window_days)
-    measured = _measure(tables, end, window_days)
+    records: list[dict] = []
+    measured = _measure(tables, end, window_days, records)
     found = []
     for level in model.levels:
         for s in level.symptoms:
@@ -178,7 +214,8 @@ def symptoms(tables: dict[str, pl.DataFrame], model, as_of: dt.date | None = Non
     return {"window": {"from": first.isoformat(), "to": last.isoformat()}, "symptoms": found,
             "measurements": {k: m.value for k, m in measured.items()},
             "samples": {k: _sample(m) | {"minimum": m.minimum} for k, m in measured.items()},
-            "pm_overhead_survey": survey.last.isoformat() if survey and survey.last else None}
+            "pm_overhead_survey": survey.last.isoformat() if survey and survey.last else None,
+            "records": [r for r in records if r["measure"] in measured]}
 
 
 def _sample(m: Measurement) -> dict:

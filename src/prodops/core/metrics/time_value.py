@@ -14,6 +14,9 @@
   its survey counts: everyone who answered either survey (`headcount_basis` "surveyed").
 - overhead_share = the mean over respondents of overhead hours / work hours (those who gave work
   hours); the Level 1 symptom is a share above 30 %.
+- `records` lists every respondent with their overhead hours (and share) in each survey: counted
+  in the hours saved when they answered both (when nobody did, everyone who answered is), else
+  left out with the reason (answered the baseline only, the follow-up only).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
         paired_baseline, paired_followup = figure(both["overhead"].mean()), figure(both["overhead_f"].mean())
     else:
         saved = None if baseline is None or followup is None else baseline - followup
+    records = _records(period, paired=bool(both.height))
     value = None
     if saved is not None and hourly_rate is not None and headcount is not None:
         value = saved * hourly_rate * headcount * WEEKS_PER_MONTH
@@ -78,7 +82,29 @@ def time_value(survey: pl.DataFrame, hourly_rate: float | None = None, headcount
         "paired": both.height,
         "by_category": {c: {"baseline": mean(period["baseline"], c), "followup": mean(period["followup"], c)}
                         for c in CATEGORIES},
+        "records": records,
     }
+
+
+def _records(period: dict[str, pl.DataFrame], paired: bool) -> list[dict]:
+    """Each respondent with their overhead hours and share in each survey, counted or not, and why."""
+    answers: dict[str, dict] = {}
+    for name, frame in period.items():
+        for r in frame.iter_rows(named=True):
+            mine = answers.setdefault(r["respondent"], {"id": r["respondent"], "team": r.get("team")})
+            mine.update({f"{name}_date": r["date"].isoformat(), f"{name}_hours": r["overhead"],
+                         f"{name}_share": r["share"]})
+            mine["team"] = mine["team"] or r.get("team")
+    out = []
+    for respondent in sorted(answers):
+        r = {"id": respondent, "team": None, "baseline_date": None, "baseline_hours": None, "baseline_share": None,
+             "followup_date": None, "followup_hours": None, "followup_share": None, **answers[respondent]}
+        both = r["baseline_hours"] is not None and r["followup_hours"] is not None
+        r["hours_saved"] = r["baseline_hours"] - r["followup_hours"] if both else None
+        reason = None if both or not paired else (
+            "answered the baseline only" if r["followup_hours"] is None else "answered the follow-up only")
+        out.append({**r, "counted": reason is None, "reason": reason})
+    return out
 
 
 def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
