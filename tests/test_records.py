@@ -1,0 +1,201 @@
+"""Every figure one click from its records: each metric's `records` are the ones its figures rest
+on. Each test recomputes the figures by hand from the counted records alone and holds them equal
+to the reported ones, on the demo's data and on the real data beside the project."""
+
+import datetime as dt
+import json
+import math
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from prodops.core.metrics import METRICS, Options
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+
+
+def close(a, b) -> bool:
+    """Equal, but for the last digits of a float sum taken in another order."""
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+RATES = {"planning_accuracy": ("completed_committed", "committed"), "say_do": ("completed", "committed"),
+         "scope_creep": ("added", "committed")}
+
+
+def group_figures(rows: list[dict]) -> dict:
+    """A group's figures from its counted sprints: per ratio, its sprints, median and pooled."""
+    out = {"sprints": len(rows)}
+    for name, (num, den) in RATES.items():
+        given = [r for r in rows if r[name] is not None]
+        out[f"{name}_sprints"] = len(given)
+        out[f"{name}_median"] = statistics.median(r[name] for r in given) if given else None
+        one_unit = len({r["unit"] for r in rows}) == 1
+        out[f"{name}_pooled"] = (sum(r[num] for r in given) / sum(r[den] for r in given)) if one_unit and given else None
+    return out
+
+
+def check_predictability(result: dict) -> None:
+    records = result["records"]
+    assert len({r["id"] for r in records}) == len(records)
+    counted = [r for r in records if r["counted"]]
+    assert all(r["reason"] for r in records if not r["counted"])
+    zero = [r for r in records if r["reason"] == "zero commitment"]
+    assert all(r["committed"] <= 0 for r in zero) and all(r["committed"] > 0 for r in counted)
+    assert [(r["team"], r["sprint"]) for r in zero] == [(e["team"], e["sprint"]) for e in result["excluded_sprints"]]
+    groups = [(result["overall"], counted, zero)] + [
+        (team, [r for r in counted if r["team"] == team["team"]], [r for r in zero if r["team"] == team["team"]])
+        for team in result["teams"]]
+    for reported, rows, excluded in groups:
+        assert reported["sprints"] == len(rows) and reported["excluded_zero_commitment"] == len(excluded)
+        for key, value in group_figures(rows).items():
+            assert close(reported[key], value), (key, reported[key], value)
+    ba = result.get("before_after")
+    if ba:
+        compared = [r for r in records if r.get("compared")]
+        assert all(r["comparison_reason"] for r in records if "compared" in r and not r["compared"])
+        spanning = [(r["team"], r["sprint"]) for r in records if r.get("comparison_reason") == "spanning the change date"]
+        assert spanning == [(s["team"], s["sprint"]) for s in ba["excluded_spanning_change"]]
+        assert ba["excluded_undated"] == sum(r.get("period") == "undated" for r in records)
+        num, den = RATES[ba["metric"]]
+        one_unit = len({r["unit"] for r in compared}) <= 1
+        for period in ("before", "after"):
+            rows = [r for r in compared if r["period"] == period]
+            assert ba[period]["n"] == len(rows)
+            if rows:
+                mine = (sum(r[num] for r in rows) / sum(r[den] for r in rows) if one_unit
+                        else statistics.median(r[ba["metric"]] for r in rows))
+                assert close(ba[period]["value"], mine)
+
+
+def check_launches(result: dict) -> None:
+    records = result["records"]
+    assert all(r["reason"] for r in records if not r["counted"])
+    judged = [r for r in records if r["outcome"] != "pending" and "before" not in (r["reason"] or "")]
+    for year in result["years"]:
+        mine = [r for r in judged if r["year"] == year["year"]]
+        counted = [r for r in mine if r["counted"]]
+        assert year["launches"] == len(mine) and year["known"] == len(counted)
+        assert year["succeeded"] == sum(r["outcome"] == "succeeded" for r in counted)
+        assert close(year["rate"], year["succeeded"] / len(counted) if counted else None)
+        for part in ("on_time", "gtm_ready", "adoption_met"):
+            known = [r for r in mine if r[part] is not None]
+            assert year[f"{part}_known"] == len(known)
+            assert close(year[f"{part}_rate"], sum(r[part] for r in known) / len(known) if known else None)
+    assert sorted(p["launch"] for p in result["pending"]) == sorted(r["id"] for r in records if r["outcome"] == "pending")
+    assert sorted(f["launch"] for f in result["failures"]) == sorted(r["id"] for r in judged if r["outcome"] == "failed")
+
+
+def check_revenue(result: dict) -> None:
+    counted = [r for r in result["records"] if r["counted"]]
+    assert all(r["reason"] for r in result["records"] if not r["counted"])
+    assert len(counted) == len(result["wins"])
+    assert close(result["attributed_arr"], sum(r["attributed_arr"] for r in counted))
+    assert close(result["expansion_arr"], sum(r["arr_after"] - r["arr_before"] for r in counted if r["outcome"] == "expanded"))
+    assert close(result["renewed_arr"], sum(r["arr_after"] for r in counted if r["outcome"] == "renewed"))
+    losses = [r for r in result["records"] if (r["reason"] or "").startswith("a loss")]
+    assert len(losses) == len(result["losses"])
+
+
+def check_time_value(result: dict) -> None:
+    records = result["records"]
+    counted = [r for r in records if r["counted"]]
+    assert all(r["reason"] for r in records if not r["counted"])
+    if result["paired"]:
+        assert result["paired"] == len(counted)
+        assert close(result["hours_saved_per_pm_week"], statistics.fmean(r["hours_saved"] for r in counted))
+        assert close(result["paired_baseline_hours"], statistics.fmean(r["baseline_hours"] for r in counted))
+        assert close(result["paired_followup_hours"], statistics.fmean(r["followup_hours"] for r in counted))
+    for period in ("baseline", "followup"):
+        answered = [r[f"{period}_hours"] for r in records if r[f"{period}_hours"] is not None]
+        assert result[f"respondents_{period}"] == len(answered)
+        assert close(result[f"{period}_hours"], statistics.fmean(answered) if answered else None)
+
+
+def check_symptoms(result: dict) -> None:
+    records = result["records"]
+    assert all(r["reason"] for r in records if not r["counted"])
+    for measure, value in result["measurements"].items():
+        counted = [r for r in records if r["measure"] == measure and r["counted"]]
+        assert result["samples"][measure]["n"] == len(counted), measure
+        if measure == "sprint_cadence_consistency":
+            mine = max(Counter((r["length_days"], r["start_weekday"]) for r in counted).values()) / len(counted)
+        elif measure == "planning_accuracy":
+            one_unit = len({r["unit"] for r in counted}) == 1
+            mine = (sum(r["completed_committed"] for r in counted) / sum(r["committed"] for r in counted) if one_unit
+                    else statistics.median(r["value"] for r in counted))
+        else:
+            mine = statistics.fmean(float(r["value"]) for r in counted) if counted else 0.0
+        assert close(value, mine), (measure, value, mine)
+
+
+CHECKS = {"predictability": check_predictability, "launches": check_launches, "revenue": check_revenue,
+          "time_value": check_time_value, "symptoms": check_symptoms}
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_the_demos_figures_are_recomputed_from_their_counted_records(demo, name):
+    metrics = json.loads((demo / "metrics.json").read_text(encoding="utf-8"))
+    report = json.loads((demo / "report.json").read_text(encoding="utf-8"))["value"]
+    for result in (metrics[name], report[name]):
+        assert result["records"]
+        CHECKS[name](result)
+
+
+def test_the_demos_records_say_every_reason_they_give(demo):
+    metrics = json.loads((demo / "metrics.json").read_text(encoding="utf-8"))
+    predictability = metrics["predictability"]["records"]
+    reasons = Counter(r["reason"] for r in predictability if not r["counted"])
+    assert reasons["zero commitment"] == metrics["predictability"]["overall"]["excluded_zero_commitment"] == 5
+    assert any(r.startswith("ended after ") for r in reasons)
+    assert any(r.get("comparison_reason") == "spanning the change date" for r in predictability)
+    time = Counter(r["reason"] for r in metrics["time_value"]["records"])
+    assert time["answered the baseline only"] == time["answered the follow-up only"] == 1
+    assert any("never netted" in (r["reason"] or "") for r in metrics["revenue"]["records"])
+    assert any((r["reason"] or "").startswith("outcome unknown") for r in metrics["launches"]["records"])
+
+
+def test_a_team_filter_and_a_period_list_the_sprints_they_leave_out(demo_workspace):
+    from prodops.operations import value_metrics
+    from prodops.store import Workspace
+
+    with Workspace.open(demo_workspace) as ws:
+        result = value_metrics(ws, ["predictability"], as_of=dt.date(2026, 9, 30), since=dt.date(2025, 4, 1),
+                               teams=("Payments",), change_date=dt.date(2026, 1, 1)).results["predictability"]
+    check_predictability(result)
+    reasons = Counter(r["reason"] for r in result["records"])
+    assert reasons["another team"] > 0 and reasons["started before 2025-04-01"] > 0
+    assert {r["team"] for r in result["records"] if r["counted"]} == {"Payments"}
+
+
+def real_sprints():
+    from conftest import needs
+    import polars as pl
+
+    from prodops.inputs.sources import load
+
+    needs("the real data", REAL.exists(), "PRODOPS_REQUIRE_REAL_DATA",
+          f"it lives in {REAL.relative_to(REAL.parents[3])} beside the project")
+    tse = load("tse2017-sprints", sorted((REAL / "sprints-tse2017").glob("*/*_iteration_80.csv"))).rows
+    jira = REAL / "jira"
+    report = jira / "dingyuliang-powerbi" / "greenhopper_sprintreport_POW_sprint1.json"
+    pow_ = load("jira-sprint-report", [report], team="POW").rows
+    sp = load("jira-issues", [jira / "jirametrics" / f"SP-{n}.json" for n in (13, 14, 15)], team="SP").rows
+    return pl.concat([tse, pow_, sp], how="diagonal_relaxed")
+
+
+@pytest.mark.parametrize("as_of,change", [(None, None), (dt.date(2022, 7, 1), dt.date(2022, 4, 20))])
+def test_the_real_sprints_figures_are_recomputed_from_their_counted_records(as_of, change):
+    sprints = real_sprints()
+    result = METRICS["predictability"].compute({"sprints": sprints}, Options(as_of=as_of, change_date=change))
+    check_predictability(result)
+    reasons = Counter(r["reason"] for r in result["records"])
+    assert reasons["zero commitment"] == result["overall"]["excluded_zero_commitment"] >= 1241
+    assert len(result["records"]) == sprints.height
+    if as_of:
+        assert reasons["ended after 2022-07-01"] == 1  # POW Sprint 1 ended on 2022-07-28
+        assert Counter(r.get("comparison_reason") for r in result["records"])["undated"] >= 3834 - 1241
