@@ -199,3 +199,47 @@ def test_the_real_sprints_figures_are_recomputed_from_their_counted_records(as_o
     if as_of:
         assert reasons["ended after 2022-07-01"] == 1  # POW Sprint 1 ended on 2022-07-28
         assert Counter(r.get("comparison_reason") for r in result["records"])["undated"] >= 3834 - 1241
+
+
+def test_the_workbook_has_a_sheet_of_records_per_figure(demo):
+    import io
+
+    from openpyxl import load_workbook
+
+    from prodops.renderers.xlsx import render_xlsx
+
+    report = json.loads((demo / "report.json").read_text(encoding="utf-8"))
+    wb = load_workbook(io.BytesIO(render_xlsx(report)))
+    for key, name in (("predictability", "predictability"), ("time_value", "time-value"), ("launches", "launches"),
+                      ("revenue", "revenue"), ("symptoms", "symptoms")):
+        ws = wb[f"Records {name}"]
+        rows = list(ws.iter_rows(values_only=True))
+        header = next(i for i, r in enumerate(rows) if r[0] and r[0] not in (ws["A1"].value,) and "Counted" in r)
+        body = [r for r in rows[header + 1:] if any(v is not None for v in r)][:-1]  # the note ends it
+        records = report["value"][key]["records"]
+        assert len(body) == len(records), key
+        counted, why = rows[header].index("Counted"), rows[header].index("Left out because")
+        assert [r[counted] for r in body] == ["yes" if r["counted"] else "no" for r in records]
+        assert [r[why] for r in body] == [r["reason"] for r in records]
+    sprints = list(wb["Records predictability"].iter_rows(values_only=True))
+    assert any(r[0] == "Payments" and "zero commitment" in r for r in sprints)
+    assert any(isinstance(v, dt.datetime) for r in sprints for v in r)  # dates as dates
+
+
+def test_the_json_reports_records_are_in_its_schema(demo):
+    import copy
+    import importlib.resources
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((importlib.resources.files("prodops.core.report") / "schema.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    report = json.loads((demo / "report.json").read_text(encoding="utf-8"))
+    assert not list(validator.iter_errors(report))
+    for key in CHECKS:
+        drifted = copy.deepcopy(report)
+        del drifted["value"][key]["records"][0]["reason"]
+        assert list(validator.iter_errors(drifted)), key
+        drifted = copy.deepcopy(report)
+        drifted["value"][key]["records"][0]["surprise"] = 1
+        assert list(validator.iter_errors(drifted)), key

@@ -25,7 +25,7 @@ def workbook(report):
 
 def expected_names(report: dict) -> list[str]:
     taken: set[str] = set()
-    return [sheet_title(s.short or s.title, taken) for s in layout.sections(report)]
+    return [sheet_title(s.short or s.title, taken) for s in layout.sections(report) + layout.record_sections(report)]
 
 
 def header_cell(ws, title: str):
@@ -44,7 +44,7 @@ def all_cells(wb):
 
 
 def test_one_sheet_per_section_with_its_title_first(report, workbook):
-    sections = layout.sections(report)
+    sections = layout.sections(report) + layout.record_sections(report)
     assert workbook.sheetnames == expected_names(report)
     assert len(workbook.sheetnames) == len(sections) and len({n.casefold() for n in workbook.sheetnames}) == len(sections)
     for ws, section in zip(workbook.worksheets, sections):

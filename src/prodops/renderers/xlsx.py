@@ -1,4 +1,5 @@
-"""The report as an Excel workbook: one sheet per section of `layout.sections`, real typed values.
+"""The report as an Excel workbook: one sheet per section of `layout.sections`, real typed values,
+then one sheet per value figure listing its records (`layout.record_sections`).
 
 Numbers stay numbers (percent as the 0..1 fraction with a `0%` format, dates as Excel dates), every
 text is stored as a string and never as a formula, and the same report gives the same bytes.
@@ -217,7 +218,7 @@ def render_xlsx(report: dict) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
-    for section in layout.sections(report):
+    for section in [*layout.sections(report), *layout.record_sections(report)]:  # each figure's records last
         _section(wb.create_sheet(sheet_title(section.short or section.title, taken)), section)
     if not wb.sheetnames:
         wb.create_sheet("Report")

@@ -704,3 +704,78 @@ def prose(doc: str) -> list[tuple[str, str]]:
 
 VALUE_SECTIONS = {"predictability": predictability, "launches": launches, "time_value": time_value, "revenue": revenue,
                   "symptoms": symptoms}
+
+
+# Every figure one click from its records: each metric's `records` as a table, the columns chosen
+# once here for the workbook, the web app's records page and its CSV. (field, title, kind); "yes/no"
+# is a true/false/unknown field written as words, "measured" a symptom record's value (a share, a
+# ratio or true/false), shown as its measure reads it.
+COUNTED = [("counted", "Counted", "yes/no"), ("reason", "Left out because", "text")]
+RECORD_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "predictability": [
+        ("team", "Team", "text"), ("sprint", "Sprint", "text"), ("start", "Start", "date"), ("end", "End", "date"),
+        ("unit", "Unit", "text"), ("committed", "Committed", "number"),
+        ("completed_committed", "Completed committed", "number"), ("completed", "Completed", "number"),
+        ("added", "Added", "number"), ("planning_accuracy", "Planning accuracy", "percent"),
+        ("say_do", "Say/do", "percent"), ("scope_creep", "Scope creep", "percent"), *COUNTED,
+        ("period", "Period", "text"), ("comparison_reason", "Not compared because", "text")],
+    "time_value": [
+        ("id", "Respondent", "text"), ("team", "Team", "text"), ("baseline_hours", "Baseline hours", "hours"),
+        ("followup_hours", "Follow-up hours", "hours"), ("hours_saved", "Hours saved", "hours"),
+        ("baseline_share", "Baseline overhead share", "percent"), ("followup_share", "Follow-up overhead share", "percent"),
+        *COUNTED],
+    "launches": [
+        ("id", "Launch", "text"), ("name", "Name", "text"), ("team", "Team", "text"), ("year", "Year", "year"),
+        ("original_date", "Due", "date"), ("actual_date", "Launched", "date"), ("on_time", "On time", "yes/no"),
+        ("gtm_ready", "GTM-ready", "yes/no"), ("adoption_met", "Adoption met", "yes/no"), ("outcome", "Outcome", "text"),
+        ("failed_because", "Failed because", "text"), *COUNTED],
+    "revenue": [
+        ("account", "Account", "text"), ("date", "Date", "date"), ("outcome", "Outcome", "text"),
+        ("arr_before", "ARR before", "money"), ("arr_after", "ARR after", "money"),
+        ("attributed_arr", "Attributed ARR", "money"), ("roadmap_items", "Roadmap items", "text"),
+        ("feedback", "Feedback", "text"), *COUNTED],
+    "symptoms": [
+        ("measure", "Measure", "text"), ("id", "Record", "text"), ("date", "Date", "date"), ("value", "Value", "measured"),
+        ("length_days", "Length (days)", "int"), ("start_weekday", "Start weekday", "text"), *COUNTED],
+}
+RECORD_TITLES = {"predictability": "The sprints", "time_value": "The survey respondents", "launches": "The launches",
+                 "revenue": "The account outcomes", "symptoms": "What each measurement rests on"}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def record_cell(record: dict, field: str, kind: str):
+    """A record's field as a typed cell."""
+    value = record.get(field)
+    if kind == "yes/no":
+        return None if value is None else "yes" if value else "no"
+    if kind == "date":
+        return _date(value)
+    if field == "start_weekday" and isinstance(value, int):
+        return WEEKDAYS[value - 1]
+    if kind == "measured":
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return Typed(value, "percent")
+    if field == "measure" and isinstance(value, str):
+        return value.replace("_", " ")
+    return value
+
+
+def records_table(key: str, records: list[dict]) -> Table:
+    """A metric's records as a table: counted first, each in the order its metric lists them."""
+    columns = [(title, "text" if kind in ("yes/no", "measured") else kind) for _, title, kind in RECORD_COLUMNS[key]]
+    rows = [tuple(record_cell(r, f, kind) for f, _, kind in RECORD_COLUMNS[key]) for r in records]
+    counted = sum(1 for r in records if r["counted"])
+    return _table(f"{key}-records", RECORD_TITLES[key], columns, rows,
+                  note=f"{counted:,} counted, {len(records) - counted:,} left out, each with the reason.")
+
+
+def record_sections(report: dict) -> list[Section]:
+    """One section per value figure listing its records, counted and left out with the reasons."""
+    out = []
+    for metric in METRICS.values():
+        result = report["value"].get(metric.key)
+        if result and result.get("records") is not None and metric.key in RECORD_COLUMNS:
+            out.append(Section(f"{metric.name}-records", f"{metric.title}: the records",
+                               tables=[records_table(metric.key, result["records"])], short=f"Records {metric.name}"))
+    return out
