@@ -3,6 +3,7 @@ on. Each test recomputes the figures by hand from the counted records alone and 
 to the reported ones, on the demo's data and on the real data beside the project."""
 
 import datetime as dt
+import re
 import json
 import math
 import statistics
@@ -243,3 +244,66 @@ def test_the_json_reports_records_are_in_its_schema(demo):
         drifted = copy.deepcopy(report)
         drifted["value"][key]["records"][0]["surprise"] = 1
         assert list(validator.iter_errors(drifted)), key
+
+
+# --- the web app: each value figure links to its records ------------------------------------------
+
+RIVAL = ("team,sprint,start,end,unit,committed,completed,completed_committed,added,removed\n"
+         "Rival Squad,=HYPERLINK(\"http://x\"),2026-01-05,2026-01-18,points,10,8,7,1,0\n"
+         "Rival Squad,RIV 2,2026-01-19,2026-02-01,points,0,3,0,3,0\n")
+
+
+def test_a_viewer_reads_a_figures_records_filtered_sorted_and_as_csv_of_one_organisation(demo_workspace, tmp_path):
+    import csv
+    import io
+
+    from conftest import run
+    from tests.test_web import demo_app, sign_in
+
+    rival = tmp_path / "rival.csv"
+    rival.write_text(RIVAL, encoding="utf-8")
+    p = run("import", "--organization", "Rival", "sprint-summary", str(rival), "--db", demo_workspace)
+    assert p.returncode == 0, p.stderr
+    app = demo_app(demo_workspace)
+    viewer, _ = sign_in(app, "viewer@example.com")
+    org = viewer.get("/organization?name=Northwind%20Cloud").text
+    assert 'href="/organization/records?name=Northwind%20Cloud&amp;metric=predictability"' in org
+    assert "Value figures and their records" in org
+    base = "/organization/records?name=Northwind%20Cloud&metric=predictability"
+    page = viewer.get(base)
+    assert page.status_code == 200
+    assert "<caption>" in page.text and '<th scope="col"' in page.text and '<th scope="row">' in page.text
+    assert "zero commitment" in page.text and "Rival" not in page.text and "HYPERLINK" not in page.text
+    excluded = viewer.get(base + "&show=excluded").text
+    assert "zero commitment" in excluded and excluded.count("<tr") - 1 == excluded.count('class="left-out"')
+    counted = viewer.get(base + "&show=counted").text
+    assert "zero commitment" not in counted
+    by_accuracy = viewer.get(base + "&show=counted&sort=planning_accuracy&order=desc").text
+    assert 'aria-sort="descending"' in by_accuracy
+    shown = [float(x) for x in re.findall(r'<td class="num">(\d+)%</td>', by_accuracy)]
+    assert shown  # percent cells in the table
+    csv_answer = viewer.get("/organization/records.csv?name=Northwind%20Cloud&metric=predictability&show=counted"
+                            "&sort=planning_accuracy&order=desc")
+    assert csv_answer.status_code == 200 and csv_answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv_answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(csv_answer.text)))
+    accuracies = [float(r["planning_accuracy"]) for r in rows if r["planning_accuracy"]]
+    assert accuracies == sorted(accuracies, reverse=True) and all(r["counted"] == "True" for r in rows)
+    assert all(line.startswith('"') for line in csv_answer.text.splitlines())  # every field quoted
+    assert "Rival" not in csv_answer.text
+    # the other organisation's records are its own, and a formula in them stays text in the CSV
+    theirs = viewer.get("/organization/records.csv?name=Rival&metric=predictability").text
+    assert "Northwind" not in theirs and "Payments" not in theirs and '"\'=HYPERLINK(""http://x"")"' in theirs
+    assert "Payments" not in viewer.get("/organization/records?name=Rival&metric=predictability").text
+    for metric in ("launches", "time-value", "revenue", "symptoms"):
+        assert viewer.get(f"/organization/records?name=Northwind%20Cloud&metric={metric}").status_code == 200
+    assert viewer.get(base.replace("predictability", "nothing")).status_code == 422
+    assert viewer.get(base + "&sort=password").status_code == 422
+    assert viewer.get(base + "&show=everything").status_code == 422
+    assert client_without_session(app).get(base).status_code in (303, 401)
+
+
+def client_without_session(app):
+    from tests.test_web import client
+
+    return client(app)

@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.organizations import organization_for
     from prodops.operations.people import Erased, apply_retention, erase_person, export_person
     from prodops.operations.reports import (
-        OrganizationView, Report, commentary_text, kept_commentary, organization_view, report, report_json,
+        FigureRecords, OrganizationView, Report, commentary_text, figure_records,
+        kept_commentary, organization_view, report, report_json,
         report_scope, set_commentary, value_only, write_report
     )
     from prodops.operations.settings import (
@@ -64,7 +65,8 @@ _WHERE = {
     **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
                      "unit_named", "unit_tree"), "units"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
-    **dict.fromkeys(("OrganizationView", "Report", "commentary_text", "kept_commentary", "organization_view", "report",
+    **dict.fromkeys(("FigureRecords", "OrganizationView", "Report", "commentary_text", "figure_records",
+                     "kept_commentary", "organization_view", "report",
                      "report_json", "report_scope", "set_commentary", "value_only", "write_report"), "reports"),
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),

@@ -112,6 +112,58 @@ def organization_view(ws: Workspace, model: MaturityModel, organization: str, un
     return OrganizationView(made, name, unit, said, unit_tree(ws, name), brand(ws, name), events(ws, name))
 
 
+@dataclass(frozen=True)
+class FigureRecords:
+    """The records a value figure of the report rests on, as the report computed them."""
+    organization: str
+    unit: str | None
+    metric: str  # its name: predictability, time-value...
+    title: str
+    as_of: str
+    records: list[dict]  # those shown: filtered and sorted
+    counted: int  # of all the figure's records
+    left_out: int
+    show: str
+    sort: str | None
+    descending: bool
+
+
+SHOW = ("all", "counted", "excluded")
+
+
+def figure_records(ws: Workspace, model: MaturityModel, organization: str, metric: str, unit: str | None = None,
+                   show: str = "all", sort: str | None = None, descending: bool = False) -> FigureRecords:
+    """The records of `metric`'s figures in the report of `organization` (or its `unit`): the same
+    computation as its figures, of that organisation's data alone; `show` all, the counted or the
+    excluded ones, sorted by the field `sort` (in the metric's order without one; unknown values last)."""
+    from prodops.core.errors import InputError
+    from prodops.core.metrics import METRICS
+    from prodops.core.report.layout import RECORD_COLUMNS
+
+    if metric not in METRICS:
+        raise InputError(f"unknown metric {metric[:40]!r}; one of {', '.join(METRICS)}")
+    if show not in SHOW:
+        raise InputError(f"show {show[:20]!r}? one of {', '.join(SHOW)}")
+    key = METRICS[metric].key
+    fields = [f for f, _, _ in RECORD_COLUMNS[key]]
+    if sort is not None and sort not in fields:
+        raise InputError(f"no column {sort[:40]!r} to sort by; one of {', '.join(fields)}")
+    made = report(ws, model, organization, unit=unit)
+    result = made.document["value"].get(key) or {}
+    every = result.get("records") or []
+    shown = [r for r in every if show == "all" or r["counted"] == (show == "counted")]
+    if sort is not None:
+        def order(r: dict) -> tuple:
+            v = r.get(sort)
+            return (0, v) if isinstance(v, (int, float)) else (1, str(v).casefold()) if v is not None else (2, "")
+
+        known = sorted((r for r in shown if r.get(sort) is not None), key=order, reverse=descending)
+        shown = known + [r for r in shown if r.get(sort) is None]
+    counted = sum(1 for r in every if r["counted"])
+    return FigureRecords(made.document["organization"], made.document["unit"], metric, METRICS[metric].title,
+                         made.document["as_of"], shown, counted, len(every) - counted, show, sort, descending)
+
+
 def report_scope(ws: Workspace, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):
     """(organisation, day, latest result) of a report (of `unit`, whose name the result holds as
     declared): the one rule for the report and its commentary.

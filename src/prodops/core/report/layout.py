@@ -779,3 +779,38 @@ def record_sections(report: dict) -> list[Section]:
             out.append(Section(f"{metric.name}-records", f"{metric.title}: the records",
                                tables=[records_table(metric.key, result["records"])], short=f"Records {metric.name}"))
     return out
+
+
+def figures_with_records(report: dict) -> list[tuple[str, str, str, int, int]]:
+    """(metric name, title, its figure as read, records counted, records left out) of each value
+    figure the report holds: what the organisation page links to its records."""
+    v, out = report["value"], []
+    for metric in METRICS.values():
+        result = v.get(metric.key)
+        if not result or result.get("records") is None:
+            continue
+        records = result["records"]
+        counted = sum(1 for r in records if r["counted"])
+        figure = ""
+        if metric.key == "predictability":
+            ba = result.get("before_after")
+            if ba and ba["before"]["value"] is not None and ba["after"]["value"] is not None:
+                figure = (f"planning accuracy {text(Typed(ba['before']['value'], 'percent', ba['before'].get('bound')))} → "
+                          f"{text(Typed(ba['after']['value'], 'percent', ba['after'].get('bound')))} "
+                          f"({ba['before']['n']} and {ba['after']['n']} sprints)")
+            elif result.get("overall"):
+                from prodops.core.metrics.predictability import headline as one
+
+                figure = "planning accuracy " + text(Typed(one(result["overall"], "planning_accuracy"), "percent",
+                                                           result["overall"].get("planning_accuracy_bound")))
+        elif metric.key == "time_value" and result.get("hours_saved_per_pm_week") is not None:
+            figure = f"{text(result['hours_saved_per_pm_week'], 'hours')} saved per PM per week"
+        elif metric.key == "launches" and result["years"] and result["years"][-1]["rate"] is not None:
+            y = result["years"][-1]
+            figure = f"{text(y['rate'], 'percent')} in {y['year']} ({y['succeeded']} of {y['known']})"
+        elif metric.key == "revenue":
+            figure = f"{text(_money(report, result['attributed_arr']))} ARR in {count(len(result['wins']), 'win')}"
+        elif metric.key == "symptoms":
+            figure = count(len(result["measurements"]), "measurement")
+        out.append((metric.name, metric.title, figure, counted, len(records) - counted))
+    return out

@@ -318,7 +318,10 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     if said is None:  # the page's own report's
         said = shown.commentary
     here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
+    from prodops.core.report.layout import figures_with_records
+
     return page(request, "organization.html", organization=name, unit=unit, here=here, units=shown.units,
+                figures=figures_with_records(shown.report.document),
                 report=shown.report.document, notes=shown.report.notes,
                 formats=_offered(), statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=shown.brand,
@@ -399,6 +402,50 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
     except InputError as e:
         return _organization_page(request, name, status_code=422, look_problems=messages(e))
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#look-h", status_code=303)
+
+
+def _records(request: Request, name: str, metric: str, unit: str | None, show: str, sort: str | None, order: str):
+    from prodops.operations import figure_records
+
+    if order not in ("asc", "desc"):
+        raise InputError(f"order {order[:10]!r}? asc or desc")
+    return figure_records(_ws(request), _model(request), name[:NAME_LENGTH], metric[:40], unit=unit and unit[:NAME_LENGTH],
+                          show=show[:20], sort=sort and sort[:40], descending=order == "desc")
+
+
+@router.get("/organization/records")
+def figure_records_page(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
+                        sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
+    """The records one value figure rests on, counted and left out with the reason: filtered and
+    sorted by the query, with its CSV."""
+    from prodops.core.metrics import METRICS
+    from prodops.core.report.layout import NUMERIC, RECORD_COLUMNS, record_cell, text
+
+    found = _records(request, name, metric, unit, show, sort, order)
+    columns = RECORD_COLUMNS[METRICS[found.metric].key]
+    rows = [(r, [(text(record_cell(r, f, kind), "text" if kind in ("yes/no", "measured") else kind),
+                  kind in NUMERIC or kind == "measured") for f, _, kind in columns]) for r in found.records]
+    here = f"name={quote(found.organization)}" + (f"&unit={quote(found.unit)}" if found.unit else "") + f"&metric={quote(metric)}"
+    return page(request, "records.html", found=found, columns=columns, rows=rows, here=here)
+
+
+@router.get("/organization/records.csv")
+def figure_records_csv(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
+                       sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
+    """The records of the page as CSV: every field quoted, none read as a formula."""
+    from prodops.core.metrics import METRICS
+    from prodops.core.report.layout import RECORD_COLUMNS
+
+    found = _records(request, name, metric, unit, show, sort, order)
+    fields = ["id", *(f for f, _, _ in RECORD_COLUMNS[METRICS[found.metric].key] if f != "id")]
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(fields)
+    for r in found.records:
+        writer.writerow([spreadsheet_text("" if r.get(f) is None else str(r[f])) for f in fields])
+    filename = f"prodops-{found.metric}-records-{found.as_of}.csv"  # nothing of the user's in the header
+    return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/organization/report.{fmt}")
