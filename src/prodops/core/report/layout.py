@@ -713,30 +713,29 @@ VALUE_SECTIONS = {"predictability": predictability, "launches": launches, "time_
 COUNTED = [("counted", "Counted", "yes/no"), ("reason", "Left out because", "text")]
 RECORD_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     "predictability": [
-        ("team", "Team", "text"), ("sprint", "Sprint", "text"), ("start", "Start", "date"), ("end", "End", "date"),
+        ("team", "Team", "text"), ("sprint", "Sprint", "text"), *COUNTED, ("period", "Period", "text"),
+        ("comparison_reason", "Not compared because", "text"), ("start", "Start", "date"), ("end", "End", "date"),
         ("unit", "Unit", "text"), ("committed", "Committed", "number"),
         ("completed_committed", "Completed committed", "number"), ("completed", "Completed", "number"),
         ("added", "Added", "number"), ("planning_accuracy", "Planning accuracy", "percent"),
-        ("say_do", "Say/do", "percent"), ("scope_creep", "Scope creep", "percent"), *COUNTED,
-        ("period", "Period", "text"), ("comparison_reason", "Not compared because", "text")],
+        ("say_do", "Say/do", "percent"), ("scope_creep", "Scope creep", "percent")],
     "time_value": [
-        ("id", "Respondent", "text"), ("team", "Team", "text"), ("baseline_hours", "Baseline hours", "hours"),
+        ("id", "Respondent", "text"), ("team", "Team", "text"), *COUNTED, ("baseline_hours", "Baseline hours", "hours"),
         ("followup_hours", "Follow-up hours", "hours"), ("hours_saved", "Hours saved", "hours"),
-        ("baseline_share", "Baseline overhead share", "percent"), ("followup_share", "Follow-up overhead share", "percent"),
-        *COUNTED],
+        ("baseline_share", "Baseline overhead share", "percent"), ("followup_share", "Follow-up overhead share", "percent")],
     "launches": [
         ("id", "Launch", "text"), ("name", "Name", "text"), ("team", "Team", "text"), ("year", "Year", "year"),
+        ("outcome", "Outcome", "text"), ("failed_because", "Failed because", "text"), *COUNTED,
         ("original_date", "Due", "date"), ("actual_date", "Launched", "date"), ("on_time", "On time", "yes/no"),
-        ("gtm_ready", "GTM-ready", "yes/no"), ("adoption_met", "Adoption met", "yes/no"), ("outcome", "Outcome", "text"),
-        ("failed_because", "Failed because", "text"), *COUNTED],
+        ("gtm_ready", "GTM-ready", "yes/no"), ("adoption_met", "Adoption met", "yes/no")],
     "revenue": [
-        ("account", "Account", "text"), ("date", "Date", "date"), ("outcome", "Outcome", "text"),
+        ("account", "Account", "text"), ("date", "Date", "date"), ("outcome", "Outcome", "text"), *COUNTED,
         ("arr_before", "ARR before", "money"), ("arr_after", "ARR after", "money"),
         ("attributed_arr", "Attributed ARR", "money"), ("roadmap_items", "Roadmap items", "text"),
-        ("feedback", "Feedback", "text"), *COUNTED],
+        ("feedback", "Feedback", "text")],
     "symptoms": [
-        ("measure", "Measure", "text"), ("id", "Record", "text"), ("date", "Date", "date"), ("value", "Value", "measured"),
-        ("length_days", "Length (days)", "int"), ("start_weekday", "Start weekday", "text"), *COUNTED],
+        ("measure", "Measure", "text"), ("id", "Record", "text"), *COUNTED, ("date", "Date", "date"),
+        ("value", "Value", "measured"), ("length_days", "Length (days)", "int"), ("start_weekday", "Start weekday", "text")],
 }
 RECORD_TITLES = {"predictability": "The sprints", "time_value": "The survey respondents", "launches": "The launches",
                  "revenue": "The account outcomes", "symptoms": "What each measurement rests on"}

@@ -423,8 +423,10 @@ def figure_records_page(request: Request, name: str, metric: str, unit: str | No
 
     found = _records(request, name, metric, unit, show, sort, order)
     columns = RECORD_COLUMNS[METRICS[found.metric].key]
+    wide = ("reason", "comparison_reason", "failed_because", "name", "roadmap_items", "feedback")
     rows = [(r, [(text(record_cell(r, f, kind), "text" if kind in ("yes/no", "measured") else kind),
-                  kind in NUMERIC or kind == "measured") for f, _, kind in columns]) for r in found.records]
+                  "num" if kind in NUMERIC or kind == "measured" else "wide" if f in wide else "")
+                 for f, _, kind in columns]) for r in found.records]
     here = f"name={quote(found.organization)}" + (f"&unit={quote(found.unit)}" if found.unit else "") + f"&metric={quote(metric)}"
     return page(request, "records.html", found=found, columns=columns, rows=rows, here=here)
 
