@@ -307,3 +307,11 @@ def client_without_session(app):
     from tests.test_web import client
 
     return client(app)
+
+
+def test_the_html_report_ends_with_a_compact_appendix_of_the_records_left_out(demo):
+    html = (demo / "report.html").read_text(encoding="utf-8")
+    appendix = html[html.index('<section id="records">'):]
+    assert "Sprint predictability: 273 records counted, 8 left out." in appendix
+    assert "Analytics / ANA 15" in appendix and "zero commitment" in appendix and "answered the baseline only" in appendix
+    assert appendix.count("<tr>") < 80  # compact: the left-out records, at most 30 of each figure

@@ -10,7 +10,7 @@ import functools
 import re
 
 from prodops.renderers import Drawing
-from prodops.core.report.layout import NUMERIC, sections, shown_name, text
+from prodops.core.report.layout import NUMERIC, records_appendix, sections, shown_name, text
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
@@ -38,7 +38,7 @@ def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> st
     accent = brand["accent"] if re.fullmatch(r"#[0-9a-f]{6}", brand["accent"] or "") else None
     logo = brand["logo"] if re.fullmatch(r"data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+", brand["logo"] or "") else None
     return _environment().get_template("report.html").render(
-        r=report, sections=sections(report), svgs=svgs, text=text, numeric=NUMERIC,
+        r=report, sections=[*sections(report), *filter(None, [records_appendix(report)])], svgs=svgs, text=text, numeric=NUMERIC,
         page_size=PAGE_SIZES[page_size], accent=accent, logo=logo, name=shown_name(report),
         footer_left=Markup(css_string(f"{_cut(shown_name(report), 60)} · as of {report['as_of']}")))
 

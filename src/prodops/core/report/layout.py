@@ -813,3 +813,33 @@ def figures_with_records(report: dict) -> list[tuple[str, str, str, int, int]]:
             figure = count(len(result["measurements"]), "measurement")
         out.append((metric.name, metric.title, figure, counted, len(records) - counted))
     return out
+
+
+APPENDIX_ROWS = 30  # of each figure's left-out records in the HTML and PDF appendix; the rest in the XLSX and JSON
+
+
+def records_appendix(report: dict) -> Section | None:
+    """The compact appendix of the HTML and PDF reports: per value figure, how many records it
+    counted and the ones it left out, with the reason (the first `APPENDIX_ROWS`)."""
+    tables, paragraphs = [], []
+    for metric in METRICS.values():
+        result = report["value"].get(metric.key)
+        if not result or not result.get("records"):
+            continue
+        records = result["records"]
+        left = [r for r in records if not r["counted"]]
+        counted = len(records) - len(left)
+        paragraphs.append(f"{metric.title}: {count(counted, 'record')} counted, {len(left):,} left out.")
+        if not left:
+            continue
+        what = (lambda r: f"{r['measure'].replace('_', ' ')}: {r['id']}") if metric.key == "symptoms" else (lambda r: r["id"])
+        rows = [(what(r), r["reason"]) for r in left[:APPENDIX_ROWS]]
+        more = len(left) - len(rows)
+        tables.append(_table(f"{metric.key}-left-out", f"{metric.title}: left out", [("Record", "text"), ("Why", "text")],
+                             rows, note=f"And {more:,} more: every record is in the XLSX and JSON reports." if more else None))
+    if not paragraphs:
+        return None
+    return Section("records", "Appendix: the records behind the figures",
+                   paragraphs=["Each value figure rests on records (sprints, survey respondents, launches, account "
+                               "outcomes); every one, counted or not, is listed in the XLSX report's Records sheets and "
+                               "the JSON report. Those left out, with the reason:", *paragraphs], tables=tables)
