@@ -115,7 +115,7 @@ def test_the_brand_shows_in_every_format(workspace, tmp_path):
     assert (tmp_path / "r.md").read_text().startswith("# Product Operations maturity and value: Northwind &lt;Ops&gt;")
     title = Presentation(str(tmp_path / "r.pptx")).slides[0]
     assert any(shape.shape_type == 13 for shape in title.shapes)  # the logo
-    heading = title.shapes[1].text_frame.paragraphs[0].runs[0]
+    heading = title.shapes.title.text_frame.paragraphs[0].runs[0]  # the layout's title placeholder
     assert heading.text.endswith("Northwind <Ops>") and str(heading.font.color.rgb) == "7A1F5C"
     ok("brand", "--name", "", "--accent", "", "--no-logo", "--db", workspace)
     report = json.loads(ok("report", "--db", workspace).stdout)

@@ -141,7 +141,7 @@ def test_the_pms_answers_cannot_be_read_or_derived_anywhere(app, five, tmp_path)
         return  # the formats are drawn from the same document whatever the database: once is enough
     # every report format, as the command line writes it (the web app's downloads are the same files)
     out = tmp_path / "r"
-    ok("report", "-f", "html,pdf,md,xlsx,pptx,json", "--organization", "Acme", "--out", f"{out}/",
+    ok("report", "-f", "html,pdf,md,xlsx,pptx,json", "--appendix", "--organization", "Acme", "--out", f"{out}/",
        "--db", app.state.settings.db)
     texts = _texts(out)
     report = json.loads(texts["json"])

@@ -15,6 +15,7 @@ report's HTML, PDF, Markdown, XLSX and slides, and the web app's dashboard.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -81,7 +82,7 @@ def lineside(tmp_path_factory) -> dict:
     answers = _answers(folder, ana=("pm", "Core", "Fully"), lee=("leadership", "Core", "Fully"))
     ok("settings", "reporting_threshold", "named", "--organization", ORG, "--db", db)  # two people: their figures shown
     shown = ok("assess", answers, "--db", db, env={"COLUMNS": "250"}).stdout  # wide: the evidence as a table, unwrapped
-    ok("report", "-f", "html,pdf,md,xlsx,pptx,json", "--out", f"{folder}/", "--db", db)
+    ok("report", "-f", "html,pdf,md,xlsx,pptx,json", "--appendix", "--out", f"{folder}/", "--db", db)  # every criterion
     symptoms = ok("metrics", "symptoms", "--db", db, "--until", "2026-09-30").stdout
     return {"db": db, "folder": folder, "assess": shown, "symptoms": symptoms,
             "report": json.loads((folder / "report.json").read_text())}
@@ -193,8 +194,14 @@ def test_the_demos_predictability_verdict_shows_its_own_sprints(demo):
     md = (demo / "report.md").read_text()
     row = next(line for line in md.splitlines() if line.startswith("| pp-4-predictability |"))
     assert row.endswith("| unmet (data) |  | 79% (line ≥ 80%) from 39 sprints, 2026-07-02 to 2026-09-30 |")
-    pptx = _texts(demo)["pptx"]
-    assert "79% (line ≥ 80%) from 39 sprints, 2026-07-02 to 2026-09-30" in " ".join(pptx.split())
+    from pptx import Presentation
+
+    from prodops.renderers.slides import render_pptx
+
+    deck = Presentation(io.BytesIO(render_pptx(json.loads((demo / "report.json").read_text()), appendix=True)))
+    cells = " ".join(c.text for s in deck.slides for shape in s.shapes if shape.has_table for row in shape.table.rows
+                     for c in row.cells)
+    assert "79% (line ≥ 80%) from 39 sprints, 2026-07-02 to 2026-09-30" in " ".join(cells.split())  # the appendix's
 
 
 def test_the_dashboard_shows_each_verdict_with_its_figure_n_and_days(app, db, tmp_path, clock):

@@ -219,16 +219,18 @@ def _last_data_day(ws: Workspace, organization: str) -> dt.date | None:
     return max(days) if days else None
 
 
-def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4", force: bool = False) -> list[Path]:
+def write_report(document: dict, formats: list[str], out: str, page_size: str = "a4", force: bool = False,
+                 appendix: bool = False) -> list[Path]:
     """Render the report in every format of `formats` and write the files `out` names (a file, a
-    name without suffix, or a folder): all of them, or none; files that exist only with `force`."""
+    name without suffix, or a folder): all of them, or none; files that exist only with `force`.
+    `appendix`: the slides end with the detail."""
     from prodops.renderers import destination, render, write
 
     placed = destination(out, formats)
     if placed is None:  # "-": standard output is the caller's to write, with report_json
         raise ValueError("write_report writes files; print report_json(document) for standard output")
     folder, names = placed
-    return write(render(document, formats, page_size, names), folder, force)
+    return write(render(document, formats, page_size, names, appendix), folder, force)
 
 
 def report_json(document: dict) -> bytes:

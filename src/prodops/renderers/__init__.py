@@ -24,10 +24,11 @@ class Drawing:
     as its JSON document (every renderer sees exactly that: strings for dates), its charts as SVG
     (HTML, PDF, Markdown) and as PNG (slides), and the HTML page (the PDF prints it)."""
 
-    def __init__(self, report: dict, page_size: str = "a4"):
+    def __init__(self, report: dict, page_size: str = "a4", appendix: bool = False):
         self.document = dump_json(report)
         self.report: dict = json.loads(self.document)
         self.page_size = page_size
+        self.appendix = appendix  # the slides' detail (every criterion, table and definition) after the meeting's
 
     @functools.cached_property
     def charts(self) -> list[str]:
@@ -102,13 +103,15 @@ def file_names(formats, stem: str = "report") -> dict[str, str]:
     return {f: f"{stem}.{RENDERERS[f].suffix}" for f in formats}
 
 
-def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] | None = None) -> dict[str, bytes]:
+def render(report: dict, formats, page_size: str = "a4", names: dict[str, str] | None = None,
+           appendix: bool = False) -> dict[str, bytes]:
     """The report in each of `formats`, as {file name relative to the output folder: bytes}, the
-    names from `names` (format -> file name; report.<suffix> by default). Charts are drawn once for
+    names from `names` (format -> file name; report.<suffix> by default); `appendix`: the slides
+    end with the detail (the other formats always hold it). Charts are drawn once for
     every format that shows them; Markdown's SVGs go in `<its name without suffix>-charts/`."""
     check(formats, page_size)
     names = names or file_names(formats)
-    drawing = Drawing(report, page_size)
+    drawing = Drawing(report, page_size, appendix)
     out: dict[str, bytes] = {}
     for renderer in RENDERERS.values():
         if renderer.name in formats:

@@ -498,6 +498,7 @@ def report(
     out: Annotated[str | None, typer.Option("--out", "-o", help="report.pdf for one format; a name without suffix (board/q3) or a folder (reports/) for several. JSON alone prints without it.", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The report's date (YYYY-MM-DD): the latest assessment on or before it, data known by then. Default: the latest assessment's date.", show_default=False)] = None,
     page_size: Annotated[str, typer.Option("--page-size", help="PDF (and print) page size: a4 or letter.")] = "a4",
+    appendix: Annotated[bool, typer.Option("--appendix", help="Slides (pptx): end the deck with the detail: every criterion, every table and the methodology.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace report files that exist.")] = False,
     timestamp: Annotated[bool, typer.Option("--timestamp", help="Say when the report was made (then two runs differ in that line).")] = False,
     schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of the JSON report and exit.")] = False,
@@ -539,7 +540,7 @@ def report(
         sys.stdout.buffer.write(report_json(made.document))
         return
     assert out is not None  # to_stdout holds whenever --out is not given
-    written = write_report(made.document, chosen, out, page_size.lower(), force)
+    written = write_report(made.document, chosen, out, page_size.lower(), force, appendix)
     folder = written[0].parent if written else Path(out)
     for path in written:
         if path.parent == folder:
