@@ -143,7 +143,7 @@ def _plan(d: Deck) -> list[Planned]:
     value = [sid for sid in s if sid not in ("summary", "maturity", "units", "criteria", "notes", "roadmap", "trajectory",
                                              "methodology")]
     for n, sid in enumerate(value):
-        shown = {(sid, t.id) for t in s[sid].tables if (sid, t.id) in SHOWN_TABLES or (t.id == "figures")}
+        shown = {(sid, t.id) for t in s[sid].tables if (sid, t.id) in SHOWN_TABLES | BELOW_CHART or t.id == "figures"}
         priority = 30 if sid == "symptoms" else 10 + n if sid in VALUE_CHARTS else 40 + n
         out.append(Planned(priority, functools.partial(_value, sid=sid), shown))
     if any(s[sid].commentary for sid in UNSHOWN if sid in s):
@@ -199,7 +199,7 @@ def _box(slide, left, top, width, height, paragraphs, size=18, bold=False, color
 def _lines(text: str, width: float, size: float) -> int:
     """About how many lines `text` takes in a box `width` inches wide at `size` points (a character
     is about half its size wide): enough to lay out slides without measuring fonts."""
-    per_line = max(1, int((width - 0.2) * 72 / (size * 0.55)))
+    per_line = max(1, int((width - 0.2) * 72 / (size * 0.52)))
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
@@ -411,6 +411,7 @@ def _inches(*values: float) -> tuple:
 
 
 # Each value section's charts drawn natively (the rest of its charts are in its notes' tables).
+BELOW_CHART = {("launches", "years")}  # a value section's short table the slide shows under its chart
 VALUE_CHARTS = {"predictability": ("predictability-over-time", "predictability-by-team"), "launches": ("launch-success",),
                 "time-value": ("time-value",), "revenue": ("revenue-wins",)}
 
@@ -422,6 +423,13 @@ def _value(d: Deck, prefix: str, sid: str) -> None:
     top, bottom = _frame(d, slide, _lead(section), _said(section))
     charts = [c for c in VALUE_CHARTS.get(sid, ()) if c in section.charts]
     shown: set[str] = set()
+    below = next((t for t in section.tables if (sid, t.id) in BELOW_CHART), None)
+    if charts and below is not None:  # the figures with what they rest on, under the chart
+        height = _table_height(below, below.rows) + (0.35 if below.note else 0)
+        if height <= (bottom - top) / 2:
+            _fitted_table(slide, below, below.rows, bottom - height, bottom, "more: see the appendix")
+            bottom -= height + 0.15
+            shown.add(below.id)
     if charts:
         width = (WIDE - 2 * MARGIN - 0.3 * (len(charts) - 1)) / len(charts)
         for n, name in enumerate(charts):
@@ -460,37 +468,37 @@ def _appendix(d: Deck, shown: set) -> None:
                     _box(slide, MARGIN, HIGH - 0.65, WIDE - 2 * MARGIN, 0.5, [table.note], size=10, color=MUTED)
                 _notes(slide, d, section, [])
     methodology = d.sections["methodology"]
+    width, room = WIDE - 2 * MARGIN, HIGH - TOP - 0.3
     for heading, items in [("Methodology", [("p", p) for p in methodology.paragraphs]), *methodology.blocks]:
-        said = [("- " if kind == "li" else "") + text for kind, text in items]
-        width, room = WIDE - 2 * MARGIN, HIGH - TOP - 0.3
-        parts = _fitting(said, width, 14, room)
-        pages: list[list[str]] = [[]]
-        for part in parts:
-            if pages[-1] and _height([*pages[-1], part], width, 14) > room:
-                pages.append([])
-            pages[-1].append(part)
+        parts = [(kind, part) for kind, text in items for part in _fitting([text], width - 0.5, 14, room)]
+        pages = _even_pages(parts, lambda page: _height([t for _, t in page], width - 0.5, 14) <= room)
         for n, page in enumerate(pages):
             slide = _new(d, f"Appendix: {heading}" + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""),
                          TITLE_AND_CONTENT)
             body = slide.placeholders[1]
             body.left, body.top, body.width, body.height = _inches(MARGIN, TOP, width, room)
             body.text_frame.text = ""
-            _write(body.text_frame, page, 14)
-            slide.notes_slide.notes_text_frame.text = printable("\n".join(said))
+            _write(body.text_frame, [t for _, t in page], 14)
+            for paragraph, (kind, _) in zip(body.text_frame.paragraphs, page):
+                paragraph.level = 1 if kind == "li" else 0  # a list item under its paragraph's bullet
+            slide.notes_slide.notes_text_frame.text = printable("\n".join(("- " if k == "li" else "") + t for k, t in items))
+
+
+def _even_pages(items: list, fits: Callable[[list], bool]) -> list[list]:
+    """`items` in as few pages as hold them (each as `fits` says), of sizes as even as they can be:
+    never a page of one item after full ones."""
+    for n in range(1, len(items) + 1):
+        small, extra = divmod(len(items), n)  # n pages of `small` items, the first `extra` one more
+        ends = [(i + 1) * small + min(i + 1, extra) for i in range(n)]
+        pages = [items[start:end] for start, end in zip([0, *ends], ends)]
+        if all(fits(page) for page in pages):
+            return pages
+    return [[item] for item in items]
 
 
 def _even(table: layout.Table) -> list[list[tuple]]:
-    """The table's rows in as few slide-sized chunks as hold them, of sizes as even as they can be:
-    never a slide of one row after a full one."""
-    room = HIGH - TOP - 0.8
-    rows = table.rows
-    for n in range(1, len(rows) + 1):
-        small, extra = divmod(len(rows), n)  # n chunks of `small` rows, the first `extra` one more
-        ends = [(i + 1) * small + min(i + 1, extra) for i in range(n)]
-        chunks = [rows[start:end] for start, end in zip([0, *ends], ends)]
-        if all(_table_height(table, chunk) <= room for chunk in chunks):
-            return chunks
-    return [[row] for row in rows]
+    """The table's rows split evenly over as few slides as hold them."""
+    return _even_pages(table.rows, lambda rows: _table_height(table, rows) <= HIGH - TOP - 0.8)
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -525,14 +533,25 @@ def _values(table: layout.Table, row) -> list[str]:
 
 
 def _size(table: layout.Table) -> float:
-    return 12 if len(table.columns) <= 5 else 10 if len(table.columns) <= 9 else 9
+    return 12 if len(table.columns) <= 5 else 10 if len(table.columns) <= 9 else 9 if len(table.columns) <= 11 else 8
 
 
-def _row_height(values: list[str], widths: list[float], size: float) -> float:
-    """A row's inches: its tallest cell's lines (a character in a cell about half its size wide)."""
+def _row_height(values: list[str], widths: list[float], size: float, bold: bool = False) -> float:
+    """A row's inches: its tallest cell's lines, its words wrapped as a cell wraps them (a character
+    about half its size wide, a bold one wider)."""
     def lines(text: str, width: float) -> int:
-        per_line = max(1, int((width - 0.12) * 72 / (size * 0.56)))
-        return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        per_line = max(1, int((width - 0.12) * 72 / (size * (0.62 if bold else 0.56))))
+        count = 0
+        for part in text.split("\n"):
+            used = 0
+            count += 1
+            for word in part.split():
+                if used and used + 1 + len(word) > per_line:
+                    count += 1
+                    used = 0
+                count += (len(word) - 1) // per_line  # a word longer than the line breaks within it
+                used = (used + 1 if used else 0) + (len(word) - 1) % per_line + 1
+        return count
 
     return max(lines(v, w) for v, w in zip(values, widths)) * size * 1.17 / 72 + 0.06
 
@@ -540,7 +559,7 @@ def _row_height(values: list[str], widths: list[float], size: float) -> float:
 def _table_height(table: layout.Table, rows: list[tuple]) -> float:
     heads, _kinds, widths = _cells(table)
     size = _size(table)
-    return sum(_row_height(v, widths, size) for v in [heads, *(_values(table, r) for r in rows)])
+    return _row_height(heads, widths, size, True) + sum(_row_height(_values(table, r), widths, size) for r in rows)
 
 
 def _fitted_table(slide, table: layout.Table, rows: list[tuple], top: float, bottom: float, more: str) -> float:
@@ -569,7 +588,7 @@ def _table(slide, table: layout.Table, rows: list[tuple], top: float) -> float:
     heads, kinds, widths = _cells(table)
     size = _size(table)
     lines = [heads, *(_values(table, row) for row in rows)]
-    heights = [_row_height(values, widths, size) for values in lines]
+    heights = [_row_height(values, widths, size, r == 0) for r, values in enumerate(lines)]
     grid = slide.shapes.add_table(len(lines), len(heads), Inches(MARGIN), Inches(top), Inches(WIDE - 2 * MARGIN),
                                   Inches(sum(heights))).table
     for i, width in enumerate(widths):
