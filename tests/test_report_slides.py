@@ -137,6 +137,8 @@ def test_the_appendix_holds_every_criterion_and_the_methodology_only_when_asked(
     titles = [title(s) for s in appendix]
     assert "Appendix: Methodology" in titles and any(t.startswith("Appendix: Scoring") for t in titles)
     assert any(t.startswith("Appendix: Launch success: Launches that did not succeed") for t in titles)
+    assert "Appendix: Roadmap: Investments as run" in titles  # the plan's slide shows it without "Did it work?"
+    assert not any(t.startswith(("Appendix: What blocks", "Appendix: Roadmap: Phases")) for t in titles)  # shown whole
     body = next(s for s in appendix if title(s) == "Appendix: Methodology")
     assert body.slide_layout.name == "Title and Content"
     assert report["methodology"]["as_of"] in body.placeholders[1].text_frame.text

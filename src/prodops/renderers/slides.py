@@ -36,10 +36,9 @@ MORE = "… the rest is in the speaker notes."
 DEFINED_BY = {"summary": ("scoring",), "maturity": ("scoring",), "criteria": ("scoring",), "roadmap": ("roadmap",),
               "predictability": ("predictability", "before_after"), "time-value": ("time_value",),
               "launches": ("launches",), "revenue": ("revenue",), "symptoms": ("symptoms",), "units": ("units",)}
-# The sections' tables the meeting's slides show; every other table is in the appendix (and its rows
-# in the slide's notes).
-SHOWN_TABLES = {("maturity", "blockers"), ("roadmap", "phases"), ("roadmap", "as-run"), ("units", "unit-levels"),
-                ("symptoms", "symptoms"), ("figures", "figures")}
+# The tables a value section without a chart drawn here shows on its slide (the rest in its notes,
+# and, as every table a slide does not show whole, in the appendix).
+SHOWN_TABLES = {("symptoms", "symptoms")}
 
 
 def render_pptx(report: dict, appendix: bool = False) -> bytes:
@@ -64,7 +63,7 @@ def render_pptx(report: dict, appendix: bool = False) -> bytes:
         for slide in planned:
             if slide not in shown:
                 slide.make(d, "Appendix: ")
-        _appendix(d, {t for s in shown for t in s.tables})
+        _appendix(d)
     props = deck.core_properties
     props.title = printable(report.get("title") or "")[:200]
     props.author = props.last_modified_by = "prodops"
@@ -111,6 +110,7 @@ class Deck:
     accent: str
     sections: dict[str, layout.Section] = field(default_factory=dict)
     definitions: dict = field(default_factory=dict)
+    shown: set = field(default_factory=set)  # (section id, table id) of the tables a slide shows whole
 
     def __post_init__(self):
         self.sections = {s.id: s for s in layout.sections(self.report)}
@@ -123,7 +123,6 @@ class Planned:
     what draws it, given the title's prefix ("Appendix: " when it goes there)."""
     priority: int
     make: Callable[[Deck, str], None]
-    tables: set = field(default_factory=set)  # (section id, table id) it shows
 
 
 def _plan(d: Deck) -> list[Planned]:
@@ -135,17 +134,16 @@ def _plan(d: Deck) -> list[Planned]:
     if "maturity" in s:
         out.append(Planned(2, _where))
         if "units" in s:
-            out.append(Planned(20, _units, {("units", "unit-levels")}))
+            out.append(Planned(20, _units))
         if any(t.id == "blockers" for t in s["maturity"].tables):
-            out.append(Planned(3, _blocks, {("maturity", "blockers")}))
+            out.append(Planned(3, _blocks))
     if "roadmap" in s:
-        out.append(Planned(4, _the_plan, {("roadmap", "phases"), ("roadmap", "as-run")}))
+        out.append(Planned(4, _the_plan))
     value = [sid for sid in s if sid not in ("summary", "maturity", "units", "criteria", "notes", "roadmap", "trajectory",
                                              "methodology")]
     for n, sid in enumerate(value):
-        shown = {(sid, t.id) for t in s[sid].tables if (sid, t.id) in SHOWN_TABLES | BELOW_CHART or t.id == "figures"}
         priority = 30 if sid == "symptoms" else 10 + n if sid in VALUE_CHARTS else 40 + n
-        out.append(Planned(priority, functools.partial(_value, sid=sid), shown))
+        out.append(Planned(priority, functools.partial(_value, sid=sid)))
     if any(s[sid].commentary for sid in UNSHOWN if sid in s):
         out.append(Planned(25, _commentary))
     return out
@@ -361,7 +359,7 @@ def _blocks(d: Deck, prefix: str) -> None:
     criteria = d.sections.get("criteria")
     slide = _new(d, prefix + blockers.title)
     top, bottom = _frame(d, slide, [], _said(criteria) if criteria else [])
-    _fitted_table(slide, blockers, blockers.rows, top, bottom, "more criteria block it: every criterion is in the "
+    _fitted_table(d, "maturity", slide, blockers, top, bottom, "more criteria block it: every criterion is in the "
                   "appendix and the XLSX report")
     _notes(slide, d, replace(section, paragraphs=section.paragraphs[1:]), _other_tables(section, {"blockers"}))
 
@@ -376,8 +374,9 @@ def _the_plan(d: Deck, prefix: str) -> None:
     needs = [_table_height(t, t.rows) + 0.35 for t in tables]
     room = bottom - top - 0.2 * len(tables)
     for table, need in zip(tables, needs):  # each table the room it needs, or its share of it
-        top += _fitted_table(slide, table, table.rows, top, top + min(need, room * need / sum(needs) if sum(needs) > room
-                                                                       else need), "more: see the appendix") + 0.2
+        share = need if sum(needs) <= room else room * need / sum(needs)
+        top += _fitted_table(d, "roadmap" if table.id == "phases" else "", slide, table, top, top + share,
+                             "more: see the appendix") + 0.2
     _notes(slide, d, section, _other_tables(section, {"phases"}))
 
 
@@ -427,7 +426,7 @@ def _value(d: Deck, prefix: str, sid: str) -> None:
     if charts and below is not None:  # the figures with what they rest on, under the chart
         height = _table_height(below, below.rows) + (0.35 if below.note else 0)
         if height <= (bottom - top) / 2:
-            _fitted_table(slide, below, below.rows, bottom - height, bottom, "more: see the appendix")
+            _fitted_table(d, sid, slide, below, bottom - height, bottom, "more: see the appendix")
             bottom -= height + 0.15
             shown.add(below.id)
     if charts:
@@ -437,7 +436,7 @@ def _value(d: Deck, prefix: str, sid: str) -> None:
     else:
         for table in section.tables:
             if (sid, table.id) in SHOWN_TABLES or table.id == "figures":
-                top += _fitted_table(slide, table, table.rows, top, bottom, "more: see the appendix") + 0.2
+                top += _fitted_table(d, sid, slide, table, top, bottom, "more: see the appendix") + 0.2
                 shown.add(table.id)
     _notes(slide, d, section, _other_tables(section, shown))
 
@@ -446,18 +445,18 @@ def _tables_slide(d: Deck, prefix: str, section: layout.Section, tables: list[la
     slide = _new(d, prefix + section.title)
     top, bottom = _frame(d, slide, _lead(section), _said(section))
     for table in tables:
-        top += _fitted_table(slide, table, table.rows, top, bottom, "more: see the appendix") + 0.2
+        top += _fitted_table(d, section.id, slide, table, top, bottom, "more: see the appendix") + 0.2
     _notes(slide, d, section, _other_tables(section, {t.id for t in tables}))
 
 
 # --- the appendix ---------------------------------------------------------------------------------
 
-def _appendix(d: Deck, shown: set) -> None:
+def _appendix(d: Deck) -> None:
     """Every table the meeting's slides do not show, split evenly over as few slides as hold it, and
     the methodology's definitions, each on slides of its own."""
     for sid, section in d.sections.items():
         for table in section.tables:
-            if (sid, table.id) in shown or not table.rows:
+            if (sid, table.id) in d.shown or not table.rows:
                 continue
             title = f"Appendix: {section.title}: {table.title}" if table.title != section.title else f"Appendix: {section.title}"
             chunks = _even(table)
@@ -509,7 +508,7 @@ def _cells(table: layout.Table) -> tuple[list[str], list[str], list[float]]:
     as the slide's width goes."""
     heads = [c.title for c in table.columns]
     kinds = [c.kind for c in table.columns]
-    char = _size(table) * 0.6 / 72  # a bold character's inches
+    char = _size(table) * 0.7 / 72  # a bold character's inches, in a wide font
     least, wanted = [], []
     for i, column in enumerate(table.columns):
         cells = [layout.text(row[i], column.kind) for row in table.rows]
@@ -562,14 +561,17 @@ def _table_height(table: layout.Table, rows: list[tuple]) -> float:
     return _row_height(heads, widths, size, True) + sum(_row_height(_values(table, r), widths, size) for r in rows)
 
 
-def _fitted_table(slide, table: layout.Table, rows: list[tuple], top: float, bottom: float, more: str) -> float:
+def _fitted_table(d: Deck, sid: str, slide, table: layout.Table, top: float, bottom: float, more: str) -> float:
     """As many rows as fit between `top` and `bottom` (with the table's note, or a line saying how many
-    more there are): the inches it takes."""
-    note = table.note
+    more there are): the inches it takes. Shown whole, it is not shown again in the appendix (of
+    section `sid`; "": it is, a table cut to the slide's columns)."""
+    note, rows = table.note, table.rows
     taken = len(rows)
     while taken and _table_height(table, rows[:taken]) + (0.35 if note or taken < len(rows) else 0) > bottom - top:
         taken -= 1
     height = _table(slide, table, rows[:taken], top)
+    if taken == len(rows) and sid:
+        d.shown.add((sid, table.id))
     said = (f"{len(rows) - taken} {more}" if taken < len(rows) else note)
     if said:
         room = max(0.3, min(0.6, bottom - top - height - 0.05))
