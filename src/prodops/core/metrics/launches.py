@@ -14,6 +14,7 @@ is *pending*: left out of every rate and listed. One that has not happened and i
 is *late*: not on time, so failed, whatever its checklist says.
 Rates are over the launches whose answer is known, and say how many those are. The date of a
 launch is the day it launched, or the day it was due if it has not; its year is that date's.
+
 `records` lists every launch with its three parts, its outcome and why: counted in its year's
 rate when its outcome is known, else left out with the reason (pending, outcome unknown, dated
 before the period).
