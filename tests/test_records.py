@@ -295,6 +295,11 @@ def test_a_viewer_reads_a_figures_records_filtered_sorted_and_as_csv_of_one_orga
     theirs = viewer.get("/organization/records.csv?name=Rival&metric=predictability").text
     assert "Northwind" not in theirs and "Payments" not in theirs and '"\'=HYPERLINK(""http://x"")"' in theirs
     assert "Payments" not in viewer.get("/organization/records?name=Rival&metric=predictability").text
+    commerce = viewer.get("/organization/records.csv?name=Northwind%20Cloud&unit=Commerce&metric=predictability").text
+    teams = {r["team"] for r in csv.DictReader(io.StringIO(commerce))}
+    assert teams == {"Payments", "Onboarding"}  # a unit's page lists its teams' records alone
+    unit_page = viewer.get("/organization?name=Northwind%20Cloud&unit=Commerce").text
+    assert "/organization/records?name=Northwind%20Cloud&amp;unit=Commerce&amp;metric=predictability" in unit_page
     for metric in ("launches", "time-value", "revenue", "symptoms"):
         assert viewer.get(f"/organization/records?name=Northwind%20Cloud&metric={metric}").status_code == 200
     assert viewer.get(base.replace("predictability", "nothing")).status_code == 422
