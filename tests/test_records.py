@@ -142,9 +142,17 @@ CHECKS = {"predictability": check_predictability, "launches": check_launches, "r
 def test_the_demos_figures_are_recomputed_from_their_counted_records(demo, name):
     metrics = json.loads((demo / "metrics.json").read_text(encoding="utf-8"))
     report = json.loads((demo / "report.json").read_text(encoding="utf-8"))["value"]
-    for result in (metrics[name], report[name]):
-        assert result["records"]
-        CHECKS[name](result)
+    assert metrics[name]["records"] and report[name]["records"]
+    CHECKS[name](metrics[name])
+    if name in ("time_value", "symptoms"):  # the report lists each survey respondent, never their hours
+        def surveyed(records: list[dict]) -> list[dict]:
+            return [r for r in records if name == "time_value" or r["measure"] == "pm_overhead_share"]
+        theirs = surveyed(report[name]["records"])
+        assert theirs and not any(k.endswith(("_hours", "_share")) or k in ("hours_saved", "value") for r in theirs for k in r)
+        assert [(r["id"], r["counted"]) for r in theirs] == [(r["id"], r["counted"])
+                                                             for r in surveyed(metrics[name]["records"])]
+    else:
+        CHECKS[name](report[name])
 
 
 def test_the_demos_records_say_every_reason_they_give(demo):

@@ -720,9 +720,8 @@ RECORD_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("added", "Added", "number"), ("planning_accuracy", "Planning accuracy", "percent"),
         ("say_do", "Say/do", "percent"), ("scope_creep", "Scope creep", "percent")],
     "time_value": [
-        ("id", "Respondent", "text"), ("team", "Team", "text"), *COUNTED, ("baseline_hours", "Baseline hours", "hours"),
-        ("followup_hours", "Follow-up hours", "hours"), ("hours_saved", "Hours saved", "hours"),
-        ("baseline_share", "Baseline overhead share", "percent"), ("followup_share", "Follow-up overhead share", "percent")],
+        ("id", "Respondent", "text"), ("team", "Team", "text"), *COUNTED, ("baseline_date", "Baseline", "date"),
+        ("followup_date", "Follow-up", "date")],  # never their hours: each person's answers are their own
     "launches": [
         ("id", "Launch", "text"), ("name", "Name", "text"), ("team", "Team", "text"), ("year", "Year", "year"),
         ("outcome", "Outcome", "text"), ("failed_because", "Failed because", "text"), *COUNTED,

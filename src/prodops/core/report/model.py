@@ -59,7 +59,7 @@ def build_report(inputs: ReportInputs) -> dict:
         "summary": summary(inputs),
         **(_assessment(inputs, latest) if latest else {"maturity": None, "criteria": [], "roadmap": None, "units": None,
                                                "trajectory": [], "notes": None}),
-        "value": {**{METRICS[name].key: r for name, r in inputs.value.items()},
+        "value": {**{METRICS[name].key: _without_answers(METRICS[name].key, r) for name, r in inputs.value.items()},
                   "change_date": inputs.options.change_date and inputs.options.change_date.isoformat(),
                   "events": shown_events(inputs),
                   "currency": inputs.options.currency},
@@ -234,3 +234,19 @@ def methodology(inputs: ReportInputs) -> dict:
         "approximations": approximations,
         "definitions": {name: inspect.cleandoc(mod.__doc__ or "") for name, mod in definitions.items()},
     }
+
+
+# A time survey's answers are each person's own week: the report lists who counted and why, never
+# their hours (as a campaign never shows one person's answers); `prodops metrics --json` keeps them.
+_ANSWERS = ("baseline_hours", "followup_hours", "hours_saved", "baseline_share", "followup_share")
+
+
+def _without_answers(key: str, result: dict | None) -> dict | None:
+    if not result or not result.get("records"):
+        return result
+    if key == "time_value":
+        return {**result, "records": [{k: v for k, v in r.items() if k not in _ANSWERS} for r in result["records"]]}
+    if key == "symptoms":
+        return {**result, "records": [{k: v for k, v in r.items() if k != "value"} if r.get("measure") == "pm_overhead_share"
+                                      else r for r in result["records"]]}
+    return result
