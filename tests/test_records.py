@@ -310,6 +310,9 @@ def test_a_viewer_reads_a_figures_records_filtered_sorted_and_as_csv_of_one_orga
     assert "/organization/records?name=Northwind%20Cloud&amp;unit=Commerce&amp;metric=predictability" in unit_page
     for metric in ("launches", "time-value", "revenue", "symptoms"):
         assert viewer.get(f"/organization/records?name=Northwind%20Cloud&metric={metric}").status_code == 200
+    survey = viewer.get("/organization/records.csv?name=Northwind%20Cloud&metric=time-value").text
+    people = list(csv.DictReader(io.StringIO(survey)))
+    assert people and not any("hour" in k or "share" in k for k in people[0])  # who answered, never their week
     assert viewer.get(base.replace("predictability", "nothing")).status_code == 422
     assert viewer.get(base + "&sort=password").status_code == 422
     assert viewer.get(base + "&show=everything").status_code == 422
