@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from prodops.operations.invites import Invite
     from prodops.outbox.mail import Send
     from prodops.store import Workspace
-    from prodops.store.campaigns import Delivery
+    from prodops.store.campaigns import Delivery, Event
 
 SCHEDULER = "scheduler"  # who the scheduler's moves are kept as
 LEASE = dt.timedelta(minutes=5)  # how long a tick holds the scheduler (renewed per campaign) before another may take it
@@ -359,11 +359,10 @@ def remind(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int
 
 # --- on time: what the scheduler does ---------------------------------------------------------
 
-def _mails_invitations(ws: Workspace, found: Campaign) -> bool:
+def _mails_invitations(events: list[Event]) -> bool:
     """Whether the campaign e-mails its invitations itself: it was made to open later (a draft or
     scheduled) or cloned, so its links were not handed out when people were invited."""
-    return any((e.kind == "created" and e.detail in ("draft", "scheduled")) or e.kind == "cloned"
-               for e in ws.campaigns.events(found.id))
+    return any((e.kind == "created" and e.detail in ("draft", "scheduled")) or e.kind == "cloned" for e in events)
 
 
 def deliver(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int) -> Sent:
@@ -391,7 +390,7 @@ def _mails_due(ws: Workspace, model: MaturityModel, outbox: Outbox, found: Campa
     people = [i for i in list_invites(ws, found.id) if not i.revoked and i.email]
     waiting = [i for i in people if not i.submitted_at]
     events = ws.campaigns.events(found.id)
-    invitations = _mails_invitations(ws, found)
+    invitations = _mails_invitations(events)
     slot = due_reminder(found.reminder_days, found.opens, found.closes, today)
     extended = [e for e in events if e.kind == "extended"]
     with _Mailer(ws, model, outbox, found) as mailer:

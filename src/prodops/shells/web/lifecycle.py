@@ -35,58 +35,52 @@ def _required_date(data: dict, key: str, what: str):
     return day
 
 
-@router.post("/campaigns/{campaign_id}/schedule")
-def schedule(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import deliver, schedule as scheduled
+def _moved(request: Request, campaign_id: int, who: Caller, move) -> object:
+    """Make a move of the campaign's life (`move()`), then send what it made due (invitations, the
+    new closing day, its webhook); the dashboard again, or the refusal on it."""
+    from prodops.operations import deliver
 
     try:
-        scheduled(_ws(request), campaign_id, who.user.email)
+        move()
     except (InputError, Refused) as e:
         return _refusal(request, campaign_id, who, e)
     deliver(_ws(request), _model(request), outbox(request), campaign_id)
     return _back(campaign_id)
+
+
+@router.post("/campaigns/{campaign_id}/schedule")
+def schedule(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
+    from prodops.operations import schedule as scheduled
+
+    return _moved(request, campaign_id, who, lambda: scheduled(_ws(request), campaign_id, who.user.email))
 
 
 @router.post("/campaigns/{campaign_id}/open")
 def open_now(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import deliver, open_now as opened
+    from prodops.operations import open_now as opened
 
-    try:
-        opened(_ws(request), campaign_id, who.user.email)
-    except (InputError, Refused) as e:
-        return _refusal(request, campaign_id, who, e)
-    deliver(_ws(request), _model(request), outbox(request), campaign_id)
-    return _back(campaign_id)
+    return _moved(request, campaign_id, who, lambda: opened(_ws(request), campaign_id, who.user.email))
 
 
 @router.post("/campaigns/{campaign_id}/extend")
 def extend(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import deliver, extend as extended
+    from prodops.operations import extend as extended
 
-    try:
-        extended(_ws(request), campaign_id, _required_date(data, "closes", "the new closing day"), who.user.email)
-    except (InputError, Refused) as e:
-        return _refusal(request, campaign_id, who, e)
-    deliver(_ws(request), _model(request), outbox(request), campaign_id)
-    return _back(campaign_id)
+    return _moved(request, campaign_id, who, lambda: extended(
+        _ws(request), campaign_id, _required_date(data, "closes", "the new closing day"), who.user.email))
 
 
 @router.post("/campaigns/{campaign_id}/close")
 def close(request: Request, campaign_id: Id, who: Caller = Depends(admin), data: dict = Depends(form_data)):
     """Without `confirm`: the confirmation, saying what is missing; with it: close and record."""
-    from prodops.operations import close as finish, deliver, progress
+    from prodops.operations import close as finish, progress
 
-    ws = _ws(request)
     if data.get("confirm") != "yes":
-        found = progress(ws, campaign_id)
+        found = progress(_ws(request), campaign_id)
         return page(request, "campaign_close.html", campaign=found.campaign, progress=found,
                     warnings=found.close_warnings(_model(request)))
-    try:
-        finish(ws, _model(request), campaign_id, by=who.user.email)
-    except (InputError, Refused) as e:
-        return _refusal(request, campaign_id, who, e)
-    deliver(ws, _model(request), outbox(request), campaign_id)
-    return _back(campaign_id)
+    return _moved(request, campaign_id, who,
+                  lambda: finish(_ws(request), _model(request), campaign_id, by=who.user.email))
 
 
 @router.post("/campaigns/{campaign_id}/reopen")
