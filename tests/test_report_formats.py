@@ -21,8 +21,9 @@ from prodops.renderers.charts import CHARTS
 pytestmark = pytest.mark.slow  # every report format rendered: seconds a test
 
 
-SECTIONS = ["summary", "maturity", "criteria", "roadmap", "predictability", "launches", "time-value", "revenue",
-            "symptoms", "trajectory", "methodology"]
+# what a reader acts on, then the appendix
+SECTIONS = ["summary", "maturity", "roadmap", "predictability", "launches", "time-value", "revenue",
+            "symptoms", "trajectory", "criteria", "methodology"]
 HOSTILE = '<script>alert(1)</script> & "Co" </style> =HYPERLINK("http://evil","x") | *bold* [l](http://evil) @octocat'
 
 
@@ -53,7 +54,7 @@ def test_html_is_one_self_contained_page_with_every_section_and_chart(demo):
     html = (demo / "report.html").read_text()
     page = Page(html)
     assert [i for i in page.ids if i in SECTIONS] == SECTIONS
-    assert page.tags.count("svg") == len(CHARTS) == len([i for i in page.ids if i.startswith("chart-")])
+    assert page.tags.count("svg") == 2 * len(CHARTS) == 2 * len([i for i in page.ids if i.startswith("chart-")])  # laptop, phone
     # Offline: nothing to fetch, nothing to run.
     assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
     assert not [v for _, k, v in page.attrs if k in ("src", "href") and v and not v.startswith("#")]
@@ -81,6 +82,13 @@ def test_pdf_pages_text_and_page_size(demo, tmp_path):
     assert "Northwind Cloud" in text and "Executive summary" in text and "Methodology" in text
     assert f"Page 1 of {len(pdf.pages)}" in text and f"Page {len(pdf.pages)} of {len(pdf.pages)}" in text
     assert "Planning accuracy by quarter" in text  # chart text is real text in the PDF
+    # the cover, then the executive summary on one page of its own, then the body; the detail after it
+    pages = [page.extract_text() for page in pdf.pages]
+    assert "Contents" in pages[0] and "Executive summary" not in pages[0].split("Appendix")[-1]
+    assert pages[1].startswith("Executive summary") and pages[2].startswith("Where we are")
+    assert "p < 0.001" in pages[1] and "e-" not in pages[1] and "pm_overhead" not in pages[1]
+    appendix = next(i for i, p in enumerate(pages) if p.startswith("Appendix A: Criteria heat map"))
+    assert not any("All criteria" in p for p in pages[:appendix])
     ok("report", "--db", str(demo / "prodops.db"), "-f", "pdf", "--page-size", "letter", "--out", str(tmp_path / "l.pdf"))
     letter = pypdf.PdfReader(tmp_path / "l.pdf").pages[0]
     assert (round(float(letter.mediabox.width)), round(float(letter.mediabox.height))) == (612, 792)
@@ -89,8 +97,10 @@ def test_pdf_pages_text_and_page_size(demo, tmp_path):
 def test_markdown_tables_and_chart_images_beside_it(demo):
     md = (demo / "report.md").read_text()
     assert md.startswith("# Product Operations maturity and value: Northwind Cloud\n")
-    assert [h[3:] for h in re.findall(r"^## .+$", md, re.M)][:4] == ["Executive summary", "Where we are",
-                                                                    "Teams and business units", "Criteria heat map"]
+    headings = [h[3:] for h in re.findall(r"^## .+$", md, re.M)]
+    assert headings[:4] == ["Executive summary", "Where we are", "Teams and business units", "What people noted"]
+    assert headings[-4:] == ["Appendix A: Criteria heat map", "Appendix B: Every unit by dimension",
+                             "Appendix C: Methodology", "Appendix D: The records behind the figures"]
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert len(images) == len(CHARTS) and all((demo / i).is_file() for i in images)
     table = md[md.index("### Level by dimension"):].split("\n\n")[1].splitlines()

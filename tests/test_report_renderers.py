@@ -1,7 +1,9 @@
 """The report's formats are one registry (report.RENDERERS): a format is its module and its entry, and
 the command line, the web app and the demo read it from there. This module is such a format: plain text."""
 
+import io
 import json
+import re
 
 import pytest
 
@@ -45,13 +47,21 @@ def test_the_web_app_offers_and_serves_every_registered_format(text_format, demo
     browser, _ = sign_in(app, "viewer@example.com")
     page = browser.get("/organization", params={"name": "Northwind Cloud"}).text
     offered = [line.split('">')[0] for line in page.split('href="/organization/report.')[1:]]
-    assert [o.split("?")[0] for o in offered] == ["pdf", "html", "xlsx", "pptx", "md", "json", "txt"]  # a new one last
+    assert [o.split("?")[0] for o in offered] == ["pdf", "html", "xlsx", "pptx", "md", "json", "txt", "pptx"]  # a new format last,
+    assert offered[-1].split('"')[0].endswith("&amp;appendix=true") and ">PPTX with the appendix</a>" in page  # then the long deck
     assert ">Markdown (zip)</a>" in page and ">Text</a>" in page
     got = browser.get("/organization/report.txt", params={"name": "Northwind Cloud"})
     assert got.headers["content-type"] == "text/plain; charset=utf-8"
     assert got.headers["content-disposition"] == 'attachment; filename="prodops-report-2026-09-30.txt"'
     assert got.text.startswith("Executive summary\n")
     assert browser.get("/organization/report.docx", params={"name": "Northwind Cloud"}).status_code == 404
+    from pptx import Presentation
+
+    short, full = (Presentation(io.BytesIO(browser.get("/organization/report.pptx", params={
+        "name": "Northwind Cloud", **extra}).content)).slides for extra in ({}, {"appendix": "true"}))
+    assert len(short) <= 12 < len(full)
+    assert [s.shapes.title.text for s in full][:len(short)] == [s.shapes.title.text for s in short]
+    assert all(s.shapes.title.text.startswith("Appendix: ") for s in list(full)[len(short):])
     app.state.ws.close()
 
 
@@ -66,6 +76,17 @@ def test_one_drawing_serves_every_format_and_draws_only_what_they_ask(demo):
     assert md["r.md"] == (demo / "report.md").read_bytes().replace(b"report-charts/", b"r-charts/")
     assert sorted(md) == sorted(["r.md", *(f"r-charts/{p.name}" for p in (demo / "report-charts").glob("*.svg"))])
     assert {"svgs", "html"} <= vars(drawing).keys() and "pngs" not in vars(drawing)
+
+
+def test_the_page_carries_each_chart_drawn_for_a_phone_and_the_printed_page_does_not(demo):
+    drawing = Drawing(json.loads((demo / "report.json").read_text()))
+    assert sorted(drawing.phone_svgs) == sorted(drawing.svgs) and len(drawing.svgs) == 10
+    for name, svg in drawing.phone_svgs.items():
+        width = float(re.search(r'<svg[^>]* width="([0-9.]+)"', svg)[1])
+        assert width <= 420, name  # the page shrinks it to 368 px at most: its text stays at 85% or more
+        assert f'id="{name}-phone-1"' in svg or 'id="' not in svg  # its ids its own, beside the laptop's drawing
+        assert f'<div class="phone">{svg}</div>' in drawing.html
+    assert 'class="phone"' not in drawing.printed and drawing.printed.count("<svg") == len(drawing.svgs)
 
 
 def test_the_formats_are_named_in_the_registry_s_order():

@@ -25,7 +25,7 @@ def workbook(report):
 
 def expected_names(report: dict) -> list[str]:
     taken: set[str] = set()
-    return [sheet_title(s.short or s.title, taken) for s in layout.sections(report) + layout.record_sections(report)]
+    return [sheet_title(s.short or s.heading, taken) for s in layout.sections(report) + layout.record_sections(report)]
 
 
 def header_cell(ws, title: str):
@@ -49,7 +49,7 @@ def test_one_sheet_per_section_with_its_title_first(report, workbook):
     assert len(workbook.sheetnames) == len(sections) and len({n.casefold() for n in workbook.sheetnames}) == len(sections)
     for ws, section in zip(workbook.worksheets, sections):
         assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
-        assert ws["A1"].value == section.title and ws["A1"].font.b and ws["A1"].font.sz > 11
+        assert ws["A1"].value == section.heading and ws["A1"].font.b and ws["A1"].font.sz > 11
     assert "Revenue wins from feedback-driven work" in [s.title for s in sections]  # longer than Excel allows
     assert workbook.properties.title == report["title"] and workbook.properties.creator == "prodops"
     as_of = dt.datetime.fromisoformat(report["as_of"])
@@ -162,7 +162,8 @@ def test_absent_value_sections_have_no_sheets(report):
         r["value"][k] = None
     wb = load_workbook(io.BytesIO(render_xlsx(r)))
     assert wb.sheetnames == expected_names(r) == [
-        "Executive summary", "Where we are", "Units", "Criteria heat map", "Notes", "Roadmap", "Trajectory", "Methodology"]
+        "Executive summary", "Where we are", "Units", "Notes", "Roadmap", "Trajectory", "Criteria heat map", "Units in full",
+        "Methodology"]
 
 
 def test_sheet_titles_fit_excels_limits():

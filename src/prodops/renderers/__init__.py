@@ -22,7 +22,8 @@ from prodops.renderers.files import dump_json, write_files
 class Drawing:
     """What several formats draw from, made once however many ask and only when one does: the report
     as its JSON document (every renderer sees exactly that: strings for dates), its charts as SVG
-    (HTML, PDF, Markdown) and as PNG (slides), and the HTML page (the PDF prints it)."""
+    (HTML, PDF, Markdown; also at a phone's width for HTML) and as PNG, and the HTML page (and the one
+    the PDF prints)."""
 
     def __init__(self, report: dict, page_size: str = "a4", appendix: bool = False):
         self.document = dump_json(report)
@@ -44,6 +45,12 @@ class Drawing:
         return render_svgs(self.report, self.charts)
 
     @functools.cached_property
+    def phone_svgs(self) -> dict[str, str]:
+        from prodops.renderers.charts import render_svgs
+
+        return render_svgs(self.report, self.charts, phone=True)
+
+    @functools.cached_property
     def pngs(self) -> dict[str, bytes]:
         from prodops.renderers.charts import render_pngs
 
@@ -51,6 +58,14 @@ class Drawing:
 
     @functools.cached_property
     def html(self) -> str:
+        """The page for reading on a screen: each chart also drawn for a phone's width."""
+        from prodops.renderers.html import render_html
+
+        return render_html(self.report, self.svgs, self.page_size, self.phone_svgs)
+
+    @functools.cached_property
+    def printed(self) -> str:
+        """The page the PDF prints: the charts as drawn for paper only."""
         from prodops.renderers.html import render_html
 
         return render_html(self.report, self.svgs, self.page_size)

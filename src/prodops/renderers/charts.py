@@ -348,12 +348,53 @@ def specs(report: dict, names) -> dict[str, dict]:
     return {name: CHARTS[name](report) for name in names}
 
 
-def render_svgs(report: dict, names) -> dict[str, str]:
-    """name -> standalone SVG. Element ids are prefixed with the chart's name so several charts
-    inline in one page do not clip each other (Vega numbers its clip paths from 1 in every chart)."""
+def render_svgs(report: dict, names, phone: bool = False) -> dict[str, str]:
+    """name -> standalone SVG; with `phone`, drawn for a phone's width (`for_phone`). Element ids are
+    prefixed with the chart's name so several charts inline in one page do not clip each other (Vega
+    numbers its clip paths from 1 in every chart)."""
     import vl_convert as vlc
 
-    return {name: _scope_ids(vlc.vegalite_to_svg(spec), name) for name, spec in specs(report, names).items()}
+    return {name: _scope_ids(vlc.vegalite_to_svg(for_phone(spec) if phone else spec), name + ("-phone" if phone else ""))
+            for name, spec in specs(report, names).items()}
+
+
+PHONE = {"width": 210, "label": 125, "legend": 170, "text": 120, "subtitle": 44, "step": 30}  # pixels, and characters a line
+
+
+def for_phone(spec: dict) -> dict:
+    """The chart for a page 390 px wide, its text at the size it has on a laptop: the plot
+    narrower, names cut shorter, legends in two columns, subtitles wrapped, a heat map's cells
+    smaller, and facets of columns stacked as rows."""
+    import textwrap
+
+    def fit(node, key: str | None = None):
+        if isinstance(node, list):
+            return [fit(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: fit(v, k) for k, v in node.items()}
+        if out.get("width") == WIDTH:
+            out["width"] = PHONE["width"]
+        if isinstance(out.get("width"), dict) and "step" in out["width"]:
+            out["width"] = {"step": min(out["width"]["step"], PHONE["step"])}
+        if "labelLimit" in out:
+            out["labelLimit"] = min(out["labelLimit"], PHONE["label"])
+        if "labelAngle" in out and out.get("orient") == "top":  # a heat map's column names, over narrow cells
+            out["labelAngle"] = -60
+        if out.get("type") == "text" and key == "mark":
+            out["limit"] = PHONE["text"]
+        if key == "title" and isinstance(out.get("subtitle"), (str, list)):
+            lines = [out["subtitle"]] if isinstance(out["subtitle"], str) else out["subtitle"]
+            out["subtitle"] = [part for line in lines for part in textwrap.wrap(line, PHONE["subtitle"])]
+        return out
+
+    phone = fit(spec)
+    phone["config"] = {**phone["config"], "legend": {**phone["config"]["legend"], "columns": 2,
+                                                     "labelLimit": PHONE["legend"]}}
+    if "facet" in phone and "column" in phone["facet"]:  # side by side is too wide: one above the other
+        phone["facet"] = {"row": {**phone["facet"]["column"], "header": {
+            **phone["facet"]["column"].get("header", {}), "labelAngle": 0, "labelOrient": "top", "labelAnchor": "start"}}}
+    return phone
 
 
 def render_pngs(report: dict, names) -> dict[str, bytes]:

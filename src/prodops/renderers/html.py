@@ -10,7 +10,7 @@ import functools
 import re
 
 from prodops.renderers import Drawing
-from prodops.core.report.layout import NUMERIC, records_appendix, sections, shown_name, text
+from prodops.core.report.layout import NUMERIC, sections, shown_name, text
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
@@ -30,7 +30,8 @@ def css_string(s: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in s)
 
 
-def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> str:
+def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4", phone: dict[str, str] | None = None) -> str:
+    """The page; `phone`: the charts drawn for a phone's width too, shown in their place on a narrow screen."""
     from markupsafe import Markup
 
     brand = report["brand"]
@@ -38,7 +39,7 @@ def render_html(report: dict, svgs: dict[str, str], page_size: str = "a4") -> st
     accent = brand["accent"] if re.fullmatch(r"#[0-9a-f]{6}", brand["accent"] or "") else None
     logo = brand["logo"] if re.fullmatch(r"data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+", brand["logo"] or "") else None
     return _environment().get_template("report.html").render(
-        r=report, sections=[*sections(report), *filter(None, [records_appendix(report)])], svgs=svgs, text=text, numeric=NUMERIC,
+        r=report, sections=sections(report, records=True), svgs=svgs, phone=phone or {}, text=text, numeric=NUMERIC,
         page_size=PAGE_SIZES[page_size], accent=accent, logo=logo, name=shown_name(report),
         footer_left=Markup(css_string(f"{_cut(shown_name(report), 60)} · as of {report['as_of']}")))
 

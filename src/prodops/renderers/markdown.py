@@ -55,8 +55,8 @@ def render_markdown(report: dict, chart_paths: dict[str, str]) -> str:
     out = [f"# {md_escape(r['title'])}", "",
            f"As of {r['as_of']}" + (f" · assessed {r['assessed']}" if r["assessed"] and r["assessed"] != r["as_of"] else "")
            + basis + (f" · generated {r['generated_at']}" if r["generated_at"] else ""), ""]
-    for s in sections(r):
-        out += [f"## {md_escape(s.title)}", ""]
+    for s in sections(r, records=True):
+        out += [f"## {md_escape(s.heading)}", ""]
         if s.warnings:
             out += ["> **Read with care:**", *(f"> - {md_escape(w)}" for w in s.warnings), ""]
         if s.commentary:

@@ -51,4 +51,4 @@ def render_pdf(html: str, as_of: str = "2000-01-01") -> bytes:
 
 
 def render(report: dict, drawing: Drawing, name: str) -> dict[str, bytes]:
-    return {name: render_pdf(drawing.html, report["as_of"])}
+    return {name: render_pdf(drawing.printed, report["as_of"])}

@@ -139,8 +139,8 @@ def _plan(d: Deck) -> list[Planned]:
             out.append(Planned(3, _blocks))
     if "roadmap" in s:
         out.append(Planned(4, _the_plan))
-    value = [sid for sid in s if sid not in ("summary", "maturity", "units", "criteria", "notes", "roadmap", "trajectory",
-                                             "methodology")]
+    value = [sid for sid in s if not s[sid].appendix
+             and sid not in ("summary", "maturity", "units", "notes", "roadmap", "trajectory")]
     for n, sid in enumerate(value):
         priority = 30 if sid == "symptoms" else 10 + n if sid in VALUE_CHARTS else 40 + n
         out.append(Planned(priority, functools.partial(_value, sid=sid)))
@@ -349,8 +349,13 @@ def _where(d: Deck, prefix: str) -> None:
 
 
 def _units(d: Deck, prefix: str) -> None:
-    section = d.sections["units"]
-    _tables_slide(d, prefix, section, [t for t in section.tables if t.id == "unit-levels"])
+    """The units' levels by dimension, the table of the report's appendix, under the units' sentences."""
+    section, full = d.sections["units"], d.sections["units-in-full"]
+    slide = _new(d, prefix + section.title)
+    top, bottom = _frame(d, slide, _lead(section), _said(section))
+    for table in full.tables:
+        top += _fitted_table(d, full.id, slide, table, top, bottom, "more: see the appendix") + 0.2
+    _notes(slide, d, section, _other_tables(section, set()))
 
 
 def _blocks(d: Deck, prefix: str) -> None:
@@ -439,14 +444,6 @@ def _value(d: Deck, prefix: str, sid: str) -> None:
                 top += _fitted_table(d, sid, slide, table, top, bottom, "more: see the appendix") + 0.2
                 shown.add(table.id)
     _notes(slide, d, section, _other_tables(section, shown))
-
-
-def _tables_slide(d: Deck, prefix: str, section: layout.Section, tables: list[layout.Table]) -> None:
-    slide = _new(d, prefix + section.title)
-    top, bottom = _frame(d, slide, _lead(section), _said(section))
-    for table in tables:
-        top += _fitted_table(d, section.id, slide, table, top, bottom, "more: see the appendix") + 0.2
-    _notes(slide, d, section, _other_tables(section, {t.id for t in tables}))
 
 
 # --- the appendix ---------------------------------------------------------------------------------

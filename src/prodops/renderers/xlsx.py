@@ -188,7 +188,7 @@ class _Sheet:
 
 def _section(ws, section: layout.Section) -> None:
     sheet = _Sheet(ws)
-    sheet.line(section.title, TITLE_FONT)
+    sheet.line(section.heading, TITLE_FONT)
     for w in section.warnings:
         sheet.line(f"Read with care: {w}", WARNING)
     for t in section.tables:
@@ -219,7 +219,7 @@ def render_xlsx(report: dict) -> bytes:
     wb.remove(wb.active)
     taken: set[str] = set()
     for section in [*layout.sections(report), *layout.record_sections(report)]:  # each figure's records last
-        _section(wb.create_sheet(sheet_title(section.short or section.title, taken)), section)
+        _section(wb.create_sheet(sheet_title(section.short or section.heading, taken)), section)
     if not wb.sheetnames:
         wb.create_sheet("Report")
     as_of = dt.datetime.combine(dt.date.fromisoformat(report["as_of"]), dt.time())

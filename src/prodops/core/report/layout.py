@@ -79,7 +79,7 @@ class Table:
 # Each section's id and title, in the report's order: the commentary's headings name them too. A
 # value metric's section is titled as the metric registry titles it.
 TITLES = {"summary": "Executive summary", "maturity": "Where we are", "units": "Teams and business units",
-          "criteria": "Criteria heat map", "notes": "What people noted", "roadmap": "Roadmap",
+          "criteria": "Criteria heat map", "units-in-full": "Every unit by dimension", "notes": "What people noted", "roadmap": "Roadmap",
           **{m.name: m.title for m in METRICS.values()},
           "trajectory": "Trajectory", "methodology": "Methodology"}
 
@@ -95,6 +95,11 @@ class Section:
     short: str | None = None  # a name where space is short (a worksheet's tab)
     warnings: list[str] = field(default_factory=list)  # what a figure rests on, shown before anything else
     commentary: list[tuple[str, str]] = field(default_factory=list)  # the lead's own words: ("p" | "li", text)
+    appendix: str | None = None  # its letter, for the detail after what a reader acts on
+
+    @property
+    def heading(self) -> str:
+        return f"Appendix {self.appendix}: {self.title}" if self.appendix else self.title
 
 
 def text(value, kind: str = "text", places: int | None = None) -> str:
@@ -167,14 +172,19 @@ def _beside(value: float | None, kind: str, op: str, threshold: float, holds: bo
     return Typed(value, kind, places=places)
 
 
-def sections(report: dict) -> list[Section]:
+def sections(report: dict, records: bool = False) -> list[Section]:
+    """The report's sections: first what a reader acts on, then the appendix (every criterion, every
+    unit, the methodology and, with `records`, the records behind the figures), each lettered."""
     value = [VALUE_SECTIONS.get(m.key, lambda r, m=m: generic(r, m))(report) for m in METRICS.values()]
     said = report.get("commentary") or {}
-    assessed = ([maturity(report), units(report), criteria(report), notes(report), roadmap(report)] if report["maturity"]
-                else [])
-    return [replace(s, commentary=[tuple(item) for item in said.get(s.id, [])])
-            for s in (summary(report), *assessed, *value, trajectory(report) if report["trajectory"] else None,
-                      methodology(report)) if s]
+    assessed = report["maturity"] is not None
+    body = [summary(report), *([maturity(report), units(report), notes(report), roadmap(report)] if assessed else []),
+            *value, trajectory(report) if report["trajectory"] else None]
+    detail = [criteria(report) if assessed else None, units_in_full(report) if assessed else None, methodology(report),
+              records_appendix(report) if records else None]
+    letters = iter("ABCDEFGH")
+    return [replace(s, commentary=[tuple(item) for item in said.get(s.id, [])]) for s in body if s] + [
+        replace(s, appendix=next(letters), commentary=[tuple(item) for item in said.get(s.id, [])]) for s in detail if s]
 
 
 def generic(report: dict, metric) -> Section | None:
@@ -315,7 +325,8 @@ def maturity(report: dict) -> Section:
 
 
 def units(report: dict) -> Section | None:
-    """The units below side by side: the heat map of units x dimensions, the spread, the weakest unit."""
+    """The units below side by side: the heat map of units x dimensions, the spread, the weakest unit
+    (every unit's levels in a table: `units_in_full`, in the appendix)."""
     u = report["units"]
     if not u:
         return None
@@ -329,16 +340,7 @@ def units(report: dict) -> Section | None:
     unassessed = [row["name"] for row in u["units"] if row["level"] is None and not row.get("suppressed")]
     if unassessed:
         paragraphs.append(f"Not assessed yet: {', '.join(unassessed)}.")
-    heat = _table("unit-levels", "Level by unit and dimension",
-                  [("Unit", "text"), ("Part of", "text"), ("Level", "level"), *((d["name"], "level") for d in dims),
-                   ("n", "int"), ("Assessed", "date")],
-                  [(row["name"], row["parent"] or report["organization"],
-                    Typed(row["suppressed"], "text") if row.get("suppressed") else row["level"],
-                    *(row["dimensions"].get(d["id"]) for d in dims), row["respondents"], _date(row["date"]))
-                   for row in u["units"]],
-                  "Each unit is scored from its own respondents and those of the units it holds (n: those who gave a "
-                  "scored answer), and from its teams' data; – where nobody in it has answered yet.")
-    tables = [heat]
+    tables = []
     if assessed:
         tables.append(_table("unit-spread", "Spread between units", [("Dimension", "text"), ("Spread", "int"),
                                                                       ("Weakest", "text")],
@@ -349,6 +351,24 @@ def units(report: dict) -> Section | None:
                              "Spread: the highest unit's level minus the lowest's, in levels."))
     return Section("units", TITLES["units"], paragraphs, ["unit-levels"] if assessed else [], tables, short="Units",
                    warnings=[f"{row['name']}: {w}" for row in u["units"] for w in row.get("warnings", [])])
+
+
+def units_in_full(report: dict) -> Section | None:
+    """Every unit's level by dimension, its respondents and the day it was assessed, as a table."""
+    u = report["units"]
+    if not u:
+        return None
+    dims = report["maturity"]["dimensions"]
+    heat = _table("unit-levels", "Level by unit and dimension",
+                  [("Unit", "text"), ("Part of", "text"), ("Level", "level"), *((d["name"], "level") for d in dims),
+                   ("n", "int"), ("Assessed", "date")],
+                  [(row["name"], row["parent"] or report["organization"],
+                    Typed(row["suppressed"], "text") if row.get("suppressed") else row["level"],
+                    *(row["dimensions"].get(d["id"]) for d in dims), row["respondents"], _date(row["date"]))
+                   for row in u["units"]],
+                  "Each unit is scored from its own respondents and those of the units it holds (n: those who gave a "
+                  "scored answer), and from its teams' data; – where nobody in it has answered yet.")
+    return Section("units-in-full", TITLES["units-in-full"], tables=[heat], short="Units in full")
 
 
 def _role_extremes(by_role: dict, left_out: list | None = None) -> tuple[str, str]:
@@ -407,10 +427,10 @@ def criteria_section(criteria: list[dict], met_threshold: float) -> Section:
     """The heat map of every criterion (report.model.criteria_document), by dimension and level: the
     report's, and the campaign dashboard's of its result as it stands."""
     data = any(c["data"] for c in criteria)
-    return Section("criteria", TITLES["criteria"], [
+    return Section("criteria", TITLES["criteria"], short=TITLES["criteria"], paragraphs=[
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
-        "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], ["criteria-heatmap"],
-        [_table("criteria", "All criteria", [("Dimension", "text"), *_criterion_columns(data)],
+        "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], charts=["criteria-heatmap"],
+        tables=[_table("criteria", "All criteria", [("Dimension", "text"), *_criterion_columns(data)],
                 [(c["dimension_name"], *_criterion_row(c, met_threshold, data)) for c in criteria],
                 DATA_NOTE if data else None, group=0)])
 
@@ -678,10 +698,10 @@ def methodology(report: dict) -> Section:
     ba = ((report["value"].get("predictability") or {}).get("before_after") or {})
     exact = ([f"The before-and-after comparison's exact two-sided Mann-Whitney p: {ba['p_value']:.3g} (the report "
               "writes a p below 0.001 as p < 0.001)."] if ba.get("p_value") is not None else [])
-    return Section("methodology", TITLES["methodology"], [
+    return Section("methodology", TITLES["methodology"], short=TITLES["methodology"], paragraphs=[
         f"How each figure is computed, quoted from the code that computes it. Data dated after {m['as_of']} is left "
-        "out: a sprint counts once it has ended, a launch not yet due is pending.", *exact], [], tables,
-        [(titles.get(k, k), prose(v)) for k, v in m["definitions"].items()])
+        "out: a sprint counts once it has ended, a launch not yet due is pending.", *exact], tables=tables,
+        blocks=[(titles.get(k, k), prose(v)) for k, v in m["definitions"].items()])
 
 
 def prose(doc: str) -> list[tuple[str, str]]:
@@ -838,7 +858,7 @@ def records_appendix(report: dict) -> Section | None:
                              rows, note=f"And {more:,} more: every record is in the XLSX and JSON reports." if more else None))
     if not paragraphs:
         return None
-    return Section("records", "Appendix: the records behind the figures",
+    return Section("records", "The records behind the figures", short="Records",
                    paragraphs=["Each value figure rests on records (sprints, survey respondents, launches, account "
                                "outcomes); every one, counted or not, is listed in the XLSX report's Records sheets and "
                                "the JSON report. Those left out, with the reason:", *paragraphs], tables=tables)

@@ -451,8 +451,10 @@ def figure_records_csv(request: Request, name: str, metric: str, unit: str | Non
 
 
 @router.get("/organization/report.{fmt}")
-def download_report(request: Request, name: str, fmt: str, unit: str | None = None, who: Caller = Depends(viewer)):
-    """The report (of the organisation or a unit) as `prodops report` writes it, as of the latest assessment: the same bytes."""
+def download_report(request: Request, name: str, fmt: str, unit: str | None = None, appendix: bool = False,
+                    who: Caller = Depends(viewer)):
+    """The report (of the organisation or a unit) as `prodops report` writes it, as of the latest
+    assessment: the same bytes; `appendix`: the deck ends with the detail (`report --appendix`)."""
     import zipfile
 
     from prodops.operations import report
@@ -462,7 +464,7 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
     if renderer is None:
         raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(r.name for r in _offered())}")
     made = report(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
-    files = render(made.document, [fmt])  # report.<suffix>, and Markdown's charts in report-charts/
+    files = render(made.document, [fmt], appendix=appendix)  # report.<suffix>, and Markdown's charts in report-charts/
     suffix, media = renderer.suffix, renderer.media_type
     if not renderer.charts_beside:
         data = next(iter(files.values()))
