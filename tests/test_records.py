@@ -117,20 +117,24 @@ def check_time_value(result: dict) -> None:
         assert close(result[f"{period}_hours"], statistics.fmean(answered) if answered else None)
 
 
+def measured(measure: str, counted: list[dict]) -> float:
+    """A measurement recomputed from the records it counts."""
+    if measure == "sprint_cadence_consistency":
+        return max(Counter((r["length_days"], r["start_weekday"]) for r in counted).values()) / len(counted)
+    if measure == "planning_accuracy":
+        one_unit = len({r["unit"] for r in counted}) == 1
+        return (sum(r["completed_committed"] for r in counted) / sum(r["committed"] for r in counted) if one_unit
+                else statistics.median(r["value"] for r in counted))
+    return statistics.fmean(float(r["value"]) for r in counted) if counted else 0.0
+
+
 def check_symptoms(result: dict) -> None:
     records = result["records"]
     assert all(r["reason"] for r in records if not r["counted"])
     for measure, value in result["measurements"].items():
         counted = [r for r in records if r["measure"] == measure and r["counted"]]
         assert result["samples"][measure]["n"] == len(counted), measure
-        if measure == "sprint_cadence_consistency":
-            mine = max(Counter((r["length_days"], r["start_weekday"]) for r in counted).values()) / len(counted)
-        elif measure == "planning_accuracy":
-            one_unit = len({r["unit"] for r in counted}) == 1
-            mine = (sum(r["completed_committed"] for r in counted) / sum(r["committed"] for r in counted) if one_unit
-                    else statistics.median(r["value"] for r in counted))
-        else:
-            mine = statistics.fmean(float(r["value"]) for r in counted) if counted else 0.0
+        mine = measured(measure, counted)
         assert close(value, mine), (measure, value, mine)
 
 
@@ -153,6 +157,26 @@ def test_the_demos_figures_are_recomputed_from_their_counted_records(demo, name)
                                                              for r in surveyed(metrics[name]["records"])]
     else:
         CHECKS[name](report[name])
+
+
+def test_each_data_verdict_is_recomputed_from_its_records(demo):
+    """The assessment's data verdicts rest on the quarter before it (not the symptoms' window): each
+    criterion checked against the data has its measurement's records, n and days, and the figure."""
+    report = json.loads((demo / "report.json").read_text(encoding="utf-8"))
+    records = report["maturity"]["data_records"]
+    checked = [c for c in report["criteria"] if c["data"]]
+    assert len(checked) == 5 and {r["measure"] for r in records} == {c["data"]["metric"] for c in checked}
+    for c in checked:
+        d = c["data"]
+        mine = [r for r in records if r["measure"] == d["metric"]]
+        counted = [r for r in mine if r["counted"]]
+        assert len(counted) == d["n"], c["id"]
+        assert all(d["from"] <= r["date"] <= d["to"] for r in counted), c["id"]
+        if d["metric"] == "pm_overhead_share":  # each respondent listed, never their answer
+            assert all("value" not in r for r in mine)
+        else:
+            assert close(d["value"], measured(d["metric"], counted)), c["id"]
+    assert report["value"]["symptoms"]["window"]["to"] != checked[1]["data"]["to"]  # two windows: two lists
 
 
 def test_the_demos_records_say_every_reason_they_give(demo):
@@ -220,12 +244,12 @@ def test_the_workbook_has_a_sheet_of_records_per_figure(demo):
     report = json.loads((demo / "report.json").read_text(encoding="utf-8"))
     wb = load_workbook(io.BytesIO(render_xlsx(report)))
     for key, name in (("predictability", "predictability"), ("time_value", "time-value"), ("launches", "launches"),
-                      ("revenue", "revenue"), ("symptoms", "symptoms")):
+                      ("revenue", "revenue"), ("symptoms", "symptoms"), (None, "data-verdicts")):
         ws = wb[f"Records {name}"]
         rows = list(ws.iter_rows(values_only=True))
         header = next(i for i, r in enumerate(rows) if r[0] and r[0] not in (ws["A1"].value,) and "Counted" in r)
         body = [r for r in rows[header + 1:] if any(v is not None for v in r)][:-1]  # the note ends it
-        records = report["value"][key]["records"]
+        records = report["value"][key]["records"] if key else report["maturity"]["data_records"]
         assert len(body) == len(records), key
         counted, why = rows[header].index("Counted"), rows[header].index("Left out because")
         assert [r[counted] for r in body] == ["yes" if r["counted"] else "no" for r in records]
@@ -252,6 +276,9 @@ def test_the_json_reports_records_are_in_its_schema(demo):
         drifted = copy.deepcopy(report)
         drifted["value"][key]["records"][0]["surprise"] = 1
         assert list(validator.iter_errors(drifted)), key
+    drifted = copy.deepcopy(report)
+    del drifted["maturity"]["data_records"][0]["counted"]
+    assert list(validator.iter_errors(drifted))
 
 
 # --- the web app: each value figure links to its records ------------------------------------------
@@ -276,7 +303,7 @@ def test_a_viewer_reads_a_figures_records_filtered_sorted_and_as_csv_of_one_orga
     viewer, _ = sign_in(app, "viewer@example.com")
     org = viewer.get("/organization?name=Northwind%20Cloud").text
     assert 'href="/organization/records?name=Northwind%20Cloud&amp;metric=predictability"' in org
-    assert "Value figures and their records" in org
+    assert "The figures and their records" in org
     base = "/organization/records?name=Northwind%20Cloud&metric=predictability"
     page = viewer.get(base)
     assert page.status_code == 200
@@ -308,8 +335,11 @@ def test_a_viewer_reads_a_figures_records_filtered_sorted_and_as_csv_of_one_orga
     assert teams == {"Payments", "Onboarding"}  # a unit's page lists its teams' records alone
     unit_page = viewer.get("/organization?name=Northwind%20Cloud&unit=Commerce").text
     assert "/organization/records?name=Northwind%20Cloud&amp;unit=Commerce&amp;metric=predictability" in unit_page
-    for metric in ("launches", "time-value", "revenue", "symptoms"):
+    for metric in ("launches", "time-value", "revenue", "symptoms", "data-verdicts"):
         assert viewer.get(f"/organization/records?name=Northwind%20Cloud&metric={metric}").status_code == 200
+    verdicts = viewer.get("/organization/records?name=Northwind%20Cloud&metric=data-verdicts").text
+    assert "Criteria checked against the data: the records" in verdicts and "planning accuracy" in verdicts
+    assert "5 criteria checked against the data" in org and "metric=data-verdicts" in org
     survey = viewer.get("/organization/records.csv?name=Northwind%20Cloud&metric=time-value").text
     people = list(csv.DictReader(io.StringIO(survey)))
     assert people and not any("hour" in k or "share" in k for k in people[0])  # who answered, never their week
@@ -331,3 +361,48 @@ def test_the_html_report_ends_with_a_compact_appendix_of_the_records_left_out(de
     assert "Sprint predictability: 273 records counted, 8 left out." in appendix
     assert "Analytics / ANA 15" in appendix and "zero commitment" in appendix and "answered the baseline only" in appendix
     assert appendix.count("<tr>") < 80  # compact: the left-out records, at most 30 of each figure
+
+
+@pytest.mark.clock
+def test_a_campaigns_dashboard_opens_the_records_of_its_data_verdicts(demo_workspace, tmp_path, clock):
+    """The dashboard's criteria checked against the data open their records, as the result shows them:
+    the campaign's organisation's data alone; nothing while a confidential result is hidden."""
+    import csv
+    import io
+
+    from prodops import operations
+    from prodops.store import Workspace
+    from tests.test_web import CRITERIA, MODEL, demo_app, invite, new_campaign, sign_in
+
+    day = clock.today()
+    sprints = tmp_path / "rival.csv"  # two sprints in the quarter before the campaign's result
+    sprints.write_text("team,sprint,start,end,unit,committed,completed,completed_committed,added,removed\n" + "".join(
+        f"Rival Squad,RIV {n},{day - dt.timedelta(days=d + 13)},{day - dt.timedelta(days=d)},points,10,8,7,1,0\n"
+        for n, d in ((1, 20), (2, 6))), encoding="utf-8")
+    with Workspace.open(demo_workspace) as ws:
+        operations.import_files(ws, "sprint-summary", [sprints], organization="Rival")
+    app = demo_app(demo_workspace)
+    named = new_campaign(app, organization="Northwind Cloud", name="Named", threshold=None)
+    hidden = new_campaign(app, organization="Northwind Cloud", name="Hidden", threshold=3)
+    elsewhere = new_campaign(app, organization="Rival", name="Theirs", threshold=None)
+    with Workspace.open(demo_workspace) as ws:
+        for campaign in (named, hidden, elsewhere):
+            token = invite(app, campaign, {"name": "Ann", "role": "pm"})[0]
+            operations.save(ws, MODEL, token, dict.fromkeys(CRITERIA, "Mostly"), submit=True)
+        expected = operations.result(ws, MODEL, named).result
+    viewer, _ = sign_in(app, "viewer@example.com")
+    dashboard = viewer.get(f"/campaigns/{named}").text
+    assert f'href="/campaigns/{named}/records"' in dashboard and "The records behind the data verdicts" in dashboard
+    page = viewer.get(f"/campaigns/{named}/records")
+    assert page.status_code == 200 and "Criteria checked against the data: the records" in page.text
+    assert f'href="/campaigns/{named}/records?show=excluded"' in page.text  # its filters stay on its own address
+    rows = list(csv.DictReader(io.StringIO(viewer.get(f"/campaigns/{named}/records.csv?show=counted").text)))
+    for metric, measured_ in expected.measurements.items():
+        if any(c.data and c.data.metric == metric for c in expected.criteria.values()):
+            assert sum(1 for r in rows if r["measure"] == metric) == measured_.n, metric
+    assert rows and all(r["counted"] == "True" for r in rows)
+    assert viewer.get(f"/campaigns/{hidden}/records").status_code == 409  # shown once it closes, as its result
+    theirs = list(csv.DictReader(io.StringIO(viewer.get(f"/campaigns/{elsewhere}/records.csv").text)))
+    assert theirs and {r["id"].split(" / ")[0] for r in theirs} == {"Rival Squad"}  # its organisation's data alone
+    assert viewer.get(f"/campaigns/{named}/records?sort=password").status_code == 422
+    assert viewer.get("/campaigns/99999/records").status_code == 404

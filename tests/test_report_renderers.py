@@ -47,8 +47,9 @@ def test_the_web_app_offers_and_serves_every_registered_format(text_format, demo
     browser, _ = sign_in(app, "viewer@example.com")
     page = browser.get("/organization", params={"name": "Northwind Cloud"}).text
     offered = [line.split('">')[0] for line in page.split('href="/organization/report.')[1:]]
-    assert [o.split("?")[0] for o in offered] == ["pdf", "html", "xlsx", "pptx", "md", "json", "txt", "pptx"]  # a new format last,
-    assert offered[-1].split('"')[0].endswith("&amp;appendix=true") and ">PPTX with the appendix</a>" in page  # then the long deck
+    # a new format last, then the long deck
+    assert [o.split("?")[0] for o in offered] == ["pdf", "html", "xlsx", "pptx", "md", "json", "txt", "pptx"]
+    assert offered[-1].split('"')[0].endswith("&amp;appendix=true") and ">PPTX with the appendix</a>" in page
     assert ">Markdown (zip)</a>" in page and ">Text</a>" in page
     got = browser.get("/organization/report.txt", params={"name": "Northwind Cloud"})
     assert got.headers["content-type"] == "text/plain; charset=utf-8"

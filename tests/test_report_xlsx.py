@@ -163,7 +163,7 @@ def test_absent_value_sections_have_no_sheets(report):
     wb = load_workbook(io.BytesIO(render_xlsx(r)))
     assert wb.sheetnames == expected_names(r) == [
         "Executive summary", "Where we are", "Units", "Notes", "Roadmap", "Trajectory", "Criteria heat map", "Units in full",
-        "Methodology"]
+        "Methodology", "Records data-verdicts"]  # the data verdicts' records: the assessment's, not a metric's
 
 
 def test_sheet_titles_fit_excels_limits():

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.reports import (
         FigureRecords, OrganizationView, Report, commentary_text, figure_records,
         kept_commentary, organization_view, report, report_json,
-        report_scope, set_commentary, value_only, write_report
+        report_scope, set_commentary, value_only, verdict_records, write_report
     )
     from prodops.operations.settings import (
         Brand, Event, SETTINGS, add_event, brand, change_setting, events, parse_date, read_settings,
@@ -67,7 +67,8 @@ _WHERE = {
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
     **dict.fromkeys(("FigureRecords", "OrganizationView", "Report", "commentary_text", "figure_records",
                      "kept_commentary", "organization_view", "report",
-                     "report_json", "report_scope", "set_commentary", "value_only", "write_report"), "reports"),
+                     "report_json", "report_scope", "set_commentary", "value_only", "verdict_records", "write_report"),
+                    "reports"),
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),
     **dict.fromkeys(("organization_for",), "organizations"),

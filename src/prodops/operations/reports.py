@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +29,6 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     before it, the roadmap from it, and every value metric from the data as known on that day. With
     value data but no assessment covering the period, the value sections alone (as of the last day
     with data, unless given)."""
-    from dataclasses import replace
-
     from prodops.core.commentary import parse
     from prodops.operations.assessments import history
     from prodops.operations.settings import brand, events
@@ -117,7 +115,8 @@ class FigureRecords:
     """The records a value figure of the report rests on, as the report computed them."""
     organization: str
     unit: str | None
-    metric: str  # its name: predictability, time-value...
+    metric: str  # its name: predictability, time-value..., data-verdicts
+    key: str  # its records' columns (report.layout.RECORD_COLUMNS)
     title: str
     as_of: str
     records: list[dict]  # those shown: filtered and sorted
@@ -126,6 +125,7 @@ class FigureRecords:
     show: str
     sort: str | None
     descending: bool
+    campaign: int | None = None  # the campaign whose result's records these are; None: the report's
 
 
 SHOW = ("all", "counted", "excluded")
@@ -133,35 +133,69 @@ SHOW = ("all", "counted", "excluded")
 
 def figure_records(ws: Workspace, model: MaturityModel, organization: str, metric: str, unit: str | None = None,
                    show: str = "all", sort: str | None = None, descending: bool = False) -> FigureRecords:
-    """The records of `metric`'s figures in the report of `organization` (or its `unit`): the same
-    computation as its figures, of that organisation's data alone; `show` all, the counted or the
-    excluded ones, sorted by the field `sort` (in the metric's order without one; unknown values last)."""
+    """The records of `metric`'s figures (a value metric's name, or the data verdicts') in the report
+    of `organization` (or its `unit`): the same computation as its figures, of that organisation's
+    data alone; `show` all, the counted or the excluded ones, sorted by the field `sort` (in the
+    figure's order without one; unknown values last)."""
     from prodops.core.errors import InputError
     from prodops.core.metrics import METRICS
+    from prodops.core.report.layout import VERDICTS, VERDICTS_TITLE, record_lists
+
+    names = [*METRICS, VERDICTS]
+    if metric not in names:
+        raise InputError(f"unknown metric {metric[:40]!r}; one of {', '.join(names)}")
+    key = METRICS[metric].key if metric in METRICS else "data_verdicts"
+    _check_listing(key, show, sort)
+    made = report(ws, model, organization, unit=unit)
+    found = next((f for f in record_lists(made.document) if f.name == metric), None)
+    title = found.title if found else METRICS[metric].title if metric in METRICS else VERDICTS_TITLE
+    return listed(found.records if found else [], FigureRecords(
+        made.document["organization"], made.document["unit"], metric, key, title, made.document["as_of"], [], 0, 0,
+        show, sort, descending))
+
+
+def _check_listing(key: str, show: str, sort: str | None) -> None:
+    from prodops.core.errors import InputError
     from prodops.core.report.layout import RECORD_COLUMNS
 
-    if metric not in METRICS:
-        raise InputError(f"unknown metric {metric[:40]!r}; one of {', '.join(METRICS)}")
     if show not in SHOW:
         raise InputError(f"show {show[:20]!r}? one of {', '.join(SHOW)}")
-    key = METRICS[metric].key
     fields = [f for f, _, _ in RECORD_COLUMNS[key]]
     if sort is not None and sort not in fields:
         raise InputError(f"no column {sort[:40]!r} to sort by; one of {', '.join(fields)}")
-    made = report(ws, model, organization, unit=unit)
-    result = made.document["value"].get(key) or {}
-    every = result.get("records") or []
-    shown = [r for r in every if show == "all" or r["counted"] == (show == "counted")]
-    if sort is not None:
+
+
+def listed(every: list[dict], where: FigureRecords) -> FigureRecords:
+    """`where` with the records of `every` it shows (all, counted or left out, in its sort) and the counts."""
+    shown = [r for r in every if where.show == "all" or r["counted"] == (where.show == "counted")]
+    if where.sort is not None:
+        sort = where.sort
+
         def order(r: dict) -> tuple:
             v = r.get(sort)
             return (0, v) if isinstance(v, (int, float)) else (1, str(v).casefold()) if v is not None else (2, "")
 
-        known = sorted((r for r in shown if r.get(sort) is not None), key=order, reverse=descending)
+        known = sorted((r for r in shown if r.get(sort) is not None), key=order, reverse=where.descending)
         shown = known + [r for r in shown if r.get(sort) is None]
     counted = sum(1 for r in every if r["counted"])
-    return FigureRecords(made.document["organization"], made.document["unit"], metric, METRICS[metric].title,
-                         made.document["as_of"], shown, counted, len(every) - counted, show, sort, descending)
+    return replace(where, records=shown, counted=counted, left_out=len(every) - counted)
+
+
+def verdict_records(ws: Workspace, model: MaturityModel, campaign_id: int, show: str = "all", sort: str | None = None,
+                    descending: bool = False) -> FigureRecords:
+    """The records the data verdicts of a campaign's result rest on, the result as its dashboard
+    shows it (refused where it shows none: a confidential campaign still open)."""
+    from prodops.core.assessment import shown
+    from prodops.core.report.model import criteria_document, data_records
+    from prodops.core.report.layout import VERDICTS, VERDICTS_TITLE
+    from prodops.operations.campaigns import campaign, result
+
+    _check_listing("data_verdicts", show, sort)
+    found = campaign(ws, campaign_id)
+    scored = shown(result(ws, model, campaign_id).result)
+    return listed(data_records(scored, criteria_document(scored, model)), FigureRecords(
+        found.organization, found.team, VERDICTS, "data_verdicts", VERDICTS_TITLE, scored.date.isoformat(), [], 0, 0,
+        show, sort, descending, campaign=campaign_id))
 
 
 def report_scope(ws: Workspace, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -56,9 +56,12 @@ class Measurement:
     first: dt.date | None = None
     last: dt.date | None = None
     minimum: int = 1
+    # what it rests on, counted and left out with the reason (symptoms' records): kept with the
+    # figure from the one computation, never stored with an assessment
+    records: tuple[dict, ...] = field(default=(), compare=False, repr=False)
 
     def document(self) -> dict:
-        """Its JSON form, at full precision."""
+        """Its JSON form, at full precision (without its records)."""
         return {"value": self.value, "n": self.n, "counts": self.counts or None,
                 "from": self.first and self.first.isoformat(), "to": self.last and self.last.isoformat(),
                 "minimum": self.minimum}

@@ -73,9 +73,14 @@ def _measured(metric: str, value: float, n: int, first: dt.date, last: dt.date) 
 
 def measurements(tables: dict[str, pl.DataFrame], as_of: dt.date, window_days: int = WINDOW_DAYS) -> dict[str, Measurement]:
     """{metric: Measurement} for whatever the imported data can measure in the window before
-    `as_of`: what data-bound criteria check, each with its n and its days. `tables` as known on
+    `as_of`: what data-bound criteria check, each with its n, its days and its records (the
+    sprints, respondents or launches it counts and those it leaves out). `tables` as known on
     `as_of` (metrics.known_by)."""
-    return _measure(tables, as_of, window_days)
+    from dataclasses import replace
+
+    records: list[dict] = []
+    measured = _measure(tables, as_of, window_days, records)
+    return {k: replace(m, records=tuple(r for r in records if r["measure"] == k)) for k, m in measured.items()}
 
 
 def window(as_of: dt.date, days: int = WINDOW_DAYS) -> tuple[dt.date, dt.date]:

@@ -79,7 +79,8 @@ class Table:
 # Each section's id and title, in the report's order: the commentary's headings name them too. A
 # value metric's section is titled as the metric registry titles it.
 TITLES = {"summary": "Executive summary", "maturity": "Where we are", "units": "Teams and business units",
-          "criteria": "Criteria heat map", "units-in-full": "Every unit by dimension", "notes": "What people noted", "roadmap": "Roadmap",
+          "criteria": "Criteria heat map", "units-in-full": "Every unit by dimension", "notes": "What people noted",
+          "roadmap": "Roadmap",
           **{m.name: m.title for m in METRICS.values()},
           "trajectory": "Trajectory", "methodology": "Methodology"}
 
@@ -429,10 +430,11 @@ def criteria_section(criteria: list[dict], met_threshold: float) -> Section:
     data = any(c["data"] for c in criteria)
     return Section("criteria", TITLES["criteria"], short=TITLES["criteria"], paragraphs=[
         "Every criterion of the model, by dimension and level: its weighted score (0 to 1), the spread of the "
-        "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."], charts=["criteria-heatmap"],
+        "answers (highest minus lowest), the respondents who answered (n), and whether they disagree."],
+        charts=["criteria-heatmap"],
         tables=[_table("criteria", "All criteria", [("Dimension", "text"), *_criterion_columns(data)],
-                [(c["dimension_name"], *_criterion_row(c, met_threshold, data)) for c in criteria],
-                DATA_NOTE if data else None, group=0)])
+                       [(c["dimension_name"], *_criterion_row(c, met_threshold, data)) for c in criteria],
+                       DATA_NOTE if data else None, group=0)])
 
 
 def _measured(d: dict) -> Typed:
@@ -756,8 +758,34 @@ RECORD_COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("measure", "Measure", "text"), ("id", "Record", "text"), *COUNTED, ("date", "Date", "date"),
         ("value", "Value", "measured"), ("length_days", "Length (days)", "int"), ("start_weekday", "Start weekday", "text")],
 }
+RECORD_COLUMNS["data_verdicts"] = RECORD_COLUMNS["symptoms"]  # the same measurements, over the assessment's quarter
 RECORD_TITLES = {"predictability": "The sprints", "time_value": "The survey respondents", "launches": "The launches",
-                 "revenue": "The account outcomes", "symptoms": "What each measurement rests on"}
+                 "revenue": "The account outcomes", "symptoms": "What each measurement rests on",
+                 "data_verdicts": "What each data verdict rests on"}
+VERDICTS = "data-verdicts"  # the name of the data verdicts' records beside the metrics' (as the web app's links say it)
+VERDICTS_TITLE = "Criteria checked against the data"
+
+
+@dataclass(frozen=True)
+class RecordList:
+    """A figure's records as the report holds them: a value metric's, or the data verdicts' of the assessment."""
+    name: str  # as a link names it: predictability, time-value..., data-verdicts
+    key: str  # of RECORD_COLUMNS
+    title: str
+    records: list[dict]
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for r in self.records if r["counted"])
+
+
+def record_lists(report: dict) -> list[RecordList]:
+    """Every figure's records the report holds: each value metric's, then the data verdicts'."""
+    out = [RecordList(m.name, m.key, m.title, result["records"]) for m in METRICS.values()
+           if (result := report["value"].get(m.key)) and result.get("records") is not None and m.key in RECORD_COLUMNS]
+    if report["maturity"] and report["maturity"].get("data_records"):
+        out.append(RecordList(VERDICTS, "data_verdicts", VERDICTS_TITLE, report["maturity"]["data_records"]))
+    return out
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -789,28 +817,19 @@ def records_table(key: str, records: list[dict]) -> Table:
 
 
 def record_sections(report: dict) -> list[Section]:
-    """One section per value figure listing its records, counted and left out with the reasons."""
-    out = []
-    for metric in METRICS.values():
-        result = report["value"].get(metric.key)
-        if result and result.get("records") is not None and metric.key in RECORD_COLUMNS:
-            out.append(Section(f"{metric.name}-records", f"{metric.title}: the records",
-                               tables=[records_table(metric.key, result["records"])], short=f"Records {metric.name}"))
-    return out
+    """One section per figure listing its records, counted and left out with the reasons."""
+    return [Section(f"{f.name}-records", f"{f.title}: the records", tables=[records_table(f.key, f.records)],
+                    short=f"Records {f.name}") for f in record_lists(report)]
 
 
 def figures_with_records(report: dict) -> list[tuple[str, str, str, int, int]]:
-    """(metric name, title, its figure as read, records counted, records left out) of each value
-    figure the report holds: what the organisation page links to its records."""
+    """(name, title, its figure as read, records counted, records left out) of each figure the
+    report holds records of: what the organisation page links to its records."""
     v, out = report["value"], []
-    for metric in METRICS.values():
-        result = v.get(metric.key)
-        if not result or result.get("records") is None:
-            continue
-        records = result["records"]
-        counted = sum(1 for r in records if r["counted"])
+    for f in record_lists(report):
+        result = v.get(f.key) or {}
         figure = ""
-        if metric.key == "predictability":
+        if f.key == "predictability":
             ba = result.get("before_after")
             if ba and ba["before"]["value"] is not None and ba["after"]["value"] is not None:
                 figure = (f"planning accuracy {text(Typed(ba['before']['value'], 'percent', ba['before'].get('bound')))} → "
@@ -821,16 +840,20 @@ def figures_with_records(report: dict) -> list[tuple[str, str, str, int, int]]:
 
                 figure = "planning accuracy " + text(Typed(one(result["overall"], "planning_accuracy"), "percent",
                                                            result["overall"].get("planning_accuracy_bound")))
-        elif metric.key == "time_value" and result.get("hours_saved_per_pm_week") is not None:
+        elif f.key == "time_value" and result.get("hours_saved_per_pm_week") is not None:
             figure = f"{text(result['hours_saved_per_pm_week'], 'hours')} saved per PM per week"
-        elif metric.key == "launches" and result["years"] and result["years"][-1]["rate"] is not None:
+        elif f.key == "launches" and result["years"] and result["years"][-1]["rate"] is not None:
             y = result["years"][-1]
             figure = f"{text(y['rate'], 'percent')} in {y['year']} ({y['succeeded']} of {y['known']})"
-        elif metric.key == "revenue":
+        elif f.key == "revenue":
             figure = f"{text(_money(report, result['attributed_arr']))} ARR in {count(len(result['wins']), 'win')}"
-        elif metric.key == "symptoms":
+        elif f.key == "symptoms":
             figure = count(len(result["measurements"]), "measurement")
-        out.append((metric.name, metric.title, figure, counted, len(records) - counted))
+        elif f.key == "data_verdicts":
+            checked = [c for c in report["criteria"] if c["data"]]
+            figure = (f"{count(len(checked), 'criterion', 'criteria')} checked against the data, "
+                      f"{sum(1 for c in checked if c['data']['decides'])} decided by it")
+        out.append((f.name, f.title, figure, f.counted, len(f.records) - f.counted))
     return out
 
 
@@ -838,27 +861,25 @@ APPENDIX_ROWS = 30  # of each figure's left-out records in the HTML and PDF appe
 
 
 def records_appendix(report: dict) -> Section | None:
-    """The compact appendix of the HTML and PDF reports: per value figure, how many records it
-    counted and the ones it left out, with the reason (the first `APPENDIX_ROWS`)."""
+    """The compact appendix of the HTML and PDF reports: per figure, how many records it counted
+    and the ones it left out, with the reason (the first `APPENDIX_ROWS`)."""
     tables, paragraphs = [], []
-    for metric in METRICS.values():
-        result = report["value"].get(metric.key)
-        if not result or not result.get("records"):
+    for f in record_lists(report):
+        if not f.records:
             continue
-        records = result["records"]
-        left = [r for r in records if not r["counted"]]
-        counted = len(records) - len(left)
-        paragraphs.append(f"{metric.title}: {count(counted, 'record')} counted, {len(left):,} left out.")
+        left = [r for r in f.records if not r["counted"]]
+        paragraphs.append(f"{f.title}: {count(f.counted, 'record')} counted, {len(left):,} left out.")
         if not left:
             continue
-        what = (lambda r: f"{r['measure'].replace('_', ' ')}: {r['id']}") if metric.key == "symptoms" else (lambda r: r["id"])
+        what = ((lambda r: f"{r['measure'].replace('_', ' ')}: {r['id']}") if f.key in ("symptoms", "data_verdicts")
+                else (lambda r: r["id"]))
         rows = [(what(r), r["reason"]) for r in left[:APPENDIX_ROWS]]
         more = len(left) - len(rows)
-        tables.append(_table(f"{metric.key}-left-out", f"{metric.title}: left out", [("Record", "text"), ("Why", "text")],
+        tables.append(_table(f"{f.key}-left-out", f"{f.title}: left out", [("Record", "text"), ("Why", "text")],
                              rows, note=f"And {more:,} more: every record is in the XLSX and JSON reports." if more else None))
     if not paragraphs:
         return None
     return Section("records", "The records behind the figures", short="Records",
-                   paragraphs=["Each value figure rests on records (sprints, survey respondents, launches, account "
+                   paragraphs=["Each figure rests on records (sprints, survey respondents, launches, account "
                                "outcomes); every one, counted or not, is listed in the XLSX report's Records sheets and "
                                "the JSON report. Those left out, with the reason:", *paragraphs], tables=tables)

@@ -83,6 +83,15 @@ def criteria_document(latest: AssessmentResult, model: MaturityModel) -> list[di
     ]
 
 
+def data_records(latest: AssessmentResult, criteria: list[dict]) -> list[dict]:
+    """The records of the measurements the criteria's data verdicts rest on, from the computation
+    that measured them (metrics.symptoms.measurements), in the order of the criteria that use them;
+    a time-survey respondent's without their answer."""
+    used = dict.fromkeys(c["data"]["metric"] for c in criteria if c["data"])
+    records = [r for metric in used if metric in latest.measurements for r in latest.measurements[metric].records]
+    return (_without_answers("symptoms", {"records": records}) or {}).get("records") or []
+
+
 def blocking(criteria: list[dict], latest: AssessmentResult) -> list[dict]:
     """The criteria (of criteria_document) that block the next level, in the model's order."""
     return [c for c in criteria if c["id"] in set(latest.blockers)]
@@ -111,6 +120,7 @@ def _assessment(inputs: ReportInputs, latest: AssessmentResult) -> dict:
             "blockers": blocking(criteria, latest),
             "disagreements": [c for c in criteria if c["disagreement"]],
             "data_conflicts": [c for c in criteria if c["data"] and c["data"]["conflict"]],
+            "data_records": data_records(latest, criteria),
         },
         "criteria": criteria,
         "notes": {"shown": [{**n.document(), "text": model.criterion[n.criterion].text if n.criterion in model.criterion

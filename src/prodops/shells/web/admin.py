@@ -404,42 +404,44 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#look-h", status_code=303)
 
 
+def _order(order: str) -> bool:
+    """Whether a records page sorts descending."""
+    if order not in ("asc", "desc"):
+        raise InputError(f"order {order[:10]!r}? asc or desc")
+    return order == "desc"
+
+
 def _records(request: Request, name: str, metric: str, unit: str | None, show: str, sort: str | None, order: str):
     from prodops.operations import figure_records
 
-    if order not in ("asc", "desc"):
-        raise InputError(f"order {order[:10]!r}? asc or desc")
     return figure_records(_ws(request), _model(request), name[:NAME_LENGTH], metric[:40], unit=unit and unit[:NAME_LENGTH],
-                          show=show[:20], sort=sort and sort[:40], descending=order == "desc")
+                          show=show[:20], sort=sort and sort[:40], descending=_order(order))
 
 
-@router.get("/organization/records")
-def figure_records_page(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
-                        sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
-    """The records one value figure rests on, counted and left out with the reason: filtered and
-    sorted by the query, with its CSV."""
-    from prodops.core.metrics import METRICS
+def _verdict_records(request: Request, campaign_id: int, show: str, sort: str | None, order: str):
+    from prodops.operations import verdict_records
+
+    return verdict_records(_ws(request), _model(request), campaign_id, show=show[:20], sort=sort and sort[:40],
+                           descending=_order(order))
+
+
+def _records_page(request: Request, found, base: str):
+    """The records of one figure as a page: `base` the page's own address and query without the filter."""
     from prodops.core.report.layout import NUMERIC, RECORD_COLUMNS, record_cell, text
 
-    found = _records(request, name, metric, unit, show, sort, order)
-    columns = RECORD_COLUMNS[METRICS[found.metric].key]
+    columns = RECORD_COLUMNS[found.key]
     wide = ("reason", "comparison_reason", "failed_because", "name", "roadmap_items", "feedback")
     rows = [(r, [(text(record_cell(r, f, kind), "text" if kind in ("yes/no", "measured") else kind),
                   "num" if kind in NUMERIC or kind == "measured" else "wide" if f in wide else "")
                  for f, _, kind in columns]) for r in found.records]
-    here = f"name={quote(found.organization)}" + (f"&unit={quote(found.unit)}" if found.unit else "") + f"&metric={quote(metric)}"
-    return page(request, "records.html", found=found, columns=columns, rows=rows, here=here)
+    return page(request, "records.html", found=found, columns=columns, rows=rows, base=base)
 
 
-@router.get("/organization/records.csv")
-def figure_records_csv(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
-                       sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
-    """The records of the page as CSV: every field quoted, none read as a formula."""
-    from prodops.core.metrics import METRICS
+def _records_csv(found) -> Response:
+    """The records of a page as CSV: every field quoted, none read as a formula."""
     from prodops.core.report.layout import RECORD_COLUMNS
 
-    found = _records(request, name, metric, unit, show, sort, order)
-    fields = ["id", *(f for f, _, _ in RECORD_COLUMNS[METRICS[found.metric].key] if f != "id")]
+    fields = ["id", *(f for f, _, _ in RECORD_COLUMNS[found.key] if f != "id")]
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(fields)
@@ -448,6 +450,35 @@ def figure_records_csv(request: Request, name: str, metric: str, unit: str | Non
     filename = f"prodops-{found.metric}-records-{found.as_of}.csv"  # nothing of the user's in the header
     return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/organization/records")
+def figure_records_page(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
+                        sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
+    """The records one figure of the report rests on, counted and left out with the reason: filtered
+    and sorted by the query, with its CSV."""
+    found = _records(request, name, metric, unit, show, sort, order)
+    return _records_page(request, found, f"name={quote(found.organization)}"
+                         + (f"&unit={quote(found.unit)}" if found.unit else "") + f"&metric={quote(metric)}")
+
+
+@router.get("/organization/records.csv")
+def figure_records_csv(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
+                       sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
+    return _records_csv(_records(request, name, metric, unit, show, sort, order))
+
+
+@router.get("/campaigns/{campaign_id}/records")
+def verdict_records_page(request: Request, campaign_id: Id, show: str = "all", sort: str | None = None,
+                         order: str = "asc", who: Caller = Depends(viewer)):
+    """The records the data verdicts of a campaign's result rest on, as its dashboard shows the result."""
+    return _records_page(request, _verdict_records(request, campaign_id, show, sort, order), "")
+
+
+@router.get("/campaigns/{campaign_id}/records.csv")
+def verdict_records_csv(request: Request, campaign_id: Id, show: str = "all", sort: str | None = None,
+                        order: str = "asc", who: Caller = Depends(viewer)):
+    return _records_csv(_verdict_records(request, campaign_id, show, sort, order))
 
 
 @router.get("/organization/report.{fmt}")
