@@ -338,7 +338,8 @@ def test_a_viewer_reads_a_figures_records_filtered_sorted_and_as_csv_of_one_orga
     for metric in ("launches", "time-value", "revenue", "symptoms", "data-verdicts"):
         assert viewer.get(f"/organization/records?name=Northwind%20Cloud&metric={metric}").status_code == 200
     verdicts = viewer.get("/organization/records?name=Northwind%20Cloud&metric=data-verdicts").text
-    assert "Criteria checked against the data: the records" in verdicts and "planning accuracy" in verdicts
+    assert "Criteria checked against the data: the records" in verdicts
+    assert "PM working time on overhead" in verdicts and "pm_overhead" not in verdicts  # measures in words
     assert "5 criteria checked against the data" in org and "metric=data-verdicts" in org
     survey = viewer.get("/organization/records.csv?name=Northwind%20Cloud&metric=time-value").text
     people = list(csv.DictReader(io.StringIO(survey)))

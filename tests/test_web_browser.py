@@ -172,10 +172,18 @@ def test_the_organisation_and_a_units_page_pass_the_scan_and_units_are_declared_
         page = browser.new_page(viewport={"width": width, "height": 900})
         sign_in(page, running)
         found = {}
-        for path in ("/organization?name=Northwind%20Cloud", "/organization?name=Northwind%20Cloud&unit=Commerce"):
+        for path in ("/organization?name=Northwind%20Cloud", "/organization?name=Northwind%20Cloud&unit=Commerce",
+                     "/organization/records?name=Northwind%20Cloud&metric=predictability&show=excluded",
+                     "/organization/records?name=Northwind%20Cloud&metric=data-verdicts&sort=measure"):
             page.goto(running.url + path)
             found[path] = serious(page)
+            # the page never scrolls sideways: a wide table scrolls in its own frame
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         assert not {k: v for k, v in found.items() if v}
+        page.goto(running.url + "/organization?name=Northwind%20Cloud")  # a figure opens its records by keyboard
+        tab_to(page, "document.activeElement.href && document.activeElement.href.includes('metric=data-verdicts')")
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text("Criteria checked against the data: the records")
         page.goto(running.url + "/organization?name=Northwind%20Cloud")
         tab_to(page, "document.activeElement.id === 'unit-name'")
         page.keyboard.type("Mobile")

@@ -802,8 +802,8 @@ def record_cell(record: dict, field: str, kind: str):
         if isinstance(value, bool):
             return "yes" if value else "no"
         return Typed(value, "percent")
-    if field == "measure" and isinstance(value, str):
-        return value.replace("_", " ")
+    if field == "measure" and isinstance(value, str):  # in words, as the symptoms table names it
+        return MEASURE_NAMES.get(value, value.replace("_", " "))
     return value
 
 
@@ -871,7 +871,7 @@ def records_appendix(report: dict) -> Section | None:
         paragraphs.append(f"{f.title}: {count(f.counted, 'record')} counted, {len(left):,} left out.")
         if not left:
             continue
-        what = ((lambda r: f"{r['measure'].replace('_', ' ')}: {r['id']}") if f.key in ("symptoms", "data_verdicts")
+        what = ((lambda r: f"{record_cell(r, 'measure', 'text')}: {r['id']}") if f.key in ("symptoms", "data_verdicts")
                 else (lambda r: r["id"]))
         rows = [(what(r), r["reason"]) for r in left[:APPENDIX_ROWS]]
         more = len(left) - len(rows)
