@@ -58,7 +58,7 @@ def test_the_sentences_say_what_the_figures_say():
     assert describe(state) == "done · owner Dana · cost 125,000 · 12 person-weeks · done on 2026-04-15"
     assert worked({"assessed_on": None, "criteria_met": 0, "criteria_total": 0, "metric": "driver_tree_signoff",
                    "metric_before": None, "metric_after": None, "metric_after_until": None}) == \
-        "no assessment since it was done; driver_tree_signoff is not measured from the data."
+        "no assessment since it was done; its measure of success is not taken from the data."
 
 
 @pytest.fixture

@@ -141,6 +141,7 @@ def describe(state: dict) -> str:
 def worked(verification: dict | None) -> str:
     """Whether a done investment worked, in one sentence (its JSON `verification`), the same in every
     format: its criteria at the next assessment, its metric before → after."""
+    from prodops.core.metrics import measure_name
     from prodops.core.numbers import NOUNS, count, pct
 
     if not verification:
@@ -148,14 +149,15 @@ def worked(verification: dict | None) -> str:
     v = verification
     criteria = (f"{v['criteria_met']} of {v['criteria_total']} criteria met at the assessment of {v['assessed_on']}"
                 if v["assessed_on"] else "no assessment since it was done")
+    named = measure_name(v["metric"])  # in words; the JSON keeps the id
     if v["metric_before"] is None and v["metric_after"] is None:
-        metric = f"{v['metric']} is not measured from the data"
+        metric = "its measure of success is not taken from the data"
     else:
         def of(n: int | None) -> str:  # what a figure rests on, where the data counted it
             return f" ({count(n, NOUNS.get(v['metric_counts'], 'sprint'), v['metric_counts'])})" if n is not None else ""
 
         until = f"to {v['metric_after_until']}" if v["metric_after_until"] else ""
         after = "; ".join(filter(None, [of(v.get("metric_after_n")).strip(" ()"), until]))
-        metric = (f"{v['metric']} {pct(v['metric_before'])} in the quarter before{of(v.get('metric_before_n'))}, "
+        metric = (f"{named} {pct(v['metric_before'])} in the quarter before{of(v.get('metric_before_n'))}, "
                   f"{pct(v['metric_after'])} after" + (f" ({after})" if after else ""))
     return f"{criteria}; {metric}."

@@ -43,6 +43,22 @@ class Options:
     model: object = None  # the maturity model whose lines the symptoms use (the operations give it)
 
 
+# What each measurement that data-bound criteria check is, in words (measure_name): its id stays
+# in the JSON and the methodology; people read these.
+MEASURE_NAMES = {
+    "planning_delay_share": "Sprints that started late",
+    "sprint_cadence_consistency": "Sprints on the common cadence",
+    "pm_overhead_share": "PM working time on overhead",
+    "planning_accuracy": "Planning accuracy",
+    "gtm_ready_rate": "Launches with a complete checklist",
+}
+
+
+def measure_name(metric: str) -> str:
+    """A measurement as people read it: "PM working time on overhead" for pm_overhead_share."""
+    return MEASURE_NAMES.get(metric, metric.replace("_", " "))
+
+
 @dataclass(frozen=True)
 class Measurement:
     """A figure the data measured, with what it rests on: `n` sprints, launches or survey

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from prodops.core.metrics import METRICS
+from prodops.core.metrics import METRICS, measure_name
 from prodops.core.numbers import beside, count, evidence, half_up, line, pct, places_beside, rests_on, too_few
 
 # Column kinds: text, int, number (whole, or 1 decimal where a column holds fractions: _table),
@@ -317,7 +317,7 @@ def maturity(report: dict) -> Section:
                               ("Measured", "percent"), ("Line", "text"), ("Rests on", "text"), ("Data says", "text"),
                               ("Decides", "flag")],
                              [(c["id"], c["text"], score_beside(c, report), _measured(c["data"]),
-                               f"{c['data']['metric']} {line(c['data']['op'], c['data']['threshold'], True)}",
+                               f"{measure_name(c['data']['metric'])} {line(c['data']['op'], c['data']['threshold'], True)}",
                                rests_on(c["data"]), "met" if c["data"]["holds"] else "unmet", c["data"]["decides"])
                               for c in m["data_conflicts"]],
                              "Rests on: the sprints, launches or survey respondents measured, and their first and last day."))
@@ -628,16 +628,6 @@ def revenue(report: dict) -> Section | None:
         charts=["revenue-wins"], tables=tables)
 
 
-# What each measurement is, in words (its id stays in the JSON and the methodology)
-MEASURE_NAMES = {
-    "planning_delay_share": "Sprints that started late",
-    "sprint_cadence_consistency": "Sprints on the common cadence",
-    "pm_overhead_share": "PM working time on overhead",
-    "planning_accuracy": "Planning accuracy",
-    "gtm_ready_rate": "Launches with a complete checklist",
-}
-
-
 def symptoms(report: dict) -> Section | None:
     sv = report["value"]["symptoms"]
     if not sv:
@@ -650,7 +640,7 @@ def symptoms(report: dict) -> Section | None:
         "The data has no dates, so no window to look for symptoms in."], [], [
         _table("symptoms", "Symptoms", [("Symptom", "text"), ("Measure", "text"), ("Value", "percent"), ("Line", "text"),
                                         ("Rests on", "text"), ("Present", "text")],
-               [(s["symptom"], MEASURE_NAMES.get(s["measure"], s["measure"]),
+               [(s["symptom"], measure_name(s["measure"]),
                  _beside(s["value"], "percent", s["op"], s["threshold"],
                          None if s["present"] is None else not s["present"]),
                  line(s["op"], s["threshold"], True), rests_on(s),
@@ -803,7 +793,7 @@ def record_cell(record: dict, field: str, kind: str):
             return "yes" if value else "no"
         return Typed(value, "percent")
     if field == "measure" and isinstance(value, str):  # in words, as the symptoms table names it
-        return MEASURE_NAMES.get(value, value.replace("_", " "))
+        return measure_name(value)
     return value
 
 
