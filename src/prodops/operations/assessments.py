@@ -39,11 +39,29 @@ def evidence(ws: Workspace, organization: str, as_of: dt.date, teams: set[str] |
     """What `organization`'s data (of `teams`, in lower case; None: all of it) measured in the
     quarter before `as_of`, as known on that day: what data-bound criteria are checked against
     ({metric: metrics.Measurement}, each with its n and days)."""
-    from prodops.core.metrics import known_by, of_teams
-    from prodops.core.metrics.symptoms import measurements
-    from prodops.operations.units import data_tables
+    import json
 
-    return measurements(known_by(of_teams(data_tables(ws, organization), teams), as_of), as_of)
+    from prodops.operations.computed import kept
+
+    def made() -> bytes:
+        from prodops.core.metrics import known_by, of_teams
+        from prodops.core.metrics.symptoms import measurements
+        from prodops.operations.units import data_tables
+
+        measured = measurements(known_by(of_teams(data_tables(ws, organization), teams), as_of), as_of)
+        return json.dumps({k: {**m.document(), "records": list(m.records)} for k, m in measured.items()}).encode("utf-8")
+
+    # computed once per change of the workspace: a campaign's dashboard asks on every view
+    key = json.dumps(["evidence", organization.casefold(), sorted(teams) if teams is not None else None, as_of.isoformat()])
+    return {k: _measurement(d) for k, d in json.loads(kept(ws, key, made)).items()}
+
+
+def _measurement(d: dict):
+    """A Measurement from its document and records (`evidence`'s JSON)."""
+    from prodops.core.metrics import Measurement
+
+    return Measurement(d["value"], d["n"], d["counts"] or "", d["from"] and dt.date.fromisoformat(d["from"]),
+                       d["to"] and dt.date.fromisoformat(d["to"]), d["minimum"], tuple(d["records"]))
 
 
 def scoped(ws: Workspace, responses: Responses) -> tuple[Responses, set[str] | None]:

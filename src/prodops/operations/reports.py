@@ -28,7 +28,32 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     assessment's date, so the same workspace gives the same report): the latest assessment on or
     before it, the roadmap from it, and every value metric from the data as known on that day. With
     value data but no assessment covering the period, the value sections alone (as of the last day
-    with data, unless given)."""
+    with data, unless given).
+    Computed once per change of the workspace (and per day, and model), then kept
+    (operations.computed); the document is as its JSON says it (dates as ISO strings)."""
+    import json
+
+    from prodops import clock
+    from prodops.core.model import fingerprint
+    from prodops.operations.computed import kept
+    from prodops.renderers.files import dump_json
+
+    def made() -> bytes:
+        found = _report(ws, model, organization, as_of, phase_days, capacity, generated_at, unit)
+        return json.dumps({"document": json.loads(dump_json(found.document)), "notes": found.notes}).encode("utf-8")
+
+    if generated_at is not None:  # stamped with the time it is made: made each time
+        raw = made()
+    else:
+        key = json.dumps(["report", organization and organization.casefold(), unit and unit.casefold(),
+                          as_of and as_of.isoformat(), phase_days, capacity, fingerprint(model), clock.today().isoformat()])
+        raw = kept(ws, key, made)
+    both = json.loads(raw)
+    return Report(both["document"], both["notes"])
+
+
+def _report(ws: Workspace, model: MaturityModel, organization: str | None, as_of: dt.date | None, phase_days: int,
+            capacity: int, generated_at: str | None, unit: str | None) -> Report:
     from prodops.core.commentary import parse
     from prodops.operations.assessments import history
     from prodops.operations.settings import brand, events

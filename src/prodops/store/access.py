@@ -56,7 +56,7 @@ class Access:
 
     def add(self, email: str, role: str, password_hash: str | None, now: dt.datetime) -> Account | None:
         """A new user (`email` in lower case); None, and nothing added, when the e-mail is a user's already."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             if conn.execute(sa.select(users.c.id).where(users.c.email == email)).first():
                 return None
             conn.execute(users.insert().values(email=email, role=role, password_hash=password_hash, created_at=now))
@@ -76,7 +76,7 @@ class Access:
     def remove(self, email: str) -> Account | None:
         """Remove the user of `email` with their sessions, tokens and games, in one transaction
         (foreign keys are not enforced on SQLite); None when there is no such user."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
             if row is None:
                 return None
@@ -88,7 +88,7 @@ class Access:
 
     def add_token(self, email: str, token_hash: str, name: str | None, now: dt.datetime) -> Account | None:
         """Keep a new API token (its hash) for the user of `email`; None, and nothing kept, when there is no such user."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
             if row is None:
                 return None
@@ -104,7 +104,7 @@ class Access:
 
     def start_session(self, id_hash: str, user_id: int, csrf: str, now: dt.datetime, ended_before: dt.datetime) -> None:
         """Keep a new session; everyone's sessions started before `ended_before` are deleted meanwhile."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(sessions.delete().where(sessions.c.created_at < ended_before))
             conn.execute(sessions.insert().values(id_hash=id_hash, user_id=user_id, csrf=csrf, created_at=now, seen_at=now))
 
@@ -118,18 +118,18 @@ class Access:
 
     def seen(self, id_hash: str, now: dt.datetime) -> None:
         """The session was used at `now`."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(sessions.update().where(sessions.c.id_hash == id_hash).values(seen_at=now))
 
     def end_session(self, id_hash: str) -> None:
         """The session kept as `id_hash` ends (signing out, or found idle or too old)."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(sessions.delete().where(sessions.c.id_hash == id_hash))
 
     def hit(self, key_hash: str, window: int, forget_before: float) -> int:
         """Count one attempt at `key_hash` in the window that began at `window` (epoch seconds) and
         return the window's count; every key's windows that began before `forget_before` are deleted."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             insert = dialect_insert(conn)(rate_limits).values(key=key_hash, window=window, hits=1)
             hits: int = conn.execute(insert.on_conflict_do_update(
                 index_elements=["key", "window"], set_={"hits": rate_limits.c.hits + 1}).returning(rate_limits.c.hits)

@@ -195,7 +195,7 @@ class Campaigns:
                 .order_by(campaign_events.c.at, campaign_events.c.id))]
 
     def add_event(self, campaign_id: int, now: dt.datetime, kind: str, by: str | None, detail: str | None = None) -> None:
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             _event(conn, campaign_id, now, kind, by, detail)
 
     # --- what is sent -------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ class Campaigns:
         None when it was claimed before (by this instance or another): it goes once. One that failed
         (or was left sending by a process that died) is claimed again after `retry_after`, up to
         `attempts` times in all; a conditional UPDATE, so that of two instances one retries it."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             claimed = conn.execute(dialect_insert(conn)(deliveries).values(
                 key=key, campaign_id=campaign_id, invite_id=invite_id, channel=channel, kind=kind, at=now,
                 status="sending").on_conflict_do_nothing(index_elements=["key"]).returning(deliveries.c.id)).scalar()
@@ -220,7 +220,7 @@ class Campaigns:
 
     def delivered(self, delivery_id: int, now: dt.datetime, error: str | None = None) -> None:
         """The claimed delivery was sent at `now`, or failed with `error`."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(
                 at=now, status="failed" if error else "sent", error=error))
 
@@ -232,12 +232,12 @@ class Campaigns:
 
     def add_link(self, invite_id: int, token_hash: str, now: dt.datetime) -> None:
         """One more live link of the invite (an e-mail carries it)."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(invite_links.insert().values(token_hash=token_hash, invite_id=invite_id, created_at=now))
 
     def lease(self, name: str, holder: str, now: dt.datetime, until: dt.datetime) -> bool:
         """Hold the lease `name` until `until`, if no one else holds it now; whether it is held."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             if conn.execute(dialect_insert(conn)(leases).values(name=name, holder=holder, until=until)
                             .on_conflict_do_nothing(index_elements=["name"])).rowcount:
                 return True
@@ -247,7 +247,7 @@ class Campaigns:
                 .values(holder=holder, until=until)).rowcount)
 
     def release(self, name: str, holder: str) -> None:
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(leases.delete().where((leases.c.name == name) & (leases.c.holder == holder)))
 
     def all(self) -> list[CampaignRow]:
@@ -331,7 +331,7 @@ class Campaigns:
     def answering(self, token_hash: str) -> Iterator[Answering | None]:
         """A write transaction saving answers through the live invite of `token_hash` (None when
         there is none), holding its campaign's row in share mode until it ends."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             found = _live(conn, token_hash)
             if found is None:
                 yield None

@@ -48,7 +48,7 @@ class ChallengeGames:
 
     def start_daily(self, player: str, model_id: str, day: dt.date, answer: str, now: dt.datetime) -> StoredGame:
         """The player's game of `day`: the one started before, else a new one with `answer`."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(dialect_insert(conn)(games).values(
                 player=player, model_id=model_id, day=day, answer=answer, guesses="", hard=False, created_at=now
             ).on_conflict_do_nothing(index_elements=["player", "model_id", "day"]))
@@ -57,7 +57,7 @@ class ChallengeGames:
     def start_practice(self, player: str, model_id: str, answer: str, hard: bool, now: dt.datetime,
                        forget_before: dt.datetime) -> StoredGame:
         """A new practice game; practice games left unfinished since before `forget_before` are deleted meanwhile."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             conn.execute(games.delete().where(games.c.day.is_(None), games.c.finished_at.is_(None),
                                               games.c.created_at < forget_before))
             made = conn.execute(games.insert().values(player=player, model_id=model_id, day=None, answer=answer,
@@ -75,7 +75,7 @@ class ChallengeGames:
                finished_at: dt.datetime | None) -> bool:
         """Change the game from `before` (as read) to `guesses` and `hard`; False, and nothing
         changed, when another request changed it meanwhile."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             done: int = conn.execute(games.update().where(
                 games.c.id == game_id, games.c.guesses == ",".join(before.guesses), games.c.hard == before.hard
             ).values(guesses=",".join(guesses), hard=hard, finished_at=finished_at)).rowcount
@@ -90,7 +90,7 @@ class ChallengeGames:
 
     def add_guest(self, token_hash: str, csrf: str, now: dt.datetime) -> int:
         """A new guest player known by `token_hash`; its id."""
-        with self._ws.transaction() as conn:
+        with self._ws.transaction(changes=False) as conn:
             made = conn.execute(challenge_guests.insert().values(token_hash=token_hash, csrf=csrf, created_at=now))
         return _new_id(made)
 

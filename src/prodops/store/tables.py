@@ -399,3 +399,21 @@ erasures = sa.Table(
     sa.Column("on", sa.Date, nullable=False),
     sa.Column("at", _when, nullable=False),
 )
+
+
+# --- what is computed from the workspace, kept until it changes (issue 23): `state_versions` counts
+# the write transactions that can change a report (store.workspace: every one but the hot paths
+# that cannot); `computed` keeps a result under its key with the version it was made at, shared by
+# every worker and instance of the workspace
+state_versions = sa.Table(
+    "state_versions", metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+computed = sa.Table(
+    "computed", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # the SHA-256 of what it is
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("value", sa.LargeBinary, nullable=False),  # zlib-compressed
+    sa.Column("made_at", _when, nullable=False),
+)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from prodops.core.errors import Fix, InputError
 from prodops.store.organizations import held_names
-from prodops.store.tables import metadata
+from prodops.store.tables import metadata, state_versions
 
 if TYPE_CHECKING:  # imported where used: a command that only imports data never loads pydantic
     import polars as pl
@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.store.challenge import ChallengeGames
     from prodops.store.people import People
     from prodops.store.commentary import Commentary
+    from prodops.store.computed import Computed
     from prodops.store.data import ImportedData
     from prodops.store.investments import Investments
     from prodops.store.profiles import Profiles
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0013"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0014"  # the newest migration; tests check it against Alembic's own head
 
 
 def database_url(db: str | None = None) -> str:
@@ -70,7 +71,8 @@ class Workspace:
     - `investments`: every change to an investment of the plan;
     - `campaigns`: campaigns, their invites and the answers given through them;
     - `access`: users, sessions, API tokens and rate limits;
-    - `challenge`: the Knowledge Challenge's games and guest players.
+    - `challenge`: the Knowledge Challenge's games and guest players;
+    - `computed`: what is computed from the workspace, kept under its state version.
 
     The locks: on SQLite every writer holds the write lock from the start of its transaction (BEGIN
     IMMEDIATE, see `transaction`), so writers queue instead of failing half-way; on PostgreSQL
@@ -95,6 +97,7 @@ class Workspace:
             self._engine = _engine(url)
         self._queue: AbstractContextManager[Any] = (
             threading.Lock() if self._engine.dialect.name == "sqlite" else contextlib.nullcontext())
+        self._here = threading.local()  # what this thread holds: `writing`, a write transaction
         self._ready = False
         self._create = create
         self._owner: str | None = None  # the organisation the upgrade to 0011 gives the workspace's data
@@ -156,6 +159,12 @@ class Workspace:
         return People(self)
 
     @cached_property
+    def computed(self) -> Computed:
+        from prodops.store.computed import Computed
+
+        return Computed(self)
+
+    @cached_property
     def challenge(self) -> ChallengeGames:
         from prodops.store.challenge import ChallengeGames
 
@@ -204,13 +213,24 @@ class Workspace:
         return before, HEAD_REVISION
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[sa.Connection]:
+    def transaction(self, write: bool = True, changes: bool = True) -> Iterator[sa.Connection]:
         """One transaction, committed at the end (rolled back on an error), with the workspace's
         errors. A writer holds SQLite's write lock from its start: writers of one process queue on
-        a lock of their own first, then on SQLite's. A reader takes no lock."""
+        a lock of their own first, then on SQLite's. A reader takes no lock.
+        A writer moves the workspace's state version on, in the same transaction, so that what was
+        computed from the workspace before it is computed again (`computed`); only writers that
+        cannot change what is computed say `changes=False` (an answer saved to an open campaign,
+        a session, a rate limit, a delivery, a lease, a game of the Challenge)."""
         self._schema()
         with self._errors(), (self._writing() if write else self._reading()) as conn:
             yield conn
+            if write and changes:
+                conn.execute(state_versions.update().where(state_versions.c.name == "workspace")
+                             .values(version=state_versions.c.version + 1))
+
+    def writing(self) -> bool:
+        """Whether this thread is inside a write transaction of the workspace (another would wait on it)."""
+        return getattr(self._here, "writing", False)
 
     def held(self) -> list[str]:
         """Every organisation the workspace holds (assessed, campaigned for, or with data or
@@ -285,7 +305,11 @@ class Workspace:
         one process queue on a lock of their own first: SQLite's busy wait sleeps in steps of up
         to 100 ms, which many threads of a web server would spend waiting on each other."""
         with self._queue, self._engine.connect().execution_options(prodops_write=True) as conn, conn.begin():
-            yield conn
+            self._here.writing = True
+            try:
+                yield conn
+            finally:
+                self._here.writing = False
 
     @contextmanager
     def _reading(self) -> Iterator[sa.Connection]:
@@ -407,6 +431,7 @@ def _migrate(conn: sa.Connection, create: bool, where: str, owner: str | None = 
                          fix=Fix("db"))
     else:  # a new workspace: the tables as declared (a test holds them equal to the migrations' own)
         metadata.create_all(conn, checkfirst=False)
+        conn.execute(state_versions.insert().values(name="workspace", version=1))  # as migration 0014 seeds it
         _ALEMBIC_VERSION.create(conn)
         conn.execute(_ALEMBIC_VERSION.insert().values(version_num=HEAD_REVISION))
         return

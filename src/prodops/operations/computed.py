@@ -1,0 +1,28 @@
+"""What pages and reports compute from a workspace, computed once per change of it: kept in the
+workspace (store.computed) under its state version, shared by every worker and instance, and used
+while no write that can change it has happened since."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from prodops.core.errors import InputError
+
+if TYPE_CHECKING:
+    from prodops.store import Workspace
+
+
+def kept(ws: Workspace, key: str, make: Callable[[], bytes]) -> bytes:
+    """What `make` computes from the workspace, as kept under `key` at the workspace's state
+    version now, or made and kept. The version is read before anything is computed, so a result
+    is never kept under a version newer than its inputs."""
+    version = ws.computed.version()
+    found = ws.computed.get(key, version)
+    if found is not None:
+        return found
+    value = make()
+    with contextlib.suppress(InputError):  # a workspace that cannot be written (read-only): computed all the same
+        ws.computed.put(key, version, value)
+    return value
