@@ -407,3 +407,26 @@ def test_a_campaigns_dashboard_opens_the_records_of_its_data_verdicts(demo_works
     assert theirs and {r["id"].split(" / ")[0] for r in theirs} == {"Rival Squad"}  # its organisation's data alone
     assert viewer.get(f"/campaigns/{named}/records?sort=password").status_code == 422
     assert viewer.get("/campaigns/99999/records").status_code == 404
+
+
+def test_a_figures_records_come_a_page_at_a_time_and_the_csv_holds_them_all(demo_workspace):
+    """What a records page shows is what it costs: 200 records a page, however many the figure has."""
+    import csv
+    import io
+
+    from prodops.operations.reports import PER_PAGE
+    from tests.test_web import demo_app, sign_in
+
+    viewer, _ = sign_in(demo_app(demo_workspace), "viewer@example.com")
+    base = "/organization/records?name=Northwind%20Cloud&metric=predictability&sort=team"
+    first, second = viewer.get(base).text, viewer.get(base + "&page=2").text
+    every = list(csv.DictReader(io.StringIO(viewer.get(base.replace("records?", "records.csv?")).text)))
+    assert len(every) == 281 > PER_PAGE
+    assert first.count('<th scope="row">') == PER_PAGE and second.count('<th scope="row">') == 281 - PER_PAGE
+    assert "281 records (1 to 200 here)" in first and "281 records (201 to 281 here)" in second
+    assert 'rel="next" href="/organization/records?name=Northwind%20Cloud&amp;metric=predictability&amp;show=all' \
+           '&amp;sort=team&amp;order=asc&amp;page=2"' in first and 'rel="prev"' in second and 'rel="next"' not in second
+    shown = re.findall(r'<th scope="row">([^<]*)</th>', first + second)
+    assert shown == [r["team"] for r in every]  # the pages, in order, are the whole sorted list
+    assert viewer.get(base + "&page=99").text.count('<th scope="row">') == 281 - PER_PAGE  # past the end: the last
+    assert viewer.get(base + "&page=0").status_code == 422

@@ -14,10 +14,17 @@ if TYPE_CHECKING:
     from prodops.store import Workspace
 
 
+FORMAT = 1  # of what is kept: one more when a kept result's form changes, so an upgrade computes it anew
+
+
 def kept(ws: Workspace, key: str, make: Callable[[], bytes]) -> bytes:
     """What `make` computes from the workspace, as kept under `key` at the workspace's state
     version now, or made and kept. The version is read before anything is computed, so a result
-    is never kept under a version newer than its inputs."""
+    is never kept under a version newer than its inputs. The key holds prodops' version and the
+    kept form's (`FORMAT`): another release never reads what this one kept."""
+    from prodops import __version__
+
+    key = f"{__version__}|{FORMAT}|{key}"
     version = ws.computed.version()
     found = ws.computed.get(key, version)
     if found is not None:

@@ -19,10 +19,16 @@ if TYPE_CHECKING:
 class Report:
     document: dict  # the report model (report.model.build_report), as the JSON report shows it
     notes: list[str]
+    # of a part of a report (`report(part=...)`): each figure's line and how many records it counted
+    # and left out (report.layout.figures_with_records), as the organisation page links them; or one
+    # figure's records
+    figures: list | None = None
+    records: list | None = None
 
 
 def report(ws: Workspace, model: MaturityModel, organization: str | None = None, as_of: dt.date | None = None,
-           phase_days: int = 90, capacity: int = 2, generated_at: str | None = None, unit: str | None = None) -> Report:
+           phase_days: int = 90, capacity: int = 2, generated_at: str | None = None, unit: str | None = None,
+           part: str = "all") -> Report:
     """The report of `organization`, or of its `unit` (its result by the roll-up rule, its units
     side by side, and the value metrics of its teams' data), as of `as_of` (default: the latest
     assessment's date, so the same workspace gives the same report): the latest assessment on or
@@ -30,7 +36,9 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     value data but no assessment covering the period, the value sections alone (as of the last day
     with data, unless given).
     Computed once per change of the workspace (and per day, and model), then kept
-    (operations.computed); the document is as its JSON says it (dates as ISO strings)."""
+    (operations.computed); the document is as its JSON says it (dates as ISO strings). `part`:
+    "all"; "view", the document as a page of figures reads it, with `figures`; or a figure's name
+    (report.layout.record_lists), the same with that figure's `records` (`_part`)."""
     import json
 
     from prodops import clock
@@ -40,16 +48,41 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
 
     def made() -> bytes:
         found = _report(ws, model, organization, as_of, phase_days, capacity, generated_at, unit)
-        return json.dumps({"document": json.loads(dump_json(found.document)), "notes": found.notes}).encode("utf-8")
+        return (b'{"notes": ' + json.dumps(found.notes).encode("utf-8") + b', "document": '
+                + dump_json(found.document).encode("utf-8") + b"}")
 
     if generated_at is not None:  # stamped with the time it is made: made each time
-        raw = made()
+        both = json.loads(made())
+        return Report(both["document"], both["notes"])
+    key = ["report", organization and organization.casefold(), unit and unit.casefold(), as_of and as_of.isoformat(),
+           phase_days, capacity, fingerprint(model), clock.today().isoformat()]
+    if part == "all":
+        both = json.loads(kept(ws, json.dumps(key), made))
+        return Report(both["document"], both["notes"])
+    both = json.loads(kept(ws, json.dumps([*key, part]), lambda: _part(json.loads(kept(ws, json.dumps(key), made)), part)))
+    return Report(both["document"], both["notes"], both.get("figures"), both.get("records"))
+
+
+def _part(both: dict, part: str) -> bytes:
+    """A part of a kept report (`report(part=...)`): the document as a page reads it, without the
+    value metrics' tables and records, every criterion or the notes (a page of figures does not read
+    every sprint and launch); with each figure's line and counts ("view"), or with one figure's
+    records (its name)."""
+    import json
+
+    from prodops.core.report.layout import figures_with_records, record_lists
+
+    full = both["document"]
+    document = {**{k: v for k, v in full.items() if k not in ("value", "criteria", "notes")},
+                "value": {"currency": full["value"]["currency"]}}
+    if document.get("maturity"):
+        document["maturity"] = {**document["maturity"], "data_records": []}
+    out = {"document": document, "notes": both["notes"]}
+    if part == "view":
+        out["figures"] = figures_with_records(full)
     else:
-        key = json.dumps(["report", organization and organization.casefold(), unit and unit.casefold(),
-                          as_of and as_of.isoformat(), phase_days, capacity, fingerprint(model), clock.today().isoformat()])
-        raw = kept(ws, key, made)
-    both = json.loads(raw)
-    return Report(both["document"], both["notes"])
+        out["records"] = next((f.records for f in record_lists(full) if f.name == part), [])
+    return json.dumps(out).encode("utf-8")
 
 
 def _report(ws: Workspace, model: MaturityModel, organization: str | None, as_of: dt.date | None, phase_days: int,
@@ -129,7 +162,7 @@ def organization_view(ws: Workspace, model: MaturityModel, organization: str, un
     from prodops.operations.settings import brand, events
     from prodops.operations.units import unit_tree
 
-    made = report(ws, model, organization, unit=unit)
+    made = report(ws, model, organization, unit=unit, part="view")
     name, unit = made.document["organization"], made.document["unit"]  # as recorded and declared
     said = kept_commentary(ws, name, dt.date.fromisoformat(made.document["as_of"]), unit)
     return OrganizationView(made, name, unit, said, unit_tree(ws, name), brand(ws, name), events(ws, name))
@@ -151,32 +184,35 @@ class FigureRecords:
     sort: str | None
     descending: bool
     campaign: int | None = None  # the campaign whose result's records these are; None: the report's
+    page: int | None = 1  # which PER_PAGE of those shown; None: all of them (the CSV)
+    pages: int = 1
+    matching: int = 0  # how many are shown over all the pages
 
 
 SHOW = ("all", "counted", "excluded")
 
 
 def figure_records(ws: Workspace, model: MaturityModel, organization: str, metric: str, unit: str | None = None,
-                   show: str = "all", sort: str | None = None, descending: bool = False) -> FigureRecords:
+                   show: str = "all", sort: str | None = None, descending: bool = False,
+                   page: int | None = 1) -> FigureRecords:
     """The records of `metric`'s figures (a value metric's name, or the data verdicts') in the report
     of `organization` (or its `unit`): the same computation as its figures, of that organisation's
     data alone; `show` all, the counted or the excluded ones, sorted by the field `sort` (in the
-    figure's order without one; unknown values last)."""
+    figure's order without one; unknown values last); the `page`th `PER_PAGE` of them (None: all)."""
     from prodops.core.errors import InputError
     from prodops.core.metrics import METRICS
-    from prodops.core.report.layout import VERDICTS, VERDICTS_TITLE, record_lists
+    from prodops.core.report.layout import VERDICTS, VERDICTS_TITLE
 
     names = [*METRICS, VERDICTS]
     if metric not in names:
         raise InputError(f"unknown metric {metric[:40]!r}; one of {', '.join(names)}")
     key = METRICS[metric].key if metric in METRICS else "data_verdicts"
     _check_listing(key, show, sort)
-    made = report(ws, model, organization, unit=unit)
-    found = next((f for f in record_lists(made.document) if f.name == metric), None)
-    title = found.title if found else METRICS[metric].title if metric in METRICS else VERDICTS_TITLE
-    return listed(found.records if found else [], FigureRecords(
+    made = report(ws, model, organization, unit=unit, part=metric)
+    title = METRICS[metric].title if metric in METRICS else VERDICTS_TITLE
+    return listed(made.records or [], FigureRecords(
         made.document["organization"], made.document["unit"], metric, key, title, made.document["as_of"], [], 0, 0,
-        show, sort, descending))
+        show, sort, descending, page=page))
 
 
 def _check_listing(key: str, show: str, sort: str | None) -> None:
@@ -190,8 +226,12 @@ def _check_listing(key: str, show: str, sort: str | None) -> None:
         raise InputError(f"no column {sort[:40]!r} to sort by; one of {', '.join(fields)}")
 
 
+PER_PAGE = 200  # records on a page: what a page shows is what it costs, however many there are
+
+
 def listed(every: list[dict], where: FigureRecords) -> FigureRecords:
-    """`where` with the records of `every` it shows (all, counted or left out, in its sort) and the counts."""
+    """`where` with the records of `every` it shows (all, counted or left out, in its sort, its
+    page of them) and the counts."""
     shown = [r for r in every if where.show == "all" or r["counted"] == (where.show == "counted")]
     if where.sort is not None:
         sort = where.sort
@@ -203,11 +243,16 @@ def listed(every: list[dict], where: FigureRecords) -> FigureRecords:
         known = sorted((r for r in shown if r.get(sort) is not None), key=order, reverse=where.descending)
         shown = known + [r for r in shown if r.get(sort) is None]
     counted = sum(1 for r in every if r["counted"])
-    return replace(where, records=shown, counted=counted, left_out=len(every) - counted)
+    if where.page is None:
+        return replace(where, records=shown, counted=counted, left_out=len(every) - counted, matching=len(shown))
+    pages = max(1, -(-len(shown) // PER_PAGE))
+    page = min(max(where.page, 1), pages)
+    return replace(where, records=shown[(page - 1) * PER_PAGE:page * PER_PAGE], counted=counted,
+                   left_out=len(every) - counted, matching=len(shown), page=page, pages=pages)
 
 
 def verdict_records(ws: Workspace, model: MaturityModel, campaign_id: int, show: str = "all", sort: str | None = None,
-                    descending: bool = False) -> FigureRecords:
+                    descending: bool = False, page: int | None = 1) -> FigureRecords:
     """The records the data verdicts of a campaign's result rest on, the result as its dashboard
     shows it (refused where it shows none: a confidential campaign still open)."""
     from prodops.core.assessment import shown
@@ -220,7 +265,7 @@ def verdict_records(ws: Workspace, model: MaturityModel, campaign_id: int, show:
     scored = shown(result(ws, model, campaign_id).result)
     return listed(data_records(scored, criteria_document(scored, model)), FigureRecords(
         found.organization, found.team, VERDICTS, "data_verdicts", VERDICTS_TITLE, scored.date.isoformat(), [], 0, 0,
-        show, sort, descending, campaign=campaign_id))
+        show, sort, descending, campaign=campaign_id, page=page))
 
 
 def report_scope(ws: Workspace, model, organization: str | None, as_of: dt.date | None, unit: str | None = None):

@@ -8,10 +8,10 @@ import datetime as dt
 import io
 import os
 import re
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -318,10 +318,8 @@ def _organization_page(request: Request, name: str, problems=(), status_code: in
     if said is None:  # the page's own report's
         said = shown.commentary
     here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "")
-    from prodops.core.report.layout import figures_with_records
-
     return page(request, "organization.html", organization=name, unit=unit, here=here, units=shown.units,
-                figures=figures_with_records(shown.report.document),
+                figures=shown.report.figures,
                 report=shown.report.document, notes=shown.report.notes,
                 formats=_offered(), statuses=STATUSES, describe=describe, worked=worked, problems=problems,
                 status_code=status_code, said=said, said_problems=said_problems, titles=TITLES, brand=shown.brand,
@@ -404,6 +402,9 @@ def save_look(request: Request, name: str, data: dict = Depends(form_data), who:
     return RedirectResponse(f"/organization?name={quote(name[:NAME_LENGTH])}#look-h", status_code=303)
 
 
+PageNumber = Annotated[int, Query(ge=1, le=10**6)]
+
+
 def _order(order: str) -> bool:
     """Whether a records page sorts descending."""
     if order not in ("asc", "desc"):
@@ -411,18 +412,19 @@ def _order(order: str) -> bool:
     return order == "desc"
 
 
-def _records(request: Request, name: str, metric: str, unit: str | None, show: str, sort: str | None, order: str):
+def _records(request: Request, name: str, metric: str, unit: str | None, show: str, sort: str | None, order: str,
+             page: int | None):
     from prodops.operations import figure_records
 
     return figure_records(_ws(request), _model(request), name[:NAME_LENGTH], metric[:40], unit=unit and unit[:NAME_LENGTH],
-                          show=show[:20], sort=sort and sort[:40], descending=_order(order))
+                          show=show[:20], sort=sort and sort[:40], descending=_order(order), page=page)
 
 
-def _verdict_records(request: Request, campaign_id: int, show: str, sort: str | None, order: str):
+def _verdict_records(request: Request, campaign_id: int, show: str, sort: str | None, order: str, page: int | None):
     from prodops.operations import verdict_records
 
     return verdict_records(_ws(request), _model(request), campaign_id, show=show[:20], sort=sort and sort[:40],
-                           descending=_order(order))
+                           descending=_order(order), page=page)
 
 
 def _records_page(request: Request, found, base: str):
@@ -434,7 +436,9 @@ def _records_page(request: Request, found, base: str):
     rows = [(r, [(text(record_cell(r, f, kind), "text" if kind in ("yes/no", "measured") else kind),
                   "num" if kind in NUMERIC or kind == "measured" else "wide" if f in wide else "")
                  for f, _, kind in columns]) for r in found.records]
-    return page(request, "records.html", found=found, columns=columns, rows=rows, base=base)
+    from prodops.operations.reports import PER_PAGE
+
+    return page(request, "records.html", found=found, columns=columns, rows=rows, base=base, per_page=PER_PAGE)
 
 
 def _records_csv(found) -> Response:
@@ -454,10 +458,10 @@ def _records_csv(found) -> Response:
 
 @router.get("/organization/records")
 def figure_records_page(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
-                        sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
+                        sort: str | None = None, order: str = "asc", page: PageNumber = 1, who: Caller = Depends(viewer)):
     """The records one figure of the report rests on, counted and left out with the reason: filtered
-    and sorted by the query, with its CSV."""
-    found = _records(request, name, metric, unit, show, sort, order)
+    and sorted by the query, a page of them at a time, with their CSV."""
+    found = _records(request, name, metric, unit, show, sort, order, page)
     return _records_page(request, found, f"name={quote(found.organization)}"
                          + (f"&unit={quote(found.unit)}" if found.unit else "") + f"&metric={quote(metric)}")
 
@@ -465,20 +469,20 @@ def figure_records_page(request: Request, name: str, metric: str, unit: str | No
 @router.get("/organization/records.csv")
 def figure_records_csv(request: Request, name: str, metric: str, unit: str | None = None, show: str = "all",
                        sort: str | None = None, order: str = "asc", who: Caller = Depends(viewer)):
-    return _records_csv(_records(request, name, metric, unit, show, sort, order))
+    return _records_csv(_records(request, name, metric, unit, show, sort, order, None))
 
 
 @router.get("/campaigns/{campaign_id}/records")
 def verdict_records_page(request: Request, campaign_id: Id, show: str = "all", sort: str | None = None,
-                         order: str = "asc", who: Caller = Depends(viewer)):
+                         order: str = "asc", page: PageNumber = 1, who: Caller = Depends(viewer)):
     """The records the data verdicts of a campaign's result rest on, as its dashboard shows the result."""
-    return _records_page(request, _verdict_records(request, campaign_id, show, sort, order), "")
+    return _records_page(request, _verdict_records(request, campaign_id, show, sort, order, page), "")
 
 
 @router.get("/campaigns/{campaign_id}/records.csv")
 def verdict_records_csv(request: Request, campaign_id: Id, show: str = "all", sort: str | None = None,
                         order: str = "asc", who: Caller = Depends(viewer)):
-    return _records_csv(_verdict_records(request, campaign_id, show, sort, order))
+    return _records_csv(_verdict_records(request, campaign_id, show, sort, order, None))
 
 
 @router.get("/organization/report.{fmt}")
