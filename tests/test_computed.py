@@ -127,3 +127,19 @@ def _made_at(ws: Workspace) -> dt.datetime:
 
     with ws.transaction(write=False) as conn:
         return conn.execute(sa.select(sa.func.max(computed.c.made_at))).scalar_one()
+
+
+def test_a_download_is_made_once_per_change_and_is_the_commands_bytes(demo, tmp_path):
+    db = tmp_path / "w.db"
+    shutil.copy(demo / "prodops.db", db)
+    with Workspace.open(str(db)) as ws:
+        first = operations.report_download(ws, MODEL, ORG, "json")
+        assert first.data == (demo / "report.json").read_bytes() and first.suffix == "json"
+        made_at = _made_at(ws)
+        again = operations.report_download(ws, MODEL, ORG, "json")
+        assert again.data == first.data and _made_at(ws) == made_at  # kept: not made again
+        zipped = operations.report_download(ws, MODEL, ORG, "md")
+        assert zipped.suffix == "md.zip" and zipped.data.startswith(b"PK")
+        operations.change_setting(ws, "currency", "EUR", organization=ORG)
+        changed = operations.report_download(ws, MODEL, ORG, "json")
+        assert changed.data != first.data and b'"currency": "EUR"' in changed.data

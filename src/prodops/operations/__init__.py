@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.people import Erased, apply_retention, erase_person, export_person
     from prodops.operations.reports import (
         FigureRecords, OrganizationView, Report, commentary_text, figure_records,
-        kept_commentary, organization_view, report, report_json,
+        kept_commentary, organization_view, report, report_download, report_json,
         report_scope, set_commentary, value_only, verdict_records, write_report
     )
     from prodops.operations.settings import (
@@ -66,7 +66,7 @@ _WHERE = {
                      "unit_named", "unit_tree"), "units"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
     **dict.fromkeys(("FigureRecords", "OrganizationView", "Report", "commentary_text", "figure_records",
-                     "kept_commentary", "organization_view", "report",
+                     "kept_commentary", "organization_view", "report", "report_download",
                      "report_json", "report_scope", "set_commentary", "value_only", "verdict_records", "write_report"),
                     "reports"),
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",

@@ -41,8 +41,6 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     (report.layout.record_lists), the same with that figure's `records` (`_part`)."""
     import json
 
-    from prodops import clock
-    from prodops.core.model import fingerprint
     from prodops.operations.computed import kept
     from prodops.renderers.files import dump_json
 
@@ -54,13 +52,69 @@ def report(ws: Workspace, model: MaturityModel, organization: str | None = None,
     if generated_at is not None:  # stamped with the time it is made: made each time
         both = json.loads(made())
         return Report(both["document"], both["notes"])
-    key = ["report", organization and organization.casefold(), unit and unit.casefold(), as_of and as_of.isoformat(),
-           phase_days, capacity, fingerprint(model), clock.today().isoformat()]
+    key = _key(model, organization, unit, as_of, phase_days, capacity)
     if part == "all":
         both = json.loads(kept(ws, json.dumps(key), made))
         return Report(both["document"], both["notes"])
     both = json.loads(kept(ws, json.dumps([*key, part]), lambda: _part(json.loads(kept(ws, json.dumps(key), made)), part)))
     return Report(both["document"], both["notes"], both.get("figures"), both.get("records"))
+
+
+def _key(model: MaturityModel, organization: str | None, unit: str | None, as_of: dt.date | None = None,
+         phase_days: int = 90, capacity: int = 2) -> list:
+    """What a kept report is kept under: whose, as of when, planned how, on which model, made which day."""
+    from prodops import clock
+    from prodops.core.model import fingerprint
+
+    return ["report", organization and organization.casefold(), unit and unit.casefold(), as_of and as_of.isoformat(),
+            phase_days, capacity, fingerprint(model), clock.today().isoformat()]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A report as one file to download: its bytes, the suffix and media type of its name, and its day."""
+    data: bytes
+    suffix: str
+    media_type: str
+    as_of: str
+
+
+def report_download(ws: Workspace, model: MaturityModel, organization: str, fmt: str, unit: str | None = None,
+                    appendix: bool = False) -> Download:
+    """The report (of `organization` or its `unit`) in format `fmt` as one file, as `prodops report`
+    writes it (Markdown and its charts zipped): made once per change of the workspace and kept, so
+    the second download of an unchanged report is the same bytes at once."""
+    import json
+
+    from prodops.core.errors import Refused
+    from prodops.operations.computed import kept
+    from prodops.renderers import RENDERERS, render
+
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose one of {', '.join(RENDERERS)}")
+    view = report(ws, model, organization, unit=unit, part="view")  # its day, and its errors, at little cost
+
+    def made() -> bytes:
+        files = render(report(ws, model, organization, unit=unit).document, [fmt], appendix=appendix)
+        return next(iter(files.values())) if not renderer.charts_beside else _zipped(files)
+
+    data = kept(ws, json.dumps([*_key(model, organization, unit), "file", fmt, appendix]), made)
+    suffix, media = ((renderer.suffix, renderer.media_type) if not renderer.charts_beside
+                     else (f"{renderer.suffix}.zip", "application/zip"))
+    return Download(data, suffix, media, view.document["as_of"])
+
+
+def _zipped(files: dict[str, bytes]) -> bytes:
+    """The files (a report and its charts beside it) as one zip, the same bytes for the same files."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(str(path), (1980, 1, 1, 0, 0, 0)), content)
+    return buffer.getvalue()
 
 
 def _part(both: dict, part: str) -> bytes:

@@ -490,28 +490,13 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
                     who: Caller = Depends(viewer)):
     """The report (of the organisation or a unit) as `prodops report` writes it, as of the latest
     assessment: the same bytes; `appendix`: the deck ends with the detail (`report --appendix`)."""
-    import zipfile
+    from prodops.operations import report_download
 
-    from prodops.operations import report
-    from prodops.renderers import RENDERERS, render
-
-    renderer = RENDERERS.get(fmt)
-    if renderer is None:
-        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose {', '.join(r.name for r in _offered())}")
-    made = report(_ws(request), _model(request), name[:NAME_LENGTH], unit=unit and unit[:NAME_LENGTH])
-    files = render(made.document, [fmt], appendix=appendix)  # report.<suffix>, and Markdown's charts in report-charts/
-    suffix, media = renderer.suffix, renderer.media_type
-    if not renderer.charts_beside:
-        data = next(iter(files.values()))
-    else:  # the report and its charts beside it (Markdown), zipped
-        suffix, media = f"{suffix}.zip", "application/zip"
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path, content in sorted(files.items()):
-                archive.writestr(zipfile.ZipInfo(str(path), (1980, 1, 1, 0, 0, 0)), content)
-        data = buffer.getvalue()
-    filename = f"prodops-report-{made.document['as_of']}.{suffix}"  # a date: nothing of the user's in the header
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    got = report_download(_ws(request), _model(request), name[:NAME_LENGTH], fmt[:10], unit=unit and unit[:NAME_LENGTH],
+                          appendix=appendix)
+    filename = f"prodops-report-{got.as_of}.{got.suffix}"  # a date: nothing of the user's in the header
+    return Response(got.data, media_type=got.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 # --- imports ------------------------------------------------------------------------------------
