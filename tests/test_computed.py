@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 
 import pytest
@@ -143,3 +144,30 @@ def test_a_download_is_made_once_per_change_and_is_the_commands_bytes(demo, tmp_
         operations.change_setting(ws, "currency", "EUR", organization=ORG)
         changed = operations.report_download(ws, MODEL, ORG, "json")
         assert changed.data != first.data and b'"currency": "EUR"' in changed.data
+
+
+def test_prodops_serve_draws_reports_in_a_process_of_its_own(demo, tmp_path):
+    """As `prodops serve` sets it up (Settings.from_environment): the report is drawn in a process
+    apart from the worker's, the same bytes as the command's, and the process ends with the app."""
+    import os
+
+    from prodops.shells.web import Settings, create_app
+    from tests.test_web import PASSWORD, client
+
+    db = tmp_path / "w.db"
+    shutil.copy(demo / "prodops.db", db)
+    with Workspace.open(str(db)) as ws:
+        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
+    settings = Settings.from_environment(db=str(db), tick_seconds=0)
+    assert settings.draw_apart
+    app = create_app(settings)
+    with client(app) as browser:  # the lifespan runs: the drawing process ends with it
+        page = browser.get("/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+        browser.post("/login", data={"csrf": csrf, "email": "viewer@example.com", "password": PASSWORD})
+        got = browser.get("/organization/report.md", params={"name": ORG})
+        assert got.status_code == 200 and got.content.startswith(b"PK")
+        drawers = app.state.drawer._pool._processes  # the executor's own: its process is not the worker's
+        assert drawers and os.getpid() not in drawers
+    assert app.state.drawer._pool is None
+    app.state.ws.close()

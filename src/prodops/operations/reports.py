@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from prodops.core.model import MaturityModel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prodops.store import Workspace
     from prodops.operations.settings import Brand, Event
     from prodops.core.units import Units
@@ -80,10 +82,11 @@ class Download:
 
 
 def report_download(ws: Workspace, model: MaturityModel, organization: str, fmt: str, unit: str | None = None,
-                    appendix: bool = False) -> Download:
+                    appendix: bool = False, draw: Callable[[dict, str, bool], dict[str, bytes]] | None = None) -> Download:
     """The report (of `organization` or its `unit`) in format `fmt` as one file, as `prodops report`
     writes it (Markdown and its charts zipped): made once per change of the workspace and kept, so
-    the second download of an unchanged report is the same bytes at once."""
+    the second download of an unchanged report is the same bytes at once. `draw(document, format,
+    appendix)`: where its files are drawn (the web app: a process of its own); here by default."""
     import json
 
     from prodops.core.errors import Refused
@@ -96,7 +99,8 @@ def report_download(ws: Workspace, model: MaturityModel, organization: str, fmt:
     view = report(ws, model, organization, unit=unit, part="view")  # its day, and its errors, at little cost
 
     def made() -> bytes:
-        files = render(report(ws, model, organization, unit=unit).document, [fmt], appendix=appendix)
+        document = report(ws, model, organization, unit=unit).document
+        files = draw(document, fmt, appendix) if draw else render(document, [fmt], appendix=appendix)
         return next(iter(files.values())) if not renderer.charts_beside else _zipped(files)
 
     data = kept(ws, json.dumps([*_key(model, organization, unit), "file", fmt, appendix]), made)

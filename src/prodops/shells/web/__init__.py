@@ -49,6 +49,7 @@ class Settings:
     mail_from: str = "prodops@localhost"
     base_url: str | None = None  # the public address invite links use (else the Host a request names)
     tick_seconds: float = 60  # how often the scheduler looks for what is due (0: never; `prodops campaigns tick`)
+    draw_apart: bool = False  # draw reports in a process of the worker's own, off the request's (as `prodops serve` does)
 
     @classmethod
     def from_environment(cls, **given) -> Settings:
@@ -61,6 +62,7 @@ class Settings:
             "mail_from": env.get("PRODOPS_MAIL_FROM") or cls.mail_from,
             "base_url": env.get("PRODOPS_BASE_URL") or None,
             "tick_seconds": _seconds(env.get("PRODOPS_TICK_SECONDS"), cls.tick_seconds),
+            "draw_apart": env.get("PRODOPS_DRAW_APART", "1") not in ("0", "false", "no"),
         }
         return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
 

@@ -493,7 +493,7 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
     from prodops.operations import report_download
 
     got = report_download(_ws(request), _model(request), name[:NAME_LENGTH], fmt[:10], unit=unit and unit[:NAME_LENGTH],
-                          appendix=appendix)
+                          appendix=appendix, draw=request.app.state.drawer)
     filename = f"prodops-report-{got.as_of}.{got.suffix}"  # a date: nothing of the user's in the header
     return Response(got.data, media_type=got.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

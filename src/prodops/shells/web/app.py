@@ -4,6 +4,8 @@ errors worded for pages and for the API, and the routes of each area."""
 from __future__ import annotations
 
 import contextlib
+import threading
+from typing import Any
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
@@ -49,6 +51,7 @@ def build(settings: Settings) -> FastAPI:
                   lifespan=_lifespan,
                   description="Assessment campaigns, invites and answers; the same results as the command line.")
     app.state.settings = settings
+    app.state.drawer = Drawer(settings.draw_apart)
     app.state.model = load_model(settings.model)
     app.state.ws = Workspace.open(settings.db)
     app.state.ws.engine  # noqa: B018 -- the schema is made or brought up to date now, once, under a lock
@@ -130,7 +133,8 @@ def build(settings: Settings) -> FastAPI:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI):
-    """While the app serves, its scheduler ticks (unless the settings say 0)."""
+    """While the app serves, its scheduler ticks (unless the settings say 0); after, the process
+    that draws its reports ends."""
     scheduler = Scheduler(app, app.state.settings.tick_seconds) if app.state.settings.tick_seconds > 0 else None
     if scheduler:
         scheduler.start()
@@ -139,6 +143,38 @@ async def _lifespan(app: FastAPI):
     finally:
         if scheduler:
             scheduler.stop()
+        app.state.drawer.close()
+
+
+class Drawer:
+    """Where a worker draws its reports: with `apart`, in one process of its own, made at the first
+    report and kept, so that drawing a PDF (seconds of Python) never holds the worker's own
+    interpreter while respondents save answers; one report at a time, the others queued. Without
+    it, in the request's thread (tests, `create_app` without the setting)."""
+
+    def __init__(self, apart: bool) -> None:
+        self.apart = apart
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, document: dict, fmt: str, appendix: bool) -> dict[str, bytes]:
+        from prodops.renderers import render
+
+        if not self.apart:
+            return render(document, [fmt], appendix=appendix)
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool.submit(render, document, [fmt], "a4", None, appendix).result()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
 
 
 class Scheduler:
@@ -147,8 +183,6 @@ class Scheduler:
     instances (its lease), each e-mail once (its claim)."""
 
     def __init__(self, app: FastAPI, seconds: float) -> None:
-        import threading
-
         self.app, self.seconds = app, seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
