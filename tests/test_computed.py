@@ -171,3 +171,14 @@ def test_prodops_serve_draws_reports_in_a_process_of_its_own(demo, tmp_path):
         assert drawers and os.getpid() not in drawers
     assert app.state.drawer._pool is None
     app.state.ws.close()
+
+
+def test_what_an_earlier_day_kept_is_dropped_when_something_is_kept(tmp_path, clock):
+    with Workspace.open(str(tmp_path / "w.db")) as ws:
+        operations.change_setting(ws, "currency", "EUR", organization="Acme")
+        version = ws.computed.version()
+        ws.computed.put("monday's", version, b"old")
+        clock.freeze(clock.now() + dt.timedelta(days=3))
+        assert ws.computed.get("monday's", version) == b"old"  # until something is kept again
+        ws.computed.put("thursday's", version, b"new")
+        assert ws.computed.get("monday's", version) is None and ws.computed.get("thursday's", version) == b"new"

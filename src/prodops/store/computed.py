@@ -6,6 +6,7 @@ keeping a result is not such a write."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zlib
 from typing import TYPE_CHECKING
@@ -39,14 +40,16 @@ class Computed:
 
     def put(self, key: str, version: int, value: bytes) -> None:
         """Keep `value` under `key` as computed at `version`, replacing what was kept under it, and
-        drop whatever was computed before the version now (it is stale). Inside a write transaction
+        drop whatever was computed before the version now or two days ago (it is stale). Inside a write transaction
         of this thread (closing a campaign computes its evidence) nothing is kept: the write would
         wait on that one, and what it computed may be about to change."""
         if self._ws.writing():
             return
         with self._ws.transaction(changes=False) as conn:
             now = conn.execute(sa.select(state_versions.c.version).where(state_versions.c.name == "workspace")).scalar_one()
-            conn.execute(computed.delete().where(computed.c.version < now))
+            # what an earlier day kept (keys name their day) is stale too, whether or not the workspace changed
+            conn.execute(computed.delete().where(sa.or_(computed.c.version < now,
+                                                        computed.c.made_at < clock.now() - dt.timedelta(days=2))))
             if version < now:  # the workspace changed while it was computed: keep nothing
                 return
             insert = dialect_insert(conn)(computed).values(key=_hashed(key), version=version, value=zlib.compress(value, 1),
