@@ -40,9 +40,9 @@ class Computed:
 
     def put(self, key: str, version: int, value: bytes) -> None:
         """Keep `value` under `key` as computed at `version`, replacing what was kept under it, and
-        drop whatever was computed before the version now or two days ago (it is stale). Inside a write transaction
-        of this thread (closing a campaign computes its evidence) nothing is kept: the write would
-        wait on that one, and what it computed may be about to change."""
+        drop whatever was computed before the version now or two days ago (it is stale). Inside a
+        write transaction of this thread (closing a campaign computes its evidence) nothing is kept:
+        the write would wait on that one, and what it computed may be about to change."""
         if self._ws.writing():
             return
         with self._ws.transaction(changes=False) as conn:
