@@ -5,6 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import autosave_floor
 import big_workspace
 import report
 import scoring
@@ -23,6 +24,8 @@ def main() -> int:
     ok = startup.report(startup.run()) and ok
     print()
     ok = web.report(web.run()) and ok
+    print()
+    ok = autosave_floor.report(autosave_floor.run()) and ok
     print()
     ok = big_workspace.report(big_workspace.run()) and ok
     return 0 if ok else 1
