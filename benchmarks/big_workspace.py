@@ -26,6 +26,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sprint_issues
+import web
 from prodops import operations
 from prodops.inputs.models import load_model
 from prodops.shells.demo import demo_answers
@@ -103,16 +104,7 @@ def run() -> dict:
                                   stderr=subprocess.PIPE, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/login", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"prodops serve did not start: {server.stderr.read()[-2000:]}")
-                time.sleep(0.2)
+            web._until_serving(base, server)
             with httpx.Client(base_url=base, timeout=300) as browser:
                 page = browser.get("/login").text
                 csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]

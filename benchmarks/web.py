@@ -83,6 +83,20 @@ async def _paced_while_downloading(base: str, tokens: list[str]) -> dict:
     return figures
 
 
+def _until_serving(base: str, process: subprocess.Popen) -> None:
+    """Wait (up to a minute) until `prodops serve`, started as `process`, answers at `base`."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/login", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"prodops serve did not start: {process.stderr.read()[-2000:] if process.stderr else ''}")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def _serving(db: str, workers: int):
     port = free_port()
@@ -90,16 +104,7 @@ def _serving(db: str, workers: int):
     process = subprocess.Popen([sys.executable, "-m", "prodops", "serve", "--port", str(port), "--workers", str(workers)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"prodops serve did not start: {process.stderr.read()[-2000:]}")
-            time.sleep(0.2)
+        _until_serving(f"http://127.0.0.1:{port}", process)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -57,11 +57,9 @@ def revenue_wins(feedback: pl.DataFrame, items: pl.DataFrame, outcomes: pl.DataF
         win = r["arr"] is not None and r["outcome"] in ("renewed", "expanded")
         reason = (None if win else f"a loss ({r['outcome']}): listed, never netted" if r["arr"] is not None
                   else f"no item its feedback drove shipped in the {window_days} days before it")
-        records.append({"id": f"{r['account']} / {r['date'].isoformat()} / {r['outcome']}", "account": r["account"],
-                        "date": r["date"].isoformat(), "outcome": r["outcome"], "arr_before": r["arr_before"],
-                        "arr_after": r["arr_after"], "attributed_arr": r["arr"] if win else None,
-                        "roadmap_items": ", ".join(r["roadmap_items"] or []) or None,
-                        "feedback": ", ".join(r["feedback"] or []) or None, "counted": win, "reason": reason})
+        records.append(_record(r, reason, attributed=r["arr"] if win else None,
+                               roadmap_items=", ".join(r["roadmap_items"] or []) or None,
+                               feedback=", ".join(r["feedback"] or []) or None))
     return {
         "label": LABEL,
         "window_days": window_days,
@@ -88,8 +86,14 @@ def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
     out = revenue_wins(tables["feedback"], tables["roadmap_items"], outcomes, options.revenue_window_days)
     earlier = tables["account_outcomes"].join(outcomes.select("account", "date", "outcome"),
                                               on=["account", "date", "outcome"], how="anti").sort("date", "account", "outcome")
-    out["records"] += [{"id": f"{r['account']} / {r['date'].isoformat()} / {r['outcome']}", "account": r["account"],
-                        "date": r["date"].isoformat(), "outcome": r["outcome"], "arr_before": r["arr_before"],
-                        "arr_after": r["arr_after"], "attributed_arr": None, "roadmap_items": None, "feedback": None,
-                        "counted": False, "reason": f"dated before {options.since}"} for r in earlier.iter_rows(named=True)]
+    out["records"] += [_record(r, f"dated before {options.since}") for r in earlier.iter_rows(named=True)]
     return {**out, "currency": options.currency}
+
+
+def _record(r: dict, reason: str | None, attributed: float | None = None, roadmap_items: str | None = None,
+            feedback: str | None = None) -> dict:
+    """An account outcome as a record: counted (a win) when there is no `reason` to leave it out."""
+    return {"id": f"{r['account']} / {r['date'].isoformat()} / {r['outcome']}", "account": r["account"],
+            "date": r["date"].isoformat(), "outcome": r["outcome"], "arr_before": r["arr_before"],
+            "arr_after": r["arr_after"], "attributed_arr": attributed, "roadmap_items": roadmap_items,
+            "feedback": feedback, "counted": reason is None, "reason": reason}
