@@ -184,7 +184,7 @@ def test_errors_say_how_many_and_that_nothing_was_recorded(tmp_path):
 
 
 def test_a_model_given_as_answers_is_recognised():
-    from prodops.inputs.models import DEFAULT_MODEL_PATH
+    from prodops.inputs import DEFAULT_MODEL_PATH
 
     with pytest.raises(InputError, match="this is a maturity model, not an answers file; give it as the model"):
         load_responses(MODEL, [DEFAULT_MODEL_PATH])

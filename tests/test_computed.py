@@ -182,3 +182,68 @@ def test_what_an_earlier_day_kept_is_dropped_when_something_is_kept(tmp_path, cl
         assert ws.computed.get("monday's", version) == b"old"  # until something is kept again
         ws.computed.put("thursday's", version, b"new")
         assert ws.computed.get("monday's", version) is None and ws.computed.get("thursday's", version) == b"new"
+
+
+_READ = ("import sys\nfrom prodops.shells.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
+         "    assert not e.code, e.code\nprint('loaded:', *sorted({'sqlalchemy', 'polars', 'pydantic'} & set(sys.modules)), "
+         "file=sys.stderr)\n")
+
+
+def _read(*args: str) -> tuple[str, str]:
+    """A reading command in a process of its own: its output, and which heavy libraries it loaded."""
+    import os
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", _READ, *args], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "COLUMNS": "160"})
+    assert p.returncode == 0, p.stderr
+    return p.stdout, p.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("args", [["history"], ["history", "--json"], ["metrics", "--until", "2026-09-30"],
+                                  ["metrics", "predictability", "--json", "--until", "2026-09-30"]],
+                         ids=["history", "history-json", "metrics", "metrics-json"])
+def test_reading_commands_read_back_what_they_kept_without_opening_the_workspace(demo_workspace, args):
+    first, loaded = _read(*args, "--db", demo_workspace)
+    assert "sqlalchemy" in loaded  # the first computes, and keeps what it shows
+    again, loaded = _read(*args, "--db", demo_workspace)
+    assert again == first
+    assert loaded == "loaded:"  # neither SQLAlchemy nor Polars nor pydantic
+
+
+def test_a_recorded_assessment_is_in_the_next_history(demo, demo_workspace, tmp_path):
+    from tests.conftest import ok
+
+    before, _ = _read("history", "--json", "--db", demo_workspace)
+    answers = tmp_path / "q4.yaml"
+    answers.write_text((demo / "answers" / "2026-09-30-q3.yaml").read_text(encoding="utf-8")
+                       .replace("date: '2026-09-30'", "date: '2026-10-15'"), encoding="utf-8")
+    ok("assess", str(answers), "--db", demo_workspace)
+    after, loaded = _read("history", "--json", "--db", demo_workspace)
+    assert "sqlalchemy" in loaded  # the workspace changed: computed again
+    dates = [a["date"] for a in json.loads(after)["assessments"]]
+    assert dates[-1] == "2026-10-15" and len(dates) == len(json.loads(before)["assessments"]) + 1
+    assert _read("history", "--json", "--db", demo_workspace)[0] == after
+
+
+def test_store_quick_reads_only_the_version_now_at_the_head_revision(demo_workspace):
+    """store.quick finds what Computed keeps at the version now; not after a change, not in a
+    workspace at another schema revision (which opening the workspace would upgrade first)."""
+    import sqlite3
+
+    from prodops.store.quick import kept
+
+    with Workspace.open(demo_workspace) as ws:
+        ws.computed.put("k", ws.computed.version(), b"kept")
+    assert kept(demo_workspace, "k") == b"kept"
+    assert kept(demo_workspace, "other") is None
+    with Workspace.open(demo_workspace) as ws:
+        operations.change_setting(ws, "currency", "EUR", organization=ORG)
+    assert kept(demo_workspace, "k") is None
+    with Workspace.open(demo_workspace) as ws:
+        ws.computed.put("k", ws.computed.version(), b"kept")
+    with sqlite3.connect(demo_workspace) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0013'")
+    assert kept(demo_workspace, "k") is None
+    assert kept(str(demo_workspace) + ".none", "k") is None

@@ -495,7 +495,7 @@ def test_a_new_metric_is_its_module_and_one_registry_entry(monkeypatch):
     result = METRICS["cycle-time"].compute({"sprints": s}, Options(as_of=D(2026, 2, 1)))
     assert result == {"mean_days": 13.0, "sprints": 1}
     out = io.StringIO()
-    show_metrics(Console(file=out, width=100), {"cycle-time": result}, Options())
+    show_metrics(Console(file=out, width=100), {"cycle-time": result})
     assert '"mean_days": 13.0' in out.getvalue()
     from prodops.core.report.layout import generic
 

@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from prodops.core.errors import InputError
-from prodops.inputs.models import DEFAULT_MODEL_PATH, load_model
+from prodops.inputs import DEFAULT_MODEL_PATH
+from prodops.inputs.models import load_model
 from prodops.core.model import export, json_schema
 
 MODEL = load_model()

@@ -4,7 +4,6 @@ core's `MaturityModel`; every problem named by file, line and path."""
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,8 @@ from pydantic_core import ErrorDetails
 
 from prodops.core.errors import Fix, InputError, Problem
 from prodops.core.model import MaturityModel, consistency_problems
+from prodops.inputs import DEFAULT_MODEL_PATH
 from prodops.inputs.files import Document, read_document
-
-DEFAULT_MODEL_PATH = Path(str(files("prodops.core.model") / "default.yaml"))
 
 
 def load_model(path: Path | str | None = None) -> MaturityModel:

@@ -18,9 +18,9 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
         remove_user_by_id, session, token_user
     )
     from prodops.operations.assessments import (
-        Assessed, Latest, Recorded, assess, evidence, history, history_document, latest, plan, read_responses,
-        scoped
+        Assessed, Latest, Recorded, assess, evidence, history, latest, plan, read_responses, scoped
     )
+    from prodops.operations.reading import history_document
     from prodops.operations.campaigns import (
         Campaign, Dashboard, Notes, Progress, campaign, close, create_campaign, dashboard, hide_note, list_campaigns,
         notes, progress, result
@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
 # Each name is imported from its module when first used, so a command pays only for what it runs
 # (`prodops history` never imports Polars).
 _WHERE = {
-    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "history_document", "latest", "plan",
+    **dict.fromkeys(("Assessed", "Latest", "Recorded", "assess", "evidence", "history", "latest", "plan",
                      "read_responses", "scoped"),
                     "assessments"),
     **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
@@ -72,6 +72,7 @@ _WHERE = {
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),
     **dict.fromkeys(("organization_for",), "organizations"),
+    **dict.fromkeys(("history_document",), "reading"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
     **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",
                      "logout", "remove_user", "remove_user_by_id", "session", "token_user"), "access"),

@@ -285,16 +285,3 @@ def history(ws: Workspace, organization: str | None = None, unit: str | None = N
 def _shown(a: RecordedAssessment) -> bool:
     """Whether a recorded assessment's level may be shown: named, or k people gave a scored answer."""
     return a.threshold is None or (a.scored_by if a.scored_by is not None else a.respondents) >= a.threshold
-
-
-def history_document(recorded: list) -> dict:
-    """The JSON form of the history (`history`'s results, as `prodops history --json` prints them
-    and the demo's history.json holds them)."""
-    return {"assessments": [
-        {"id": a.id, "date": a.date.isoformat(), "organization": a.organization, "unit": a.unit, "model_id": a.model_id,
-         "model_version": a.model_version, "respondents": a.respondents, "level": a.level,
-         "level_name": a.level_name,
-         "progress_to_next": None if a.progress_to_next is None else round(a.progress_to_next, 4),
-         "dimensions": a.dimensions, "erased": [f"one response erased on {day.isoformat()}" for day in a.erased],
-         "revised": [{"reopened": day.isoformat(), "reason": why} for day, why in getattr(a, "revised", ())]}
-        for a in recorded]}

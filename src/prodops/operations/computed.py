@@ -22,9 +22,7 @@ def kept(ws: Workspace, key: str, make: Callable[[], bytes]) -> bytes:
     version now, or made and kept. The version is read before anything is computed, so a result
     is never kept under a version newer than its inputs. The key holds prodops' version and the
     kept form's (`FORMAT`): another release never reads what this one kept."""
-    from prodops import __version__
-
-    key = f"{__version__}|{FORMAT}|{key}"
+    key = _versioned(key)
     version = ws.computed.version()
     found = ws.computed.get(key, version)
     if found is not None:
@@ -33,3 +31,17 @@ def kept(ws: Workspace, key: str, make: Callable[[], bytes]) -> bytes:
     with contextlib.suppress(InputError):  # a workspace that cannot be written (read-only): computed all the same
         ws.computed.put(key, version, value)
     return value
+
+
+def quick(db: str | None, key: str) -> bytes | None:
+    """What `kept` keeps under `key`, read without opening the workspace (store.quick): None unless
+    the workspace `db` is a SQLite file that holds it at its state version now."""
+    from prodops.store.quick import kept as kept_now
+
+    return kept_now(db, _versioned(key))
+
+
+def _versioned(key: str) -> str:
+    from prodops import __version__
+
+    return f"{__version__}|{FORMAT}|{key}"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from pathlib import Path
@@ -113,7 +114,7 @@ def _root(
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False)  # a team named :warning: stays text
 
 
 def _print_json(data) -> None:
@@ -382,19 +383,18 @@ def metrics(
     it ends: --until leaves out sprints that ended later, and launches due later are pending;
     --since leaves out sprints that started, surveys answered, launches and account outcomes
     before it. Symptoms are measured over the quarter up to the latest data."""
-    from prodops.operations import value_metrics
+    from prodops.operations.reading import metrics as read_metrics
 
-    with _workspace(db, create=False) as ws:
-        value = value_metrics(
-            ws, [name] if name else None, as_of=_date(until, "--until"), since=_date(since, "--since"),
-            teams=tuple(team or ()), change_date=_date(change_date, "--change-date"), ratio=ratio,
-            hourly_rate=hourly_rate, headcount=headcount, grace_days=grace_days, unit=unit, organization=organization)
+    value = read_metrics(
+        db, [name] if name else None, as_of=_date(until, "--until"), since=_date(since, "--since"),
+        teams=tuple(team or ()), change_date=_date(change_date, "--change-date"), ratio=ratio,
+        hourly_rate=hourly_rate, headcount=headcount, grace_days=grace_days, unit=unit, organization=organization)
     if as_json:
         _print_json(value.results[name] if name else value.document())
         return
     from prodops.shells.terminal import show_metrics
 
-    show_metrics(_console(), value.results, value.options)
+    show_metrics(_console(), value.results)
 
 
 # --- assess ------------------------------------------------------------------------------------
@@ -557,18 +557,17 @@ def history(db: DbOpt = None, organization: OrgOpt = None, unit: UnitOpt = None,
             as_json: JsonOpt = False) -> None:
     """List the recorded assessments: date, model version, respondents, overall and dimension levels
     (of a unit: its result on each day an assessment counting in it was recorded)."""
-    from prodops.operations import history as recorded_assessments
+    from prodops.operations.reading import history as read_history
 
-    with _workspace(db, create=False) as ws:
-        recorded = recorded_assessments(ws, organization, unit, _model(model) if model or unit else None)
+    found = read_history(db, organization, unit, model)
     if as_json:
-        from prodops.operations import history_document
+        from prodops.operations.reading import history_document
 
-        _print_json(history_document(recorded))
+        _print_json(history_document(found.recorded))
         return
     from prodops.shells.terminal import show_history
 
-    show_history(_console(), recorded, _model(model))
+    show_history(_console(), found.recorded, found.names)
 
 
 # --- the Knowledge Challenge ------------------------------------------------------------------
@@ -592,7 +591,7 @@ def challenge(
     from rich.console import Console
 
     chosen = _model(model)
-    console = Console(stderr=as_json, highlight=False)
+    console = Console(stderr=as_json, highlight=False, emoji=False)
     with _workspace(db) as ws:
         played = (op.practice(ws, chosen, op.TERMINAL, hard) if practice
                   else op.daily(ws, chosen, op.TERMINAL, clock.local_today()))
@@ -882,13 +881,13 @@ def demo(
     console = _console()
     latest = done.assessed[-1].result
     console.rule(f"[bold]prodops demo[/]: {latest.organization}, {len(done.assessed)} quarterly assessments")
-    show_history(console, done.history, done.model)
+    show_history(console, done.history, {d.id: d.name for d in done.model.dimensions})
     console.rule("Latest assessment")
     show_result(console, latest, done.model)
     console.rule("Roadmap")
     show_plan(console, done.roadmap, done.model)
     console.rule("What has Product Ops been worth?")
-    show_metrics(console, done.value.results, done.value.options)
+    show_metrics(console, done.value.results)
     console.rule("Outputs")
     for note in done.notes:
         console.print(f"[yellow]note:[/] {note}")
@@ -1160,7 +1159,7 @@ def tokens_create(
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        app(args=argv)
+        _only_asked(sys.argv[1:] if argv is None else argv)(args=argv)
     except InputError as e:
         typer.echo(f"error: {cli_error(e)}", err=True)
         sys.exit(2)
@@ -1177,6 +1176,21 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:
         typer.echo(f"error: prodops met an unexpected problem ({type(e).__name__}); {crash_report(e, argv)}", err=True)
         sys.exit(1)
+
+
+def _only_asked(argv: list[str]) -> typer.Typer:
+    """The app with only the command `argv` names, when it names one: Typer builds every command's
+    options before running one, 30 ms of a command that should take 100. Help, a misspelt command
+    and options before the command get the whole app."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    commands = [c for c in app.registered_commands
+                if (c.name or typer.main.get_command_name(getattr(c.callback, "__name__", ""))) == first]
+    groups = [g for g in app.registered_groups if g.name == first]
+    if first is None or not (commands or groups) or any(a.startswith("-") for a in argv[:argv.index(first)]):
+        return app
+    one = copy.copy(app)
+    one.registered_commands, one.registered_groups = commands, groups
+    return one
 
 
 def crash_report(error: BaseException, argv: list[str] | None) -> str:

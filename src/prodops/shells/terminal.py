@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape as _markup_escape
@@ -11,15 +12,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from prodops.core.assessment import AssessmentResult, shown
 from prodops.core.safe_text import printable
-from prodops.core.metrics import METRICS
-from prodops.core.model import MaturityModel
-from prodops.core.report.layout import BOUND_MARKS, NUMERIC, blockers_table, text
-from prodops.core.report.layout import Table as LayoutTable
-from prodops.core.report.model import blocking, criteria_document
 from prodops.core.numbers import beside, half_up, line, pct as _pct, rests_on, signed, too_few
-from prodops.core.roadmap import Roadmap
+
+if TYPE_CHECKING:  # imported where used: `prodops history` and `metrics` never load pydantic
+    from prodops.core.assessment import AssessmentResult
+    from prodops.core.model import MaturityModel
+    from prodops.core.report.layout import Table as LayoutTable
+    from prodops.core.roadmap import Roadmap
 
 def escape(text: object) -> str:
     """User text as Rich shows it: no markup read into it, no control character left in it."""
@@ -41,6 +41,8 @@ def _judged(r, model: MaturityModel) -> str:
 
 
 def _show_layout_table(console: Console, table: LayoutTable) -> None:
+    from prodops.core.report.layout import NUMERIC, text
+
     """A table of the report's layout (report.layout.Table): its columns, rows and words, a status in
     its colour. Where a table would leave long text a few letters wide, a list: each row's short
     cells on one line (the names it leads with in bold), its long ones (the statement, the data) below."""
@@ -142,6 +144,10 @@ def show_model(console: Console, model: MaturityModel) -> None:
 
 
 def show_result(console: Console, result: AssessmentResult, model: MaturityModel) -> None:
+    from prodops.core.assessment import shown
+    from prodops.core.report.layout import blockers_table
+    from prodops.core.report.model import blocking, criteria_document
+
     result = shown(result)  # no group smaller than its privacy allows (core.confidentiality)
     roles = ", ".join(f"{n} {r}" for r, n in sorted(result.roles.items()))
     head = Text.from_markup(
@@ -251,7 +257,8 @@ def _who(organization: str, unit: str | None) -> str:
     return f"{organization} › {unit}" if unit else organization
 
 
-def show_history(console: Console, recorded: list, model: MaturityModel, last: int = 8) -> None:
+def show_history(console: Console, recorded: list, names: dict[str, str], last: int = 8) -> None:
+    """The recorded assessments, and their levels over time (`names`: each dimension's, by id)."""
     if not recorded:
         console.print("No assessments recorded yet; `prodops assess FILE` records one.")
         return
@@ -271,7 +278,6 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
                           "and closed again[/]")
 
     # Levels over time, one table per organisation (or unit): one column per assessment, the latest `last`.
-    names = {d.id: d.name for d in model.dimensions}
     for who in dict.fromkeys(_who(a.organization, a.unit) for a in recorded):
         shown = [a for a in recorded if _who(a.organization, a.unit) == who][-last:]
         trend = Table(title=f"Levels over time: {escape(who)}")
@@ -284,7 +290,9 @@ def show_history(console: Console, recorded: list, model: MaturityModel, last: i
         console.print(trend)
 
 
-def show_metrics(console: Console, results: dict, options) -> None:
+def show_metrics(console: Console, results: dict) -> None:
+    from prodops.core.metrics import METRICS
+
     views = {"predictability": _show_predictability, "time-value": _show_time_value, "launches": _show_launches,
              "symptoms": _show_symptoms, "revenue": _show_revenue}
     for name, result in results.items():
@@ -293,10 +301,10 @@ def show_metrics(console: Console, results: dict, options) -> None:
             console.print(f"[bold]{name}[/]: [dim]no data for it yet; import it with `prodops import KIND FILE`, KIND one of "
                           f"{', '.join(kinds)}[/]")
             continue
-        views.get(name, _show_any)(console, result, options)
+        views.get(name, _show_any)(console, result)
 
 
-def _show_any(console: Console, r: dict, options) -> None:
+def _show_any(console: Console, r: dict) -> None:
     """A metric without a view of its own: its figures as JSON."""
     from rich.json import JSON
 
@@ -306,11 +314,15 @@ def _show_any(console: Console, r: dict, options) -> None:
 
 
 def _rate(row: dict, name: str, statistic: str) -> str:
+    from prodops.core.report.layout import BOUND_MARKS
+
     value = row[f"{name}_{statistic}"]
     return BOUND_MARKS.get(row.get(f"{name}_bound"), "") + _pct(value) if value is not None else "–"
 
 
-def _show_predictability(console: Console, r: dict, options) -> None:
+def _show_predictability(console: Console, r: dict) -> None:
+    from prodops.core.metrics import METRICS
+
     t = Table(title=METRICS["predictability"].title, caption="pooled = Σ/Σ over sprints; median = of the per-sprint ratios; "
                                                       "(n) = sprints that give the figure")
     for col in ("Team", "Unit", "Sprints", "Excluded (0 committed)", "Planning accuracy\npooled / median (n)",
@@ -348,7 +360,7 @@ def _money(x: float, currency: str | None) -> str:
     return money(x, currency)
 
 
-def _show_time_value(console: Console, r: dict, options) -> None:
+def _show_time_value(console: Console, r: dict) -> None:
     t = Table(title="PM time on operational overhead (hours per week)")
     for col in ("", "Baseline", "Follow-up"):
         t.add_column(col, justify="right" if col else "left")
@@ -375,7 +387,9 @@ def _show_time_value(console: Console, r: dict, options) -> None:
     console.print(line)
 
 
-def _show_launches(console: Console, r: dict, options) -> None:
+def _show_launches(console: Console, r: dict) -> None:
+    from prodops.core.metrics import METRICS
+
     caption = (f"as of {r['as_of']}; on time within {r['grace_days']} days of the original "
                "date; the success rate is over launches whose outcome is known, each part's "
                "rate over launches where that part is known; pending launches are left out")
@@ -402,7 +416,7 @@ def _show_launches(console: Console, r: dict, options) -> None:
         console.print(f"[dim]Unknown outcome (missing checklist or adoption figures): {n} launch{'es' if n != 1 else ''}.[/]")
 
 
-def _show_symptoms(console: Console, r: dict, options) -> None:
+def _show_symptoms(console: Console, r: dict) -> None:
     if not r["symptoms"]:
         where = f"between {r['window']['from']} and {r['window']['to']}" if r["window"] else "with dates"
         console.print(f"[bold]symptoms[/]: [dim]no sprints or time survey {where} to look for Level 1 symptoms in[/]")
@@ -426,7 +440,9 @@ def _show_symptoms(console: Console, r: dict, options) -> None:
                       "(the launch table counts calendar years).[/]")
 
 
-def _show_revenue(console: Console, r: dict, options) -> None:
+def _show_revenue(console: Console, r: dict) -> None:
+    from prodops.core.metrics import METRICS
+
     currency = r.get("currency")
     t = Table(title=f"{METRICS['revenue'].title}: {escape(_money(r['attributed_arr'], currency))} ARR attributed",
               caption=r["label"])

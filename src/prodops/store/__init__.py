@@ -16,13 +16,30 @@ its statements, its transactions and its lock rule, on SQLite and PostgreSQL ali
 `workspace.py` holds what they share: the engine, the schema brought up to date (under a lock),
 the transactions (a writer holds SQLite's write lock from its start) and the workspace's errors;
 `organizations.py` the organisations every row names; `tables.py` the tables, changed only
-through `migrations/`. The application layer (`prodops.operations`) calls the repositories and
+through `migrations/`. Importable without SQLAlchemy: `address.py` (where the workspace is, the
+schema's head revision), `records.py` (records commands also read from what is kept) and
+`quick.py`, which reads what is kept with the standard library's sqlite3 for the commands that only
+read. The application layer (`prodops.operations`) calls the repositories and
 writes no SQL itself.
 """
 
-from prodops.store.assessments import RecordedAssessment
-from prodops.store.tables import metadata
-from prodops.store.workspace import DEFAULT_DB, ENV_URL, HEAD_REVISION, Workspace, database_url, migrations
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # at run time __getattr__ imports each when first used: store.quick reads without SQLAlchemy
+    from prodops.store.address import DEFAULT_DB, ENV_URL, HEAD_REVISION, database_url
+    from prodops.store.records import RecordedAssessment
+    from prodops.store.tables import metadata
+    from prodops.store.workspace import Workspace, migrations
+
+_WHERE = {"DEFAULT_DB": "address", "ENV_URL": "address", "HEAD_REVISION": "address", "database_url": "address",
+          "RecordedAssessment": "records", "metadata": "tables", "Workspace": "workspace", "migrations": "workspace"}
 
 __all__ = ["DEFAULT_DB", "ENV_URL", "HEAD_REVISION", "RecordedAssessment", "Workspace", "database_url", "metadata",
            "migrations"]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"prodops.store.{_WHERE[name]}"), name)

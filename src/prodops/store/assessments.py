@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from prodops import clock
 from prodops.core.errors import Fix, InputError
 from prodops.store.dialects import aware, dialect_insert
 from prodops.store.organizations import register
+from prodops.store.records import RecordedAssessment
 from prodops.store.tables import (answers, assessments, campaign_events, campaigns, dimension_levels, erasures,
                                   respondents, workspace_keys)
 
@@ -22,25 +22,6 @@ if TYPE_CHECKING:  # imported where used: a command that only reads the history 
     from prodops.store.workspace import Workspace
 
 _CHILD_TABLES = (answers, respondents, dimension_levels)
-
-
-@dataclass(frozen=True)
-class RecordedAssessment:
-    id: int
-    organization: str
-    date: dt.date
-    model_id: str
-    model_version: str
-    level: int
-    level_name: str
-    progress_to_next: float | None
-    respondents: int
-    dimensions: dict[str, int]
-    unit: str | None = None  # the team or business unit it is scoped to; None: the whole organisation
-    erased: tuple[dt.date, ...] = ()  # the days a respondent of it was erased (its figures stand as recorded)
-    threshold: int | None = None  # confidential with this reporting threshold; None: named
-    scored_by: int | None = None  # respondents who gave a scored answer (None: recorded before it was kept)
-    revised: tuple[tuple[dt.date, str], ...] = ()  # (day, reason): its campaign was reopened, then closed again
 
 
 class Assessments:

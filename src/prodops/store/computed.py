@@ -7,7 +7,6 @@ keeping a result is not such a write."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import zlib
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 
 from prodops import clock
 from prodops.store.dialects import dialect_insert
+from prodops.store.quick import hashed
 from prodops.store.tables import computed, state_versions
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Computed:
     def get(self, key: str, version: int) -> bytes | None:
         """What was kept under `key` at `version`; None when nothing was, or at another version."""
         with self._ws.transaction(write=False) as conn:
-            kept = conn.execute(sa.select(computed.c.value).where(computed.c.key == _hashed(key),
+            kept = conn.execute(sa.select(computed.c.value).where(computed.c.key == hashed(key),
                                                                   computed.c.version == version)).scalar()
         return None if kept is None else zlib.decompress(kept)
 
@@ -52,12 +52,8 @@ class Computed:
                                                         computed.c.made_at < clock.now() - dt.timedelta(days=2))))
             if version < now:  # the workspace changed while it was computed: keep nothing
                 return
-            insert = dialect_insert(conn)(computed).values(key=_hashed(key), version=version, value=zlib.compress(value, 1),
+            insert = dialect_insert(conn)(computed).values(key=hashed(key), version=version, value=zlib.compress(value, 1),
                                                           made_at=clock.now())
             conn.execute(insert.on_conflict_do_update(index_elements=["key"], set_={
                 "version": insert.excluded.version, "value": insert.excluded.value, "made_at": insert.excluded.made_at}))
 
-
-def _hashed(key: str) -> str:
-    """A key as kept: its SHA-256, whatever the names in it (an organisation's may be long)."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()

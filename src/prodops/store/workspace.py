@@ -4,7 +4,6 @@ its schema kept up to date, its transactions, and the repositories over it."""
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from prodops.core.errors import Fix, InputError
+from prodops.store.address import DEFAULT_DB, ENV_URL, HEAD_REVISION, database_url  # noqa: F401 (shared names)
 from prodops.store.organizations import held_names
 from prodops.store.tables import metadata, state_versions
 
@@ -37,23 +37,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.store.profiles import Profiles
     from prodops.store.units import DeclaredUnits
 
-DEFAULT_DB = "prodops.db"
-ENV_URL = "PRODOPS_DATABASE_URL"
 _MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0014"  # the newest migration; tests check it against Alembic's own head
-
-
-def database_url(db: str | None = None) -> str:
-    """`db` (a path or a URL), else $PRODOPS_DATABASE_URL, else ./prodops.db."""
-    value = (db if db is not None else os.environ.get(ENV_URL) or DEFAULT_DB).strip()
-    if not value:
-        raise InputError("the workspace is given as empty text; give a SQLite file path or a database URL", fix=Fix("db"))
-    if "://" not in value:
-        return f"sqlite:///{Path(value).expanduser().resolve()}"
-    for plain in ("postgresql://", "postgres://"):
-        if value.startswith(plain):  # psycopg 3 is the driver we ship
-            return "postgresql+psycopg://" + value[len(plain):]
-    return value
 
 
 _URL_HELP = "use a SQLite file path, sqlite:///PATH, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
