@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,12 +32,16 @@ class History:
 
 @dataclass(frozen=True)
 class Figures:
-    results: dict[str, dict | None]  # metric name -> value_metrics' result, None where its data was not imported
+    names: list[str]  # the metrics asked for
+    text: str  # their document ({key: result}) as `prodops metrics --json` prints it: kept so, printed as kept
 
-    def document(self) -> dict:
+    @cached_property
+    def results(self) -> dict[str, dict | None]:
+        """Metric name -> value_metrics' result, None where its data was not imported."""
         from prodops.core.metrics import METRICS
 
-        return {METRICS[n].key: r for n, r in self.results.items()}
+        document = json.loads(self.text)
+        return {n: document[METRICS[n].key] for n in self.names}
 
 
 def history(db: str | None, organization: str | None = None, unit: str | None = None,
@@ -81,11 +86,13 @@ def metrics(db: str | None, names: list[str] | None = None, *, as_of: dt.date | 
         from prodops.renderers.files import dump_json
 
         return dump_json(value_metrics(ws, names, as_of=as_of, since=since, teams=teams, unit=unit,
-                                       organization=organization, **given).results).encode("utf-8")
+                                       organization=organization, **given).document()).encode("utf-8")
 
     key = ["metrics", names, as_of.isoformat(), since and since.isoformat(), list(teams), unit, organization,
            {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in sorted(given.items())}, _model_hash(None)]
-    return Figures(json.loads(_read(db, key, made)))
+    from prodops.core.metrics import METRICS
+
+    return Figures(names or list(METRICS), _read(db, key, made).decode("utf-8"))
 
 
 def _read(db: str | None, key: list, made: Callable[[Workspace], bytes]) -> bytes:
