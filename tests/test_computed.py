@@ -202,14 +202,32 @@ def _read(*args: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("args", [["history"], ["history", "--json"], ["metrics", "--until", "2026-09-30"],
-                                  ["metrics", "predictability", "--json", "--until", "2026-09-30"]],
-                         ids=["history", "history-json", "metrics", "metrics-json"])
+                                  ["metrics", "predictability", "--json", "--until", "2026-09-30"],
+                                  ["plan"], ["plan", "--json", "--unit", "Commerce", "--capacity", "1"]],
+                         ids=["history", "history-json", "metrics", "metrics-json", "plan", "plan-unit-json"])
 def test_reading_commands_read_back_what_they_kept_without_opening_the_workspace(demo_workspace, args):
     first, loaded = _read(*args, "--db", demo_workspace)
     assert "sqlalchemy" in loaded  # the first computes, and keeps what it shows
     again, loaded = _read(*args, "--db", demo_workspace)
     assert again == first
     assert loaded == "loaded:"  # neither SQLAlchemy nor Polars nor pydantic
+
+
+@pytest.mark.parametrize("args", [[], ["--json"], ["--json", "--unit", "Commerce"], ["--json", "--no-data"]],
+                         ids=["terminal", "json", "unit", "no-data"])
+def test_scoring_without_recording_reads_the_workspace_once_and_scores_as_recording_does(
+        demo, demo_workspace, tmp_path, args):
+    answers = str(demo / "answers" / ("2026-06-30-q2.yaml" if "--unit" in args else "2026-09-30-q3.yaml"))
+    first, loaded = _read("assess", answers, "--no-record", *args, "--db", demo_workspace)
+    assert "sqlalchemy" in loaded  # where the answers stand (the organisation, unit, privacy, evidence) is kept
+    again, loaded = _read("assess", answers, "--no-record", *args, "--db", demo_workspace)
+    assert again == first
+    assert loaded == "loaded: pydantic"  # the model; the workspace not opened, no data computed
+    if "--json" in args:  # the same result as scoring it in the opened workspace, which records it
+        copy = tmp_path / "copy.db"
+        shutil.copy(demo_workspace, copy)
+        recorded, _ = _read("assess", answers, *args, "--db", str(copy))
+        assert {**json.loads(recorded), "recorded": None} == json.loads(first)
 
 
 def test_a_recorded_assessment_is_in_the_next_history(demo, demo_workspace, tmp_path):

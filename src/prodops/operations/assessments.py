@@ -14,9 +14,9 @@ from prodops.core.assessment import AssessmentResult
 from prodops.core.confidentiality import Privacy
 from prodops.core.errors import Fix, InputError, Refused
 from prodops.core.model import MaturityModel
-from prodops.core.roadmap import Roadmap
 
 if TYPE_CHECKING:
+    from prodops.core.roadmap import Roadmap
     from prodops.store import Workspace
     from prodops.operations.units import Pool
     from prodops.store import RecordedAssessment
@@ -39,6 +39,11 @@ def evidence(ws: Workspace, organization: str, as_of: dt.date, teams: set[str] |
     """What `organization`'s data (of `teams`, in lower case; None: all of it) measured in the
     quarter before `as_of`, as known on that day: what data-bound criteria are checked against
     ({metric: metrics.Measurement}, each with its n and days)."""
+    return measurements(evidence_kept(ws, organization, as_of, teams))
+
+
+def evidence_kept(ws: Workspace, organization: str, as_of: dt.date, teams: set[str] | None = None) -> dict:
+    """`evidence` as it is kept: {metric: its Measurement's document and records}."""
     import json
 
     from prodops.operations.computed import kept
@@ -53,7 +58,13 @@ def evidence(ws: Workspace, organization: str, as_of: dt.date, teams: set[str] |
 
     # computed once per change of the workspace: a campaign's dashboard asks on every view
     key = json.dumps(["evidence", organization.casefold(), sorted(teams) if teams is not None else None, as_of.isoformat()])
-    return {k: _measurement(d) for k, d in json.loads(kept(ws, key, made)).items()}
+    found: dict = json.loads(kept(ws, key, made))
+    return found
+
+
+def measurements(kept_evidence: dict) -> dict:
+    """The Measurements of `evidence_kept`'s document."""
+    return {k: _measurement(d) for k, d in kept_evidence.items()}
 
 
 def _measurement(d: dict):
@@ -95,31 +106,64 @@ class Assessed:
     recorded: Recorded | None
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What scoring answers files takes from the workspace, in the form it is kept in
+    (operations.reading.assessed keeps it)."""
+
+    organization: str  # as the workspace spells it
+    unit: str | None  # as declared
+    threshold: int | None  # the result's privacy (core.confidentiality): the organisation's reporting threshold
+    evidence: dict | None  # evidence_kept's; None: the answers alone decide
+
+    def document(self) -> dict:
+        return {"organization": self.organization, "unit": self.unit, "threshold": self.threshold,
+                "evidence": self.evidence}
+
+
+def asked(responses: Responses, unit: str | None) -> Responses:
+    """`responses` as of `unit` when one is asked for (a file's own `unit:` must agree)."""
+    if unit and responses.unit and unit.strip().casefold() != responses.unit.casefold():
+        raise InputError(f"the answers are of unit {responses.unit!r}, but {unit.strip()!r} was asked for; give one")
+    if unit and unit.strip():
+        responses = replace(responses, unit=unit.strip())
+    return responses
+
+
+def scope(ws: Workspace, responses: Responses, use_data: bool = True, privacy: Privacy | None = None) -> Scope:
+    """Where `responses` stand in the workspace (an undeclared unit is refused); `privacy`: what
+    their result may show (a campaign's), by default an answers file's."""
+    from prodops.operations.settings import file_privacy
+
+    privacy = privacy or file_privacy(ws, responses.organization)
+    responses, teams = scoped(ws, responses)
+    return Scope(responses.organization, responses.unit, privacy.threshold,
+                 evidence_kept(ws, responses.organization, responses.date, teams) if use_data else None)
+
+
+def scored(model: MaturityModel, responses: Responses, where: Scope | None) -> tuple[Responses, AssessmentResult]:
+    """`responses`, as the workspace names them (`where`: None without a workspace), and their result."""
+    from prodops.core.assessment import assess as score
+
+    if where is None:
+        if responses.unit:
+            raise InputError(f"the answers are of unit {responses.unit!r}: units are declared in a workspace; give one",
+                             fix=Fix("db"))
+        return responses, score(model, responses, None)
+    responses = replace(responses, organization=where.organization, unit=where.unit, privacy=Privacy(where.threshold))
+    return responses, score(model, responses, measurements(where.evidence) if where.evidence is not None else None)
+
+
 def assess(model: MaturityModel, responses: Responses, ws: Workspace | None = None, record: bool = True,
            use_data: bool = True, unit: str | None = None, privacy: Privacy | None = None) -> Assessed:
     """Score `responses` (of `unit`, when given: a team or business unit declared in the workspace;
     with its evidence unless `use_data` is off) and record the result in the workspace (unless
     `record` is off, or there is no workspace). `privacy`: what its results may show (a campaign's);
     by default, answers files': the organisation's `reporting_threshold`."""
-    from prodops.core.assessment import assess as score
-    from prodops.operations.settings import file_privacy
-
-    if unit and responses.unit and unit.strip().casefold() != responses.unit.casefold():
-        raise InputError(f"the answers are of unit {responses.unit!r}, but {unit.strip()!r} was asked for; give one")
-    if unit and unit.strip():
-        responses = replace(responses, unit=unit.strip())
-    if responses.unit and ws is None:
-        raise InputError(f"the answers are of unit {responses.unit!r}: units are declared in a workspace; give one",
-                         fix=Fix("db"))
-    if privacy is None and ws is not None:
-        privacy = file_privacy(ws, responses.organization)
-    if privacy is not None:
+    responses = asked(responses, unit)
+    if ws is None and privacy is not None:
         responses = replace(responses, privacy=privacy)
-    teams = None
-    if ws is not None:
-        responses, teams = scoped(ws, responses)
-    result = score(model, responses,
-                   evidence(ws, responses.organization, responses.date, teams) if ws is not None and use_data else None)
+    responses, result = scored(model, responses, scope(ws, responses, use_data, privacy) if ws is not None else None)
     recorded = None
     if ws is not None and record:
         recorded = Recorded(*ws.recorded.record(responses, result, model))

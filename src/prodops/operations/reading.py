@@ -1,4 +1,4 @@
-"""Reading only: the history and the value metrics, answered from what is kept
+"""Reading only: the history, the plan and the value metrics, answered from what is kept
 (operations.computed) without opening the workspace: opening it imports SQLAlchemy, computing
 the metrics Polars and NumPy, about 0.5 s before anything is shown. So these take the workspace's
 address (`db`, as `Workspace.open` does), not an open workspace. The first call after a change
@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from prodops import clock
 from prodops.operations.computed import quick
 from prodops.store.records import RecordedAssessment
 
 if TYPE_CHECKING:
+    from prodops.core.assessment import AssessmentResult
+    from prodops.core.model import MaturityModel
+    from prodops.core.responses import Responses
     from prodops.store import Workspace
 
 
@@ -75,6 +78,38 @@ def history_document(recorded: list) -> dict:
         for a in recorded]}
 
 
+def plan(db: str | None, organization: str | None = None, unit: str | None = None, phase_days: int = 90,
+         capacity: int = 2, model: Path | None = None) -> tuple[dict, list[str]]:
+    """operations.plan of the latest recorded assessment in the workspace `db`, as its document
+    (core.roadmap.roadmap_document), and its notes."""
+    def made(ws: Workspace) -> bytes:
+        from prodops.core.roadmap import roadmap_document
+        from prodops.inputs.models import load_model
+        from prodops.operations.assessments import plan as make_plan
+
+        chosen = load_model(model)
+        roadmap, notes = make_plan(chosen, ws, None, organization, phase_days, capacity, unit)
+        return json.dumps({"document": roadmap_document(roadmap, chosen), "notes": notes}).encode("utf-8")
+
+    key = ["plan", organization and organization.strip().casefold(), unit, phase_days, capacity, _model_hash(model)]
+    doc = json.loads(_read(db, key, made))
+    return doc["document"], doc["notes"]
+
+
+def assessed(db: str | None, model: MaturityModel, responses: Responses, use_data: bool = True,
+             unit: str | None = None) -> AssessmentResult:
+    """operations.assess of `responses` without recording them: scored with what the workspace `db`
+    (if there is one) says of where they stand (operations.assessments.Scope), kept per organisation,
+    unit and day, so that scoring the same day's answers again opens nothing."""
+    from prodops.operations.assessments import Scope, asked, scope, scored
+
+    responses = asked(responses, unit)
+    key = ["scope", responses.organization, responses.unit, responses.date.isoformat(), use_data]
+    found = _read(db, key, lambda ws: json.dumps(scope(ws, responses, use_data).document()).encode("utf-8"),
+                  maybe=True)
+    return scored(model, responses, None if found is None else Scope(**json.loads(found)))[1]
+
+
 def metrics(db: str | None, names: list[str] | None = None, *, as_of: dt.date | None = None,
             since: dt.date | None = None, teams: tuple[str, ...] = (), unit: str | None = None,
             organization: str | None = None, **given) -> Figures:
@@ -95,17 +130,33 @@ def metrics(db: str | None, names: list[str] | None = None, *, as_of: dt.date | 
     return Figures(names or list(METRICS), _read(db, key, made).decode("utf-8"))
 
 
-def _read(db: str | None, key: list, made: Callable[[Workspace], bytes]) -> bytes:
+@overload
+def _read(db: str | None, key: list, made: Callable[[Workspace], bytes], maybe: Literal[False] = False) -> bytes: ...
+
+
+@overload
+def _read(db: str | None, key: list, made: Callable[[Workspace], bytes], maybe: Literal[True]) -> bytes | None: ...
+
+
+def _read(db: str | None, key: list, made: Callable[[Workspace], bytes], maybe: bool = False) -> bytes | None:
     """What is kept under `key`, read without opening the workspace when it can be, else
-    computed by `made` on the opened workspace (and kept)."""
+    computed by `made` on the opened workspace (and kept). `maybe`: None when there is no
+    workspace to open, rather than saying so."""
     text = json.dumps(["reading", *key])
     found = quick(db, text)
     if found is not None:
         return found
+    from prodops.core.errors import InputError
     from prodops.operations.computed import kept
     from prodops.store import Workspace
 
-    with Workspace.open(db, create=False) as ws:
+    try:
+        ws = Workspace.open(db, create=False)
+    except InputError:
+        if maybe:
+            return None
+        raise
+    with ws:
         return kept(ws, text, lambda: made(ws))
 
 

@@ -434,15 +434,16 @@ def assess(
             raise typer.Exit(130) from None
         typer.echo(f"wrote {path}; score it (with other respondents' files) by: prodops assess {path}", err=True)
         return
-    from prodops.operations import assess as score, read_responses
+    from prodops.operations import Assessed, assess as score, read_responses
 
     responses = read_responses(m, files or [], mapping)
-    ws = _maybe_workspace(db) if no_record else _workspace(db)
-    try:
-        done = score(m, responses, ws, record=not no_record, use_data=not no_data, unit=unit)
-    finally:
-        if ws is not None:
-            ws.close()
+    if no_record:  # a reading: what it takes from the workspace is kept until the workspace changes
+        from prodops.operations.reading import assessed
+
+        done = Assessed(assessed(db, m, responses, use_data=not no_data, unit=unit), None)
+    else:
+        with _workspace(db) as ws:
+            done = score(m, responses, ws, use_data=not no_data, unit=unit)
     if as_json:
         from prodops.core.assessment import result_document
 
@@ -474,23 +475,29 @@ def plan(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the investments that unlock the next level, in phases, with the projected level after each."""
-    from prodops.operations import plan as make_plan
-    from prodops.core.roadmap import roadmap_document
+    if files:  # answers files: scored here (with the workspace's evidence when there is one)
+        from prodops.operations import plan as make_plan
+        from prodops.core.roadmap import roadmap_document
 
-    m = _model(model)
-    ws = _maybe_workspace(db) if files else _workspace(db, create=False)
-    try:
-        roadmap, notes = make_plan(m, ws, files, organization, phase_days, capacity, unit)
-    finally:
-        if ws is not None:
-            ws.close()
+        m = _model(model)
+        ws = _maybe_workspace(db)
+        try:
+            roadmap, notes = make_plan(m, ws, files, organization, phase_days, capacity, unit)
+        finally:
+            if ws is not None:
+                ws.close()
+        document = roadmap_document(roadmap, m)
+    else:  # the latest recorded assessment's: a reading, kept until the workspace changes
+        from prodops.operations.reading import plan as read_plan
+
+        document, notes = read_plan(db, organization, unit, phase_days, capacity, model)
     _notes(notes)
     if as_json:
-        _print_json(roadmap_document(roadmap, m))
+        _print_json(document)
         return
     from prodops.shells.terminal import show_plan
 
-    show_plan(_console(), roadmap, m)
+    show_plan(_console(), document)
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -879,6 +886,7 @@ def demo(
     if as_json:
         _print_json(done.summary())
         return
+    from prodops.core.roadmap import roadmap_document
     from prodops.shells.terminal import show_history, show_metrics, show_plan, show_result
 
     console = _console()
@@ -888,7 +896,7 @@ def demo(
     console.rule("Latest assessment")
     show_result(console, latest, done.model)
     console.rule("Roadmap")
-    show_plan(console, done.roadmap, done.model)
+    show_plan(console, roadmap_document(done.roadmap, done.model))
     console.rule("What has Product Ops been worth?")
     show_metrics(console, done.value.results)
     console.rule("Outputs")

@@ -222,33 +222,40 @@ def show_result(console: Console, result: AssessmentResult, model: MaturityModel
                       "judges nothing and the answers decide.[/]")
 
 
-def show_plan(console: Console, roadmap: Roadmap, model: MaturityModel) -> None:
+def show_plan(console: Console, roadmap: dict) -> None:
+    """`roadmap`: its document (core.roadmap.roadmap_document), as kept (operations.reading.plan)."""
+    level = roadmap["current_level"]
+    days, capacity = roadmap["phase_days"], roadmap["capacity"]
     console.print(Panel(
-        f"[bold]{escape(_who(roadmap.organization, roadmap.unit))}[/] is at [bold]{_level(model, roadmap.current_level)}[/] "
-        f"(assessed {roadmap.assessment_date.isoformat()}).\nPhases of {roadmap.phase_days} days with "
-        f"{roadmap.capacity} parallel workstream{'s' if roadmap.capacity != 1 else ''} "
-        f"({roadmap.phase_days * roadmap.capacity} effort-days each).", title="What do we invest in next?", expand=False))
-    if not roadmap.phases:
+        f"[bold]{escape(_who(roadmap['organization'], roadmap['unit']))}[/] is at "
+        f"[bold]Level {level} {escape(roadmap['current_level_name'])}[/] "
+        f"(assessed {roadmap['assessment_date']}).\nPhases of {days} days with "
+        f"{capacity} parallel workstream{'s' if capacity != 1 else ''} "
+        f"({days * capacity} effort-days each).", title="What do we invest in next?", expand=False))
+    if not roadmap["phases"]:
         console.print("[green]Every investment's criteria are met; nothing left to plan.[/]")
-    for ph in roadmap.phases:
-        t = Table(title=f"Phase {ph.number}: {ph.start.isoformat()} → {ph.end.isoformat()}   "
-                        f"projected: {_level(model, ph.projected_level)}", title_justify="left", expand=True)
+    investments = roadmap["investments"]
+    longest = max((len(c) for inv in investments.values() for c in inv["criteria"]), default=0)
+    for ph in roadmap["phases"]:
+        t = Table(title=f"Phase {ph['number']}: {ph['start']} → {ph['end']}   "
+                        f"projected: Level {ph['projected_level']} {escape(ph['projected_level_name'])}",
+                  title_justify="left", expand=True)
         t.add_column("Investment", ratio=3, overflow="fold")
         t.add_column("Unblocks", no_wrap=True)
         t.add_column("Effort", no_wrap=True)
-        t.add_column("Criteria addressed", min_width=_longest_id(model), overflow="fold")
+        t.add_column("Criteria addressed", min_width=longest, overflow="fold")
         t.add_column("Verified by", ratio=2, overflow="fold")
-        for p in ph.investments:
-            inv = p.investment
-            deps = f"\n[dim]after {', '.join(inv.depends_on)}[/]" if inv.depends_on else ""
-            run = roadmap.tracking.get(inv.id)
+        for iid in ph["investments"]:
+            inv = investments[iid]
+            deps = f"\n[dim]after {', '.join(inv['depends_on'])}[/]" if inv["depends_on"] else ""
+            run = roadmap["tracking"].get(iid)
             run = (f"\n[cyan]{run['status']}[/]" + (f" · {escape(run['owner'])}" if run["owner"] else "")) if run else ""
-            t.add_row(f"[bold]{escape(inv.name)}[/]\n[dim]{inv.id}[/]{deps}{run}", f"Level {p.unblocks_level}",
-                      f"{inv.effort} ({p.effort_days} d)", "\n".join(p.addresses), escape(inv.metric.name))
+            t.add_row(f"[bold]{escape(inv['name'])}[/]\n[dim]{iid}[/]{deps}{run}", f"Level {inv['unblocks_level']}",
+                      f"{inv['effort']} ({inv['effort_days']} d)", "\n".join(inv["criteria"]), escape(inv["metric"]["name"]))
         console.print(t)
-    if roadmap.uncovered:
-        console.print(f"[yellow]No investment addresses these unmet criteria:[/] {', '.join(roadmap.uncovered)}")
-    if roadmap.tracking:
+    if roadmap["uncovered"]:
+        console.print(f"[yellow]No investment addresses these unmet criteria:[/] {', '.join(roadmap['uncovered'])}")
+    if roadmap["tracking"]:
         console.print("[dim]Owners, costs and whether the done ones worked: `prodops investments list`.[/]")
 
 
