@@ -332,12 +332,12 @@ class Campaigns:
         """A write transaction saving answers through the live invite of `token_hash` (None when
         there is none), holding its campaign's row in share mode until it ends."""
         with self._ws.transaction(changes=False) as conn:
-            found = _live(conn, token_hash)
-            if found is None:
+            # one statement, built once: an autosave runs it on every answer given (issue 23)
+            row = conn.execute(_LIVE_WITH_CAMPAIGN, {"token_hash": token_hash}).one_or_none()
+            if row is None or row.revoked_at is not None:
                 yield None
                 return
-            row, head = found
-            yield Answering(conn, _campaign(conn.execute(head.with_for_update(read=True)).one()), _invite(row), row.csrf)
+            yield Answering(conn, _campaign(_CampaignColumns(row)), _invite(row), row.csrf)
 
     def submitted(self, campaign_id: int) -> list[Submitted]:
         """Those who submitted answers to the campaign, in the order invited."""
@@ -422,26 +422,61 @@ class Answering:
         text; None clears it) at `now`, submitted when `submit`; what the link holds after, as the
         transaction sees it."""
         conn, invite_id = self._conn, self.invite.id
-        table = invite_answers
         for cid in values.keys() | notes.keys():
             value, na = values.get(cid, (None, False))
-            insert = dialect_insert(conn)(table).values(invite_id=invite_id, criterion=cid, value=value, na=na,
-                                                        note=notes.get(cid), saved_at=now)
-            changed = {"saved_at": insert.excluded.saved_at}
-            if cid in values:
-                changed |= {"value": insert.excluded.value, "na": insert.excluded.na}
-            if cid in notes:
-                changed["note"] = insert.excluded.note
             # the last write wins: two saves of one answer at once both succeed, no duplicate row
-            conn.execute(insert.on_conflict_do_update(index_elements=["invite_id", "criterion"], set_=changed))
+            conn.execute(_upsert(conn, cid in values, cid in notes),
+                         {"invite_id": invite_id, "criterion": cid, "value": value, "na": na, "note": notes.get(cid),
+                          "saved_at": now})
         if any(v == (None, False) for v in values.values()) or any(not t for t in notes.values()):
             # an answer cleared and without a note is no row at all
-            conn.execute(table.delete().where((table.c.invite_id == invite_id) & table.c.value.is_(None)
-                                              & ~table.c.na & table.c.note.is_(None)))
-        conn.execute(invites.update().where(invites.c.id == invite_id).values(
-            saved_at=now, **({"submitted_at": now} if submit else {})))
-        row = conn.execute(sa.select(invites).where(invites.c.id == invite_id)).one()
+            conn.execute(_DROP_EMPTY, {"invite_id": invite_id})
+        row = conn.execute(_SAVED_SUBMITTED if submit else _SAVED, {"invite": invite_id, "now": now}).one()
         return _link(conn, row, self.campaign)
+
+
+# The statements of saving an answer, built once (building one cost more than running it)
+_LIVE_WITH_CAMPAIGN = (
+    sa.select(invites, *[c.label(f"of_campaign_{c.name}") for c in campaigns.c])
+    .join(campaigns, campaigns.c.id == invites.c.campaign_id)
+    .where((invites.c.token_hash == sa.bindparam("token_hash"))
+           | (invites.c.id == sa.select(invite_links.c.invite_id)
+              .where(invite_links.c.token_hash == sa.bindparam("token_hash")).scalar_subquery()))
+    .with_for_update(read=True, of=campaigns))  # the lock rule (module docstring); SQLite leaves it out
+_DROP_EMPTY = invite_answers.delete().where(
+    (invite_answers.c.invite_id == sa.bindparam("invite_id")) & invite_answers.c.value.is_(None)
+    & ~invite_answers.c.na & invite_answers.c.note.is_(None))
+_SAVED = (invites.update().where(invites.c.id == sa.bindparam("invite")).values(saved_at=sa.bindparam("now"))
+          .returning(*invites.c))
+_SAVED_SUBMITTED = (invites.update().where(invites.c.id == sa.bindparam("invite"))
+                    .values(saved_at=sa.bindparam("now"), submitted_at=sa.bindparam("now")).returning(*invites.c))
+_GIVEN = sa.select(invite_answers.c.criterion, invite_answers.c.value, invite_answers.c.na, invite_answers.c.note).where(
+    invite_answers.c.invite_id == sa.bindparam("invite_id"))
+_UPSERTS: dict[tuple[str, bool, bool], Any] = {}
+
+
+def _upsert(conn: sa.Connection, value: bool, note: bool) -> Any:
+    """The upsert of one answer that sets its value (and N/A) when `value`, its note when `note`."""
+    key = (conn.dialect.name, value, note)
+    if key not in _UPSERTS:
+        insert = dialect_insert(conn)(invite_answers)
+        changed = {"saved_at": insert.excluded.saved_at}
+        if value:
+            changed |= {"value": insert.excluded.value, "na": insert.excluded.na}
+        if note:
+            changed["note"] = insert.excluded.note
+        _UPSERTS[key] = insert.on_conflict_do_update(index_elements=["invite_id", "criterion"], set_=changed)
+    return _UPSERTS[key]
+
+
+class _CampaignColumns:
+    """The campaign's columns of a row of `_LIVE_WITH_CAMPAIGN`, by their own names."""
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, f"of_campaign_{name}")
 
 
 class Closing:
@@ -557,8 +592,7 @@ def _live(conn: sa.Connection, token_hash: str) -> tuple[Any, sa.Select[Any]] | 
 
 
 def _link(conn: sa.Connection, row: Any, campaign: CampaignRow) -> Link:
-    given = {r.criterion: Given(r.value, r.na, r.note) for r in conn.execute(
-        sa.select(invite_answers).where(invite_answers.c.invite_id == row.id))}
+    given = {cid: Given(value, na, note) for cid, value, na, note in conn.execute(_GIVEN, {"invite_id": row.id}).tuples()}
     return Link(campaign, _invite(row, sum(g.answered for g in given.values())), row.csrf, given)
 
 
