@@ -1,7 +1,11 @@
-"""200 respondents at once against `prodops serve` on 127.0.0.1: each opens their form, autosaves
-all 52 answers one by one (as the form's HTMX does), back to back, and submits. Against (a) one worker on SQLite
-and (b) four workers on PostgreSQL (a server this benchmark starts). Targets: p99 under 300 ms for
-autosaves and for submits, no errors, no answer lost (answers sent minus answers in the database).
+"""Respondents against `prodops serve` on 127.0.0.1, (a) one worker on SQLite and (b) four workers
+on PostgreSQL (a server this benchmark starts), as issue 23 section 3 measures them: at a person's
+pace (3 to 6 s to read a statement and tap an answer), 1,000 respondents on (a) and 2,000 on (b),
+autosave p99 under 300 ms. Beside it, 200 respondents answering all 52 criteria back to back and
+submitting, with no error and no answer lost (answers sent minus answers in the database); their
+latencies are printed, not held to a target (a closed loop without pauses measures throughput,
+which `autosave_floor.py` holds to its floor). On (a), section 2: 200 paced respondents while an
+admin downloads the PDF report back to back, autosave p99 within 1.5x the same without downloads.
 Bounded: every request times out after 30 s, each run after 10 minutes."""
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from prodops.inputs.models import load_model
 from prodops.store import Workspace, database_url
 from tests.pgserver import free_port, new_database, running_postgres
 
-RESPONDENTS = 200
-TARGET_P99 = 0.300  # seconds, for autosaves and for submits
+RESPONDENTS = 200  # back to back, and at a person's pace beside the downloads
+PACED = {1: 1_000, 4: 2_000}  # workers -> respondents at a person's pace
+TARGET_P99 = 0.300  # seconds, for paced autosaves
 TARGET_BUSY = 1.5  # paced autosaves' p99 while the PDF report is downloaded back to back, over the same without
 RUN_LIMIT = 600  # seconds
 REQUEST_LIMIT = 30  # seconds
@@ -42,11 +47,11 @@ PACED_ANSWERS = 13
 ADMIN, PASSWORD = "bench@example.com", "a long enough bench password"
 
 
-def _setup(db: str) -> list[str]:
+def _setup(db: str, respondents: int = RESPONDENTS) -> list[str]:
     model = load_model()
     with Workspace.open(db) as ws:
         campaign = operations.create_campaign(ws, model, "Bench Co", "Load test")
-        people = [{"name": f"Respondent {n}", "role": model.roles[n % len(model.roles)].id} for n in range(RESPONDENTS)]
+        people = [{"name": f"Respondent {n}", "role": model.roles[n % len(model.roles)].id} for n in range(respondents)]
         return [i.token for i in operations.invite(ws, model, campaign.id, people).issued]
 
 
@@ -61,8 +66,8 @@ def _reported(db: str) -> None:
         operations.add_user(ws, ADMIN, "admin", PASSWORD)
 
 
-async def _downloading(base: str, stop: asyncio.Event, times: list[float]) -> None:
-    """An admin downloading the PDF report back to back until `stop`."""
+async def _downloading(base: str, stop, times) -> None:
+    """An admin downloading the PDF report back to back until `stop` is set."""
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_LIMIT) as browser:
         page = (await browser.get("/login")).text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
@@ -73,13 +78,26 @@ async def _downloading(base: str, stop: asyncio.Event, times: list[float]) -> No
             times.append(time.perf_counter() - start)
 
 
+def _admin(base: str, stop, times) -> None:
+    asyncio.run(_downloading(base, stop, times))
+
+
 async def _paced_while_downloading(base: str, tokens: list[str]) -> dict:
-    stop, times = asyncio.Event(), []
-    downloads = asyncio.create_task(_downloading(base, stop, times))
-    figures = await _load(base, tokens, paced=True)
-    stop.set()
-    await downloads
-    figures["downloads"] = times
+    """The admin is a process of its own, as another person's browser is: reading 200 kB replies as
+    fast as they come would otherwise delay the respondents' own client, and the figures with it."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        stop, times = manager.Event(), manager.list()
+        admin = context.Process(target=_admin, args=(base, stop, times))
+        admin.start()
+        figures = await _load(base, tokens, paced=True)
+        stop.set()
+        admin.join(REQUEST_LIMIT * 2)
+        figures["downloads"] = list(times)
+    if admin.exitcode != 0:
+        figures["errors"].append(f"download: the admin's process ended with {admin.exitcode}")
     return figures
 
 
@@ -212,15 +230,21 @@ def _case(db: str, workers: int) -> dict:
     with _serving(db, workers) as base:
         figures = asyncio.run(_load(base, tokens))
         figures["found"], figures["submitted"] = _found(db)
-        paced_tokens = _setup(db)  # new respondents in a second campaign
-        figures["paced"] = asyncio.run(_load(base, paced_tokens, paced=True))
-        if workers == 1:  # the same pace while an admin downloads the PDF report back to back
+        # each run's respondents are new ones, in a campaign of their own
+        figures["paced"] = asyncio.run(_load(base, _setup(db, PACED[workers]), paced=True))
+        if workers == 1:  # 200 at a person's pace, without and while an admin downloads the PDF report back to back
+            figures["quiet"] = asyncio.run(_load(base, _setup(db), paced=True))
             _reported(db)
             figures["downloading"] = asyncio.run(_paced_while_downloading(base, _setup(db)))
     return figures
 
 
 def run() -> dict:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # 2,000 connections, each end a file
+    if soft != resource.RLIM_INFINITY and soft < 8192:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(8192, hard), hard))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["SQLite, 1 worker"] = _case(str(Path(tmp) / "bench.db"), 1)
@@ -236,38 +260,39 @@ def _percentile(values: list[float], p: float) -> float:
 
 def report(results: dict) -> bool:
     ok = True
-    print(f"web: {RESPONDENTS} respondents at once, each opening the form, autosaving 52 answers one by one and submitting "
-          f"(targets: p99 < {TARGET_P99 * 1000:.0f} ms, 0 errors, 0 lost)")
+    print(f"web: respondents at a person's pace ({PACE[0]:.0f} to {PACE[1]:.0f} s an answer, {PACED_ANSWERS} answers each), "
+          f"and {RESPONDENTS} answering 52 back to back (0 errors, 0 lost)")
     for name, f in results.items():
-        requests = sum(len(v) for v in f["times"].values())
-        lost = f["sent"] - f["found"]
-        print(f"  {name}: {requests:,} requests in {f['elapsed']:.1f} s = {requests / f['elapsed']:,.0f} requests/s; "
-              f"errors {len(f['errors'])}{' (' + ', '.join(sorted(set(f['errors']))[:3]) + ')' if f['errors'] else ''}; "
-              f"lost {lost} of {f['sent']:,} answers; submitted {f['submitted']} of {RESPONDENTS}")
-        for kind in ("autosave", "submit"):
-            t = f["times"][kind]
-            p99 = _percentile(t, 99)
-            good = p99 < TARGET_P99
-            ok = ok and good
-            print(f"    {kind:<8} p50 {_percentile(t, 50) * 1000:6.0f} ms  p95 {_percentile(t, 95) * 1000:6.0f} ms  "
-                  f"p99 {p99 * 1000:6.0f} ms   target p99 < {TARGET_P99 * 1000:.0f} ms  {'OK' if good else 'OVER TARGET'}")
-        ok = ok and not f["errors"] and lost == 0
         p = f["paced"]
         t = p["times"]["autosave"]
-        print(f"    at a person's pace ({PACE[0]:.0f} to {PACE[1]:.0f} s an answer, {PACED_ANSWERS} answers each): "
-              f"autosave p50 {_percentile(t, 50) * 1000:.0f} ms, p95 {_percentile(t, 95) * 1000:.0f} ms, "
-              f"p99 {_percentile(t, 99) * 1000:.0f} ms; errors {len(p['errors'])}"
-              + (f" ({', '.join(sorted(set(p['errors']))[:3])})" if p["errors"] else ""))
-        ok = ok and not p["errors"]
+        p99 = _percentile(t, 99)
+        good = p99 < TARGET_P99 and not p["errors"]
+        ok = ok and good
+        print(f"  {name}: {p['sent'] // PACED_ANSWERS:,} at a person's pace: autosave p50 {_percentile(t, 50) * 1000:.0f} ms, "
+              f"p95 {_percentile(t, 95) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms; errors {len(p['errors'])}"
+              + (f" ({', '.join(sorted(set(p['errors']))[:3])})" if p["errors"] else "")
+              + f"   target p99 < {TARGET_P99 * 1000:.0f} ms  {'OK' if good else 'OVER TARGET'}")
+        requests = sum(len(v) for v in f["times"].values())
+        lost = f["sent"] - f["found"]
+        print(f"    {RESPONDENTS} back to back: {requests:,} requests in {f['elapsed']:.1f} s = "
+              f"{requests / f['elapsed']:,.0f} requests/s; errors {len(f['errors'])}"
+              f"{' (' + ', '.join(sorted(set(f['errors']))[:3]) + ')' if f['errors'] else ''}; "
+              f"lost {lost} of {f['sent']:,} answers; submitted {f['submitted']} of {RESPONDENTS}  "
+              f"{'OK' if not f['errors'] and lost == 0 else 'FAILED'}")
+        for kind in ("autosave", "submit"):
+            t = f["times"][kind]
+            print(f"      {kind:<8} p50 {_percentile(t, 50) * 1000:6.0f} ms  p95 {_percentile(t, 95) * 1000:6.0f} ms  "
+                  f"p99 {_percentile(t, 99) * 1000:6.0f} ms")
+        ok = ok and not f["errors"] and lost == 0
         if "downloading" in f:
-            d = f["downloading"]
-            quiet, busy = _percentile(t, 99), _percentile(d["times"]["autosave"], 99)
-            good = busy <= TARGET_BUSY * quiet and not d["errors"]
+            d, quiet = f["downloading"], _percentile(f["quiet"]["times"]["autosave"], 99)
+            busy = _percentile(d["times"]["autosave"], 99)
+            good = busy <= TARGET_BUSY * quiet and not d["errors"] and not f["quiet"]["errors"]
             ok = ok and good
-            print(f"    the same while an admin downloads the PDF back to back ({len(d['downloads'])} downloads, the "
-                  f"first {d['downloads'][0]:.1f} s, then p50 {_percentile(d['downloads'][1:], 50) * 1000:.0f} ms): "
-                  f"autosave p99 {busy * 1000:.0f} ms = {busy / quiet:.2f}x without   target <= {TARGET_BUSY}x  "
-                  f"{'OK' if good else 'OVER TARGET'}")
+            print(f"    {RESPONDENTS} at a person's pace: autosave p99 {quiet * 1000:.0f} ms; while an admin downloads the "
+                  f"PDF back to back ({len(d['downloads'])} downloads, the first {d['downloads'][0]:.1f} s, then p50 "
+                  f"{_percentile(d['downloads'][1:], 50) * 1000:.0f} ms): p99 {busy * 1000:.0f} ms = {busy / quiet:.2f}x "
+                  f"without   target <= {TARGET_BUSY}x  {'OK' if good else 'OVER TARGET'}")
     return ok
 
 
