@@ -96,17 +96,18 @@ def report_download(ws: Workspace, model: MaturityModel, organization: str, fmt:
     renderer = RENDERERS.get(fmt)
     if renderer is None:
         raise Refused("unknown", f"no report as {fmt[:10]!r}; choose one of {', '.join(RENDERERS)}")
-    view = report(ws, model, organization, unit=unit, part="view")  # its day, and its errors, at little cost
 
     def made() -> bytes:
-        document = report(ws, model, organization, unit=unit).document
+        document = report(ws, model, organization, unit=unit).document  # its errors before anything is drawn
         files = draw(document, fmt, appendix) if draw else render(document, [fmt], appendix=appendix)
-        return next(iter(files.values())) if not renderer.charts_beside else _zipped(files)
+        data = next(iter(files.values())) if not renderer.charts_beside else _zipped(files)
+        # its day on a line of its own before the file: a kept download reads nothing else
+        return json.dumps(document["as_of"]).encode("utf-8") + b"\n" + data
 
-    data = kept(ws, json.dumps([*_key(model, organization, unit), "file", fmt, appendix]), made)
+    day, _, data = kept(ws, json.dumps([*_key(model, organization, unit), "file", fmt, appendix]), made).partition(b"\n")
     suffix, media = ((renderer.suffix, renderer.media_type) if not renderer.charts_beside
                      else (f"{renderer.suffix}.zip", "application/zip"))
-    return Download(data, suffix, media, view.document["as_of"])
+    return Download(data, suffix, media, json.loads(day))
 
 
 def _zipped(files: dict[str, bytes]) -> bytes:

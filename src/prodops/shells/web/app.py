@@ -4,6 +4,7 @@ errors worded for pages and for the API, and the routes of each area."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from typing import Any
 from importlib.resources import files
@@ -167,7 +168,8 @@ class Drawer:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_yielding)
         return self._pool.submit(render, document, [fmt], "a4", None, appendix).result()
 
     def close(self) -> None:
@@ -175,6 +177,12 @@ class Drawer:
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
+
+
+def _yielding() -> None:
+    """The drawing process gives way to the workers: on a machine with fewer cores than busy
+    processes, a respondent's save runs first and the report is a little later."""
+    os.nice(10)
 
 
 class Scheduler:
