@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import json
 import re
 
 import pytest
@@ -589,6 +590,43 @@ def test_reports_download_in_every_format(tmp_path, demo):
         assert got.headers["content-disposition"].startswith("attachment")
         if fmt in ("pptx", "json"):  # the same bytes as `prodops report`
             assert got.content == (demo / f"report.{fmt}").read_bytes(), fmt
+    app.state.ws.close()
+
+
+@pytest.mark.slow
+def test_a_report_is_made_in_the_background_while_the_page_shows_progress(tmp_path, demo):
+    import shutil
+    import time
+
+    db = str(tmp_path / "demo.db")
+    shutil.copy(demo / "prodops.db", db)
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
+    app = create_app(Settings(db=db))
+    browser, _ = sign_in(app, "viewer@example.com")
+    page = browser.get("/organization?name=Northwind%20Cloud").text
+    assert 'hx-get="/organization/report-drawn.pdf?name=Northwind%20Cloud"' in page and 'id="drawing"' in page
+    asked = "/organization/report-drawn.html?name=Northwind%20Cloud"
+
+    def made() -> None:
+        first = browser.get(asked, headers={"HX-Request": "true"})
+        assert first.status_code == 200 and "Making the HTML" in first.text and "<progress" in first.text
+        assert "HX-Trigger" not in first.headers
+        poll = re.search(r'hx-get="([^"]+since=\d+)"', first.text).group(1).replace("&amp;", "&")
+        deadline = time.monotonic() + 120
+        while "HX-Trigger" not in (got := browser.get(poll, headers={"HX-Request": "true"})).headers:
+            assert time.monotonic() < deadline and "Making the HTML" in got.text  # asking again draws nothing more
+            time.sleep(0.1)
+        assert json.loads(got.headers["HX-Trigger"]) == {
+            "prodops:report-ready": {"file": "/organization/report.html?name=Northwind%20Cloud"}} and "is ready" in got.text
+
+    made()
+    assert "HX-Trigger" in browser.get(asked).headers  # kept: ready at once
+    file = browser.get("/organization/report.html?name=Northwind%20Cloud")
+    assert file.content[:15].lower() == b"<!doctype html>" and file.headers["content-disposition"].startswith("attachment")
+    with Workspace.open(db) as ws:  # a change: the next one is made again (the first drawing gave its lease back)
+        operations.change_setting(ws, "currency", "EUR", organization="Northwind Cloud")
+    made()
     app.state.ws.close()
 
 

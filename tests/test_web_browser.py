@@ -128,8 +128,11 @@ def test_an_admin_runs_a_round_watching_answers_arrive_and_downloads_the_pdf(bro
     admin.get_by_role("button", name="Yes, close and record").click()  # it asks first
     expect(admin.locator(".meta")).to_contain_text("closed")
     admin.get_by_role("link", name="history and report").click()
-    with admin.expect_download() as download:
+    with admin.expect_download(timeout=60_000) as download:
         admin.get_by_role("link", name="PDF").click()
+        # made in the background: the page says so, then the browser is sent to the file
+        expect(admin.locator("#drawing")).to_contain_text("Making the PDF")
+    expect(admin.locator("#drawing")).to_contain_text("The PDF is ready")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.organizations import organization_for
     from prodops.operations.people import Erased, apply_retention, erase_person, export_person
     from prodops.operations.reports import (
-        FigureRecords, OrganizationView, Report, commentary_text, figure_records,
+        Drawing, FigureRecords, OrganizationView, Report, commentary_text, draw_report, figure_records,
         kept_commentary, organization_view, report, report_download, report_json,
         report_scope, set_commentary, value_only, verdict_records, write_report
     )
@@ -65,7 +65,8 @@ _WHERE = {
     **dict.fromkeys(("Pool", "compared", "declare_unit", "organization_of", "pool", "remove_unit", "scored_unit",
                      "unit_named", "unit_tree"), "units"),
     **dict.fromkeys(("Imported", "Synced", "import_files", "sync_jira"), "imports"),
-    **dict.fromkeys(("FigureRecords", "OrganizationView", "Report", "commentary_text", "figure_records",
+    **dict.fromkeys(("Drawing", "FigureRecords", "OrganizationView", "Report", "commentary_text", "draw_report",
+                     "figure_records",
                      "kept_commentary", "organization_view", "report", "report_download",
                      "report_json", "report_scope", "set_commentary", "value_only", "verdict_records", "write_report"),
                     "reports"),

@@ -33,6 +33,11 @@ def kept(ws: Workspace, key: str, make: Callable[[], bytes]) -> bytes:
     return value
 
 
+def found(ws: Workspace, key: str) -> bytes | None:
+    """What `kept` keeps under `key` at the workspace's state version now, computing nothing."""
+    return ws.computed.get(_versioned(key), ws.computed.version())
+
+
 def quick(db: str | None, key: str) -> bytes | None:
     """What `kept` keeps under `key`, read without opening the workspace (store.quick): None unless
     the workspace `db` is a SQLite file that holds it at its state version now."""

@@ -110,6 +110,66 @@ def report_download(ws: Workspace, model: MaturityModel, organization: str, fmt:
     return Download(data, suffix, media, json.loads(day))
 
 
+DRAWING_LEASE = dt.timedelta(minutes=10)  # the longest a report is drawn before another may start it again
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Where a report's file stands, for a page waiting for it: "ready" (kept: its download is
+    immediate), "drawing" (in the background, here or in another worker), or "failed" (`message`)."""
+
+    state: str
+    message: str | None = None
+
+
+def draw_report(ws: Workspace, model: MaturityModel, organization: str, fmt: str, unit: str | None = None,
+                appendix: bool = False, draw: Callable[[dict, str, bool], dict[str, bytes]] | None = None, *,
+                apart: Callable[[Callable[[], None]], None], waiting: bool = False) -> Drawing:
+    """The report's file (as `report_download` makes it) drawn in the background, so that a page can
+    show progress instead of a request that lasts seconds: ready when kept; else drawn by
+    `apart(job)` (the shell's background) unless another worker or instance draws it already (a
+    lease: one drawing of a report at a time, whoever asks). `waiting`: the page asks again while
+    it waits, and is told when a drawing failed (asked anew, it is drawn again)."""
+    import hashlib
+    import json
+    import logging
+    import secrets
+
+    from prodops import clock
+    from prodops.core.errors import InputError, Refused
+    from prodops.operations.computed import found, kept
+    from prodops.renderers import RENDERERS
+
+    if fmt not in RENDERERS:
+        raise Refused("unknown", f"no report as {fmt[:10]!r}; choose one of {', '.join(RENDERERS)}")
+    report(ws, model, organization, unit=unit, part="view")  # its errors now, at little cost
+    key = json.dumps([*_key(model, organization, unit), "file", fmt, appendix])
+    if found(ws, key) is not None:
+        return Drawing("ready")
+    failed_key = json.dumps(["drawing failed", key])
+    lease, holder, now = "report:" + hashlib.sha256(key.encode()).hexdigest()[:40], secrets.token_hex(16), clock.now()
+    if not ws.campaigns.lease(lease, holder, now, now + DRAWING_LEASE):
+        return Drawing("drawing")
+    failed = found(ws, failed_key) if waiting else None
+    if failed is not None:
+        ws.campaigns.release(lease, holder)
+        return Drawing("failed", failed.decode("utf-8"))
+
+    def job() -> None:
+        try:
+            report_download(ws, model, organization, fmt, unit, appendix, draw)
+        except Exception as e:  # said to the page that waits for it (and logged when it is ours)
+            if not isinstance(e, InputError):
+                logging.getLogger("prodops").exception("drawing the %s report failed", fmt)
+            why = str(e) if isinstance(e, InputError) else "an error on the server (its log says which)"
+            kept(ws, failed_key, lambda: why.encode("utf-8"))
+        finally:
+            ws.campaigns.release(lease, holder)
+
+    apart(job)
+    return Drawing("drawing")
+
+
 def _zipped(files: dict[str, bytes]) -> bytes:
     """The files (a report and its charts beside it) as one zip, the same bytes for the same files."""
     import io

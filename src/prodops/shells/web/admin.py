@@ -4,6 +4,7 @@ organisations' history, roadmap, value and reports, imports, users. Viewers read
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 import io
 import os
@@ -497,6 +498,32 @@ def download_report(request: Request, name: str, fmt: str, unit: str | None = No
     filename = f"prodops-report-{got.as_of}.{got.suffix}"  # a date: nothing of the user's in the header
     return Response(got.data, media_type=got.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/organization/report-drawn.{fmt}")
+def report_drawn(request: Request, name: str, fmt: str, unit: str | None = None, appendix: bool = False,
+                 since: float | None = None, who: Caller = Depends(viewer)):
+    """The organisation page's download buttons (HTMX): the report is drawn in the background while
+    the page says so and asks again every two seconds; when it is ready, the browser is sent to
+    its download. Without JavaScript the buttons are plain links to the file."""
+    import threading
+
+    from prodops.operations import draw_report
+    from prodops.renderers import RENDERERS
+
+    name, fmt, unit = name[:NAME_LENGTH], fmt[:10], unit and unit[:NAME_LENGTH]
+    drawing = draw_report(_ws(request), _model(request), name, fmt, unit=unit, appendix=appendix,
+                          draw=request.app.state.drawer, waiting=since is not None,
+                          apart=lambda job: threading.Thread(target=job, name="prodops-report", daemon=True).start())
+    now = clock.now().timestamp()
+    since = now if since is None or not 0 <= now - since < 3600 else since
+    here = f"name={quote(name)}" + (f"&unit={quote(unit)}" if unit else "") + ("&appendix=true" if appendix else "")
+    response = page(request, "_drawing.html", drawing=drawing, title=RENDERERS[fmt].title,
+                    file=f"/organization/report.{fmt}?{here}", again=f"/organization/report-drawn.{fmt}?{here}",
+                    poll=f"/organization/report-drawn.{fmt}?{here}&since={since:.0f}", seconds=round(now - since))
+    if drawing.state == "ready":  # the page says so, then its script fetches the file (static/app.js)
+        response.headers["HX-Trigger"] = json.dumps({"prodops:report-ready": {"file": f"/organization/report.{fmt}?{here}"}})
+    return response
 
 
 # --- imports ------------------------------------------------------------------------------------
