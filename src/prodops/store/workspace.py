@@ -342,7 +342,10 @@ def _engine(url: str) -> sa.Engine:
     prodops; only a power cut may lose the last commits. It halves the cost of an autosave."""
     backend = sa.engine.make_url(url).get_backend_name()
     if backend != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        # ten connections a worker, kept: a connection opened past the pool's size is closed when
+        # given back, and PostgreSQL starts a process for each new one (2,000 respondents on four
+        # workers spent most of the machine starting and ending them); a thread past ten waits
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=0)
     engine = sa.create_engine(url, connect_args={"timeout": 60})
 
     @sa.event.listens_for(engine, "connect")

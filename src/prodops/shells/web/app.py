@@ -124,6 +124,7 @@ def build(settings: Settings) -> FastAPI:
         response.headers.update({**HEADERS, "Cache-Control": "no-store"})  # answered outside the middleware
         return response
 
+    app.router.routes.extend(respond.ROUTES)
     app.include_router(respond.router)
     app.include_router(challenge.router)
     app.include_router(api.router)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.routing import Route
 
 from prodops.core.errors import InputError
 from prodops.operations import form_pages, page_criteria
@@ -96,9 +97,18 @@ def save_page(request: Request, token: str, number: int, data: dict = Depends(fo
     return RedirectResponse(f"/r/{token}/{max(target, 1)}", status_code=303)
 
 
-@router.post("/{token}/save/{criterion}")
-def autosave(request: Request, token: str, criterion: str, data: dict = Depends(form_data)):
-    """One criterion's answer or note, saved as it is given (HTMX): the "saved" line and the progress."""
+async def autosave(request: Request):
+    """POST /r/{token}/save/{criterion}: one criterion's answer or note, saved as it is given
+    (HTMX): the "saved" line and the progress. The hot path of a campaign, so a plain Starlette
+    route (`ROUTES`): FastAPI's dependency solving and route matching cost as much as the save."""
+    from starlette.concurrency import run_in_threadpool
+
+    data = await form_data(request)
+    return await run_in_threadpool(_autosave, request, request.path_params["token"], request.path_params["criterion"],
+                                   data)
+
+
+def _autosave(request: Request, token: str, criterion: str, data: dict):
     model = request.app.state.model
     chosen = model.criterion.get(criterion)
     if chosen is None:
@@ -110,3 +120,7 @@ def autosave(request: Request, token: str, criterion: str, data: dict = Depends(
                     status_code=422, form=None, token=token, total=len(model.criteria))
     return page(request, "respond_saved.html", criterion=chosen, problems=(), form=found, token=token,
                 total=len(model.criteria))
+
+
+# added to the app before its routers (app.build)
+ROUTES = [Route("/r/{token}/save/{criterion}", autosave, methods=["POST"])]
