@@ -377,6 +377,28 @@ def test_machine_readable_output_is_always_json():
     assert json.loads(dump_json({"a": math.nan, "b": [math.inf, 1.5]})) == {"a": None, "b": [None, 1.5]}
 
 
+def test_json_output_is_the_standard_librarys_indented_form():
+    """dump_json writes its own encoding (lists of records a column at a time): byte for byte what
+    json.dumps(indent=2, ensure_ascii=False, default=str) writes, non-finite floats as null."""
+    import math
+
+    from prodops.renderers.files import dump_json
+
+    record = {"id": "A / 1", "start": "2026-01-05", "n": 3, "ratio": 0.1 + 0.2, "ok": True, "why": None}
+    documents = [
+        1, -0.0, None, "é \u2028 \"q\" \\ \x01", [], {}, [[]], [{}], (1, (2, 3)), {"a": {}, "b": [1, [2, {}]]},
+        {1: "int key", 2.5: "float key", False: "f", None: "n"},
+        [record, {**record, "ratio": 1e-05, "n": 10**20, "why": 's, ", "'}, {**record, "ratio": 1e16, "ok": False}],
+        [record, {"start": "2026-01-05", "id": "A / 1"}], [record, {**record, "extra": 1}], [record, 1],
+        [{"day": dt.date(2026, 1, 5), "at": dt.datetime(2026, 1, 5, 9, 30)}] * 2, [{"set": {1}}, {"set": {2}}],
+    ]
+    for document in documents:
+        assert dump_json(document) == json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    not_finite = [record, {**record, "ratio": math.nan}, {**record, "ratio": -math.inf}, {**record, "n": math.inf}]
+    as_null = [record, {**record, "ratio": None}, {**record, "ratio": None}, {**record, "n": None}]
+    assert dump_json(not_finite) == json.dumps(as_null, indent=2) + "\n"
+
+
 def test_both_databases_take_and_refuse_the_same_rows(db_url, tmp_path):
     """Checked before the database sees them: the same message on SQLite and PostgreSQL, never a
     database error, and a file path longer than the workspace's column keeps its end."""
