@@ -31,6 +31,8 @@ Definitions:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from prodops.core.metrics import Options, since
@@ -227,14 +229,18 @@ def _periods(change_date) -> pl.Expr:
             .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
 
 
-def _record(row: dict, counted: bool, reason: str | None) -> dict:
-    out: dict = {"id": f"{row['team']} / {row['sprint']}", **{k: row.get(k) for k in RECORD_VALUES}}
-    for k in ("start", "end"):
-        out[k] = row[k] and row[k].isoformat()
-    for k in RATES:
-        if isinstance(out[k], float) and out[k] != out[k]:
-            out[k] = None
-    return {**out, "counted": counted, "reason": reason}
+def _records(rates: pl.DataFrame, counted: pl.Expr, reason: pl.Expr, *more: pl.Expr) -> list[dict]:
+    """Each sprint of `rates` (sprint_rates' rows) as a record, built a column at a time: its id, its
+    RECORD_VALUES (days as ISO strings, a ratio that is not a number as None), whether the figures
+    count it and the reason they do not, then `more`."""
+    from prodops.core.columns import each_distinct
+
+    if not rates.height:
+        return []
+    values = [each_distinct(rates[k], dt.date.isoformat, pl.String) if k in ("start", "end")
+              else pl.col(k).fill_nan(None) if k in RATES else pl.col(k) for k in RECORD_VALUES]
+    return rates.select(pl.format("{} / {}", "team", "sprint").alias("id"), *values, counted.alias("counted"),
+                        reason.alias("reason"), *more).to_dicts()
 
 
 def sprint_records(sprints: pl.DataFrame, change_date=None, metric: str = "planning_accuracy") -> list[dict]:
@@ -242,23 +248,21 @@ def sprint_records(sprints: pl.DataFrame, change_date=None, metric: str = "plann
     and, with `change_date`, its period and whether the comparison of `metric` counts it. The same
     `sprint_rates` and periods the figures are computed from."""
     rates = sprint_rates(sprints)
-    if change_date is not None:
-        rates = rates.with_columns(period=_periods(change_date))
-    out = []
-    for row in rates.iter_rows(named=True):
-        record = _record(row, not row["excluded"], "zero commitment" if row["excluded"] else None)
-        if change_date is not None:
-            why = ("zero commitment" if row["excluded"] else
-                   {"spanning": "spanning the change date", "undated": "undated"}.get(row["period"])
-                   or (f"no {metric.replace('_', ' ')}" if row[metric] is None or row[metric] != row[metric] else None))
-            record.update(period=row["period"], compared=why is None, comparison_reason=why)
-        out.append(record)
-    return out
+    excluded = pl.col("excluded").fill_null(False)
+    zero = pl.when(excluded).then(pl.lit("zero commitment"))
+    if change_date is None:
+        return _records(rates, ~excluded, zero.otherwise(None))
+    period = pl.col("period")
+    why = (zero.when(period == "spanning").then(pl.lit("spanning the change date"))
+           .when(period == "undated").then(pl.lit("undated"))
+           .when(pl.col(metric).is_null() | pl.col(metric).is_nan()).then(pl.lit(f"no {metric.replace('_', ' ')}")))
+    return _records(rates.with_columns(period=_periods(change_date)), ~excluded, zero.otherwise(None),
+                    period, why.is_null().alias("compared"), why.alias("comparison_reason"))
 
 
 def left_out(sprints: pl.DataFrame, reason: str) -> list[dict]:
     """Sprints the figures leave out before computing (another team, another period), as records."""
-    return [_record(row, False, reason) for row in sprint_rates(sprints).iter_rows(named=True)]
+    return _records(sprint_rates(sprints), pl.lit(False), pl.lit(reason, pl.String))
 
 
 def unknown_records(tables: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame], options: Options) -> list[dict]:
