@@ -61,6 +61,70 @@ def test_bad_rows_name_file_row_column_and_reason(tmp_path, text, expected):
     assert expected in str(err.value) and str(path) in str(err.value)
 
 
+ISSUES = template_csv("sprint-issues")
+
+
+def _issues(rows: int, bad: str = "", at: int = 0) -> str:
+    """A sprint-issues file of `rows` rows of few distinct values (as a real one holds), `bad` in place of row `at`."""
+    good = [f"Payments,S{i // 40},2026-01-05,2026-01-18,PAY-{i},true,false,false,3,yes\n" for i in range(rows)]
+    if bad:
+        good[at] = bad
+    return ISSUES + "".join(good)
+
+
+@pytest.mark.parametrize("bad,expected", [
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,three,yes\n",
+     "row 9, column initial_estimate: 'three' is not a number"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,1e7,yes\n", "row 9, column initial_estimate: '1e7' is above"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,NaN,yes\n",
+     "row 9, column initial_estimate: 'NaN' is not a number"),
+    ("Payments,S0,2026-02-30,2026-01-18,PAY-7,true,false,false,3,yes\n", "row 9, column start: '2026-02-30' is not a real day"),
+    ("Payments,S0,5/1/2026,2026-01-18,PAY-7,true,false,false,3,yes\n", "row 9, column start: '5/1/2026' is not a date"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,3,maybe\n", "row 9, column done_at_end: 'maybe' is not true"),
+    (",S0,2026-01-05,2026-01-18,PAY-7,true,false,false,3,yes\n", "row 9, column team: '' is empty"),
+    ("Payments,S0,2026-01-05,2026-01-18,,true,false,false,3,yes\n", "row 9, column issue: '' is empty"),
+    ("Pay\x1bments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,3,yes\n",
+     "row 9, column team: 'Pay\\x1bments' holds a control"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7\x07,true,false,false,3,yes\n", "row 9, column issue: 'PAY-7\\x07' holds a control"),
+    ("Payments,S0,2026-01-05,2026-01-18," + "P" * 201 + ",true,false,false,3,yes\n", "column issue: " + repr("P" * 201)),
+    ("Payments,S0,2026-01-05,2026-01-01,PAY-7,true,false,false,3,yes\n", "the sprint ends before it starts"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,true,false,3,yes\n", "either in the sprint at its start or added"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-8,true,false,false,3,yes\n",
+     "row 10, columns team,sprint,issue: team='Payments', sprint='S0', issue='PAY-8': repeats a team/sprint/issue"),
+])
+def test_a_bad_value_among_many_alike_is_found_and_placed(tmp_path, bad, expected):
+    """A large file is checked on each column's distinct values first; a wrong one sends it to the
+    row by row checks, which name the row as they always did."""
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", write(tmp_path, _issues(400, bad, at=7)))
+    assert expected in str(err.value)
+
+
+@pytest.mark.parametrize("kind", sorted(DEMO_IMPORTS))
+def test_checking_distinct_values_types_as_row_by_row(kind):
+    """The typing on distinct values (a large file) gives what the row by row typing gives, on every
+    table, with values to strip, spellings of yes and no, blanks and letter cases."""
+    import polars as pl
+
+    from prodops.inputs.sources.tables import _typed, _typed_at_once, validate
+
+    table = TABLES[kind]
+    frame = pl.read_csv(EXAMPLES / DEMO_IMPORTS[kind], infer_schema=False)
+    spelled = {"true": [" yes", "Y", "x ", "TRUE", "done", "1"], "false": ["no ", " N", "", "FALSE", "0", None]}
+    for c in table.columns:
+        if c.kind == "bool":
+            frame = frame.with_columns(pl.Series(c.name, [spelled["true" if v.lower() in ("true", "yes") else "false"][i % 6]
+                                                          for i, v in enumerate(frame[c.name].to_list())]))
+        elif c.kind in ("text", "choice", "number"):
+            frame = frame.with_columns(pl.when(pl.int_range(pl.len()) % 3 == 0).then(" " + pl.col(c.name) + "  ")
+                                       .otherwise(pl.col(c.name)).alias(c.name))
+    big = pl.concat([frame] * 30)
+    expected, problems = _typed(table, big.with_columns(pl.all().str.strip_chars()))
+    assert not problems and _typed_at_once(table, big, None).equals(expected)
+    assert validate(kind, EXAMPLES / DEMO_IMPORTS[kind], frame).equals(_typed(table, frame.with_columns(
+        pl.all().str.strip_chars()))[0])
+
+
 def test_many_bad_rows_are_summarised(tmp_path):
     text = HEADER + "".join(ROW.replace("S1", f"S{i}").replace(",20,", ",x,") for i in range(50))
     with pytest.raises(InputError) as err:
