@@ -62,28 +62,30 @@ APPROXIMATIONS = {
 BOUNDS = (None, "at most", "approximate")  # in order of strength: a group takes the strongest of its sprints
 
 
-def summarize_issues(issues: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def summarize_issues(issues: pl.DataFrame, more: dict[str, pl.Expr] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Sprint-issue rows -> (sprint-summary rows, per-team note on the unit used).
 
-    `issues` has the sprint-issues columns with typed values (sources.tables)."""
-    units = (issues.group_by("team").agg(
-        rows=pl.len(), unestimated=pl.col("initial_estimate").is_null().sum())
-        .with_columns(unit=pl.when(pl.col("unestimated") == 0).then(pl.lit("points")).otherwise(pl.lit("issues"))))
-    weighted = issues.join(units.select("team", "unit"), on="team").with_columns(
-        w=pl.when(pl.col("unit") == "points").then(pl.col("initial_estimate")).otherwise(1.0))
-    w, start, added, removed, done = (pl.col("w"), pl.col("in_sprint_at_start"), pl.col("added_during_sprint"),
-                                      pl.col("removed_during_sprint"), pl.col("done_at_end"))
-    sprints = weighted.group_by("team", "sprint", maintain_order=True).agg(
-        start=pl.col("start").min(),
-        end=pl.col("end").max(),
-        unit=pl.col("unit").first(),
-        committed=w.filter(start).sum(),
-        completed=w.filter(done & ~removed).sum(),
-        completed_committed=w.filter(start & done & ~removed).sum(),
-        added=w.filter(added).sum(),
-        removed=w.filter(removed & start).sum(),
-    )
-    return sprints.select(SUMMARY_COLUMNS), units.sort("team")
+    `issues` has the sprint-issues columns with typed values (sources.tables). A team is counted in
+    points when every one of its issues has an estimate, else in issues. `more`: aggregations of
+    each sprint's rows to keep beside its columns (sources.summarize's checks). One pass over the
+    issues: each sprint's sums in points and in issues side by side, its team's unit then picks."""
+    points, start, added, removed, done = (pl.col("initial_estimate"), pl.col("in_sprint_at_start"),
+                                           pl.col("added_during_sprint"), pl.col("removed_during_sprint"),
+                                           pl.col("done_at_end"))
+    counted = {"committed": start, "completed": done & ~removed, "completed_committed": start & done & ~removed,
+               "added": added, "removed": removed & start}
+    sprints = issues.group_by("team", "sprint", maintain_order=True).agg(
+        start=pl.col("start").min(), end=pl.col("end").max(), rows=pl.len(), unestimated=points.is_null().sum(),
+        **{f"{name}_points": points.filter(rows).sum() for name, rows in counted.items()},
+        **{f"{name}_issues": rows.sum().cast(pl.Float64) for name, rows in counted.items()},
+        **(more or {}))
+    units = (sprints.group_by("team").agg(rows=pl.col("rows").sum().cast(pl.UInt32),
+                                          unestimated=pl.col("unestimated").sum().cast(pl.UInt32))
+             .with_columns(unit=pl.when(pl.col("unestimated") == 0).then(pl.lit("points")).otherwise(pl.lit("issues"))))
+    in_points = pl.col("unit") == "points"
+    sprints = sprints.join(units.select("team", "unit"), on="team", maintain_order="left").with_columns(
+        **{name: pl.when(in_points).then(pl.col(f"{name}_points")).otherwise(pl.col(f"{name}_issues")) for name in counted})
+    return sprints.select(*SUMMARY_COLUMNS, *(more or {})), units.sort("team")
 
 
 def sprint_rates(sprints: pl.DataFrame) -> pl.DataFrame:

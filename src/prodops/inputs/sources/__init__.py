@@ -112,18 +112,24 @@ def load(kind: str, paths: Sequence[Path | str], team: str | None = None, mappin
     rows, notes = fmt.read([Path(p) for p in paths], {"team": team, "mapping": mapping, "points_field": points_field})
     if "source" not in rows.columns:  # read from several files at once (e.g. sprint lists beside issues)
         rows = rows.with_columns(source=pl.lit(", ".join(map(str, paths))))
-    return prepare(kind, fmt, rows, [str(p) for p in paths], notes)
+    # one file read as a table of its own (tables.validate) holds no key twice as written
+    return prepare(kind, fmt, rows, [str(p) for p in paths], notes, keys_checked=fmt.checks is None and len(paths) == 1)
 
 
-def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes: list[str]) -> Batch:
+def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes: list[str],
+            keys_checked: bool = False) -> Batch:
     """Read rows -> a batch ready to write: one spelling per name, no key twice, issues summed into
-    sprints. Every source of a table goes through here (files and a live sync alike)."""
+    sprints. Every source of a table goes through here (files and a live sync alike).
+    `keys_checked`: no key is in `rows` twice as written (then unless a name is spelled anew, no
+    key is twice whatever its letter case either, and it is not looked for again)."""
     if fmt.checks:
         from prodops.inputs.sources.tables import check_typed
 
         check_typed(fmt.checks, rows, ", ".join(files))
-    rows = spell_alike(rows, fmt.table)
-    _refuse_duplicates(rows, list(fmt.key), fmt.hint)
+    spelled = spell_alike(rows, fmt.table)
+    if spelled is not rows or not keys_checked:
+        _refuse_duplicates(spelled, list(fmt.key), fmt.hint)
+    rows = spelled
     rows = rows.with_columns(source=_fitting("source", SOURCE_LENGTH))
     batch = Batch(kind, fmt.table, rows, files, rows.height, notes)
     if fmt.issues:
@@ -171,7 +177,9 @@ def spell_alike(rows: pl.DataFrame, table: str, known: dict[str, list[str]] | No
             continue
         scope = SCOPED.get(domain)
         value = pl.col(column) if scope is None else pl.concat_str(scope, column, separator="\t")
-        seen = rows.select(value.alias("spelling")).drop_nulls().unique(maintain_order=True)
+        # the spellings in the order first seen, joined on the distinct pairs, not on every row
+        names = rows.select(column) if scope is None else rows.select(scope, column).unique(maintain_order=True)
+        seen = names.select(value.alias("spelling")).drop_nulls().unique(maintain_order=True)
         before = pl.DataFrame({"spelling": (known or {}).get(domain, [])}, schema={"spelling": pl.String})
         first = pl.concat([before, seen]).with_columns(fold=pl.col("spelling").str.to_lowercase()).unique(
             "fold", keep="first", maintain_order=True)
@@ -188,6 +196,8 @@ def spell_alike(rows: pl.DataFrame, table: str, known: dict[str, list[str]] | No
 
 def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
     """Names are spelled alike by now, so keys that differed only in letter case are equal."""
+    if rows.select(pl.struct(key).hash().n_unique()).item() == rows.height:  # no two alike: quicker to rule out
+        return
     dup = rows.filter(pl.struct(key).is_duplicated())
     if not dup.height:
         return
@@ -202,9 +212,9 @@ def summarize(batch: Batch) -> None:
     must agree on its start and end: two answers for one sprint are refused, never merged."""
     from prodops.core.metrics.predictability import summarize_issues
 
-    sprints = batch.rows.group_by("team", "sprint").agg(pl.col("source").first(), starts=pl.col("start").n_unique(),
-                                                        ends=pl.col("end").n_unique())
-    split = sprints.filter((pl.col("starts") > 1) | (pl.col("ends") > 1))
+    summed, units = summarize_issues(batch.rows, {"source": pl.col("source").first(), "starts": pl.col("start").n_unique(),
+                                                  "ends": pl.col("end").n_unique()})
+    split = summed.filter((pl.col("starts") > 1) | (pl.col("ends") > 1))
     if split.height:
         name = split.sort("team", "sprint").row(0, named=True)
         split = batch.rows.filter((pl.col("team") == name["team"]) & (pl.col("sprint") == name["sprint"]))
@@ -218,8 +228,7 @@ def summarize(batch: Batch) -> None:
                          f"{first['end']} in {at(first)}, {other['start']} to {other['end']} in {at(other)}; give each "
                          "sprint one start and one end; nothing was imported")
 
-    summed, units = summarize_issues(batch.rows)
-    batch.rows = summed.join(sprints.select("team", "sprint", "source"), on=["team", "sprint"])
+    batch.rows = summed.drop("starts", "ends")
     for u in units.iter_rows(named=True):
         if u["unit"] == "issues" and u["unestimated"] < u["rows"]:
             batch.notes.append(f"team {u['team']}: {u['unestimated']} of {u['rows']} issues have no estimate, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,13 +243,18 @@ def check_typed(kind: str, rows: pl.DataFrame, label: str) -> None:
         raise _report(Path(label), kind, problems, key=table.key)
 
 
+_SPACE = re.compile(rb"\s*")
+
+
 def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
     raw = read_bytes(path) if data is None else data
     refuse_binary(path, raw, "a CSV file")
     data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
-    if not data.strip():
+    space = _SPACE.match(data)  # where the text starts, without a stripped copy of the file
+    first = space.end() if space else 0
+    if first == len(data):
         raise InputError(f"{path}: the file is empty; it needs a header row", fix=Fix("template", kind))
-    if data.lstrip()[:1] in (b"{", b"["):
+    if data[first:first + 1] in (b"{", b"["):
         raise InputError(f"{path}: this is JSON, not CSV; Jira JSON imports as jira-sprint-report, jira-issues or "
                          "jira-sprint-issues (see docs/inputs.md)")
     try:  # Polars reads the bytes as they are and checks UTF-8 itself: no copy of the file as a str
