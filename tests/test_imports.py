@@ -100,6 +100,25 @@ def test_a_bad_value_among_many_alike_is_found_and_placed(tmp_path, bad, expecte
     assert expected in str(err.value)
 
 
+@pytest.mark.parametrize("bad,expected", [
+    ("a,b,c,d,e,f,g,h,i,j,k,l\n", "row 2502 has 12 fields but the header has 10; quote values that contain commas"),
+    ("Caf\udce9,S1,2026-01-05,2026-01-18,X-1,true,false,false,3,yes\n", "line 2502: not UTF-8 text (byte "),
+    ('"Pay,S1,2026-01-05,2026-01-18,X-1,true,false,false,3,yes\n', "not a readable CSV file (could not parse"),
+])
+def test_a_large_file_polars_reads_itself_is_refused_in_the_same_words(tmp_path, bad, expected):
+    """A file larger than its first bytes that tell what it is is read by Polars from the disk, not from
+    a copy in memory; what it cannot read is worded as for a small file."""
+    from prodops.inputs.sources.tables import HEAD
+
+    text = _issues(3000, bad, at=2500)
+    assert len(text) > HEAD
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", path)
+    assert str(err.value).startswith(f"{path}: ") and expected in str(err.value)
+
+
 @pytest.mark.parametrize("kind", sorted(DEMO_IMPORTS))
 def test_checking_distinct_values_types_as_row_by_row(kind):
     """The typing on distinct values (a large file) gives what the row by row typing gives, on every

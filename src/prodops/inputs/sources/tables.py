@@ -246,21 +246,28 @@ def check_typed(kind: str, rows: pl.DataFrame, label: str) -> None:
 _SPACE = re.compile(rb"\s*")
 
 
+HEAD = 1 << 16  # what tells a file that is no CSV (refuse_binary looks this far): a larger one Polars reads itself
+
+
 def _read_strings(path: Path, data: bytes | None, kind: str) -> pl.DataFrame:
-    raw = read_bytes(path) if data is None else data
-    refuse_binary(path, raw, "a CSV file")
-    data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
-    space = _SPACE.match(data)  # where the text starts, without a stripped copy of the file
+    head = data
+    if head is None:
+        head = read_bytes(path, HEAD)
+        if len(head) < HEAD or head.startswith(codecs.BOM_UTF8) or _SPACE.fullmatch(head):
+            head = data = read_bytes(path)  # all of it: small, or to be read without its mark, or blank so far
+    refuse_binary(path, head, "a CSV file")
+    text = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    space = _SPACE.match(text)  # where the text starts, without a stripped copy of the file
     first = space.end() if space else 0
-    if first == len(data):
+    if first == len(text):
         raise InputError(f"{path}: the file is empty; it needs a header row", fix=Fix("template", kind))
-    if data[first:first + 1] in (b"{", b"["):
+    if text[first:first + 1] in (b"{", b"["):
         raise InputError(f"{path}: this is JSON, not CSV; Jira JSON imports as jira-sprint-report, jira-issues or "
                          "jira-sprint-issues (see docs/inputs.md)")
-    try:  # Polars reads the bytes as they are and checks UTF-8 itself: no copy of the file as a str
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    try:  # Polars reads the bytes (or the file) as they are and checks UTF-8 itself: no copy of the file as a str
+        frame = pl.read_csv(path.absolute() if data is None else io.BytesIO(text), infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.DuplicateError) as e:
-        raise InputError(_unreadable(path, data, e)) from None
+        raise InputError(_unreadable(path, read_bytes(path) if data is None else text, e)) from None
     frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip() and c.strip() not in frame.columns})
     if any("_duplicated_" in c for c in frame.columns):
         raise InputError(f"{path}: the header names a column twice; name each column once")
