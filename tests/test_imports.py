@@ -391,6 +391,24 @@ def test_names_match_whatever_their_letter_case(tmp_path):
         load("sprint-summary", [write(tmp_path, HEADER + ROW + ROW.replace("Payments", "payments"), "twice.csv")])
 
 
+def test_issues_of_one_sprint_spelled_two_ways_are_summed_as_one(tmp_path):
+    """Issue rows are summed into sprints before names are spelled alike only when no name needs it:
+    rows of one sprint whose team or sprint differ in letter case make one sprint, and an issue given
+    under both spellings, or in two files, is refused."""
+    rows = "".join(f"{team},{sprint},2026-01-05,2026-01-18,PAY-{i},true,false,false,{i},yes\n"
+                   for i, (team, sprint) in enumerate([("Payments", "S1"), ("payments", "s1"), ("PAYMENTS", "S1")], 1))
+    batch = load("sprint-issues", [write(tmp_path, ISSUES + rows)])
+    assert batch.rows.select("team", "sprint", "committed", "completed").rows() == [("Payments", "S1", 6.0, 6.0)]
+    assert batch.read == 3 and batch.notes == ["team Payments: counted in points"]
+    twice = rows + "payments,S1,2026-01-05,2026-01-18,PAY-2,true,false,false,2,yes\n"
+    with pytest.raises(InputError, match=r"the same team/sprint/issue \(Payments, S1, PAY-2\) is in .* row 3 and .* row 5 "
+                                         r"\(names match whatever their letter case\)"):
+        load("sprint-issues", [write(tmp_path, ISSUES + twice, "twice.csv")])
+    other = write(tmp_path, ISSUES + "PAYMENTS,s1,2026-01-05,2026-01-18,PAY-3,true,false,false,1,yes\n", "b.csv")
+    with pytest.raises(InputError, match=r"the same team/sprint/issue \(Payments, S1, PAY-3\)"):
+        load("sprint-issues", [tmp_path / "s.csv", other])
+
+
 def test_a_file_that_is_not_csv_says_what_it_is(tmp_path):
     import openpyxl
 

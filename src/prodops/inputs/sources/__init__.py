@@ -126,14 +126,17 @@ def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes:
         from prodops.inputs.sources.tables import check_typed
 
         check_typed(fmt.checks, rows, ", ".join(files))
-    spelled = spell_alike(rows, fmt.table)
-    if spelled is not rows or not keys_checked:
+    # issues are summed first: when their sprints need no name spelled anew, neither do the rows
+    # (the same names, first seen in the same order), which then are not searched for names again
+    summed = _sums(rows) if fmt.issues else None
+    spelled = rows if summed is not None and spell_alike(summed[0], fmt.table) is summed[0] else spell_alike(rows, fmt.table)
+    anew = spelled is not rows
+    if anew or not keys_checked:
         _refuse_duplicates(spelled, list(fmt.key), fmt.hint)
-    rows = spelled
-    rows = rows.with_columns(source=_fitting("source", SOURCE_LENGTH))
+    rows = spelled.with_columns(source=_fitting("source", SOURCE_LENGTH))
     batch = Batch(kind, fmt.table, rows, files, rows.height, notes)
     if fmt.issues:
-        summarize(batch)
+        summarize(batch, None if anew else summed)
     batch.rows = batch.rows.drop("row", strict=False)
     if fmt.approximation:
         batch.notes.insert(0, APPROXIMATE)
@@ -207,13 +210,21 @@ def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
                      f"(names match whatever their letter case); nothing was imported; {hint}")
 
 
-def summarize(batch: Batch) -> None:
-    """Issue rows -> sprint rows, with a note per team on the unit counted. The rows of one sprint
-    must agree on its start and end: two answers for one sprint are refused, never merged."""
+def _sums(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Issue rows -> (each sprint's sums, with its first source and how many starts and ends its
+    rows give; each team's unit), by the one rule of metrics.predictability."""
     from prodops.core.metrics.predictability import summarize_issues
 
-    summed, units = summarize_issues(batch.rows, {"source": pl.col("source").first(), "starts": pl.col("start").n_unique(),
-                                                  "ends": pl.col("end").n_unique()})
+    return summarize_issues(rows, {"source": pl.col("source").first(), "starts": pl.col("start").n_unique(),
+                                   "ends": pl.col("end").n_unique()})
+
+
+def summarize(batch: Batch, sums: tuple[pl.DataFrame, pl.DataFrame] | None = None) -> None:
+    """Issue rows -> sprint rows, with a note per team on the unit counted. The rows of one sprint
+    must agree on its start and end: two answers for one sprint are refused, never merged. `sums`:
+    `_sums` of the rows, when already made (their sources not yet cut to fit)."""
+    summed, units = sums or _sums(batch.rows)
+    summed = summed.with_columns(source=_fitting("source", SOURCE_LENGTH))
     split = summed.filter((pl.col("starts") > 1) | (pl.col("ends") > 1))
     if split.height:
         name = split.sort("team", "sprint").row(0, named=True)
