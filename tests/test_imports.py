@@ -92,11 +92,12 @@ def _issues(rows: int, bad: str = "", at: int = 0) -> str:
     ("Payments,S0,2026-01-05,2026-01-18,PAY-8,true,false,false,3,yes\n",
      "row 10, columns team,sprint,issue: team='Payments', sprint='S0', issue='PAY-8': repeats a team/sprint/issue"),
 ])
-def test_a_bad_value_among_many_alike_is_found_and_placed(tmp_path, bad, expected):
+@pytest.mark.parametrize("rows", [400, 3000])  # read from memory; from the disk, with categorical columns
+def test_a_bad_value_among_many_alike_is_found_and_placed(tmp_path, bad, expected, rows):
     """A large file is checked on each column's distinct values first; a wrong one sends it to the
     row by row checks, which name the row as they always did."""
     with pytest.raises(InputError) as err:
-        read_table("sprint-issues", write(tmp_path, _issues(400, bad, at=7)))
+        read_table("sprint-issues", write(tmp_path, _issues(rows, bad, at=7)))
     assert expected in str(err.value)
 
 
@@ -117,6 +118,14 @@ def test_a_large_file_polars_reads_itself_is_refused_in_the_same_words(tmp_path,
     with pytest.raises(InputError) as err:
         read_table("sprint-issues", path)
     assert str(err.value).startswith(f"{path}: ") and expected in str(err.value)
+
+
+def test_a_large_file_reads_as_its_bytes_do(tmp_path):
+    """Polars reads a large file from the disk, its columns of few values as categorical: the typed
+    rows are those of the same bytes read from memory."""
+    text = _issues(3000).replace("PAY-1,true", " PAY-1 ,Yes").replace("S3,", "S3 ,").replace(",3,yes", ",,no")
+    path = write(tmp_path, text)
+    assert read_table("sprint-issues", path).equals(read_table("sprint-issues", path, path.read_bytes()))
 
 
 @pytest.mark.parametrize("kind", sorted(DEMO_IMPORTS))
@@ -140,6 +149,8 @@ def test_checking_distinct_values_types_as_row_by_row(kind):
     big = pl.concat([frame] * 30)
     expected, problems = _typed(table, big.with_columns(pl.all().str.strip_chars()))
     assert not problems and _typed_at_once(table, big, None).equals(expected)
+    coded = big.with_columns(pl.col(c).cast(pl.Categorical(pl.Categories.random())) for c in big.columns[::2])
+    assert _typed_at_once(table, coded, None).equals(expected)  # as a large file is read
     assert validate(kind, EXAMPLES / DEMO_IMPORTS[kind], frame).equals(_typed(table, frame.with_columns(
         pl.all().str.strip_chars()))[0])
 
