@@ -36,27 +36,27 @@ BLOCK = 1 << 16  # draws counted at once: all of them for up to 32 sprints, a fe
 
 def _resampled(num: np.ndarray, den: np.ndarray, pooled: bool, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """The period's figure in each of `resamples` bootstrap samples of its sprints (drawn with
-    replacement), every sample drawn and counted at once with NumPy: one step for up to 32 sprints,
+    replacement), every sample drawn at once with NumPy: one step for up to 32 sprints,
     in blocks of `BLOCK` draws beyond, so that memory stays flat (10,000 sprints would take 160 MB
     at once). The blocks take their draws from the one stream in turn and each sample is summed on
-    its own, so the figures are the same whatever the block size. Each sample is counted (how often
-    each sprint was drawn) rather than gathered; a median is read from the counts of the sprints in the order of their ratios."""
+    its own, so the figures are the same whatever the block size. A pooled sample sums the sprints
+    drawn; a median one is counted (how often each sprint was drawn) and read from the counts of
+    the sprints in the order of their ratios."""
     n = len(num)
     rows = max(1, min(resamples, BLOCK // n))
     out = np.empty(resamples)
-    offsets = (np.arange(rows, dtype=np.int32) * n)[:, None]  # each sample's counts in a row of their own
+    offsets = (np.arange(rows, dtype=np.int32) * n)[:, None]  # each sample's counts in a stretch of their own
     ratios = num / den
     order = np.argsort(ratios, kind="stable")
     middle = np.array([(n - 1) // 2, n // 2])  # the two middle ranks (one and the same when n is odd)
     for first in range(0, resamples, rows):
         block = min(rows, resamples - first)
         draws = rng.integers(0, n, (block, n), dtype=np.int32)
-        draws += offsets[:block]
-        counts = np.bincount(draws.ravel(), minlength=block * n).reshape(block, n)
-        if pooled:
-            # summed row by row (not by BLAS, whose order follows the block's shape)
-            out[first:first + block] = (counts * num).sum(axis=1) / (counts * den).sum(axis=1)
+        if pooled:  # each sample's sums, row by row: the same whatever the block's shape
+            out[first:first + block] = np.take(num, draws).sum(axis=1) / np.take(den, draws).sum(axis=1)
         else:
+            draws += offsets[:block]
+            counts = np.bincount(draws.ravel(), minlength=block * n).reshape(block, n)
             reach = np.cumsum(counts[:, order], axis=1)
             ranked = ratios[order]
             out[first:first + block] = (ranked[(reach <= middle[0]).sum(axis=1)] + ranked[(reach <= middle[1]).sum(axis=1)]) / 2
