@@ -205,19 +205,20 @@ def by_quarter(sprints: pl.DataFrame, per_team: bool = False) -> list[dict]:
     rates = sprint_rates(sprints).filter(pl.col("start").is_not_null())
     if not rates.height:
         return []
+    from prodops.core.columns import each_distinct
+
     keys = ["team", "quarter"] if per_team else ["quarter"]
-    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary())
-    out = []
+    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary()).sort("quarter")
+    # as _clean and headline make them, a column at a time
+    clean = [pl.col(k).replace_strict(list(range(len(BOUNDS))), list(BOUNDS), default=BOUNDS[0], return_dtype=pl.String)
+             if k.endswith("_bound") else pl.col(k).fill_nan(None) if quarters.schema[k].is_float() else pl.col(k)
+             for k in quarters.columns if k != "quarter"]
+    named = pl.format("{}-Q{}", pl.col("quarter").dt.year(), pl.col("quarter").dt.quarter()).alias("quarter")
+    out = quarters.select(*clean, named, each_distinct(quarters["quarter"], dt.date.isoformat, pl.String).alias("start"),
+                          **{name: pl.coalesce(pl.col(f"{name}_pooled").fill_nan(None), pl.col(f"{name}_median").fill_nan(None))
+                             for name in RATES}).to_dicts()
     # quarter by quarter; per team, team by team as people read their names (board 101 before board 1000)
-    for row in sorted(quarters.iter_rows(named=True), key=lambda r: (natural(r["team"]) if per_team else (), r["quarter"])):
-        row = _clean(row)
-        q = row.pop("quarter")
-        row["quarter"] = f"{q.year}-Q{(q.month - 1) // 3 + 1}"
-        row["start"] = q.isoformat()
-        for name in RATES:
-            row[name] = headline(row, name)
-        out.append(row)
-    return out
+    return sorted(out, key=lambda r: natural(r["team"])) if per_team else out
 
 
 RECORD_VALUES = ["team", "sprint", "start", "end", "unit", "committed", "completed_committed", "completed",
