@@ -67,7 +67,9 @@ class ImportedData:
             compiled = query.compile(dialect=conn.dialect)
             result = conn.exec_driver_sql(compiled.string, _driver_params(compiled))
             driver_types = [d[1] for d in result.cursor.description]
-            frame = pl.DataFrame(result.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
+            # the driver's tuples as they are (no SQLAlchemy row around each), turned into columns
+            columns_of_rows = list(zip(*result.cursor.fetchall())) or [()] * len(schema)
+            frame = pl.DataFrame([pl.Series(name, values, strict=False) for name, values in zip(schema, columns_of_rows)])
             for c, driver_type in zip(columns, driver_types):
                 convert = c.type.dialect_impl(conn.dialect).result_processor(conn.dialect, driver_type)
                 frame = frame.with_columns(pl.col(c.name).cast(schema[c.name], strict=False) if convert is None
