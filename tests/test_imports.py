@@ -503,6 +503,7 @@ def test_json_output_is_the_standard_librarys_indented_form():
         [record, {**record, "ratio": 1e-05, "n": 10**20, "why": 's, ", "'}, {**record, "ratio": 1e16, "ok": False}],
         [record, {"start": "2026-01-05", "id": "A / 1"}], [record, {**record, "extra": 1}], [record, 1],
         [{"day": dt.date(2026, 1, 5), "at": dt.datetime(2026, 1, 5, 9, 30)}] * 2, [{"set": {1}}, {"set": {2}}],
+        [{"100%s": "%s", "%%": 1}, {"100%s": "50%", "%%": 2}],
     ]
     for document in documents:
         assert dump_json(document) == json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Collection
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +105,10 @@ def _records(items: list | tuple, newline: str, out: list[str]) -> bool:
     keys = tuple(head)
     if any(k.__class__ is not str for k in keys):
         return False
-    width = len(keys)
-    for item in items:
-        if item.__class__ is not dict or len(item) != width or tuple(item) != keys:
-            return False
+    if set(map(type, items)) != {dict} or not all(map(keys.__eq__, map(tuple, items))):
+        return False
     columns = []
-    for k in keys:
-        values = list(map(itemgetter(k), items))
+    for values in zip(*map(dict.values, items)):
         kinds = set(map(type, values))
         if not kinds <= _PLAIN:
             return False
@@ -127,11 +123,10 @@ def _records(items: list | tuple, newline: str, out: list[str]) -> bool:
         else:
             columns.append([_scalar(v) or "" for v in values])  # plain values: never a container
     inner = newline + "  "
-    labels = [inner + _encode_str(k) + ": " for k in keys]
-    labels[1:] = ["," + label for label in labels[1:]]
-    ends = newline + "}"
+    # one record: its keys as written, each value a %s (a % in a key is doubled to stay itself)
+    record = "{" + ",".join(inner + _encode_str(k).replace("%", "%%") + ": %s" for k in keys) + newline + "}"
     out.append(newline)
-    out.append(("," + newline).join("{" + "".join(map(str.__add__, labels, row)) + ends for row in zip(*columns)))
+    out.append(("," + newline).join(map(record.__mod__, zip(*columns))))
     return True
 
 
