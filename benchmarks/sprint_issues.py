@@ -64,12 +64,18 @@ PRODOPS = str(Path(sys.executable).parent / "prodops")
 CHANGE = dt.date(2024, 1, 1)
 
 
-def _commands(task: str, csv: Path, db: Path) -> list[list[str]]:
+def _until(rows: int) -> dt.date:
+    """A day by which every generated sprint has ended: 2050 as always for a million rows (they run
+    to 2046); ten million run to 2261, and an earlier day would leave most of them out."""
+    last_end = dt.date(2022, 1, 3) + dt.timedelta(days=14 * ((rows // 40 - 1) // 40) + 13)
+    return max(dt.date(2050, 1, 1), last_end + dt.timedelta(days=1))
+
+
+def _commands(task: str, csv: Path, db: Path, rows: int = ROWS) -> list[list[str]]:
     """What each measurement runs, each a process of its own: prodops as a lead runs it."""
     if task == "prodops":
         return [[PRODOPS, "import", "sprint-issues", str(csv), "--organization", "Bench", "--db", str(db)],
-                # the generated sprints run to 2046
-                [PRODOPS, "metrics", "--json", "--until", "2050-01-01", "--change-date", CHANGE.isoformat(),
+                [PRODOPS, "metrics", "--json", "--until", _until(rows).isoformat(), "--change-date", CHANGE.isoformat(),
                  "--db", str(db)]]
     return [[sys.executable, __file__, "--child", task, str(csv)]]
 
@@ -104,12 +110,12 @@ def _polars_floor(csv: str, change: dt.date) -> int:
     return sprints.height
 
 
-def _measure(task: str, csv: Path, db: Path) -> dict:
+def _measure(task: str, csv: Path, db: Path, rows: int = ROWS) -> dict:
     """Seconds from the first process's start to the last one's end, and the largest peak (max RSS) of them."""
     import os
 
     seconds, peak, out = 0.0, 0.0, ""
-    for argv in _commands(task, csv, db):
+    for argv in _commands(task, csv, db, rows):
         with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:  # a pipe could fill and stall it
             start = time.perf_counter()
             child = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
@@ -136,14 +142,16 @@ def run(rows: int = ROWS, runs: int = RUNS) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "sprint-issues.csv"
         t = time.perf_counter()
-        generate(csv, rows)
+        # in a process of its own: a child's peak (max RSS) starts from its parent's size when it
+        # was started, and this one would hold the generated frame (1.4 GB at ten million rows)
+        subprocess.run([sys.executable, __file__, "--generate", str(csv), str(rows)], check=True)
         figures = {"rows": rows, "file_mb": csv.stat().st_size / 2**20, "generate_seconds": time.perf_counter() - t,
                    "runs": runs}
         measured: dict[str, list[dict]] = {task: [] for task in TASKS}
         for i in range(runs):
             for task in TASKS:
                 try:
-                    measured[task].append(_measure(task, csv, Path(tmp) / f"bench-{i}.db"))
+                    measured[task].append(_measure(task, csv, Path(tmp) / f"bench-{i}.db", rows))
                 except RuntimeError as e:  # DuckDB is only for reference
                     if task != "duckdb":
                         raise
@@ -182,3 +190,5 @@ def report(f: dict, large: dict | None = None) -> bool:
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--child":
     _child(*sys.argv[2:4])
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--generate":
+    generate(Path(sys.argv[2]), int(sys.argv[3]))

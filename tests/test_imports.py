@@ -61,6 +61,100 @@ def test_bad_rows_name_file_row_column_and_reason(tmp_path, text, expected):
     assert expected in str(err.value) and str(path) in str(err.value)
 
 
+ISSUES = template_csv("sprint-issues")
+
+
+def _issues(rows: int, bad: str = "", at: int = 0) -> str:
+    """A sprint-issues file of `rows` rows of few distinct values (as a real one holds), `bad` in place of row `at`."""
+    good = [f"Payments,S{i // 40},2026-01-05,2026-01-18,PAY-{i},true,false,false,3,yes\n" for i in range(rows)]
+    if bad:
+        good[at] = bad
+    return ISSUES + "".join(good)
+
+
+@pytest.mark.parametrize("bad,expected", [
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,three,yes\n",
+     "row 9, column initial_estimate: 'three' is not a number"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,1e7,yes\n", "row 9, column initial_estimate: '1e7' is above"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,NaN,yes\n",
+     "row 9, column initial_estimate: 'NaN' is not a number"),
+    ("Payments,S0,2026-02-30,2026-01-18,PAY-7,true,false,false,3,yes\n", "row 9, column start: '2026-02-30' is not a real day"),
+    ("Payments,S0,5/1/2026,2026-01-18,PAY-7,true,false,false,3,yes\n", "row 9, column start: '5/1/2026' is not a date"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,3,maybe\n", "row 9, column done_at_end: 'maybe' is not true"),
+    (",S0,2026-01-05,2026-01-18,PAY-7,true,false,false,3,yes\n", "row 9, column team: '' is empty"),
+    ("Payments,S0,2026-01-05,2026-01-18,,true,false,false,3,yes\n", "row 9, column issue: '' is empty"),
+    ("Pay\x1bments,S0,2026-01-05,2026-01-18,PAY-7,true,false,false,3,yes\n",
+     "row 9, column team: 'Pay\\x1bments' holds a control"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7\x07,true,false,false,3,yes\n", "row 9, column issue: 'PAY-7\\x07' holds a control"),
+    ("Payments,S0,2026-01-05,2026-01-18," + "P" * 201 + ",true,false,false,3,yes\n", "column issue: " + repr("P" * 201)),
+    ("Payments,S0,2026-01-05,2026-01-01,PAY-7,true,false,false,3,yes\n", "the sprint ends before it starts"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-7,true,true,false,3,yes\n", "either in the sprint at its start or added"),
+    ("Payments,S0,2026-01-05,2026-01-18,PAY-8,true,false,false,3,yes\n",
+     "row 10, columns team,sprint,issue: team='Payments', sprint='S0', issue='PAY-8': repeats a team/sprint/issue"),
+])
+@pytest.mark.parametrize("rows", [400, 3000])  # read from memory; from the disk, with categorical columns
+def test_a_bad_value_among_many_alike_is_found_and_placed(tmp_path, bad, expected, rows):
+    """A large file is checked on each column's distinct values first; a wrong one sends it to the
+    row by row checks, which name the row as they always did."""
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", write(tmp_path, _issues(rows, bad, at=7)))
+    assert expected in str(err.value)
+
+
+@pytest.mark.parametrize("bad,expected", [
+    ("a,b,c,d,e,f,g,h,i,j,k,l\n", "row 2502 has 12 fields but the header has 10; quote values that contain commas"),
+    ("Caf\udce9,S1,2026-01-05,2026-01-18,X-1,true,false,false,3,yes\n", "line 2502: not UTF-8 text (byte "),
+    ('"Pay,S1,2026-01-05,2026-01-18,X-1,true,false,false,3,yes\n', "not a readable CSV file (could not parse"),
+])
+def test_a_large_file_polars_reads_itself_is_refused_in_the_same_words(tmp_path, bad, expected):
+    """A file larger than its first bytes that tell what it is is read by Polars from the disk, not from
+    a copy in memory; what it cannot read is worded as for a small file."""
+    from prodops.inputs.sources.tables import HEAD
+
+    text = _issues(3000, bad, at=2500)
+    assert len(text) > HEAD
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(InputError) as err:
+        read_table("sprint-issues", path)
+    assert str(err.value).startswith(f"{path}: ") and expected in str(err.value)
+
+
+def test_a_large_file_reads_as_its_bytes_do(tmp_path):
+    """Polars reads a large file from the disk, its columns of few values as categorical: the typed
+    rows are those of the same bytes read from memory."""
+    text = _issues(3000).replace("PAY-1,true", " PAY-1 ,Yes").replace("S3,", "S3 ,").replace(",3,yes", ",,no")
+    path = write(tmp_path, text)
+    assert read_table("sprint-issues", path).equals(read_table("sprint-issues", path, path.read_bytes()))
+
+
+@pytest.mark.parametrize("kind", sorted(DEMO_IMPORTS))
+def test_checking_distinct_values_types_as_row_by_row(kind):
+    """The typing on distinct values (a large file) gives what the row by row typing gives, on every
+    table, with values to strip, spellings of yes and no, blanks and letter cases."""
+    import polars as pl
+
+    from prodops.inputs.sources.tables import _typed, _typed_at_once, validate
+
+    table = TABLES[kind]
+    frame = pl.read_csv(EXAMPLES / DEMO_IMPORTS[kind], infer_schema=False)
+    spelled = {"true": [" yes", "Y", "x ", "TRUE", "done", "1"], "false": ["no ", " N", "", "FALSE", "0", None]}
+    for c in table.columns:
+        if c.kind == "bool":
+            frame = frame.with_columns(pl.Series(c.name, [spelled["true" if v.lower() in ("true", "yes") else "false"][i % 6]
+                                                          for i, v in enumerate(frame[c.name].to_list())]))
+        elif c.kind in ("text", "choice", "number"):
+            frame = frame.with_columns(pl.when(pl.int_range(pl.len()) % 3 == 0).then(" " + pl.col(c.name) + "  ")
+                                       .otherwise(pl.col(c.name)).alias(c.name))
+    big = pl.concat([frame] * 30)
+    expected, problems = _typed(table, big.with_columns(pl.all().str.strip_chars()))
+    assert not problems and _typed_at_once(table, big, None).equals(expected)
+    coded = big.with_columns(pl.col(c).cast(pl.Categorical(pl.Categories.random())) for c in big.columns[::2])
+    assert _typed_at_once(table, coded, None).equals(expected)  # as a large file is read
+    assert validate(kind, EXAMPLES / DEMO_IMPORTS[kind], frame).equals(_typed(table, frame.with_columns(
+        pl.all().str.strip_chars()))[0])
+
+
 def test_many_bad_rows_are_summarised(tmp_path):
     text = HEADER + "".join(ROW.replace("S1", f"S{i}").replace(",20,", ",x,") for i in range(50))
     with pytest.raises(InputError) as err:
@@ -308,6 +402,24 @@ def test_names_match_whatever_their_letter_case(tmp_path):
         load("sprint-summary", [write(tmp_path, HEADER + ROW + ROW.replace("Payments", "payments"), "twice.csv")])
 
 
+def test_issues_of_one_sprint_spelled_two_ways_are_summed_as_one(tmp_path):
+    """Issue rows are summed into sprints before names are spelled alike only when no name needs it:
+    rows of one sprint whose team or sprint differ in letter case make one sprint, and an issue given
+    under both spellings, or in two files, is refused."""
+    rows = "".join(f"{team},{sprint},2026-01-05,2026-01-18,PAY-{i},true,false,false,{i},yes\n"
+                   for i, (team, sprint) in enumerate([("Payments", "S1"), ("payments", "s1"), ("PAYMENTS", "S1")], 1))
+    batch = load("sprint-issues", [write(tmp_path, ISSUES + rows)])
+    assert batch.rows.select("team", "sprint", "committed", "completed").rows() == [("Payments", "S1", 6.0, 6.0)]
+    assert batch.read == 3 and batch.notes == ["team Payments: counted in points"]
+    twice = rows + "payments,S1,2026-01-05,2026-01-18,PAY-2,true,false,false,2,yes\n"
+    with pytest.raises(InputError, match=r"the same team/sprint/issue \(Payments, S1, PAY-2\) is in .* row 3 and .* row 5 "
+                                         r"\(names match whatever their letter case\)"):
+        load("sprint-issues", [write(tmp_path, ISSUES + twice, "twice.csv")])
+    other = write(tmp_path, ISSUES + "PAYMENTS,s1,2026-01-05,2026-01-18,PAY-3,true,false,false,1,yes\n", "b.csv")
+    with pytest.raises(InputError, match=r"the same team/sprint/issue \(Payments, S1, PAY-3\)"):
+        load("sprint-issues", [tmp_path / "s.csv", other])
+
+
 def test_a_file_that_is_not_csv_says_what_it_is(tmp_path):
     import openpyxl
 
@@ -375,6 +487,29 @@ def test_machine_readable_output_is_always_json():
     from prodops.renderers.files import dump_json
 
     assert json.loads(dump_json({"a": math.nan, "b": [math.inf, 1.5]})) == {"a": None, "b": [None, 1.5]}
+
+
+def test_json_output_is_the_standard_librarys_indented_form():
+    """dump_json writes its own encoding (lists of records a column at a time): byte for byte what
+    json.dumps(indent=2, ensure_ascii=False, default=str) writes, non-finite floats as null."""
+    import math
+
+    from prodops.renderers.files import dump_json
+
+    record = {"id": "A / 1", "start": "2026-01-05", "n": 3, "ratio": 0.1 + 0.2, "ok": True, "why": None}
+    documents = [
+        1, -0.0, None, "é \u2028 \"q\" \\ \x01", [], {}, [[]], [{}], (1, (2, 3)), {"a": {}, "b": [1, [2, {}]]},
+        {1: "int key", 2.5: "float key", False: "f", None: "n"},
+        [record, {**record, "ratio": 1e-05, "n": 10**20, "why": 's, ", "'}, {**record, "ratio": 1e16, "ok": False}],
+        [record, {"start": "2026-01-05", "id": "A / 1"}], [record, {**record, "extra": 1}], [record, 1],
+        [{"day": dt.date(2026, 1, 5), "at": dt.datetime(2026, 1, 5, 9, 30)}] * 2, [{"set": {1}}, {"set": {2}}],
+        [{"100%s": "%s", "%%": 1}, {"100%s": "50%", "%%": 2}],
+    ]
+    for document in documents:
+        assert dump_json(document) == json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    not_finite = [record, {**record, "ratio": math.nan}, {**record, "ratio": -math.inf}, {**record, "n": math.inf}]
+    as_null = [record, {**record, "ratio": None}, {**record, "ratio": None}, {**record, "n": None}]
+    assert dump_json(not_finite) == json.dumps(as_null, indent=2) + "\n"
 
 
 def test_both_databases_take_and_refuse_the_same_rows(db_url, tmp_path):

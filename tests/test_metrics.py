@@ -517,3 +517,22 @@ def test_the_mann_whitney_p_value_is_scipys(seed):
     a, b = draw(n1), draw(n2) + (seed % 4) * 0.05
     assert mann_whitney_p(a, b) == pytest.approx(mannwhitneyu(a, b, alternative="two-sided").pvalue, rel=1e-9, abs=1e-15)
     assert mann_whitney_p(np.full(9, 0.5), np.full(9, 0.5)) == mannwhitneyu(np.full(9, 0.5), np.full(9, 0.5)).pvalue == 1.0
+
+
+@pytest.mark.parametrize("sprints", [2, 7, 40, 3_001])
+def test_the_bootstrap_is_the_same_whatever_its_block_size(sprints, monkeypatch):
+    """All samples are drawn at once, in blocks of draws from the one seeded stream: the intervals
+    (pooled and by median) must not depend on how many draws a block holds, nor on the order in
+    which BLAS would sum them."""
+    import numpy as np
+
+    from prodops.core.metrics import stats
+
+    rng = np.random.default_rng(sprints)
+    num = rng.random((2, sprints)) * 13
+    periods = [(num[i], num[i] + rng.random(sprints) * 7) for i in range(2)]
+    found = []
+    for block in (1, 1 << 10, stats.BLOCK, 1 << 24):
+        monkeypatch.setattr(stats, "BLOCK", block)
+        found.append([(r["ci_low_pp"], r["ci_high_pp"]) for r in (compare(*periods, pooled=p) for p in (True, False))])
+    assert all(f == found[0] for f in found)

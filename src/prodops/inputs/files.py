@@ -182,10 +182,12 @@ def read_document(path: Path | str) -> Document:
     return Document(path, read_text(path, "a YAML or JSON file"))
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, or an InputError that says the file is missing or a folder."""
+def read_bytes(path: Path, size: int = -1) -> bytes:
+    """A file's bytes (its first `size` bytes, when given), or an InputError that says the file is
+    missing or a folder."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(size)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (IsADirectoryError, PermissionError) as e:

@@ -48,15 +48,15 @@ class ImportedData:
             new: int = conn.execute(count).scalar_one() - before
         return new, rows.height - new
 
-    def read(self, table_name: str, organization: str) -> pl.DataFrame:
+    def read(self, table_name: str, organization: str, without: tuple[str, ...] = ()) -> pl.DataFrame:
         """An imported table's rows of `organization` (as the workspace spells it) as a typed frame,
-        without the organisation (empty, with its columns, when it has none)."""
+        without the organisation nor the columns `without` (empty, with its columns, when it has none)."""
         import polars as pl
 
         from prodops.core.columns import each_distinct
 
         table = metadata.tables[table_name]
-        columns = [c for c in table.columns if c.name != "organization"]
+        columns = [c for c in table.columns if c.name != "organization" and c.name not in without]
         types = {sa.Date: pl.Date, sa.Float: pl.Float64, sa.Boolean: pl.Boolean, sa.DateTime: pl.Datetime("us", "UTC")}
         schema: dict[str, Any] = {c.name: next((t for k, t in types.items() if isinstance(c.type, k)), pl.String)
                                   for c in columns}
@@ -67,7 +67,9 @@ class ImportedData:
             compiled = query.compile(dialect=conn.dialect)
             result = conn.exec_driver_sql(compiled.string, _driver_params(compiled))
             driver_types = [d[1] for d in result.cursor.description]
-            frame = pl.DataFrame(result.fetchall(), schema=list(schema), orient="row", infer_schema_length=None)
+            # the driver's tuples as they are (no SQLAlchemy row around each), turned into columns
+            columns_of_rows = list(zip(*result.cursor.fetchall())) or [()] * len(schema)
+            frame = pl.DataFrame([pl.Series(name, values, strict=False) for name, values in zip(schema, columns_of_rows)])
             for c, driver_type in zip(columns, driver_types):
                 convert = c.type.dialect_impl(conn.dialect).result_processor(conn.dialect, driver_type)
                 frame = frame.with_columns(pl.col(c.name).cast(schema[c.name], strict=False) if convert is None

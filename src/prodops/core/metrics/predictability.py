@@ -31,6 +31,9 @@ Definitions:
 
 from __future__ import annotations
 
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 
 from prodops.core.metrics import Options, since
@@ -60,28 +63,30 @@ APPROXIMATIONS = {
 BOUNDS = (None, "at most", "approximate")  # in order of strength: a group takes the strongest of its sprints
 
 
-def summarize_issues(issues: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def summarize_issues(issues: pl.DataFrame, more: dict[str, pl.Expr] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Sprint-issue rows -> (sprint-summary rows, per-team note on the unit used).
 
-    `issues` has the sprint-issues columns with typed values (sources.tables)."""
-    units = (issues.group_by("team").agg(
-        rows=pl.len(), unestimated=pl.col("initial_estimate").is_null().sum())
-        .with_columns(unit=pl.when(pl.col("unestimated") == 0).then(pl.lit("points")).otherwise(pl.lit("issues"))))
-    weighted = issues.join(units.select("team", "unit"), on="team").with_columns(
-        w=pl.when(pl.col("unit") == "points").then(pl.col("initial_estimate")).otherwise(1.0))
-    w, start, added, removed, done = (pl.col("w"), pl.col("in_sprint_at_start"), pl.col("added_during_sprint"),
-                                      pl.col("removed_during_sprint"), pl.col("done_at_end"))
-    sprints = weighted.group_by("team", "sprint", maintain_order=True).agg(
-        start=pl.col("start").min(),
-        end=pl.col("end").max(),
-        unit=pl.col("unit").first(),
-        committed=w.filter(start).sum(),
-        completed=w.filter(done & ~removed).sum(),
-        completed_committed=w.filter(start & done & ~removed).sum(),
-        added=w.filter(added).sum(),
-        removed=w.filter(removed & start).sum(),
-    )
-    return sprints.select(SUMMARY_COLUMNS), units.sort("team")
+    `issues` has the sprint-issues columns with typed values (sources.tables). A team is counted in
+    points when every one of its issues has an estimate, else in issues. `more`: aggregations of
+    each sprint's rows to keep beside its columns (sources.summarize's checks). One pass over the
+    issues: each sprint's sums in points and in issues side by side, its team's unit then picks."""
+    points, start, added, removed, done = (pl.col("initial_estimate"), pl.col("in_sprint_at_start"),
+                                           pl.col("added_during_sprint"), pl.col("removed_during_sprint"),
+                                           pl.col("done_at_end"))
+    counted = {"committed": start, "completed": done & ~removed, "completed_committed": start & done & ~removed,
+               "added": added, "removed": removed & start}
+    sprints = issues.group_by("team", "sprint", maintain_order=True).agg(
+        start=pl.col("start").min(), end=pl.col("end").max(), rows=pl.len(), unestimated=points.is_null().sum(),
+        **{f"{name}_points": points.filter(rows).sum() for name, rows in counted.items()},
+        **{f"{name}_issues": rows.sum().cast(pl.Float64) for name, rows in counted.items()},
+        **(more or {}))
+    units = (sprints.group_by("team").agg(rows=pl.col("rows").sum().cast(pl.UInt32),
+                                          unestimated=pl.col("unestimated").sum().cast(pl.UInt32))
+             .with_columns(unit=pl.when(pl.col("unestimated") == 0).then(pl.lit("points")).otherwise(pl.lit("issues"))))
+    in_points = pl.col("unit") == "points"
+    sprints = sprints.join(units.select("team", "unit"), on="team", maintain_order="left").with_columns(
+        **{name: pl.when(in_points).then(pl.col(f"{name}_points")).otherwise(pl.col(f"{name}_issues")) for name in counted})
+    return sprints.select(*SUMMARY_COLUMNS, *(more or {})), units.sort("team")
 
 
 def sprint_rates(sprints: pl.DataFrame) -> pl.DataFrame:
@@ -201,19 +206,20 @@ def by_quarter(sprints: pl.DataFrame, per_team: bool = False) -> list[dict]:
     rates = sprint_rates(sprints).filter(pl.col("start").is_not_null())
     if not rates.height:
         return []
+    from prodops.core.columns import each_distinct
+
     keys = ["team", "quarter"] if per_team else ["quarter"]
-    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary())
-    out = []
+    quarters = rates.with_columns(quarter=pl.col("start").dt.truncate("1q")).group_by(keys).agg(_summary()).sort("quarter")
+    # as _clean and headline make them, a column at a time
+    clean = [pl.col(k).replace_strict(list(range(len(BOUNDS))), list(BOUNDS), default=BOUNDS[0], return_dtype=pl.String)
+             if k.endswith("_bound") else pl.col(k).fill_nan(None) if quarters.schema[k].is_float() else pl.col(k)
+             for k in quarters.columns if k != "quarter"]
+    named = pl.format("{}-Q{}", pl.col("quarter").dt.year(), pl.col("quarter").dt.quarter()).alias("quarter")
+    out = quarters.select(*clean, named, each_distinct(quarters["quarter"], dt.date.isoformat, pl.String).alias("start"),
+                          **{name: pl.coalesce(pl.col(f"{name}_pooled").fill_nan(None), pl.col(f"{name}_median").fill_nan(None))
+                             for name in RATES}).to_dicts()
     # quarter by quarter; per team, team by team as people read their names (board 101 before board 1000)
-    for row in sorted(quarters.iter_rows(named=True), key=lambda r: (natural(r["team"]) if per_team else (), r["quarter"])):
-        row = _clean(row)
-        q = row.pop("quarter")
-        row["quarter"] = f"{q.year}-Q{(q.month - 1) // 3 + 1}"
-        row["start"] = q.isoformat()
-        for name in RATES:
-            row[name] = headline(row, name)
-        out.append(row)
-    return out
+    return sorted(out, key=lambda r: natural(r["team"])) if per_team else out
 
 
 RECORD_VALUES = ["team", "sprint", "start", "end", "unit", "committed", "completed_committed", "completed",
@@ -227,14 +233,18 @@ def _periods(change_date) -> pl.Expr:
             .when(pl.col("start") >= change_date).then(pl.lit("after")).otherwise(pl.lit("spanning")))
 
 
-def _record(row: dict, counted: bool, reason: str | None) -> dict:
-    out: dict = {"id": f"{row['team']} / {row['sprint']}", **{k: row.get(k) for k in RECORD_VALUES}}
-    for k in ("start", "end"):
-        out[k] = row[k] and row[k].isoformat()
-    for k in RATES:
-        if isinstance(out[k], float) and out[k] != out[k]:
-            out[k] = None
-    return {**out, "counted": counted, "reason": reason}
+def _records(rates: pl.DataFrame, counted: pl.Expr, reason: pl.Expr, *more: pl.Expr) -> list[dict]:
+    """Each sprint of `rates` (sprint_rates' rows) as a record, built a column at a time: its id, its
+    RECORD_VALUES (days as ISO strings, a ratio that is not a number as None), whether the figures
+    count it and the reason they do not, then `more`."""
+    from prodops.core.columns import each_distinct
+
+    if not rates.height:
+        return []
+    values = [each_distinct(rates[k], dt.date.isoformat, pl.String) if k in ("start", "end")
+              else pl.col(k).fill_nan(None) if k in RATES else pl.col(k) for k in RECORD_VALUES]
+    return rates.select(pl.format("{} / {}", "team", "sprint").alias("id"), *values, counted.alias("counted"),
+                        reason.alias("reason"), *more).to_dicts()
 
 
 def sprint_records(sprints: pl.DataFrame, change_date=None, metric: str = "planning_accuracy") -> list[dict]:
@@ -242,23 +252,21 @@ def sprint_records(sprints: pl.DataFrame, change_date=None, metric: str = "plann
     and, with `change_date`, its period and whether the comparison of `metric` counts it. The same
     `sprint_rates` and periods the figures are computed from."""
     rates = sprint_rates(sprints)
-    if change_date is not None:
-        rates = rates.with_columns(period=_periods(change_date))
-    out = []
-    for row in rates.iter_rows(named=True):
-        record = _record(row, not row["excluded"], "zero commitment" if row["excluded"] else None)
-        if change_date is not None:
-            why = ("zero commitment" if row["excluded"] else
-                   {"spanning": "spanning the change date", "undated": "undated"}.get(row["period"])
-                   or (f"no {metric.replace('_', ' ')}" if row[metric] is None or row[metric] != row[metric] else None))
-            record.update(period=row["period"], compared=why is None, comparison_reason=why)
-        out.append(record)
-    return out
+    excluded = pl.col("excluded").fill_null(False)
+    zero = pl.when(excluded).then(pl.lit("zero commitment"))
+    if change_date is None:
+        return _records(rates, ~excluded, zero.otherwise(None))
+    period = pl.col("period")
+    why = (zero.when(period == "spanning").then(pl.lit("spanning the change date"))
+           .when(period == "undated").then(pl.lit("undated"))
+           .when(pl.col(metric).is_null() | pl.col(metric).is_nan()).then(pl.lit(f"no {metric.replace('_', ' ')}")))
+    return _records(rates.with_columns(period=_periods(change_date)), ~excluded, zero.otherwise(None),
+                    period, why.is_null().alias("compared"), why.alias("comparison_reason"))
 
 
 def left_out(sprints: pl.DataFrame, reason: str) -> list[dict]:
     """Sprints the figures leave out before computing (another team, another period), as records."""
-    return [_record(row, False, reason) for row in sprint_rates(sprints).iter_rows(named=True)]
+    return _records(sprint_rates(sprints), pl.lit(False), pl.lit(reason, pl.String))
 
 
 def unknown_records(tables: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame], options: Options) -> list[dict]:
@@ -284,10 +292,16 @@ def compute(tables: dict[str, pl.DataFrame], options: Options) -> dict | None:
     if not sprints.height:
         return None
     out = predictability(sprints)
-    if options.change_date:
-        out["before_after"] = before_after(sprints, options.change_date, options.ratio)
-    out["by_quarter"] = by_quarter(sprints)
-    out["by_team_quarter"] = by_quarter(sprints, per_team=True)
-    out["records"] = (sprint_records(sprints, options.change_date, options.ratio)
-                      + left_out(earlier, f"started before {options.since}") + left_out(others, "another team"))
+    with ThreadPoolExecutor(1) as beside:
+        # the bootstrap is NumPy's work, done without the GIL: drawn on a second core while this
+        # thread lists the quarters and the records (its place in the document kept)
+        comparison = beside.submit(before_after, sprints, options.change_date, options.ratio) if options.change_date else None
+        if comparison:
+            out["before_after"] = None
+        out["by_quarter"] = by_quarter(sprints)
+        out["by_team_quarter"] = by_quarter(sprints, per_team=True)
+        out["records"] = (sprint_records(sprints, options.change_date, options.ratio)
+                          + left_out(earlier, f"started before {options.since}") + left_out(others, "another team"))
+        if comparison:
+            out["before_after"] = comparison.result()
     return out

@@ -31,26 +31,35 @@ def _figure(num: np.ndarray, den: np.ndarray, pooled: bool) -> float:
     return float(num.sum() / den.sum() if pooled else np.median(num / den))
 
 
+BLOCK = 1 << 16  # draws counted at once: all of them for up to 32 sprints, a few hundred KB at a time beyond
+
+
 def _resampled(num: np.ndarray, den: np.ndarray, pooled: bool, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """The period's figure in each of `resamples` bootstrap samples of its sprints (drawn with
-    replacement). Each sample is counted (how often each sprint was drawn) rather than gathered,
-    so that 10,000 sprints take milliseconds, not seconds and gigabytes; a median is read from the
-    counts of the sprints in the order of their ratios."""
+    replacement), every sample drawn at once with NumPy: one step for up to 32 sprints,
+    in blocks of `BLOCK` draws beyond, so that memory stays flat (10,000 sprints would take 160 MB
+    at once). The blocks take their draws from the one stream in turn and each sample is summed on
+    its own, so the figures are the same whatever the block size. A pooled sample sums the sprints
+    drawn; a median one is counted (how often each sprint was drawn) and read from the counts of
+    the sprints in the order of their ratios."""
     n = len(num)
+    rows = max(1, min(resamples, BLOCK // n))
     out = np.empty(resamples)
-    if pooled:
-        columns = np.stack([num, den], axis=1)
-        for i in range(resamples):
-            total = np.bincount(rng.integers(0, n, n, dtype=np.int32), minlength=n) @ columns
-            out[i] = total[0] / total[1]
-        return out
+    offsets = (np.arange(rows, dtype=np.int32) * n)[:, None]  # each sample's counts in a stretch of their own
     ratios = num / den
     order = np.argsort(ratios, kind="stable")
-    ranked = ratios[order]
     middle = np.array([(n - 1) // 2, n // 2])  # the two middle ranks (one and the same when n is odd)
-    for i in range(resamples):
-        reach = np.cumsum(np.bincount(rng.integers(0, n, n, dtype=np.int32), minlength=n)[order])
-        out[i] = ranked[np.searchsorted(reach, middle, side="right")].mean()
+    for first in range(0, resamples, rows):
+        block = min(rows, resamples - first)
+        draws = rng.integers(0, n, (block, n), dtype=np.int32)
+        if pooled:  # each sample's sums, row by row: the same whatever the block's shape
+            out[first:first + block] = np.take(num, draws).sum(axis=1) / np.take(den, draws).sum(axis=1)
+        else:
+            draws += offsets[:block]
+            counts = np.bincount(draws.ravel(), minlength=block * n).reshape(block, n)
+            reach = np.cumsum(counts[:, order], axis=1)
+            ranked = ratios[order]
+            out[first:first + block] = (ranked[(reach <= middle[0]).sum(axis=1)] + ranked[(reach <= middle[1]).sum(axis=1)]) / 2
     return out
 
 

@@ -112,22 +112,31 @@ def load(kind: str, paths: Sequence[Path | str], team: str | None = None, mappin
     rows, notes = fmt.read([Path(p) for p in paths], {"team": team, "mapping": mapping, "points_field": points_field})
     if "source" not in rows.columns:  # read from several files at once (e.g. sprint lists beside issues)
         rows = rows.with_columns(source=pl.lit(", ".join(map(str, paths))))
-    return prepare(kind, fmt, rows, [str(p) for p in paths], notes)
+    # one file read as a table of its own (tables.validate) holds no key twice as written
+    return prepare(kind, fmt, rows, [str(p) for p in paths], notes, keys_checked=fmt.checks is None and len(paths) == 1)
 
 
-def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes: list[str]) -> Batch:
+def prepare(kind: str, fmt: Format, rows: pl.DataFrame, files: list[str], notes: list[str],
+            keys_checked: bool = False) -> Batch:
     """Read rows -> a batch ready to write: one spelling per name, no key twice, issues summed into
-    sprints. Every source of a table goes through here (files and a live sync alike)."""
+    sprints. Every source of a table goes through here (files and a live sync alike).
+    `keys_checked`: no key is in `rows` twice as written (then unless a name is spelled anew, no
+    key is twice whatever its letter case either, and it is not looked for again)."""
     if fmt.checks:
         from prodops.inputs.sources.tables import check_typed
 
         check_typed(fmt.checks, rows, ", ".join(files))
-    rows = spell_alike(rows, fmt.table)
-    _refuse_duplicates(rows, list(fmt.key), fmt.hint)
-    rows = rows.with_columns(source=_fitting("source", SOURCE_LENGTH))
+    # issues are summed first: when their sprints need no name spelled anew, neither do the rows
+    # (the same names, first seen in the same order), which then are not searched for names again
+    summed = _sums(rows) if fmt.issues else None
+    spelled = rows if summed is not None and spell_alike(summed[0], fmt.table) is summed[0] else spell_alike(rows, fmt.table)
+    anew = spelled is not rows
+    if anew or not keys_checked:
+        _refuse_duplicates(spelled, list(fmt.key), fmt.hint)
+    rows = spelled.with_columns(source=_fitting("source", SOURCE_LENGTH))
     batch = Batch(kind, fmt.table, rows, files, rows.height, notes)
     if fmt.issues:
-        summarize(batch)
+        summarize(batch, None if anew else summed)
     batch.rows = batch.rows.drop("row", strict=False)
     if fmt.approximation:
         batch.notes.insert(0, APPROXIMATE)
@@ -171,7 +180,9 @@ def spell_alike(rows: pl.DataFrame, table: str, known: dict[str, list[str]] | No
             continue
         scope = SCOPED.get(domain)
         value = pl.col(column) if scope is None else pl.concat_str(scope, column, separator="\t")
-        seen = rows.select(value.alias("spelling")).drop_nulls().unique(maintain_order=True)
+        # the spellings in the order first seen, joined on the distinct pairs, not on every row
+        names = rows.select(column) if scope is None else rows.select(scope, column).unique(maintain_order=True)
+        seen = names.select(value.alias("spelling")).drop_nulls().unique(maintain_order=True)
         before = pl.DataFrame({"spelling": (known or {}).get(domain, [])}, schema={"spelling": pl.String})
         first = pl.concat([before, seen]).with_columns(fold=pl.col("spelling").str.to_lowercase()).unique(
             "fold", keep="first", maintain_order=True)
@@ -188,6 +199,8 @@ def spell_alike(rows: pl.DataFrame, table: str, known: dict[str, list[str]] | No
 
 def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
     """Names are spelled alike by now, so keys that differed only in letter case are equal."""
+    if rows.select(pl.struct(key).hash().n_unique()).item() == rows.height:  # no two alike: quicker to rule out
+        return
     dup = rows.filter(pl.struct(key).is_duplicated())
     if not dup.height:
         return
@@ -197,14 +210,22 @@ def _refuse_duplicates(rows: pl.DataFrame, key: list[str], hint: str) -> None:
                      f"(names match whatever their letter case); nothing was imported; {hint}")
 
 
-def summarize(batch: Batch) -> None:
-    """Issue rows -> sprint rows, with a note per team on the unit counted. The rows of one sprint
-    must agree on its start and end: two answers for one sprint are refused, never merged."""
+def _sums(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Issue rows -> (each sprint's sums, with its first source and how many starts and ends its
+    rows give; each team's unit), by the one rule of metrics.predictability."""
     from prodops.core.metrics.predictability import summarize_issues
 
-    sprints = batch.rows.group_by("team", "sprint").agg(pl.col("source").first(), starts=pl.col("start").n_unique(),
-                                                        ends=pl.col("end").n_unique())
-    split = sprints.filter((pl.col("starts") > 1) | (pl.col("ends") > 1))
+    return summarize_issues(rows, {"source": pl.col("source").first(), "starts": pl.col("start").n_unique(),
+                                   "ends": pl.col("end").n_unique()})
+
+
+def summarize(batch: Batch, sums: tuple[pl.DataFrame, pl.DataFrame] | None = None) -> None:
+    """Issue rows -> sprint rows, with a note per team on the unit counted. The rows of one sprint
+    must agree on its start and end: two answers for one sprint are refused, never merged. `sums`:
+    `_sums` of the rows, when already made (their sources not yet cut to fit)."""
+    summed, units = sums or _sums(batch.rows)
+    summed = summed.with_columns(source=_fitting("source", SOURCE_LENGTH))
+    split = summed.filter((pl.col("starts") > 1) | (pl.col("ends") > 1))
     if split.height:
         name = split.sort("team", "sprint").row(0, named=True)
         split = batch.rows.filter((pl.col("team") == name["team"]) & (pl.col("sprint") == name["sprint"]))
@@ -218,8 +239,7 @@ def summarize(batch: Batch) -> None:
                          f"{first['end']} in {at(first)}, {other['start']} to {other['end']} in {at(other)}; give each "
                          "sprint one start and one end; nothing was imported")
 
-    summed, units = summarize_issues(batch.rows)
-    batch.rows = summed.join(sprints.select("team", "sprint", "source"), on=["team", "sprint"])
+    batch.rows = summed.drop("starts", "ends")
     for u in units.iter_rows(named=True):
         if u["unit"] == "issues" and u["unestimated"] < u["rows"]:
             batch.notes.append(f"team {u['team']}: {u['unestimated']} of {u['rows']} issues have no estimate, "
