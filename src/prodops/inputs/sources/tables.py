@@ -281,7 +281,9 @@ def _read_large(path: Path) -> pl.DataFrame:
     categorical (each value held once, with a mapping of its own): a million rows' teams, dates and
     yes/no cells take 100 MB less, and `_typed_at_once` types each of their values once."""
     sample = pl.read_csv(path, infer_schema=False, n_rows=10_000)
-    few = {c: pl.Categorical(pl.Categories.random()) for c in sample.columns
+    # a mapping of its own (Polars 1.32 on): a server's imports never grow one shared for its life
+    coded = pl.Categorical(pl.Categories.random()) if hasattr(pl, "Categories") else pl.Categorical
+    few = {c: coded for c in sample.columns
            if sample[c].n_unique() * 2 <= sample.height and "_duplicated_" not in c}
     return pl.read_csv(path, infer_schema=False, schema_overrides=few)
 
