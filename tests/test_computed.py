@@ -265,3 +265,14 @@ def test_store_quick_reads_only_the_version_now_at_the_head_revision(demo_worksp
         conn.execute("UPDATE alembic_version SET version_num = '0013'")
     assert kept(demo_workspace, "k") is None
     assert kept(str(demo_workspace) + ".none", "k") is None
+
+
+def test_what_is_kept_is_compressed_only_when_that_makes_it_smaller():
+    import os
+
+    from prodops.store.quick import packed, unpacked
+
+    text, noise = b'{"figures": [1, 2, 3]}' * 1000, os.urandom(100_000)  # a document; a PDF's compressed bytes
+    assert packed(text)[:1] == b"z" and len(packed(text)) < len(text) / 10
+    assert packed(noise) == b"=" + noise  # kept as it is: unpacking it would cost every download
+    assert unpacked(packed(text)) == text and unpacked(packed(noise)) == noise and unpacked(packed(b"")) == b""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from prodops.store import Workspace
 
 
-FORMAT = 2  # of what is kept: one more when a kept result's form changes, so an upgrade computes it anew
+FORMAT = 3  # of what is kept: one more when a kept result's form changes, so an upgrade computes it anew
 
 
 def kept(ws: Workspace, key: str, make: Callable[[], bytes]) -> bytes:

@@ -7,14 +7,13 @@ keeping a result is not such a write."""
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from prodops import clock
 from prodops.store.dialects import dialect_insert
-from prodops.store.quick import hashed
+from prodops.store.quick import hashed, packed, unpacked
 from prodops.store.tables import computed, state_versions
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ class Computed:
         with self._ws.transaction(write=False) as conn:
             kept = conn.execute(sa.select(computed.c.value).where(computed.c.key == hashed(key),
                                                                   computed.c.version == version)).scalar()
-        return None if kept is None else zlib.decompress(kept)
+        return None if kept is None else unpacked(kept)
 
     def put(self, key: str, version: int, value: bytes) -> None:
         """Keep `value` under `key` as computed at `version`, replacing what was kept under it, and
@@ -52,7 +51,7 @@ class Computed:
                                                         computed.c.made_at < clock.now() - dt.timedelta(days=2))))
             if version < now:  # the workspace changed while it was computed: keep nothing
                 return
-            insert = dialect_insert(conn)(computed).values(key=hashed(key), version=version, value=zlib.compress(value, 1),
+            insert = dialect_insert(conn)(computed).values(key=hashed(key), version=version, value=packed(value),
                                                           made_at=clock.now())
             conn.execute(insert.on_conflict_do_update(index_elements=["key"], set_={
                 "version": insert.excluded.version, "value": insert.excluded.value, "made_at": insert.excluded.made_at}))

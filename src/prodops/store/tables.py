@@ -414,6 +414,6 @@ computed = sa.Table(
     "computed", metadata,
     sa.Column("key", sa.String(64), primary_key=True),  # the SHA-256 of what it is
     sa.Column("version", sa.BigInteger, nullable=False),
-    sa.Column("value", sa.LargeBinary, nullable=False),  # zlib-compressed
+    sa.Column("value", sa.LargeBinary, nullable=False),  # store.quick.packed
     sa.Column("made_at", _when, nullable=False),
 )

@@ -40,7 +40,17 @@ def fingerprint(model: MaturityModel) -> str:
     (the Knowledge Challenge's curated answers are for one fingerprint)."""
     import hashlib
 
-    return hashlib.sha256(json.dumps(model.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    known = _FINGERPRINTS.get(id(model))
+    if known is not None and known[0] is model:  # a model is not changed once read: every kept report asks
+        return known[1]
+    found = hashlib.sha256(json.dumps(model.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    if len(_FINGERPRINTS) >= 16:
+        _FINGERPRINTS.pop(next(iter(_FINGERPRINTS)))
+    _FINGERPRINTS[id(model)] = (model, found)  # the model held, so that its id is not another's
+    return found
+
+
+_FINGERPRINTS: dict[int, tuple[MaturityModel, str]] = {}
 
 
 def json_schema() -> dict[str, Any]:
