@@ -592,7 +592,7 @@ def _live(conn: sa.Connection, token_hash: str) -> tuple[Any, sa.Select[Any]] | 
 
 
 def _link(conn: sa.Connection, row: Any, campaign: CampaignRow) -> Link:
-    given = {cid: Given(value, na, note) for cid, value, na, note in conn.execute(_GIVEN, {"invite_id": row.id}).tuples()}
+    given = {cid: Given(value, na, note) for cid, value, na, note in conn.execute(_GIVEN, {"invite_id": row.id})}
     return Link(campaign, _invite(row, sum(g.answered for g in given.values())), row.csrf, given)
 
 
