@@ -571,8 +571,8 @@ def test_an_upload_imports_through_the_same_code_and_messages_as_the_command_lin
     assert 'name="organization"' in form and 'value="Acme"' in form  # the only one: offered as given
 
 
-@pytest.mark.slow
-def test_reports_download_in_every_format(tmp_path, demo):
+def _demo_viewer(tmp_path, demo):
+    """A copy of the demo's workspace, its app, and a viewer signed in to it: (db, app, browser)."""
     import shutil
 
     db = str(tmp_path / "demo.db")
@@ -581,6 +581,12 @@ def test_reports_download_in_every_format(tmp_path, demo):
         operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
     app = create_app(Settings(db=db))
     browser, _ = sign_in(app, "viewer@example.com")
+    return db, app, browser
+
+
+@pytest.mark.slow
+def test_reports_download_in_every_format(tmp_path, demo):
+    _, app, browser = _demo_viewer(tmp_path, demo)
     page = browser.get("/organization?name=northwind%20cloud")  # any letter case
     assert page.status_code == 200 and "Level 2" in page.text and "Planning accuracy (median of sprint ratios) rose" in page.text
     for fmt, start in (("pdf", b"%PDF"), ("html", b"<!doctype html"), ("xlsx", b"PK"), ("pptx", b"PK"), ("md", b"PK"),
@@ -595,15 +601,9 @@ def test_reports_download_in_every_format(tmp_path, demo):
 
 @pytest.mark.slow
 def test_a_report_is_made_in_the_background_while_the_page_shows_progress(tmp_path, demo):
-    import shutil
     import time
 
-    db = str(tmp_path / "demo.db")
-    shutil.copy(demo / "prodops.db", db)
-    with Workspace.open(db) as ws:
-        operations.add_user(ws, "viewer@example.com", "viewer", PASSWORD)
-    app = create_app(Settings(db=db))
-    browser, _ = sign_in(app, "viewer@example.com")
+    db, app, browser = _demo_viewer(tmp_path, demo)
     page = browser.get("/organization?name=Northwind%20Cloud").text
     assert 'hx-get="/organization/report-drawn.pdf?name=Northwind%20Cloud"' in page and 'id="drawing"' in page
     asked = "/organization/report-drawn.html?name=Northwind%20Cloud"
