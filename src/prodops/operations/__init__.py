@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
         ROLES, Session, User, add_user, check_rate, create_token, list_users, login, logout, remove_user,
         remove_user_by_id, session, token_user
     )
+    from prodops.operations.audit import Acting, acting, audit_lines, audit_trail, entry_document, record
     from prodops.operations.assessments import (
         Assessed, Latest, Recorded, assess, evidence, history, latest, plan, read_responses, scoped
     )
@@ -73,6 +74,7 @@ _WHERE = {
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),
     **dict.fromkeys(("organization_for",), "organizations"),
+    **dict.fromkeys(("Acting", "acting", "audit_lines", "audit_trail", "entry_document", "record"), "audit"),
     **dict.fromkeys(("history_document",), "reading"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
     **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from prodops import clock
 from prodops.core.errors import InputError, Refused
 from prodops.core.safe_text import EMAIL_LENGTH, is_email
+from prodops.operations.audit import current, record
 from prodops.store.access import Account
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ def add_user(ws: Workspace, email: str, role: str, password: str | None) -> User
     added = ws.access.add(email, role, hashed, clock.now())
     if added is None:
         raise InputError(f"{email} is already a user; remove them first to change their role or password")
+    record(ws, "user added", email, role=role, password=password is not None)
     return _user(added)
 
 
@@ -120,6 +122,7 @@ def remove_user(ws: Workspace, email: str) -> User:
     removed = ws.access.remove(email)
     if removed is None:
         raise InputError(f"{email} is not a user")
+    record(ws, "user removed", email, role=removed.role)
     return _user(removed)
 
 
@@ -140,6 +143,7 @@ def create_token(ws: Workspace, email: str, name: str | None = None) -> tuple[Us
     owner = ws.access.add_token(email, digest(token), name, clock.now())
     if owner is None:
         raise InputError(f"{email} is not a user; add them first")
+    record(ws, "token created", email, name=name)
     return _user(owner), token
 
 
@@ -156,15 +160,22 @@ def login(ws: Workspace, email: str, password: str, client: str) -> Session:
     """A new session for the user, or Refused ("login" for a wrong e-mail or password alike,
     "too_many" past the limits per e-mail and per client)."""
     email = (email or "").strip().lower()[:EMAIL_LENGTH]
-    for kind, allowed in LOGIN_LIMITS:
-        check_rate(ws, f"{kind}:{email if kind == 'login' else client}", allowed, LIMIT_SECONDS)
+    try:
+        for kind, allowed in LOGIN_LIMITS:
+            check_rate(ws, f"{kind}:{email if kind == 'login' else client}", allowed, LIMIT_SECONDS)
+    except Refused:
+        record(ws, "sign-in refused", email, reason="too many attempts")
+        raise
     account = ws.access.account(email)
     stored = account.password_hash if account is not None and account.password_hash else None
     ok = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy())
     if not ok or stored is None or account is None:
+        record(ws, "sign-in failed", email, reason="wrong e-mail or password")
         raise Refused("login", "wrong e-mail or password")
     token, csrf, now = new_secret(), new_secret(), clock.now()
     ws.access.start_session(digest(token), account.id, csrf, now, ended_before=now - SESSION_LIFE)  # everyone's ended ones go
+    current().actor = account.email
+    record(ws, "signed in", account.email, method="password")
     return Session(token, csrf, _user(account))
 
 
@@ -177,7 +188,7 @@ def session(ws: Workspace, token: str | None) -> Session | None:
     if found is None or not hmac.compare_digest(found.id_hash, hashed):
         return None
     if now - found.seen > SESSION_IDLE or now - found.started > SESSION_LIFE:
-        logout(ws, token)
+        ws.access.end_session(hashed)  # ended by time, not signed out: nothing to audit
         return None
     if now - found.seen > dt.timedelta(minutes=1):  # a write a minute at most, not one per request
         ws.access.seen(hashed, now)
@@ -185,7 +196,9 @@ def session(ws: Workspace, token: str | None) -> Session | None:
 
 
 def logout(ws: Workspace, token: str) -> None:
+    """End the session of `token` (signing out)."""
     ws.access.end_session(digest(token))
+    record(ws, "signed out", current().actor)
 
 
 def check_rate(ws: Workspace, key: str, allowed: int, seconds: int) -> None:

@@ -417,3 +417,28 @@ computed = sa.Table(
     sa.Column("value", sa.LargeBinary, nullable=False),  # store.quick.packed
     sa.Column("made_at", _when, nullable=False),
 )
+
+
+# --- the audit trail (ASVS V7): who changed who can see what, or what leadership reads. Append-only:
+# triggers (migration 0015) refuse every UPDATE and DELETE, on SQLite and PostgreSQL alike
+audit_trail = sa.Table(
+    "audit_trail", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", _when, nullable=False),
+    sa.Column("actor", sa.String(320), nullable=False),  # an e-mail, "command line" or "scheduler"
+    sa.Column("client", sa.String(100), nullable=True),  # the address a request came from
+    sa.Column("action", sa.String(50), nullable=False),  # "sign-in failed", "user added"...
+    sa.Column("subject", sa.String(500), nullable=False),  # whom or what it was done to
+    sa.Column("detail", sa.JSON, nullable=False),
+)
+_APPEND_ONLY = "the audit trail is append-only"
+for _event in ("UPDATE", "DELETE"):
+    sa.event.listen(audit_trail, "after_create", sa.DDL(
+        f"CREATE TRIGGER audit_trail_no_{_event.lower()} BEFORE {_event} ON audit_trail "
+        f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END").execute_if(dialect="sqlite"))
+sa.event.listen(audit_trail, "after_create", sa.DDL(
+    "CREATE FUNCTION audit_trail_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{_APPEND_ONLY}'; END $$").execute_if(dialect="postgresql"))
+sa.event.listen(audit_trail, "after_create", sa.DDL(
+    "CREATE TRIGGER audit_trail_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_trail "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_append_only()").execute_if(dialect="postgresql"))

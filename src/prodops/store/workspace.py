@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.store.challenge import ChallengeGames
     from prodops.store.people import People
     from prodops.store.commentary import Commentary
+    from prodops.store.audit import AuditTrail
     from prodops.store.computed import Computed
     from prodops.store.data import ImportedData
     from prodops.store.investments import Investments
@@ -56,7 +57,8 @@ class Workspace:
     - `campaigns`: campaigns, their invites and the answers given through them;
     - `access`: users, sessions, API tokens and rate limits;
     - `challenge`: the Knowledge Challenge's games and guest players;
-    - `computed`: what is computed from the workspace, kept under its state version.
+    - `computed`: what is computed from the workspace, kept under its state version;
+    - `audit`: the audit trail, added to and read, never changed.
 
     The locks: on SQLite every writer holds the write lock from the start of its transaction (BEGIN
     IMMEDIATE, see `transaction`), so writers queue instead of failing half-way; on PostgreSQL
@@ -147,6 +149,12 @@ class Workspace:
         from prodops.store.computed import Computed
 
         return Computed(self)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        from prodops.store.audit import AuditTrail
+
+        return AuditTrail(self)
 
     @cached_property
     def challenge(self) -> ChallengeGames:

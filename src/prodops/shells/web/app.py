@@ -211,11 +211,13 @@ class Scheduler:
         import logging
 
         from prodops.operations import tick
+        from prodops.operations.audit import SCHEDULER, acting
 
         state = self.app.state
         while not self._stop.wait(self.seconds):
             try:
-                tick(state.ws, state.model, state.settings.outbox())
+                with acting(SCHEDULER):
+                    tick(state.ws, state.model, state.settings.outbox())
             except Exception:  # a fault in one tick must not stop the next; it is logged
                 logging.getLogger("prodops.scheduler").exception("the scheduler's tick failed")
 
@@ -231,7 +233,8 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        from prodops.shells.web.security import body_limit, cross_site
+        from prodops.operations.audit import ANONYMOUS, acting
+        from prodops.shells.web.security import body_limit, client, cross_site
 
         request = Request(scope)  # Starlette has put the app in the scope already
         refusal = None
@@ -246,7 +249,8 @@ class SecurityHeaders:
         if refusal:
             response = _problem(request, *refusal)
             return await response(scope, receive, self._with_headers(scope, send))
-        await self.app(scope, receive, self._with_headers(scope, send))
+        with acting(ANONYMOUS, client(request)):  # who: filled in once a session or token says (security.caller)
+            await self.app(scope, receive, self._with_headers(scope, send))
 
     @staticmethod
     def _with_headers(scope, send):

@@ -61,15 +61,20 @@ def current_session(request: Request):
 
 
 def caller(request: Request) -> Caller | None:
+    """Who is asking (also who acts in the audit trail), or None."""
     from prodops.operations import token_user
+    from prodops.operations.audit import current
 
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         user = token_user(request.app.state.ws, auth[7:].strip())
         if user is None:
             raise Refused("login", "the API token is not valid")
+        current().actor = user.email
         return Caller(user, None)
     found = current_session(request)
+    if found is not None:
+        current().actor = found.user.email
     return found and Caller(found.user, found)
 
 
