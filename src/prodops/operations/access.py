@@ -172,10 +172,16 @@ def login(ws: Workspace, email: str, password: str, client: str) -> Session:
     if not ok or stored is None or account is None:
         record(ws, "sign-in failed", email, reason="wrong e-mail or password")
         raise Refused("login", "wrong e-mail or password")
+    return start_session(ws, account, "password")
+
+
+def start_session(ws: Workspace, account: Account, method: str) -> Session:
+    """A new session for `account`, who has just proved who they are by `method` (a password, single
+    sign-on): every way of signing in ends here."""
     token, csrf, now = new_secret(), new_secret(), clock.now()
     ws.access.start_session(digest(token), account.id, csrf, now, ended_before=now - SESSION_LIFE)  # everyone's ended ones go
     current().actor = account.email
-    record(ws, "signed in", account.email, method="password")
+    record(ws, "signed in", account.email, method=method)
     return Session(token, csrf, _user(account))
 
 

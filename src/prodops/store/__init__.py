@@ -13,6 +13,7 @@ its statements, its transactions and its lock rule, on SQLite and PostgreSQL ali
     access       access.py        users, sessions, API tokens, rate limits
     challenge    challenge.py     the Knowledge Challenge's games and guest players
     audit        audit.py         the audit trail (added to, never changed)
+    sso          sso.py           the single sign-ons under way (each used once)
 
 `workspace.py` holds what they share: the engine, the schema brought up to date (under a lock),
 the transactions (a writer holds SQLite's write lock from its start) and the workspace's errors;

@@ -86,6 +86,13 @@ class Access:
             conn.execute(users.delete().where(users.c.id == row.id))
             return _account(row)
 
+    def set_role(self, email: str, role: str) -> Account | None:
+        """The user of `email` (in lower case) now has `role`; None, and nothing changed, when there is no such user."""
+        with self._ws.transaction(changes=False) as conn:
+            conn.execute(users.update().where(users.c.email == email).values(role=role))
+            row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
+        return None if row is None else _account(row)
+
     def add_token(self, email: str, token_hash: str, name: str | None, now: dt.datetime) -> Account | None:
         """Keep a new API token (its hash) for the user of `email`; None, and nothing kept, when there is no such user."""
         with self._ws.transaction(changes=False) as conn:

@@ -196,6 +196,19 @@ api_tokens = sa.Table(
     sa.Column("created_at", _when, nullable=False),
 )
 
+# Single sign-on under way: each attempt's state (only its hash kept), the browser that started it
+# (the hash of its cookie), the nonce and PKCE verifier sent with it and where the provider answers.
+# Used once (deleted when its answer comes back), within 10 minutes (operations.sso).
+sso_states = sa.Table(
+    "sso_states", metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("browser_hash", sa.String(64), nullable=False),
+    sa.Column("nonce", sa.String(64), nullable=False),
+    sa.Column("verifier", sa.String(128), nullable=False),
+    sa.Column("redirect_uri", sa.String(1000), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)
+
 campaigns = sa.Table(
     "campaigns", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.store.data import ImportedData
     from prodops.store.investments import Investments
     from prodops.store.profiles import Profiles
+    from prodops.store.sso import SignIns
     from prodops.store.units import DeclaredUnits
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -58,7 +59,8 @@ class Workspace:
     - `access`: users, sessions, API tokens and rate limits;
     - `challenge`: the Knowledge Challenge's games and guest players;
     - `computed`: what is computed from the workspace, kept under its state version;
-    - `audit`: the audit trail, added to and read, never changed.
+    - `audit`: the audit trail, added to and read, never changed;
+    - `sso`: the single sign-ons under way, each used once.
 
     The locks: on SQLite every writer holds the write lock from the start of its transaction (BEGIN
     IMMEDIATE, see `transaction`), so writers queue instead of failing half-way; on PostgreSQL
@@ -155,6 +157,12 @@ class Workspace:
         from prodops.store.audit import AuditTrail
 
         return AuditTrail(self)
+
+    @cached_property
+    def sso(self) -> SignIns:
+        from prodops.store.sso import SignIns
+
+        return SignIns(self)
 
     @cached_property
     def challenge(self) -> ChallengeGames:
