@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __getattr__ imports it when first used
     from prodops.operations.access import (
         ROLES, Session, User, add_user, check_rate, create_token, list_users, login, logout, remove_user,
-        remove_user_by_id, session, token_user
+        remove_user_by_id, session, start_session, token_user
+    )
+    from prodops.operations.sso import (
+        Provider, SsoSettings, Started, Unreachable, check_provider, finish_sso, sso_settings, start_sso
     )
     from prodops.operations.audit import Acting, acting, audit_lines, audit_trail, entry_document, record
     from prodops.operations.assessments import (
@@ -78,7 +81,9 @@ _WHERE = {
     **dict.fromkeys(("history_document",), "reading"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
     **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",
-                     "logout", "remove_user", "remove_user_by_id", "session", "token_user"), "access"),
+                     "logout", "remove_user", "remove_user_by_id", "session", "start_session", "token_user"), "access"),
+    **dict.fromkeys(("Provider", "SsoSettings", "Started", "Unreachable", "check_provider", "finish_sso", "sso_settings",
+                     "start_sso"), "sso"),
     **dict.fromkeys(("Campaign", "Dashboard", "Notes", "Progress", "campaign", "close", "create_campaign", "dashboard",
                      "hide_note", "list_campaigns", "notes", "progress", "result"), "campaigns"),
     **dict.fromkeys(("Invite", "Invited", "Issued", "Skipped", "invite", "list_invites", "read_invitees", "reissue",

@@ -1062,6 +1062,10 @@ def serve(
     base_url: Annotated[str | None, typer.Option("--base-url", help="The public address invite links use (e.g. https://assess.acme.example); default $PRODOPS_BASE_URL, else the address a request came to.", show_default=False)] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Serve the demo workspace (prodops-demo/) with a new admin password and an open campaign.")] = False,
     tick: Annotated[float | None, typer.Option("--tick", min=0, max=86_400, help="Seconds between the scheduler's looks at what is due (open, remind, close); 0: never (run `prodops campaigns tick` from cron instead); default $PRODOPS_TICK_SECONDS, else 60.", show_default=False)] = None,
+    oidc_discovery_url: Annotated[str | None, typer.Option("--oidc-discovery-url", help="Single sign-on: the OpenID provider's https://…/.well-known/openid-configuration; the client secret comes from $PRODOPS_OIDC_CLIENT_SECRET or $PRODOPS_OIDC_CLIENT_SECRET_FILE (docs/deploy.md); default $PRODOPS_OIDC_DISCOVERY_URL.", show_default=False)] = None,
+    oidc_client_id: Annotated[str | None, typer.Option("--oidc-client-id", help="Single sign-on: this app's client id at the provider; default $PRODOPS_OIDC_CLIENT_ID.", show_default=False)] = None,
+    oidc_allowed_domains: Annotated[str | None, typer.Option("--oidc-allowed-domains", help="Single sign-on: the e-mail domains that may sign in, comma-separated (or 'any'); default $PRODOPS_OIDC_ALLOWED_DOMAINS.", show_default=False)] = None,
+    password_sign_in: Annotated[str | None, typer.Option("--password-sign-in", help="on or off: off leaves single sign-on alone on the sign-in page (`prodops users` still manages users); default $PRODOPS_PASSWORD_SIGN_IN, else on.", show_default=False)] = None,
 ) -> None:
     """Serve the web app: campaigns with invite links, the respondent's form, dashboards, reports, the JSON API."""
     try:
@@ -1090,9 +1094,15 @@ def serve(
         raise InputError(f"--base-url {base_url!r}: give the address with http:// or https://")
     for name, value in (("PRODOPS_MODEL", model and str(model.resolve())), ("PRODOPS_SMTP_URL", smtp),
                         ("PRODOPS_BASE_URL", base_url), ("PRODOPS_TICK_SECONDS", None if tick is None else str(tick)),
-                        ("PRODOPS_SECURE_COOKIES", "1" if secure_cookies else None)):
+                        ("PRODOPS_SECURE_COOKIES", "1" if secure_cookies else None),
+                        ("PRODOPS_OIDC_DISCOVERY_URL", oidc_discovery_url), ("PRODOPS_OIDC_CLIENT_ID", oidc_client_id),
+                        ("PRODOPS_OIDC_ALLOWED_DOMAINS", oidc_allowed_domains),
+                        ("PRODOPS_PASSWORD_SIGN_IN", password_sign_in)):
         if value:
             os.environ[name] = value
+    from prodops.shells.web import Settings
+
+    settings = Settings.from_environment()  # a wrong setting fails here, not in every worker
     with Workspace.open(db) as ws:  # the schema is brought up to date once, before the workers start
         ws.engine  # noqa: B018 (read for its side effect)
         where = ws.where
@@ -1104,6 +1114,13 @@ def serve(
             typer.echo(f"Mail: {check_mail_server(Outbox(os.environ['PRODOPS_SMTP_URL']))}", err=True)
         except InputError as e:
             typer.echo(f"warning: {e.message}; invitations and reminders will fail until it works", err=True)
+    if settings.sso is not None:  # a wrong provider is said now, not at the first sign-in
+        from prodops.operations import Provider, Unreachable, check_provider
+
+        try:
+            typer.echo(f"Single sign-on: {check_provider(Provider(settings.sso))}", err=True)
+        except Unreachable as e:
+            typer.echo(f"warning: {e.message}; single sign-on will fail until it answers", err=True)
     typer.echo(f"Serving {where} at http://{host}:{port} with {workers} worker{'s' if workers > 1 else ''} "
                "(Ctrl-C stops)", err=True)
     # A respondent reads a statement for seconds before the next autosave: a connection kept open

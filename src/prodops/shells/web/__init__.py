@@ -10,8 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from prodops.core.errors import FIXES
+
+if TYPE_CHECKING:
+    from prodops.operations.sso import SsoSettings
 
 # How the web app words each fix a core message may point to (the CLI names a flag instead).
 WEB_FIXES = {
@@ -50,6 +55,8 @@ class Settings:
     base_url: str | None = None  # the public address invite links use (else the Host a request names)
     tick_seconds: float = 60  # how often the scheduler looks for what is due (0: never; `prodops campaigns tick`)
     draw_apart: bool = False  # draw reports in a process of the worker's own, off the request's (as `prodops serve` does)
+    sso: SsoSettings | None = None  # single sign-on with an OpenID provider (PRODOPS_OIDC_*); None: none
+    password_sign_in: bool = True  # False: only single sign-on signs in (the command line still manages users)
 
     @classmethod
     def from_environment(cls, **given) -> Settings:
@@ -63,8 +70,16 @@ class Settings:
             "base_url": env.get("PRODOPS_BASE_URL") or None,
             "tick_seconds": _seconds(env.get("PRODOPS_TICK_SECONDS"), cls.tick_seconds),
             "draw_apart": env.get("PRODOPS_DRAW_APART", "1") not in ("0", "false", "no"),
+            "sso": _sso(env),
+            "password_sign_in": _switch(env.get("PRODOPS_PASSWORD_SIGN_IN"), "PRODOPS_PASSWORD_SIGN_IN"),
         }
-        return cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
+        made = cls(**{**values, **{k: v for k, v in given.items() if v is not None}})
+        if not made.password_sign_in and made.sso is None:
+            from prodops.core.errors import InputError
+
+            raise InputError("PRODOPS_PASSWORD_SIGN_IN is off but single sign-on is not set up: nobody could sign in; "
+                             "set PRODOPS_OIDC_DISCOVERY_URL and the rest (docs/deploy.md, Single sign-on)")
+        return made
 
     def outbox(self, address: str | None = None):
         """How the campaigns' e-mails go out (operations.Outbox); links on the public address, else on
@@ -88,6 +103,60 @@ def _seconds(text: str | None, default: float) -> float:
         raise InputError(f"PRODOPS_TICK_SECONDS is {text[:20]!r}: give the seconds between the scheduler's ticks, "
                          "0 to 86400 (0: never)")
     return value
+
+
+# Each single sign-on setting and where it is given (the environment; some are options of `prodops serve` too)
+SSO_ENV = {
+    "discovery_url": "PRODOPS_OIDC_DISCOVERY_URL (--oidc-discovery-url)",
+    "client_id": "PRODOPS_OIDC_CLIENT_ID (--oidc-client-id)",
+    "client_secret": "PRODOPS_OIDC_CLIENT_SECRET (or PRODOPS_OIDC_CLIENT_SECRET_FILE)",
+    "allowed_domains": "PRODOPS_OIDC_ALLOWED_DOMAINS (--oidc-allowed-domains)",
+    "role_claim": "PRODOPS_OIDC_ROLE_CLAIM with PRODOPS_OIDC_ADMIN_VALUES and PRODOPS_OIDC_VIEWER_VALUES",
+    "button": "PRODOPS_OIDC_BUTTON",
+    "scopes": "PRODOPS_OIDC_SCOPES",
+    "endpoint_hosts": "PRODOPS_OIDC_ENDPOINT_HOSTS",
+}
+
+
+def _sso(env: Mapping[str, str]) -> SsoSettings | None:
+    """Single sign-on's settings from PRODOPS_OIDC_*, checked; None when none is set."""
+    from prodops.core.errors import InputError, Problem
+    from prodops.operations.sso import sso_settings
+
+    if not any(k.startswith("PRODOPS_OIDC_") and v for k, v in env.items()):
+        return None
+    secret, secret_file = env.get("PRODOPS_OIDC_CLIENT_SECRET"), env.get("PRODOPS_OIDC_CLIENT_SECRET_FILE")
+    if secret and secret_file:
+        raise InputError("set PRODOPS_OIDC_CLIENT_SECRET or PRODOPS_OIDC_CLIENT_SECRET_FILE, not both")
+    if secret_file:
+        try:
+            secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"PRODOPS_OIDC_CLIENT_SECRET_FILE: {secret_file!r} cannot be read "
+                             f"({getattr(e, 'strerror', None) or e})") from None
+    try:
+        return sso_settings(env.get("PRODOPS_OIDC_DISCOVERY_URL"), env.get("PRODOPS_OIDC_CLIENT_ID"), secret,
+                            env.get("PRODOPS_OIDC_ALLOWED_DOMAINS"), env.get("PRODOPS_OIDC_ROLE_CLAIM"),
+                            env.get("PRODOPS_OIDC_ADMIN_VALUES"), env.get("PRODOPS_OIDC_VIEWER_VALUES"),
+                            env.get("PRODOPS_OIDC_BUTTON"), env.get("PRODOPS_OIDC_SCOPES"),
+                            env.get("PRODOPS_OIDC_ENDPOINT_HOSTS"))
+    except InputError as e:
+        problems = [Problem(f"{SSO_ENV[p.column or '']}: {p.message}") for p in e.problems]
+        if len(problems) == 1:
+            raise InputError(f"{e.message}: {problems[0].message}") from None
+        raise InputError(e.message, problems) from None
+
+
+def _switch(text: str | None, name: str) -> bool:
+    """An on/off setting, on unless it says off."""
+    value = (text or "on").strip().lower()
+    if value in ("on", "1", "true", "yes"):
+        return True
+    if value in ("off", "0", "false", "no"):
+        return False
+    from prodops.core.errors import InputError
+
+    raise InputError(f"{name} is {value[:20]!r}: give on or off")
 
 
 def create_app(settings: Settings | None = None):

@@ -46,10 +46,15 @@ def home(request: Request):
 
 @router.get("/login")
 def login_form(request: Request):
+    return login_page(request)
+
+
+def login_page(request: Request, problem: str | None = None, status_code: int = 200):
+    """The sign-in page with a new CSRF token for its form (and the single sign-on button, when set up)."""
     from prodops.operations.access import new_secret
 
     token = new_secret()
-    response = page(request, "login.html", login_csrf=token, problem=None)
+    response = page(request, "login.html", login_csrf=token, problem=problem, status_code=status_code)
     set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
     return response
 
@@ -58,6 +63,8 @@ def login_form(request: Request):
 def login(request: Request, data: dict = Depends(form_data)):
     from prodops.operations import login as sign_in
 
+    if not request.app.state.settings.password_sign_in:
+        raise Refused("forbidden", "signing in with a password is switched off here; use single sign-on")
     check_csrf(request, data.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "")
     try:
         made = sign_in(_ws(request), data.get("email", ""), data.get("password", ""), client(request))

@@ -46,7 +46,7 @@ def build(settings: Settings) -> FastAPI:
     from prodops.core.report.model import criteria_document
     from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
-    from prodops.shells.web import admin, api, challenge, lifecycle, respond
+    from prodops.shells.web import admin, api, challenge, lifecycle, respond, sso
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   lifespan=_lifespan,
@@ -56,10 +56,17 @@ def build(settings: Settings) -> FastAPI:
     app.state.model = load_model(settings.model)
     app.state.ws = Workspace.open(settings.db)
     app.state.ws.engine  # noqa: B018 -- the schema is made or brought up to date now, once, under a lock
+    app.state.sso = None  # single sign-on's provider, its discovery document and keys fetched when first needed
+    if settings.sso is not None:
+        from prodops.operations.sso import Provider
+
+        app.state.sso = Provider(settings.sso)
     templates = Jinja2Templates(directory=str(files("prodops.shells.web") / "templates"))
     templates.env.auto_reload = False  # the package's templates never change while it runs: no stat() of each file on every page
     templates.env.globals.update(fix_words=lambda fix: fix and WEB_FIXES[fix.what], model=app.state.model,
                                  name_length=NAME_LENGTH, email_length=EMAIL_LENGTH)  # the forms' maxlength
+    templates.env.globals.update(sso_button=settings.sso and settings.sso.button,  # the sign-in page's
+                                 password_sign_in=settings.password_sign_in)
     templates.env.filters["percent"] = pct  # halves up, as every format writes a share
     templates.env.filters.update(day_words=day_words, instant_words=instant_words)  # "7 December 2026 at 14:05 UTC"
     templates.env.globals.update(
@@ -129,6 +136,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(challenge.router)
     app.include_router(api.router)
     app.include_router(admin.router)
+    app.include_router(sso.router)
     app.include_router(lifecycle.router)
     return app
 
