@@ -119,6 +119,7 @@ def test_a_sign_in_makes_the_user_with_the_role_of_their_groups_and_a_session(db
     assert "prodops_session=" in answer.headers["set-cookie"]
     page = browser.get("/campaigns")
     assert page.status_code == 200 and "ann@acme.example · admin" in page.text
+    assert "<td>ann@acme.example</td><td>admin</td><td>single sign-on</td>" in browser.get("/users").text
     with Workspace.open(db_url) as ws:
         (user,) = operations.list_users(ws)
         assert (user.email, user.role, user.has_password) == ("ann@acme.example", "admin", False)  # no password
