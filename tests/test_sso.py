@@ -454,3 +454,13 @@ def test_a_provider_that_does_not_answer_is_said_on_the_page(db, idp, clock):
     refused(client(app).get("/login/sso"), 401, "the sign-in service cannot be used now")
     app.state.ws.close()
     assert failures(db) == [{"method": "sso", "reason": "provider unavailable"}]
+
+
+def test_starting_sign_ins_is_limited_per_client(db, idp, apps, clock, monkeypatch):
+    # guards check_rate in start_sso: each start writes a row, so one address cannot start them without end
+    monkeypatch.setattr("prodops.operations.sso.START_LIMIT", (2, 900))
+    browser = client(apps(db, idp))
+    start(browser), start(browser)
+    answer = browser.get("/login/sso")
+    assert answer.status_code == 429 and int(answer.headers["retry-after"]) > 0
+    assert "too many attempts" in answer.text
