@@ -426,3 +426,16 @@ def test_the_account_page_is_linked_and_escapes_what_it_shows(app):
     page = b.get("/campaigns").text
     assert '<a href="/account">Account</a>' in page
     assert html.escape("admin@example.com") in b.get("/account").text
+
+
+def test_an_api_token_manages_no_second_step(app, db_url):
+    """Guards the account page's session check: an API token skips the CSRF check, so it must not set
+    up, renew or turn off anyone's second step."""
+    with Workspace.open(db_url) as ws:
+        _, token = operations.create_token(ws, "admin@example.com")
+    bearer = {"Authorization": f"Bearer {token}"}
+    for path in ("/account/mfa/start", "/account/mfa/confirm", "/account/mfa/recovery", "/account/mfa/off"):
+        assert browser(app).post(path, headers=bearer, data={"code": "123456"}).status_code == 403, path
+    assert browser(app).get("/account", headers=bearer).status_code == 403
+    with Workspace.open(db_url) as ws, ws.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM mfa_secrets")).scalar() == 0

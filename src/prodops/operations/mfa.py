@@ -31,7 +31,7 @@ from prodops.core import mfa as rules
 from prodops.core.errors import InputError, Refused
 from prodops.operations.access import (PASSWORD_LENGTH, Session, User, _decoy, _hasher, _user, check_rate, digest,
                                        new_secret, start_session)
-from prodops.operations.audit import current, record
+from prodops.operations.audit import record
 
 if TYPE_CHECKING:
     from prodops.store import Workspace
@@ -186,8 +186,7 @@ def finish_sign_in(ws: Workspace, token: str | None, code: str, client: str) -> 
     held = pending_sign_in(ws, token)
     if held is None:
         raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
-    current().actor = held.user.email
-    _count(ws, held.user, client)
+    _count(ws, held.user, client)  # still anonymous in the audit trail: the session starts the user's acts
     used = _used_code(ws, held.user.id, code, recovery=True)
     if used is None:
         record(ws, "MFA failed", held.user.email, stage="sign-in")

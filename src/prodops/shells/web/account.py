@@ -20,6 +20,13 @@ def _ws(request: Request):
     return request.app.state.ws
 
 
+def _owner(found: Caller = Depends(account_holder)) -> Caller:
+    """The user at their own account page, in a browser session: an API token manages no second step."""
+    if found.session is None:
+        raise Refused("forbidden", "two-step sign-in is managed in a browser session, not with an API token")
+    return found
+
+
 def qr_svg(uri: str) -> Markup:
     """The QR code of `uri` as inline SVG markup: paths with presentation attributes only (no
     style attribute or element, which the CSP would refuse), black on white whatever the page's
@@ -41,12 +48,12 @@ def _account_page(request: Request, who: Caller, status_code: int = 200, **shown
 
 
 @router.get("/account")
-def account(request: Request, used: str | None = None, who: Caller = Depends(account_holder)):
+def account(request: Request, used: str | None = None, who: Caller = Depends(_owner)):
     return _account_page(request, who, recovery_used=used == "recovery")
 
 
 @router.post("/account/mfa/start")
-def start(request: Request, who: Caller = Depends(account_holder), data: dict = Depends(form_data)):
+def start(request: Request, who: Caller = Depends(_owner), data: dict = Depends(form_data)):
     """A new key for the authenticator app, pending until a code from it confirms it."""
     from prodops.operations import start_enrolment
 
@@ -58,7 +65,7 @@ def start(request: Request, who: Caller = Depends(account_holder), data: dict = 
 
 
 @router.post("/account/mfa/confirm")
-def confirm(request: Request, who: Caller = Depends(account_holder), data: dict = Depends(form_data)):
+def confirm(request: Request, who: Caller = Depends(_owner), data: dict = Depends(form_data)):
     """The code that turns two-step sign-in on; the recovery codes are shown on this answer alone."""
     from prodops.operations import confirm_enrolment
 
@@ -70,7 +77,7 @@ def confirm(request: Request, who: Caller = Depends(account_holder), data: dict 
 
 
 @router.post("/account/mfa/recovery")
-def renew(request: Request, who: Caller = Depends(account_holder), data: dict = Depends(form_data)):
+def renew(request: Request, who: Caller = Depends(_owner), data: dict = Depends(form_data)):
     from prodops.operations import renew_recovery_codes
 
     try:
@@ -81,7 +88,7 @@ def renew(request: Request, who: Caller = Depends(account_holder), data: dict = 
 
 
 @router.post("/account/mfa/off")
-def turn_off(request: Request, who: Caller = Depends(account_holder), data: dict = Depends(form_data)):
+def turn_off(request: Request, who: Caller = Depends(_owner), data: dict = Depends(form_data)):
     from prodops.operations import turn_off_mfa
 
     try:
