@@ -14,8 +14,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __getattr__ imports it when first used
     from prodops.operations.access import (
-        ROLES, Session, User, add_user, check_rate, create_token, list_users, login, logout, remove_user,
-        remove_user_by_id, session, start_session, token_user
+        ROLES, Session, User, add_user, check_password, check_rate, create_token, list_users, login, logout,
+        remove_user, remove_user_by_id, session, start_session, token_user
+    )
+    from prodops.operations.mfa import (
+        Enrolment, Pending, SecondStep, SignedIn, confirm_enrolment, enrolment_needed, finish_sign_in,
+        pending_sign_in, renew_recovery_codes, require_for_admins, required_for_admins, reset_mfa, second_step,
+        start_enrolment, turn_off_mfa
     )
     from prodops.operations.sso import (
         Provider, SsoSettings, Started, Unreachable, check_provider, finish_sso, sso_settings, start_sso
@@ -80,8 +85,12 @@ _WHERE = {
     **dict.fromkeys(("Acting", "acting", "audit_lines", "audit_trail", "entry_document", "record"), "audit"),
     **dict.fromkeys(("history_document",), "reading"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
-    **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_rate", "create_token", "list_users", "login",
-                     "logout", "remove_user", "remove_user_by_id", "session", "start_session", "token_user"), "access"),
+    **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_password", "check_rate", "create_token", "list_users",
+                     "login", "logout", "remove_user", "remove_user_by_id", "session", "start_session", "token_user"),
+                    "access"),
+    **dict.fromkeys(("Enrolment", "Pending", "SecondStep", "SignedIn", "confirm_enrolment", "enrolment_needed",
+                     "finish_sign_in", "pending_sign_in", "renew_recovery_codes", "require_for_admins",
+                     "required_for_admins", "reset_mfa", "second_step", "start_enrolment", "turn_off_mfa"), "mfa"),
     **dict.fromkeys(("Provider", "SsoSettings", "Started", "Unreachable", "check_provider", "finish_sso", "sso_settings",
                      "start_sso"), "sso"),
     **dict.fromkeys(("Campaign", "Dashboard", "Notes", "Progress", "campaign", "close", "create_campaign", "dashboard",

@@ -23,6 +23,7 @@ from prodops.operations.audit import current, record
 from prodops.store.access import Account
 
 if TYPE_CHECKING:
+    from prodops.operations.mfa import Pending
     from prodops.store import Workspace
 
 ROLES = ("admin", "viewer")  # admin: changes things; viewer: reads dashboards and reports
@@ -156,9 +157,20 @@ def token_user(ws: Workspace, token: str) -> User | None:
     return _user(found.account) if found is not None and hmac.compare_digest(found.token_hash, hashed) else None
 
 
-def login(ws: Workspace, email: str, password: str, client: str) -> Session:
-    """A new session for the user, or Refused ("login" for a wrong e-mail or password alike,
-    "too_many" past the limits per e-mail and per client)."""
+def login(ws: Workspace, email: str, password: str, client: str) -> Session | Pending:
+    """Signing in with a password: a new session for the user; for a user with two-step sign-in
+    on, a sign-in awaiting its code instead (operations.mfa.finish_sign_in starts the session). Or
+    Refused ("login" for a wrong e-mail or password alike, "too_many" past the limits per e-mail
+    and per client)."""
+    from prodops.operations.mfa import hold_sign_in
+
+    account = check_password(ws, email, password, client)
+    return hold_sign_in(ws, account) or start_session(ws, account, "password")
+
+
+def check_password(ws: Workspace, email: str, password: str, client: str) -> Account:
+    """The first step of signing in: the account whose password this is (within the rate
+    limits), or Refused as `login` says."""
     email = (email or "").strip().lower()[:EMAIL_LENGTH]
     try:
         for kind, allowed in LOGIN_LIMITS:
@@ -172,12 +184,12 @@ def login(ws: Workspace, email: str, password: str, client: str) -> Session:
     if not ok or stored is None or account is None:
         record(ws, "sign-in failed", email, reason="wrong e-mail or password")
         raise Refused("login", "wrong e-mail or password")
-    return start_session(ws, account, "password")
+    return account
 
 
 def start_session(ws: Workspace, account: Account, method: str) -> Session:
-    """A new session for `account`, who has just proved who they are by `method` (a password, single
-    sign-on): every way of signing in ends here."""
+    """A new session for `account`, who has just proved who they are by `method` (a password and
+    perhaps a second step, single sign-on): every way of signing in ends here."""
     token, csrf, now = new_secret(), new_secret(), clock.now()
     ws.access.start_session(digest(token), account.id, csrf, now, ended_before=now - SESSION_LIFE)  # everyone's ended ones go
     current().actor = account.email

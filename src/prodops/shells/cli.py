@@ -1171,6 +1171,33 @@ def users_remove(email: Annotated[str, typer.Argument(help="The user's e-mail ad
     typer.echo(f"removed {user.email}", err=True)
 
 
+@users_app.command("mfa-required")
+def users_mfa_required(
+    state: Annotated[str, typer.Argument(help="on: admins who sign in with a password must use two-step sign-in "
+                                               "(one without it can only set it up); off: they may choose.")],
+    db: DbOpt = None,
+) -> None:
+    """Require two-step sign-in (an authenticator app's codes) of admins, or not."""
+    from prodops.operations import require_for_admins
+
+    if state not in ("on", "off"):
+        raise InputError(f"{state[:20]!r}? say on or off: `prodops users mfa-required on`")
+    with _workspace(db) as ws:
+        require_for_admins(ws, state == "on")
+    typer.echo("admins must use two-step sign-in; those without it set it up at their next sign-in" if state == "on"
+               else "two-step sign-in is each admin's choice", err=True)
+
+
+@users_app.command("reset-mfa")
+def users_reset_mfa(email: Annotated[str, typer.Argument(help="The user's e-mail address.")], db: DbOpt = None) -> None:
+    """Turn a user's two-step sign-in off (their phone is lost) and end their sessions; they set it up again."""
+    from prodops.operations import reset_mfa
+
+    with _workspace(db, create=False) as ws:
+        user, was_on = reset_mfa(ws, email)
+    typer.echo(f"{user.email}: two-step sign-in {'reset' if was_on else 'was not on'}; their sessions ended", err=True)
+
+
 @tokens_app.command("create")
 def tokens_create(
     email: Annotated[str, typer.Argument(help="The user the token acts for (with their role).")],

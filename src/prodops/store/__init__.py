@@ -11,6 +11,8 @@ its statements, its transactions and its lock rule, on SQLite and PostgreSQL ali
     campaigns    campaigns.py     campaigns, invites, answers (saving holds the campaign's row
                                   in share mode, closing holds it alone)
     access       access.py        users, sessions, API tokens, rate limits
+    mfa          mfa.py           two-step sign-in: TOTP secrets, recovery codes, sign-ins awaiting
+                                  a code; the workspace-wide settings
     challenge    challenge.py     the Knowledge Challenge's games and guest players
     audit        audit.py         the audit trail (added to, never changed)
     sso          sso.py           the single sign-ons under way (each used once)

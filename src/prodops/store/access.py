@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from prodops.store.dialects import aware, dialect_insert
-from prodops.store.tables import api_tokens, challenge_games, rate_limits, sessions, users
+from prodops.store.tables import (api_tokens, challenge_games, mfa_secrets, pending_sign_ins, rate_limits, recovery_codes,
+                                  sessions, users)
 
 if TYPE_CHECKING:
     from prodops.store.workspace import Workspace
@@ -80,7 +81,7 @@ class Access:
             row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
             if row is None:
                 return None
-            for table in (sessions, api_tokens):
+            for table in (sessions, api_tokens, mfa_secrets, recovery_codes, pending_sign_ins):
                 conn.execute(table.delete().where(table.c.user_id == row.id))
             conn.execute(challenge_games.delete().where(challenge_games.c.player == f"user:{row.id}"))
             conn.execute(users.delete().where(users.c.id == row.id))

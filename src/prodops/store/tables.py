@@ -455,3 +455,40 @@ sa.event.listen(audit_trail, "after_create", sa.DDL(
 sa.event.listen(audit_trail, "after_create", sa.DDL(
     "CREATE TRIGGER audit_trail_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_trail "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_append_only()").execute_if(dialect="postgresql"))
+
+
+# --- two-step sign-in (ASVS V2.8, issue 24). `mfa_secrets`: a user's TOTP secret, pending until a
+# code from it confirms the enrolment, and the time step of the last code used (none counts twice).
+# The secret is in clear, as checking a code needs it: a copy of the database holds it (docs/deploy.md:
+# protect backups). `recovery_codes`: single-use, each kept as its argon2id hash beside its first group
+# (the selector, to find the one hash to check). `pending_sign_ins`: a right password awaiting its code
+# (the cookie's hash, five minutes). `workspace_settings`: what holds for the whole workspace
+# (`mfa_required_for_admins`).
+mfa_secrets = sa.Table(
+    "mfa_secrets", metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("secret", sa.String(64), nullable=False),  # base 32
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("enabled_at", _when, nullable=True),  # NULL: pending, not yet confirmed with a code
+    sa.Column("last_step", sa.BigInteger, nullable=True),  # the TOTP time step of the last code used
+)
+recovery_codes = sa.Table(
+    "recovery_codes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("selector", sa.String(8), nullable=False),
+    sa.Column("code_hash", sa.String(200), nullable=False),
+    sa.Column("used_at", _when, nullable=True),  # NULL: not used yet
+)
+pending_sign_ins = sa.Table(
+    "pending_sign_ins", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", _when, nullable=False),
+)
+workspace_settings = sa.Table(
+    "workspace_settings", metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.String(500), nullable=False),
+)

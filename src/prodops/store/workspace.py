@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported where used: a command that only imports data never
     from prodops.store.computed import Computed
     from prodops.store.data import ImportedData
     from prodops.store.investments import Investments
+    from prodops.store.mfa import SecondFactors
     from prodops.store.profiles import Profiles
     from prodops.store.sso import SignIns
     from prodops.store.units import DeclaredUnits
@@ -57,6 +58,8 @@ class Workspace:
     - `investments`: every change to an investment of the plan;
     - `campaigns`: campaigns, their invites and the answers given through them;
     - `access`: users, sessions, API tokens and rate limits;
+    - `mfa`: two-step sign-in: TOTP secrets, recovery codes, sign-ins awaiting a code, and the
+      workspace-wide settings;
     - `challenge`: the Knowledge Challenge's games and guest players;
     - `computed`: what is computed from the workspace, kept under its state version;
     - `audit`: the audit trail, added to and read, never changed;
@@ -139,6 +142,12 @@ class Workspace:
         from prodops.store.access import Access
 
         return Access(self)
+
+    @cached_property
+    def mfa(self) -> SecondFactors:
+        from prodops.store.mfa import SecondFactors
+
+        return SecondFactors(self)
 
     @cached_property
     def people(self) -> People:

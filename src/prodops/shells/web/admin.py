@@ -22,8 +22,8 @@ from prodops.core.errors import InputError, Refused
 from prodops.core.lifecycle import DEFAULT_REMINDERS
 from prodops.core.safe_text import NAME_LENGTH, spreadsheet_text
 from prodops.shells.web.app import messages, outbox, page, personal_link
-from prodops.shells.web.security import (LOGIN_COOKIE, SESSION_COOKIE, Caller, Id, admin, check_csrf, client, current_session,
-                                  form_data, set_cookie, viewer)
+from prodops.shells.web.security import (LOGIN_COOKIE, MFA_COOKIE, SESSION_COOKIE, Caller, Id, account_holder, admin, check_csrf,
+                                  client, current_session, form_data, set_cookie, viewer)
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
 MAX_UPLOAD = 50 * 1024 * 1024  # as the command line reads at most
@@ -62,6 +62,7 @@ def login_page(request: Request, problem: str | None = None, status_code: int = 
 @router.post("/login")
 def login(request: Request, data: dict = Depends(form_data)):
     from prodops.operations import login as sign_in
+    from prodops.operations.mfa import PENDING_LIFE, Pending
 
     if not request.app.state.settings.password_sign_in:
         raise Refused("forbidden", "signing in with a password is switched off here; use single sign-on")
@@ -76,6 +77,10 @@ def login(request: Request, data: dict = Depends(form_data)):
         if e.retry_after:
             refused.headers["Retry-After"] = str(e.retry_after)
         return refused
+    if isinstance(made, Pending):  # two-step sign-in: no session until the code (shells.web.account)
+        response = RedirectResponse("/login/code", status_code=303)
+        set_cookie(response, request, MFA_COOKIE, made.token, max_age=int(PENDING_LIFE.total_seconds()))
+        return response
     response = RedirectResponse("/campaigns", status_code=303)
     set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
     response.delete_cookie(LOGIN_COOKIE, path="/")
@@ -83,7 +88,7 @@ def login(request: Request, data: dict = Depends(form_data)):
 
 
 @router.post("/logout")
-def logout(request: Request, who: Caller = Depends(viewer)):
+def logout(request: Request, who: Caller = Depends(account_holder)):
     from prodops.operations import logout as sign_out
 
     if who.session is None:

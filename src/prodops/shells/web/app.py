@@ -38,6 +38,10 @@ class LoginNeeded(Exception):
     """A page that needs a signed-in user, asked for without one: the browser goes to the login page."""
 
 
+class EnrolmentNeeded(Exception):
+    """A page asked for by an admin who must set up two-step sign-in first: the browser goes to their account page."""
+
+
 def build(settings: Settings) -> FastAPI:
     from prodops.inputs.models import load_model
     from prodops.core.dates import day_words, instant_words
@@ -46,7 +50,7 @@ def build(settings: Settings) -> FastAPI:
     from prodops.core.report.model import criteria_document
     from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
-    from prodops.shells.web import admin, api, challenge, lifecycle, respond, sso
+    from prodops.shells.web import account, admin, api, challenge, lifecycle, respond, sso
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   lifespan=_lifespan,
@@ -108,6 +112,10 @@ def build(settings: Settings) -> FastAPI:
     async def login_needed(request: Request, _e: LoginNeeded):
         return RedirectResponse("/login", status_code=303)
 
+    @app.exception_handler(EnrolmentNeeded)
+    async def enrolment_needed(request: Request, _e: EnrolmentNeeded):
+        return RedirectResponse("/account", status_code=303)
+
     @app.exception_handler(404)
     async def not_found(request: Request, _e):
         return _problem(request, 404, "there is nothing here")
@@ -137,6 +145,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(admin.router)
     app.include_router(sso.router)
+    app.include_router(account.router)
     app.include_router(lifecycle.router)
     return app
 

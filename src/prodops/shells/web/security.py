@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SESSION_COOKIE = "prodops_session"
 LOGIN_COOKIE = "prodops_login"  # the login form's CSRF token, before there is a session
+MFA_COOKIE = "prodops_mfa"  # a sign-in awaiting its code (operations.mfa.hold_sign_in): no session yet
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -92,16 +93,38 @@ async def form_data(request: Request) -> dict:
     return {k: v for k in form if isinstance(v := form.getlist(k)[-1], str) or k == "file"}
 
 
+def enrolment_needed(request: Request, found: Caller) -> bool:
+    """Whether the caller is an admin's session held at the account page until they set up two-step
+    sign-in (the workspace requires it); an API token never is."""
+    from prodops.operations import enrolment_needed as needed
+
+    return found.session is not None and found.user.admin and needed(request.app.state.ws, found.user)
+
+
 async def viewer(request: Request) -> Caller:
     """A signed-in user of any role (pages). Who is asking is settled before a body is read; then
     a state change must carry the session's CSRF token."""
+    return await signed_in(request, held=False)
+
+
+async def account_holder(request: Request) -> Caller:
+    """A signed-in user at their own account page: the one place an admin who must set up two-step
+    sign-in may go (and sign out)."""
+    return await signed_in(request, held=True)
+
+
+async def signed_in(request: Request, held: bool) -> Caller:
+    """A signed-in user (`held`: even one who must set up two-step sign-in first), their CSRF token
+    checked on a state change."""
     from starlette.concurrency import run_in_threadpool
 
-    from prodops.shells.web.app import LoginNeeded
+    from prodops.shells.web.app import EnrolmentNeeded, LoginNeeded
 
     found = await run_in_threadpool(caller, request)
     if found is None:
         raise LoginNeeded()
+    if not held and await run_in_threadpool(enrolment_needed, request, found):
+        raise EnrolmentNeeded()
     if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
         data = await form_data(request)
         check_csrf(request, request.headers.get(CSRF_HEADER) or data.get("csrf"), found.session.csrf)
@@ -118,6 +141,9 @@ def api_viewer(request: Request) -> Caller:
     found = caller(request)
     if found is None:
         raise Refused("login", "sign in, or send an API token as Authorization: Bearer TOKEN")
+    if enrolment_needed(request, found):
+        raise Refused("forbidden", "this workspace requires two-step sign-in of admins: set it up on your account "
+                      "page (/account) first")
     if found.session is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
         check_csrf(request, request.headers.get(CSRF_HEADER), found.session.csrf)
     return found

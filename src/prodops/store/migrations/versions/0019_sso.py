@@ -1,14 +1,14 @@
 """single sign-on with OpenID Connect: the sign-ins under way, each used once within 10 minutes
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
