@@ -28,7 +28,7 @@ def _account_page(request: Request, who: Caller, status_code: int = 200, **extra
 
     extra.setdefault("token_problems", ())
     return page(request, "account.html", tokens=list_tokens(_ws(request), by=who.user), status_code=status_code,
-                **_token_form(), **extra)
+                user=who.user, **_token_form(), **extra)  # the user: a session's, or a token's
 
 
 def _token_form() -> dict:
