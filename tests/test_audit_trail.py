@@ -214,7 +214,7 @@ def test_the_page_is_paged_by_id_and_filtered(app, clock):
     second = re.findall(r'<tr role="row" id="entry-(\d+)"', admin.get(older).text)
     assert len(second) == 100 and int(second[0]) == int(rows[-1]) - 1
     filtered = admin.get("/audit", params={"action": "unit removed", "actor": "ANN@example.com"}).text
-    shown = re.findall(r'<td role="cell" data-label="To what" class="note">campaign #(\d+)</td>', filtered)
+    shown = re.findall(r'<td role="cell" data-label="To what" class="text">campaign #(\d+)</td>', filtered)
     assert shown and all(int(n) % 3 == 0 and int(n) % 2 == 0 for n in shown)
     assert len(shown) == len([n for n in range(230) if n % 3 == 0 and n % 2 == 0])
     assert 'value="ANN@example.com"' in filtered or 'value="ann@example.com"' in filtered

@@ -206,7 +206,7 @@ def create_token(ws: Workspace, email: str, name: str | None = None, scope: str 
     kept = ws.access.add_token(email, digest(token), name, now, scope=scope, expires=expires)
     if kept is None:
         raise InputError(f"{email} is not a user; add them first")
-    record(ws, "token created", email, id=kept.id, name=name, scope=scope, expires=expires.isoformat())
+    record(ws, "token created", email, id=kept.id, name=name, scope=scope, expires=expires.isoformat(timespec="seconds"))
     return _token(kept), token
 
 
