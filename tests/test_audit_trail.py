@@ -158,6 +158,21 @@ def test_the_command_line_is_recorded_as_itself(demo_workspace, tmp_path, clock)
     assert setting.detail == {"key": "hourly_rate", "value": "95.0", "unit": None}  # as kept
 
 
+def test_retention_is_recorded_by_whoever_applies_it(tmp_path, clock):
+    clock.freeze(DAY)
+    db = str(tmp_path / "r.db")
+    with Workspace.open(db) as ws:
+        made = operations.create_campaign(ws, MODEL, "Acme", "Q4", threshold=None)
+        token = operations.invite(ws, MODEL, made.id, [{"name": "Ana", "role": "pm"}]).issued[0].token
+        operations.save(ws, MODEL, token, ALL_MOSTLY, {}, submit=True)
+        operations.close(ws, MODEL, made.id)
+        operations.change_setting(ws, "answers_retention_days", "1", "Acme")
+    since = last_id(db)
+    clock.freeze(DAY + dt.timedelta(days=3))
+    ok("people", "retention", "--db", db)
+    assert done(db, since) == [(COMMAND_LINE, "people forgotten (retention)", f"campaign #{made.id}")]
+
+
 # --- shown to admins alone ----------------------------------------------------------------------
 
 def test_only_admins_read_the_trail(app):
