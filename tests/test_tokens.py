@@ -251,6 +251,7 @@ def test_a_new_token_is_shown_once_and_every_users_tokens_are_listed_to_admins(a
     assert made.status_code == 201
     secret = re.search(r'value="(pdo_[^"]+)"', made.text).group(1)
     assert "shown only this once" in made.text and "&lt;b&gt;bi&lt;/b&gt;" in made.text and "<b>bi" not in made.text
+    assert browser.get("/users/tokens").headers["location"] == "/users#tokens"  # reopened: the list, not the token
     again = browser.get("/users")
     assert secret not in again.text and "viewer@example.com" in again.text and "read-only" in again.text
     assert api(app, secret).get("/api/v1/campaigns").status_code == 200

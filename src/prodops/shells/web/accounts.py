@@ -72,6 +72,14 @@ def create_token_for(request: Request, who: Caller = Depends(admin), data: dict 
     return _users_page(request, 201, new_token=made)
 
 
+@router.get("/account/tokens")
+@router.get("/users/tokens")
+def tokens_again(request: Request):
+    """A token form's address opened again (a reload after the token was shown): the list, without it."""
+    back = "/users" if request.url.path.startswith("/users") else "/account"
+    return RedirectResponse(f"{back}#tokens", status_code=303)
+
+
 @router.post("/tokens/{token_id}/revoke")
 def revoke(request: Request, token_id: Id, who: Caller = Depends(viewer), data: dict = Depends(form_data)):
     """Revoke a token: an admin any, a user their own (another's is "not found", as a wrong id)."""
