@@ -255,10 +255,18 @@ def test_a_unit_of_fewer_than_k_has_no_report_of_its_own(tmp_path):
 # --- people's data: export, erasure, retention (GDPR articles 15 and 17) ----------------------------
 
 def _everything(db: str) -> str:
-    """Every row of every table, as text: where a name, an e-mail or a note could hide."""
+    """Every row of every table but the audit trail, as text: where a name, an e-mail or a note could
+    hide. The audit trail is append-only (ASVS V7, issue 24): it keeps who did what to whom, an
+    erased person's e-mail in the entries that name them included (their erasure is proven by its
+    own entry), and never their name, answers or notes (`_trail`)."""
     with Workspace.open(db) as ws, ws.engine.connect() as conn:
-        names = sa.inspect(conn).get_table_names()
+        names = [t for t in sa.inspect(conn).get_table_names() if t != "audit_trail"]
         return "\n".join(str(row) for table in names for row in conn.execute(sa.text(f'SELECT * FROM "{table}"')))
+
+
+def _trail(db: str) -> str:
+    with Workspace.open(db) as ws:
+        return "".join(operations.audit_lines(ws))
 
 
 def test_export_then_erase_a_person_from_a_closed_and_an_open_campaign(app, five, tmp_path):
@@ -286,6 +294,8 @@ def test_export_then_erase_a_person_from_a_closed_and_an_open_campaign(app, five
     assert erased == {"email": "pat@example.com", "invites": 2, "recorded": 1, "account": True}
     everything = _everything(db)
     assert "pat@example.com" not in everything and "Pat Pm" not in everything and "pat's open note" not in everything
+    trail = _trail(db)
+    assert '"action": "person erased"' in trail and "Pat Pm" not in trail and "pat's open note" not in trail
     assert "only the PM noted" not in everything
     after = json.loads(ok("people", "export", "pat@example.com", "--db", db).stdout)
     assert all(after[k] == [] for k in ("account", "invites", "recorded_answers", "sessions"))

@@ -117,6 +117,9 @@ def test_sync_through_the_cli_writes_the_sprints(jira, tmp_path):
     again = json.loads(run(*sync, env=env).stdout)
     assert (again["new"], again["updated"]) == (0, 3)
     assert "secret-token" not in p.stdout + p.stderr
+    synced = [json.loads(line) for line in run("audit", "--json-lines", "--db", db).stdout.splitlines()][:2]
+    assert [(e["actor"], e["action"], e["subject"], e["detail"]["new"]) for e in synced] == [
+        ("command line", "jira synced", "Acme", 3), ("command line", "jira synced", "Acme", 0)]
 
 
 def test_a_wrong_token_or_none(jira, tmp_path, monkeypatch):
@@ -238,6 +241,8 @@ def test_no_secret_is_shown_or_stored(hostile, tmp_path):
     import sqlite3
 
     assert {s for (s,) in sqlite3.connect(db).execute("select distinct source from sprints")} == {f"{hostile} board 7"}
+    trail = run("audit", "--json-lines", "--db", db).stdout
+    assert "PASS" not in trail and "secret-token" not in trail and f'"url": "{hostile}"' in trail
     Hostile.mode = "echo"
     p = run_process("sync", "jira", "--organization", "Acme", "--url", hostile, "--board", "7", "--db", db,
                     env={"JIRA_TOKEN": "secret-token"})

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
     from prodops.operations.sso import (
         Provider, SsoSettings, Started, Unreachable, check_provider, finish_sso, sso_settings, start_sso
     )
-    from prodops.operations.audit import Acting, acting, audit_lines, audit_trail, entry_document, record
+    from prodops.operations.access import Bearer, Token, list_tokens, revoke_token, token_caller
+    from prodops.operations.audit import Acting, acting, audit_actions, audit_lines, audit_trail, entry_document, record
     from prodops.operations.assessments import (
         Assessed, Latest, Recorded, assess, evidence, history, latest, plan, read_responses, scoped
     )
@@ -82,7 +83,8 @@ _WHERE = {
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),
     **dict.fromkeys(("organization_for",), "organizations"),
-    **dict.fromkeys(("Acting", "acting", "audit_lines", "audit_trail", "entry_document", "record"), "audit"),
+    **dict.fromkeys(("Acting", "acting", "audit_actions", "audit_lines", "audit_trail", "entry_document", "record"),
+                    "audit"),
     **dict.fromkeys(("history_document",), "reading"),
     **dict.fromkeys(("Value", "value_metrics"), "value"),
     **dict.fromkeys(("ROLES", "Session", "User", "add_user", "check_password", "check_rate", "create_token", "list_users",
@@ -93,6 +95,7 @@ _WHERE = {
                      "required_for_admins", "reset_mfa", "second_step", "start_enrolment", "turn_off_mfa"), "mfa"),
     **dict.fromkeys(("Provider", "SsoSettings", "Started", "Unreachable", "check_provider", "finish_sso", "sso_settings",
                      "start_sso"), "sso"),
+    **dict.fromkeys(("Bearer", "Token", "list_tokens", "revoke_token", "token_caller"), "access"),
     **dict.fromkeys(("Campaign", "Dashboard", "Notes", "Progress", "campaign", "close", "create_campaign", "dashboard",
                      "hide_note", "list_campaigns", "notes", "progress", "result"), "campaigns"),
     **dict.fromkeys(("Invite", "Invited", "Issued", "Skipped", "invite", "list_invites", "read_invitees", "reissue",

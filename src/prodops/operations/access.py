@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from prodops import clock
 from prodops.core.errors import InputError, Refused
-from prodops.core.safe_text import EMAIL_LENGTH, is_email
+from prodops.core.safe_text import EMAIL_LENGTH, checked_text, is_email
 from prodops.operations.audit import current, record
-from prodops.store.access import Account
+from prodops.store.access import Account, TokenListed
 
 if TYPE_CHECKING:
     from prodops.operations.mfa import Pending
@@ -36,6 +36,10 @@ LOGIN_LIMITS = (("login-client", 30), ("login", 10))
 LIMIT_SECONDS = 900
 MAX_WINDOW = 3600  # no limit counts over a longer time: older counts are deleted
 TOKEN_PREFIX = "pdo_"
+TOKEN_SCOPES = ("read", "role")  # read-only, or the user's role
+TOKEN_DAYS = 90  # an API token's life unless its maker says otherwise...
+MAX_TOKEN_DAYS = 366  # ...and at most a year (a leap one too)
+NO_EXPIRY = "no expiry — replace it"  # how a token made before tokens expired is listed
 
 
 @dataclass(frozen=True)
@@ -137,24 +141,122 @@ def remove_user_by_id(ws: Workspace, user_id: int, by: User) -> User:
     return remove_user(ws, chosen.email)
 
 
-def create_token(ws: Workspace, email: str, name: str | None = None) -> tuple[User, str]:
-    """A new API token for `email`'s user: shown once, stored as a hash, acts with their role."""
+@dataclass(frozen=True)
+class Token:
+    """An API token as listed: never the token itself (only its hash is kept)."""
+
+    id: int
+    name: str | None
+    owner: str  # the e-mail of the user it acts for
+    scope: str  # "read": read-only; "role": with the owner's role
+    created_at: dt.datetime
+    expires_at: dt.datetime | None  # None: made before tokens expired; it should be replaced
+    last_used_at: dt.datetime | None  # to the minute
+
+    def document(self) -> dict:
+        return {"id": self.id, "name": self.name, "owner": self.owner, "scope": self.scope,
+                "created_at": self.created_at.isoformat(),
+                "expires_at": self.expires_at and self.expires_at.isoformat(),
+                "last_used_at": self.last_used_at and self.last_used_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """Who an API token acts for, and how: `scope` "read" may only read, whatever the user's role."""
+
+    user: User
+    scope: str
+    token_id: int
+
+
+def _token(kept: TokenListed) -> Token:
+    return Token(kept.id, kept.name, kept.owner, kept.scope, kept.created, kept.expires, kept.last_used)
+
+
+def _days(days: int | str | None) -> int:
+    """A token's lifetime in days, as given or typed (None: the default)."""
+    if days is None:
+        return TOKEN_DAYS
+    text = str(days).strip()
+    if isinstance(days, bool) or not (text.isascii() and text.isdigit() and len(text) <= 6):
+        raise InputError(f"the token's lifetime {text[:20]!r} is not a whole number of days; give 1 to {MAX_TOKEN_DAYS}")
+    if not 1 <= int(text) <= MAX_TOKEN_DAYS:
+        raise InputError(f"a token lives 1 to {MAX_TOKEN_DAYS} days, not {int(text):,}; the default is {TOKEN_DAYS}")
+    return int(text)
+
+
+def create_token(ws: Workspace, email: str, name: str | None = None, scope: str = "role", days: int | str | None = None,
+                 by: User | None = None) -> tuple[Token, str]:
+    """A new API token for `email`'s user, acting read-only (`scope` "read") or with their role
+    ("role"), for `days` (default TOKEN_DAYS, at most MAX_TOKEN_DAYS): shown once, stored as a hash.
+    On behalf of `by` (None: the command line), who must be an admin or the user themselves, and a
+    viewer makes read tokens only."""
     email = _email(email)
+    if scope not in TOKEN_SCOPES:
+        raise InputError(f"unknown scope {str(scope)[:20]!r}; the scopes are read (read-only) and role (the user's role)")
+    name = checked_text(name, "the token's name")
+    lifetime = _days(days)
+    if by is not None and not by.admin:
+        if email != by.email:  # the same words whether or not the e-mail is a user's: nothing to enumerate
+            raise Refused("forbidden", "a viewer may create API tokens for themselves only")
+        if scope != "read":
+            raise InputError("a viewer's API tokens are read-only: choose the scope read")
+    now = clock.now()
     token = TOKEN_PREFIX + new_secret()
-    owner = ws.access.add_token(email, digest(token), name, clock.now())
-    if owner is None:
+    expires = now + dt.timedelta(days=lifetime)
+    kept = ws.access.add_token(email, digest(token), name, now, scope=scope, expires=expires)
+    if kept is None:
         raise InputError(f"{email} is not a user; add them first")
-    record(ws, "token created", email, name=name)
-    return _user(owner), token
+    record(ws, "token created", email, id=kept.id, name=name, scope=scope, expires=expires.isoformat(timespec="seconds"))
+    return _token(kept), token
+
+
+def list_tokens(ws: Workspace, email: str | None = None, by: User | None = None) -> list[Token]:
+    """The API tokens of `email`'s user (None: everyone's for an admin or the command line, `by`'s
+    own for a viewer). A viewer asking for another user's gets Refused "unknown", as for no user."""
+    if by is not None and not by.admin:
+        if email is not None and _email(email) != by.email:
+            raise Refused("unknown", f"no tokens of {email[:100]} for you to see")
+        return [_token(t) for t in ws.access.tokens(by.id)]
+    if email is None:
+        return [_token(t) for t in ws.access.tokens()]
+    account = ws.access.account(_email(email))
+    if account is None:
+        raise InputError(f"{email} is not a user")
+    return [_token(t) for t in ws.access.tokens(account.id)]
+
+
+def revoke_token(ws: Workspace, token_id: int, by: User | None = None) -> Token:
+    """Revoke (delete) API token #`token_id`, on behalf of `by` (None: the command line): an admin
+    any, a viewer their own; another's is "unknown", exactly like a token that does not exist."""
+    removed = ws.access.remove_token(token_id, None if by is None or by.admin else by.id)
+    if removed is None:
+        raise Refused("unknown", f"no API token #{token_id}")
+    record(ws, "token revoked", removed.owner, id=removed.id, name=removed.name, scope=removed.scope)
+    return _token(removed)
+
+
+def token_caller(ws: Workspace, token: str) -> Bearer | None:
+    """Who an API token acts for and with what scope, or None (unknown, revoked or expired: an
+    expired token is deleted, with everyone's others that expired)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    hashed, now = digest(token), clock.now()
+    found = ws.access.token(hashed)
+    if found is None or not hmac.compare_digest(found.token_hash, hashed):
+        return None
+    if found.expires is not None and now >= found.expires:
+        ws.access.forget_expired_tokens(now)  # ended by time, not revoked: nothing to audit
+        return None
+    if found.last_used is None or now - found.last_used > dt.timedelta(minutes=1):  # a write a minute at most
+        ws.access.token_used(found.id, now)
+    return Bearer(_user(found.account), found.scope, found.id)
 
 
 def token_user(ws: Workspace, token: str) -> User | None:
     """The user an API token acts for, or None."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    hashed = digest(token)
-    found = ws.access.token(hashed)
-    return _user(found.account) if found is not None and hmac.compare_digest(found.token_hash, hashed) else None
+    found = token_caller(ws, token)
+    return None if found is None else found.user
 
 
 def login(ws: Workspace, email: str, password: str, client: str) -> Session | Pending:

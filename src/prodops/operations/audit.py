@@ -59,9 +59,18 @@ def record(ws: Workspace, action: str, subject: str = "", **detail: Any) -> None
     ws.audit.add(Entry(clock.now(), who.actor, action, subject, who.client, detail))
 
 
-def audit_trail(ws: Workspace, limit: int = 100, before: int | None = None) -> list[Entry]:
-    """The newest entries first (older than entry #`before`, for the next page)."""
-    return ws.audit.latest(max(1, min(limit, 1000)), before)
+def audit_trail(ws: Workspace, limit: int = 100, before: int | None = None, action: str | None = None,
+                actor: str | None = None) -> list[Entry]:
+    """The newest entries first (older than entry #`before`, for the next page; only `action`'s,
+    only `actor`'s when given: an e-mail is matched in lower case, as it is kept)."""
+    if actor is not None and "@" in actor:
+        actor = actor.strip().lower()
+    return ws.audit.latest(max(1, min(limit, 1000)), before, action and action[:50], actor and actor[:320])
+
+
+def audit_actions(ws: Workspace) -> list[str]:
+    """The actions the trail holds (to filter it by)."""
+    return ws.audit.actions()
 
 
 def entry_document(entry: Entry) -> dict[str, Any]:
@@ -70,6 +79,18 @@ def entry_document(entry: Entry) -> dict[str, Any]:
 
 
 def audit_lines(ws: Workspace) -> Iterator[str]:
-    """The whole trail as JSON lines, oldest first: one entry per line."""
+    """The whole trail as JSON lines, oldest first: one entry per line. That it was exported is
+    recorded first (it names who signed in from where), so it is its own last line. No line can
+    hold a line break: json.dumps escapes every control character in a string."""
+    record(ws, "audit trail exported")
     for entry in ws.audit.every():
-        yield json.dumps(entry_document(entry), ensure_ascii=False, sort_keys=True) + "\n"
+        yield _one_line(json.dumps(entry_document(entry), ensure_ascii=False, sort_keys=True)) + "\n"
+
+
+# Characters json.dumps leaves as they are that some readers take for a line break (Python's
+# str.splitlines, JavaScript before ES2019): escaped, as JSON allows, so an entry is one line for all.
+_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_BREAKS)

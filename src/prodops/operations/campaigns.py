@@ -29,6 +29,7 @@ from prodops.core.errors import Fix, InputError, Problem, Refused
 from prodops.core.model import MaturityModel
 from prodops.core.numbers import pct
 from prodops.core.safe_text import NAME_LENGTH, checked_text
+from prodops.operations.audit import record
 from prodops.store.campaigns import CampaignRow, Submitted
 
 if TYPE_CHECKING:
@@ -248,6 +249,8 @@ def create_campaign(ws: Workspace, model: MaturityModel, organization: str, name
     cid = ws.campaigns.create(new.organization, new.name, new.team, model.id, model.version, new.opens, new.closes,
                               new.targets, clock.now(), new.threshold, state, owner, slots, templates,
                               webhook or None, link_base)
+    record(ws, "campaign created", f"campaign #{cid}", name=new.name, organization=new.organization, team=new.team,
+           state=state, confidential=new.threshold is not None)
     return campaign(ws, cid)
 
 
@@ -396,6 +399,8 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
         responses, teams = scoped(ws, campaign_responses)  # a unit's: its own data
         scored = score(model, responses, evidence(ws, responses.organization, responses.date, teams))
         recorded = Recorded(*closing.close(responses, scored, model, by))
+    record(ws, "campaign closed", f"campaign #{found.id}", assessment=recorded.id, submitted=len(submitted),
+           revised=recorded.previous_respondents is not None)
     return Assessed(scored, recorded)
 
 

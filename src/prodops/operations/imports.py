@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from prodops.operations.audit import record
 from prodops.operations.organizations import organization_for
 from prodops.inputs.sources import FORMATS, NAMES, SCOPED, Batch, Format, load, prepare
 
@@ -37,7 +38,10 @@ def import_files(ws: Workspace, kind: str, paths: Sequence[Path | str], team: st
     `organization` (the only one the workspace holds, when not given): all or nothing. Rows
     already imported for it (same key, whatever its letter case) are updated."""
     owner = organization_for(ws, organization, new=True)
-    return _write(ws, load(kind, paths, team, mapping, points_field), owner)
+    done = _write(ws, load(kind, paths, team, mapping, points_field), owner)
+    record(ws, "data imported", owner, kind=kind, files=[Path(f).name for f in done.files][:20], table=done.table,
+           new=done.new, updated=done.updated)
+    return done
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ def sync_jira(ws: Workspace, client, board: int, team: str | None = None,
     notes = ["the user name and password in the address were left out: the token signs in, and the address is "
              "shown and stored without them"] if client.dropped_credentials else []
     done = _write(ws, prepare("jira-sync", fmt, rows, [client.base], notes), owner)
+    record(ws, "jira synced", owner, url=client.base, board=board, team=team, new=done.new, updated=done.updated)
     return Synced(owner, client.base, board, team, sprints, issues, done.new, done.updated, done.notes)
 
 

@@ -25,6 +25,7 @@ from prodops.core.lifecycle import (DEFAULT_TEMPLATES, KINDS, Letter, checked_re
                                     deadline_words, due_day, due_reminder, filled, may_send, refused_move)
 from prodops.core.model import MaturityModel
 from prodops.operations.access import digest, new_secret
+from prodops.operations.audit import record
 from prodops.operations.campaigns import Campaign, campaign, close, create_campaign, progress
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def _move(ws: Workspace, found: Campaign, move: str, values: dict[str, Any], by:
         raise Refused("closed", f"campaign #{found.id}: {why}")
     if not ws.campaigns.move(found.id, MOVES[move], values, clock.now(), kind or move, by, detail):
         raise Refused("closed", f"campaign #{found.id} changed meanwhile; look at it again")
+    record(ws, f"campaign {kind or move}", f"campaign #{found.id}", detail=detail)
     return campaign(ws, found.id)
 
 
@@ -123,6 +125,7 @@ def reopen(ws: Workspace, model: MaturityModel, campaign_id: int, closes: dt.dat
         if closing.campaign.state != "closed":
             raise Refused("closed", f"campaign #{found.id} changed meanwhile; look at it again")
         closing.reopen(closes, by, reason)
+    record(ws, "campaign reopened", f"campaign #{found.id}", closes=closes.isoformat(), reason=reason[:200])
     return campaign(ws, campaign_id)
 
 
@@ -142,6 +145,7 @@ def clone(ws: Workspace, model: MaturityModel, campaign_id: int, name: str, open
                            templates=found.templates or None)
     # its links were never shown to anyone: it e-mails its invitations itself (`deliver`)
     ws.campaigns.add_event(made.id, clock.now(), "cloned", by, f"from campaign #{found.id}")
+    record(ws, "campaign cloned", f"campaign #{made.id}", source=f"campaign #{found.id}", invitees=len(people))
     if people:
         invite(ws, model, made.id, people)
     return made
@@ -373,6 +377,7 @@ def deliver(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: in
     today, done = clock.today(), Sent()
     if found.state == "scheduled" and found.opens <= today and ws.campaigns.move(
             found.id, ("scheduled",), {"state": "open"}, clock.now(), "opened", SCHEDULER, "opened on its day"):
+        record(ws, "campaign opened", f"campaign #{found.id}", detail="opened on its day")
         found = campaign(ws, campaign_id)
     if found.state == "open" and found.closes is not None and today > found.closes:
         done.add(_close_on_time(ws, model, outbox, found))
@@ -432,6 +437,11 @@ def _close_unrecorded(ws: Workspace, campaign_id: int, why: str) -> None:
     with ws.campaigns.closing(campaign_id) as closing:
         if closing is not None and closing.campaign.state == "open":  # not closed meanwhile
             closing.close_unrecorded(SCHEDULER, why)
+            closed = True
+        else:
+            closed = False
+    if closed:
+        record(ws, "campaign closed", f"campaign #{campaign_id}", assessment=None, why=why[:200])
 
 
 def _notify(ws: Workspace, model: MaturityModel, found: Campaign) -> Sent:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from prodops import clock
 from prodops.core.errors import InputError
 from prodops.core.safe_text import is_email
+from prodops.operations.audit import record
 
 if TYPE_CHECKING:
     from prodops.store import Workspace
@@ -49,6 +50,7 @@ def export_person(ws: Workspace, email: str, confidential: bool = False) -> dict
     alone: whoever runs the export would read them)."""
     mail = _email(email)
     held = ws.people.held(mail, ws.people.ids_of(mail), confidential)
+    record(ws, "person exported", mail, confidential=confidential)
     return {"email": mail, "exported_at": clock.now().isoformat(timespec="seconds"), **held}
 
 
@@ -67,6 +69,8 @@ def erase_person(ws: Workspace, email: str) -> Erased:
     """Erase the person with `email` (the module's rules), in one transaction."""
     mail = _email(email)
     done = ws.people.erase(mail, ws.people.ids_of(mail), _anonymous(), clock.today(), clock.now())
+    # the e-mail stays in the trail (an erasure is proven by its record), with none of their data
+    record(ws, "person erased", mail, invites=done["invites"], recorded=done["recorded"], account=bool(done["account"]))
     return Erased(mail, done["invites"], done["recorded"], bool(done["account"]))
 
 
@@ -79,4 +83,5 @@ def apply_retention(ws: Workspace, today: dt.date | None = None) -> list[tuple[i
         days = ws.profiles.settings(organization).get("", {}).get("answers_retention_days")
         if days is not None and closed_on + dt.timedelta(days=int(days)) < today:
             out.append((campaign_id, ws.people.forget_campaign(campaign_id, assessment_id, _anonymous)))
+            record(ws, "people forgotten (retention)", f"campaign #{campaign_id}", people=out[-1][1], days=int(days))
     return out

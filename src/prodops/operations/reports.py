@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prodops.core.model import MaturityModel
+from prodops.operations.audit import record
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -317,7 +318,8 @@ def figure_records(ws: Workspace, model: MaturityModel, organization: str, metri
     """The records of `metric`'s figures (a value metric's name, or the data verdicts') in the report
     of `organization` (or its `unit`): the same computation as its figures, of that organisation's
     data alone; `show` all, the counted or the excluded ones, sorted by the field `sort` (in the
-    figure's order without one; unknown values last); the `page`th `PER_PAGE` of them (None: all)."""
+    figure's order without one; unknown values last); the `page`th `PER_PAGE` of them (None: all, as
+    a download takes them: recorded in the audit trail)."""
     from prodops.core.errors import InputError
     from prodops.core.metrics import METRICS
     from prodops.core.report.layout import VERDICTS, VERDICTS_TITLE
@@ -329,6 +331,9 @@ def figure_records(ws: Workspace, model: MaturityModel, organization: str, metri
     _check_listing(key, show, sort)
     made = report(ws, model, organization, unit=unit, part=metric)
     title = METRICS[metric].title if metric in METRICS else VERDICTS_TITLE
+    if page is None:
+        record(ws, "records exported", made.document["organization"], unit=made.document["unit"], metric=metric,
+               show=show)
     return listed(made.records or [], FigureRecords(
         made.document["organization"], made.document["unit"], metric, key, title, made.document["as_of"], [], 0, 0,
         show, sort, descending, page=page))
@@ -373,7 +378,8 @@ def listed(every: list[dict], where: FigureRecords) -> FigureRecords:
 def verdict_records(ws: Workspace, model: MaturityModel, campaign_id: int, show: str = "all", sort: str | None = None,
                     descending: bool = False, page: int | None = 1) -> FigureRecords:
     """The records the data verdicts of a campaign's result rest on, the result as its dashboard
-    shows it (refused where it shows none: a confidential campaign still open)."""
+    shows it (refused where it shows none: a confidential campaign still open); all of them with
+    `page` None (a download: recorded in the audit trail)."""
     from prodops.core.assessment import shown
     from prodops.core.report.model import criteria_document, data_records
     from prodops.core.report.layout import VERDICTS, VERDICTS_TITLE
@@ -382,6 +388,8 @@ def verdict_records(ws: Workspace, model: MaturityModel, campaign_id: int, show:
     _check_listing("data_verdicts", show, sort)
     found = campaign(ws, campaign_id)
     scored = shown(result(ws, model, campaign_id).result)
+    if page is None:
+        record(ws, "records exported", f"campaign #{campaign_id}", metric=VERDICTS, show=show)
     return listed(data_records(scored, criteria_document(scored, model)), FigureRecords(
         found.organization, found.team, VERDICTS, "data_verdicts", VERDICTS_TITLE, scored.date.isoformat(), [], 0, 0,
         show, sort, descending, campaign=campaign_id, page=page))
@@ -474,6 +482,8 @@ def set_commentary(ws: Workspace, model, text: str, organization: str | None = N
     name, day, chosen = report_scope(ws, model, organization, as_of, unit)
     parsed = parse(text, TITLES, file)
     ws.commentary.keep(name, chosen and chosen.unit, day, text if parsed else None, by)
+    record(ws, "commentary set" if parsed else "commentary removed", name, unit=chosen and chosen.unit,
+           as_of=day.isoformat(), characters=len(text) if parsed else 0)
     return parsed
 
 

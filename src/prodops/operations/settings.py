@@ -14,6 +14,7 @@ from prodops.core.confidentiality import DEFAULT_THRESHOLD, Privacy
 from prodops.core.dates import NotADate, parse_day
 from prodops.core.errors import InputError
 from prodops.core.metrics import Options
+from prodops.operations.audit import record
 
 if TYPE_CHECKING:
     from prodops.store import Workspace
@@ -131,6 +132,7 @@ def change_setting(ws: Workspace, key: str, value: str | None, organization: str
     owner = organization_for(ws, organization, new=True)
     named = unit_named(unit_tree(ws, owner), unit, owner)
     ws.profiles.set_setting(owner, key, value, named or "")
+    record(ws, "setting changed", owner, key=key, value=value, unit=named)  # no setting is a secret
     return read_settings(ws, owner, named)
 
 
@@ -195,6 +197,7 @@ def add_event(ws: Workspace, day: str | dt.date, label: str, organization: str |
     day = day if isinstance(day, dt.date) else parse_date(day, "the event's day")
     label = checked_text(label, "the event's name", required=True)
     owner = ws.profiles.add_event(organization_for(ws, organization, new=True), day, label)
+    record(ws, "event added", owner, day=day.isoformat(), label=label[:100])
     return owner, events(ws, owner)
 
 
@@ -206,6 +209,7 @@ def remove_event(ws: Workspace, day: str | dt.date, organization: str | None = N
     owner = organization_for(ws, organization)
     if not ws.profiles.remove_events(owner, day):
         raise InputError(f"no event of {owner} on {day.isoformat()}")
+    record(ws, "events removed", owner, day=day.isoformat())
     return owner, events(ws, owner)
 
 
@@ -256,4 +260,8 @@ def set_brand(ws: Workspace, organization: str | None = None, name=_KEEP, accent
             ws.profiles.set_setting(owner, key, value)
     if logo is not _KEEP:
         owner = ws.profiles.set_asset(owner, "logo", None if logo is None else Asset(logo[0], logo[1]))
+    changed = {k: v for k, v in (("name", name), ("accent", accent)) if v is not _KEEP}
+    if logo is not _KEEP:
+        changed["logo"] = "removed" if logo is None else "new"  # not the image itself
+    record(ws, "brand changed", owner, **changed)
     return owner, brand(ws, owner)

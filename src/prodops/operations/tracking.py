@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from prodops import clock
 from prodops.core.errors import Fix, InputError
 from prodops.core.tracking import Tracked, after_window, change, verify
+from prodops.operations.audit import record
 
 if TYPE_CHECKING:
     from prodops.store import Workspace
@@ -78,8 +79,11 @@ def track(ws: Workspace, model, investment: str, organization: str | None = None
     organization = _organization(ws, organization)
     now = at or clock.now()
     # the UTC day, as every stored day
-    return ws.investments.change(organization, investment,
-                                 lambda before: change(before, now.astimezone(dt.UTC).date(), now, by, **fields))
+    after = ws.investments.change(organization, investment,
+                                  lambda before: change(before, now.astimezone(dt.UTC).date(), now, by, **fields))
+    record(ws, "investment changed", organization, investment=investment,
+           **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()})
+    return after
 
 
 def plan_tracking(ws: Workspace, model, organization: str, as_of: dt.date, until: dt.date | None = None,

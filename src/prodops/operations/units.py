@@ -11,6 +11,7 @@ from prodops.core.errors import Fix, InputError
 from prodops.core.model import MaturityModel
 from prodops.core.safe_text import checked_text
 from prodops.core.units import Comparison, Unit, Units
+from prodops.operations.audit import record
 
 if TYPE_CHECKING:
     from prodops.store import Workspace
@@ -63,6 +64,7 @@ def declare_unit(ws: Workspace, organization: str | None, name: str, parent: str
         if owner is not None and owner.name.casefold() != name.casefold():
             raise InputError(f"{team!r} already counts as unit {owner.name}; a team counts in one unit")
     ws.units.declare(org, name, parent, teams)
+    record(ws, "unit declared" if existing is None else "unit changed", org, unit=name, parent=parent, teams=list(teams))
     return Unit(name, parent, teams)
 
 
@@ -83,6 +85,7 @@ def remove_unit(ws: Workspace, organization: str | None, name: str) -> Unit:
                          "a unit with assessments stays")
     if not ws.units.remove(org, found.name):
         raise InputError(f"a campaign is scoped to {found.name}; a unit with campaigns stays")
+    record(ws, "unit removed", org, unit=found.name)
     return found
 
 

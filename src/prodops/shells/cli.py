@@ -1200,16 +1200,80 @@ def users_reset_mfa(email: Annotated[str, typer.Argument(help="The user's e-mail
 
 @tokens_app.command("create")
 def tokens_create(
-    email: Annotated[str, typer.Argument(help="The user the token acts for (with their role).")],
+    email: Annotated[str, typer.Argument(help="The user the token acts for.")],
     name: Annotated[str | None, typer.Option("--name", help="What the token is for.", show_default=False)] = None,
+    scope: Annotated[str, typer.Option("--scope", help="read: read-only, whatever the user's role; role: with the user's role.")] = "role",
+    days: Annotated[int, typer.Option("--expires-in-days", min=1, max=366, help="Days until it stops working (at most 366).")] = 90,
     db: DbOpt = None,
 ) -> None:
     """Create an API token and print it once (only its hash is kept)."""
     from prodops.operations import create_token
 
     with _workspace(db, create=False) as ws:
-        _user, token = create_token(ws, email, name)
+        made, token = create_token(ws, email, name, scope=scope, days=days)
+    typer.echo(f"token #{made.id} for {made.owner} ({made.scope}), expires {made.expires_at:%Y-%m-%d %H:%M} UTC; "
+               "shown only now:", err=True)
     typer.echo(token)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    email: Annotated[str | None, typer.Argument(help="Only this user's tokens.", show_default=False)] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List API tokens: id, name, owner, scope, when made, when they expire, when last used (never the token)."""
+    from prodops.operations import list_tokens
+    from prodops.operations.access import NO_EXPIRY
+
+    with _workspace(db, create=False) as ws:
+        found = list_tokens(ws, email)
+    if as_json:
+        _print_json({"tokens": [t.document() for t in found]})
+        return
+    when = lambda at, none: f"{at:%Y-%m-%d %H:%M}" if at else none  # noqa: E731
+    for t in found:
+        typer.echo("\t".join(_cell(v) for v in (str(t.id), t.name or "-", t.owner, t.scope, when(t.created_at, ""),
+                                                 when(t.expires_at, NO_EXPIRY), when(t.last_used_at, "never used"))))
+    if not found:
+        typer.echo("no API tokens", err=True)
+
+
+def _cell(text: str) -> str:
+    """`text` as one cell of a tab-separated line: no control character, tab or line break of its own."""
+    return " ".join(printable(text).split())
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: Annotated[int, typer.Argument(min=1, help="The token's id (prodops tokens list).")],
+                  db: DbOpt = None) -> None:
+    """Revoke an API token: it stops working at once."""
+    from prodops.operations import revoke_token
+
+    with _workspace(db, create=False) as ws:
+        gone = revoke_token(ws, token_id)
+    typer.echo(f"revoked token #{gone.id} of {gone.owner}", err=True)
+
+
+@app.command("audit")
+def audit(
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="The newest N entries (ignored with --json-lines).")] = 50,
+    json_lines: Annotated[bool, typer.Option("--json-lines", help="The whole trail as JSON lines, oldest first.")] = False,
+) -> None:
+    """The audit trail: who signed in, changed users, tokens, campaigns, settings; exports and erasures."""
+    from prodops.operations import audit_lines, audit_trail
+
+    with _workspace(db, create=False) as ws:
+        if json_lines:
+            for line in audit_lines(ws):
+                typer.echo(line, nl=False)
+            return
+        found = audit_trail(ws, limit)
+    for e in found:
+        typer.echo("\t".join(_cell(v) for v in (f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.client or "-", e.action, e.subject)))
+    if not found:
+        typer.echo("the audit trail is empty", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

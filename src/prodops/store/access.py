@@ -34,6 +34,24 @@ class KeptToken:
 
     account: Account
     token_hash: str
+    id: int = 0
+    scope: str = "role"
+    expires: dt.datetime | None = None  # None: made before tokens expired
+    last_used: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class TokenListed:
+    """An API token as listed: everything but its hash."""
+
+    id: int
+    name: str | None
+    owner: str  # the user's e-mail
+    owner_id: int
+    scope: str
+    created: dt.datetime
+    expires: dt.datetime | None
+    last_used: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -94,21 +112,59 @@ class Access:
             row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
         return None if row is None else _account(row)
 
-    def add_token(self, email: str, token_hash: str, name: str | None, now: dt.datetime) -> Account | None:
-        """Keep a new API token (its hash) for the user of `email`; None, and nothing kept, when there is no such user."""
+    def add_token(self, email: str, token_hash: str, name: str | None, now: dt.datetime, scope: str = "role",
+                  expires: dt.datetime | None = None) -> TokenListed | None:
+        """Keep a new API token (its hash) for the user of `email`; None, and nothing kept, when there
+        is no such user. Everyone's tokens expired by `now` are deleted meanwhile."""
         with self._ws.transaction(changes=False) as conn:
             row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
             if row is None:
                 return None
-            conn.execute(api_tokens.insert().values(token_hash=token_hash, user_id=row.id, name=name, created_at=now))
-        return _account(row)
+            conn.execute(api_tokens.delete().where(api_tokens.c.expires_at <= now))
+            made = conn.execute(api_tokens.insert().values(token_hash=token_hash, user_id=row.id, name=name, created_at=now,
+                                                           scope=scope, expires_at=expires).returning(api_tokens.c.id)
+                                ).scalar_one()
+        return TokenListed(made, name, row.email, row.id, scope, now, expires, None)
 
     def token(self, token_hash: str) -> KeptToken | None:
         """The API token kept as `token_hash` and its user, or None."""
         with self._ws.transaction(write=False) as conn:
-            row = conn.execute(sa.select(users, api_tokens.c.token_hash).join(api_tokens, api_tokens.c.user_id == users.c.id)
+            row = conn.execute(sa.select(users, api_tokens.c.token_hash, api_tokens.c.id.label("token_id"),
+                                         api_tokens.c.scope, api_tokens.c.expires_at, api_tokens.c.last_used_at)
+                               .join(api_tokens, api_tokens.c.user_id == users.c.id)
                                .where(api_tokens.c.token_hash == token_hash)).one_or_none()
-        return None if row is None else KeptToken(_account(row), row.token_hash)
+        return None if row is None else KeptToken(_account(row), row.token_hash, row.token_id, row.scope,
+                                                  aware(row.expires_at), aware(row.last_used_at))
+
+    def tokens(self, user_id: int | None = None) -> list[TokenListed]:
+        """The API tokens of user #`user_id` (None: everyone's), by owner then the newest first; never a hash."""
+        query = _listed().order_by(users.c.email, api_tokens.c.id.desc())
+        if user_id is not None:
+            query = query.where(api_tokens.c.user_id == user_id)
+        with self._ws.transaction(write=False) as conn:
+            return [_token_listed(r) for r in conn.execute(query)]
+
+    def remove_token(self, token_id: int, user_id: int | None = None) -> TokenListed | None:
+        """Delete API token #`token_id` (only if it is user #`user_id`'s, when given); what it was, or None."""
+        query = _listed().where(api_tokens.c.id == token_id)
+        if user_id is not None:
+            query = query.where(api_tokens.c.user_id == user_id)
+        with self._ws.transaction(changes=False) as conn:
+            row = conn.execute(query).one_or_none()
+            if row is None:
+                return None
+            conn.execute(api_tokens.delete().where(api_tokens.c.id == token_id))
+        return _token_listed(row)
+
+    def token_used(self, token_id: int, now: dt.datetime) -> None:
+        """API token #`token_id` was used at `now`."""
+        with self._ws.transaction(changes=False) as conn:
+            conn.execute(api_tokens.update().where(api_tokens.c.id == token_id).values(last_used_at=now))
+
+    def forget_expired_tokens(self, now: dt.datetime) -> int:
+        """Delete everyone's API tokens expired by `now`; how many."""
+        with self._ws.transaction(changes=False) as conn:
+            return conn.execute(api_tokens.delete().where(api_tokens.c.expires_at <= now)).rowcount
 
     def start_session(self, id_hash: str, user_id: int, csrf: str, now: dt.datetime, ended_before: dt.datetime) -> None:
         """Keep a new session; everyone's sessions started before `ended_before` are deleted meanwhile."""
@@ -144,6 +200,17 @@ class Access:
             ).scalar_one()
             conn.execute(rate_limits.delete().where(rate_limits.c.window < forget_before))
         return hits
+
+
+def _listed() -> sa.Select:
+    return sa.select(api_tokens.c.id, api_tokens.c.name, users.c.email, api_tokens.c.user_id, api_tokens.c.scope,
+                     api_tokens.c.created_at, api_tokens.c.expires_at, api_tokens.c.last_used_at
+                     ).join(users, api_tokens.c.user_id == users.c.id)
+
+
+def _token_listed(row: Any) -> TokenListed:
+    return TokenListed(row.id, row.name, row.email, row.user_id, row.scope, aware(row.created_at),
+                       aware(row.expires_at), aware(row.last_used_at))
 
 
 def _account(row: Any) -> Account:

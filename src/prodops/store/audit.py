@@ -42,13 +42,24 @@ class AuditTrail:
                 at=entry.at, actor=entry.actor[:320], client=entry.client and entry.client[:100],
                 action=entry.action[:50], subject=entry.subject[:500], detail=entry.detail))
 
-    def latest(self, limit: int, before: int | None = None) -> list[Entry]:
-        """The newest `limit` entries (older than entry #`before`), newest first."""
+    def latest(self, limit: int, before: int | None = None, action: str | None = None,
+               actor: str | None = None) -> list[Entry]:
+        """The newest `limit` entries (older than entry #`before`; of `action`, by `actor` when
+        given), newest first."""
         query = sa.select(audit_trail).order_by(audit_trail.c.id.desc()).limit(limit)
         if before is not None:
             query = query.where(audit_trail.c.id < before)
+        if action is not None:
+            query = query.where(audit_trail.c.action == action)
+        if actor is not None:
+            query = query.where(audit_trail.c.actor == actor)
         with self._ws.transaction(write=False) as conn:
             return [_entry(r) for r in conn.execute(query)]
+
+    def actions(self) -> list[str]:
+        """Every action the trail holds, in alphabetical order."""
+        with self._ws.transaction(write=False) as conn:
+            return list(conn.execute(sa.select(audit_trail.c.action).distinct().order_by(audit_trail.c.action)).scalars())
 
     def every(self) -> Iterator[Entry]:
         """Every entry, oldest first, read a chunk at a time (the trail may be long)."""

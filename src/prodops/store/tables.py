@@ -194,6 +194,10 @@ api_tokens = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("name", sa.String(NAME_LENGTH), nullable=True),
     sa.Column("created_at", _when, nullable=False),
+    sa.Column("scope", sa.String(10), nullable=False, server_default="role"),  # "read": read-only; "role": the user's role
+    sa.Column("expires_at", _when, nullable=True),  # NULL: made before tokens expired (0017); replace it
+    sa.Column("last_used_at", _when, nullable=True),  # written at most once a minute
+    sa.Index("ix_api_tokens_user_id", "user_id"),
 )
 
 # Single sign-on under way: each attempt's state (only its hash kept), the browser that started it

@@ -38,18 +38,21 @@ def qr_svg(uri: str) -> Markup:
                                   lineclass=None, title=None))  # segno's own markup: no text of ours
 
 
-def _account_page(request: Request, who: Caller, status_code: int = 200, **shown):
-    from prodops.operations import second_step
+def account_page(request: Request, who: Caller, status_code: int = 200, **shown):
+    """The account page: two-step sign-in, then the user's own API tokens (shells.web.accounts)."""
+    from prodops.operations import list_tokens, second_step
+    from prodops.shells.web.accounts import token_form
 
     step = second_step(_ws(request), who.user)
-    shown = {"codes": None, "problems": {}, **shown}
+    shown = {"codes": None, "problems": {}, "token_problems": (), **shown}
     return page(request, "account.html", step=step, qr=step.enrolling and qr_svg(step.enrolling.uri),
-                held=enrolment_needed(request, who), status_code=status_code, **shown)
+                held=enrolment_needed(request, who), status_code=status_code, user=who.user,
+                tokens=list_tokens(_ws(request), by=who.user), **token_form(), **shown)
 
 
 @router.get("/account")
 def account(request: Request, used: str | None = None, who: Caller = Depends(_owner)):
-    return _account_page(request, who, recovery_used=used == "recovery")
+    return account_page(request, who, recovery_used=used == "recovery")
 
 
 @router.post("/account/mfa/start")
@@ -60,7 +63,7 @@ def start(request: Request, who: Caller = Depends(_owner), data: dict = Depends(
     try:
         start_enrolment(_ws(request), who.user)
     except InputError as e:
-        return _account_page(request, who, 422, problems={"start": messages(e)})
+        return account_page(request, who, 422, problems={"start": messages(e)})
     return RedirectResponse("/account#mfa", status_code=303)
 
 
@@ -72,8 +75,8 @@ def confirm(request: Request, who: Caller = Depends(_owner), data: dict = Depend
     try:
         codes = confirm_enrolment(_ws(request), who.user, str(data.get("code", "")), client(request))
     except InputError as e:
-        return _account_page(request, who, 422, problems={"confirm": messages(e)})
-    return _account_page(request, who, codes=codes)
+        return account_page(request, who, 422, problems={"confirm": messages(e)})
+    return account_page(request, who, codes=codes)
 
 
 @router.post("/account/mfa/recovery")
@@ -83,8 +86,8 @@ def renew(request: Request, who: Caller = Depends(_owner), data: dict = Depends(
     try:
         codes = renew_recovery_codes(_ws(request), who.user, str(data.get("code", "")), client(request))
     except InputError as e:
-        return _account_page(request, who, 422, problems={"recovery": messages(e)})
-    return _account_page(request, who, codes=codes)
+        return account_page(request, who, 422, problems={"recovery": messages(e)})
+    return account_page(request, who, codes=codes)
 
 
 @router.post("/account/mfa/off")
@@ -94,7 +97,7 @@ def turn_off(request: Request, who: Caller = Depends(_owner), data: dict = Depen
     try:
         turn_off_mfa(_ws(request), who.user, str(data.get("password", "")), str(data.get("code", "")), client(request))
     except InputError as e:
-        return _account_page(request, who, 422, problems={"off": messages(e)})
+        return account_page(request, who, 422, problems={"off": messages(e)})
     return RedirectResponse("/account#mfa", status_code=303)
 
 

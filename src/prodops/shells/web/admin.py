@@ -594,10 +594,13 @@ def users(request: Request, who: Caller = Depends(admin)):
 
 
 def _users_page(request: Request, status_code: int = 200, **extra):
-    from prodops.operations import list_users
+    from prodops.operations import list_tokens, list_users
+    from prodops.shells.web.accounts import token_form
 
     extra.setdefault("problems", ())
-    return page(request, "users.html", users=list_users(_ws(request)), status_code=status_code, **extra)
+    extra.setdefault("token_problems", ())
+    return page(request, "users.html", users=list_users(_ws(request)), status_code=status_code,
+                tokens=list_tokens(_ws(request)), **token_form(), **extra)
 
 
 @router.post("/people/export")
@@ -635,12 +638,12 @@ def erase_person(request: Request, who: Caller = Depends(admin), data: dict = De
 
 @router.post("/users")
 def add_user(request: Request, who: Caller = Depends(admin), data: dict = Depends(form_data)):
-    from prodops.operations import add_user as add, list_users
+    from prodops.operations import add_user as add
 
     try:
         add(_ws(request), data.get("email", ""), data.get("role", ""), data.get("password") or None)
     except InputError as e:
-        return page(request, "users.html", users=list_users(_ws(request)), problems=[e.message], status_code=422)
+        return _users_page(request, 422, problems=[e.message])
     return RedirectResponse("/users", status_code=303)
 
 

@@ -5,9 +5,9 @@ Errors are the same documents as the command line's `--json` errors, with a 4xx 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
@@ -77,6 +77,15 @@ class Answers(_Body):
                                                             "or N/A; empty clears it")
     notes: dict[str, str | None] = Field(default={}, description="criterion id -> a note or evidence link; empty clears it")
     submit: bool = False
+
+
+class NewToken(_Body):
+    email: str | None = Field(default=None, max_length=EMAIL_LENGTH,
+                              description="the user it acts for; absent: yourself (a viewer: only yourself)")
+    name: str | None = Field(default=None, max_length=NAME_LENGTH, description="what it is for")
+    scope: Literal["read", "role"] = Field(default="read", description="read: read-only, whatever the user's role; "
+                                           "role: with the user's role (a viewer's tokens are read-only)")
+    expires_in_days: int = Field(default=90, ge=1, le=366, description="days until it stops working")
 
 
 def _ws(request: Request):
@@ -223,6 +232,47 @@ def remind(request: Request, campaign_id: Id, who: Caller = Depends(api_admin)) 
 
     done = reminded(_ws(request), _model(request), outbox(request), campaign_id, who.user.email)
     return {"sent": done.sent, "failed": done.failed, "errors": done.errors[:20]}
+
+
+@router.get(v1 + "/tokens")
+def list_tokens(request: Request, who: Caller = Depends(api_viewer),
+                email: str | None = Query(default=None, max_length=EMAIL_LENGTH,
+                                          description="only this user's (an admin's choice; a viewer sees their own)")
+                ) -> list[dict]:
+    """API tokens: an admin's every user's, a viewer's their own; never the token itself."""
+    from prodops.operations import list_tokens as found
+
+    return [t.document() for t in found(_ws(request), email, by=who.user)]
+
+
+@router.post(v1 + "/tokens", status_code=201)
+def create_token(request: Request, body: NewToken, who: Caller = Depends(api_viewer)) -> dict:
+    """A new API token, under `token`: shown only here (only its hash is kept)."""
+    from prodops.operations import create_token as create
+
+    made, token = create(_ws(request), body.email or who.user.email, body.name, scope=body.scope,
+                         days=body.expires_in_days, by=who.user)
+    return {**made.document(), "token": token}
+
+
+@router.delete(v1 + "/tokens/{token_id}", status_code=204)
+def revoke_token(request: Request, token_id: Id, who: Caller = Depends(api_viewer)) -> Response:
+    """Revoke a token: it stops working at once. An admin any; a viewer their own (another's: 404)."""
+    from prodops.operations import revoke_token as revoke
+
+    revoke(_ws(request), token_id, by=who.user)
+    return Response(status_code=204)
+
+
+@router.get(v1 + "/audit")
+def audit(request: Request, who: Caller = Depends(api_admin),
+          limit: int = Query(default=100, ge=1, le=1000), before: int | None = Query(default=None, ge=1, le=2**63 - 1),
+          action: str | None = Query(default=None, max_length=50), actor: str | None = Query(default=None, max_length=320)
+          ) -> list[dict]:
+    """The audit trail, newest first; `before` an entry's id for the page of older ones."""
+    from prodops.operations import audit_trail, entry_document
+
+    return [entry_document(e) for e in audit_trail(_ws(request), limit, before, action=action, actor=actor)]
 
 
 def _answers(found) -> dict:

@@ -50,7 +50,7 @@ def build(settings: Settings) -> FastAPI:
     from prodops.core.report.model import criteria_document
     from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
-    from prodops.shells.web import account, admin, api, challenge, lifecycle, respond, sso
+    from prodops.shells.web import account, accounts, admin, api, challenge, lifecycle, respond, sso
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   lifespan=_lifespan,
@@ -146,6 +146,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(sso.router)
     app.include_router(account.router)
+    app.include_router(accounts.router)
     app.include_router(lifecycle.router)
     return app
 

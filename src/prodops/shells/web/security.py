@@ -26,6 +26,11 @@ CSRF_HEADER = "X-CSRF-Token"
 class Caller:
     user: User
     session: Session | None  # None when calling with an API token
+    scope: str = "role"  # an API token's: "read" may change nothing, whatever the user's role
+
+
+READ_ONLY = ("this API token is read-only (scope read): it may not change anything; create a token with the scope "
+             "role for this")
 
 
 def client(request: Request) -> str:
@@ -62,17 +67,21 @@ def current_session(request: Request):
 
 
 def caller(request: Request) -> Caller | None:
-    """Who is asking (also who acts in the audit trail), or None."""
-    from prodops.operations import token_user
+    """Who is asking (also who acts in the audit trail), or None. Every page and API route that
+    needs a user comes here (through viewer or api_viewer), so this is the one place where a
+    read-only API token is refused any state change, whatever its user's role."""
+    from prodops.operations import token_caller
     from prodops.operations.audit import current
 
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        user = token_user(request.app.state.ws, auth[7:].strip())
-        if user is None:
-            raise Refused("login", "the API token is not valid")
-        current().actor = user.email
-        return Caller(user, None)
+        bearer = token_caller(request.app.state.ws, auth[7:].strip())
+        if bearer is None:
+            raise Refused("login", "the API token is not valid (unknown, revoked or expired)")
+        current().actor = bearer.user.email
+        if bearer.scope != "role" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise Refused("forbidden", READ_ONLY)
+        return Caller(bearer.user, None, bearer.scope)
     found = current_session(request)
     if found is not None:
         current().actor = found.user.email
