@@ -46,7 +46,7 @@ def build(settings: Settings) -> FastAPI:
     from prodops.core.report.model import criteria_document
     from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
-    from prodops.shells.web import admin, api, challenge, lifecycle, respond
+    from prodops.shells.web import admin, api, challenge, lifecycle, passwords, respond
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   lifespan=_lifespan,
@@ -130,6 +130,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(admin.router)
     app.include_router(lifecycle.router)
+    app.include_router(passwords.router)
     return app
 
 
