@@ -16,9 +16,10 @@ from tests.pgserver import free_port
 class Server:
     """The app served by uvicorn in a thread, on a free port of 127.0.0.1."""
 
-    def __init__(self, db: str):
+    def __init__(self, db: str, smtp: str | None = None):
+        """`smtp`: the mail server's URL; the app's public address is then its own (reset links)."""
         self.port = free_port()
-        self.app = create_app(Settings(db=db))
+        self.app = create_app(Settings(db=db, smtp=smtp, base_url=f"http://127.0.0.1:{self.port}" if smtp else None))
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

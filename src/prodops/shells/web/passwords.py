@@ -72,7 +72,7 @@ def change(request: Request, who: Caller = Depends(viewer), data: dict = Depends
         if e.retry_after:
             refused.headers["Retry-After"] = str(e.retry_after)
         return refused
-    ended_words = {0: "you were signed in nowhere else", 1: "your 1 other session has ended"}.get(
+    ended_words = {0: "no other session of yours was open", 1: "your 1 other session has ended"}.get(
         ended, f"your {ended} other sessions have ended")
     return _change_page(request, who, notice=f"Your password is changed; {ended_words}.")
 
