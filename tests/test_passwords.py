@@ -404,3 +404,15 @@ def test_a_reset_is_checked_like_any_new_password(mailing):
     weak = reset(app, link, "123456789012")
     assert weak.status_code == 422 and "too easy to guess" in weak.text
     assert reset(app, link).status_code == 303  # the link still works after a refused password
+
+
+def test_removing_or_erasing_a_user_takes_their_reset_links(db_url, clock):
+    with Workspace.open(db_url) as ws:
+        for who in ("ann@example.com", "bo@example.com"):
+            operations.add_user(ws, who, "viewer", PASSWORD)
+            account = ws.access.account(who)
+            ws.access.add_reset(operations.access.digest(who), account.id, clock.now(), clock.now() + dt.timedelta(hours=1))
+        operations.remove_user(ws, "ann@example.com")
+        operations.erase_person(ws, "bo@example.com")
+        with ws.engine.connect() as conn:  # SQLite enforces no foreign key: the repositories delete them
+            assert conn.execute(sa.text("SELECT count(*) FROM password_resets")).scalar() == 0
