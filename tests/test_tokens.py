@@ -50,6 +50,7 @@ NEEDS_NO_USER = {
     ("POST", "/r/{token}/save/{criterion}"), ("POST", "/r/{token}/submit"), ("POST", "/r/{token}/{number}"),
     ("POST", "/challenge/guess"), ("POST", "/challenge/hard"), ("POST", "/challenge/practice"),
     ("PUT", "/api/v1/respond/{token}"), ("POST", "/login"), ("POST", "/login/code"),
+    ("POST", "/password/forgot"), ("POST", "/password/reset/{token}"),
 }
 
 

@@ -198,3 +198,4 @@ class Letter:
     subject: str
     text: str
     link: str
+    button: str = "Open your assessment"  # the words of that button

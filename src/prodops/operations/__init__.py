@@ -50,6 +50,9 @@ if TYPE_CHECKING:  # what each name is, for mypy and editors; at run time __geta
         set_reminders, set_template, set_webhook, tick
     )
     from prodops.operations.organizations import organization_for
+    from prodops.operations.passwords import (
+        change_password, request_reset, reset_password, reset_user, resets_by_mail, set_password
+    )
     from prodops.operations.people import Erased, apply_retention, erase_person, export_person
     from prodops.operations.reports import (
         Drawing, FigureRecords, OrganizationView, Report, commentary_text, draw_report, figure_records,
@@ -83,6 +86,8 @@ _WHERE = {
     **dict.fromkeys(("SETTINGS", "Brand", "Event", "add_event", "brand", "change_setting", "events", "parse_date",
                      "read_settings", "remove_event", "scope_settings", "set_brand", "value_options"), "settings"),
     **dict.fromkeys(("organization_for",), "organizations"),
+    **dict.fromkeys(("change_password", "request_reset", "reset_password", "reset_user", "resets_by_mail",
+                     "set_password"), "passwords"),
     **dict.fromkeys(("Acting", "acting", "audit_actions", "audit_lines", "audit_trail", "entry_document", "record"),
                     "audit"),
     **dict.fromkeys(("history_document",), "reading"),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from prodops import clock
 from prodops.core.errors import InputError, Refused
+from prodops.core.passwords import LENGTH, problems
 from prodops.core.safe_text import EMAIL_LENGTH, checked_text, is_email
 from prodops.operations.audit import current, record
 from prodops.store.access import Account, TokenListed
@@ -27,13 +28,10 @@ if TYPE_CHECKING:
     from prodops.store import Workspace
 
 ROLES = ("admin", "viewer")  # admin: changes things; viewer: reads dashboards and reports
-PASSWORD_LENGTH = (12, 1024)  # ASVS 2.1: at least 12 characters; long passphrases welcome
+PASSWORD_LENGTH = LENGTH  # ASVS 2.1: at least 12 characters; long passphrases welcome (core.passwords)
 SESSION_IDLE = dt.timedelta(minutes=30)  # ASVS 3.3.2 (level 2): idle sessions end...
 SESSION_LIFE = dt.timedelta(hours=12)  # ...and every session ends after 12 hours
-# attempts per client, then per e-mail, in LIMIT_SECONDS; the client first, so that one client past
-# its limit cannot go on counting (and locking) other people's e-mails
-LOGIN_LIMITS = (("login-client", 30), ("login", 10))
-LIMIT_SECONDS = 900
+# failed sign-ins are counted and slowed by operations.passwords (attempt, failed, forgive)
 MAX_WINDOW = 3600  # no limit counts over a longer time: older counts are deleted
 TOKEN_PREFIX = "pdo_"
 TOKEN_SCOPES = ("read", "role")  # read-only, or the user's role
@@ -105,10 +103,8 @@ def add_user(ws: Workspace, email: str, role: str, password: str | None) -> User
     email = _email(email)
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}; the roles are {', '.join(ROLES)}")
-    if password is not None:
-        low, high = PASSWORD_LENGTH
-        if not low <= len(password) <= high:
-            raise InputError(f"the password is {len(password)} characters long; it must be {low} to {high:,}")
+    if password is not None and (found := problems(password, email)):
+        raise InputError(found[0])
     hashed = None if password is None else _hasher().hash(password)
     added = ws.access.add(email, role, hashed, clock.now())
     if added is None:
@@ -262,8 +258,7 @@ def token_user(ws: Workspace, token: str) -> User | None:
 def login(ws: Workspace, email: str, password: str, client: str) -> Session | Pending:
     """Signing in with a password: a new session for the user; for a user with two-step sign-in
     on, a sign-in awaiting its code instead (operations.mfa.finish_sign_in starts the session). Or
-    Refused ("login" for a wrong e-mail or password alike, "too_many" past the limits per e-mail
-    and per client)."""
+    Refused as `check_password` says."""
     from prodops.operations.mfa import hold_sign_in
 
     account = check_password(ws, email, password, client)
@@ -271,21 +266,23 @@ def login(ws: Workspace, email: str, password: str, client: str) -> Session | Pe
 
 
 def check_password(ws: Workspace, email: str, password: str, client: str) -> Account:
-    """The first step of signing in: the account whose password this is (within the rate
-    limits), or Refused as `login` says."""
+    """The first step of signing in: the account whose password this is, or Refused ("login" for a
+    wrong e-mail or password alike, "too_many" while a delay runs after failures for this e-mail
+    from this client, or from this client: operations.passwords). Attempts refused during a delay
+    are not recorded: a flood of them would only fill the trail; the failure that began the delay
+    is ("sign-in slowed")."""
+    from prodops.operations.passwords import attempt, failed, forgive
+
     email = (email or "").strip().lower()[:EMAIL_LENGTH]
-    try:
-        for kind, allowed in LOGIN_LIMITS:
-            check_rate(ws, f"{kind}:{email if kind == 'login' else client}", allowed, LIMIT_SECONDS)
-    except Refused:
-        record(ws, "sign-in refused", email, reason="too many attempts")
-        raise
+    tried = attempt(ws, email, client)
     account = ws.access.account(email)
     stored = account.password_hash if account is not None and account.password_hash else None
     ok = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy())
     if not ok or stored is None or account is None:
         record(ws, "sign-in failed", email, reason="wrong e-mail or password")
+        failed(ws, tried)
         raise Refused("login", "wrong e-mail or password")
+    forgive(ws, tried)
     return account
 
 

@@ -108,7 +108,7 @@ def _html(letter: Letter) -> str:
             paragraphs.append(f"<p>{before}</p>" if before else "")
             paragraphs.append(f'<p><a href="{html.escape(letter.link)}" style="display:inline-block;padding:10px 16px;'
                               'background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:4px">'
-                              'Open your assessment</a></p>'
+                              f'{html.escape(letter.button)}</a></p>'
                               f'<p style="font-size:12px;color:#555">Or copy this address: {html.escape(letter.link)}</p>')
         else:
             paragraphs.append("<p>" + html.escape(p.strip()).replace("\n", "<br>") + "</p>")

@@ -1161,6 +1161,24 @@ def users_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         typer.echo(f"{u.email}\t{u.role}\t{'password' if u.has_password else 'API tokens only'}")
 
 
+@users_app.command("password")
+def users_password(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from standard input (one line); required, so that it never shows in the command line or the shell's history.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Set a user's password (when they forgot it and no mail server sends reset links); every session of theirs ends."""
+    from prodops.operations import set_password
+
+    if not password_stdin:
+        raise InputError("give the new password on standard input with --password-stdin "
+                         "(e.g. `prodops users password ann@example.com --password-stdin < file`)")
+    password = sys.stdin.readline().rstrip("\r\n")
+    with _workspace(db, create=False) as ws:
+        user, ended = set_password(ws, email, password)
+    typer.echo(f"set the password of {user.email}; {ended} session(s) of theirs ended", err=True)
+
+
 @users_app.command("remove")
 def users_remove(email: Annotated[str, typer.Argument(help="The user's e-mail address.")], db: DbOpt = None) -> None:
     """Remove a user, their sessions and their API tokens."""

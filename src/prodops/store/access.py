@@ -4,14 +4,16 @@ Secrets (session ids, API tokens) are kept only as their hashes: the callers has
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from prodops.core.passwords import Count
 from prodops.store.dialects import aware, dialect_insert
-from prodops.store.tables import (api_tokens, challenge_games, mfa_secrets, pending_sign_ins, rate_limits, recovery_codes,
-                                  sessions, users)
+from prodops.store.tables import (api_tokens, challenge_games, mfa_secrets, password_resets, pending_sign_ins,
+                                  rate_limits, recovery_codes, sessions, sign_in_failures, users)
 
 if TYPE_CHECKING:
     from prodops.store.workspace import Workspace
@@ -99,7 +101,7 @@ class Access:
             row = conn.execute(sa.select(users).where(users.c.email == email)).one_or_none()
             if row is None:
                 return None
-            for table in (sessions, api_tokens, mfa_secrets, recovery_codes, pending_sign_ins):
+            for table in (sessions, api_tokens, mfa_secrets, recovery_codes, pending_sign_ins, password_resets):
                 conn.execute(table.delete().where(table.c.user_id == row.id))
             conn.execute(challenge_games.delete().where(challenge_games.c.player == f"user:{row.id}"))
             conn.execute(users.delete().where(users.c.id == row.id))
@@ -200,6 +202,78 @@ class Access:
             ).scalar_one()
             conn.execute(rate_limits.delete().where(rate_limits.c.window < forget_before))
         return hits
+
+    # --- passwords: failed sign-ins, changes, reset links ------------------------------------
+
+    def count_failures(self, keys: Sequence[str], now: dt.datetime,
+                       change: Callable[[dict[str, Count | None]], dict[str, tuple[Count, dt.datetime] | None] | None]
+                       ) -> None:
+        """Under a lock on the failure counts of `keys` (one transaction): `change` is given each
+        key's count (None: none kept) and returns what each becomes, with when it may be forgotten
+        (None: deleted), or None to leave them all. Every key's counts forgotten by `now` go first.
+        The lock makes two attempts at once count as two: each waits for the other's decision
+        (PostgreSQL: the rows, made first if missing, locked in key order; SQLite: its write lock)."""
+        keys = sorted(set(keys))
+        with self._ws.transaction(changes=False) as conn:
+            conn.execute(sign_in_failures.delete().where(sign_in_failures.c.forget_at <= now))
+            for key in keys:  # a row to lock: failures 0 until `change` says otherwise
+                conn.execute(dialect_insert(conn)(sign_in_failures).values(key=key, failures=0, last_at=now, forget_at=now)
+                             .on_conflict_do_nothing(index_elements=["key"]))
+            rows = conn.execute(sa.select(sign_in_failures).where(sign_in_failures.c.key.in_(keys))
+                                .order_by(sign_in_failures.c.key).with_for_update()).all()
+            kept = {r.key: Count(r.failures, aware(r.last_at)) if r.failures else None for r in rows}
+            changed = change(kept)
+            if changed is None:
+                changed = {k: None for k, v in kept.items() if v is None}  # the rows made to lock go
+            for key, value in changed.items():
+                where = sign_in_failures.c.key == key
+                if value is None:
+                    conn.execute(sign_in_failures.delete().where(where))
+                else:
+                    count, forget_at = value
+                    conn.execute(sign_in_failures.update().where(where).values(
+                        failures=count.failures, last_at=count.last, forget_at=forget_at))
+
+    def set_password(self, user_id: int, password_hash: str, keep_session: str | None) -> int:
+        """The user's new password: every session of theirs ends but `keep_session` (an id's hash),
+        and every reset link of theirs with it. The sessions ended."""
+        with self._ws.transaction(changes=False) as conn:
+            conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
+            conn.execute(password_resets.delete().where(password_resets.c.user_id == user_id))
+            ended = conn.execute(sessions.delete().where(sessions.c.user_id == user_id,
+                                                         sessions.c.id_hash != (keep_session or ""))).rowcount
+        return ended
+
+    def add_reset(self, token_hash: str, user_id: int, now: dt.datetime, expires: dt.datetime) -> None:
+        """Keep a reset link's token (its hash); everyone's expired ones are deleted meanwhile."""
+        with self._ws.transaction(changes=False) as conn:
+            conn.execute(password_resets.delete().where(password_resets.c.expires_at <= now))
+            conn.execute(password_resets.insert().values(token_hash=token_hash, user_id=user_id, created_at=now,
+                                                         expires_at=expires))
+
+    def reset(self, token_hash: str, now: dt.datetime) -> Account | None:
+        """The user of the reset link kept as `token_hash` if it has not expired by `now`, or None."""
+        with self._ws.transaction(write=False) as conn:
+            row = conn.execute(sa.select(users).join(password_resets, password_resets.c.user_id == users.c.id)
+                               .where(password_resets.c.token_hash == token_hash,
+                                      password_resets.c.expires_at > now)).one_or_none()
+        return None if row is None else _account(row)
+
+    def spend_reset(self, token_hash: str, user_id: int, password_hash: str, now: dt.datetime) -> int | None:
+        """Use the reset link kept as `token_hash` (of user #`user_id`, unexpired) once: in one
+        transaction it goes, the user's password is `password_hash`, every session and reset link of
+        theirs ends. The sessions ended, or None (and nothing changed) when the link was spent or expired
+        meanwhile."""
+        with self._ws.transaction(changes=False) as conn:
+            spent = conn.execute(password_resets.delete().where(
+                password_resets.c.token_hash == token_hash, password_resets.c.user_id == user_id,
+                password_resets.c.expires_at > now)).rowcount
+            if spent != 1:
+                return None
+            conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
+            conn.execute(password_resets.delete().where(password_resets.c.user_id == user_id))
+            ended: int = conn.execute(sessions.delete().where(sessions.c.user_id == user_id)).rowcount
+        return ended
 
 
 def _listed() -> sa.Select:

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from prodops.store.dialects import aware
 from prodops.store.tables import (answers, api_tokens, assessments, campaigns, commentary, deliveries, erasures,
-                                  invite_answers, invite_links, invites, investment_changes, mfa_secrets, pending_sign_ins,
-                                  rate_limits, recovery_codes, respondents, sessions, time_survey, users, workspace_keys)
+                                  invite_answers, invite_links, invites, investment_changes, mfa_secrets, password_resets,
+                                  pending_sign_ins, rate_limits, recovery_codes, respondents, sessions, time_survey, users,
+                                  workspace_keys)
 
 if TYPE_CHECKING:
     from prodops.store.workspace import Workspace
@@ -142,7 +143,7 @@ class People:
                 _cut_loose(conn, aid, who, anonymous)
                 conn.execute(erasures.insert().values(assessment_id=aid, on=on, at=now))
             account_ids = sa.select(users.c.id).where(sa.func.lower(users.c.email) == mail)
-            for table in (sessions, api_tokens, mfa_secrets, recovery_codes, pending_sign_ins):
+            for table in (sessions, api_tokens, mfa_secrets, recovery_codes, pending_sign_ins, password_resets):
                 conn.execute(table.delete().where(table.c.user_id.in_(account_ids)))
             account = conn.execute(users.delete().where(sa.func.lower(users.c.email) == mail)).rowcount
             conn.execute(rate_limits.delete().where(sa.func.lower(rate_limits.c.key) == f"login:{mail}"))

@@ -317,6 +317,26 @@ rate_limits = sa.Table(
     sa.Column("hits", sa.Integer, nullable=False),
 )
 
+# failed sign-ins (core.passwords): one row per (e-mail, client) and one per client, each keyed by a
+# SHA-256 (never an e-mail or an address in clear); a row goes once its count has faded (forget_at)
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", _when, nullable=False),  # the latest failure counted
+    sa.Column("forget_at", _when, nullable=False),
+)
+sa.Index("ix_sign_in_failures_forget_at", sign_in_failures.c.forget_at)
+
+# a password reset link's token (its SHA-256: the link itself is only in the e-mail), used once, expiring
+password_resets = sa.Table(
+    "password_resets", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", _when, nullable=False),
+    sa.Column("expires_at", _when, nullable=False),
+)
+
 # --- the Knowledge Challenge: players without an account, and every game played ---
 
 challenge_guests = sa.Table(

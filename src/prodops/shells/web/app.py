@@ -50,7 +50,7 @@ def build(settings: Settings) -> FastAPI:
     from prodops.core.report.model import criteria_document
     from prodops.core.safe_text import EMAIL_LENGTH, NAME_LENGTH
     from prodops.store import Workspace
-    from prodops.shells.web import account, accounts, admin, api, challenge, lifecycle, respond, sso
+    from prodops.shells.web import account, accounts, admin, api, challenge, lifecycle, passwords, respond, sso
 
     app = FastAPI(title="prodops-maturity", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   lifespan=_lifespan,
@@ -148,6 +148,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(account.router)
     app.include_router(accounts.router)
     app.include_router(lifecycle.router)
+    app.include_router(passwords.router)
     return app
 
 

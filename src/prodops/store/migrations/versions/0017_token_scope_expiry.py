@@ -5,14 +5,14 @@ Tokens made before it keep the user's role and no expiry (NULL): they are listed
 replace it" so an admin can revoke them for new ones.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
