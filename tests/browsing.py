@@ -3,8 +3,10 @@ accessibility scan."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
@@ -49,3 +51,11 @@ def serious(page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")]
+
+
+def shoot(page, name: str, full_page: bool = True) -> None:
+    """A screenshot to look at, in the folder $PRODOPS_SHOTS names (none without it)."""
+    folder = os.environ.get("PRODOPS_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)

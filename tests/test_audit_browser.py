@@ -6,7 +6,6 @@ for a person to look at."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,11 +18,10 @@ from playwright.sync_api import expect  # noqa: E402
 from prodops import operations  # noqa: E402
 from prodops.operations.audit import acting  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
-from tests.browsing import Server, serious  # noqa: E402
+from tests.browsing import Server, serious, shoot  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 PHONE, LAPTOP = 390, 1280
-SHOTS = Path("/tmp/shots-audit")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +51,6 @@ def sign_in(page, server, email="admin@example.com"):
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])
 def test_the_audit_page_reads_at_both_widths_and_passes_the_scan(browser, server, width):
-    SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900})
     sign_in(page, server)
     page.get_by_role("link", name="Audit").click()
@@ -61,7 +58,7 @@ def test_the_audit_page_reads_at_both_widths_and_passes_the_scan(browser, server
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     expect(page.locator("table.audit")).to_contain_text('<script>alert("x")</script>@evil.example')  # as text
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width  # nothing wider than the screen
-    page.screenshot(path=str(SHOTS / f"audit-{width}.png"), full_page=True)
+    shoot(page, f"audit-{width}")
     assert serious(page) == []
     page.select_option("#f-action", "campaign reopened")
     page.get_by_role("button", name="Filter").click()
@@ -75,7 +72,6 @@ def test_the_audit_page_reads_at_both_widths_and_passes_the_scan(browser, server
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])
 def test_a_token_is_made_shown_once_and_revoked_in_the_browser(browser, server, width):
-    SHOTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     sign_in(page, server, "viewer@example.com")
@@ -85,7 +81,7 @@ def test_a_token_is_made_shown_once_and_revoked_in_the_browser(browser, server, 
     page.get_by_role("button", name="Create token").click()
     shown = page.get_by_label("The new API token")
     expect(shown).to_have_value(re.compile(r"^pdo_"))
-    page.screenshot(path=str(SHOTS / f"account-token-{width}.png"), full_page=True)
+    shoot(page, f"account-token-{width}")
     assert serious(page) == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
     page.goto(server.url + "/account")
@@ -99,6 +95,6 @@ def test_a_token_is_made_shown_once_and_revoked_in_the_browser(browser, server, 
     sign_in(admin, server)
     admin.goto(server.url + "/users#tokens")
     expect(admin.locator("#tokens")).to_contain_text("nightly export")
-    admin.screenshot(path=str(SHOTS / f"users-tokens-{width}.png"), full_page=True)
+    shoot(admin, f"users-tokens-{width}")
     assert serious(admin) == []
     context.close()

@@ -65,7 +65,8 @@ def test_a_forgotten_password_is_reset_by_the_emailed_link(browser, tmp_path, wi
             page.fill("#password", NEW)
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(server.url + "/campaigns")
-            page.get_by_role("link", name="Password").click()
+            page.get_by_role("link", name="Account").click()
+            page.get_by_role("link", name="Change your password").click()
             page.wait_for_url(server.url + "/password")
             found["/password"] = serious(page)
             page.goto(link)  # used once

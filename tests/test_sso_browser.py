@@ -4,7 +4,6 @@ the provider's own page, and back signed in. Screenshots go to /tmp/shots-sso/ t
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,10 @@ require_browser()
 
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.browsing import Server, serious  # noqa: E402
+from tests.browsing import Server, serious, shoot  # noqa: E402
 from tests.oidc_provider import CLIENT_ID, OpenIdProvider  # noqa: E402
 
 PHONE, LAPTOP = 390, 1280
-SHOTS = Path("/tmp/shots-sso")
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +55,21 @@ def sso_only(tmp_path_factory, idp):
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])
 def test_signing_in_through_the_provider(browser, server, idp, width):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 860})
     page = context.new_page()
     page.goto(server.url + "/login")
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
-    page.screenshot(path=SHOTS / f"login-{width}.png", full_page=True)
+    shoot(page, f"sso-login-{width}")
     assert serious(page) == []
     page.get_by_role("link", name="Sign in with Test IdP").click()
     page.wait_for_url(f"{idp.url}/authorize?*")
     expect(page.get_by_role("heading", name="Sign in to prodops-maturity")).to_be_visible()
-    page.screenshot(path=SHOTS / f"provider-{width}.png", full_page=True)
+    shoot(page, f"sso-provider-{width}")
     page.get_by_label("Ann Admin <ann@acme.example>").check()
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(server.url + "/campaigns")
     expect(page.locator(".who")).to_have_text("ann@acme.example · admin")
-    page.screenshot(path=SHOTS / f"signed-in-{width}.png")
+    shoot(page, f"sso-signed-in-{width}", full_page=False)
     context.close()
 
 
@@ -86,7 +83,7 @@ def test_a_refusal_is_a_clear_page_to_sign_in_again(browser, server, idp):
     page.wait_for_url(server.url + "/login/sso/callback?*")
     expect(page.get_by_role("alert")).to_have_text("eve@elsewhere.example: accounts of elsewhere.example may not sign in here")
     expect(page.get_by_role("link", name="Sign in with Test IdP")).to_be_visible()
-    page.screenshot(path=SHOTS / f"refused-{PHONE}.png", full_page=True)
+    shoot(page, f"sso-refused-{PHONE}")
     assert serious(page) == []
     context.close()
 
@@ -98,6 +95,6 @@ def test_with_password_sign_in_off_the_page_has_the_button_alone(browser, sso_on
     page.goto(sso_only.url + "/login")
     expect(page.get_by_role("link", name="Sign in with Test IdP")).to_be_visible()
     expect(page.locator("input[type=password]")).to_have_count(0)
-    page.screenshot(path=SHOTS / f"login-sso-only-{width}.png", full_page=True)
+    shoot(page, f"sso-login-sso-only-{width}")
     assert serious(page) == []
     context.close()
