@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 
-from prodops.core.errors import InputError, Problem, Refused
+from prodops.core.errors import Conflict, InputError, Problem, Refused
 from prodops.shells.web import WEB_FIXES, Settings
 
 # No inline script or style anywhere: scripts and styles come from /static only. Forms post only
@@ -75,7 +75,8 @@ def build(settings: Settings) -> FastAPI:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, e: InputError):
-        return _problem(request, 422, e.message, e.document(), [p.message for p in e.problems], fix=e.fix)
+        status = 409 if isinstance(e, Conflict) else 422  # 409: the request may succeed once the workspace changes
+        return _problem(request, status, e.message, e.document(), [p.message for p in e.problems], fix=e.fix)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, e: Refused):
