@@ -140,6 +140,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(admin.router)
     app.include_router(lifecycle.router)
+    api.served_schema(app, app.state.model)
     return app
 
 
