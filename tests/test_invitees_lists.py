@@ -164,3 +164,38 @@ def test_the_api_takes_role_names_and_lists_who_it_skipped(app):
     refused = admin.post(path, json={"invitees": [{"name": "Ana", "role": "pm"}, {"name": "Di", "role": "wizard"}]})
     assert refused.status_code == 422 and "pm (Product Manager)" in refused.text
     assert [r[1] for r in invited(app, cid)] == ["Ana", "Bo", "Cy"]
+
+
+# --- how many, and their ids -------------------------------------------------------------------------
+
+def test_ids_count_on_across_lists_and_letter_cases(app):
+    """A person known by their role alone (or a name given twice) is `pm`, `pm 2`...: each id once in
+    the campaign, ignoring case, the count going on from where the last list left it."""
+    cid = new_campaign(app)
+    with Workspace.open(app.state.settings.db) as ws:
+        first = operations.invite(ws, MODEL, cid, [{"role": "pm"}, {"role": "pm"}, {"name": "Ann", "role": "pm"}])
+        then = operations.invite(ws, MODEL, cid, [{"role": "pm"}, {"name": "ANN", "email": "a2@example.com", "role": "pm"},
+                                                  {"name": "ann", "email": "a3@example.com", "role": "pm"}])
+    assert [i.invite.respondent for i in first.issued + then.issued] == ["pm", "pm 2", "Ann", "pm 3", "ANN 2", "ann 3"]
+
+
+@pytest.mark.slow
+def test_a_campaign_takes_at_most_5000_people_however_many_lists_bring_them(app):
+    """The limit is the campaign's, not one list's: a list that would pass it is refused whole (409
+    in the API: the campaign is full), so that a clone, which invites everyone at once, is taken."""
+    from prodops.core.errors import Conflict
+    from prodops.operations.campaigns import MAX_INVITEES
+
+    cid = new_campaign(app)
+    with Workspace.open(app.state.settings.db) as ws:
+        operations.invite(ws, MODEL, cid, [{"role": "pm"}] * (MAX_INVITEES - 1))
+        with pytest.raises(Conflict, match="has 4,999 invitees; 2 more would pass the 5,000 a campaign takes"):
+            operations.invite(ws, MODEL, cid, [{"role": "pm"}] * 2)
+        assert len(operations.list_invites(ws, cid)) == MAX_INVITEES - 1  # nothing half-added
+        assert operations.invite(ws, MODEL, cid, [{"role": "pm"}]).issued[0].invite.respondent == "pm 5000"
+        copy = operations.clone(ws, MODEL, cid, "Q2")
+        assert len(operations.list_invites(ws, copy.id)) == MAX_INVITEES
+    admin_token, _ = tokens(app)
+    full = client(app).post(f"/api/v1/campaigns/{cid}/invites", json={"invitees": [{"role": "pm"}]},
+                            headers={"Authorization": f"Bearer {admin_token}"})
+    assert full.status_code == 409 and "a campaign takes" in full.json()["error"]

@@ -219,7 +219,7 @@ def test_the_api_runs_a_campaigns_life(mailing):
     opened = admin.post(f"/api/v1/campaigns/{cid}/schedule", headers=api).json()
     assert opened["status"] == "open" and opened["mail"]["sent"] == 1  # its day has come: open, invitations gone
     assert admin.post(f"/api/v1/campaigns/{cid}/extend", headers=api,
-                      json={"closes": "2026-12-19"}).status_code == 422  # earlier: refused
+                      json={"closes": "2026-12-19"}).status_code == 409  # earlier than its closing day: refused
     assert admin.post(f"/api/v1/campaigns/{cid}/extend", headers=api, json={"closes": "2026-12-24"}).json()["mail"]["sent"] == 1
     assert admin.post(f"/api/v1/campaigns/{cid}/remind", headers=api).json()["sent"] == 0  # written to just now
     token = link_in(inbox.messages[0].message)

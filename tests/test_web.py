@@ -466,7 +466,7 @@ def test_closing_with_no_submitted_answers_says_so(app):
     invite(app, cid, {"name": "Ana", "role": "pm"})
     browser, csrf = sign_in(app)
     page = browser.post(f"/campaigns/{cid}/close", data={"csrf": csrf, "confirm": "yes"})
-    assert page.status_code == 422 and "no one has submitted answers" in page.text
+    assert page.status_code == 409 and "no one has submitted answers" in page.text  # the state, not the request
 
 
 # --- the API ------------------------------------------------------------------------------------

@@ -91,6 +91,14 @@ class InputError(Exception):
                 "fix": _fix(self.fix)}
 
 
+class Conflict(InputError):
+    """Input that is right in itself but does not fit the workspace as it is now: nothing submitted
+    to score yet, a campaign on another model or already full, a closing day before the campaign
+    opens or not later than the one it has, no mail server to remind with. The command line says it as any InputError; the web app
+    answers 409 (the request may succeed once the state changes), keeping 422 for what is wrong
+    in the request itself."""
+
+
 def _fix(fix: Fix | None) -> dict | None:
     return None if fix is None else {"what": fix.what, "arg": fix.arg, "meaning": FIXES[fix.what]}
 

@@ -30,19 +30,12 @@ def first_control(text: str) -> str | None:
     return None if found is None else f"\\x{ord(found.group()):02x}"
 
 
-# A spreadsheet reads a cell starting with one of these as a formula ("=HYPERLINK(...)").
-FORMULA_START = "=+-@\t\r"
 # One plain address: no second recipient (a comma), no display name, no spaces.
 _EMAIL = re.compile(r"[^@\s,;:<>\"()\[\]\\]+@[^@\s,;:<>\"()\[\]\\]+\.[^@\s,;:<>\"()\[\]\\]+")
 
 
 def is_email(text: str) -> bool:
     return len(text) <= EMAIL_LENGTH and _EMAIL.fullmatch(text) is not None
-
-
-def spreadsheet_text(text: str) -> str:
-    """`text` for a CSV cell a spreadsheet will open: a leading quote keeps a formula as text."""
-    return "'" + text if text[:1] and text[0] in FORMULA_START else text
 
 
 def text_problem(text: str, what: str, length: int = NAME_LENGTH) -> str | None:

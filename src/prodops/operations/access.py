@@ -202,7 +202,7 @@ def create_token(ws: Workspace, email: str, name: str | None = None, scope: str 
     expires = now + dt.timedelta(days=lifetime)
     kept = ws.access.add_token(email, digest(token), name, now, scope=scope, expires=expires)
     if kept is None:
-        raise InputError(f"{email} is not a user; add them first")
+        raise Refused("unknown", f"{email} is not a user; add them first")
     record(ws, "token created", email, id=kept.id, name=name, scope=scope, expires=expires.isoformat(timespec="seconds"))
     return _token(kept), token
 
@@ -218,7 +218,7 @@ def list_tokens(ws: Workspace, email: str | None = None, by: User | None = None)
         return [_token(t) for t in ws.access.tokens()]
     account = ws.access.account(_email(email))
     if account is None:
-        raise InputError(f"{email} is not a user")
+        raise Refused("unknown", f"{email} is not a user")
     return [_token(t) for t in ws.access.tokens(account.id)]
 
 

@@ -25,7 +25,7 @@ from prodops import clock
 from prodops.core import participation
 from prodops.core.confidentiality import DEFAULT_THRESHOLD, Noted, Privacy, checked_threshold, shown_notes
 from prodops.core.responses import Respondent, Responses
-from prodops.core.errors import Fix, InputError, Problem, Refused
+from prodops.core.errors import Conflict, Fix, InputError, Problem, Refused
 from prodops.core.model import MaturityModel
 from prodops.core.numbers import pct
 from prodops.core.safe_text import NAME_LENGTH, checked_text
@@ -165,8 +165,8 @@ def _raise(what: str, problems: list[Problem]) -> None:
 
 def _same_model(found: CampaignRow, model: MaturityModel) -> None:
     if (found.model_id, found.model_version) != (model.id, model.version):
-        raise InputError(f"campaign #{found.id} is on model {found.model_id}@{found.model_version}, not {model.ref}; "
-                         "use that model", fix=Fix("model"))
+        raise Conflict(f"campaign #{found.id} is on model {found.model_id}@{found.model_version}, not {model.ref}; "
+                       "use that model", fix=Fix("model"))
 
 
 def _assessment_date(found: CampaignRow, today: dt.date) -> dt.date:
@@ -310,7 +310,7 @@ def progress(ws: Workspace, campaign_id: int, sees_people: bool = True, today: d
 def _responses(found: CampaignRow, submitted: list[Submitted], date: dt.date) -> Responses:
     """The submitted answers of a campaign, as an answers file would give them."""
     if not submitted:
-        raise InputError(f"no one has submitted answers to campaign #{found.id} yet; there is nothing to score")
+        raise Conflict(f"no one has submitted answers to campaign #{found.id} yet; there is nothing to score")
     respondents = tuple(Respondent(
         id=s.invite.respondent, role=s.invite.role, name=s.invite.name, team=s.invite.team,
         answers={c: g.value for c, g in s.given.items() if g.answered},
@@ -383,9 +383,9 @@ def close(ws: Workspace, model: MaturityModel, campaign_id: int, today: dt.date 
         day = _assessment_date(found, today)
         there = closing.recorded_on(day)
         if there is not None and there[1] not in (None, found.id):  # another campaign's: its answers would be lost
-            raise InputError(f"an assessment of {found.team or found.organization} on {day} is recorded already "
-                             f"(#{there[0]}, from campaign #{there[1]}); closing this campaign today would replace it "
-                             "and lose its answers: close it another day")
+            raise Conflict(f"an assessment of {found.team or found.organization} on {day} is recorded already "
+                           f"(#{there[0]}, from campaign #{there[1]}); closing this campaign today would replace it "
+                           "and lose its answers: close it another day")
         submitted = closing.submitted()
         if found.assessment_id is not None and found.threshold is not None and reopened:
             # a revision beside the result it replaces shows, by difference, the answers of who submitted since

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
-from prodops.core.errors import InputError, Refused
+from prodops.core.errors import Conflict, InputError, Refused
 from prodops.core.lifecycle import (DEFAULT_TEMPLATES, KINDS, Letter, checked_reminders, checked_template,
                                     deadline_words, due_day, due_reminder, filled, may_send, refused_move)
 from prodops.core.model import MaturityModel
@@ -70,8 +70,8 @@ def schedule(ws: Workspace, campaign_id: int, by: str | None = None) -> Campaign
     invitations go by e-mail then."""
     found, today = campaign(ws, campaign_id), clock.today()
     if found.closes is not None and found.closes < today:
-        raise InputError(f"campaign #{found.id} closes on {found.closes}, before today: give it a later closing "
-                         "day first")
+        raise Conflict(f"campaign #{found.id} closes on {found.closes}, before today: give it a later closing "
+                       "day first")
     if found.opens <= today:  # its day has come (or passed: it opens today, and its reminders count from today)
         return _move(ws, found, "schedule", {"state": "open", "opens": today}, by, "opened on its day", kind="opened")
     return _move(ws, found, "schedule", {"state": "scheduled"}, by, f"opens on {found.opens}", kind="scheduled")
@@ -82,8 +82,8 @@ def open_now(ws: Workspace, campaign_id: int, by: str | None = None) -> Campaign
     found = campaign(ws, campaign_id)
     today = clock.today()
     if found.closes is not None and found.closes < today:
-        raise InputError(f"campaign #{found.id} closes on {found.closes}, before today: give it a later closing "
-                         "day first")
+        raise Conflict(f"campaign #{found.id} closes on {found.closes}, before today: give it a later closing "
+                       "day first")
     return _move(ws, found, "open", {"state": "open", "opens": today}, by, "opened by hand", kind="opened")
 
 
@@ -91,12 +91,13 @@ def extend(ws: Workspace, campaign_id: int, closes: dt.date, by: str | None = No
     """A later closing day; those who have not submitted are told (`deliver`)."""
     found = campaign(ws, campaign_id)
     today = clock.today()
-    if closes < today or closes < found.opens:
-        raise InputError(f"the new closing day {closes} has passed or comes before the campaign opens "
-                         f"({found.opens}): choose a later one")
+    if closes < today:
+        raise InputError(f"the new closing day {closes} has passed: choose today or a later day")
+    if closes < found.opens:
+        raise Conflict(f"the new closing day {closes} comes before the campaign opens ({found.opens}): choose a later one")
     if found.closes is not None and closes <= found.closes:
-        raise InputError(f"campaign #{found.id} closes on {found.closes} already: the new closing day must be later "
-                         "(an earlier one would cut people off who were promised more time)")
+        raise Conflict(f"campaign #{found.id} closes on {found.closes} already: the new closing day must be later "
+                       "(an earlier one would cut people off who were promised more time)")
     # only a later closing day is news to tell ("extended"); a first one is "deadline set"
     return _move(ws, found, "extend", {"closes": closes}, by, closes.isoformat(),
                  kind="extended" if found.closes is not None else "deadline set")
@@ -350,7 +351,7 @@ def reminding(ws: Workspace, model: MaturityModel, campaign_id: int) -> Remindin
 def remind(ws: Workspace, model: MaturityModel, outbox: Outbox, campaign_id: int, by: str | None = None) -> Sent:
     """Remind now those who have not submitted (and were not written to within the minimum gap)."""
     if not outbox.smtp:
-        raise InputError("no mail server is set: reminders cannot be e-mailed (set the SMTP address)")
+        raise Conflict("no mail server is set: reminders cannot be e-mailed (set the SMTP address)")
     plan = reminding(ws, model, campaign_id)
     found = campaign(ws, campaign_id)
     stamp = clock.now().strftime("%Y%m%dT%H%M")

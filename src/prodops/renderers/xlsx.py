@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from prodops.core.safe_text import FORMULA_START
+from prodops.core.spreadsheet import FORMULA_START
 from openpyxl.writer.excel import ExcelWriter
 
 from prodops.renderers.files import stable_zip

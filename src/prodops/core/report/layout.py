@@ -806,6 +806,17 @@ def records_table(key: str, records: list[dict]) -> Table:
                   note=f"{counted:,} counted, {len(records) - counted:,} left out, each with the reason.")
 
 
+def records_csv(key: str, records: list[dict]) -> str:
+    """A figure's records as CSV (the web app's download): the stored values, `id` first. The
+    columns of figures (NUMERIC, and the measured values) keep their numbers; every other column,
+    text from the data people imported, is written as text a spreadsheet never runs."""
+    from prodops.core.spreadsheet import csv_document
+
+    fields = ["id", *(f for f, _, _ in RECORD_COLUMNS[key] if f != "id")]
+    numeric = {f for f, _, kind in RECORD_COLUMNS[key] if kind in NUMERIC or kind == "measured"}
+    return csv_document(fields, ([r.get(f) for f in fields] for r in records), numeric)
+
+
 def record_sections(report: dict) -> list[Section]:
     """One section per figure listing its records, counted and left out with the reasons."""
     return [Section(f"{f.name}-records", f"{f.title}: the records", tables=[records_table(f.key, f.records)],

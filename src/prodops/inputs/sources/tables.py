@@ -189,7 +189,9 @@ def table_of(kind: str) -> Table:
 
 
 def template_csv(kind: str) -> str:
-    return ",".join(table_of(kind).header) + "\n"
+    from prodops.core.spreadsheet import csv_document
+
+    return csv_document(table_of(kind).header, [])
 
 
 def read_table(kind: str, path: Path | str, data: bytes | None = None) -> pl.DataFrame:

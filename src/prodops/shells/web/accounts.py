@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 
-from prodops.core.errors import InputError
+from prodops.core.errors import InputError, Refused
 from prodops.shells.web.account import account_page
 from prodops.shells.web.app import messages, page
 from prodops.shells.web.security import Caller, Id, admin, form_data, viewer
@@ -58,6 +58,8 @@ def create_token_for(request: Request, who: Caller = Depends(admin), data: dict 
         made = _create(request, who, data, str(data.get("email", ""))[:400])
     except InputError as e:
         return _users_page(request, 422, token_problems=messages(e), token_values=data)
+    except Refused as e:  # no such user: said on the form, as a mistyped e-mail
+        return _users_page(request, 404 if e.kind == "unknown" else 403, token_problems=[e.message], token_values=data)
     return _users_page(request, 201, new_token=made)
 
 

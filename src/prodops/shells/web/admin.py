@@ -3,10 +3,8 @@ organisations' history, roadmap, value and reports, imports, users. Viewers read
 
 from __future__ import annotations
 
-import csv
 import json
 import datetime as dt
-import io
 import os
 import re
 from typing import Annotated, Any
@@ -20,7 +18,8 @@ from prodops import clock
 from prodops.core.confidentiality import DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD
 from prodops.core.errors import InputError, Refused
 from prodops.core.lifecycle import DEFAULT_REMINDERS
-from prodops.core.safe_text import NAME_LENGTH, spreadsheet_text
+from prodops.core.safe_text import NAME_LENGTH
+from prodops.core.spreadsheet import csv_document
 from prodops.shells.web.app import messages, outbox, page, personal_link
 from prodops.shells.web.security import (LOGIN_COOKIE, MFA_COOKIE, SESSION_COOKIE, Caller, Id, account_holder, admin, check_csrf,
                                   client, current_session, form_data, set_cookie, viewer)
@@ -236,13 +235,8 @@ def add_invites(request: Request, campaign_id: Id, who: Caller = Depends(admin),
 
 def _links_csv(links) -> str:
     """The new links as a CSV for a mail merge, in a data: URL (they exist only on this page)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "role", "team", "respondent", "link"])
-    for inv, url in links:
-        writer.writerow([spreadsheet_text(v) for v in (inv.name or "", inv.email or "", inv.role, inv.team or "",
-                                                       inv.respondent, url)])
-    return "data:text/csv;charset=utf-8," + quote(out.getvalue())
+    rows = ((inv.name, inv.email, inv.role, inv.team, inv.respondent, url) for inv, url in links)
+    return "data:text/csv;charset=utf-8," + quote(csv_document(["name", "email", "role", "team", "respondent", "link"], rows))
 
 
 def _send(request: Request, campaign_id: int, issued) -> str:
@@ -456,16 +450,10 @@ def _records_page(request: Request, found, base: str):
 
 def _records_csv(found) -> Response:
     """The records of a page as CSV: every field quoted, none read as a formula."""
-    from prodops.core.report.layout import RECORD_COLUMNS
+    from prodops.core.report.layout import records_csv
 
-    fields = ["id", *(f for f, _, _ in RECORD_COLUMNS[found.key] if f != "id")]
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(fields)
-    for r in found.records:
-        writer.writerow([spreadsheet_text("" if r.get(f) is None else str(r[f])) for f in fields])
     filename = f"prodops-{found.metric}-records-{found.as_of}.csv"  # nothing of the user's in the header
-    return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+    return Response(records_csv(found.key, found.records).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

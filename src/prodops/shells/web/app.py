@@ -4,7 +4,9 @@ errors worded for pages and for the API, and the routes of each area."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import re
 import threading
 from typing import Any
 from importlib.resources import files
@@ -12,11 +14,14 @@ from importlib.resources import files
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
-from prodops.core.errors import InputError, Problem, Refused
+from prodops.core.errors import Conflict, InputError, Problem, Refused
 from prodops.shells.web import WEB_FIXES, Settings
 
 # No inline script or style anywhere: scripts and styles come from /static only. Forms post only
@@ -86,7 +91,8 @@ def build(settings: Settings) -> FastAPI:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, e: InputError):
-        return _problem(request, 422, e.message, e.document(), [p.message for p in e.problems], fix=e.fix)
+        status = 409 if isinstance(e, Conflict) else 422  # 409: the request may succeed once the workspace changes
+        return _problem(request, status, e.message, e.document(), [p.message for p in e.problems], fix=e.fix)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, e: Refused):
@@ -116,13 +122,17 @@ def build(settings: Settings) -> FastAPI:
     async def enrolment_needed(request: Request, _e: EnrolmentNeeded):
         return RedirectResponse("/account", status_code=303)
 
-    @app.exception_handler(404)
-    async def not_found(request: Request, _e):
-        return _problem(request, 404, "there is nothing here")
-
-    @app.exception_handler(405)
-    async def not_allowed(request: Request, _e):
-        return _problem(request, 405, "this address does not take that kind of request")
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, e: StarletteHTTPException):
+        """What Starlette and FastAPI refuse before a route runs, worded like our own refusals, with
+        the headers they carry; a 405 says which methods the address takes (RFC 9110: Allow)."""
+        message = {404: "there is nothing here", 405: "this address does not take that kind of request",
+                   400: "the request's body cannot be read (send JSON in UTF-8)"}.get(e.status_code, str(e.detail))
+        response = _problem(request, e.status_code, message)
+        response.headers.update(e.headers or {})
+        if e.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        return response
 
     @app.exception_handler(Exception)
     async def fault(request: Request, e: Exception):
@@ -149,6 +159,7 @@ def build(settings: Settings) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(lifecycle.router)
     app.include_router(passwords.router)
+    api.served_schema(app, app.state.model)
     return app
 
 
@@ -292,6 +303,22 @@ def _problem(request: Request, status: int, message: str, document: dict | None 
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                                "problems": problems, "fix": fix}, status_code=status)
+
+
+def allowed_methods(app, path: str) -> list[str]:
+    """The methods `path` takes: those of every route whose path matches it (an address may have a
+    route per method); under a mount (the static files) GET and HEAD."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(app.routes):
+        template = route.path or ""
+        if _path_regex(template if route.methods else template + "/{path:path}").match(path):
+            methods |= set(route.methods or ("GET", "HEAD"))
+    return sorted(methods)
+
+
+@functools.lru_cache(maxsize=256)
+def _path_regex(template: str) -> re.Pattern:
+    return compile_path(template)[0]
 
 
 def personal_link(request: Request, token: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from prodops.core.errors import InputError, Refused
+from prodops.core.errors import Conflict, InputError, Refused
 from prodops.shells.web.admin import _dashboard, _date, _model, _ws
 from prodops.shells.web.app import messages, outbox, page
 from prodops.shells.web.security import Caller, Id, admin, form_data
@@ -22,7 +22,7 @@ def _back(campaign_id: int, anchor: str = "") -> RedirectResponse:
 
 def _refusal(request: Request, campaign_id: int, who: Caller, e: InputError | Refused) -> object:
     """The dashboard again, saying what was refused (422 for what was given, 409 for the state)."""
-    status = 422 if isinstance(e, InputError) else 409
+    status = 422 if isinstance(e, InputError) and not isinstance(e, Conflict) else 409
     if isinstance(e, Refused) and e.kind not in ("closed", "confidential"):
         raise e
     return _dashboard(request, campaign_id, who, status, problems=messages(e) if isinstance(e, InputError) else [e.message])
