@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prodops import clock
-from prodops.store.audit import Entry
 
 if TYPE_CHECKING:
     from prodops.store import Workspace
+    from prodops.store.audit import Entry
 
 COMMAND_LINE = "command line"
 SCHEDULER = "scheduler"
@@ -55,6 +55,8 @@ def current() -> Acting:
 
 def record(ws: Workspace, action: str, subject: str = "", **detail: Any) -> None:
     """Add what was just done to the trail, by whoever is acting."""
+    from prodops.store.audit import Entry  # here: a command that only reads never loads SQLAlchemy
+
     who = current()
     ws.audit.add(Entry(clock.now(), who.actor, action, subject, who.client, detail))
 
