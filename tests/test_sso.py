@@ -164,6 +164,34 @@ def test_new_signing_keys_are_fetched_when_a_token_names_one_not_known(db, idp, 
     assert idp.served.count("GET jwks") == 2
 
 
+def test_a_second_step_set_up_is_asked_after_single_sign_on_too(db_url, idp, apps, clock):
+    # guards `hold_sign_in(ws, account) or start_session(...)` in finish_sso and the callback's Pending branch
+    # (review finding 1): without them an admin with password and two-step sign-in got a session by SSO alone
+    import pyotp
+
+    from tests.conftest import csrf_in
+
+    with Workspace.open(db_url) as ws:
+        user = operations.add_user(ws, "ann@acme.example", "admin", PASSWORD)
+        secret = operations.start_enrolment(ws, user).secret
+        operations.confirm_enrolment(ws, user, PASSWORD, pyotp.TOTP(secret).at(clock.now()), "test")
+        operations.require_for_admins(ws, True)
+    clock.freeze(clock.now() + dt.timedelta(seconds=30))  # the next code is not the one just used
+    browser = client(apps(db_url, idp))
+    answer = sso(browser)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login/code"
+    assert "prodops_mfa=" in answer.headers["set-cookie"] and "prodops_session=" not in answer.headers["set-cookie"]
+    assert browser.get("/campaigns").headers["location"].startswith("/login")  # no session yet
+    page = browser.get("/login/code")
+    assert page.status_code == 200 and "Signing in as ann@acme.example" in page.text
+    done = browser.post("/login/code", data={"csrf": csrf_in(page.text), "code": pyotp.TOTP(secret).at(clock.now())})
+    assert done.status_code == 303 and done.headers["location"] == "/campaigns"
+    assert browser.get("/campaigns").status_code == 200
+    with Workspace.open(db_url) as ws:
+        signed = [e for e in operations.audit_trail(ws) if e.action == "signed in"]
+    assert len(signed) == 1  # only after the code
+
+
 # --- the state: known, unexpired, this browser's, used once ----------------------------------------
 
 def test_a_wrong_state_is_refused(db, idp, apps, clock):

@@ -186,14 +186,14 @@ def finish_sign_in(ws: Workspace, token: str | None, code: str, client: str) -> 
     expired, "too_many" past the limits."""
     held = pending_sign_in(ws, token)
     if held is None:
-        raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
+        raise Refused("login", "the sign-in has expired (five minutes); sign in again")
     _count(ws, held.user, client)  # still anonymous in the audit trail: the session starts the user's acts
     used = _used_code(ws, held.user.id, code, recovery=True)
     if used is None:
         record(ws, "MFA failed", held.user.email, stage="sign-in")
         raise Refused("login", "that code is not right; type the six digits your app shows now, or a recovery code")
     if not ws.mfa.release(digest(held.token)):  # finished by another request meanwhile
-        raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
+        raise Refused("login", "the sign-in has expired (five minutes); sign in again")
     account = ws.access.account(held.user.email)
     if account is None:  # removed meanwhile
         raise Refused("login", "wrong e-mail or password")

@@ -11,7 +11,8 @@ from the discovery document, again when a token names a key not known), its issu
 audience, times that hold by `prodops.clock` (a minute of leeway) and our nonce. Then the e-mail must
 be verified and of an allowed domain, and a rule on one claim (groups, roles) gives the role. A user
 of that e-mail is found or made (without a password), their role follows the claim at every sign-in,
-and a session starts as a password's does (`access.start_session`). Every refusal is recorded in
+and a session starts as a password's does (`access.start_session`); a user who set up two-step
+sign-in (for their password) is asked its code first, as after a password (`mfa.hold_sign_in`). Every refusal is recorded in
 the audit trail with its reason and answered with words, never with a token.
 
 Outbound calls go only to the configured provider: https (http only on 127.0.0.1 or localhost, for
@@ -35,6 +36,7 @@ from prodops.core.errors import InputError, Problem, Refused
 from prodops.core.safe_text import EMAIL_LENGTH, is_email
 from prodops.operations.access import ROLES, Session, check_rate, digest, new_secret, start_session
 from prodops.operations.audit import record
+from prodops.operations.mfa import Pending, hold_sign_in
 from prodops.store.sso import KeptSignIn
 
 if TYPE_CHECKING:
@@ -339,9 +341,10 @@ def start_sso(ws: Workspace, provider: Provider, redirect_uri: str, client: str)
 
 
 def finish_sso(ws: Workspace, provider: Provider, state: str | None, code: str | None, error: str | None,
-               browser: str | None) -> Session:
-    """The provider's answer to a sign-in this browser started: a new session, or Refused ("login"
-    when the answer does not check out, "forbidden" when the person may not use this app)."""
+               browser: str | None) -> Session | Pending:
+    """The provider's answer to a sign-in this browser started: a new session (a sign-in awaiting
+    its code, for a user with two-step sign-in on), or Refused ("login" when the answer does not
+    check out, "forbidden" when the person may not use this app)."""
     if not state or len(state) > 100:
         _refuse(ws, "no state", "the answer from the sign-in service is not one this app asked for; sign in again")
     kept = ws.sso.take(digest(state))  # taken once: a second answer with this state finds nothing
@@ -365,7 +368,8 @@ def finish_sso(ws: Workspace, provider: Provider, state: str | None, code: str |
     tokens = _exchange(ws, provider, found, code, kept)
     claims = _id_token(ws, provider, found, tokens, kept.nonce)
     email, role = _who(ws, provider.settings, found, claims)
-    return start_session(ws, _account(ws, email, role), "sso")
+    account = _account(ws, email, role)
+    return hold_sign_in(ws, account) or start_session(ws, account, "sso")
 
 
 def _refuse(ws: Workspace, reason: str, message: str, email: str = "", kind: str = "login") -> NoReturn:

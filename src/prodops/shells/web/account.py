@@ -130,7 +130,7 @@ def code(request: Request, data: dict = Depends(form_data)):
 
     held = _held(request)
     if held is None:
-        raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
+        raise Refused("login", "the sign-in has expired (five minutes); sign in again")
     check_csrf(request, data.get("csrf"), held.csrf)
     field = "recovery" if data.get("kind") == "recovery" else "code"
     try:
