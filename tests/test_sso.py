@@ -142,6 +142,19 @@ def test_the_role_follows_the_claim_at_every_sign_in_and_the_change_is_recorded(
     assert changed == [{"role": "viewer", "was": "admin", "method": "sso"}]
 
 
+def test_what_a_sign_in_does_to_the_user_is_recorded_as_their_act(db_url, idp, apps, clock):
+    # guards `current().actor = email` in _account (review finding 7a): a user added or a role changed by a
+    # sign-in was recorded as done by "anonymous", which hides who the change came from
+    app = apps(db_url, idp)
+    assert sso(client(app), "ann").status_code == 303
+    idp.users["ann"]["groups"] = ["prodops-viewers"]
+    assert sso(client(app), "ann").status_code == 303
+    with Workspace.open(db_url) as ws:
+        acts = [(e.actor, e.action) for e in reversed(operations.audit_trail(ws))]
+    assert acts == [("ann@acme.example", "user added"), ("ann@acme.example", "signed in"),
+                    ("ann@acme.example", "role changed"), ("ann@acme.example", "signed in")]
+
+
 def test_a_user_with_a_password_signing_in_by_sso_keeps_it(db, idp, apps, clock):
     with Workspace.open(db) as ws:
         operations.add_user(ws, "vic@acme.example", "viewer", PASSWORD)

@@ -35,7 +35,7 @@ from prodops import clock
 from prodops.core.errors import InputError, Problem, Refused
 from prodops.core.safe_text import EMAIL_LENGTH, is_email
 from prodops.operations.access import ROLES, Session, check_rate, digest, new_secret, start_session
-from prodops.operations.audit import record
+from prodops.operations.audit import current, record
 from prodops.operations.mfa import Pending, hold_sign_in
 from prodops.store.sso import KeptSignIn
 
@@ -492,12 +492,14 @@ def _who(ws: Workspace, s: SsoSettings, found: Discovered, claims: dict[str, Any
 
 def _account(ws: Workspace, email: str, role: str | None) -> Account:
     """The user of `email`, made at their first sign-in (without a password), with the role the
-    claim gives now; `role` None: only a user added before may sign in, with their own role."""
+    claim gives now; `role` None: only a user added before may sign in, with their own role. What is
+    done to the user is recorded as their own act (the provider vouched for them), not an anonymous one."""
     account = ws.access.account(email)
     if account is None:
         if role is None:
             _refuse(ws, "not a user", f"{email} is not a user here; ask an admin to add you", email, kind="forbidden")
         assert role in ROLES
+        current().actor = email
         account = ws.access.add(email, role, None, clock.now())
         if account is not None:
             record(ws, "user added", email, role=role, password=False, method="sso")
@@ -506,6 +508,7 @@ def _account(ws: Workspace, email: str, role: str | None) -> Account:
             assert account is not None
     if role is not None and account.role != role:
         was = account.role
+        current().actor = email
         account = ws.access.set_role(email, role) or account
         record(ws, "role changed", email, role=role, was=was, method="sso")
     return account
