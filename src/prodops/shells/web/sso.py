@@ -55,7 +55,8 @@ def callback(request: Request, state: str | None = None, code: str | None = None
 
     provider = _provider(request)
     try:
-        made = finish_sso(request.app.state.ws, provider, state, code, error, request.cookies.get(SSO_COOKIE))
+        made = finish_sso(request.app.state.ws, provider, state, code, error, request.cookies.get(SSO_COOKIE),
+                          client(request))
     except Refused as e:
         return _refused(request, e)
     if isinstance(made, Pending):  # two-step sign-in: no session until the code (shells.web.account)
