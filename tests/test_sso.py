@@ -56,7 +56,8 @@ def apps():
     made = []
 
     def make(db: str, idp: OpenIdProvider, password_sign_in: bool = True, **given):
-        app = create_app(Settings(db=db, sso=settings_for(idp, **given), password_sign_in=password_sign_in, tick_seconds=0))
+        app = create_app(Settings(db=db, sso=settings_for(idp, **given), password_sign_in=password_sign_in,
+                                  base_url="http://testserver", tick_seconds=0))
         made.append(app)
         return app
 
@@ -422,11 +423,11 @@ def test_without_sso_there_is_no_button_and_no_sso_address(db):
 
 ENV = {"PRODOPS_OIDC_DISCOVERY_URL": "https://idp.acme.example/.well-known/openid-configuration",
        "PRODOPS_OIDC_CLIENT_ID": "prodops", "PRODOPS_OIDC_CLIENT_SECRET": "s3cret",
-       "PRODOPS_OIDC_ALLOWED_DOMAINS": "acme.example"}
+       "PRODOPS_OIDC_ALLOWED_DOMAINS": "acme.example", "PRODOPS_BASE_URL": "https://assess.acme.example"}
 
 
 def from_env(monkeypatch, **env):
-    for name in [k for k in __import__("os").environ if k.startswith(("PRODOPS_OIDC_", "PRODOPS_PASSWORD"))]:
+    for name in [k for k in __import__("os").environ if k.startswith(("PRODOPS_OIDC_", "PRODOPS_PASSWORD", "PRODOPS_BASE_URL"))]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -479,6 +480,25 @@ def test_serve_refuses_a_wrong_setting_with_exit_2(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_sso_needs_the_public_address_set(monkeypatch, tmp_path, idp):
+    # guards the base URL required with SSO in Settings (review finding 11): without it the redirect URI came
+    # from the request's Host header, which the sender chooses
+    with pytest.raises(InputError, match="single sign-on needs the public address"):
+        Settings(db=str(tmp_path / "w.db"), sso=settings_for(idp))
+    with pytest.raises(InputError, match=r"PRODOPS_BASE_URL \(--base-url\)"):
+        from_env(monkeypatch, **{k: v for k, v in ENV.items() if k != "PRODOPS_BASE_URL"})
+    done = run_process("serve", "--db", str(tmp_path / "w.db"), env={k: v for k, v in ENV.items() if k != "PRODOPS_BASE_URL"})
+    assert done.returncode == 2 and "single sign-on needs the public address" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    # set, it is the only address used: a forged Host header changes nothing
+    app = create_app(Settings(db=str(tmp_path / "w.db"), sso=settings_for(idp), base_url="https://assess.acme.example",
+                              tick_seconds=0))
+    answer = client(app).get("/login/sso", headers={"Host": "evil.example"})
+    assert parse_qs(urlsplit(answer.headers["location"]).query)["redirect_uri"] == \
+        ["https://assess.acme.example/login/sso/callback"]
+    app.state.ws.close()
+
+
 # --- the provider's document: its issuer, and calls only to its own host ---------------------------
 
 @pytest.mark.parametrize(("changes", "words"), [
@@ -506,7 +526,7 @@ def test_a_provider_named_in_the_settings_may_keep_its_endpoints_elsewhere(idp):
 
 def test_a_provider_that_does_not_answer_is_said_on_the_page(db, idp, clock):
     silent = sso_settings(f"http://127.0.0.1:{free_port()}", CLIENT_ID, "a secret", "acme.example")
-    app = create_app(Settings(db=db, sso=silent, tick_seconds=0))
+    app = create_app(Settings(db=db, sso=silent, base_url="http://testserver", tick_seconds=0))
     refused(client(app).get("/login/sso"), 401, "the sign-in service cannot be used now")
     app.state.ws.close()
     assert failures(db) == [{"method": "sso", "reason": "provider unavailable"}]

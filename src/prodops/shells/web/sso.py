@@ -38,7 +38,7 @@ def start(request: Request):
     from prodops.operations import start_sso
 
     provider = _provider(request)
-    base = request.app.state.settings.base_url or str(request.base_url)
+    base = request.app.state.settings.base_url  # required with single sign-on (Settings): never the Host header
     try:
         started = start_sso(request.app.state.ws, provider, base.rstrip("/") + CALLBACK, client(request))
     except Refused as e:
