@@ -405,6 +405,29 @@ def test_password_sign_in_can_be_switched_off(db, idp, apps, clock):
     assert sso(browser).status_code == 303
 
 
+def test_the_password_pages_are_gone_when_password_sign_in_is_off(db_url, idp, apps, clock):
+    # guards the password_sign_in check on shells/web/passwords.py's signed-out pages (review finding 10): with
+    # password sign-in off, asking for a reset link or setting a password by one worked as before
+    from prodops.operations.access import digest, new_secret
+
+    link = new_secret()
+    with Workspace.open(db_url) as ws:
+        user = operations.add_user(ws, "admin@acme.example", "admin", PASSWORD)
+        ws.access.add_reset(digest(link), user.id, clock.now(), clock.now() + dt.timedelta(hours=1))  # sent before
+        before = ws.access.account(user.email).password_hash
+    browser = client(apps(db_url, idp, password_sign_in=False))
+    token = browser.get("/login").headers["set-cookie"].split("prodops_login=")[1].split(";")[0]
+    new = "a new passphrase of mine"
+    for method, path in (("GET", "/password/forgot"), ("POST", "/password/forgot"), ("GET", f"/password/reset/{link}"),
+                         ("POST", f"/password/reset/{link}"), ("GET", "/password/done")):
+        sent = {"csrf": token, "email": user.email, "new": new, "again": new} if method == "POST" else None
+        answer = browser.request(method, path, data=sent)
+        assert answer.status_code == 404 and "use single sign-on" in answer.text, (method, path, answer.text)
+    with Workspace.open(db_url) as ws:
+        assert ws.access.account(user.email).password_hash == before
+        assert ws.access.reset(digest(link), clock.now()) is not None  # the link was not spent
+
+
 def test_the_login_page_shows_both_ways_when_both_are_on(db, idp, apps):
     page = client(apps(db, idp)).get("/login").text
     assert page.index('href="/login/sso"') < page.index('type="password"')
