@@ -19,9 +19,10 @@ class Server:
     """The app served by uvicorn in a thread, on a free port of 127.0.0.1."""
 
     def __init__(self, db: str, **settings):
-        """`settings`: the app's (Settings); with `smtp`, its public address is its own (reset links)."""
+        """`settings`: the app's (Settings); with `smtp` or `sso`, its public address is its own (reset
+        links, the redirect URI)."""
         self.port = free_port()
-        if settings.get("smtp"):
+        if settings.get("smtp") or settings.get("sso"):
             settings.setdefault("base_url", f"http://127.0.0.1:{self.port}")
         self.app = create_app(Settings(db=db, **settings))
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))

@@ -68,7 +68,7 @@ def enrol(app, clock, email="admin@example.com") -> tuple[TestClient, str, str, 
     b, csrf = signed_in(app, email)
     assert b.post("/account/mfa/start", data={"csrf": csrf}).status_code == 303
     secret = key_on(b.get("/account").text)
-    done = b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(secret, clock)})
+    done = b.post("/account/mfa/confirm", data={"csrf": csrf, "password": PASSWORD, "code": code(secret, clock)})
     assert done.status_code == 200 and "Two-step sign-in is on" in done.text, done.text
     codes = re.findall(r"<li><code>([0-9A-Z-]{19})</code></li>", done.text)
     clock.freeze(clock.now() + STEP)
@@ -136,18 +136,37 @@ def test_enrolment_turns_on_only_with_a_right_code(app, clock):
     page = b.get("/account").text
     secret = key_on(page)
     assert "Scan this QR code" in page and "<svg" in page
-    wrong = b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(secret, clock, steps=-2)})
+    wrong = b.post("/account/mfa/confirm", data={"csrf": csrf, "password": PASSWORD, "code": code(secret, clock, steps=-2)})
     assert wrong.status_code == 422 and "not the one the app shows now" in wrong.text
     assert 'aria-describedby="confirm-problem"' in wrong.text
     # guards that a pending secret is not used before it is confirmed: signing in asks no code yet
     other, answer = password_step(app)
     assert answer.headers["location"] == "/campaigns" and other.cookies.get("prodops_session")
-    done = b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(secret, clock)})
+    done = b.post("/account/mfa/confirm", data={"csrf": csrf, "password": PASSWORD, "code": code(secret, clock)})
     assert done.status_code == 200 and len(re.findall(r"<li><code>[0-9A-Z-]{19}</code></li>", done.text)) == 10
     assert "they are shown only now" in done.text
     shown_again = b.get("/account").text
     assert "<li><code>" not in shown_again and "10 recovery codes left" in shown_again  # shown once
     assert ("MFA enabled", "admin@example.com") in audit(app) and ("MFA failed", "admin@example.com") in audit(app)
+
+
+def test_confirming_enrolment_needs_the_current_password(app, clock):
+    """Guards the password check in confirm_enrolment (review finding 8): a stolen session alone cannot
+    turn two-step sign-in on with the thief's phone (locking the owner out); the typed password counts
+    in the same limits as the code."""
+    b, csrf = signed_in(app)
+    b.post("/account/mfa/start", data={"csrf": csrf})
+    secret = key_on(b.get("/account").text)
+    for typed in ({}, {"password": "not my password"}):
+        refused_page = b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(secret, clock), **typed})
+        assert refused_page.status_code == 422 and "your password is not right" in refused_page.text
+        assert 'id="confirm-password"' in refused_page.text and 'aria-describedby="confirm-problem"' in refused_page.text
+    assert "Scan this QR code" in b.get("/account").text  # still only pending
+    _, answer = password_step(app)
+    assert answer.headers["location"] == "/campaigns"  # no second step was turned on
+    assert audit(app).count(("MFA failed", "admin@example.com")) == 2
+    done = b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(secret, clock), "password": PASSWORD})
+    assert done.status_code == 200 and "Two-step sign-in is on" in done.text
 
 
 def test_starting_again_gives_a_new_key_and_the_old_one_confirms_nothing(app, clock):
@@ -157,8 +176,10 @@ def test_starting_again_gives_a_new_key_and_the_old_one_confirms_nothing(app, cl
     b.post("/account/mfa/start", data={"csrf": csrf})
     second = key_on(b.get("/account").text)
     assert first != second
-    assert b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(first, clock)}).status_code == 422
-    assert b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(second, clock)}).status_code == 200
+    assert b.post("/account/mfa/confirm",
+                  data={"csrf": csrf, "password": PASSWORD, "code": code(first, clock)}).status_code == 422
+    assert b.post("/account/mfa/confirm",
+                  data={"csrf": csrf, "password": PASSWORD, "code": code(second, clock)}).status_code == 200
 
 
 # --- signing in with a code ---------------------------------------------------------------------
@@ -377,7 +398,8 @@ def test_when_required_an_admin_without_it_can_only_set_it_up(app, clock, db_url
     # set up: everything opens again; and it cannot be turned off while required
     b.post("/account/mfa/start", data={"csrf": csrf})
     secret = key_on(b.get("/account").text)
-    assert b.post("/account/mfa/confirm", data={"csrf": csrf, "code": code(secret, clock)}).status_code == 200
+    assert b.post("/account/mfa/confirm",
+                  data={"csrf": csrf, "password": PASSWORD, "code": code(secret, clock)}).status_code == 200
     assert b.get("/campaigns").status_code == 200 and b.get("/api/v1/campaigns").status_code == 200
     clock.freeze(clock.now() + STEP)
     kept_on = b.post("/account/mfa/off", data={"csrf": csrf, "password": PASSWORD, "code": code(secret, clock)})

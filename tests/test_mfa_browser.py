@@ -66,6 +66,7 @@ def enrol(page, server, clock) -> str:
     box = page.locator(".qr svg").bounding_box()
     assert box and box["width"] > 150 and abs(box["width"] - box["height"]) < 1  # drawn, and square
     shot(page, "enrolment")
+    page.fill("#confirm-password", PASSWORD)
     page.fill("#confirm-code", pyotp.TOTP(key).at(clock.now()))
     page.get_by_role("button", name="Turn on two-step sign-in").click()
     assert page.locator("ol.codes li").count() == 10

@@ -56,7 +56,8 @@ def apps():
     made = []
 
     def make(db: str, idp: OpenIdProvider, password_sign_in: bool = True, **given):
-        app = create_app(Settings(db=db, sso=settings_for(idp, **given), password_sign_in=password_sign_in, tick_seconds=0))
+        app = create_app(Settings(db=db, sso=settings_for(idp, **given), password_sign_in=password_sign_in,
+                                  base_url="http://testserver", tick_seconds=0))
         made.append(app)
         return app
 
@@ -142,6 +143,19 @@ def test_the_role_follows_the_claim_at_every_sign_in_and_the_change_is_recorded(
     assert changed == [{"role": "viewer", "was": "admin", "method": "sso"}]
 
 
+def test_what_a_sign_in_does_to_the_user_is_recorded_as_their_act(db_url, idp, apps, clock):
+    # guards `current().actor = email` in _account (review finding 7a): a user added or a role changed by a
+    # sign-in was recorded as done by "anonymous", which hides who the change came from
+    app = apps(db_url, idp)
+    assert sso(client(app), "ann").status_code == 303
+    idp.users["ann"]["groups"] = ["prodops-viewers"]
+    assert sso(client(app), "ann").status_code == 303
+    with Workspace.open(db_url) as ws:
+        acts = [(e.actor, e.action) for e in reversed(operations.audit_trail(ws))]
+    assert acts == [("ann@acme.example", "user added"), ("ann@acme.example", "signed in"),
+                    ("ann@acme.example", "role changed"), ("ann@acme.example", "signed in")]
+
+
 def test_a_user_with_a_password_signing_in_by_sso_keeps_it(db, idp, apps, clock):
     with Workspace.open(db) as ws:
         operations.add_user(ws, "vic@acme.example", "viewer", PASSWORD)
@@ -164,6 +178,34 @@ def test_new_signing_keys_are_fetched_when_a_token_names_one_not_known(db, idp, 
     assert idp.served.count("GET jwks") == 2
 
 
+def test_a_second_step_set_up_is_asked_after_single_sign_on_too(db_url, idp, apps, clock):
+    # guards `hold_sign_in(ws, account) or start_session(...)` in finish_sso and the callback's Pending branch
+    # (review finding 1): without them an admin with password and two-step sign-in got a session by SSO alone
+    import pyotp
+
+    from tests.conftest import csrf_in
+
+    with Workspace.open(db_url) as ws:
+        user = operations.add_user(ws, "ann@acme.example", "admin", PASSWORD)
+        secret = operations.start_enrolment(ws, user).secret
+        operations.confirm_enrolment(ws, user, PASSWORD, pyotp.TOTP(secret).at(clock.now()), "test")
+        operations.require_for_admins(ws, True)
+    clock.freeze(clock.now() + dt.timedelta(seconds=30))  # the next code is not the one just used
+    browser = client(apps(db_url, idp))
+    answer = sso(browser)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login/code"
+    assert "prodops_mfa=" in answer.headers["set-cookie"] and "prodops_session=" not in answer.headers["set-cookie"]
+    assert browser.get("/campaigns").headers["location"].startswith("/login")  # no session yet
+    page = browser.get("/login/code")
+    assert page.status_code == 200 and "Signing in as ann@acme.example" in page.text
+    done = browser.post("/login/code", data={"csrf": csrf_in(page.text), "code": pyotp.TOTP(secret).at(clock.now())})
+    assert done.status_code == 303 and done.headers["location"] == "/campaigns"
+    assert browser.get("/campaigns").status_code == 200
+    with Workspace.open(db_url) as ws:
+        signed = [e for e in operations.audit_trail(ws) if e.action == "signed in"]
+    assert len(signed) == 1  # only after the code
+
+
 # --- the state: known, unexpired, this browser's, used once ----------------------------------------
 
 def test_a_wrong_state_is_refused(db, idp, apps, clock):
@@ -174,8 +216,23 @@ def test_a_wrong_state_is_refused(db, idp, apps, clock):
     forged = re.sub(r"state=[^&]+", "state=" + "A" * 43, callback)
     refused(browser.get(forged), 401, "is not one this app started")
     refused(browser.get(re.sub(r"&?state=[^&]+", "", callback)), 401, "not one this app asked for")  # no state at all
-    assert [f["reason"] for f in failures(db)] == ["state unknown or used", "no state"]
+    assert failures(db) == []  # they name nobody: not recorded, or anyone could fill the trail (review finding 4)
     assert "POST token basic" not in idp.served  # the code never reached the token endpoint
+
+
+def test_answers_are_limited_per_client_before_anything_is_recorded(db_url, idp, apps, clock, monkeypatch):
+    # guards check_rate at the top of finish_sso and not recording states unknown (review finding 4): 200 junk
+    # answers without signing in added 200 rows to the append-only audit trail
+    monkeypatch.setattr("prodops.operations.sso.ANSWER_LIMIT", (3, 900), raising=False)
+    browser = client(apps(db_url, idp))
+    for n in range(3):
+        refused(browser.get(f"/login/sso/callback?state=junk{n}&code=x"), 401, "is not one this app started")
+    limited = browser.get("/login/sso/callback?state=junk3&code=x")
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0 and "too many attempts" in limited.text
+    with Workspace.open(db_url) as ws:
+        assert operations.audit_trail(ws) == []
+        with ws.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM sso_states")).scalar() == 0
 
 
 def test_a_state_from_another_browser_is_refused(db_url, idp, apps, clock):
@@ -194,7 +251,7 @@ def test_replaying_the_whole_callback_is_refused_by_us(db_url, idp, apps, clock)
     callback = at_provider(start(browser))
     assert browser.get(callback).status_code == 303
     refused(browser.get(callback), 401, "already used")
-    assert failures(db_url) == [{"method": "sso", "reason": "state unknown or used"}]
+    assert failures(db_url) == []  # a used state is an unknown one: it names nobody
     assert idp.served.count("POST token basic") == 1
 
 
@@ -348,6 +405,29 @@ def test_password_sign_in_can_be_switched_off(db, idp, apps, clock):
     assert sso(browser).status_code == 303
 
 
+def test_the_password_pages_are_gone_when_password_sign_in_is_off(db_url, idp, apps, clock):
+    # guards the password_sign_in check on shells/web/passwords.py's signed-out pages (review finding 10): with
+    # password sign-in off, asking for a reset link or setting a password by one worked as before
+    from prodops.operations.access import digest, new_secret
+
+    link = new_secret()
+    with Workspace.open(db_url) as ws:
+        user = operations.add_user(ws, "admin@acme.example", "admin", PASSWORD)
+        ws.access.add_reset(digest(link), user.id, clock.now(), clock.now() + dt.timedelta(hours=1))  # sent before
+        before = ws.access.account(user.email).password_hash
+    browser = client(apps(db_url, idp, password_sign_in=False))
+    token = browser.get("/login").headers["set-cookie"].split("prodops_login=")[1].split(";")[0]
+    new = "a new passphrase of mine"
+    for method, path in (("GET", "/password/forgot"), ("POST", "/password/forgot"), ("GET", f"/password/reset/{link}"),
+                         ("POST", f"/password/reset/{link}"), ("GET", "/password/done")):
+        sent = {"csrf": token, "email": user.email, "new": new, "again": new} if method == "POST" else None
+        answer = browser.request(method, path, data=sent)
+        assert answer.status_code == 404 and "use single sign-on" in answer.text, (method, path, answer.text)
+    with Workspace.open(db_url) as ws:
+        assert ws.access.account(user.email).password_hash == before
+        assert ws.access.reset(digest(link), clock.now()) is not None  # the link was not spent
+
+
 def test_the_login_page_shows_both_ways_when_both_are_on(db, idp, apps):
     page = client(apps(db, idp)).get("/login").text
     assert page.index('href="/login/sso"') < page.index('type="password"')
@@ -366,11 +446,11 @@ def test_without_sso_there_is_no_button_and_no_sso_address(db):
 
 ENV = {"PRODOPS_OIDC_DISCOVERY_URL": "https://idp.acme.example/.well-known/openid-configuration",
        "PRODOPS_OIDC_CLIENT_ID": "prodops", "PRODOPS_OIDC_CLIENT_SECRET": "s3cret",
-       "PRODOPS_OIDC_ALLOWED_DOMAINS": "acme.example"}
+       "PRODOPS_OIDC_ALLOWED_DOMAINS": "acme.example", "PRODOPS_BASE_URL": "https://assess.acme.example"}
 
 
 def from_env(monkeypatch, **env):
-    for name in [k for k in __import__("os").environ if k.startswith(("PRODOPS_OIDC_", "PRODOPS_PASSWORD"))]:
+    for name in [k for k in __import__("os").environ if k.startswith(("PRODOPS_OIDC_", "PRODOPS_PASSWORD", "PRODOPS_BASE_URL"))]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -423,6 +503,25 @@ def test_serve_refuses_a_wrong_setting_with_exit_2(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_sso_needs_the_public_address_set(monkeypatch, tmp_path, idp):
+    # guards the base URL required with SSO in Settings (review finding 11): without it the redirect URI came
+    # from the request's Host header, which the sender chooses
+    with pytest.raises(InputError, match="single sign-on needs the public address"):
+        Settings(db=str(tmp_path / "w.db"), sso=settings_for(idp))
+    with pytest.raises(InputError, match=r"PRODOPS_BASE_URL \(--base-url\)"):
+        from_env(monkeypatch, **{k: v for k, v in ENV.items() if k != "PRODOPS_BASE_URL"})
+    done = run_process("serve", "--db", str(tmp_path / "w.db"), env={k: v for k, v in ENV.items() if k != "PRODOPS_BASE_URL"})
+    assert done.returncode == 2 and "single sign-on needs the public address" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    # set, it is the only address used: a forged Host header changes nothing
+    app = create_app(Settings(db=str(tmp_path / "w.db"), sso=settings_for(idp), base_url="https://assess.acme.example",
+                              tick_seconds=0))
+    answer = client(app).get("/login/sso", headers={"Host": "evil.example"})
+    assert parse_qs(urlsplit(answer.headers["location"]).query)["redirect_uri"] == \
+        ["https://assess.acme.example/login/sso/callback"]
+    app.state.ws.close()
+
+
 # --- the provider's document: its issuer, and calls only to its own host ---------------------------
 
 @pytest.mark.parametrize(("changes", "words"), [
@@ -450,7 +549,7 @@ def test_a_provider_named_in_the_settings_may_keep_its_endpoints_elsewhere(idp):
 
 def test_a_provider_that_does_not_answer_is_said_on_the_page(db, idp, clock):
     silent = sso_settings(f"http://127.0.0.1:{free_port()}", CLIENT_ID, "a secret", "acme.example")
-    app = create_app(Settings(db=db, sso=silent, tick_seconds=0))
+    app = create_app(Settings(db=db, sso=silent, base_url="http://testserver", tick_seconds=0))
     refused(client(app).get("/login/sso"), 401, "the sign-in service cannot be used now")
     app.state.ws.close()
     assert failures(db) == [{"method": "sso", "reason": "provider unavailable"}]

@@ -105,13 +105,17 @@ def start_enrolment(ws: Workspace, user: User) -> Enrolment:
     return Enrolment(secret, rules.otpauth_uri(secret, user.email))
 
 
-def confirm_enrolment(ws: Workspace, user: User, code: str, client: str) -> list[str]:
-    """Turn `user`'s pending secret on with a current code from it: their new recovery codes, to be
-    shown once (only their hashes are kept)."""
+def confirm_enrolment(ws: Workspace, user: User, password: str, code: str, client: str) -> list[str]:
+    """Turn `user`'s pending secret on with their current password and a current code from it:
+    their new recovery codes, to be shown once (only their hashes are kept). The password, so that
+    a session alone (a browser left open, a stolen cookie) cannot bind someone else's phone."""
     _count(ws, user, client)
     factor = ws.mfa.factor(user.id)
     if factor is None or factor.enabled_at is not None:
         raise InputError("there is no set-up to confirm; start setting up two-step sign-in again")
+    if not _password_right(ws, user, password):
+        record(ws, "MFA failed", user.email, stage="set-up", reason="wrong password")
+        raise InputError("your password is not right; type the password you sign in with, then the code again")
     step = rules.totp_step(factor.secret, code, clock.now().timestamp(), None)
     if step is None:
         record(ws, "MFA failed", user.email, stage="set-up")
@@ -142,10 +146,7 @@ def turn_off_mfa(ws: Workspace, user: User, password: str, code: str, client: st
         raise Refused("forbidden", "this workspace requires two-step sign-in of admins: it cannot be turned off. To move "
                       "it to another device, ask whoever runs the server to reset it; you set it up again at your next sign-in")
     _count(ws, user, client)
-    account = ws.access.account(user.email)
-    stored = account.password_hash if account is not None else None
-    right = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy()) and stored is not None
-    if not right or _used_code(ws, user.id, code, recovery=True) is None:
+    if not _password_right(ws, user, password) or _used_code(ws, user.id, code, recovery=True) is None:
         record(ws, "MFA failed", user.email, stage="turning off")
         raise InputError("the password or the code is not right")
     ws.mfa.turn_off(user.id)
@@ -185,14 +186,14 @@ def finish_sign_in(ws: Workspace, token: str | None, code: str, client: str) -> 
     expired, "too_many" past the limits."""
     held = pending_sign_in(ws, token)
     if held is None:
-        raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
+        raise Refused("login", "the sign-in has expired (five minutes); sign in again")
     _count(ws, held.user, client)  # still anonymous in the audit trail: the session starts the user's acts
     used = _used_code(ws, held.user.id, code, recovery=True)
     if used is None:
         record(ws, "MFA failed", held.user.email, stage="sign-in")
         raise Refused("login", "that code is not right; type the six digits your app shows now, or a recovery code")
     if not ws.mfa.release(digest(held.token)):  # finished by another request meanwhile
-        raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
+        raise Refused("login", "the sign-in has expired (five minutes); sign in again")
     account = ws.access.account(held.user.email)
     if account is None:  # removed meanwhile
         raise Refused("login", "wrong e-mail or password")
@@ -240,6 +241,13 @@ def reset_mfa(ws: Workspace, email: str) -> tuple[User, bool]:
 
 def _required_of(ws: Workspace, user: User) -> bool:
     return user.admin and user.has_password and required_for_admins(ws)
+
+
+def _password_right(ws: Workspace, user: User, password: str) -> bool:
+    """Whether `password` is `user`'s (as long to check when they have none)."""
+    account = ws.access.account(user.email)
+    stored = account.password_hash if account is not None else None
+    return _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy()) and stored is not None
 
 
 def _count(ws: Workspace, user: User, client: str) -> None:

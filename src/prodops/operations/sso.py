@@ -11,8 +11,11 @@ from the discovery document, again when a token names a key not known), its issu
 audience, times that hold by `prodops.clock` (a minute of leeway) and our nonce. Then the e-mail must
 be verified and of an allowed domain, and a rule on one claim (groups, roles) gives the role. A user
 of that e-mail is found or made (without a password), their role follows the claim at every sign-in,
-and a session starts as a password's does (`access.start_session`). Every refusal is recorded in
-the audit trail with its reason and answered with words, never with a token.
+and a session starts as a password's does (`access.start_session`); a user who set up two-step
+sign-in (for their password) is asked its code first, as after a password (`mfa.hold_sign_in`).
+Every refusal is answered with words, never with a token, and recorded in the audit trail with its
+reason, except an answer to no sign-in this app started (it names nobody); the answers one client
+address may send are limited, as the sign-ins it may start are.
 
 Outbound calls go only to the configured provider: https (http only on 127.0.0.1 or localhost, for
 tests and development), and the discovery document's endpoints on the issuer's own scheme and host,
@@ -34,7 +37,8 @@ from prodops import clock
 from prodops.core.errors import InputError, Problem, Refused
 from prodops.core.safe_text import EMAIL_LENGTH, is_email
 from prodops.operations.access import ROLES, Session, check_rate, digest, new_secret, start_session
-from prodops.operations.audit import record
+from prodops.operations.audit import current, record
+from prodops.operations.mfa import Pending, hold_sign_in
 from prodops.store.sso import KeptSignIn
 
 if TYPE_CHECKING:
@@ -55,6 +59,7 @@ ANY_DOMAIN = "any"
 # asymmetric signatures only: never "none", never HS256 (whose key would be the client secret)
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 START_LIMIT = (300, 900)  # sign-ins started per client address, in seconds: a whole office behind one address fits
+ANSWER_LIMIT = START_LIMIT  # the provider's answers per client address: one per sign-in started
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 GOOGLE = "https://accounts.google.com"
 GOOGLE_HOSTS = ("oauth2.googleapis.com", "www.googleapis.com", "openidconnect.googleapis.com")
@@ -339,14 +344,20 @@ def start_sso(ws: Workspace, provider: Provider, redirect_uri: str, client: str)
 
 
 def finish_sso(ws: Workspace, provider: Provider, state: str | None, code: str | None, error: str | None,
-               browser: str | None) -> Session:
-    """The provider's answer to a sign-in this browser started: a new session, or Refused ("login"
-    when the answer does not check out, "forbidden" when the person may not use this app)."""
+               browser: str | None, client: str) -> Session | Pending:
+    """The provider's answer to a sign-in this browser started: a new session (a sign-in awaiting
+    its code, for a user with two-step sign-in on), or Refused ("login" when the answer does not
+    check out, "forbidden" when the person may not use this app, "too_many" past the answers a
+    client address may send). Anyone can send an answer without signing in, so they are counted
+    before anything is recorded, and an answer whose state this app does not know (none, made up,
+    or used already) is refused without an audit entry: it names nobody, and recording it would
+    let anyone fill the append-only trail."""
+    check_rate(ws, f"sso-answer:{client}", *ANSWER_LIMIT)
     if not state or len(state) > 100:
-        _refuse(ws, "no state", "the answer from the sign-in service is not one this app asked for; sign in again")
+        raise Refused("login", "the answer from the sign-in service is not one this app asked for; sign in again")
     kept = ws.sso.take(digest(state))  # taken once: a second answer with this state finds nothing
     if kept is None:
-        _refuse(ws, "state unknown or used", "this sign-in was already used or is not one this app started; sign in again")
+        raise Refused("login", "this sign-in was already used or is not one this app started; sign in again")
     if clock.now() - kept.created_at > STATE_LIFE:
         _refuse(ws, "state expired", f"this sign-in took longer than {STATE_LIFE.seconds // 60} minutes; sign in again")
     if not browser or not hmac.compare_digest(digest(browser), kept.browser_hash):
@@ -365,7 +376,8 @@ def finish_sso(ws: Workspace, provider: Provider, state: str | None, code: str |
     tokens = _exchange(ws, provider, found, code, kept)
     claims = _id_token(ws, provider, found, tokens, kept.nonce)
     email, role = _who(ws, provider.settings, found, claims)
-    return start_session(ws, _account(ws, email, role), "sso")
+    account = _account(ws, email, role)
+    return hold_sign_in(ws, account) or start_session(ws, account, "sso")
 
 
 def _refuse(ws: Workspace, reason: str, message: str, email: str = "", kind: str = "login") -> NoReturn:
@@ -488,12 +500,14 @@ def _who(ws: Workspace, s: SsoSettings, found: Discovered, claims: dict[str, Any
 
 def _account(ws: Workspace, email: str, role: str | None) -> Account:
     """The user of `email`, made at their first sign-in (without a password), with the role the
-    claim gives now; `role` None: only a user added before may sign in, with their own role."""
+    claim gives now; `role` None: only a user added before may sign in, with their own role. What is
+    done to the user is recorded as their own act (the provider vouched for them), not an anonymous one."""
     account = ws.access.account(email)
     if account is None:
         if role is None:
             _refuse(ws, "not a user", f"{email} is not a user here; ask an admin to add you", email, kind="forbidden")
         assert role in ROLES
+        current().actor = email
         account = ws.access.add(email, role, None, clock.now())
         if account is not None:
             record(ws, "user added", email, role=role, password=False, method="sso")
@@ -502,6 +516,7 @@ def _account(ws: Workspace, email: str, role: str | None) -> Account:
             assert account is not None
     if role is not None and account.role != role:
         was = account.role
+        current().actor = email
         account = ws.access.set_role(email, role) or account
         record(ws, "role changed", email, role=role, was=was, method="sso")
     return account

@@ -58,6 +58,14 @@ class Settings:
     sso: SsoSettings | None = None  # single sign-on with an OpenID provider (PRODOPS_OIDC_*); None: none
     password_sign_in: bool = True  # False: only single sign-on signs in (the command line still manages users)
 
+    def __post_init__(self) -> None:
+        if self.sso is not None and not self.base_url:  # never the Host header a request names, which its sender chooses
+            from prodops.core.errors import InputError
+
+            raise InputError("single sign-on needs the public address this app is reached at: set PRODOPS_BASE_URL "
+                             "(--base-url), e.g. https://assess.acme.example; the redirect URI sent to the provider is "
+                             "built on it and must be the one registered there")
+
     @classmethod
     def from_environment(cls, **given) -> Settings:
         """Settings from PRODOPS_* variables, overridden by what is given (workers read the same)."""

@@ -69,11 +69,13 @@ def start(request: Request, who: Caller = Depends(_owner), data: dict = Depends(
 
 @router.post("/account/mfa/confirm")
 def confirm(request: Request, who: Caller = Depends(_owner), data: dict = Depends(form_data)):
-    """The code that turns two-step sign-in on; the recovery codes are shown on this answer alone."""
+    """The password and the code that turn two-step sign-in on; the recovery codes are shown on this
+    answer alone."""
     from prodops.operations import confirm_enrolment
 
     try:
-        codes = confirm_enrolment(_ws(request), who.user, str(data.get("code", "")), client(request))
+        codes = confirm_enrolment(_ws(request), who.user, str(data.get("password", "")), str(data.get("code", "")),
+                                  client(request))
     except InputError as e:
         return account_page(request, who, 422, problems={"confirm": messages(e)})
     return account_page(request, who, codes=codes)
@@ -128,7 +130,7 @@ def code(request: Request, data: dict = Depends(form_data)):
 
     held = _held(request)
     if held is None:
-        raise Refused("login", "the sign-in has expired (five minutes); sign in again with your password")
+        raise Refused("login", "the sign-in has expired (five minutes); sign in again")
     check_csrf(request, data.get("csrf"), held.csrf)
     field = "recovery" if data.get("kind") == "recovery" else "code"
     try:

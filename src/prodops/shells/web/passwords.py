@@ -3,7 +3,9 @@ out: "Forgot your password?"), the link's page that sets a new one, and the page
 
 The pages before sign-in carry the login form's CSRF token (a cookie and the same value in the
 form, as the sign-in page does). A reset link's page sends no Referer anywhere (the app's
-Referrer-Policy), so its token stays out of other sites' logs."""
+Referrer-Policy), so its token stays out of other sites' logs. With password sign-in switched off
+(single sign-on alone), the pages before sign-in are not there: a password set by a reset link
+would sign in nowhere, and asking for one would only send e-mails."""
 
 from __future__ import annotations
 
@@ -79,7 +81,17 @@ def change(request: Request, who: Caller = Depends(viewer), data: dict = Depends
 
 # --- a forgotten password -----------------------------------------------------------------------
 
-@router.get("/password/forgot")
+def _password_sign_in(request: Request) -> None:
+    """The pages of a forgotten password are there only while passwords sign in."""
+    if not request.app.state.settings.password_sign_in:
+        raise Refused("unknown", "signing in with a password is switched off here, so there is no password to reset; "
+                                 "use single sign-on")
+
+
+SIGNED_OUT = [Depends(_password_sign_in)]
+
+
+@router.get("/password/forgot", dependencies=SIGNED_OUT)
 def forgot_form(request: Request):
     from prodops.operations import resets_by_mail
 
@@ -87,7 +99,7 @@ def forgot_form(request: Request):
                             problem=None)
 
 
-@router.post("/password/forgot")
+@router.post("/password/forgot", dependencies=SIGNED_OUT)
 def forgot(request: Request, background: BackgroundTasks, data: dict = Depends(form_data)):
     """Ask for a reset link: one answer whether or not the e-mail is a user's; the e-mail is made
     and sent after the answer has gone (a background task), so its time says nothing either."""
@@ -123,12 +135,12 @@ def _reset_page(request: Request, token: str, status_code: int = 200, problem: s
                             token=token)
 
 
-@router.get("/password/reset/{token}")
+@router.get("/password/reset/{token}", dependencies=SIGNED_OUT)
 def reset_form(request: Request, token: str):
     return _reset_page(request, token[:100])
 
 
-@router.post("/password/reset/{token}")
+@router.post("/password/reset/{token}", dependencies=SIGNED_OUT)
 def reset(request: Request, token: str, data: dict = Depends(form_data)):
     from prodops.operations import reset_password
 
@@ -147,6 +159,6 @@ def reset(request: Request, token: str, data: dict = Depends(form_data)):
     return RedirectResponse("/password/done", status_code=303)
 
 
-@router.get("/password/done")
+@router.get("/password/done", dependencies=SIGNED_OUT)
 def reset_done(request: Request):
     return page(request, "password_done.html")

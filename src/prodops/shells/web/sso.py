@@ -1,6 +1,7 @@
 """Single sign-on's two addresses: the button's starts a sign-in at the company's OpenID provider
 (operations.start_sso), the provider's answer comes back to the callback (operations.finish_sso),
-which starts a session as a password does. A refusal shows the sign-in page again with its words."""
+which starts a session as a password does (or, for a user with two-step sign-in on, sends them to
+its code page as a password does). A refusal shows the sign-in page again with its words."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from prodops.core.errors import Refused
 from prodops.shells.web.admin import login_page
 from prodops.shells.web.app import STATUS
-from prodops.shells.web.security import SESSION_COOKIE, client, set_cookie
+from prodops.shells.web.security import MFA_COOKIE, SESSION_COOKIE, client, set_cookie
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
 SSO_COOKIE = "prodops_sso"  # binds the provider's answer to the browser that started the sign-in
@@ -37,7 +38,7 @@ def start(request: Request):
     from prodops.operations import start_sso
 
     provider = _provider(request)
-    base = request.app.state.settings.base_url or str(request.base_url)
+    base = request.app.state.settings.base_url  # required with single sign-on (Settings): never the Host header
     try:
         started = start_sso(request.app.state.ws, provider, base.rstrip("/") + CALLBACK, client(request))
     except Refused as e:
@@ -50,12 +51,19 @@ def start(request: Request):
 @router.get(CALLBACK)
 def callback(request: Request, state: str | None = None, code: str | None = None, error: str | None = None):
     from prodops.operations import finish_sso
+    from prodops.operations.mfa import PENDING_LIFE, Pending
 
     provider = _provider(request)
     try:
-        made = finish_sso(request.app.state.ws, provider, state, code, error, request.cookies.get(SSO_COOKIE))
+        made = finish_sso(request.app.state.ws, provider, state, code, error, request.cookies.get(SSO_COOKIE),
+                          client(request))
     except Refused as e:
         return _refused(request, e)
+    if isinstance(made, Pending):  # two-step sign-in: no session until the code (shells.web.account)
+        response = RedirectResponse("/login/code", status_code=303)
+        set_cookie(response, request, MFA_COOKIE, made.token, max_age=int(PENDING_LIFE.total_seconds()))
+        response.delete_cookie(SSO_COOKIE, path="/")
+        return response
     response = RedirectResponse("/campaigns", status_code=303)
     set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
     response.delete_cookie(SSO_COOKIE, path="/")
