@@ -204,6 +204,7 @@ def test_a_second_step_set_up_is_asked_after_single_sign_on_too(db_url, idp, app
     with Workspace.open(db_url) as ws:
         signed = [e for e in operations.audit_trail(ws) if e.action == "signed in"]
     assert len(signed) == 1  # only after the code
+    assert signed[0].detail == {"method": "sso and code"}  # how the session began: the pending sign-in keeps its first step
 
 
 # --- the state: known, unexpired, this browser's, used once ----------------------------------------

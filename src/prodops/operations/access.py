@@ -262,7 +262,7 @@ def login(ws: Workspace, email: str, password: str, client: str) -> Session | Pe
     from prodops.operations.mfa import hold_sign_in
 
     account = check_password(ws, email, password, client)
-    return hold_sign_in(ws, account) or start_session(ws, account, "password")
+    return hold_sign_in(ws, account, "password") or start_session(ws, account, "password")
 
 
 def check_password(ws: Workspace, email: str, password: str, client: str) -> Account:

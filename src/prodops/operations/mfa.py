@@ -53,6 +53,7 @@ class Pending:
     csrf: str  # the code page's form carries it
     user: User
     expires: dt.datetime
+    method: str = "password"  # how the first step was made
 
 
 @dataclass(frozen=True)
@@ -155,15 +156,15 @@ def turn_off_mfa(ws: Workspace, user: User, password: str, code: str, client: st
 
 # --- signing in -------------------------------------------------------------------------------------
 
-def hold_sign_in(ws: Workspace, account: Account) -> Pending | None:
-    """After the right password: for a user with two-step sign-in on, a sign-in awaiting its code;
-    None for a user without (their session starts now)."""
+def hold_sign_in(ws: Workspace, account: Account, method: str) -> Pending | None:
+    """After the first step (`method`: the right password, or single sign-on): for a user with
+    two-step sign-in on, a sign-in awaiting its code; None for a user without (their session starts now)."""
     factor = ws.mfa.factor(account.id)
     if factor is None or factor.enabled_at is None:
         return None
     token, csrf, now = new_secret(), new_secret(), clock.now()
-    ws.mfa.hold(digest(token), account.id, csrf, now, expired_before=now - PENDING_LIFE)  # everyone's expired ones go
-    return Pending(token, csrf, _user(account), now + PENDING_LIFE)
+    ws.mfa.hold(digest(token), account.id, csrf, method, now, expired_before=now - PENDING_LIFE)  # everyone's expired ones go
+    return Pending(token, csrf, _user(account), now + PENDING_LIFE, method)
 
 
 def pending_sign_in(ws: Workspace, token: str | None) -> Pending | None:
@@ -177,7 +178,7 @@ def pending_sign_in(ws: Workspace, token: str | None) -> Pending | None:
     if clock.now() - found.created_at > PENDING_LIFE:
         ws.mfa.release(hashed)
         return None
-    return Pending(token, found.csrf, _user(found.account), found.created_at + PENDING_LIFE)
+    return Pending(token, found.csrf, _user(found.account), found.created_at + PENDING_LIFE, found.method)
 
 
 def finish_sign_in(ws: Workspace, token: str | None, code: str, client: str) -> SignedIn:
@@ -201,7 +202,7 @@ def finish_sign_in(ws: Workspace, token: str | None, code: str, client: str) -> 
     if used == "recovery code":
         left = ws.mfa.recovery_left(account.id)
         record(ws, "recovery code used", account.email, left=left)
-    return SignedIn(start_session(ws, account, f"password and {used}"), left)
+    return SignedIn(start_session(ws, account, f"{held.method} and {used}"), left)
 
 
 # --- the workspace's rule, and the admin's way out ---------------------------------------------------

@@ -377,7 +377,7 @@ def finish_sso(ws: Workspace, provider: Provider, state: str | None, code: str |
     claims = _id_token(ws, provider, found, tokens, kept.nonce)
     email, role = _who(ws, provider.settings, found, claims)
     account = _account(ws, email, role)
-    return hold_sign_in(ws, account) or start_session(ws, account, "sso")
+    return hold_sign_in(ws, account, "sso") or start_session(ws, account, "sso")
 
 
 def _refuse(ws: Workspace, reason: str, message: str, email: str = "", kind: str = "login") -> NoReturn:

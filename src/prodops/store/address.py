@@ -10,7 +10,7 @@ from prodops.core.errors import Fix, InputError
 
 DEFAULT_DB = "prodops.db"
 ENV_URL = "PRODOPS_DATABASE_URL"
-HEAD_REVISION = "0019"  # the newest migration; tests check it against Alembic's own head
+HEAD_REVISION = "0020"  # the newest migration; tests check it against Alembic's own head
 
 
 def database_url(db: str | None = None) -> str:

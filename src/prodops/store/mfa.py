@@ -39,6 +39,7 @@ class KeptPending:
     token_hash: str
     csrf: str
     created_at: dt.datetime
+    method: str  # how the first step was made: "password", "sso"
 
 
 class SecondFactors:
@@ -127,19 +128,21 @@ class SecondFactors:
 
     # --- sign-ins awaiting their code -----------------------------------------------------------
 
-    def hold(self, token_hash: str, user_id: int, csrf: str, now: dt.datetime, expired_before: dt.datetime) -> None:
+    def hold(self, token_hash: str, user_id: int, csrf: str, method: str, now: dt.datetime,
+             expired_before: dt.datetime) -> None:
         """Keep a sign-in awaiting its code; everyone's begun before `expired_before` are deleted meanwhile."""
         with self._ws.transaction(changes=False) as conn:
             conn.execute(pending_sign_ins.delete().where(pending_sign_ins.c.created_at < expired_before))
-            conn.execute(pending_sign_ins.insert().values(token_hash=token_hash, user_id=user_id, csrf=csrf, created_at=now))
+            conn.execute(pending_sign_ins.insert().values(token_hash=token_hash, user_id=user_id, csrf=csrf, created_at=now,
+                                                          method=method))
 
     def held(self, token_hash: str) -> KeptPending | None:
         with self._ws.transaction(write=False) as conn:
             row = conn.execute(sa.select(users, pending_sign_ins.c.token_hash, pending_sign_ins.c.csrf,
-                                         pending_sign_ins.c.created_at.label("begun"))
+                                         pending_sign_ins.c.created_at.label("begun"), pending_sign_ins.c.method)
                                .join(pending_sign_ins, pending_sign_ins.c.user_id == users.c.id)
                                .where(pending_sign_ins.c.token_hash == token_hash)).one_or_none()
-        return None if row is None else KeptPending(_account(row), row.token_hash, row.csrf, aware(row.begun))
+        return None if row is None else KeptPending(_account(row), row.token_hash, row.csrf, aware(row.begun), row.method)
 
     def release(self, token_hash: str) -> bool:
         """The sign-in awaiting its code ends (its code was right, or it expired); whether it was there."""

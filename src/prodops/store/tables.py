@@ -510,6 +510,7 @@ pending_sign_ins = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("csrf", sa.String(64), nullable=False),
     sa.Column("created_at", _when, nullable=False),
+    sa.Column("method", sa.String(20), nullable=False, server_default="password"),  # the first step: password, sso
 )
 workspace_settings = sa.Table(
     "workspace_settings", metadata,
