@@ -27,6 +27,7 @@ class Caller:
     user: User
     session: Session | None  # None when calling with an API token
     scope: str = "role"  # an API token's: "read" may change nothing, whatever the user's role
+    token_id: int | None = None  # the API token's id (None: a session)
 
 
 READ_ONLY = ("this API token is read-only (scope read): it may not change anything; create a token with the scope "
@@ -71,17 +72,17 @@ def caller(request: Request) -> Caller | None:
     needs a user comes here (through viewer or api_viewer), so this is the one place where a
     read-only API token is refused any state change, whatever its user's role."""
     from prodops.operations import token_caller
-    from prodops.operations.audit import current
+    from prodops.operations.audit import by_token, current
 
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         bearer = token_caller(request.app.state.ws, auth[7:].strip())
         if bearer is None:
             raise Refused("login", "the API token is not valid (unknown, revoked or expired)")
-        current().actor = bearer.user.email
+        current().actor = by_token(bearer.user.email, bearer.token_id)  # which token: the one to revoke
         if bearer.scope != "role" and request.method not in ("GET", "HEAD", "OPTIONS"):
             raise Refused("forbidden", READ_ONLY)
-        return Caller(bearer.user, None, bearer.scope)
+        return Caller(bearer.user, None, bearer.scope, bearer.token_id)
     found = current_session(request)
     if found is not None:
         current().actor = found.user.email
