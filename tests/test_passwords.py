@@ -174,6 +174,22 @@ def test_the_per_client_budget_is_higher_than_the_per_account_one():
     assert PER_CLIENT.free > PER_ACCOUNT.free
 
 
+def test_a_password_typed_into_the_email_field_never_reaches_the_audit_trail(app, clock):
+    # guards: the subject check_password and `failed` record (security review, finding 5). Without
+    # it the text typed as the e-mail (often the password, typed in the wrong field) was kept for
+    # good in the append-only trail, as "sign-in failed" and "sign-in slowed".
+    slipped = "Tr0ub4dor&3 my real passphrase"
+    codes = [sign_in(app, email=slipped, password="").status_code for _ in range(5)]
+    assert codes == [401] * 5
+    assert sign_in(app, email=OWNER.upper(), password=WRONG).status_code == 401
+    with Workspace.open(app.state.settings.db) as ws:
+        entries = [e for e in operations.audit_trail(ws, 1000) if e.action.startswith("sign-in")]
+        lines = "".join(operations.audit_lines(ws))
+    assert slipped not in lines and slipped.lower() not in lines
+    assert [(e.action, e.subject) for e in reversed(entries)] == [
+        *[("sign-in failed", "(not a user)")] * 5, ("sign-in slowed", "(not a user)"), ("sign-in failed", OWNER)]
+
+
 # --- password quality (ASVS 2.1.7) --------------------------------------------------------------
 
 @pytest.mark.parametrize("password, why", [

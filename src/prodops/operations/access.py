@@ -32,6 +32,7 @@ PASSWORD_LENGTH = LENGTH  # ASVS 2.1: at least 12 characters; long passphrases w
 SESSION_IDLE = dt.timedelta(minutes=30)  # ASVS 3.3.2 (level 2): idle sessions end...
 SESSION_LIFE = dt.timedelta(hours=12)  # ...and every session ends after 12 hours
 # failed sign-ins are counted and slowed by operations.passwords (attempt, failed, forgive)
+NOT_A_USER = "(not a user)"  # the audit trail's subject for a sign-in with an e-mail no user has
 MAX_WINDOW = 3600  # no limit counts over a longer time: older counts are deleted
 TOKEN_PREFIX = "pdo_"
 TOKEN_SCOPES = ("read", "role")  # read-only, or the user's role
@@ -287,8 +288,11 @@ def check_password(ws: Workspace, email: str, password: str, client: str) -> Acc
     stored = account.password_hash if account is not None and account.password_hash else None
     ok = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy())
     if not ok or stored is None or account is None:
-        record(ws, "sign-in failed", email, reason="wrong e-mail or password")
-        failed(ws, tried)
+        # what was typed is recorded only when it is a user's e-mail: else it may be anything, the
+        # password itself typed in the wrong field, and the trail keeps it for good
+        shown = email if account is not None else NOT_A_USER
+        record(ws, "sign-in failed", shown, reason="wrong e-mail or password")
+        failed(ws, tried, shown)
         raise Refused("login", "wrong e-mail or password")
     forgive(ws, tried)
     return account

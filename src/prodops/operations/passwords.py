@@ -90,12 +90,13 @@ def attempt(ws: Workspace, email: str, client: str) -> Attempt:
     return Attempt(email, account_key, client_key, seen, now)
 
 
-def failed(ws: Workspace, done: Attempt) -> None:
-    """The attempt was wrong (it is counted already): the trail says when the next must wait."""
+def failed(ws: Workspace, done: Attempt, subject: str | None = None) -> None:
+    """The attempt was wrong (it is counted already): the trail says when the next must wait, of
+    `subject` (default: the attempt's e-mail, when it is known to be a user's)."""
     for key, budget in done.budgets.items():
         count = passwords.counted(done.before.get(key), budget, done.at)
         if seconds := passwords.wait(count.failures, budget.free):
-            record(ws, "sign-in slowed", done.email, seconds=seconds, failures=count.failures,
+            record(ws, "sign-in slowed", subject or done.email, seconds=seconds, failures=count.failures,
                    per="e-mail and client" if key == done.account_key else "client")
 
 
