@@ -286,6 +286,29 @@ def test_an_admin_sets_a_password_from_the_command_line_and_ends_the_sessions(ap
     assert "not a user" in refused("users", "password", "who@example.com", "--password-stdin", "--db", db, input=NEW + "\n")
 
 
+def test_a_password_change_or_reset_ends_a_sign_in_awaiting_its_code(db_url, clock):
+    # guards: store.access set_password and spend_reset deleting the user's pending_sign_ins
+    # (security review, finding 6). Without it whoever had typed the old password, and waited at the
+    # code page, could still finish signing in after the owner changed or reset it.
+    from prodops.core import mfa as rules
+
+    with Workspace.open(db_url) as ws:
+        user = operations.add_user(ws, OWNER, "admin", PASSWORD)
+        secret = rules.new_secret()
+        assert ws.mfa.start(user.id, secret, clock.now()) and ws.mfa.enable(user.id, secret, 1, [], clock.now())
+        held = operations.login(ws, OWNER, PASSWORD, "192.0.2.1")
+        assert isinstance(held, operations.Pending) and operations.pending_sign_in(ws, held.token) is not None
+        operations.set_password(ws, OWNER, NEW)  # an admin sets it (the user's own change is the same call)
+        assert operations.pending_sign_in(ws, held.token) is None
+        held = operations.login(ws, OWNER, NEW, "192.0.2.1")
+        link = "r" * 43
+        ws.access.add_reset(operations.access.digest(link), user.id, clock.now(), clock.now() + dt.timedelta(minutes=5))
+        operations.reset_password(ws, link, "another fine long passphrase here")
+        assert operations.pending_sign_in(ws, held.token) is None
+        with ws.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM pending_sign_ins")).scalar() == 0
+
+
 # --- resetting a forgotten password (ASVS 2.1.6, 2.5) -------------------------------------------
 
 @pytest.fixture
