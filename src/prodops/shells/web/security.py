@@ -34,9 +34,19 @@ READ_ONLY = ("this API token is read-only (scope read): it may not change anythi
              "role for this")
 
 
-def client(request: Request) -> str:
-    """The caller's address (behind a proxy, uvicorn's --proxy-headers puts the real one here)."""
+def address(request: Request) -> str:
+    """The caller's address, as the audit trail keeps it. Behind a proxy, the real one only where
+    uvicorn is told to trust the proxy's X-Forwarded-For (FORWARDED_ALLOW_IPS, docs/deploy.md);
+    otherwise every request has the proxy's address."""
     return request.client.host if request.client else "unknown"
+
+
+def client(request: Request) -> str:
+    """Who the caller counts as for every per-client limit: their address, an IPv6 one by its /64
+    (core.clients.counted_as)."""
+    from prodops.core.clients import counted_as
+
+    return counted_as(address(request))
 
 
 def secure(request: Request) -> bool:
