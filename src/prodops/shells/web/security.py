@@ -4,12 +4,14 @@ roles, CSRF tokens on every state-changing browser request, and refusing cross-s
 from __future__ import annotations
 
 import hmac
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
 
 from prodops.core.errors import Refused
 
@@ -97,6 +99,38 @@ def caller(request: Request) -> Caller | None:
     if found is not None:
         current().actor = found.user.email
     return found and Caller(found.user, found)
+
+
+# --- the forms before sign-in: one rule for the sign-in page, the password pages and the code page --
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # what operations.access.new_secret makes: 256 bits, URL-safe
+
+
+def signed_out_form(request: Request, render: Callable[[str], Response]) -> Response:
+    """A page before sign-in, `render`ed with its form's CSRF token: the browser's login cookie's
+    while it holds a well-formed one (so the pages open in several tabs all work), else a new one;
+    the cookie is set (again) with the page. It goes once a sign-in succeeds or awaits its code
+    (`signing_in`); the code page's form carries the pending sign-in's own token instead."""
+    from prodops.operations.access import new_secret
+
+    token = request.cookies.get(LOGIN_COOKIE) or ""
+    if not _TOKEN.fullmatch(token):
+        token = new_secret()
+    response = render(token)
+    set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
+    return response
+
+
+def check_signed_out_csrf(request: Request, given: str | None, pending: str | None = None) -> None:
+    """A form before sign-in carries the login cookie's token; the code page's, the token of the
+    sign-in awaiting it (`pending`, tied to its own cookie)."""
+    check_csrf(request, given, pending if pending is not None else request.cookies.get(LOGIN_COOKIE) or "")
+
+
+def signing_in(response: Response) -> Response:
+    """The password was right (a session starts, or a sign-in awaits its code): the login token goes."""
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
 
 
 def check_csrf(request: Request, given: str | None, expected: str) -> None:
