@@ -114,8 +114,10 @@ def test_every_status_each_route_answers_is_documented_and_every_documented_one_
                  ("GET", tokens, tokens + "?email=admin@example.com", "viewer", None, 404),
                  ("GET", tokens, tokens + "?email=nobody@example.com", "admin", None, 404),
                  ("GET", tokens, tokens + "?email=nobody", "admin", None, 422),
-                 ("POST", tokens, tokens, "admin", {"email": "nobody@example.com"}, 404),
-                 ("POST", tokens, tokens, "viewer", {"name": "mine"}, 201), ("POST", tokens, tokens, None, {}, 401),
+                 # tokens are made by a signed-in session (or the command line), never by a token: 403
+                 ("POST", tokens, tokens, "session", {"email": "nobody@example.com"}, 404),
+                 ("POST", tokens, tokens, "session", {"name": "mine"}, 201), ("POST", tokens, tokens, None, {}, 401),
+                 ("POST", tokens, tokens, "admin", {"name": "child", "expires_in_days": 366}, 403),
                  ("POST", tokens, tokens, "viewer", {"email": "admin@example.com"}, 403),
                  ("POST", tokens, tokens, "admin", {"expires_in_days": 0}, 422),
                  ("POST", tokens, tokens, "read", {}, 403),
@@ -154,10 +156,15 @@ def test_every_status_each_route_answers_is_documented_and_every_documented_one_
 
     schema, answered = documented(app), defaultdict(set)
     browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    with Workspace.open(db) as ws:
+        operations.add_user(ws, "signed@example.com", "admin", PASSWORD)
+    signed, csrf = sign_in(app, "signed@example.com")  # a session, in its own browser: the others send no cookie
     bearer = {"admin": {"authorization": f"Bearer {admin}"}, "viewer": {"authorization": f"Bearer {viewer}"},
               "read": {"authorization": f"Bearer {read}"}, None: {}}
     for method, template, path, who, given, expected in requests:
-        if isinstance(given, dict) and ("content" in given or "request" in given):
+        if who == "session":
+            sent = signed.request(method, path, json=given, headers={"X-CSRF-Token": csrf})
+        elif isinstance(given, dict) and ("content" in given or "request" in given):
             raw = given.get("request", given)
             sent = browser.request(method, path, **{**raw, "headers": {**bearer[who], **raw.get("headers", {})}})
         else:

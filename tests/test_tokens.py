@@ -100,9 +100,18 @@ def test_a_read_token_changes_nothing_on_any_route_whatever_its_role(app):
 
 def test_a_role_token_does_what_its_role_may(app):
     admin = api(app, token_for(app, "admin@example.com", scope="role"))
-    made = admin.post("/api/v1/tokens", json={"email": "viewer@example.com", "scope": "read", "name": "ci"})
+    made = admin.post("/api/v1/campaigns", json={"organization": "Acme", "name": "Q1"})
     assert made.status_code == 201, made.text
-    assert made.json()["owner"] == "viewer@example.com" and made.json()["token"].startswith("pdo_")
+    spare = listed(app)[0].id
+    assert admin.delete(f"/api/v1/tokens/{spare}").status_code == 204  # even revoke itself
+    viewer = api(app, token_for(app, "viewer@example.com", scope="role"))
+    assert viewer.post("/api/v1/campaigns", json={"organization": "Acme", "name": "Q2"}).status_code == 403
+
+
+def session_api(app, email: str = "admin@example.com"):
+    """A signed-in browser calling the API: (a function posting JSON with the session's CSRF header)."""
+    browser, csrf = sign_in(app, email)
+    return lambda path, body: browser.post(path, json=body, headers={security.CSRF_HEADER: csrf})
 
 
 # --- expiry -----------------------------------------------------------------------------------
@@ -174,7 +183,8 @@ def test_a_token_made_before_tokens_expired_works_and_says_replace_it(db_url, tm
         shown = api(made, old_token).get("/api/v1/tokens")
         assert shown.status_code == 200
         assert [(t["name"], t["scope"], t["expires_at"]) for t in shown.json()] == [("cron", "role", None)]
-        assert api(made, old_token).post("/api/v1/tokens", json={"name": "new"}).status_code == 201  # its role
+        made_by_it = api(made, old_token).post("/api/v1/campaigns", json={"organization": "A", "name": "B"})
+        assert made_by_it.status_code == 201  # with its user's role
     finally:
         made.state.ws.close()
     assert f"cron\tann@example.com\trole\t2026-01-05 10:00\t{NO_EXPIRY}" in ok("tokens", "list", "--db", db_url).stdout
@@ -210,13 +220,13 @@ def test_a_viewer_sees_and_revokes_only_their_own_tokens(app):
 def test_a_viewer_makes_read_tokens_for_themselves_only(app):
     # guards: create_token's checks on behalf of a viewer; without them a viewer makes tokens that
     # act for an admin
-    viewer = api(app, token_for(app, "viewer@example.com"))
-    for_admin = viewer.post("/api/v1/tokens", json={"email": "admin@example.com", "scope": "read"})
-    for_nobody = viewer.post("/api/v1/tokens", json={"email": "nobody@example.com", "scope": "read"})
+    post = session_api(app, "viewer@example.com")
+    for_admin = post("/api/v1/tokens", {"email": "admin@example.com", "scope": "read"})
+    for_nobody = post("/api/v1/tokens", {"email": "nobody@example.com", "scope": "read"})
     assert for_admin.status_code == for_nobody.status_code == 403
     assert for_admin.json() == for_nobody.json()  # nothing to learn about who is a user
-    assert viewer.post("/api/v1/tokens", json={"scope": "role"}).status_code == 422
-    made = viewer.post("/api/v1/tokens", json={"name": "dashboards"})
+    assert post("/api/v1/tokens", {"scope": "role"}).status_code == 422
+    made = post("/api/v1/tokens", {"name": "dashboards"})
     assert made.status_code == 201 and made.json()["scope"] == "read"
     assert api(app, made.json()["token"]).get("/api/v1/campaigns").status_code == 200
     browser, csrf = sign_in(app, "viewer@example.com")
@@ -268,12 +278,13 @@ def test_a_new_token_is_shown_once_and_every_users_tokens_are_listed_to_admins(a
 def test_tokens_are_audited_and_the_token_is_never_kept_nor_shown_again(app):
     # guards: only the hash is stored, and the trail and the lists never hold the token
     admin = api(app, token_for(app, "admin@example.com"))
-    made = admin.post("/api/v1/tokens", json={"email": "viewer@example.com", "name": "bi", "scope": "read"}).json()
+    made = session_api(app)("/api/v1/tokens", {"email": "viewer@example.com", "name": "bi", "scope": "read"}).json()
     secret = made["token"]
     assert admin.delete(f"/api/v1/tokens/{made['id']}").status_code == 204
+    admin_token = next(t.id for t in listed(app) if t.owner == "admin@example.com")
     entries = [e for e in trail(app) if e.action.startswith("token")]
     assert [(e.actor, e.action, e.subject, e.detail.get("id")) for e in entries][:2] == [
-        ("admin@example.com", "token revoked", "viewer@example.com", made["id"]),
+        (f"admin@example.com (token #{admin_token})", "token revoked", "viewer@example.com", made["id"]),
         ("admin@example.com", "token created", "viewer@example.com", made["id"])]
     with Workspace.open(app.state.settings.db) as ws:
         lines = "".join(operations.audit_lines(ws))
@@ -326,3 +337,44 @@ def test_a_token_lists_its_users_tokens_by_the_api_not_the_account_page(app):
     assert with_token.get("/account").status_code == 403
     listed = with_token.get("/api/v1/tokens")
     assert listed.status_code == 200 and "reader" in listed.text
+
+
+# --- a token makes no tokens; its acts name it (security review, findings 2 and 7b) -------------
+
+def test_a_token_cannot_make_tokens_so_none_outlives_its_maker(app):
+    # guards: create_token's refusal of a caller with an API token. Without it a 1-day admin token
+    # made a 366-day role token for another admin, was revoked, and its child went on working.
+    parent = token_for(app, "admin@example.com", days=1, name="parent")
+    by_token = api(app, parent)
+    made = by_token.post("/api/v1/tokens", json={"email": "viewer@example.com", "scope": "read", "expires_in_days": 366})
+    assert made.status_code == 403 and "signed-in browser" in made.json()["error"], made.text
+    mine = by_token.post("/account/tokens", data={"name": "child", "days": "366"})
+    theirs = by_token.post("/users/tokens", data={"email": "viewer@example.com", "name": "child", "days": "366"})
+    assert mine.status_code == theirs.status_code == 403
+    assert [t.name for t in listed(app)] == ["parent"]  # nothing was made
+    refusals = [e for e in trail(app) if e.action == "token refused"]
+    assert len(refusals) == 3 and all(e.detail.get("reason") == "asked with an API token" for e in refusals)
+    # a signed-in browser (with its CSRF token) and the command line still make tokens
+    browser, csrf = sign_in(app)
+    by_session = browser.post("/api/v1/tokens", json={"name": "ci"}, headers={security.CSRF_HEADER: csrf})
+    assert by_session.status_code == 201, by_session.text
+    assert "pdo_" in ok("tokens", "create", "viewer@example.com", "--db", app.state.settings.db).stdout
+
+
+def test_a_tokens_acts_are_recorded_with_the_token_and_found_under_its_owner(app):
+    # guards: the actor security.caller sets for an API token. Without it a token's acts were
+    # recorded as its owner's own, with nothing to tell which token (to revoke) did them.
+    token = token_for(app, "admin@example.com", name="ci")
+    token_id = listed(app)[0].id
+    made = api(app, token).post("/api/v1/campaigns", json={"organization": "Acme", "name": "Q1"})
+    assert made.status_code == 201, made.text
+    entry = next(e for e in trail(app) if e.action == "campaign created")
+    assert entry.actor == f"admin@example.com (token #{token_id})"
+    browser, _ = sign_in(app)  # the owner's own acts, by a session, stay under their e-mail alone
+    signed = next(e for e in trail(app) if e.action == "signed in")
+    assert signed.actor == "admin@example.com"
+    with Workspace.open(app.state.settings.db) as ws:  # filtering by the owner finds both
+        found = {e.id for e in operations.audit_trail(ws, 1000, actor="Admin@Example.com")}
+    assert {entry.id, signed.id} <= found
+    page = browser.get("/audit", params={"actor": "admin@example.com"})
+    assert f"admin@example.com (token #{token_id})" in page.text

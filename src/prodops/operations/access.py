@@ -32,12 +32,17 @@ PASSWORD_LENGTH = LENGTH  # ASVS 2.1: at least 12 characters; long passphrases w
 SESSION_IDLE = dt.timedelta(minutes=30)  # ASVS 3.3.2 (level 2): idle sessions end...
 SESSION_LIFE = dt.timedelta(hours=12)  # ...and every session ends after 12 hours
 # failed sign-ins are counted and slowed by operations.passwords (attempt, failed, forgive)
+NOT_A_USER = "(not a user)"  # the audit trail's subject for a sign-in with an e-mail no user has
 MAX_WINDOW = 3600  # no limit counts over a longer time: older counts are deleted
 TOKEN_PREFIX = "pdo_"
 TOKEN_SCOPES = ("read", "role")  # read-only, or the user's role
 TOKEN_DAYS = 90  # an API token's life unless its maker says otherwise...
 MAX_TOKEN_DAYS = 366  # ...and at most a year (a leap one too)
 NO_EXPIRY = "no expiry — replace it"  # how a token made before tokens expired is listed
+# Tokens are made by a signed-in browser or the command line, never by a token: a token could
+# otherwise make one that outlives it (a longer life, another user), revoked or not.
+NO_TOKENS_BY_TOKEN = ("an API token cannot make API tokens (one made so could outlive it); make tokens in a "
+                      "signed-in browser (your account page) or on the command line")
 
 
 @dataclass(frozen=True)
@@ -182,12 +187,16 @@ def _days(days: int | str | None) -> int:
 
 
 def create_token(ws: Workspace, email: str, name: str | None = None, scope: str = "role", days: int | str | None = None,
-                 by: User | None = None) -> tuple[Token, str]:
+                 by: User | None = None, by_token: int | None = None) -> tuple[Token, str]:
     """A new API token for `email`'s user, acting read-only (`scope` "read") or with their role
     ("role"), for `days` (default TOKEN_DAYS, at most MAX_TOKEN_DAYS): shown once, stored as a hash.
     On behalf of `by` (None: the command line), who must be an admin or the user themselves, and a
-    viewer makes read tokens only."""
+    viewer makes read tokens only. `by_token`: the id of the API token `by` asks with, which is
+    Refused ("forbidden"): tokens come from sessions and the command line only."""
     email = _email(email)
+    if by_token is not None:
+        record(ws, "token refused", email, reason="asked with an API token", by_token=by_token)
+        raise Refused("forbidden", NO_TOKENS_BY_TOKEN)
     if scope not in TOKEN_SCOPES:
         raise InputError(f"unknown scope {str(scope)[:20]!r}; the scopes are read (read-only) and role (the user's role)")
     name = checked_text(name, "the token's name")
@@ -279,8 +288,11 @@ def check_password(ws: Workspace, email: str, password: str, client: str) -> Acc
     stored = account.password_hash if account is not None and account.password_hash else None
     ok = _hasher().verify((password or "")[:PASSWORD_LENGTH[1]], stored or _decoy())
     if not ok or stored is None or account is None:
-        record(ws, "sign-in failed", email, reason="wrong e-mail or password")
-        failed(ws, tried)
+        # what was typed is recorded only when it is a user's e-mail: else it may be anything, the
+        # password itself typed in the wrong field, and the trail keeps it for good
+        shown = email if account is not None else NOT_A_USER
+        record(ws, "sign-in failed", shown, reason="wrong e-mail or password")
+        failed(ws, tried, shown)
         raise Refused("login", "wrong e-mail or password")
     forgive(ws, tried)
     return account

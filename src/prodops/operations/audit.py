@@ -48,6 +48,12 @@ def acting(actor: str, client: str | None = None) -> Iterator[Acting]:
         _ACTING.reset(reset)
 
 
+def by_token(email: str, token_id: int) -> str:
+    """Who acts when an API token does: its owner and which token (to know what to revoke). An
+    e-mail holds no space, so this reads back unambiguously; `audit_trail(actor=email)` finds it."""
+    return f"{email} (token #{token_id})"
+
+
 def current() -> Acting:
     """Who is acting here (the command line, unless a shell said otherwise)."""
     return _ACTING.get() or Acting()
@@ -64,7 +70,8 @@ def record(ws: Workspace, action: str, subject: str = "", **detail: Any) -> None
 def audit_trail(ws: Workspace, limit: int = 100, before: int | None = None, action: str | None = None,
                 actor: str | None = None) -> list[Entry]:
     """The newest entries first (older than entry #`before`, for the next page; only `action`'s,
-    only `actor`'s when given: an e-mail is matched in lower case, as it is kept)."""
+    only `actor`'s when given: an e-mail is matched in lower case, as it is kept, with its API
+    tokens' acts (`by_token`))."""
     if actor is not None and "@" in actor:
         actor = actor.strip().lower()
     return ws.audit.latest(max(1, min(limit, 1000)), before, action and action[:50], actor and actor[:320])

@@ -34,8 +34,12 @@ if TYPE_CHECKING:
     from prodops.store import Workspace
 
 RESET_LIFE = dt.timedelta(minutes=30)
-# reset e-mails asked for, per hour: per client, and per e-mail (no one's inbox is flooded)
-RESET_LIMITS = (("reset-client", 10), ("reset", 3))
+RESET_PER_CLIENT = 10  # reset links asked for per client per hour; past it, Refused "too_many"
+# Reset e-mails to one address: (at most, per seconds) — one in five minutes, six an hour. Past
+# them the answer is the same and no e-mail goes: never a refusal, which would let anyone keep an
+# owner from resetting their password by asking for them first. Six an hour: a link lives 30
+# minutes, so the newest in the owner's inbox works for all but the hour's last minutes at worst.
+RESET_MAILS = ((1, 300), (6, 3600))
 RESET_PATH = "/password/reset/"  # the web app's page of a reset link: the link is the public address + this + the token
 SPENT = "this link has expired or was used already; ask for a new one"
 
@@ -90,12 +94,13 @@ def attempt(ws: Workspace, email: str, client: str) -> Attempt:
     return Attempt(email, account_key, client_key, seen, now)
 
 
-def failed(ws: Workspace, done: Attempt) -> None:
-    """The attempt was wrong (it is counted already): the trail says when the next must wait."""
+def failed(ws: Workspace, done: Attempt, subject: str | None = None) -> None:
+    """The attempt was wrong (it is counted already): the trail says when the next must wait, of
+    `subject` (default: the attempt's e-mail, when it is known to be a user's)."""
     for key, budget in done.budgets.items():
         count = passwords.counted(done.before.get(key), budget, done.at)
         if seconds := passwords.wait(count.failures, budget.free):
-            record(ws, "sign-in slowed", done.email, seconds=seconds, failures=count.failures,
+            record(ws, "sign-in slowed", subject or done.email, seconds=seconds, failures=count.failures,
                    per="e-mail and client" if key == done.account_key else "client")
 
 
@@ -172,20 +177,34 @@ def request_reset(ws: Workspace, outbox: Outbox, email: str, client: str,
                   later: Callable[[Callable[[], None]], None] = lambda job: job()) -> None:
     """Someone asks for a reset link for `email`. The same work and the same answer whether or
     not it is a user's (no account is revealed); the link is made and e-mailed by `later` (the web
-    app: after the answer has gone). Refused ("too_many") past the limits per client and per e-mail."""
+    app: after the answer has gone). Refused ("too_many") past the limit per client; past the pace
+    of e-mails to one address (RESET_MAILS), the same answer and no e-mail."""
     if not resets_by_mail(outbox):
         raise InputError("passwords are not reset by e-mail here (no mail server or public address is set); "
                          "ask an admin to set a new password for you")
     typed = (email or "").strip()[:EMAIL_LENGTH]
     if not is_email(typed.lower()):
         raise InputError(f"{typed[:100]!r} is not an e-mail address; give the one you sign in with")
-    for kind, allowed in RESET_LIMITS:
-        check_rate(ws, f"{kind}:{client if kind == 'reset-client' else typed.lower()}", allowed, 3600)
-    record(ws, "password reset requested", typed)
+    check_rate(ws, f"reset-client:{client}", RESET_PER_CLIENT, 3600)
+    due = _mail_due(ws, typed.lower())
+    record(ws, "password reset requested", typed, **({} if due else {"paced": True}))
+    if not due:
+        return
 
     def job() -> None:
         send_reset(ws, outbox, typed.lower())
     later(job)
+
+
+def _mail_due(ws: Workspace, email: str) -> bool:
+    """Whether a reset e-mail may go to `email` now (RESET_MAILS), counting it if so: the hour's
+    count only counts what the five minutes' let through, so it counts e-mails, not requests."""
+    for allowed, seconds in RESET_MAILS:
+        try:
+            check_rate(ws, f"reset-mail:{seconds}:{email}", allowed, seconds)
+        except Refused:
+            return False
+    return True
 
 
 def send_reset(ws: Workspace, outbox: Outbox, email: str) -> bool:

@@ -236,10 +236,12 @@ class Access:
 
     def set_password(self, user_id: int, password_hash: str, keep_session: str | None) -> int:
         """The user's new password: every session of theirs ends but `keep_session` (an id's hash),
-        and every reset link of theirs with it. The sessions ended."""
+        and every reset link and sign-in awaiting its code (made with the old password) of theirs
+        with it. The sessions ended."""
         with self._ws.transaction(changes=False) as conn:
             conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
-            conn.execute(password_resets.delete().where(password_resets.c.user_id == user_id))
+            for table in (password_resets, pending_sign_ins):
+                conn.execute(table.delete().where(table.c.user_id == user_id))
             ended = conn.execute(sessions.delete().where(sessions.c.user_id == user_id,
                                                          sessions.c.id_hash != (keep_session or ""))).rowcount
         return ended
@@ -261,9 +263,9 @@ class Access:
 
     def spend_reset(self, token_hash: str, user_id: int, password_hash: str, now: dt.datetime) -> int | None:
         """Use the reset link kept as `token_hash` (of user #`user_id`, unexpired) once: in one
-        transaction it goes, the user's password is `password_hash`, every session and reset link of
-        theirs ends. The sessions ended, or None (and nothing changed) when the link was spent or expired
-        meanwhile."""
+        transaction it goes, the user's password is `password_hash`, every session, reset link and
+        sign-in awaiting its code of theirs ends. The sessions ended, or None (and nothing changed) when
+        the link was spent or expired meanwhile."""
         with self._ws.transaction(changes=False) as conn:
             spent = conn.execute(password_resets.delete().where(
                 password_resets.c.token_hash == token_hash, password_resets.c.user_id == user_id,
@@ -271,7 +273,8 @@ class Access:
             if spent != 1:
                 return None
             conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
-            conn.execute(password_resets.delete().where(password_resets.c.user_id == user_id))
+            for table in (password_resets, pending_sign_ins):
+                conn.execute(table.delete().where(table.c.user_id == user_id))
             ended: int = conn.execute(sessions.delete().where(sessions.c.user_id == user_id)).rowcount
         return ended
 

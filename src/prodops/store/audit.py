@@ -45,14 +45,15 @@ class AuditTrail:
     def latest(self, limit: int, before: int | None = None, action: str | None = None,
                actor: str | None = None) -> list[Entry]:
         """The newest `limit` entries (older than entry #`before`; of `action`, by `actor` when
-        given), newest first."""
+        given: `actor` itself or "`actor` (token #N)", its API tokens), newest first."""
         query = sa.select(audit_trail).order_by(audit_trail.c.id.desc()).limit(limit)
         if before is not None:
             query = query.where(audit_trail.c.id < before)
         if action is not None:
             query = query.where(audit_trail.c.action == action)
         if actor is not None:
-            query = query.where(audit_trail.c.actor == actor)
+            query = query.where(sa.or_(audit_trail.c.actor == actor,
+                                       audit_trail.c.actor.startswith(f"{actor} (token #", autoescape=True)))
         with self._ws.transaction(write=False) as conn:
             return [_entry(r) for r in conn.execute(query)]
 

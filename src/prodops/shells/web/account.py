@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from prodops.core.errors import InputError, Refused
 from prodops.shells.web.app import messages, page
-from prodops.shells.web.security import (MFA_COOKIE, SESSION_COOKIE, Caller, account_holder, check_csrf, client,
+from prodops.shells.web.security import (MFA_COOKIE, SESSION_COOKIE, Caller, account_holder, check_signed_out_csrf, client,
                                          enrolment_needed, form_data, set_cookie)
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
@@ -131,7 +131,7 @@ def code(request: Request, data: dict = Depends(form_data)):
     held = _held(request)
     if held is None:
         raise Refused("login", "the sign-in has expired (five minutes); sign in again")
-    check_csrf(request, data.get("csrf"), held.csrf)
+    check_signed_out_csrf(request, data.get("csrf"), held.csrf)
     field = "recovery" if data.get("kind") == "recovery" else "code"
     try:
         done = finish_sign_in(_ws(request), held.token, str(data.get("code", "")), client(request))

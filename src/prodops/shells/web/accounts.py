@@ -36,7 +36,7 @@ def _create(request: Request, who: Caller, data: dict, email: str):
     from prodops.operations import create_token
 
     return create_token(_ws(request), email, data.get("name") or None, scope=str(data.get("scope", "read"))[:20],
-                        days=str(data.get("days") or "").strip()[:20] or None, by=who.user)
+                        days=str(data.get("days") or "").strip()[:20] or None, by=who.user, by_token=who.token_id)
 
 
 @router.post("/account/tokens")

@@ -21,8 +21,9 @@ from prodops.core.lifecycle import DEFAULT_REMINDERS
 from prodops.core.safe_text import NAME_LENGTH
 from prodops.core.spreadsheet import csv_document
 from prodops.shells.web.app import messages, outbox, page, personal_link
-from prodops.shells.web.security import (LOGIN_COOKIE, MFA_COOKIE, SESSION_COOKIE, Caller, Id, account_holder, admin, check_csrf,
-                                  client, current_session, form_data, set_cookie, viewer)
+from prodops.shells.web.security import (SESSION_COOKIE, Caller, Id, account_holder, admin,
+                                         check_signed_out_csrf, client, current_session, first_step_taken, form_data,
+                                         signed_out_form, viewer)
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
 MAX_UPLOAD = 50 * 1024 * 1024  # as the command line reads at most
@@ -49,41 +50,29 @@ def login_form(request: Request):
 
 
 def login_page(request: Request, problem: str | None = None, status_code: int = 200):
-    """The sign-in page with a new CSRF token for its form (and the single sign-on button, when set up)."""
-    from prodops.operations.access import new_secret
-
-    token = new_secret()
-    response = page(request, "login.html", login_csrf=token, problem=problem, status_code=status_code)
-    set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
-    return response
+    """The sign-in page, its form with the token of the pages before sign-in (and the single sign-on
+    button, when set up)."""
+    return signed_out_form(request, lambda token: page(request, "login.html", login_csrf=token, problem=problem,
+                                                       status_code=status_code))
 
 
 @router.post("/login")
 def login(request: Request, data: dict = Depends(form_data)):
     from prodops.operations import login as sign_in
-    from prodops.operations.mfa import PENDING_LIFE, Pending
 
     if not request.app.state.settings.password_sign_in:
         raise Refused("forbidden", "signing in with a password is switched off here; use single sign-on")
-    check_csrf(request, data.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "")
+    check_signed_out_csrf(request, data.get("csrf"))
     try:
         made = sign_in(_ws(request), data.get("email", ""), data.get("password", ""), client(request))
     except Refused as e:
         if e.kind not in ("login", "too_many"):
             raise
-        refused = page(request, "login.html", login_csrf=request.cookies.get(LOGIN_COOKIE), problem=e.message,
-                       status_code=401 if e.kind == "login" else 429)
+        refused = login_page(request, e.message, 401 if e.kind == "login" else 429)
         if e.retry_after:
             refused.headers["Retry-After"] = str(e.retry_after)
         return refused
-    if isinstance(made, Pending):  # two-step sign-in: no session until the code (shells.web.account)
-        response = RedirectResponse("/login/code", status_code=303)
-        set_cookie(response, request, MFA_COOKIE, made.token, max_age=int(PENDING_LIFE.total_seconds()))
-        return response
-    response = RedirectResponse("/campaigns", status_code=303)
-    set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
-    response.delete_cookie(LOGIN_COOKIE, path="/")
-    return response
+    return first_step_taken(request, made)
 
 
 @router.post("/logout")

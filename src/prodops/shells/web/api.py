@@ -427,14 +427,16 @@ def list_tokens(request: Request, who: Caller = Depends(api_viewer),
 
 @router.post(v1 + "/tokens", status_code=201, responses=refusals(
     *VIEWER, *CHANGE, *BODY, 404, s404="No such user.",
-    s403="A viewer asked for another user's token, a read-only token asked for one, or a "
-                                  "session's change came without its X-CSRF-Token header or from another site."))
+    s403="Asked with an API token (tokens are made by a signed-in browser or the command line, so none outlives "
+         "its maker); a viewer asked for another user's token; or a session's change came without its X-CSRF-Token "
+         "header or from another site."))
 def create_token(request: Request, body: NewToken, who: Caller = Depends(api_viewer)) -> dict:
-    """A new API token, under `token`: shown only here (only its hash is kept)."""
+    """A new API token, under `token`: shown only here (only its hash is kept). Only a signed-in
+    session (with its X-CSRF-Token header) makes one: asked with an API token, 403."""
     from prodops.operations import create_token as create
 
     made, token = create(_ws(request), (body.email or "").strip() or who.user.email, body.name, scope=body.scope,
-                         days=body.expires_in_days, by=who.user)
+                         days=body.expires_in_days, by=who.user, by_token=who.token_id)
     return {**made.document(), "token": token}
 
 

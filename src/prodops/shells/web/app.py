@@ -264,7 +264,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         from prodops.operations.audit import ANONYMOUS, acting
-        from prodops.shells.web.security import body_limit, client, cross_site
+        from prodops.shells.web.security import address, body_limit, cross_site
 
         request = Request(scope)  # Starlette has put the app in the scope already
         refusal = None
@@ -279,7 +279,7 @@ class SecurityHeaders:
         if refusal:
             response = _problem(request, *refusal)
             return await response(scope, receive, self._with_headers(scope, send))
-        with acting(ANONYMOUS, client(request)):  # who: filled in once a session or token says (security.caller)
+        with acting(ANONYMOUS, address(request)):  # who: filled in once a session or token says (security.caller)
             await self.app(scope, receive, self._with_headers(scope, send))
 
     @staticmethod

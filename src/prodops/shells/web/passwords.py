@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from prodops.core.errors import InputError, Refused
 from prodops.core.passwords import LENGTH
 from prodops.shells.web.app import page
-from prodops.shells.web.security import LOGIN_COOKIE, Caller, check_csrf, client, form_data, set_cookie, viewer
+from prodops.shells.web.security import Caller, check_signed_out_csrf, client, form_data, signed_out_form, viewer
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
 
@@ -31,13 +31,9 @@ def _outbox(request: Request):
 
 
 def _signed_out_page(request: Request, template: str, status_code: int = 200, **context):
-    """A page before sign-in whose form carries the login form's CSRF token (kept if the browser has one)."""
-    from prodops.operations.access import new_secret
-
-    token = request.cookies.get(LOGIN_COOKIE) or new_secret()
-    response = page(request, template, status_code=status_code, login_csrf=token, length=LENGTH, **context)
-    set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
-    return response
+    """A page before sign-in whose form carries their CSRF token (security.signed_out_form)."""
+    return signed_out_form(request, lambda token: page(request, template, status_code=status_code, login_csrf=token,
+                                                       length=LENGTH, **context))
 
 
 # --- changing one's password --------------------------------------------------------------------
@@ -105,7 +101,7 @@ def forgot(request: Request, background: BackgroundTasks, data: dict = Depends(f
     and sent after the answer has gone (a background task), so its time says nothing either."""
     from prodops.operations import request_reset, resets_by_mail
 
-    check_csrf(request, data.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "")
+    check_signed_out_csrf(request, data.get("csrf"))
     outbox, email = _outbox(request), str(data.get("email", ""))
     if not resets_by_mail(outbox):
         return _signed_out_page(request, "password_forgot.html", by_mail=False, sent=None, problem=None)
@@ -144,7 +140,7 @@ def reset_form(request: Request, token: str):
 def reset(request: Request, token: str, data: dict = Depends(form_data)):
     from prodops.operations import reset_password
 
-    check_csrf(request, data.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "")
+    check_signed_out_csrf(request, data.get("csrf"))
     new = data.get("new", "")
     try:
         if new != data.get("again", ""):

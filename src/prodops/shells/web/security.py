@@ -4,12 +4,14 @@ roles, CSRF tokens on every state-changing browser request, and refusing cross-s
 from __future__ import annotations
 
 import hmac
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Response
 
 from prodops.core.errors import Refused
 
@@ -27,15 +29,26 @@ class Caller:
     user: User
     session: Session | None  # None when calling with an API token
     scope: str = "role"  # an API token's: "read" may change nothing, whatever the user's role
+    token_id: int | None = None  # the API token's id (None: a session)
 
 
 READ_ONLY = ("this API token is read-only (scope read): it may not change anything; create a token with the scope "
              "role for this")
 
 
-def client(request: Request) -> str:
-    """The caller's address (behind a proxy, uvicorn's --proxy-headers puts the real one here)."""
+def address(request: Request) -> str:
+    """The caller's address, as the audit trail keeps it. Behind a proxy, the real one only where
+    uvicorn is told to trust the proxy's X-Forwarded-For (FORWARDED_ALLOW_IPS, docs/deploy.md);
+    otherwise every request has the proxy's address."""
     return request.client.host if request.client else "unknown"
+
+
+def client(request: Request) -> str:
+    """Who the caller counts as for every per-client limit: their address, an IPv6 one by its /64
+    (core.clients.counted_as)."""
+    from prodops.core.clients import counted_as
+
+    return counted_as(address(request))
 
 
 def secure(request: Request) -> bool:
@@ -71,22 +84,71 @@ def caller(request: Request) -> Caller | None:
     needs a user comes here (through viewer or api_viewer), so this is the one place where a
     read-only API token is refused any state change, whatever its user's role."""
     from prodops.operations import token_caller
-    from prodops.operations.audit import current
+    from prodops.operations.audit import by_token, current
 
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         bearer = token_caller(request.app.state.ws, auth[7:].strip())
         if bearer is None:
             raise Refused("login", "the API token is not valid (unknown, revoked or expired)")
-        current().actor = bearer.user.email
+        current().actor = by_token(bearer.user.email, bearer.token_id)  # which token: the one to revoke
         if bearer.scope != "role" and request.method not in ("GET", "HEAD", "OPTIONS"):
             raise Refused("forbidden", READ_ONLY)
-        return Caller(bearer.user, None, bearer.scope)
+        return Caller(bearer.user, None, bearer.scope, bearer.token_id)
     found = current_session(request)
     if found is not None:
         current().actor = found.user.email
     return found and Caller(found.user, found)
 
+
+# --- the forms before sign-in: one rule for the sign-in page, the password pages and the code page --
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # what operations.access.new_secret makes: 256 bits, URL-safe
+
+
+def signed_out_form(request: Request, render: Callable[[str], Response]) -> Response:
+    """A page before sign-in, `render`ed with its form's CSRF token: the browser's login cookie's
+    while it holds a well-formed one (so the pages open in several tabs all work), else a new one;
+    the cookie is set (again) with the page. It goes once a sign-in succeeds or awaits its code
+    (`signing_in`); the code page's form carries the pending sign-in's own token instead."""
+    from prodops.operations.access import new_secret
+
+    token = request.cookies.get(LOGIN_COOKIE) or ""
+    if not _TOKEN.fullmatch(token):
+        token = new_secret()
+    response = render(token)
+    set_cookie(response, request, LOGIN_COOKIE, token, max_age=3600)
+    return response
+
+
+def check_signed_out_csrf(request: Request, given: str | None, pending: str | None = None) -> None:
+    """A form before sign-in carries the login cookie's token; the code page's, the token of the
+    sign-in awaiting it (`pending`, tied to its own cookie)."""
+    check_csrf(request, given, pending if pending is not None else request.cookies.get(LOGIN_COOKIE) or "")
+
+
+def signing_in(response: Response) -> Response:
+    """The password was right (a session starts, or a sign-in awaits its code): the login token goes."""
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+
+def first_step_taken(request: Request, made) -> Response:
+    """Where a right first step (a password, single sign-on) leads: for a sign-in awaiting its code,
+    the code page with that sign-in's cookie (no session yet); else the campaigns, with the new
+    session's cookie (a new id at every sign-in: no fixation). The login form's token goes."""
+    from fastapi.responses import RedirectResponse
+
+    from prodops.operations.mfa import PENDING_LIFE, Pending
+
+    if isinstance(made, Pending):  # two-step sign-in: shells.web.account takes the code
+        response = signing_in(RedirectResponse("/login/code", status_code=303))
+        set_cookie(response, request, MFA_COOKIE, made.token, max_age=int(PENDING_LIFE.total_seconds()))
+    else:
+        response = signing_in(RedirectResponse("/campaigns", status_code=303))
+        set_cookie(response, request, SESSION_COOKIE, made.token)
+    return response
 
 def check_csrf(request: Request, given: str | None, expected: str) -> None:
     if not given or not hmac.compare_digest(given.encode(), expected.encode()):

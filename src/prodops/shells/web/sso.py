@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from prodops.core.errors import Refused
 from prodops.shells.web.admin import login_page
 from prodops.shells.web.app import STATUS
-from prodops.shells.web.security import MFA_COOKIE, SESSION_COOKIE, client, set_cookie
+from prodops.shells.web.security import client, first_step_taken, set_cookie
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
 SSO_COOKIE = "prodops_sso"  # binds the provider's answer to the browser that started the sign-in
@@ -51,7 +51,6 @@ def start(request: Request):
 @router.get(CALLBACK)
 def callback(request: Request, state: str | None = None, code: str | None = None, error: str | None = None):
     from prodops.operations import finish_sso
-    from prodops.operations.mfa import PENDING_LIFE, Pending
 
     provider = _provider(request)
     try:
@@ -59,12 +58,6 @@ def callback(request: Request, state: str | None = None, code: str | None = None
                           client(request))
     except Refused as e:
         return _refused(request, e)
-    if isinstance(made, Pending):  # two-step sign-in: no session until the code (shells.web.account)
-        response = RedirectResponse("/login/code", status_code=303)
-        set_cookie(response, request, MFA_COOKIE, made.token, max_age=int(PENDING_LIFE.total_seconds()))
-        response.delete_cookie(SSO_COOKIE, path="/")
-        return response
-    response = RedirectResponse("/campaigns", status_code=303)
-    set_cookie(response, request, SESSION_COOKIE, made.token)  # a new id at every sign-in: no fixation
+    response = first_step_taken(request, made)
     response.delete_cookie(SSO_COOKIE, path="/")
     return response
