@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 
 import pyotp
@@ -461,3 +462,15 @@ def test_an_api_token_manages_no_second_step(app, db_url):
     assert browser(app).get("/account", headers=bearer).status_code == 403
     with Workspace.open(db_url) as ws, ws.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM mfa_secrets")).scalar() == 0
+
+
+def test_who_has_a_second_step_is_listed_for_it(app, db_url, clock):
+    """IT asks who has two-step sign-in: the users page, `users list` and its JSON say it per user."""
+    enrol(app, clock, "viewer@example.com")
+    admin, _ = signed_in(app)
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>\w+</td><td>([^<]+)</td>", admin.get("/users").text)
+    assert rows == [("admin@example.com", "password"), ("viewer@example.com", "password and code")]
+    listed = ok("users", "list", "--db", db_url).stdout.splitlines()
+    assert listed == ["admin@example.com\tadmin\tpassword", "viewer@example.com\tviewer\tpassword and code"]
+    documents = json.loads(ok("users", "list", "--json", "--db", db_url).stdout)
+    assert [d["two_step"] for d in documents] == [False, True]

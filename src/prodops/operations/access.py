@@ -8,6 +8,7 @@ SHA-256: a copy of the database lets no one in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -52,6 +53,7 @@ class User:
     role: str
     has_password: bool
     created_at: dt.datetime
+    two_step: bool = False  # two-step sign-in on (said by list_users; elsewhere not looked up)
 
     @property
     def admin(self) -> bool:
@@ -59,7 +61,7 @@ class User:
 
     def document(self) -> dict:
         return {"id": self.id, "email": self.email, "role": self.role, "has_password": self.has_password,
-                "created_at": self.created_at.isoformat()}
+                "two_step": self.two_step, "created_at": self.created_at.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ def add_user(ws: Workspace, email: str, role: str, password: str | None) -> User
 
 
 def list_users(ws: Workspace) -> list[User]:
-    return [_user(a) for a in ws.access.accounts()]
+    """Every user, by e-mail, with whether their two-step sign-in is on (IT asks who has it)."""
+    on = ws.mfa.second_steps_on()
+    return [dataclasses.replace(_user(a), two_step=a.id in on) for a in ws.access.accounts()]
 
 
 def remove_user(ws: Workspace, email: str) -> User:

@@ -1158,7 +1158,8 @@ def users_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         _print_json([u.document() for u in found])
         return
     for u in found:
-        typer.echo(f"{u.email}\t{u.role}\t{'password' if u.has_password else 'API tokens only'}")
+        way = ("password and code" if u.two_step else "password") if u.has_password else "single sign-on or API tokens"
+        typer.echo(f"{u.email}\t{u.role}\t{way}")
 
 
 @users_app.command("password")

@@ -116,6 +116,11 @@ class SecondFactors:
                 (recovery_codes.c.id == code_id) & (recovery_codes.c.user_id == user_id) & recovery_codes.c.used_at.is_(None)
             ).values(used_at=now)).rowcount == 1
 
+    def second_steps_on(self) -> set[int]:
+        """The users whose two-step sign-in is on (confirmed)."""
+        with self._ws.transaction(write=False) as conn:
+            return set(conn.execute(sa.select(mfa_secrets.c.user_id).where(mfa_secrets.c.enabled_at.is_not(None))).scalars())
+
     def recovery_left(self, user_id: int) -> int:
         with self._ws.transaction(write=False) as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(recovery_codes).where(
