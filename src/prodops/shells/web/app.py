@@ -238,18 +238,22 @@ class Scheduler:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            self.tick()
+
+    def tick(self) -> None:
+        """One look at what is due, done as the scheduler (who acts in the audit trail)."""
         import logging
 
         from prodops.operations import tick
         from prodops.operations.audit import SCHEDULER, acting
 
         state = self.app.state
-        while not self._stop.wait(self.seconds):
-            try:
-                with acting(SCHEDULER):
-                    tick(state.ws, state.model, state.settings.outbox())
-            except Exception:  # a fault in one tick must not stop the next; it is logged
-                logging.getLogger("prodops.scheduler").exception("the scheduler's tick failed")
+        try:
+            with acting(SCHEDULER):
+                tick(state.ws, state.model, state.settings.outbox())
+        except Exception:  # a fault in one tick must not stop the next; it is logged
+            logging.getLogger("prodops.scheduler").exception("the scheduler's tick failed")
 
 
 class SecurityHeaders:
