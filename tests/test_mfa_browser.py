@@ -17,6 +17,8 @@ from conftest import needs, require_browser
 
 require_browser()
 
+from playwright.sync_api import expect  # noqa: E402
+
 from prodops import operations  # noqa: E402
 from prodops.core import mfa as rules  # noqa: E402
 from prodops.store import Workspace  # noqa: E402
@@ -84,7 +86,7 @@ def test_setting_up_and_signing_in_with_a_code(browser, server, clock):
     clock.freeze(clock.now() + dt.timedelta(seconds=30))
     sign_in_with_password(page, server)
     page.wait_for_url(server.url + "/login/code")
-    assert page.evaluate("document.activeElement.id") == "code"  # straight to typing the code
+    expect(page.locator("#code")).to_be_focused()  # straight to typing the code (autofocus lands after the load: waited for)
     shot(page, "code")
     page.fill("#code", "000000" if pyotp.TOTP(key).at(clock.now()) != "000000" else "111111")
     page.get_by_role("button", name="Sign in", exact=True).click()
